@@ -1,0 +1,80 @@
+/* The policy configuration: /etc/naccs/naccs.conf (INI sections, key = value)
+ * plus PAM module arguments or naccsctl options that override single keys.
+ * File keys and arguments go through one setter (naccs_config_set), so both
+ * are validated the same way.  A bad value is an error (the caller fails
+ * closed); an unknown key is a warning naming file and line. */
+#ifndef NACCS_CONFIG_H
+#define NACCS_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "naccs_err.h"
+#include "naccs_hash.h"
+#include "naccs_name.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR "/var"
+#endif
+#define NACCS_DEFAULT_CONF  SYSCONFDIR "/naccs/naccs.conf"
+#define NACCS_DEFAULT_STORE LOCALSTATEDIR "/lib/naccs/naccs.db"
+
+struct naccs_config {
+	/* [general] */
+	char conf_path[PATH_MAX]; /* the file that was read ("" when none) */
+	uid_t owner_uid; /* expected owner of trusted files; argument only (owner=UID) */
+	bool debug;
+
+	/* [hash] engine, algorithm, memory_kib, time_cost, parallelism,
+	 * salt_bytes, hash_bytes, max_password_bytes */
+	struct naccs_hash_params hash;
+
+	/* [store] path, timeout_ms */
+	char store_path[PATH_MAX];
+	unsigned store_timeout_ms;
+
+	/* [auth] fail_delay_ms */
+	unsigned fail_delay_ms;
+
+	/* [identity] login_format, uid_min, uid_max, gid, home_base, shell */
+	enum naccs_login_format login_format;
+	uint32_t uid_min, uid_max;
+	uint32_t default_gid;
+	char home_base[256];
+	char shell[256];
+};
+
+/* Receives each warning (unknown key, reserved section); may be NULL. */
+typedef void (*naccs_warn_fn)(void *ctx, const char *msg);
+
+void naccs_config_defaults(struct naccs_config *cfg);
+
+/* The one setter. where names the origin for messages ("FILE:LINE" or
+ * "argument"); from_file is false for module arguments / command-line
+ * overrides (some keys, e.g. general.owner, may only come from there).
+ * 0 = set, -EINVAL = bad value or key not settable from there (error),
+ * -ENOENT = unknown key (already reported through warn). */
+int naccs_config_set(struct naccs_config *cfg, const char *section, const char *key,
+		     const char *value, const char *where, bool from_file, naccs_warn_fn warn,
+		     void *warn_ctx, struct naccs_err *err);
+
+/* Apply one "section.key=value" override (as given in a PAM argument). */
+int naccs_config_set_arg(struct naccs_config *cfg, const char *arg, naccs_warn_fn warn,
+			 void *warn_ctx, struct naccs_err *err);
+
+/* Read path into cfg.  The file must pass naccs_trust_check_file for
+ * cfg->owner_uid.  If must_exist is false a missing file leaves the defaults
+ * (the default path may be absent); a named file that is missing is an error. */
+int naccs_config_load(struct naccs_config *cfg, const char *path, bool must_exist,
+		      naccs_warn_fn warn, void *warn_ctx, struct naccs_err *err);
+
+/* Cross-key checks after everything is set (e.g. uid_min <= uid_max, the hash
+ * engine can compute the parameters). 0 or -EINVAL. */
+int naccs_config_validate(const struct naccs_config *cfg, struct naccs_err *err);
+
+#endif

@@ -1,0 +1,47 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "naccs_err.h"
+
+int naccs_err_set(struct naccs_err *err, int code, const char *fmt, ...)
+{
+	if (code <= 0)
+		code = EIO;
+	if (err != NULL) {
+		va_list ap;
+
+		err->code = code;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return -code;
+}
+
+void naccs_err_clear(struct naccs_err *err)
+{
+	if (err != NULL) {
+		err->code = 0;
+		err->msg[0] = '\0';
+	}
+}
+
+int naccs_err_is_unavailable(int rc)
+{
+	switch (rc) {
+	case 0:
+	case -ENOENT:
+	case -EEXIST:
+	case -EINVAL:
+	case -ESTALE:
+	case -EALREADY:
+	case -E2BIG:
+		return 0;
+	default:
+		return rc < 0;
+	}
+}

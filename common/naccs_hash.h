@@ -1,0 +1,89 @@
+/* Password hashing: argon2id behind one small interface with interchangeable
+ * engines (UTS-2.2.1.6(1)(e)(ア): swappable crypto module; (イ): selectable
+ * algorithms, each stored hash names its algorithm and parameters in PHC form).
+ * Only one-way hashes are ever stored (UTS-2.2.1.1(1)(b)(ア), (e)(イ)). */
+#ifndef NACCS_HASH_H
+#define NACCS_HASH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "naccs_err.h"
+
+/* Longest PHC string we produce or accept (argon2id with 64-byte salt and
+ * 64-byte output is ~200 characters). */
+#define NACCS_PHC_MAX 256
+#define NACCS_SALT_MAX 64
+#define NACCS_HASH_OUT_MAX 64
+
+enum naccs_hash_alg {
+	NACCS_ALG_ARGON2ID = 0,
+};
+
+enum naccs_engine_id {
+	NACCS_ENGINE_AUTO = 0,	  /* fastest engine that supports the parameters */
+	NACCS_ENGINE_LIBARGON2 = 1, /* reference libargon2: any p */
+	NACCS_ENGINE_LIBSODIUM = 2, /* libsodium's vectorised argon2id: p = 1, 16-byte salt */
+};
+
+/* What the configuration asks for; also the parameters of a parsed hash. */
+struct naccs_hash_params {
+	enum naccs_hash_alg alg;
+	enum naccs_engine_id engine;
+	uint32_t m_kib;	      /* memory in KiB (default 65536 = 64 MiB) */
+	uint32_t t_cost;      /* passes (default 3) */
+	uint32_t parallelism; /* lanes (default 1) */
+	uint32_t salt_len;    /* bytes (default 16) */
+	uint32_t hash_len;    /* bytes (default 32) */
+	uint32_t max_password_bytes; /* longer passwords are refused before hashing (512) */
+};
+
+/* A parsed PHC string: $argon2id$v=19$m=...,t=...,p=...$<salt b64>$<hash b64>. */
+struct naccs_phc {
+	enum naccs_hash_alg alg;
+	uint32_t version; /* 19 = 0x13 */
+	uint32_t m_kib, t_cost, parallelism;
+	uint8_t salt[NACCS_SALT_MAX];
+	size_t salt_len;
+	uint8_t hash[NACCS_HASH_OUT_MAX];
+	size_t hash_len;
+};
+
+void naccs_hash_params_default(struct naccs_hash_params *p);
+
+/* Check that params are within the ranges we support. 0 or -EINVAL + message. */
+int naccs_hash_params_validate(const struct naccs_hash_params *p, struct naccs_err *err);
+
+/* Resolve NACCS_ENGINE_AUTO (and check an explicit choice) against params:
+ * returns the engine to use, or -ENOTSUP when the chosen engine cannot
+ * compute these parameters (e.g. libsodium with p > 1). */
+int naccs_hash_pick_engine(const struct naccs_hash_params *p, struct naccs_err *err);
+const char *naccs_hash_engine_name(enum naccs_engine_id id);
+/* Parse an engine name ("auto", "libargon2", "libsodium"); -EINVAL if unknown. */
+int naccs_hash_engine_from_name(const char *name, enum naccs_engine_id *out);
+
+/* Hash pw with a fresh random salt into phc (NUL-terminated, < NACCS_PHC_MAX).
+ * -E2BIG if pw is longer than p->max_password_bytes. */
+int naccs_hash_new(const struct naccs_hash_params *p, const char *pw, char phc[NACCS_PHC_MAX],
+		   struct naccs_err *err);
+
+/* Verify pw against stored phc in constant time.  Returns 0 when the
+ * computation ran (then *match tells the result, and *needs_rehash is true
+ * when the hash's algorithm or parameters differ from cfg), -EINVAL for a
+ * malformed phc, -E2BIG for an over-long password, -ENOMEM. The engine used
+ * is cfg->engine if it supports the hash's parameters, else the other one. */
+int naccs_hash_verify(const struct naccs_hash_params *cfg, const char *phc, const char *pw,
+		      bool *match, bool *needs_rehash, struct naccs_err *err);
+
+/* Run a verification with exactly the cost of verifying a hash made with cfg,
+ * for unknown users, so that they take the same time as known ones. Always
+ * reports no match. */
+int naccs_hash_dummy_verify(const struct naccs_hash_params *cfg, const char *pw,
+			    struct naccs_err *err);
+
+/* PHC string codec (no secrets are printed in error messages). */
+int naccs_phc_parse(const char *s, struct naccs_phc *out, struct naccs_err *err);
+int naccs_phc_format(const struct naccs_phc *phc, char *out, size_t outlen, struct naccs_err *err);
+
+#endif

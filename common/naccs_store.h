@@ -1,0 +1,181 @@
+/* The private credential store, behind a backend-neutral, semantic interface.
+ * No SQL here: a later backend may be a remote engine reached through a local
+ * daemon.  Every operation takes a deadline and returns
+ *   0             success
+ *   -ENOENT       no such identity (a normal answer)
+ *   -EEXIST       the identity (login, user ID or uid) exists or existed
+ *   -EINVAL       bad input or a malformed stored row (message says which)
+ *   -ESTALE       compare-and-swap lost (the credential changed meanwhile)
+ *   other -errno  the store is unavailable (-EIO, -ETIMEDOUT, -EACCES,
+ *                 -ENOMEM, -EPERM ...): callers always fail closed.
+ * naccs_err_is_unavailable() tells the last group apart.
+ * Every read-modify-write is one transaction, so concurrent logins never
+ * lose an update.  The store holds data; policy decides. */
+#ifndef NACCS_STORE_H
+#define NACCS_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "naccs_err.h"
+#include "naccs_hash.h"
+#include "naccs_name.h"
+#include "naccs_time.h"
+
+#define NACCS_TEXT_MAX 256
+#define NACCS_WHO_MAX 64
+
+enum naccs_id_kind {
+	NACCS_KIND_INDIVIDUAL = 0, /* one person (UTS-2.2.1.3(2)(g)(ア)) */
+	NACCS_KIND_SHARED = 1,	   /* shared ID, e.g. root (UTS-2.2.1.3(2)(b)) */
+};
+
+/* The public part of an identity (what NSS will publish, minus nothing). */
+struct naccs_identity {
+	char login[NACCS_LOGIN_MAX + 1];
+	char user_code[NACCS_CODE_MAX + 1];	/* "" for a shared ID without one */
+	char id_number[NACCS_NUMBER_LEN + 1]; /* "" for a shared ID without one */
+	uint32_t uid, gid;
+	char gecos[NACCS_TEXT_MAX];
+	char home[NACCS_TEXT_MAX];
+	char shell[NACCS_TEXT_MAX];
+	enum naccs_id_kind kind;
+	bool admin;
+	char created_by[NACCS_WHO_MAX];
+	int64_t created_at;
+};
+
+/* Where and when a login attempt happened. */
+struct naccs_login_event {
+	int64_t at; /* wall seconds */
+	char service[64];
+	char tty[64];
+	char rhost[NACCS_TEXT_MAX];
+};
+
+/* Private state of an identity. phc is secret-adjacent: wipe after use. */
+struct naccs_account_state {
+	bool has_password;
+	char phc[NACCS_PHC_MAX];
+	int64_t password_changed_at;
+	bool must_change; /* set by an administrator's issue/reset */
+
+	bool locked;
+	int64_t locked_at;
+	char lock_reason[NACCS_TEXT_MAX];
+	bool suspended;
+	int64_t suspended_at;
+	char suspend_reason[NACCS_TEXT_MAX];
+	bool retired; /* tombstone: never usable or re-issued again */
+	int64_t retired_at;
+
+	bool has_last_success;
+	struct naccs_login_event last_success;
+	uint32_t failures_since_success; /* failures recorded after last_success */
+	bool has_last_failure;
+	struct naccs_login_event last_failure;
+};
+
+/* Flags an administrator (or later: policy) can set and clear. */
+enum naccs_flag {
+	NACCS_FLAG_LOCKED = 0,
+	NACCS_FLAG_SUSPENDED = 1,
+	NACCS_FLAG_MUST_CHANGE = 2,
+};
+
+/* One line of the issuance registry (who was given which ID, and changes). */
+struct naccs_registry_entry {
+	int64_t at;
+	char login[NACCS_LOGIN_MAX + 1];
+	char event[32]; /* "issued", "password-reset", "locked", "unlocked",
+			   "suspended", "unsuspended", "retired" */
+	char by[NACCS_WHO_MAX];
+	char detail[NACCS_TEXT_MAX]; /* person issued to, reason, ... */
+};
+
+struct naccs_store;
+
+struct naccs_store_options {
+	const char *path;	 /* backend location; for SQLite a file path */
+	uid_t owner_uid;	 /* expected owner of the file and its directory */
+	unsigned timeout_ms;	 /* default per-operation budget (busy waits) */
+	bool create;		 /* create a new store (naccsctl init) */
+	bool read_only;
+};
+
+int naccs_store_open(const struct naccs_store_options *opt, struct naccs_store **out,
+		     struct naccs_err *err);
+void naccs_store_close(struct naccs_store *st);
+/* The schema version the store is at (after migrations on open). */
+int naccs_store_schema_version(struct naccs_store *st, naccs_deadline_t dl, int *version,
+			       struct naccs_err *err);
+
+/* Look-ups. */
+int naccs_store_find(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+		     struct naccs_identity *out, struct naccs_err *err);
+int naccs_store_find_by_user_id(struct naccs_store *st, naccs_deadline_t dl,
+				const struct naccs_user_id *uid_pair, struct naccs_identity *out,
+				struct naccs_err *err);
+int naccs_store_find_by_uid(struct naccs_store *st, naccs_deadline_t dl, uint32_t uid,
+			    struct naccs_identity *out, struct naccs_err *err);
+int naccs_store_get_state(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			  struct naccs_account_state *out, struct naccs_err *err);
+
+/* Login outcomes, each one transaction.  record_failure returns the state as
+ * it is after the failure was added (counts, lock flags), read in the same
+ * transaction; record_success returns the state as it was before (for the
+ * last-login notice) and makes this login the last success. */
+int naccs_store_record_failure(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			       const struct naccs_login_event *ev,
+			       struct naccs_account_state *after, struct naccs_err *err);
+int naccs_store_record_success(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			       const struct naccs_login_event *ev,
+			       struct naccs_account_state *before, struct naccs_err *err);
+
+/* Issue an identity with its first credential (phc) and must_change flag.
+ * id->uid == 0 allocates the lowest never-used uid in [uid_min, uid_max].
+ * Records the issuance (by whom, to whom) in the registry.  -EEXIST if the
+ * login, the (user code, identifying number) pair or the uid was ever used,
+ * retired ones included. On success id->uid holds the uid given. */
+int naccs_store_add_identity(struct naccs_store *st, naccs_deadline_t dl,
+			     struct naccs_identity *id, uint32_t uid_min, uint32_t uid_max,
+			     const char *phc, bool must_change, const char *issued_by,
+			     const char *issued_to, struct naccs_err *err);
+
+/* Replace the credential; the old hash goes to the history, of which the
+ * newest keep_history entries are kept. event names the registry line
+ * ("password-reset" for an administrator, "password-change" for the user). */
+int naccs_store_set_password(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			     const char *phc, bool must_change, unsigned keep_history,
+			     const char *event, const char *by, struct naccs_err *err);
+
+/* Transparent re-hash after a successful login: swap only if the stored hash
+ * is still old_phc (-ESTALE otherwise). Not a password change: no history. */
+int naccs_store_replace_hash(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			     const char *old_phc, const char *new_phc, struct naccs_err *err);
+
+/* Set or clear a flag, with reason and actor recorded in the registry.
+ * Clearing NACCS_FLAG_LOCKED also forgets the failures counted so far. */
+int naccs_store_set_flag(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			 enum naccs_flag flag, bool on, const char *reason, const char *by,
+			 struct naccs_err *err);
+
+/* Retire an ID for good: it keeps its row, login and uid as a tombstone
+ * (UTS-2.2.1.3(2)(g)(ウ)); its credential is erased. -EALREADY if retired. */
+int naccs_store_retire(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+		       const char *reason, const char *by, struct naccs_err *err);
+
+/* Enumerate identities (ordered by login); cb returns non-zero to stop. The
+ * state passed to cb has phc wiped (listing never carries hashes). */
+typedef int (*naccs_store_list_fn)(void *ctx, const struct naccs_identity *id,
+				   const struct naccs_account_state *state);
+int naccs_store_list(struct naccs_store *st, naccs_deadline_t dl, naccs_store_list_fn cb,
+		     void *ctx, struct naccs_err *err);
+
+/* The registry lines of one login (login == NULL: all), oldest first. */
+typedef int (*naccs_registry_fn)(void *ctx, const struct naccs_registry_entry *e);
+int naccs_store_registry(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			 naccs_registry_fn cb, void *ctx, struct naccs_err *err);
+
+#endif

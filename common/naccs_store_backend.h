@@ -1,0 +1,49 @@
+/* What a store backend implements.  naccs_store.c picks the backend and
+ * forwards each naccs_store_* call here; the PAM module, NSS module and
+ * naccsctl only ever see naccs_store.h. */
+#ifndef NACCS_STORE_BACKEND_H
+#define NACCS_STORE_BACKEND_H
+
+#include "naccs_store.h"
+
+struct naccs_store_backend {
+	const char *name;
+	int (*open)(const struct naccs_store_options *opt, void **impl, struct naccs_err *err);
+	void (*close)(void *impl);
+	int (*schema_version)(void *impl, naccs_deadline_t dl, int *version,
+			      struct naccs_err *err);
+	int (*find)(void *impl, naccs_deadline_t dl, const char *login, struct naccs_identity *out,
+		    struct naccs_err *err);
+	int (*find_by_user_id)(void *impl, naccs_deadline_t dl, const struct naccs_user_id *u,
+			       struct naccs_identity *out, struct naccs_err *err);
+	int (*find_by_uid)(void *impl, naccs_deadline_t dl, uint32_t uid,
+			   struct naccs_identity *out, struct naccs_err *err);
+	int (*get_state)(void *impl, naccs_deadline_t dl, const char *login,
+			 struct naccs_account_state *out, struct naccs_err *err);
+	int (*record_failure)(void *impl, naccs_deadline_t dl, const char *login,
+			      const struct naccs_login_event *ev, struct naccs_account_state *after,
+			      struct naccs_err *err);
+	int (*record_success)(void *impl, naccs_deadline_t dl, const char *login,
+			      const struct naccs_login_event *ev,
+			      struct naccs_account_state *before, struct naccs_err *err);
+	int (*add_identity)(void *impl, naccs_deadline_t dl, struct naccs_identity *id,
+			    uint32_t uid_min, uint32_t uid_max, const char *phc, bool must_change,
+			    const char *issued_by, const char *issued_to, struct naccs_err *err);
+	int (*set_password)(void *impl, naccs_deadline_t dl, const char *login, const char *phc,
+			    bool must_change, unsigned keep_history, const char *event,
+			    const char *by, struct naccs_err *err);
+	int (*replace_hash)(void *impl, naccs_deadline_t dl, const char *login,
+			    const char *old_phc, const char *new_phc, struct naccs_err *err);
+	int (*set_flag)(void *impl, naccs_deadline_t dl, const char *login, enum naccs_flag flag,
+			bool on, const char *reason, const char *by, struct naccs_err *err);
+	int (*retire)(void *impl, naccs_deadline_t dl, const char *login, const char *reason,
+		      const char *by, struct naccs_err *err);
+	int (*list)(void *impl, naccs_deadline_t dl, naccs_store_list_fn cb, void *ctx,
+		    struct naccs_err *err);
+	int (*registry)(void *impl, naccs_deadline_t dl, const char *login, naccs_registry_fn cb,
+			void *ctx, struct naccs_err *err);
+};
+
+extern const struct naccs_store_backend naccs_store_sqlite;
+
+#endif

@@ -1,0 +1,57 @@
+#include "config.h"
+
+#define _XOPEN_SOURCE 700
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+char *tu_mkdtemp(const char *tag)
+{
+	const char *base = getenv("TMPDIR");
+	char *path = NULL;
+
+	if (base == NULL || base[0] == '\0')
+		base = "/tmp";
+	if (asprintf(&path, "%s/naccs-%s-XXXXXX", base, tag) < 0 || mkdtemp(path) == NULL) {
+		perror("tu_mkdtemp");
+		abort();
+	}
+	return path;
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void tu_rmtree(const char *path)
+{
+	if (path != NULL)
+		nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+char *tu_write_file(const char *dir, const char *name, const char *text, unsigned mode)
+{
+	char *path = NULL;
+	int fd;
+	size_t len = strlen(text);
+
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		abort();
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len || fchmod(fd, mode) != 0 ||
+	    close(fd) != 0) {
+		perror(path);
+		abort();
+	}
+	return path;
+}
