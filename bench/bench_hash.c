@@ -1,0 +1,215 @@
+/* Benchmark (not a test): milliseconds per argon2id verification with each
+ * engine at the configured parameters, their ratio measured in the same run,
+ * and the cost of the unknown-user dummy verification against a real one.
+ *
+ *   bench_hash [--m-kib N] [--t N] [--p N] [--rounds N]
+ *
+ * Defaults are the shipped ones (64 MiB, t = 3, p = 1). Each round times
+ * every case once, interleaved, so drift in CPU frequency or load hits all
+ * cases alike; the median of the rounds is printed. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "naccs_hash.h"
+
+#define MAX_ROUNDS 1000
+
+enum bench_case { B_LIBARGON2, B_LIBSODIUM, B_REAL, B_DUMMY, B_COUNT };
+
+struct bench {
+	struct naccs_hash_params cfg;
+	unsigned rounds;
+	bool have_sodium;	 /* libsodium computes these parameters */
+	char phc[NACCS_PHC_MAX]; /* made with cfg */
+	double *ms[B_COUNT];	 /* per round */
+};
+
+static const char bench_pw[] = "benchmark password";
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, unsigned n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+static int parse_uint(const char *s, unsigned long max, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (s == NULL || s[0] < '0' || s[0] > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0 || v > max)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct bench *b)
+{
+	for (int i = 1; i < argc; i += 2) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		uint32_t rounds = 0;
+		int rc;
+
+		if (strcmp(opt, "--m-kib") == 0)
+			rc = parse_uint(val, 0xFFFFFFFFul, &b->cfg.m_kib);
+		else if (strcmp(opt, "--t") == 0)
+			rc = parse_uint(val, 0xFFFFFFFFul, &b->cfg.t_cost);
+		else if (strcmp(opt, "--p") == 0)
+			rc = parse_uint(val, 0xFFFFFFFFul, &b->cfg.parallelism);
+		else if (strcmp(opt, "--rounds") == 0) {
+			rc = parse_uint(val, MAX_ROUNDS, &rounds);
+			b->rounds = rounds;
+		} else
+			rc = -EINVAL;
+		if (rc != 0) {
+			fprintf(stderr, "usage: %s [--m-kib N] [--t N] [--p N] [--rounds N]\n",
+				argv[0]);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int time_verify(struct bench *b, enum naccs_engine_id engine, double *ms)
+{
+	struct naccs_hash_params cfg = b->cfg;
+	struct naccs_err err = {0};
+	bool match = false;
+	double t0;
+	int rc;
+
+	cfg.engine = engine;
+	t0 = now_ms();
+	rc = naccs_hash_verify(&cfg, b->phc, bench_pw, &match, NULL, &err);
+	*ms = now_ms() - t0;
+	if (rc != 0 || !match) {
+		fprintf(stderr, "verify with %s failed: %s\n", naccs_hash_engine_name(engine),
+			rc != 0 ? err.msg : "no match");
+		return rc != 0 ? rc : -EINVAL;
+	}
+	return 0;
+}
+
+static int time_dummy(struct bench *b, double *ms)
+{
+	struct naccs_err err = {0};
+	double t0 = now_ms();
+	int rc = naccs_hash_dummy_verify(&b->cfg, bench_pw, &err);
+
+	*ms = now_ms() - t0;
+	if (rc != 0)
+		fprintf(stderr, "dummy verify failed: %s\n", err.msg);
+	return rc;
+}
+
+static int run_round(struct bench *b, unsigned r)
+{
+	int rc;
+
+	if ((rc = time_verify(b, NACCS_ENGINE_LIBARGON2, &b->ms[B_LIBARGON2][r])) != 0)
+		return rc;
+	if (b->have_sodium &&
+	    (rc = time_verify(b, NACCS_ENGINE_LIBSODIUM, &b->ms[B_LIBSODIUM][r])) != 0)
+		return rc;
+	if ((rc = time_verify(b, b->cfg.engine, &b->ms[B_REAL][r])) != 0)
+		return rc;
+	return time_dummy(b, &b->ms[B_DUMMY][r]);
+}
+
+static int setup(struct bench *b)
+{
+	struct naccs_hash_params sodium = b->cfg;
+	struct naccs_err err = {0};
+	int rc;
+
+	if (naccs_hash_params_validate(&b->cfg, &err) != 0 ||
+	    naccs_hash_new(&b->cfg, bench_pw, b->phc, &err) != 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		return -EINVAL;
+	}
+	sodium.engine = NACCS_ENGINE_LIBSODIUM;
+	b->have_sodium = naccs_hash_pick_engine(&sodium, NULL) == NACCS_ENGINE_LIBSODIUM;
+	for (int i = 0; i < B_COUNT; i++) {
+		b->ms[i] = calloc(b->rounds, sizeof(double));
+		if (b->ms[i] == NULL)
+			return -ENOMEM;
+	}
+	/* One untimed run per engine: page faults of the first allocation,
+	 * libsodium's CPU feature probe. */
+	rc = time_verify(b, NACCS_ENGINE_LIBARGON2, &b->ms[B_LIBARGON2][0]);
+	if (rc == 0 && b->have_sodium)
+		rc = time_verify(b, NACCS_ENGINE_LIBSODIUM, &b->ms[B_LIBSODIUM][0]);
+	return rc;
+}
+
+static void report(struct bench *b)
+{
+	double argon2 = median(b->ms[B_LIBARGON2], b->rounds);
+	double real = median(b->ms[B_REAL], b->rounds);
+	double dummy = median(b->ms[B_DUMMY], b->rounds);
+	int real_engine = naccs_hash_pick_engine(&b->cfg, NULL);
+
+	printf("params: argon2id m_kib=%u t=%u p=%u salt=%u hash=%u rounds=%u\n", b->cfg.m_kib,
+	       b->cfg.t_cost, b->cfg.parallelism, b->cfg.salt_len, b->cfg.hash_len, b->rounds);
+	printf("libargon2 ms/verify: %.2f\n", argon2);
+	if (b->have_sodium) {
+		double sodium = median(b->ms[B_LIBSODIUM], b->rounds);
+
+		printf("libsodium ms/verify: %.2f\n", sodium);
+		printf("ratio libargon2/libsodium: %.2f\n", argon2 / sodium);
+	} else {
+		printf("libsodium ms/verify: unsupported (needs p = 1, 16-byte salt)\n");
+		printf("ratio libargon2/libsodium: n/a\n");
+	}
+	printf("real verify ms (engine auto -> %s): %.2f\n",
+	       real_engine > 0 ? naccs_hash_engine_name((enum naccs_engine_id)real_engine) : "?",
+	       real);
+	printf("dummy verify ms: %.2f\n", dummy);
+	printf("ratio dummy/real: %.2f\n", dummy / real);
+}
+
+int main(int argc, char **argv)
+{
+	struct bench b;
+	int rc;
+
+	memset(&b, 0, sizeof(b));
+	naccs_hash_params_default(&b.cfg);
+	b.rounds = 9;
+	if (parse_args(argc, argv, &b) != 0)
+		return 2;
+	rc = setup(&b);
+	for (unsigned r = 0; rc == 0 && r < b.rounds; r++)
+		rc = run_round(&b, r);
+	if (rc == 0)
+		report(&b);
+	for (int i = 0; i < B_COUNT; i++)
+		free(b.ms[i]);
+	return rc == 0 ? 0 : 1;
+}
