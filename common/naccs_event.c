@@ -1,0 +1,67 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "naccs_event.h"
+
+void naccs_event_sanitize(const char *s, char *out, size_t outlen)
+{
+	size_t i = 0;
+
+	if (outlen == 0)
+		return;
+	for (; s != NULL && *s != '\0' && i + 1 < outlen; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		/* Control bytes, quotes and backslashes could forge or break the
+		 * key="value" fields; UTF-8 bytes (>= 0x80) pass (gecos). */
+		out[i++] = (c < 0x20 || c == 0x7f || c == '"' || c == '\\') ? '?' : (char)c;
+	}
+	out[i] = '\0';
+}
+
+static void field(char *line, size_t len, size_t *pos, const char *key, const char *value)
+{
+	char clean[256];
+	int n;
+
+	if (value == NULL || value[0] == '\0' || *pos >= len)
+		return;
+	naccs_event_sanitize(value, clean, sizeof(clean));
+	n = snprintf(line + *pos, len - *pos, "%s%s=\"%s\"", *pos ? " " : "", key, clean);
+	if (n > 0)
+		*pos += (size_t)n < len - *pos ? (size_t)n : len - *pos - 1;
+}
+
+int naccs_event_emit(const struct naccs_event *ev, struct naccs_err *err)
+{
+	char line[1536];
+	size_t pos = 0;
+
+	if (ev == NULL)
+		return naccs_err_set(err, EINVAL, "naccs_event_emit: no event");
+	line[0] = '\0';
+	field(line, sizeof(line), &pos, "type", ev->type);
+	field(line, sizeof(line), &pos, "action", ev->action);
+	field(line, sizeof(line), &pos, "result", ev->result);
+	field(line, sizeof(line), &pos, "reason", ev->reason);
+	field(line, sizeof(line), &pos, "login", ev->login);
+	field(line, sizeof(line), &pos, "user_code", ev->user_code);
+	field(line, sizeof(line), &pos, "id_number", ev->id_number);
+	field(line, sizeof(line), &pos, "service", ev->service);
+	field(line, sizeof(line), &pos, "tty", ev->tty);
+	field(line, sizeof(line), &pos, "rhost", ev->rhost);
+	field(line, sizeof(line), &pos, "actor", ev->actor);
+	field(line, sizeof(line), &pos, "detail", ev->detail);
+	/* syslog(3) with an explicit facility: no openlog(), which would change
+	 * the host process's ident and options. */
+	syslog(LOG_AUTHPRIV | (strcmp(ev->result ? ev->result : "", "allow") == 0 ||
+					       strcmp(ev->result ? ev->result : "", "done") == 0
+				       ? LOG_INFO
+				       : LOG_NOTICE),
+	       "naccs: %s", line);
+	return 0;
+}

@@ -1,0 +1,89 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <security/pam_ext.h>
+
+#include "pam_args.h"
+
+static void warn_syslog(void *ctx, const char *msg)
+{
+	pam_syslog((pam_handle_t *)ctx, LOG_WARNING, "%s", msg);
+}
+
+/* First pass: what decides how the file is read (its path, its owner). */
+static int pre_args(pam_handle_t *pamh, int argc, const char **argv, struct pam_naccs_opts *o,
+		    const char **conf, struct naccs_err *err)
+{
+	for (int i = 0; i < argc; i++) {
+		if (strncmp(argv[i], "conf=", 5) == 0) {
+			*conf = argv[i] + 5;
+			if ((*conf)[0] != '/')
+				return naccs_err_set(err, EINVAL, "conf=%s: not an absolute path",
+						     *conf);
+		} else if (strncmp(argv[i], "owner=", 6) == 0) {
+			if (naccs_config_set(&o->cfg, "general", "owner", argv[i] + 6, "argument",
+					     false, warn_syslog, pamh, err) < 0)
+				return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Second pass, after the file: flags and key overrides win over the file. */
+static int post_args(pam_handle_t *pamh, int argc, const char **argv, struct pam_naccs_opts *o,
+		     struct naccs_err *err)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strncmp(a, "conf=", 5) == 0 || strncmp(a, "owner=", 6) == 0)
+			continue;
+		if (strcmp(a, "nodelay") == 0)
+			o->nodelay = true;
+		else if (strcmp(a, "debug") == 0)
+			o->cfg.debug = true;
+		else if (strcmp(a, "use_first_pass") == 0 || strcmp(a, "try_first_pass") == 0 ||
+			 strcmp(a, "use_authtok") == 0)
+			continue; /* read by pam_get_authtok() itself */
+		else if (strchr(a, '=') != NULL && strchr(a, '.') != NULL) {
+			int rc = naccs_config_set_arg(&o->cfg, a, warn_syslog, pamh, err);
+
+			if (rc < 0 && rc != -ENOENT)
+				return rc;
+		} else
+			pam_syslog(pamh, LOG_WARNING, "unknown module argument ignored: %s", a);
+	}
+	return 0;
+}
+
+int pam_naccs_load_opts(pam_handle_t *pamh, int flags, int argc, const char **argv,
+			struct pam_naccs_opts *o)
+{
+	struct naccs_err err;
+	const char *conf = NULL;
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	naccs_err_clear(&err);
+	naccs_config_defaults(&o->cfg);
+	o->quiet = (flags & PAM_SILENT) != 0;
+	rc = pre_args(pamh, argc, argv, o, &conf, &err);
+	/* A missing default file leaves the built-in defaults; a file named
+	 * with conf= must exist. */
+	if (rc == 0)
+		rc = naccs_config_load(&o->cfg, conf ? conf : NACCS_DEFAULT_CONF, conf != NULL,
+				       warn_syslog, pamh, &err);
+	if (rc == 0)
+		rc = post_args(pamh, argc, argv, o, &err);
+	if (rc == 0)
+		rc = naccs_config_validate(&o->cfg, &err);
+	if (rc < 0) {
+		pam_syslog(pamh, LOG_ERR, "configuration refused, failing closed: %s", err.msg);
+		return PAM_SERVICE_ERR;
+	}
+	return PAM_SUCCESS;
+}

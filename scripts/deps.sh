@@ -1,0 +1,33 @@
+#!/bin/bash
+# Install what is missing on a Debian 12 machine (build tools, libraries,
+# test wrappers, real clients). Installs nothing that is already there.
+set -euo pipefail
+
+PACKAGES=(
+	# build
+	build-essential autoconf automake libtool pkg-config gettext autopoint
+	# libraries (configure names each one if missing)
+	libpam0g-dev libargon2-dev libsodium-dev libssl-dev libsqlite3-dev
+	# tests: unit, PAM and NSS wrappers, real clients
+	libcmocka-dev libpamtest0-dev libpam-wrapper libnss-wrapper libuid-wrapper
+	pamtester sqlite3 python3 valgrind locales
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+		missing+=("$p")
+	fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps: everything needed is installed"
+	exit 0
+fi
+echo "deps: installing ${missing[*]}"
+SUDO=
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,55 @@
+# A sandbox for the demo and the end-to-end tests: a temporary config, store
+# and PAM service directory; pamtester and naccsctl run against them, PAM
+# through pam_wrapper. Nothing outside the sandbox directory is touched.
+# Source it with SB_BUILD (the build dir) set; then call sb_init DIR.
+
+: "${SB_BUILD:?SB_BUILD must name the build directory}"
+SB_CTL=$SB_BUILD/naccsctl/naccsctl
+SB_MODULE=$SB_BUILD/pam_naccs/.libs/pam_naccs.so
+SB_PAM_WRAPPER=$(pkg-config --libs pam_wrapper)
+
+# sb_init DIR [extra config text]: write the config, the PAM service
+# "naccs-sandbox" and create the store with naccsctl init.
+sb_init() {
+	SB_DIR=$1
+	mkdir -p "$SB_DIR/pam.d" "$SB_DIR/etc"
+	chmod 0700 "$SB_DIR" "$SB_DIR/etc"
+	SB_CONF=$SB_DIR/etc/naccs.conf
+	cat >"$SB_CONF" <<EOT
+# sandbox configuration (see etc/naccs.conf.example for every key)
+[store]
+path = $SB_DIR/state/naccs.db
+[auth]
+fail_delay_ms = 0
+${2:-}
+EOT
+	chmod 0600 "$SB_CONF"
+	local args="conf=$SB_CONF owner=$(id -u)"
+	cat >"$SB_DIR/pam.d/naccs-sandbox" <<EOT
+auth     required $SB_MODULE $args nodelay
+account  required $SB_MODULE $args
+EOT
+	printf 'auth required pam_deny.so\naccount required pam_deny.so\n' >"$SB_DIR/pam.d/other"
+	sb_ctl init >/dev/null
+}
+
+# sb_ctl ARGS...: naccsctl on the sandbox's config and store.
+sb_ctl() {
+	"$SB_CTL" --conf "$SB_CONF" --owner "$(id -u)" "$@"
+}
+
+# sb_issue ARGS...: issue an ID (naccsctl user add ARGS), print its
+# one-time password.
+sb_issue() {
+	sb_ctl --json user add "$@" | sed -n 's/.*"one_time_password":"\([^"]*\)".*/\1/p'
+}
+
+# sb_pam USER PASSWORD OPERATION...: a real PAM conversation through
+# pamtester (authenticate, acct_mgmt, ...); the password is typed on stdin.
+sb_pam() {
+	local user=$1 pw=$2
+	shift 2
+	printf '%s\n' "$pw" | env LD_PRELOAD="$SB_PAM_WRAPPER" PAM_WRAPPER=1 \
+		PAM_WRAPPER_SERVICE_DIR="$SB_DIR/pam.d" \
+		pamtester -v naccs-sandbox "$user" "$@" 2>&1
+}

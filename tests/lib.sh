@@ -1,0 +1,49 @@
+# Shared helpers for the shell tests: TAP-like lines and a closing
+# "N passed, N failed" summary.
+: "${NACCS_TOP_BUILDDIR:?run through make check}"
+: "${NACCS_TOP_SRCDIR:?run through make check}"
+T_PASS=0
+T_FAIL=0
+T_N=0
+
+ok() { # ok DESCRIPTION COMMAND...
+	local desc=$1
+	shift
+	T_N=$((T_N + 1))
+	if "$@"; then
+		T_PASS=$((T_PASS + 1))
+		echo "ok $T_N - $desc"
+	else
+		T_FAIL=$((T_FAIL + 1))
+		echo "not ok $T_N - $desc"
+	fi
+}
+
+# expect_rc CODE DESCRIPTION COMMAND...: the command exits with CODE.
+expect_rc() {
+	local want=$1 desc=$2 rc
+	shift 2
+	"$@" >"$T_OUT" 2>&1
+	rc=$?
+	T_N=$((T_N + 1))
+	if [ "$rc" -eq "$want" ]; then
+		T_PASS=$((T_PASS + 1))
+		echo "ok $T_N - $desc"
+	else
+		T_FAIL=$((T_FAIL + 1))
+		echo "not ok $T_N - $desc (exit $rc, expected $want)"
+		sed 's/^/#   /' "$T_OUT"
+	fi
+}
+
+# out_has TEXT: the last expect_rc output contains TEXT.
+out_has() { grep -qF -- "$1" "$T_OUT"; }
+
+finish() {
+	echo "$T_PASS passed, $T_FAIL failed"
+	[ "$T_FAIL" -eq 0 ]
+}
+
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/naccs-sh.XXXXXX")
+T_OUT=$T_TMP/.out
+trap 'rm -rf "$T_TMP"' EXIT

@@ -1,0 +1,9 @@
+#!/bin/bash
+# The README's demonstration runs and every step goes as expected (it uses
+# the build that make check just made).
+. "${NACCS_TOP_SRCDIR}/tests/lib.sh"
+expect_rc 0 "scripts/demo.sh runs every step as expected" \
+	env NACCS_DEMO_NO_BUILD=1 bash "$NACCS_TOP_SRCDIR/scripts/demo.sh"
+ok "  it issued an ID and showed its one-time password once" out_has "one-time password (shown once)"
+ok "  no step was unexpected" bash -c "! grep -q UNEXPECTED '$T_OUT'"
+finish
