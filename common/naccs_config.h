@@ -27,7 +27,7 @@
 struct naccs_config {
 	/* [general] */
 	char conf_path[PATH_MAX]; /* the file that was read ("" when none) */
-	uid_t owner_uid; /* expected owner of trusted files; argument only (owner=UID) */
+	uid_t owner_uid;	  /* expected owner of trusted files; argument only (owner=UID) */
 	bool debug;
 
 	/* [hash] engine, algorithm, memory_kib, time_cost, parallelism,

@@ -18,7 +18,7 @@ struct naccs_err {
  * Returns -code so callers can write `return naccs_err_set(err, EINVAL, ...)`.
  * err may be NULL (the message is then dropped). */
 int naccs_err_set(struct naccs_err *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Forget any previous failure. */
 void naccs_err_clear(struct naccs_err *err);

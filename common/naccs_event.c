@@ -59,9 +59,9 @@ int naccs_event_emit(const struct naccs_event *ev, struct naccs_err *err)
 	/* syslog(3) with an explicit facility: no openlog(), which would change
 	 * the host process's ident and options. */
 	syslog(LOG_AUTHPRIV | (strcmp(ev->result ? ev->result : "", "allow") == 0 ||
-					       strcmp(ev->result ? ev->result : "", "done") == 0
-				       ? LOG_INFO
-				       : LOG_NOTICE),
+				       strcmp(ev->result ? ev->result : "", "done") == 0
+				   ? LOG_INFO
+				   : LOG_NOTICE),
 	       "naccs: %s", line);
 	return 0;
 }

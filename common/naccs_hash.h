@@ -13,8 +13,8 @@
 
 /* Longest PHC string we produce or accept (argon2id with 64-byte salt and
  * 64-byte output is ~200 characters). */
-#define NACCS_PHC_MAX 256
-#define NACCS_SALT_MAX 64
+#define NACCS_PHC_MAX	   256
+#define NACCS_SALT_MAX	   64
 #define NACCS_HASH_OUT_MAX 64
 
 enum naccs_hash_alg {
@@ -22,7 +22,7 @@ enum naccs_hash_alg {
 };
 
 enum naccs_engine_id {
-	NACCS_ENGINE_AUTO = 0,	  /* fastest engine that supports the parameters */
+	NACCS_ENGINE_AUTO = 0,	    /* fastest engine that supports the parameters */
 	NACCS_ENGINE_LIBARGON2 = 1, /* reference libargon2: any p */
 	NACCS_ENGINE_LIBSODIUM = 2, /* libsodium's vectorised argon2id: p = 1, 16-byte salt */
 };
@@ -31,11 +31,11 @@ enum naccs_engine_id {
 struct naccs_hash_params {
 	enum naccs_hash_alg alg;
 	enum naccs_engine_id engine;
-	uint32_t m_kib;	      /* memory in KiB (default 65536 = 64 MiB) */
-	uint32_t t_cost;      /* passes (default 3) */
-	uint32_t parallelism; /* lanes (default 1) */
-	uint32_t salt_len;    /* bytes (default 16) */
-	uint32_t hash_len;    /* bytes (default 32) */
+	uint32_t m_kib;		     /* memory in KiB (default 65536 = 64 MiB) */
+	uint32_t t_cost;	     /* passes (default 3) */
+	uint32_t parallelism;	     /* lanes (default 1) */
+	uint32_t salt_len;	     /* bytes (default 16) */
+	uint32_t hash_len;	     /* bytes (default 32) */
 	uint32_t max_password_bytes; /* longer passwords are refused before hashing (512) */
 };
 

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define NACCS_LOGIN_MAX 32 /* bytes, without NUL */
-#define NACCS_CODE_MAX 7
+#define NACCS_LOGIN_MAX	 32 /* bytes, without NUL */
+#define NACCS_CODE_MAX	 7
 #define NACCS_NUMBER_LEN 3
 
 enum naccs_login_format {

@@ -39,9 +39,9 @@ int naccs_policy_open(struct naccs_policy *pol, const struct naccs_config *cfg,
 		      struct naccs_err *err)
 {
 	struct naccs_store_options opt = {
-		.path = cfg->store_path,
-		.owner_uid = cfg->owner_uid,
-		.timeout_ms = cfg->store_timeout_ms,
+	    .path = cfg->store_path,
+	    .owner_uid = cfg->owner_uid,
+	    .timeout_ms = cfg->store_timeout_ms,
 	};
 
 	pol->cfg = cfg;
@@ -134,7 +134,7 @@ static enum naccs_outcome decide(struct naccs_decision *d, const struct naccs_re
 	event_for(&ev, req, d);
 	ev.type = type;
 	ev.action = strcmp(type, "auth") == 0 ? "login" : "check";
-	ev.result = outcome == NACCS_OUT_ALLOW ? "allow"
+	ev.result = outcome == NACCS_OUT_ALLOW	       ? "allow"
 		    : outcome == NACCS_OUT_UNAVAILABLE ? "error"
 						       : "deny";
 	ev.reason = reason;
@@ -246,7 +246,8 @@ enum naccs_outcome naccs_policy_authenticate(struct naccs_policy *pol,
 	rc = naccs_policy_resolve(pol, req->user, &out->identity, err);
 	if (rc == 0) {
 		out->known = true;
-		rc = naccs_store_get_state(pol->store, deadline(pol), out->identity.login, &st, err);
+		rc =
+		    naccs_store_get_state(pol->store, deadline(pol), out->identity.login, &st, err);
 		if (rc < 0) /* a known ID whose state cannot be read: fail closed */
 			return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-read-failed",
 				      NULL, err->msg);
@@ -255,7 +256,7 @@ enum naccs_outcome naccs_policy_authenticate(struct naccs_policy *pol,
 			      err->msg);
 	}
 	if (password == NULL || strnlen(password, pol->cfg->hash.max_password_bytes + 1) >
-					pol->cfg->hash.max_password_bytes) {
+				    pol->cfg->hash.max_password_bytes) {
 		naccs_wipe(&st, sizeof(st));
 		return auth_failed(pol, req, out, "password-too-long", err);
 	}
@@ -270,8 +271,8 @@ enum naccs_outcome naccs_policy_authenticate(struct naccs_policy *pol,
 		result = decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "verify-failed", NULL,
 				err->msg);
 	else if (!match)
-		result = auth_failed(pol, req, out, out->known ? "bad-password" : "unknown-user",
-				     err);
+		result =
+		    auth_failed(pol, req, out, out->known ? "bad-password" : "unknown-user", err);
 	else
 		result = auth_succeeded(pol, req, password, needs_rehash, &st, out, err);
 	naccs_wipe(&st, sizeof(st));
@@ -291,13 +292,13 @@ enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct n
 	if (rc == -ENOENT || rc == -EINVAL)
 		return decide(out, req, "account", NACCS_OUT_UNKNOWN, "unknown-user", NULL, NULL);
 	if (rc < 0)
-		return decide(out, req, "account", NACCS_OUT_UNAVAILABLE, "store-read-failed",
-			      NULL, err->msg);
+		return decide(out, req, "account", NACCS_OUT_UNAVAILABLE, "store-read-failed", NULL,
+			      err->msg);
 	out->known = true;
 	rc = naccs_store_get_state(pol->store, deadline(pol), out->identity.login, &st, err);
 	if (rc < 0)
-		return decide(out, req, "account", NACCS_OUT_UNAVAILABLE, "store-read-failed",
-			      NULL, err->msg);
+		return decide(out, req, "account", NACCS_OUT_UNAVAILABLE, "store-read-failed", NULL,
+			      err->msg);
 	result = state_refusal(&st, &reason);
 	if (result == NACCS_OUT_ALLOW && st.must_change) {
 		/* An administrator set this password: the user must set their

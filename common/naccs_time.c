@@ -37,6 +37,7 @@ void naccs_format_time(int64_t t, char *out, size_t outlen)
 
 	if (outlen == 0)
 		return;
-	if (localtime_r(&tt, &tm) == NULL || strftime(out, outlen, "%Y-%m-%d %H:%M:%S %z", &tm) == 0)
+	if (localtime_r(&tt, &tm) == NULL ||
+	    strftime(out, outlen, "%Y-%m-%d %H:%M:%S %z", &tm) == 0)
 		snprintf(out, outlen, "@%lld", (long long)t);
 }

@@ -9,8 +9,8 @@
 /* An absolute CLOCK_MONOTONIC time in milliseconds. */
 typedef int64_t naccs_deadline_t;
 
-int64_t naccs_now_wall(void);	  /* seconds since the epoch */
-int64_t naccs_now_mono_ms(void);  /* CLOCK_MONOTONIC in ms */
+int64_t naccs_now_wall(void);	 /* seconds since the epoch */
+int64_t naccs_now_mono_ms(void); /* CLOCK_MONOTONIC in ms */
 naccs_deadline_t naccs_deadline_in(unsigned ms);
 /* Milliseconds left before the deadline, 0 if it has passed. */
 int64_t naccs_deadline_left_ms(naccs_deadline_t dl);

@@ -10,8 +10,8 @@
 
 struct pam_naccs_opts {
 	struct naccs_config cfg;
-	bool nodelay;	 /* no fail delay (tests) */
-	bool quiet;	 /* PAM_SILENT: no informational messages */
+	bool nodelay; /* no fail delay (tests) */
+	bool quiet;   /* PAM_SILENT: no informational messages */
 };
 
 /* Parse argv (conf=PATH, owner=UID, nodelay, debug, use_first_pass,

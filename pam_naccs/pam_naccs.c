@@ -42,8 +42,8 @@ static void tell_user(pam_handle_t *pamh, const struct pam_naccs_opts *o,
 		pam_error(pamh, "%s", d->message);
 }
 
-static int open_policy(pam_handle_t *pamh, const struct pam_naccs_opts *o,
-		       struct naccs_policy *pol, int unavailable_rc)
+static int open_policy(pam_handle_t *pamh, const struct pam_naccs_opts *o, struct naccs_policy *pol,
+		       int unavailable_rc)
 {
 	struct naccs_err err;
 

@@ -51,7 +51,7 @@ static void write_conf(void)
 static struct naccs_store *open_store(bool create)
 {
 	struct naccs_store_options opt = {
-		.path = store_path, .owner_uid = getuid(), .timeout_ms = 5000, .create = create};
+	    .path = store_path, .owner_uid = getuid(), .timeout_ms = 5000, .create = create};
 	struct naccs_store *st = NULL;
 	struct naccs_err err;
 
@@ -226,20 +226,18 @@ static void test_auth_unknown_user(void **state)
 /* NACCS forms resolve to the one account; PAM_USER becomes canonical. */
 static void test_auth_naccs_forms(void **state)
 {
-	static const char *forms[] = {"ABCDE001", "ABCDE-001", "abcde001", "Abcde-001",
-				      ALICE};
+	static const char *forms[] = {"ABCDE001", "ABCDE-001", "abcde001", "Abcde-001", ALICE};
 
 	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
 		struct pam_testcase tc[] = {
-			pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
-			pam_test(PAMTEST_KEEPHANDLE, PAM_SUCCESS),
+		    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+		    pam_test(PAMTEST_KEEPHANDLE, PAM_SUCCESS),
 		};
 		struct conv c;
 		const void *user = NULL;
 
 		conv_init(&c, GOOD_PW);
-		assert_int_equal(run_pamtest(SERVICE, forms[i], &c.data, tc, NULL),
-				 PAMTEST_ERR_OK);
+		assert_int_equal(run_pamtest(SERVICE, forms[i], &c.data, tc, NULL), PAMTEST_ERR_OK);
 		assert_int_equal(pam_get_item(tc[1].case_out.ph, PAM_USER, &user), PAM_SUCCESS);
 		assert_string_equal((const char *)user, ALICE);
 		pam_end(tc[1].case_out.ph, PAM_SUCCESS);
@@ -282,8 +280,8 @@ static void test_account_states(void **state)
 static void test_account_must_change(void **state)
 {
 	struct pam_testcase tc[] = {
-		pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
-		pam_test(PAMTEST_ACCOUNT, PAM_NEW_AUTHTOK_REQD),
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test(PAMTEST_ACCOUNT, PAM_NEW_AUTHTOK_REQD),
 	};
 	struct conv c;
 
@@ -375,21 +373,21 @@ static void test_other_types_ignore(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_auth_good_password),
-		T(test_auth_wrong_password),
-		T(test_auth_unknown_user),
-		T(test_auth_naccs_forms),
-		T(test_auth_locked_and_suspended),
-		T(test_account_states),
-		T(test_account_must_change),
-		T(test_rehash_on_login),
-		T(test_overlong_password),
-		T(test_store_unavailable),
-		T(test_store_untrusted),
-		T(test_bad_config_fails_closed),
-		T(test_untrusted_config_fails_closed),
-		T(test_unknown_key_is_warning),
-		T(test_other_types_ignore),
+	    T(test_auth_good_password),
+	    T(test_auth_wrong_password),
+	    T(test_auth_unknown_user),
+	    T(test_auth_naccs_forms),
+	    T(test_auth_locked_and_suspended),
+	    T(test_account_states),
+	    T(test_account_must_change),
+	    T(test_rehash_on_login),
+	    T(test_overlong_password),
+	    T(test_store_unavailable),
+	    T(test_store_untrusted),
+	    T(test_bad_config_fails_closed),
+	    T(test_untrusted_config_fails_closed),
+	    T(test_unknown_key_is_warning),
+	    T(test_other_types_ignore),
 	};
 
 	if (getenv("PAM_WRAPPER") == NULL) {
