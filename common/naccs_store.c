@@ -1,0 +1,606 @@
+/* The credential store dispatcher: picks the backend named by the store
+ * path and forwards each call to it.
+ *
+ * Everything that does not depend on the backend is done here, once, so a
+ * second backend (a distributed engine, later) gets it for free:
+ *  - arguments are checked before any backend sees them: hostile or
+ *    oversized names, strings that do not fit the fixed fields, text with
+ *    control characters where it would reach passwd entries, reports or
+ *    terminals;
+ *  - a deadline that has already passed fails with -ETIMEDOUT without
+ *    touching the store; a deadline of 0 means "the default budget"
+ *    (naccs_store_options.timeout_ms);
+ *  - identities coming back from the backend are checked against the same
+ *    rules as those going in, so a bad row never reaches NSS or PAM. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "naccs_i18n.h"
+#include "naccs_secret.h"
+#include "naccs_store.h"
+#include "naccs_store_backend.h"
+
+/* Budget for a call made with deadline 0 and for opening, when the options
+ * give none. */
+#define DEFAULT_TIMEOUT_MS 5000
+#define EVENT_NAME_MAX	   32 /* struct naccs_registry_entry.event */
+
+struct naccs_store {
+	const struct naccs_store_backend *be;
+	void *impl;
+	unsigned default_ms;
+};
+
+/* ---- checks ---------------------------------------------------------- */
+
+/* No control characters: the text ends up in passwd entries, reports and
+ * on terminals, where they could forge lines or drive the terminal. */
+static bool no_controls(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+			return false;
+	return true;
+}
+
+/* s is a NUL-terminated string of fewer than size bytes without controls. */
+static bool text_ok(const char *s, size_t size)
+{
+	return s != NULL && strnlen(s, size) < size && no_controls(s);
+}
+
+/* A field of a passwd entry: also no ':' (the field separator). */
+static bool passwd_field_ok(const char *s, size_t size)
+{
+	return text_ok(s, size) && strchr(s, ':') == NULL;
+}
+
+static bool path_field_ok(const char *s, size_t size, bool may_be_empty)
+{
+	return passwd_field_ok(s, size) && ((may_be_empty && s[0] == '\0') || s[0] == '/');
+}
+
+/* A PHC string: $alg$params$salt$hash, printable ASCII without spaces. */
+static bool phc_ok(const char *phc)
+{
+	size_t len;
+
+	if (phc == NULL)
+		return false;
+	len = strnlen(phc, NACCS_PHC_MAX);
+	if (len == 0 || len >= NACCS_PHC_MAX || phc[0] != '$')
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (phc[i] <= 0x20 || phc[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+/* Registry event names: lower-case words joined by '-'. */
+static bool event_ok(const char *ev)
+{
+	size_t len;
+
+	if (ev == NULL)
+		return false;
+	len = strnlen(ev, EVENT_NAME_MAX);
+	if (len == 0 || len >= EVENT_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((ev[i] >= 'a' && ev[i] <= 'z') || ev[i] == '-'))
+			return false;
+	return true;
+}
+
+/* A stored code must already be in its normal (upper-case) form. */
+static bool code_ok(const char *code)
+{
+	char norm[NACCS_CODE_MAX + 1];
+
+	return memchr(code, '\0', NACCS_CODE_MAX + 1) != NULL &&
+	       naccs_name_normalize_code(code, norm) == 0 && strcmp(norm, code) == 0;
+}
+
+static bool number_ok(const char *number)
+{
+	char norm[NACCS_NUMBER_LEN + 1];
+
+	return memchr(number, '\0', NACCS_NUMBER_LEN + 1) != NULL &&
+	       naccs_name_normalize_number(number, norm) == 0 && strcmp(norm, number) == 0;
+}
+
+/* An individual ID has its NACCS user ID; a shared one has both parts or
+ * neither. */
+static bool user_id_ok(const struct naccs_identity *id)
+{
+	bool no_code = memchr(id->user_code, '\0', 1) != NULL;
+	bool no_number = memchr(id->id_number, '\0', 1) != NULL;
+
+	if (id->kind == NACCS_KIND_SHARED && no_code && no_number)
+		return true;
+	return code_ok(id->user_code) && number_ok(id->id_number);
+}
+
+/* The first rule an identity breaks, or NULL. */
+static const char *identity_problem(const struct naccs_identity *id)
+{
+	if (!naccs_name_valid_login(memchr(id->login, '\0', sizeof(id->login)) ? id->login : NULL))
+		return _("invalid login name");
+	if (id->kind != NACCS_KIND_INDIVIDUAL && id->kind != NACCS_KIND_SHARED)
+		return _("unknown kind");
+	if (!user_id_ok(id))
+		return _("invalid NACCS user code or identifying number");
+	if (id->uid == UINT32_MAX || id->gid == UINT32_MAX)
+		return _("invalid uid or gid");
+	if (!passwd_field_ok(id->gecos, sizeof(id->gecos)))
+		return _("invalid gecos (too long, ':' or control characters)");
+	if (!path_field_ok(id->home, sizeof(id->home), false))
+		return _("invalid home directory (not an absolute path)");
+	if (!path_field_ok(id->shell, sizeof(id->shell), true))
+		return _("invalid shell (not an absolute path)");
+	if (!text_ok(id->created_by, sizeof(id->created_by)))
+		return _("invalid created_by");
+	return NULL;
+}
+
+/* An identity returned by the backend: the same rules as for input. */
+static int check_stored_identity(const struct naccs_identity *id, struct naccs_err *err)
+{
+	const char *why = identity_problem(id);
+	char who[NACCS_LOGIN_MAX + 1];
+
+	if (why == NULL && id->uid != 0)
+		return 0;
+	if (why == NULL)
+		why = _("uid 0");
+	/* The login may be the bad field: quote only what is safe to print. */
+	snprintf(
+	    who, sizeof(who), "%s",
+	    naccs_name_valid_login(memchr(id->login, '\0', sizeof(id->login)) ? id->login : NULL)
+		? id->login
+		: "?");
+	return naccs_err_set(err, EINVAL, _("credential store: malformed identity '%s': %s"), who,
+			     why);
+}
+
+static int bad_arg(struct naccs_err *err, const char *what)
+{
+	return naccs_err_set(err, EINVAL, _("credential store: %s"), what);
+}
+
+/* A successful call leaves no message behind (a backend may have noted a
+ * failure it then recovered from, e.g. a retry after a busy lock). */
+static int finish(int rc, struct naccs_err *err)
+{
+	if (rc == 0)
+		naccs_err_clear(err);
+	return rc;
+}
+
+static int check_login(const char *login, struct naccs_err *err)
+{
+	if (!naccs_name_valid_login(login))
+		return bad_arg(err, _("invalid login name (letters, digits, '_', '.', '-'; at most "
+				      "32 bytes; starting with a letter or '_')"));
+	return 0;
+}
+
+/* Common start of every call: a handle, a valid login (when one is
+ * needed), and time left.  Resolves a deadline of 0 to the default. */
+static int enter(struct naccs_store *st, naccs_deadline_t *dl, const char *login, bool needs_login,
+		 struct naccs_err *err)
+{
+	naccs_err_clear(err);
+	if (st == NULL || st->be == NULL)
+		return bad_arg(err, _("no store handle"));
+	if (needs_login && check_login(login, err) < 0)
+		return -EINVAL;
+	if (*dl == 0)
+		*dl = naccs_deadline_in(st->default_ms);
+	else if (naccs_deadline_left_ms(*dl) == 0)
+		return naccs_err_set(err, ETIMEDOUT,
+				     _("credential store: the deadline passed before the call"));
+	return 0;
+}
+
+/* A login event from PAM items: strings must fit their fields; control
+ * characters (a hostile rhost or tty) are replaced, not stored; a time of 0
+ * means now. */
+static int clean_event(const struct naccs_login_event *in, struct naccs_login_event *out,
+		       struct naccs_err *err)
+{
+	char *fields[] = {out->service, out->tty, out->rhost};
+	size_t sizes[] = {sizeof(out->service), sizeof(out->tty), sizeof(out->rhost)};
+
+	if (in == NULL)
+		return bad_arg(err, _("no login event"));
+	*out = *in;
+	for (size_t f = 0; f < sizeof(sizes) / sizeof(sizes[0]); f++) {
+		if (memchr(fields[f], '\0', sizes[f]) == NULL)
+			return bad_arg(err, _("login event field not terminated"));
+		for (char *p = fields[f]; *p != '\0'; p++)
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
+				*p = '?';
+	}
+	if (out->at == 0)
+		out->at = naccs_now_wall();
+	return 0;
+}
+
+/* Free text recorded in the registry: NULL reads as "". */
+static int check_reason(const char *reason, struct naccs_err *err)
+{
+	if (reason != NULL && !text_ok(reason, NACCS_TEXT_MAX))
+		return bad_arg(err, _("reason or detail too long or with control characters"));
+	return 0;
+}
+
+/* Who acts: an administrator's or a user's name, never empty. */
+static int check_actor(const char *by, struct naccs_err *err)
+{
+	if (!text_ok(by, NACCS_WHO_MAX) || by[0] == '\0')
+		return bad_arg(err, _("missing or invalid actor (who makes the change)"));
+	return 0;
+}
+
+static int check_phc(const char *phc, struct naccs_err *err)
+{
+	if (!phc_ok(phc))
+		return bad_arg(err, _("hash is not a PHC string that fits the store"));
+	return 0;
+}
+
+/* ---- open and close -------------------------------------------------- */
+
+/* "sqlite:/path" or a plain absolute path mean the SQLite backend. */
+static int pick_backend(const char *path, const struct naccs_store_backend **be, const char **rest,
+			struct naccs_err *err)
+{
+	static const char prefix[] = "sqlite:";
+
+	if (strncmp(path, prefix, sizeof(prefix) - 1) == 0)
+		path += sizeof(prefix) - 1;
+	else if (path[0] != '/' && strchr(path, ':') != NULL)
+		return naccs_err_set(err, EPROTONOSUPPORT,
+				     _("credential store: unknown backend in '%s' (only sqlite)"),
+				     path);
+	if (path[0] != '/')
+		return bad_arg(err, _("the store path must be absolute"));
+	*be = &naccs_store_sqlite;
+	*rest = path;
+	return 0;
+}
+
+int naccs_store_open(const struct naccs_store_options *opt, struct naccs_store **out,
+		     struct naccs_err *err)
+{
+	struct naccs_store_options bopt;
+	struct naccs_store *st;
+	int rc;
+
+	naccs_err_clear(err);
+	if (out != NULL)
+		*out = NULL;
+	if (opt == NULL || out == NULL || opt->path == NULL || opt->path[0] == '\0')
+		return bad_arg(err, _("no store options or path"));
+	if (opt->create && opt->read_only)
+		return bad_arg(err, _("a new store cannot be read-only"));
+	st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return naccs_err_set(err, ENOMEM, _("credential store: out of memory"));
+	bopt = *opt;
+	if (bopt.timeout_ms == 0)
+		bopt.timeout_ms = DEFAULT_TIMEOUT_MS;
+	st->default_ms = bopt.timeout_ms;
+	rc = pick_backend(opt->path, &st->be, &bopt.path, err);
+	if (rc == 0)
+		rc = st->be->open(&bopt, &st->impl, err);
+	if (rc < 0) {
+		free(st);
+		return rc;
+	}
+	*out = st;
+	return finish(0, err);
+}
+
+void naccs_store_close(struct naccs_store *st)
+{
+	if (st == NULL)
+		return;
+	st->be->close(st->impl);
+	free(st);
+}
+
+int naccs_store_schema_version(struct naccs_store *st, naccs_deadline_t dl, int *version,
+			       struct naccs_err *err)
+{
+	int rc = enter(st, &dl, NULL, false, err);
+
+	if (rc == 0 && version == NULL)
+		rc = bad_arg(err, _("no output"));
+	if (rc < 0)
+		return rc;
+	return finish(st->be->schema_version(st->impl, dl, version, err), err);
+}
+
+/* ---- look-ups -------------------------------------------------------- */
+
+/* A found identity is checked before anyone sees it; on failure the output
+ * is cleared so no half-valid record is used by mistake. */
+static int checked_identity(int rc, struct naccs_identity *out, struct naccs_err *err)
+{
+	if (rc == 0)
+		rc = check_stored_identity(out, err);
+	if (rc < 0)
+		memset(out, 0, sizeof(*out));
+	return finish(rc, err);
+}
+
+int naccs_store_find(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+		     struct naccs_identity *out, struct naccs_err *err)
+{
+	int rc = enter(st, &dl, login, true, err);
+
+	if (rc == 0 && out == NULL)
+		rc = bad_arg(err, _("no output"));
+	if (rc < 0)
+		return rc;
+	return checked_identity(st->be->find(st->impl, dl, login, out, err), out, err);
+}
+
+int naccs_store_find_by_user_id(struct naccs_store *st, naccs_deadline_t dl,
+				const struct naccs_user_id *uid_pair, struct naccs_identity *out,
+				struct naccs_err *err)
+{
+	struct naccs_user_id norm;
+	int rc = enter(st, &dl, NULL, false, err);
+
+	if (rc == 0 && (uid_pair == NULL || out == NULL))
+		rc = bad_arg(err, _("no NACCS user ID or no output"));
+	/* Any case is accepted; the store holds the upper-case form. */
+	if (rc == 0 && (memchr(uid_pair->code, '\0', sizeof(uid_pair->code)) == NULL ||
+			memchr(uid_pair->number, '\0', sizeof(uid_pair->number)) == NULL ||
+			naccs_name_normalize_code(uid_pair->code, norm.code) < 0 ||
+			naccs_name_normalize_number(uid_pair->number, norm.number) < 0))
+		rc = bad_arg(err, _("invalid NACCS user code or identifying number"));
+	if (rc < 0)
+		return rc;
+	return checked_identity(st->be->find_by_user_id(st->impl, dl, &norm, out, err), out, err);
+}
+
+int naccs_store_find_by_uid(struct naccs_store *st, naccs_deadline_t dl, uint32_t uid,
+			    struct naccs_identity *out, struct naccs_err *err)
+{
+	int rc = enter(st, &dl, NULL, false, err);
+
+	if (rc == 0 && out == NULL)
+		rc = bad_arg(err, _("no output"));
+	if (rc < 0)
+		return rc;
+	return checked_identity(st->be->find_by_uid(st->impl, dl, uid, out, err), out, err);
+}
+
+int naccs_store_get_state(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			  struct naccs_account_state *out, struct naccs_err *err)
+{
+	int rc = enter(st, &dl, login, true, err);
+
+	if (rc == 0 && out == NULL)
+		rc = bad_arg(err, _("no output"));
+	if (rc < 0)
+		return rc;
+	rc = st->be->get_state(st->impl, dl, login, out, err);
+	if (rc == 0 && out->has_password && !phc_ok(out->phc))
+		rc = naccs_err_set(err, EINVAL,
+				   _("credential store: malformed credential of '%s' (not a PHC "
+				     "string)"),
+				   login);
+	if (rc < 0)
+		naccs_wipe(out, sizeof(*out));
+	return finish(rc, err);
+}
+
+/* ---- login outcomes -------------------------------------------------- */
+
+int naccs_store_record_failure(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			       const struct naccs_login_event *ev,
+			       struct naccs_account_state *after, struct naccs_err *err)
+{
+	struct naccs_login_event clean;
+	int rc = enter(st, &dl, login, true, err);
+
+	if (rc == 0 && after == NULL)
+		rc = bad_arg(err, _("no output"));
+	if (rc == 0)
+		rc = clean_event(ev, &clean, err);
+	if (rc < 0)
+		return rc;
+	rc = st->be->record_failure(st->impl, dl, login, &clean, after, err);
+	if (rc < 0)
+		naccs_wipe(after, sizeof(*after));
+	return finish(rc, err);
+}
+
+int naccs_store_record_success(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			       const struct naccs_login_event *ev,
+			       struct naccs_account_state *before, struct naccs_err *err)
+{
+	struct naccs_login_event clean;
+	int rc = enter(st, &dl, login, true, err);
+
+	if (rc == 0 && before == NULL)
+		rc = bad_arg(err, _("no output"));
+	if (rc == 0)
+		rc = clean_event(ev, &clean, err);
+	if (rc < 0)
+		return rc;
+	rc = st->be->record_success(st->impl, dl, login, &clean, before, err);
+	if (rc < 0)
+		naccs_wipe(before, sizeof(*before));
+	return finish(rc, err);
+}
+
+/* ---- administration -------------------------------------------------- */
+
+static int check_new_identity(const struct naccs_identity *id, uint32_t uid_min, uint32_t uid_max,
+			      struct naccs_err *err)
+{
+	struct naccs_identity probe;
+	const char *why;
+
+	if (id == NULL)
+		return bad_arg(err, _("no identity"));
+	/* created_by/created_at are outputs: the issuer is recorded instead. */
+	probe = *id;
+	probe.created_by[0] = '\0';
+	why = identity_problem(&probe);
+	if (why != NULL)
+		return bad_arg(err, why);
+	/* Allocation never hands out uid 0 (root) or the "no uid" value. */
+	if (id->uid == 0 && (uid_min == 0 || uid_min > uid_max || uid_max == UINT32_MAX))
+		return bad_arg(err, _("invalid uid range for allocation"));
+	return 0;
+}
+
+int naccs_store_add_identity(struct naccs_store *st, naccs_deadline_t dl, struct naccs_identity *id,
+			     uint32_t uid_min, uint32_t uid_max, const char *phc, bool must_change,
+			     const char *issued_by, const char *issued_to, struct naccs_err *err)
+{
+	int rc = enter(st, &dl, NULL, false, err);
+
+	if (rc == 0)
+		rc = check_new_identity(id, uid_min, uid_max, err);
+	if (rc == 0)
+		rc = check_phc(phc, err);
+	if (rc == 0)
+		rc = check_actor(issued_by, err);
+	if (rc == 0)
+		rc = check_reason(issued_to, err);
+	if (rc < 0)
+		return rc;
+	return finish(st->be->add_identity(st->impl, dl, id, uid_min, uid_max, phc, must_change,
+					   issued_by, issued_to != NULL ? issued_to : "", err),
+		      err);
+}
+
+int naccs_store_set_password(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			     const char *phc, bool must_change, unsigned keep_history,
+			     const char *event, const char *by, struct naccs_err *err)
+{
+	int rc = enter(st, &dl, login, true, err);
+
+	if (rc == 0)
+		rc = check_phc(phc, err);
+	if (rc == 0 && !event_ok(event))
+		rc = bad_arg(err, _("invalid registry event name"));
+	if (rc == 0)
+		rc = check_actor(by, err);
+	if (rc < 0)
+		return rc;
+	return finish(st->be->set_password(st->impl, dl, login, phc, must_change, keep_history,
+					   event, by, err),
+		      err);
+}
+
+int naccs_store_replace_hash(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			     const char *old_phc, const char *new_phc, struct naccs_err *err)
+{
+	int rc = enter(st, &dl, login, true, err);
+
+	if (rc == 0)
+		rc = check_phc(old_phc, err);
+	if (rc == 0)
+		rc = check_phc(new_phc, err);
+	if (rc < 0)
+		return rc;
+	return finish(st->be->replace_hash(st->impl, dl, login, old_phc, new_phc, err), err);
+}
+
+int naccs_store_set_flag(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			 enum naccs_flag flag, bool on, const char *reason, const char *by,
+			 struct naccs_err *err)
+{
+	int rc = enter(st, &dl, login, true, err);
+
+	if (rc == 0 && flag != NACCS_FLAG_LOCKED && flag != NACCS_FLAG_SUSPENDED &&
+	    flag != NACCS_FLAG_MUST_CHANGE)
+		rc = bad_arg(err, _("unknown flag"));
+	if (rc == 0)
+		rc = check_reason(reason, err);
+	if (rc == 0)
+		rc = check_actor(by, err);
+	if (rc < 0)
+		return rc;
+	return finish(
+	    st->be->set_flag(st->impl, dl, login, flag, on, reason != NULL ? reason : "", by, err),
+	    err);
+}
+
+int naccs_store_retire(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+		       const char *reason, const char *by, struct naccs_err *err)
+{
+	int rc = enter(st, &dl, login, true, err);
+
+	if (rc == 0)
+		rc = check_reason(reason, err);
+	if (rc == 0)
+		rc = check_actor(by, err);
+	if (rc < 0)
+		return rc;
+	return finish(st->be->retire(st->impl, dl, login, reason != NULL ? reason : "", by, err),
+		      err);
+}
+
+/* ---- enumeration ----------------------------------------------------- */
+
+/* Wraps the caller's callback so every listed identity is checked first. */
+struct list_guard {
+	naccs_store_list_fn cb;
+	void *ctx;
+	struct naccs_err *err;
+	int cb_rc;
+};
+
+static int list_guard_cb(void *ctx, const struct naccs_identity *id,
+			 const struct naccs_account_state *state)
+{
+	struct list_guard *g = ctx;
+	int rc = check_stored_identity(id, g->err);
+
+	if (rc < 0)
+		return rc;
+	g->cb_rc = g->cb(g->ctx, id, state);
+	return g->cb_rc;
+}
+
+int naccs_store_list(struct naccs_store *st, naccs_deadline_t dl, naccs_store_list_fn cb, void *ctx,
+		     struct naccs_err *err)
+{
+	struct list_guard g = {.cb = cb, .ctx = ctx, .err = err, .cb_rc = 0};
+	int rc = enter(st, &dl, NULL, false, err);
+
+	if (rc == 0 && cb == NULL)
+		rc = bad_arg(err, _("no callback"));
+	if (rc < 0)
+		return rc;
+	rc = st->be->list(st->impl, dl, list_guard_cb, &g, err);
+	if (rc < 0 && rc == g.cb_rc && (err == NULL || err->code == 0))
+		rc = naccs_err_set(err, -rc, _("credential store: listing stopped by the caller"));
+	return finish(rc, err);
+}
+
+int naccs_store_registry(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			 naccs_registry_fn cb, void *ctx, struct naccs_err *err)
+{
+	int rc = enter(st, &dl, login, login != NULL, err);
+
+	if (rc == 0 && cb == NULL)
+		rc = bad_arg(err, _("no callback"));
+	if (rc < 0)
+		return rc;
+	return finish(st->be->registry(st->impl, dl, login, cb, ctx, err), err);
+}

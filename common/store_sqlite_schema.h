@@ -1,0 +1,133 @@
+/* Schema of the SQLite credential store, as an ordered list of migrations.
+ *
+ * naccs_sqlite_migrations[i] brings a store from version i to version i + 1;
+ * each runs in its own transaction on open, together with the row that
+ * records it in schema_version.  A released migration is never edited: a
+ * schema change is a new entry appended at the end (and a bump of
+ * NACCS_SQLITE_SCHEMA_VERSION), so every store in the field can be brought
+ * forward step by step.
+ *
+ * The constraints here are a second line of defence: the code validates every
+ * value it writes and every row it reads, but the database itself also refuses
+ * what must never happen (a deleted or renamed identity, an edited registry
+ * line, a re-used uid), whoever writes to it. */
+#ifndef NACCS_STORE_SQLITE_SCHEMA_H
+#define NACCS_STORE_SQLITE_SCHEMA_H
+
+#define NACCS_SQLITE_SCHEMA_VERSION 1
+
+/* Index i: the SQL that takes a store from version i to i + 1. */
+static const char *const naccs_sqlite_migrations[NACCS_SQLITE_SCHEMA_VERSION] = {
+    /* Version 1: identities, credentials, history, flags, login records and the
+     * issuance registry.  Text lengths are checked in bytes (length of the BLOB
+     * cast), matching the fixed buffers of naccs_store.h. */
+    "CREATE TABLE schema_version ("
+    " version INTEGER PRIMARY KEY,"
+    " applied_at INTEGER NOT NULL"
+    ") STRICT;"
+    /* One row per identity ever issued.  Rows are never deleted: a retired
+     * identity stays as a tombstone, so the UNIQUE constraints keep its
+     * login, NACCS user ID and uid from ever being issued again
+     * (UTS-2.2.1.3(2)(g)(ウ)). */
+    "CREATE TABLE identities ("
+    " id INTEGER PRIMARY KEY,"
+    " login TEXT NOT NULL UNIQUE"
+    "  CHECK (length(CAST(login AS BLOB)) BETWEEN 1 AND 32),"
+    " user_code TEXT CHECK (length(CAST(user_code AS BLOB)) IN (5, 7)),"
+    " id_number TEXT CHECK (length(CAST(id_number AS BLOB)) = 3),"
+    " uid INTEGER NOT NULL UNIQUE CHECK (uid BETWEEN 1 AND 4294967294),"
+    " gid INTEGER NOT NULL CHECK (gid BETWEEN 0 AND 4294967294),"
+    " gecos TEXT NOT NULL CHECK (length(CAST(gecos AS BLOB)) < 256),"
+    " home TEXT NOT NULL CHECK (length(CAST(home AS BLOB)) < 256),"
+    " shell TEXT NOT NULL CHECK (length(CAST(shell AS BLOB)) < 256),"
+    " kind TEXT NOT NULL CHECK (kind IN ('individual', 'shared')),"
+    " admin INTEGER NOT NULL DEFAULT 0 CHECK (admin IN (0, 1)),"
+    " created_by TEXT NOT NULL CHECK (length(CAST(created_by AS BLOB)) < 64),"
+    " created_at INTEGER NOT NULL,"
+    " retired INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),"
+    " retired_at INTEGER,"
+    " UNIQUE (user_code, id_number),"
+    " CHECK ((user_code IS NULL) = (id_number IS NULL)),"
+    " CHECK (kind = 'shared' OR user_code IS NOT NULL)"
+    ") STRICT;"
+    /* Logins differing only in case would be one person to a human reader:
+     * never issue both. */
+    "CREATE UNIQUE INDEX identities_login_nocase ON identities (login COLLATE NOCASE);"
+    "CREATE TRIGGER identities_never_deleted BEFORE DELETE ON identities BEGIN"
+    " SELECT RAISE(ABORT, 'identities are never deleted: retire them');"
+    " END;"
+    "CREATE TRIGGER identities_keys_fixed"
+    " BEFORE UPDATE OF id, login, user_code, id_number, uid ON identities BEGIN"
+    " SELECT RAISE(ABORT, 'an issued login, NACCS user ID or uid never changes');"
+    " END;"
+    "CREATE TRIGGER identities_retired_for_good BEFORE UPDATE OF retired ON identities"
+    " WHEN OLD.retired = 1 BEGIN"
+    " SELECT RAISE(ABORT, 'a retired identity stays retired');"
+    " END;"
+    /* The current credential: stored hashes only, in PHC form
+     * (UTS-2.2.1.1(1)(b)(ア)).  No row: no password (e.g. retired). */
+    "CREATE TABLE credentials ("
+    " identity INTEGER PRIMARY KEY REFERENCES identities (id),"
+    " phc TEXT NOT NULL CHECK (length(CAST(phc AS BLOB)) BETWEEN 1 AND 255),"
+    " changed_at INTEGER NOT NULL,"
+    " must_change INTEGER NOT NULL DEFAULT 0 CHECK (must_change IN (0, 1))"
+    ") STRICT;"
+    "CREATE TABLE password_history ("
+    " id INTEGER PRIMARY KEY,"
+    " identity INTEGER NOT NULL REFERENCES identities (id),"
+    " phc TEXT NOT NULL CHECK (length(CAST(phc AS BLOB)) BETWEEN 1 AND 255),"
+    " changed_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX password_history_identity ON password_history (identity, id);"
+    /* failure_mark: the failures counted are those with a larger id; it moves
+     * on a successful login and on an unlock. */
+    "CREATE TABLE flags ("
+    " identity INTEGER PRIMARY KEY REFERENCES identities (id),"
+    " locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),"
+    " locked_at INTEGER,"
+    " lock_reason TEXT NOT NULL DEFAULT ''"
+    "  CHECK (length(CAST(lock_reason AS BLOB)) < 256),"
+    " suspended INTEGER NOT NULL DEFAULT 0 CHECK (suspended IN (0, 1)),"
+    " suspended_at INTEGER,"
+    " suspend_reason TEXT NOT NULL DEFAULT ''"
+    "  CHECK (length(CAST(suspend_reason AS BLOB)) < 256),"
+    " failure_mark INTEGER NOT NULL DEFAULT 0"
+    ") STRICT;"
+    "CREATE TABLE last_success ("
+    " identity INTEGER PRIMARY KEY REFERENCES identities (id),"
+    " at INTEGER NOT NULL,"
+    " service TEXT NOT NULL,"
+    " tty TEXT NOT NULL,"
+    " rhost TEXT NOT NULL"
+    ") STRICT;"
+    /* Failed attempts (UTS-2.2.1.1(1)(g)(ウ)).  AUTOINCREMENT: ids are never
+     * reused, so failure_mark stays meaningful even if old rows are pruned. */
+    "CREATE TABLE failures ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " identity INTEGER NOT NULL REFERENCES identities (id),"
+    " at INTEGER NOT NULL,"
+    " service TEXT NOT NULL,"
+    " tty TEXT NOT NULL,"
+    " rhost TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX failures_identity ON failures (identity, id);"
+    /* The issuance registry: who was given which ID, and every later change
+     * (UTS-2.2.1.3(2)(g)(イ)).  Append-only, enforced by the database. */
+    "CREATE TABLE registry ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " at INTEGER NOT NULL,"
+    " login TEXT NOT NULL,"
+    " event TEXT NOT NULL,"
+    " actor TEXT NOT NULL,"
+    " detail TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX registry_login ON registry (login, seq);"
+    "CREATE TRIGGER registry_no_update BEFORE UPDATE ON registry BEGIN"
+    " SELECT RAISE(ABORT, 'the registry is append-only');"
+    " END;"
+    "CREATE TRIGGER registry_no_delete BEFORE DELETE ON registry BEGIN"
+    " SELECT RAISE(ABORT, 'the registry is append-only');"
+    " END;",
+};
+
+#endif
