@@ -18,7 +18,9 @@ failures=0
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 show() { # show COMMAND...: print the command, run it, print its output
-	printf '$ %s\n' "$*"
+	local shown
+	shown=$(printf ' %q' "$@")
+	printf '$%s\n' "${shown/#' sb_ctl'/ naccsctl}"
 	"$@" 2>&1 | sed 's/^/    /'
 	return "${PIPESTATUS[0]}"
 }

@@ -1,0 +1,171 @@
+/* naccsctl init: create the state directory and an empty store, and the
+ * configuration directory when it is missing.  Nothing that exists is ever
+ * overwritten: an existing store is only opened to check that it is usable. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "naccs_i18n.h"
+#include "naccs_store.h"
+#include "naccs_trust.h"
+#include "naccsctl.h"
+
+#define CTL_DIR_MODE 0755
+
+/* The directory part of path ("." when there is none). */
+static void dir_of(const char *path, char *out, size_t outlen)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len;
+
+	if (slash == NULL) {
+		snprintf(out, outlen, ".");
+		return;
+	}
+	len = (size_t)(slash - path);
+	if (len == 0)
+		len = 1; /* "/file" lives in "/" */
+	if (len >= outlen)
+		len = outlen - 1;
+	memcpy(out, path, len);
+	out[len] = '\0';
+}
+
+static int make_one_dir(const char *path)
+{
+	if (mkdir(path, CTL_DIR_MODE) < 0)
+		return -errno;
+	/* mkdir honours the umask; the mode we promise does not depend on it. */
+	if (chmod(path, CTL_DIR_MODE) < 0)
+		return -errno;
+	printf(_("created directory %s (mode 0755)\n"), path);
+	return 0;
+}
+
+/* Make dir if it is missing; with parents, also its missing ancestors. */
+static int ensure_dir(const char *dir, bool parents)
+{
+	struct stat sb;
+	char parent[PATH_MAX];
+	int rc;
+
+	if (stat(dir, &sb) == 0) {
+		if (!S_ISDIR(sb.st_mode)) {
+			ctl_error(_("%s exists and is not a directory"), dir);
+			return -ENOTDIR;
+		}
+		return 0;
+	}
+	if (errno != ENOENT) {
+		ctl_error("%s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	dir_of(dir, parent, sizeof(parent));
+	if (stat(parent, &sb) < 0) {
+		if (errno != ENOENT || !parents) {
+			ctl_error(_("cannot create %s: %s is missing (use --force-dirs)"), dir,
+				  parent);
+			return -ENOENT;
+		}
+		rc = ensure_dir(parent, parents);
+		if (rc < 0)
+			return rc;
+	}
+	rc = make_one_dir(dir);
+	if (rc < 0)
+		ctl_error(_("cannot create %s: %s"), dir, strerror(-rc));
+	return rc;
+}
+
+static int create_or_check_store(struct ctl_ctx *ctx)
+{
+	struct naccs_store_options opt = {
+	    .path = ctx->cfg.store_path,
+	    .owner_uid = ctx->cfg.owner_uid,
+	    .timeout_ms = ctx->cfg.store_timeout_ms,
+	};
+	struct naccs_err err;
+	struct stat sb;
+	bool exists = lstat(ctx->cfg.store_path, &sb) == 0;
+	int rc;
+
+	naccs_err_clear(&err);
+	/* Never overwrite: an existing store is opened as it is, which also
+	 * checks its owner, mode and schema. */
+	opt.create = !exists;
+	rc = naccs_store_open(&opt, &ctx->store, &err);
+	if (rc < 0) {
+		ctx->store = NULL;
+		ctl_error(_("store unavailable: %s"), err.msg[0] != '\0' ? err.msg : strerror(-rc));
+		return CTL_EXIT_UNAVAILABLE;
+	}
+	if (exists)
+		printf(_("store %s exists; left unchanged\n"), ctx->cfg.store_path);
+	else
+		printf(_("created store %s (mode 0600)\n"), ctx->cfg.store_path);
+	return CTL_EXIT_OK;
+}
+
+static int parse_init_options(int argc, char **argv, bool *force_dirs)
+{
+	static const struct option opts[] = {
+	    {"force-dirs", no_argument, NULL, 'f'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c != 'f')
+			return ctl_bad_option("init", c, argv, optind);
+		*force_dirs = true;
+	}
+	if (optind < argc)
+		return ctl_usage_error("init", _("unexpected argument '%s'"), argv[optind]);
+	return CTL_EXIT_OK;
+}
+
+int cmd_init(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	struct naccs_err err;
+	char dir[PATH_MAX];
+	bool force_dirs = false;
+	int rc;
+
+	rc = parse_init_options(argc, argv, &force_dirs);
+	if (rc != CTL_EXIT_OK)
+		return rc;
+
+	dir_of(ctx->cfg.store_path, dir, sizeof(dir));
+	if (ensure_dir(dir, force_dirs) < 0) {
+		rc = CTL_EXIT_FAIL;
+		goto out;
+	}
+	/* The state directory holds the private store: same trust rules. */
+	naccs_err_clear(&err);
+	if (naccs_trust_check_dir(dir, ctx->cfg.owner_uid, &err) < 0) {
+		ctl_error("%s", err.msg);
+		rc = CTL_EXIT_FAIL;
+		goto out;
+	}
+	rc = create_or_check_store(ctx);
+	if (rc != CTL_EXIT_OK)
+		goto out;
+
+	/* Only the directory: the configuration file itself is the
+	 * administrator's to write (etc/naccs.conf.example shows one). */
+	dir_of(ctx->conf_path, dir, sizeof(dir));
+	if (ensure_dir(dir, force_dirs) < 0)
+		rc = CTL_EXIT_FAIL;
+out:
+	ctl_emit(ctx, "init", rc == CTL_EXIT_OK ? "done" : "error", NULL, NULL, NULL,
+		 ctx->cfg.store_path);
+	return rc;
+}

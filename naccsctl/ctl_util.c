@@ -1,0 +1,499 @@
+/* naccsctl helpers: configuration and store, the administrator's name,
+ * one-time passwords, output escaping and exit-code mapping. */
+#include "config.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "naccs_event.h"
+#include "naccs_i18n.h"
+#include "naccs_secret.h"
+#include "naccs_time.h"
+#include "naccsctl.h"
+
+/* ---- messages ---- */
+
+static void vmessage(const char *prefix, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: %s", CTL_PROG, prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void ctl_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage("", fmt, ap);
+	va_end(ap);
+}
+
+void ctl_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(_("warning: "), fmt, ap);
+	va_end(ap);
+}
+
+int ctl_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage("", fmt, ap);
+	va_end(ap);
+	fprintf(stderr, _("Try '%s%s%s --help' for more information.\n"), CTL_PROG,
+		cmd[0] != '\0' ? " " : "", cmd);
+	return CTL_EXIT_USAGE;
+}
+
+int ctl_bad_option(const char *cmd, int opt, char **argv, int optind_now)
+{
+	const char *arg = optind_now > 0 ? argv[optind_now - 1] : "?";
+
+	if (opt == ':')
+		return ctl_usage_error(cmd, _("option '%s' needs a value"), arg);
+	return ctl_usage_error(cmd, _("unknown option '%s'"), arg);
+}
+
+/* ---- configuration and store ---- */
+
+static void print_config_warning(void *warn_ctx, const char *msg)
+{
+	(void)warn_ctx;
+	ctl_warn("%s", msg);
+}
+
+/* Overrides from the command line: an unknown key is an error here, since a
+ * mistyped override would silently change nothing. */
+static int apply_overrides(struct ctl_ctx *ctx)
+{
+	struct naccs_err err;
+	int rc;
+
+	naccs_err_clear(&err);
+	for (size_t i = 0; i < ctx->n_set_args; i++) {
+		/* The file was already checked against --owner; a later owner
+		 * would not re-check it. */
+		if (strncasecmp(ctx->set_args[i], "general.owner=", strlen("general.owner=")) == 0)
+			return ctl_usage_error("", _("use --owner instead of --set general.owner"));
+		rc = naccs_config_set_arg(&ctx->cfg, ctx->set_args[i], print_config_warning, NULL,
+					  &err);
+		if (rc < 0)
+			return ctl_usage_error("", _("bad --set '%s'%s%s"), ctx->set_args[i],
+					       rc == -EINVAL ? ": " : "",
+					       rc == -EINVAL ? err.msg : "");
+	}
+	if (ctx->store_path != NULL) {
+		char arg[PATH_MAX + 16];
+
+		if ((size_t)snprintf(arg, sizeof(arg), "store.path=%s", ctx->store_path) >=
+		    sizeof(arg))
+			return ctl_usage_error("", _("--store: path too long"));
+		rc = naccs_config_set_arg(&ctx->cfg, arg, print_config_warning, NULL, &err);
+		if (rc < 0)
+			return ctl_usage_error("", _("bad --store '%s': %s"), ctx->store_path,
+					       err.msg);
+	}
+	return CTL_EXIT_OK;
+}
+
+int ctl_load_config(struct ctl_ctx *ctx)
+{
+	struct naccs_err err;
+	int rc;
+
+	if (ctx->cfg_loaded)
+		return CTL_EXIT_OK;
+	naccs_err_clear(&err);
+	naccs_config_defaults(&ctx->cfg);
+	ctx->cfg.owner_uid = ctx->owner;
+	rc = naccs_config_load(&ctx->cfg, ctx->conf_path, ctx->conf_named, print_config_warning,
+			       NULL, &err);
+	if (rc < 0) {
+		ctl_error("%s", err.msg);
+		return CTL_EXIT_FAIL;
+	}
+	rc = apply_overrides(ctx);
+	if (rc != CTL_EXIT_OK)
+		return rc;
+	if (naccs_config_validate(&ctx->cfg, &err) < 0) {
+		ctl_error("%s", err.msg);
+		return CTL_EXIT_FAIL;
+	}
+	ctx->cfg_loaded = true;
+	return CTL_EXIT_OK;
+}
+
+naccs_deadline_t ctl_deadline(const struct ctl_ctx *ctx)
+{
+	return naccs_deadline_in(ctx->cfg.store_timeout_ms);
+}
+
+int ctl_open_store(struct ctl_ctx *ctx, bool read_only)
+{
+	struct naccs_store_options opt = {
+	    .path = ctx->cfg.store_path,
+	    .owner_uid = ctx->cfg.owner_uid,
+	    .timeout_ms = ctx->cfg.store_timeout_ms,
+	    .create = false,
+	    .read_only = read_only,
+	};
+	struct naccs_err err;
+	int rc;
+
+	if (ctx->store != NULL)
+		return CTL_EXIT_OK;
+	naccs_err_clear(&err);
+	rc = naccs_store_open(&opt, &ctx->store, &err);
+	if (rc < 0) {
+		ctx->store = NULL;
+		ctl_error(_("store unavailable: %s"), err.msg[0] != '\0' ? err.msg : strerror(-rc));
+		return CTL_EXIT_UNAVAILABLE;
+	}
+	return CTL_EXIT_OK;
+}
+
+void ctl_close_store(struct ctl_ctx *ctx)
+{
+	if (ctx->store != NULL) {
+		naccs_store_close(ctx->store);
+		ctx->store = NULL;
+	}
+}
+
+int ctl_exit_for_store(int rc, const struct naccs_err *err, const char *what)
+{
+	const char *msg = err->msg[0] != '\0' ? err->msg : strerror(-rc);
+	char safe[NACCS_LOGIN_MAX * 4 + 1];
+
+	/* what is typed by the administrator or read from the store: keep
+	 * terminal escapes out of the message. */
+	ctl_safe(what, safe, sizeof(safe));
+	what = safe;
+	if (rc == -ENOENT) {
+		ctl_error(_("no such ID: %s"), what);
+		return CTL_EXIT_NOT_FOUND;
+	}
+	if (naccs_err_is_unavailable(rc)) {
+		ctl_error(_("store unavailable: %s"), msg);
+		return CTL_EXIT_UNAVAILABLE;
+	}
+	ctl_error("%s: %s", what, msg);
+	return CTL_EXIT_FAIL;
+}
+
+/* ---- who is acting ---- */
+
+static bool name_of_uid(uid_t uid, char *out, size_t outlen)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	if (pw == NULL || pw->pw_name == NULL || pw->pw_name[0] == '\0')
+		return false;
+	snprintf(out, outlen, "%s", pw->pw_name);
+	return true;
+}
+
+/* The audit login uid survives su and sudo, so it names the person who
+ * logged in rather than the account they switched to. */
+static bool actor_from_loginuid(char *out, size_t outlen)
+{
+	FILE *f = fopen("/proc/self/loginuid", "re");
+	char buf[32];
+	unsigned long uid;
+	bool ok = false;
+
+	if (f == NULL)
+		return false;
+	if (fgets(buf, sizeof(buf), f) != NULL) {
+		buf[strcspn(buf, "\n")] = '\0';
+		/* 4294967295 = (uid_t)-1: no login uid was ever set. */
+		if (ctl_parse_uint(buf, 4294967294UL, &uid) == 0)
+			ok = name_of_uid((uid_t)uid, out, outlen);
+	}
+	fclose(f);
+	return ok;
+}
+
+void ctl_actor_name(char *out, size_t outlen)
+{
+	const char *sudo_user = getenv("SUDO_USER");
+
+	if (outlen == 0)
+		return;
+	if (actor_from_loginuid(out, outlen))
+		return;
+	/* The environment is the caller's: accept only a plausible name. */
+	if (sudo_user != NULL && naccs_name_valid_login(sudo_user)) {
+		snprintf(out, outlen, "%s", sudo_user);
+		return;
+	}
+	if (name_of_uid(getuid(), out, outlen))
+		return;
+	snprintf(out, outlen, "uid %lu", (unsigned long)getuid());
+}
+
+/* ---- one-time passwords ---- */
+
+/* No look-alikes (I O l o 0 1) so the value can be read off paper. */
+static const char otp_alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+				   "abcdefghijkmnpqrstuvwxyz"
+				   "23456789"
+				   "!#%+=?@";
+
+static bool otp_has_all_classes(const char *s)
+{
+	bool upper = false, lower = false, digit = false, symbol = false;
+
+	for (; *s != '\0'; s++) {
+		if (*s >= 'A' && *s <= 'Z')
+			upper = true;
+		else if (*s >= 'a' && *s <= 'z')
+			lower = true;
+		else if (*s >= '0' && *s <= '9')
+			digit = true;
+		else
+			symbol = true;
+	}
+	return upper && lower && digit && symbol;
+}
+
+/* UTS-2.2.1.3(2)(a): the initial secret is random.  Each character is
+ * drawn uniformly by rejection sampling (no modulo bias); a password that
+ * lacks one of the classes is drawn again as a whole, which keeps the
+ * choice uniform over all passwords that have every class. */
+int ctl_make_otp(char *out, size_t outlen)
+{
+	const size_t alen = sizeof(otp_alphabet) - 1;
+	const unsigned limit = 256 - (256 % alen);
+	unsigned char pool[64];
+	size_t used = sizeof(pool);
+	int rc = -EIO;
+
+	if (outlen < CTL_OTP_LEN + 1)
+		return -EINVAL;
+	for (int attempt = 0; attempt < 1000; attempt++) {
+		size_t n = 0;
+
+		while (n < CTL_OTP_LEN) {
+			unsigned char b;
+
+			if (used == sizeof(pool)) {
+				rc = naccs_random_bytes(pool, sizeof(pool));
+				if (rc < 0)
+					goto out;
+				used = 0;
+			}
+			b = pool[used++];
+			if (b >= limit)
+				continue;
+			out[n++] = otp_alphabet[b % alen];
+		}
+		out[n] = '\0';
+		if (otp_has_all_classes(out)) {
+			rc = 0;
+			goto out;
+		}
+	}
+	rc = -EIO;
+out:
+	naccs_wipe(pool, sizeof(pool));
+	if (rc < 0)
+		naccs_wipe(out, outlen);
+	return rc;
+}
+
+int ctl_print_secret(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	size_t len, done = 0;
+	int n, rc = 0;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(buf)) {
+		naccs_wipe(buf, sizeof(buf));
+		return -EOVERFLOW;
+	}
+	len = (size_t)n;
+	fflush(stdout);
+	while (done < len) {
+		ssize_t w = write(STDOUT_FILENO, buf + done, len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			rc = -errno;
+			break;
+		}
+		done += (size_t)w;
+	}
+	naccs_wipe(buf, sizeof(buf));
+	return rc;
+}
+
+/* ---- text and JSON output ---- */
+
+/* Length of the valid UTF-8 sequence at s, or 0 if it is not one. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	/* The second byte's range excludes overlong forms and surrogates. */
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+void ctl_json_str(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (s == NULL) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	while (*p != '\0') {
+		size_t len = utf8_len(p);
+
+		if (len == 0) {
+			fputs("\\ufffd", out);
+			p++;
+		} else if (*p == '"' || *p == '\\') {
+			fprintf(out, "\\%c", *p++);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			fprintf(out, "\\u%04x", *p++);
+		} else {
+			fwrite(p, 1, len, out);
+			p += len;
+		}
+	}
+	fputc('"', out);
+}
+
+void ctl_json_time(FILE *out, bool present, int64_t t)
+{
+	if (present)
+		fprintf(out, "%lld", (long long)t);
+	else
+		fputs("null", out);
+}
+
+void ctl_safe(const char *s, char *out, size_t outlen)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+
+	if (outlen == 0)
+		return;
+	while (p != NULL && *p != '\0') {
+		size_t len = utf8_len(p);
+		/* C1 controls (U+0080..U+009F) are terminal escapes too. */
+		bool bad = len == 0 || *p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] < 0xa0);
+
+		if (bad)
+			len = 1;
+		if (o + len >= outlen)
+			break;
+		if (bad) {
+			out[o++] = '?';
+		} else {
+			memcpy(out + o, p, len);
+			o += len;
+		}
+		p += len;
+	}
+	out[o] = '\0';
+}
+
+void ctl_time_text(bool present, int64_t t, char *out, size_t outlen)
+{
+	if (present)
+		naccs_format_time(t, out, outlen);
+	else
+		snprintf(out, outlen, "-");
+}
+
+int ctl_parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (s == NULL || *s == '\0')
+		return -EINVAL;
+	for (; *s != '\0'; s++) {
+		unsigned d;
+
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		d = (unsigned)(*s - '0');
+		if (d > max || v > (max - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+/* ---- events ---- */
+
+int ctl_emit(const struct ctl_ctx *ctx, const char *action, const char *result, const char *reason,
+	     const struct naccs_identity *id, const char *login, const char *detail)
+{
+	struct naccs_event ev = {
+	    .type = "admin",
+	    .action = action,
+	    .result = result,
+	    .reason = reason,
+	    .login = id != NULL ? id->login : login,
+	    .user_code = id != NULL ? id->user_code : NULL,
+	    .id_number = id != NULL ? id->id_number : NULL,
+	    .service = CTL_PROG,
+	    .actor = ctx->actor,
+	    .detail = detail,
+	};
+	struct naccs_err err;
+	int rc;
+
+	naccs_err_clear(&err);
+	rc = naccs_event_emit(&ev, &err);
+	if (rc < 0)
+		ctl_warn(_("the event could not be recorded: %s"), err.msg);
+	return rc;
+}

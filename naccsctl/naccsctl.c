@@ -1,0 +1,302 @@
+/* naccsctl: main, global options, command dispatch and usage texts. */
+#include "config.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "naccs_i18n.h"
+#include "naccsctl.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+#ifndef PACKAGE_NAME
+#define PACKAGE_NAME "naccs-auth"
+#endif
+
+enum {
+	OPT_CONF = 0x100,
+	OPT_STORE,
+	OPT_SET,
+	OPT_OWNER,
+	OPT_JSON,
+	OPT_VERSION,
+};
+
+static int cmd_help(struct ctl_ctx *ctx, int argc, char **argv);
+
+struct ctl_command {
+	const char *name;
+	ctl_cmd_fn fn;
+	bool needs_config; /* load the configuration before running */
+	void (*usage)(FILE *out);
+};
+
+static void usage_user_all(FILE *out)
+{
+	ctl_usage_user(out, NULL);
+}
+
+static const struct ctl_command commands[] = {
+    {"init", cmd_init, true, ctl_usage_init},
+    {"config", cmd_config, false, ctl_usage_config},
+    {"user", cmd_user, true, usage_user_all},
+    {"help", cmd_help, false, ctl_usage_main},
+};
+
+static const struct ctl_command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+void ctl_usage_main(FILE *out)
+{
+	fprintf(out, _("Usage: %s [OPTIONS] COMMAND [ARGS]\n"), CTL_PROG);
+	fputs(_("Administer NACCS workstation IDs (naccs-auth).\n"
+		"\n"
+		"Commands:\n"
+		"  init                    create the state directory and the store\n"
+		"  config check [FILE]     validate a configuration file\n"
+		"  user add ...            issue an ID with a one-time password\n"
+		"  user passwd LOGIN       reset the password to a new one-time password\n"
+		"  user show LOGIN         show an ID, its state and its registry lines\n"
+		"  user list [FILTERS]     list IDs (review of unneeded IDs)\n"
+		"  user lock|unlock LOGIN  lock or unlock an ID\n"
+		"  user suspend LOGIN --reason R, user unsuspend LOGIN\n"
+		"  user retire LOGIN       retire an ID for good (tombstone)\n"
+		"  help [COMMAND]          show help\n"
+		"\n"
+		"Options (before the command):\n"
+		"  --conf FILE             configuration file (default: see below)\n"
+		"  --store PATH            store to use (overrides store.path)\n"
+		"  --set SECTION.KEY=VALUE override one configuration key (repeatable)\n"
+		"  --owner UID             expected owner of trusted files (default 0)\n"
+		"  --json                  JSON output where available\n"
+		"  -h, --help              show this help\n"
+		"  --version               show the version\n"
+		"\n"
+		"LOGIN may be the login name or a NACCS user ID (ABCDE001, ABCDE-001).\n"
+		"\n"
+		"Exit status: 0 ok, 1 operation failed, 2 usage error, 3 no such ID,\n"
+		"4 store unavailable.\n"),
+	      out);
+	fprintf(out, _("Default configuration file: %s\n"), NACCS_DEFAULT_CONF);
+}
+
+void ctl_usage_init(FILE *out)
+{
+	fprintf(out, _("Usage: %s [OPTIONS] init [--force-dirs]\n"), CTL_PROG);
+	fputs(_("Create the state directory and an empty store (mode 0600), and the\n"
+		"configuration directory if it is missing.  An existing store or\n"
+		"configuration is never overwritten.\n"
+		"\n"
+		"  --force-dirs   also create missing parent directories\n"),
+	      out);
+}
+
+void ctl_usage_config(FILE *out)
+{
+	fprintf(out, _("Usage: %s [OPTIONS] config check [FILE]\n"), CTL_PROG);
+	fputs(_("Validate a configuration file (default: the --conf file) and report\n"
+		"each warning and error with file and line.\n"),
+	      out);
+}
+
+static const struct {
+	const char *name;
+	const char *text;
+} user_usage[] = {
+    {"add", N_("user add --user-code CODE --id-number NUMBER [--login NAME]\n"
+	       "         [--shared] [--admin] [--uid UID] [--gid GID] [--name GECOS]\n"
+	       "         [--home DIR] [--shell SHELL] [--issued-to PERSON] [--json]\n"
+	       "    Issue an ID. Individual IDs need a user code and identifying\n"
+	       "    number; shared IDs (--shared) need --login. Prints a one-time\n"
+	       "    password, shown only once, to be changed at first login.\n")},
+    {"passwd", N_("user passwd LOGIN [--json]\n"
+		  "    Reset the password to a new one-time password (shown once).\n")},
+    {"show", N_("user show LOGIN [--json]\n"
+		"    Show the ID, its state and its registry lines.\n")},
+    {"list", N_("user list [--json] [--locked] [--suspended] [--retired]\n"
+		"          [--must-change] [--inactive DAYS]\n"
+		"    List IDs; filters combine. --inactive N: no successful login\n"
+		"    in the last N days (never logged in: counted from issue).\n")},
+    {"lock", N_("user lock LOGIN [--reason REASON]\n")},
+    {"unlock", N_("user unlock LOGIN\n")},
+    {"suspend", N_("user suspend LOGIN --reason REASON\n"
+		   "    Suspend the ID at once (e.g. a credential was exposed).\n")},
+    {"unsuspend", N_("user unsuspend LOGIN\n")},
+    {"retire", N_("user retire LOGIN [--reason REASON] [--yes]\n"
+		  "    Retire the ID for good; it is never issued again. Asks for\n"
+		  "    confirmation on a terminal; otherwise --yes is required.\n")},
+};
+
+void ctl_usage_user(FILE *out, const char *sub)
+{
+	bool found = false;
+
+	if (sub == NULL)
+		fprintf(out, _("Usage: %s [OPTIONS] user COMMAND [ARGS]\n\nCommands:\n"), CTL_PROG);
+	for (size_t i = 0; i < sizeof(user_usage) / sizeof(user_usage[0]); i++) {
+		if (sub == NULL)
+			fprintf(out, "  %s", _(user_usage[i].text));
+		else if (strcmp(sub, user_usage[i].name) == 0)
+			fprintf(out, _("Usage: %s [OPTIONS] %s"), CTL_PROG, _(user_usage[i].text));
+		else
+			continue;
+		found = true;
+	}
+	if (!found) {
+		ctl_usage_user(out, NULL);
+		return;
+	}
+	if (sub == NULL)
+		fputs(
+		    _("\nLOGIN may be the login name or a NACCS user ID (ABCDE001, ABCDE-001).\n"),
+		    out);
+}
+
+static int cmd_help(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	const struct ctl_command *c;
+
+	(void)ctx;
+	if (argc < 2) {
+		ctl_usage_main(stdout);
+		return CTL_EXIT_OK;
+	}
+	c = find_command(argv[1]);
+	if (c == NULL)
+		return ctl_usage_error("", _("unknown command '%s'"), argv[1]);
+	if (c->fn == cmd_user && argc >= 3)
+		ctl_usage_user(stdout, argv[2]);
+	else
+		c->usage(stdout);
+	return CTL_EXIT_OK;
+}
+
+/* "CMD ... --help" anywhere before a "--": answered before the configuration
+ * is loaded, so help works on a machine without one. */
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	}
+	return false;
+}
+
+static int command_help(const struct ctl_command *c, int argc, char **argv)
+{
+	if (c->fn == cmd_user && argc >= 2 && argv[1][0] != '-')
+		ctl_usage_user(stdout, argv[1]);
+	else
+		c->usage(stdout);
+	return CTL_EXIT_OK;
+}
+
+static int parse_global(struct ctl_ctx *ctx, int argc, char **argv, bool *done)
+{
+	static const struct option opts[] = {
+	    {"conf", required_argument, NULL, OPT_CONF},
+	    {"store", required_argument, NULL, OPT_STORE},
+	    {"set", required_argument, NULL, OPT_SET},
+	    {"owner", required_argument, NULL, OPT_OWNER},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, OPT_VERSION},
+	    {NULL, 0, NULL, 0},
+	};
+	unsigned long v;
+	int c;
+
+	opterr = 0;
+	/* '+': stop at the command name; its options are its own. */
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_CONF:
+			ctx->conf_path = optarg;
+			ctx->conf_named = true;
+			break;
+		case OPT_STORE:
+			ctx->store_path = optarg;
+			break;
+		case OPT_SET:
+			if (ctx->n_set_args >= CTL_MAX_SET_ARGS)
+				return ctl_usage_error("", _("too many --set options"));
+			ctx->set_args[ctx->n_set_args++] = optarg;
+			break;
+		case OPT_OWNER:
+			if (ctl_parse_uint(optarg, 4294967294UL, &v) < 0)
+				return ctl_usage_error("", _("--owner: not a uid: '%s'"), optarg);
+			ctx->owner = (uid_t)v;
+			break;
+		case OPT_JSON:
+			ctx->json = true;
+			break;
+		case 'h':
+			ctl_usage_main(stdout);
+			*done = true;
+			return CTL_EXIT_OK;
+		case OPT_VERSION:
+			printf("%s (%s) %s\n", CTL_PROG, PACKAGE_NAME, PACKAGE_VERSION);
+			*done = true;
+			return CTL_EXIT_OK;
+		default:
+			return ctl_bad_option("", c, argv, optind);
+		}
+	}
+	return CTL_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctl_ctx ctx;
+	const struct ctl_command *cmd;
+	bool done = false;
+	int rc;
+
+	setlocale(LC_ALL, "");
+	naccs_i18n_init();
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.conf_path = NACCS_DEFAULT_CONF;
+	ctx.owner = 0;
+
+	rc = parse_global(&ctx, argc, argv, &done);
+	if (rc != CTL_EXIT_OK || done)
+		return rc;
+	if (optind >= argc)
+		return ctl_usage_error("", _("no command given"));
+	argc -= optind;
+	argv += optind;
+
+	cmd = find_command(argv[0]);
+	if (cmd == NULL)
+		return ctl_usage_error("", _("unknown command '%s'"), argv[0]);
+	if (cmd->fn != cmd_help && wants_help(argc, argv))
+		return command_help(cmd, argc, argv);
+
+	ctl_actor_name(ctx.actor, sizeof(ctx.actor));
+	if (cmd->needs_config) {
+		rc = ctl_load_config(&ctx);
+		if (rc != CTL_EXIT_OK)
+			return rc;
+	}
+	rc = cmd->fn(&ctx, argc, argv);
+	ctl_close_store(&ctx);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		ctl_error(_("write error on standard output"));
+		if (rc == CTL_EXIT_OK)
+			rc = CTL_EXIT_FAIL;
+	}
+	return rc;
+}

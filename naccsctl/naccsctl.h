@@ -1,0 +1,118 @@
+/* naccsctl: the administrators' tool.  Declarations shared by the command
+ * files: the context that carries the configuration and the open store for
+ * one run, exit codes, and the helpers in ctl_util.c. */
+#ifndef NACCSCTL_H
+#define NACCSCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "naccs_config.h"
+#include "naccs_err.h"
+#include "naccs_store.h"
+
+#define CTL_PROG "naccsctl"
+
+/* Exit codes (documented in the usage text). */
+enum ctl_exit {
+	CTL_EXIT_OK = 0,
+	CTL_EXIT_FAIL = 1,	  /* the operation failed */
+	CTL_EXIT_USAGE = 2,	  /* bad command line */
+	CTL_EXIT_NOT_FOUND = 3,	  /* no such ID */
+	CTL_EXIT_UNAVAILABLE = 4, /* the store cannot be used */
+};
+
+/* Password history kept on an administrator's reset.  The [password]
+ * section's history key arrives with the password-policy issue; until then
+ * this constant is the number of previous hashes the store keeps. */
+#define PASSWORD_HISTORY_DEFAULT 5
+
+/* Length of a generated one-time password, in characters. */
+#define CTL_OTP_LEN 16
+
+#define CTL_MAX_SET_ARGS 64
+
+/* One run of the tool: global options, the loaded configuration and, once a
+ * command asked for it, the open store. */
+struct ctl_ctx {
+	const char *conf_path;			/* --conf, or the default */
+	bool conf_named;			/* --conf given: the file must exist */
+	const char *store_path;			/* --store, or NULL */
+	const char *set_args[CTL_MAX_SET_ARGS]; /* --set section.key=value */
+	size_t n_set_args;
+	uid_t owner; /* --owner: expected owner of trusted files */
+	bool json;   /* --json */
+	bool cfg_loaded;
+	struct naccs_config cfg;
+	struct naccs_store *store;
+	char actor[NACCS_WHO_MAX]; /* the administrator, for records and events */
+};
+
+/* A command: argv[0] is the command's own name. Returns an exit code. */
+typedef int (*ctl_cmd_fn)(struct ctl_ctx *ctx, int argc, char **argv);
+
+int cmd_init(struct ctl_ctx *ctx, int argc, char **argv);
+int cmd_config(struct ctl_ctx *ctx, int argc, char **argv);
+int cmd_user(struct ctl_ctx *ctx, int argc, char **argv);
+
+/* Usage texts (naccsctl.c). */
+void ctl_usage_main(FILE *out);
+void ctl_usage_init(FILE *out);
+void ctl_usage_config(FILE *out);
+void ctl_usage_user(FILE *out, const char *sub);
+
+/* ---- ctl_util.c ---- */
+
+/* "naccsctl: MESSAGE" on stderr. */
+void ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ctl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A usage error: message, then a one-line hint to the help of cmd ("" for the
+ * top level). Returns CTL_EXIT_USAGE. */
+int ctl_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Report a getopt failure ('?' or ':') for cmd. Returns CTL_EXIT_USAGE. */
+int ctl_bad_option(const char *cmd, int opt, char **argv, int optind_now);
+
+/* Load the configuration (file, then --set and --store), once. */
+int ctl_load_config(struct ctl_ctx *ctx);
+/* Open the store of the loaded configuration (exit code; message printed). */
+int ctl_open_store(struct ctl_ctx *ctx, bool read_only);
+void ctl_close_store(struct ctl_ctx *ctx);
+naccs_deadline_t ctl_deadline(const struct ctl_ctx *ctx);
+
+/* Who is running the tool (see ctl_util.c for the order of sources). */
+void ctl_actor_name(char *out, size_t outlen);
+
+/* A random one-time password of CTL_OTP_LEN characters into out
+ * (CTL_OTP_LEN + 1 bytes). 0 or -errno. The caller wipes it. */
+int ctl_make_otp(char *out, size_t outlen);
+
+/* Map a store return code to an exit code, printing the message: -ENOENT is
+ * "no such ID: what", unavailable ones exit 4 with the store's message. */
+int ctl_exit_for_store(int rc, const struct naccs_err *err, const char *what);
+
+/* JSON output: a string (escaped; invalid UTF-8 replaced), or null. */
+void ctl_json_str(FILE *out, const char *s);
+/* An epoch time as a number, or null when !present. */
+void ctl_json_time(FILE *out, bool present, int64_t t);
+
+/* Copy s for a terminal: control characters become '?'. */
+void ctl_safe(const char *s, char *out, size_t outlen);
+/* Format a wall time for people ("-" when !present). */
+void ctl_time_text(bool present, int64_t t, char *out, size_t outlen);
+
+/* Parse a decimal unsigned number (no sign, no junk) up to max. */
+int ctl_parse_uint(const char *s, unsigned long max, unsigned long *out);
+
+/* Write a line holding a secret straight to stdout (no stdio buffer keeps a
+ * copy) and wipe the formatting buffer. 0 or -errno. */
+int ctl_print_secret(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Report an administrative action (type "admin"). Prints a warning when the
+ * event could not be recorded and returns -errno then. */
+int ctl_emit(const struct ctl_ctx *ctx, const char *action, const char *result, const char *reason,
+	     const struct naccs_identity *id, const char *login, const char *detail);
+
+#endif
