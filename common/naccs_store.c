@@ -153,10 +153,8 @@ static int check_stored_identity(const struct naccs_identity *id, struct naccs_e
 	const char *why = identity_problem(id);
 	char who[NACCS_LOGIN_MAX + 1];
 
-	if (why == NULL && id->uid != 0)
-		return 0;
 	if (why == NULL)
-		why = _("uid 0");
+		return 0;
 	/* The login may be the bad field: quote only what is safe to print. */
 	snprintf(
 	    who, sizeof(who), "%s",
@@ -457,11 +455,15 @@ static int check_new_identity(const struct naccs_identity *id, uint32_t uid_min,
 	/* created_by/created_at are outputs: the issuer is recorded instead. */
 	probe = *id;
 	probe.created_by[0] = '\0';
+	if (probe.uid == NACCS_UID_ALLOCATE)
+		probe.uid = uid_min;
 	why = identity_problem(&probe);
 	if (why != NULL)
 		return bad_arg(err, why);
-	/* Allocation never hands out uid 0 (root) or the "no uid" value. */
-	if (id->uid == 0 && (uid_min == 0 || uid_min > uid_max || uid_max == UINT32_MAX))
+	/* Allocation never hands out uid 0 (root) or the "no uid" value; uid 0
+	 * itself may be registered explicitly (a shared ID such as root). */
+	if (id->uid == NACCS_UID_ALLOCATE &&
+	    (uid_min == 0 || uid_min > uid_max || uid_max == UINT32_MAX))
 		return bad_arg(err, _("invalid uid range for allocation"));
 	return 0;
 }

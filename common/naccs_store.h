@@ -24,7 +24,7 @@
 #include "naccs_time.h"
 
 #define NACCS_TEXT_MAX 256
-#define NACCS_WHO_MAX 64
+#define NACCS_WHO_MAX  64
 
 enum naccs_id_kind {
 	NACCS_KIND_INDIVIDUAL = 0, /* one person (UTS-2.2.1.3(2)(g)(ア)) */
@@ -34,7 +34,7 @@ enum naccs_id_kind {
 /* The public part of an identity (what NSS will publish, minus nothing). */
 struct naccs_identity {
 	char login[NACCS_LOGIN_MAX + 1];
-	char user_code[NACCS_CODE_MAX + 1];	/* "" for a shared ID without one */
+	char user_code[NACCS_CODE_MAX + 1];   /* "" for a shared ID without one */
 	char id_number[NACCS_NUMBER_LEN + 1]; /* "" for a shared ID without one */
 	uint32_t uid, gid;
 	char gecos[NACCS_TEXT_MAX];
@@ -96,11 +96,14 @@ struct naccs_registry_entry {
 
 struct naccs_store;
 
+/* add_identity: pick the uid for me ((uid_t)-1 is never a real uid). */
+#define NACCS_UID_ALLOCATE UINT32_MAX
+
 struct naccs_store_options {
-	const char *path;	 /* backend location; for SQLite a file path */
-	uid_t owner_uid;	 /* expected owner of the file and its directory */
-	unsigned timeout_ms;	 /* default per-operation budget (busy waits) */
-	bool create;		 /* create a new store (naccsctl init) */
+	const char *path;    /* backend location; for SQLite a file path */
+	uid_t owner_uid;     /* expected owner of the file and its directory */
+	unsigned timeout_ms; /* default per-operation budget (busy waits) */
+	bool create;	     /* create a new store (naccsctl init) */
 	bool read_only;
 };
 
@@ -134,14 +137,14 @@ int naccs_store_record_success(struct naccs_store *st, naccs_deadline_t dl, cons
 			       struct naccs_account_state *before, struct naccs_err *err);
 
 /* Issue an identity with its first credential (phc) and must_change flag.
- * id->uid == 0 allocates the lowest never-used uid in [uid_min, uid_max].
+ * id->uid == NACCS_UID_ALLOCATE allocates the lowest never-used uid in
+ * [uid_min, uid_max]; any other value (0 for root included) is taken as is.
  * Records the issuance (by whom, to whom) in the registry.  -EEXIST if the
  * login, the (user code, identifying number) pair or the uid was ever used,
  * retired ones included. On success id->uid holds the uid given. */
-int naccs_store_add_identity(struct naccs_store *st, naccs_deadline_t dl,
-			     struct naccs_identity *id, uint32_t uid_min, uint32_t uid_max,
-			     const char *phc, bool must_change, const char *issued_by,
-			     const char *issued_to, struct naccs_err *err);
+int naccs_store_add_identity(struct naccs_store *st, naccs_deadline_t dl, struct naccs_identity *id,
+			     uint32_t uid_min, uint32_t uid_max, const char *phc, bool must_change,
+			     const char *issued_by, const char *issued_to, struct naccs_err *err);
 
 /* Replace the credential; the old hash goes to the history, of which the
  * newest keep_history entries are kept. event names the registry line
@@ -170,8 +173,8 @@ int naccs_store_retire(struct naccs_store *st, naccs_deadline_t dl, const char *
  * state passed to cb has phc wiped (listing never carries hashes). */
 typedef int (*naccs_store_list_fn)(void *ctx, const struct naccs_identity *id,
 				   const struct naccs_account_state *state);
-int naccs_store_list(struct naccs_store *st, naccs_deadline_t dl, naccs_store_list_fn cb,
-		     void *ctx, struct naccs_err *err);
+int naccs_store_list(struct naccs_store *st, naccs_deadline_t dl, naccs_store_list_fn cb, void *ctx,
+		     struct naccs_err *err);
 
 /* The registry lines of one login (login == NULL: all), oldest first. */
 typedef int (*naccs_registry_fn)(void *ctx, const struct naccs_registry_entry *e);

@@ -522,7 +522,7 @@ static int read_identity(const struct sq *s, sqlite3_stmt *st, struct naccs_iden
 	if (rc == 0)
 		rc = col_opt_text(&r, 3, id->id_number, sizeof(id->id_number), err);
 	if (rc == 0)
-		rc = col_int(&r, 4, 1, UINT32_MAX - 1, &uid, err);
+		rc = col_int(&r, 4, 0, UINT32_MAX - 1, &uid, err);
 	if (rc == 0)
 		rc = col_int(&r, 5, 0, UINT32_MAX - 1, &gid, err);
 	if (rc == 0)
@@ -1284,7 +1284,7 @@ static int check_unissued(struct sq *s, const struct naccs_identity *id, struct 
 		if (rc == 0)
 			rc = taken(s, st, what, err);
 	}
-	if (rc == 0 && id->uid != 0) {
+	if (rc == 0 && id->uid != NACCS_UID_ALLOCATE) {
 		snprintf(what, sizeof(what), _("uid %lu"), (unsigned long)id->uid);
 		rc = sq_prepare(s, &st, err, "SELECT login, retired FROM identities WHERE uid = ?1",
 				"l", (int64_t)id->uid);
@@ -1378,7 +1378,7 @@ static int sq_add_identity(void *impl, naccs_deadline_t dl, struct naccs_identit
 	row.created_at = naccs_now_wall();
 	if (rc == 0)
 		rc = check_unissued(s, &row, err);
-	if (rc == 0 && row.uid == 0)
+	if (rc == 0 && row.uid == NACCS_UID_ALLOCATE)
 		rc = allocate_uid(s, uid_min, uid_max, &row.uid, err);
 	if (rc == 0)
 		rc = add_rows(s, &row, phc, must_change, issued_to, err);

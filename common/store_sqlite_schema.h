@@ -35,7 +35,7 @@ static const char *const naccs_sqlite_migrations[NACCS_SQLITE_SCHEMA_VERSION] = 
     "  CHECK (length(CAST(login AS BLOB)) BETWEEN 1 AND 32),"
     " user_code TEXT CHECK (length(CAST(user_code AS BLOB)) IN (5, 7)),"
     " id_number TEXT CHECK (length(CAST(id_number AS BLOB)) = 3),"
-    " uid INTEGER NOT NULL UNIQUE CHECK (uid BETWEEN 1 AND 4294967294),"
+    " uid INTEGER NOT NULL UNIQUE CHECK (uid BETWEEN 0 AND 4294967294),"
     " gid INTEGER NOT NULL CHECK (gid BETWEEN 0 AND 4294967294),"
     " gecos TEXT NOT NULL CHECK (length(CAST(gecos AS BLOB)) < 256),"
     " home TEXT NOT NULL CHECK (length(CAST(home AS BLOB)) < 256),"

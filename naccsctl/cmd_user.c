@@ -245,8 +245,7 @@ static int parse_add_options(struct ctl_ctx *ctx, int argc, char **argv, struct 
 			ctx->json = true;
 			break;
 		case OPT_UID:
-			/* uid 0 means "allocate" to the store: root is not issued here. */
-			if (ctl_parse_uint(optarg, UINT32_MAX - 1, &o->uid) < 0 || o->uid == 0)
+			if (ctl_parse_uint(optarg, UINT32_MAX - 1, &o->uid) < 0)
 				return ctl_usage_error("user add",
 						       _("--uid: not a usable uid: '%s'"), optarg);
 			o->has_uid = true;
@@ -360,7 +359,7 @@ static int build_identity(const struct ctl_ctx *ctx, const struct add_options *o
 		rc = ctl_usage_error("user add", _("the home directory would be too long"));
 	if (rc != CTL_EXIT_OK)
 		return rc;
-	id->uid = o->has_uid ? (uint32_t)o->uid : 0; /* 0: the store allocates */
+	id->uid = o->has_uid ? (uint32_t)o->uid : NACCS_UID_ALLOCATE;
 	id->gid = o->has_gid ? (uint32_t)o->gid : ctx->cfg.default_gid;
 	snprintf(id->created_by, sizeof(id->created_by), "%s", ctx->actor);
 	id->created_at = naccs_now_wall();

@@ -72,6 +72,7 @@ static void add_user(struct naccs_store *st, const char *code, const char *numbe
 	snprintf(id.login, sizeof(id.login), "%s", login);
 	snprintf(id.user_code, sizeof(id.user_code), "%s", code);
 	snprintf(id.id_number, sizeof(id.id_number), "%s", number);
+	id.uid = NACCS_UID_ALLOCATE;
 	id.gid = 100;
 	snprintf(id.gecos, sizeof(id.gecos), "Test %s", login);
 	snprintf(id.home, sizeof(id.home), "/home/%s", login);

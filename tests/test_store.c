@@ -94,6 +94,7 @@ static void identity(struct naccs_identity *id, const char *login, const char *c
 	snprintf(id->user_code, sizeof(id->user_code), "%s", code);
 	snprintf(id->id_number, sizeof(id->id_number), "%s", number);
 	id->kind = code[0] != '\0' ? NACCS_KIND_INDIVIDUAL : NACCS_KIND_SHARED;
+	id->uid = NACCS_UID_ALLOCATE;
 	id->gid = 100;
 	snprintf(id->gecos, sizeof(id->gecos), "Test %s", login);
 	snprintf(id->home, sizeof(id->home), "/home/%s", login);
@@ -118,7 +119,7 @@ static void must_add(struct naccs_store *st, const char *login, const char *code
 {
 	struct naccs_err err;
 
-	if (add(st, login, code, number, 0, &err) < 0)
+	if (add(st, login, code, number, NACCS_UID_ALLOCATE, &err) < 0)
 		fail_msg("add %s: %s", login, err.msg);
 }
 
@@ -464,6 +465,18 @@ static void test_add_and_find(void **state)
 	assert_string_equal(got.user_code, "");
 	assert_int_equal(got.uid, 20001);
 
+	/* root is a shared ID too (UTS-2.2.1.1(1)(g)(カ)): uid 0 is registered
+	 * as given, never allocated. */
+	identity(&id, "root", "", "");
+	id.uid = 0;
+	id.admin = true;
+	assert_int_equal(naccs_store_add_identity(f->st, DL(), &id, 20000, 20009, phc, false,
+						  "admin1", "administrators", &err),
+			 0);
+	assert_int_equal(naccs_store_find_by_uid(f->st, DL(), 0, &got, &err), 0);
+	assert_string_equal(got.login, "root");
+	assert_true(got.admin);
+
 	struct naccs_account_state s;
 	state_of(f->st, "abcde-001", &s);
 	assert_true(s.has_password);
@@ -504,7 +517,8 @@ static void test_uid_allocation(void **state)
 		snprintf(num, sizeof(num), "%03u", i % 1000);
 		must_add(f->st, login, "ABCDE", num);
 	}
-	assert_int_equal(add(f->st, "abcde-011", "ABCDE", "011", 0, &err), -ENOSPC);
+	assert_int_equal(add(f->st, "abcde-011", "ABCDE", "011", NACCS_UID_ALLOCATE, &err),
+			 -ENOSPC);
 	assert_int_equal(naccs_store_find(f->st, DL(), "abcde-011", &got, &err), -ENOENT);
 }
 
@@ -516,18 +530,22 @@ static void test_no_reissue(void **state)
 	struct naccs_err err;
 
 	must_add(f->st, "abcde-001", "ABCDE", "001");
-	assert_int_equal(add(f->st, "abcde-001", "ABCDE", "002", 0, &err), -EEXIST);
+	assert_int_equal(add(f->st, "abcde-001", "ABCDE", "002", NACCS_UID_ALLOCATE, &err),
+			 -EEXIST);
 	assert_non_null(strstr(err.msg, "login"));
-	assert_int_equal(add(f->st, "ABCDE-001", "ABCDE", "003", 0, &err), -EEXIST); /* case */
-	assert_int_equal(add(f->st, "abcde001", "ABCDE", "001", 0, &err), -EEXIST);
+	assert_int_equal(add(f->st, "ABCDE-001", "ABCDE", "003", NACCS_UID_ALLOCATE, &err),
+			 -EEXIST); /* case */
+	assert_int_equal(add(f->st, "abcde001", "ABCDE", "001", NACCS_UID_ALLOCATE, &err), -EEXIST);
 	assert_non_null(strstr(err.msg, "NACCS user ID ABCDE-001"));
 	assert_int_equal(add(f->st, "abcde-004", "ABCDE", "004", 20000, &err), -EEXIST);
 	assert_non_null(strstr(err.msg, "uid 20000"));
 
 	assert_int_equal(naccs_store_retire(f->st, DL(), "abcde-001", "left", "admin1", &err), 0);
-	assert_int_equal(add(f->st, "abcde-001", "ABCDE", "005", 0, &err), -EEXIST);
+	assert_int_equal(add(f->st, "abcde-001", "ABCDE", "005", NACCS_UID_ALLOCATE, &err),
+			 -EEXIST);
 	assert_non_null(strstr(err.msg, "retired"));
-	assert_int_equal(add(f->st, "other-001", "ABCDE", "001", 0, &err), -EEXIST);
+	assert_int_equal(add(f->st, "other-001", "ABCDE", "001", NACCS_UID_ALLOCATE, &err),
+			 -EEXIST);
 	assert_non_null(strstr(err.msg, "retired"));
 	assert_int_equal(add(f->st, "other-002", "ABCDE", "006", 20000, &err), -EEXIST);
 	/* none of the refusals left anything behind */
