@@ -49,7 +49,10 @@ sb_issue() {
 sb_pam() {
 	local user=$1 pw=$2
 	shift 2
-	printf '%s\n' "$pw" | env LD_PRELOAD="$SB_PAM_WRAPPER" PAM_WRAPPER=1 \
+	# Under a sanitizer build the ASan runtime must come first; pamtester's
+	# own leaks are not ours to report.
+	printf '%s\n' "$pw" | env LD_PRELOAD="${NACCS_ASAN_PRELOAD:-} $SB_PAM_WRAPPER" PAM_WRAPPER=1 \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
 		PAM_WRAPPER_SERVICE_DIR="$SB_DIR/pam.d" \
 		pamtester -v naccs-sandbox "$user" "$@" 2>&1
 }

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -360,6 +361,28 @@ static void test_unknown_key_is_warning(void **state)
 	assert_int_equal(auth(ALICE, GOOD_PW), PAM_SUCCESS);
 }
 
+/* Messages follow the application's locale: English by default; Japanese
+ * when tests/test_i18n.sh runs this test under ja_JP.UTF-8 with the built
+ * catalogue (NACCS_TEST_EXPECT_JA=1). */
+static void test_messages_follow_locale(void **state)
+{
+	struct conv c;
+	bool ja = getenv("NACCS_TEST_EXPECT_JA") != NULL;
+
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "abcde-002", GOOD_PW, &c), PAM_AUTH_ERR);
+	if (ja) {
+		assert_null(strstr(c.err_buf[0], "This ID is locked"));
+		assert_non_null(strstr(c.err_buf[0], "ロック"));
+	} else {
+		assert_non_null(strstr(c.err_buf[0], "This ID is locked"));
+	}
+	assert_int_equal(run_op(PAMTEST_ACCOUNT, "ABCDE004", NULL, &c), PAM_NEW_AUTHTOK_REQD);
+	if (ja)
+		assert_non_null(strstr(c.err_buf[0], "パスワード"));
+	else
+		assert_non_null(strstr(c.err_buf[0], "must be changed"));
+}
+
 /* Until their issues land, password and session leave the stack alone. */
 static void test_other_types_ignore(void **state)
 {
@@ -389,11 +412,18 @@ int main(void)
 	    T(test_untrusted_config_fails_closed),
 	    T(test_unknown_key_is_warning),
 	    T(test_other_types_ignore),
+	    T(test_messages_follow_locale),
 	};
+	const char *filter = getenv("NACCS_TEST_FILTER");
 
 	if (getenv("PAM_WRAPPER") == NULL) {
 		fprintf(stderr, "test_pam: needs pam_wrapper (run through make check)\n");
 		return 77;
 	}
+	/* Like login(1) or su(1): the application sets the locale, the module
+	 * only translates. */
+	setlocale(LC_ALL, "");
+	if (filter != NULL)
+		cmocka_set_test_filter(filter);
 	return cmocka_run_group_tests_name("pam_naccs", tests, NULL, NULL);
 }
