@@ -1,13 +1,40 @@
 #!/bin/bash
-# Install what is missing, build with warnings as errors, and run the whole
-# test suite (make check). Ends with a one-line summary: N passed, N failed.
+# Install what is missing, then run the whole test suite three ways:
+#   1. a normal build with warnings as errors: make check
+#   2. an AddressSanitizer + UndefinedBehaviorSanitizer build: make check
+#   3. the C tests (PAM module included) under valgrind: make check-valgrind
+# Ends with one line for all of it: N passed, N failed.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 bash scripts/deps.sh || exit 1
-bash scripts/build.sh || { echo "build failed"; exit 1; }
-cd _build
-make -j"$(nproc)" check >make-check.out 2>&1
-rc=$?
-bash "$top/scripts/summary.sh" .
-exit $rc
+
+status=0
+total_pass=0
+total_fail=0
+phase() { # phase NAME BUILDDIR CONFIGURE_FLAGS MAKE_TARGET
+	local name=$1 dir=$2 flags=$3 target=$4 line
+	echo
+	echo "==== $name ===="
+	if ! BUILD_DIR=$dir CONFIGURE_FLAGS=$flags bash scripts/build.sh; then
+		echo "$name: build failed"
+		total_fail=$((total_fail + 1))
+		status=1
+		return
+	fi
+	(cd "$dir" && find tests -name '*.log' -o -name '*.trs' | xargs -r rm -f &&
+		make -j"$(nproc)" "$target" >make-check.out 2>&1) || status=1
+	bash scripts/summary.sh "$dir" >"$dir/summary.out"
+	cat "$dir/summary.out"
+	line=$(tail -1 "$dir/summary.out")
+	total_pass=$((total_pass + $(echo "$line" | awk '{print $1}')))
+	total_fail=$((total_fail + $(echo "$line" | awk '{print $3}')))
+}
+phase "make check (-Werror)" _build "" check
+phase "make check (AddressSanitizer + UBSan)" _build-san "--enable-sanitizers" check
+phase "make check-valgrind (C tests under valgrind)" _build "" check-valgrind
+
+echo
+[ "$total_fail" -eq 0 ] || status=1
+echo "all phases: $total_pass passed, $total_fail failed"
+exit $status
