@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -35,25 +36,59 @@ static void request_from(pam_handle_t *pamh, const char *user, struct naccs_requ
 	req->ruser = item(pamh, PAM_RUSER);
 }
 
-static void tell_user(pam_handle_t *pamh, const struct pam_naccs_opts *o,
-		      const struct naccs_decision *d)
-{
-	if (!o->quiet && d->message[0] != '\0')
-		pam_error(pamh, "%s", d->message);
-}
-
-static int open_policy(pam_handle_t *pamh, const struct pam_naccs_opts *o, struct naccs_policy *pol,
-		       int unavailable_rc)
-{
+/* Everything one PAM call works with; on the stack, no module-global state. */
+struct call {
+	struct pam_naccs_opts o;
+	struct naccs_policy pol;
+	struct naccs_request req;
+	struct naccs_decision d;
 	struct naccs_err err;
+};
 
-	naccs_err_clear(&err);
-	if (naccs_policy_open(pol, &o->cfg, &err) < 0) {
+/* The common start of auth and account: options and config, the user, the
+ * store. A store that cannot be opened gives unavailable_rc (fail closed). */
+static int call_begin(pam_handle_t *pamh, int flags, int argc, const char **argv, struct call *c,
+		      bool with_fail_delay, int unavailable_rc)
+{
+	const char *user = NULL;
+	int rv;
+
+	naccs_i18n_init();
+	memset(c, 0, sizeof(*c));
+	rv = pam_naccs_load_opts(pamh, flags, argc, argv, &c->o);
+	if (rv != PAM_SUCCESS)
+		return rv;
+	if (with_fail_delay && !c->o.nodelay && c->o.cfg.fail_delay_ms > 0)
+		pam_fail_delay(pamh, c->o.cfg.fail_delay_ms * 1000u);
+	rv = pam_get_user(pamh, &user, NULL);
+	if (rv != PAM_SUCCESS)
+		return rv;
+	if (user == NULL || user[0] == '\0')
+		return PAM_USER_UNKNOWN;
+	request_from(pamh, user, &c->req);
+	if (naccs_policy_open(&c->pol, &c->o.cfg, &c->err) < 0) {
 		pam_syslog(pamh, LOG_ERR, "credential store unavailable, failing closed: %s",
-			   err.msg);
+			   c->err.msg);
 		return unavailable_rc;
 	}
 	return PAM_SUCCESS;
+}
+
+/* After the policy decided: log a fail-closed reason, show the user's message. */
+static void call_report(pam_handle_t *pamh, const struct call *c, const char *what)
+{
+	if (c->d.outcome == NACCS_OUT_UNAVAILABLE)
+		pam_syslog(pamh, LOG_ERR, "%s failed closed: %s", what, c->err.msg);
+	if (!c->o.quiet && c->d.message[0] != '\0')
+		pam_error(pamh, "%s", c->d.message);
+}
+
+static int call_end(struct call *c, int rv)
+{
+	naccs_policy_close(&c->pol);
+	naccs_wipe(&c->d, sizeof(c->d));
+	naccs_wipe(&c->err, sizeof(c->err));
+	return rv;
 }
 
 static int auth_code(enum naccs_outcome o)
@@ -70,51 +105,24 @@ static int auth_code(enum naccs_outcome o)
 
 EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	struct pam_naccs_opts o;
-	struct naccs_policy pol = {0};
-	struct naccs_decision d;
-	struct naccs_request req = {0};
-	struct naccs_err err;
-	const char *user = NULL, *tok = NULL;
-	int rv;
+	struct call c;
+	const char *tok = NULL;
+	int rv = call_begin(pamh, flags, argc, argv, &c, true, PAM_AUTHINFO_UNAVAIL);
 
-	naccs_i18n_init();
-	naccs_err_clear(&err);
-	memset(&d, 0, sizeof(d));
-	rv = pam_naccs_load_opts(pamh, flags, argc, argv, &o);
 	if (rv != PAM_SUCCESS)
-		goto out;
-	if (!o.nodelay && o.cfg.fail_delay_ms > 0)
-		pam_fail_delay(pamh, o.cfg.fail_delay_ms * 1000u);
-	rv = pam_get_user(pamh, &user, NULL);
-	if (rv != PAM_SUCCESS || user == NULL || user[0] == '\0') {
-		rv = rv == PAM_SUCCESS ? PAM_USER_UNKNOWN : rv;
-		goto out;
-	}
-	rv = open_policy(pamh, &o, &pol, PAM_AUTHINFO_UNAVAIL);
-	if (rv != PAM_SUCCESS)
-		goto out;
+		return call_end(&c, rv);
 	/* Same prompt for everybody, known or not. pam_get_authtok() honours
 	 * use_first_pass / try_first_pass and keeps the token for the stack. */
 	rv = pam_get_authtok(pamh, PAM_AUTHTOK, &tok, _("Password: "));
-	if (rv != PAM_SUCCESS || tok == NULL) {
-		rv = rv == PAM_SUCCESS ? PAM_AUTH_ERR : rv;
-		goto out;
-	}
-	request_from(pamh, user, &req);
-	rv = auth_code(naccs_policy_authenticate(&pol, &req, tok, &d, &err));
-	if (d.outcome == NACCS_OUT_UNAVAILABLE)
-		pam_syslog(pamh, LOG_ERR, "authentication failed closed: %s", err.msg);
-	tell_user(pamh, &o, &d);
+	if (rv != PAM_SUCCESS || tok == NULL)
+		return call_end(&c, rv == PAM_SUCCESS ? PAM_AUTH_ERR : rv);
+	rv = auth_code(naccs_policy_authenticate(&c.pol, &c.req, tok, &c.d, &c.err));
+	call_report(pamh, &c, "authentication");
 	/* From here on the stack knows the user by the canonical login. */
-	if (rv == PAM_SUCCESS && strcmp(user, d.identity.login) != 0 &&
-	    pam_set_item(pamh, PAM_USER, d.identity.login) != PAM_SUCCESS)
+	if (rv == PAM_SUCCESS && strcmp(c.req.user, c.d.identity.login) != 0 &&
+	    pam_set_item(pamh, PAM_USER, c.d.identity.login) != PAM_SUCCESS)
 		rv = PAM_SYSTEM_ERR;
-out:
-	naccs_policy_close(&pol);
-	naccs_wipe(&d, sizeof(d));
-	naccs_wipe(&err, sizeof(err));
-	return rv;
+	return call_end(&c, rv);
 }
 
 EXPORT int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
@@ -143,37 +151,14 @@ static int account_code(enum naccs_outcome o)
 
 EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	struct pam_naccs_opts o;
-	struct naccs_policy pol = {0};
-	struct naccs_decision d;
-	struct naccs_request req = {0};
-	struct naccs_err err;
-	const char *user = NULL;
-	int rv;
+	struct call c;
+	int rv = call_begin(pamh, flags, argc, argv, &c, false, PAM_SYSTEM_ERR);
 
-	naccs_i18n_init();
-	naccs_err_clear(&err);
-	memset(&d, 0, sizeof(d));
-	rv = pam_naccs_load_opts(pamh, flags, argc, argv, &o);
 	if (rv != PAM_SUCCESS)
-		goto out;
-	rv = pam_get_user(pamh, &user, NULL);
-	if (rv != PAM_SUCCESS || user == NULL || user[0] == '\0') {
-		rv = PAM_USER_UNKNOWN;
-		goto out;
-	}
-	rv = open_policy(pamh, &o, &pol, PAM_SYSTEM_ERR);
-	if (rv != PAM_SUCCESS)
-		goto out;
-	request_from(pamh, user, &req);
-	rv = account_code(naccs_policy_account(&pol, &req, &d, &err));
-	if (d.outcome == NACCS_OUT_UNAVAILABLE)
-		pam_syslog(pamh, LOG_ERR, "account check failed closed: %s", err.msg);
-	tell_user(pamh, &o, &d);
-out:
-	naccs_policy_close(&pol);
-	naccs_wipe(&d, sizeof(d));
-	return rv;
+		return call_end(&c, rv);
+	rv = account_code(naccs_policy_account(&c.pol, &c.req, &c.d, &c.err));
+	call_report(pamh, &c, "account check");
+	return call_end(&c, rv);
 }
 
 /* The password and session types arrive with their own issues; until then
