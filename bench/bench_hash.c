@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "naccs_hash.h"
 
 #define MAX_ROUNDS 1000
@@ -33,42 +34,6 @@ struct bench {
 
 static const char bench_pw[] = "benchmark password";
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, unsigned n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-}
-
-static int parse_uint(const char *s, unsigned long max, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (s == NULL || s[0] < '0' || s[0] > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v == 0 || v > max)
-		return -EINVAL;
-	*out = (uint32_t)v;
-	return 0;
-}
-
 static int parse_args(int argc, char **argv, struct bench *b)
 {
 	for (int i = 1; i < argc; i += 2) {
@@ -77,13 +42,13 @@ static int parse_args(int argc, char **argv, struct bench *b)
 		int rc;
 
 		if (strcmp(opt, "--m-kib") == 0)
-			rc = parse_uint(val, 0xFFFFFFFFul, &b->cfg.m_kib);
+			rc = bench_parse_uint(val, 0xFFFFFFFFul, &b->cfg.m_kib);
 		else if (strcmp(opt, "--t") == 0)
-			rc = parse_uint(val, 0xFFFFFFFFul, &b->cfg.t_cost);
+			rc = bench_parse_uint(val, 0xFFFFFFFFul, &b->cfg.t_cost);
 		else if (strcmp(opt, "--p") == 0)
-			rc = parse_uint(val, 0xFFFFFFFFul, &b->cfg.parallelism);
+			rc = bench_parse_uint(val, 0xFFFFFFFFul, &b->cfg.parallelism);
 		else if (strcmp(opt, "--rounds") == 0) {
-			rc = parse_uint(val, MAX_ROUNDS, &rounds);
+			rc = bench_parse_uint(val, MAX_ROUNDS, &rounds);
 			b->rounds = rounds;
 		} else
 			rc = -EINVAL;
@@ -105,9 +70,9 @@ static int time_verify(struct bench *b, enum naccs_engine_id engine, double *ms)
 	int rc;
 
 	cfg.engine = engine;
-	t0 = now_ms();
+	t0 = bench_now_ms();
 	rc = naccs_hash_verify(&cfg, b->phc, bench_pw, &match, NULL, &err);
-	*ms = now_ms() - t0;
+	*ms = bench_now_ms() - t0;
 	if (rc != 0 || !match) {
 		fprintf(stderr, "verify with %s failed: %s\n", naccs_hash_engine_name(engine),
 			rc != 0 ? err.msg : "no match");
@@ -119,10 +84,10 @@ static int time_verify(struct bench *b, enum naccs_engine_id engine, double *ms)
 static int time_dummy(struct bench *b, double *ms)
 {
 	struct naccs_err err = {0};
-	double t0 = now_ms();
+	double t0 = bench_now_ms();
 	int rc = naccs_hash_dummy_verify(&b->cfg, bench_pw, &err);
 
-	*ms = now_ms() - t0;
+	*ms = bench_now_ms() - t0;
 	if (rc != 0)
 		fprintf(stderr, "dummy verify failed: %s\n", err.msg);
 	return rc;
@@ -170,16 +135,16 @@ static int setup(struct bench *b)
 
 static void report(struct bench *b)
 {
-	double argon2 = median(b->ms[B_LIBARGON2], b->rounds);
-	double real = median(b->ms[B_REAL], b->rounds);
-	double dummy = median(b->ms[B_DUMMY], b->rounds);
+	double argon2 = bench_median(b->ms[B_LIBARGON2], b->rounds);
+	double real = bench_median(b->ms[B_REAL], b->rounds);
+	double dummy = bench_median(b->ms[B_DUMMY], b->rounds);
 	int real_engine = naccs_hash_pick_engine(&b->cfg, NULL);
 
 	printf("params: argon2id m_kib=%u t=%u p=%u salt=%u hash=%u rounds=%u\n", b->cfg.m_kib,
 	       b->cfg.t_cost, b->cfg.parallelism, b->cfg.salt_len, b->cfg.hash_len, b->rounds);
 	printf("libargon2 ms/verify: %.2f\n", argon2);
 	if (b->have_sodium) {
-		double sodium = median(b->ms[B_LIBSODIUM], b->rounds);
+		double sodium = bench_median(b->ms[B_LIBSODIUM], b->rounds);
 
 		printf("libsodium ms/verify: %.2f\n", sodium);
 		printf("ratio libargon2/libsodium: %.2f\n", argon2 / sodium);

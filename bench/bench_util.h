@@ -1,0 +1,14 @@
+/* Small helpers shared by the benchmarks. */
+#ifndef NACCS_BENCH_UTIL_H
+#define NACCS_BENCH_UTIL_H
+
+#include <stdint.h>
+
+/* CLOCK_MONOTONIC in milliseconds. */
+double bench_now_ms(void);
+/* Median of n values (sorts v in place). */
+double bench_median(double *v, unsigned n);
+/* A decimal in [1, max]; 0 or -EINVAL. */
+int bench_parse_uint(const char *s, unsigned long max, uint32_t *out);
+
+#endif
