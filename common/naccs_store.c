@@ -404,42 +404,42 @@ int naccs_store_get_state(struct naccs_store *st, naccs_deadline_t dl, const cha
 
 /* ---- login outcomes -------------------------------------------------- */
 
-int naccs_store_record_failure(struct naccs_store *st, naccs_deadline_t dl, const char *login,
-			       const struct naccs_login_event *ev,
-			       struct naccs_account_state *after, struct naccs_err *err)
+/* Both outcomes: the checks of enter(), an output for the state and a clean
+ * login event, then the backend; on failure no state is left behind. */
+static int record_outcome(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			  const struct naccs_login_event *ev, bool success,
+			  struct naccs_account_state *state, struct naccs_err *err)
 {
 	struct naccs_login_event clean;
 	int rc = enter(st, &dl, login, true, err);
 
-	if (rc == 0 && after == NULL)
+	if (rc == 0 && state == NULL)
 		rc = bad_arg(err, _("no output"));
 	if (rc == 0)
 		rc = clean_event(ev, &clean, err);
 	if (rc < 0)
 		return rc;
-	rc = st->be->record_failure(st->impl, dl, login, &clean, after, err);
+	if (success)
+		rc = st->be->record_success(st->impl, dl, login, &clean, state, err);
+	else
+		rc = st->be->record_failure(st->impl, dl, login, &clean, state, err);
 	if (rc < 0)
-		naccs_wipe(after, sizeof(*after));
+		naccs_wipe(state, sizeof(*state));
 	return finish(rc, err);
+}
+
+int naccs_store_record_failure(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			       const struct naccs_login_event *ev,
+			       struct naccs_account_state *after, struct naccs_err *err)
+{
+	return record_outcome(st, dl, login, ev, false, after, err);
 }
 
 int naccs_store_record_success(struct naccs_store *st, naccs_deadline_t dl, const char *login,
 			       const struct naccs_login_event *ev,
 			       struct naccs_account_state *before, struct naccs_err *err)
 {
-	struct naccs_login_event clean;
-	int rc = enter(st, &dl, login, true, err);
-
-	if (rc == 0 && before == NULL)
-		rc = bad_arg(err, _("no output"));
-	if (rc == 0)
-		rc = clean_event(ev, &clean, err);
-	if (rc < 0)
-		return rc;
-	rc = st->be->record_success(st->impl, dl, login, &clean, before, err);
-	if (rc < 0)
-		naccs_wipe(before, sizeof(*before));
-	return finish(rc, err);
+	return record_outcome(st, dl, login, ev, true, before, err);
 }
 
 /* ---- administration -------------------------------------------------- */

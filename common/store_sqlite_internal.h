@@ -1,0 +1,112 @@
+/* Private to the SQLite backend of the credential store: what its files
+ * share.  Only common/store_sqlite*.c include this; everyone else sees
+ * naccs_store.h.  Each group below names the file that defines it; the
+ * comment at each definition says what it does. */
+#ifndef NACCS_STORE_SQLITE_INTERNAL_H
+#define NACCS_STORE_SQLITE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "naccs_store_backend.h"
+
+/* The columns of an identity row, in the order sq_read_identity reads them. */
+#define SQ_IDENTITY_COLS                                                                           \
+	"id, login, user_code, id_number, uid, gid, gecos, home, shell, kind, admin, "             \
+	"created_by, created_at, retired, retired_at"
+
+/* One open store. */
+struct sq {
+	sqlite3 *db;
+	naccs_deadline_t dl; /* of the call in progress, read by the busy handler */
+	int depth;	     /* open transaction levels (a listing callback may nest reads) */
+	int last_rc;	     /* extended code of the last failed SQLite call */
+	bool read_only;
+	const char *op; /* what the call in progress does, for messages */
+	char path[];
+};
+
+/* What an identity row says beyond struct naccs_identity. */
+struct sq_ident_meta {
+	int64_t id;
+	bool retired;
+	int64_t retired_at;
+};
+
+/* store_sqlite_db.c: messages, waiting for locks, statements, transactions. */
+void sq_printable(const char *in, size_t inlen, char *out, size_t outsz);
+int sq_fail(struct sq *s, int rc, struct naccs_err *err);
+int sq_busy_wait(void *arg, int attempts);
+int sq_prepare(struct sq *s, sqlite3_stmt **st, struct naccs_err *err, const char *sql,
+	       const char *types, ...);
+int sq_step(struct sq *s, sqlite3_stmt *st, struct naccs_err *err);
+int sq_run(struct sq *s, int *changes, struct naccs_err *err, const char *sql, const char *types,
+	   ...);
+int sq_script(struct sq *s, const char *sql, struct naccs_err *err);
+int sq_tx_begin(struct sq *s, naccs_deadline_t dl, bool write, const char *op,
+		struct naccs_err *err);
+int sq_tx_end(struct sq *s, int rc, struct naccs_err *err);
+
+/* store_sqlite_open.c: opening, creating, schema version. */
+int sq_open(const struct naccs_store_options *opt, void **impl, struct naccs_err *err);
+void sq_close(void *impl);
+int sq_schema_version(void *impl, naccs_deadline_t dl, int *version, struct naccs_err *err);
+
+/* store_sqlite_rows.c: reading and checking rows. */
+int sq_missing_row(const struct sq *s, const char *table, const char *login, struct naccs_err *err);
+int sq_read_identity(const struct sq *s, sqlite3_stmt *st, struct naccs_identity *id,
+		     struct sq_ident_meta *meta, struct naccs_err *err);
+int sq_fetch_identity(struct sq *s, sqlite3_stmt *st, const char *what, struct naccs_identity *id,
+		      struct sq_ident_meta *meta, struct naccs_err *err);
+int sq_identity_by_login(struct sq *s, const char *login, struct naccs_identity *id,
+			 struct sq_ident_meta *meta, struct naccs_err *err);
+int sq_load_state(struct sq *s, const char *login, const struct sq_ident_meta *meta, bool with_phc,
+		  struct naccs_account_state *out, struct naccs_err *err);
+int sq_read_registry_row(const struct sq *s, sqlite3_stmt *st, struct naccs_registry_entry *e,
+			 struct naccs_err *err);
+
+/* store_sqlite_auth.c: look-ups, account state, login outcomes, re-hash. */
+int sq_find(void *impl, naccs_deadline_t dl, const char *login, struct naccs_identity *out,
+	    struct naccs_err *err);
+int sq_find_by_user_id(void *impl, naccs_deadline_t dl, const struct naccs_user_id *u,
+		       struct naccs_identity *out, struct naccs_err *err);
+int sq_find_by_uid(void *impl, naccs_deadline_t dl, uint32_t uid, struct naccs_identity *out,
+		   struct naccs_err *err);
+int sq_get_state(void *impl, naccs_deadline_t dl, const char *login,
+		 struct naccs_account_state *out, struct naccs_err *err);
+int sq_record_failure(void *impl, naccs_deadline_t dl, const char *login,
+		      const struct naccs_login_event *ev, struct naccs_account_state *after,
+		      struct naccs_err *err);
+int sq_record_success(void *impl, naccs_deadline_t dl, const char *login,
+		      const struct naccs_login_event *ev, struct naccs_account_state *before,
+		      struct naccs_err *err);
+int sq_replace_hash(void *impl, naccs_deadline_t dl, const char *login, const char *old_phc,
+		    const char *new_phc, struct naccs_err *err);
+
+/* store_sqlite_issue.c: issuing an identity. */
+int sq_add_identity(void *impl, naccs_deadline_t dl, struct naccs_identity *id, uint32_t uid_min,
+		    uint32_t uid_max, const char *phc, bool must_change, const char *issued_by,
+		    const char *issued_to, struct naccs_err *err);
+
+/* store_sqlite_admin.c: registry lines, passwords, flags, retirement,
+ * listing. */
+int sq_registry_add(struct sq *s, int64_t at, const char *login, const char *event, const char *by,
+		    const char *detail, struct naccs_err *err);
+int sq_refuse_retired(const struct sq *s, const char *login, const struct sq_ident_meta *meta,
+		      struct naccs_err *err);
+int sq_set_password(void *impl, naccs_deadline_t dl, const char *login, const char *phc,
+		    bool must_change, unsigned keep_history, const char *event, const char *by,
+		    struct naccs_err *err);
+int sq_set_flag(void *impl, naccs_deadline_t dl, const char *login, enum naccs_flag flag, bool on,
+		const char *reason, const char *by, struct naccs_err *err);
+int sq_retire(void *impl, naccs_deadline_t dl, const char *login, const char *reason,
+	      const char *by, struct naccs_err *err);
+int sq_list(void *impl, naccs_deadline_t dl, naccs_store_list_fn cb, void *ctx,
+	    struct naccs_err *err);
+int sq_registry(void *impl, naccs_deadline_t dl, const char *login, naccs_registry_fn cb, void *ctx,
+		struct naccs_err *err);
+
+#endif

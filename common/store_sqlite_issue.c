@@ -1,0 +1,171 @@
+/* The SQLite backend of the credential store: issuing an identity.
+ *
+ * An ID is never issued twice: the login (in any case), the NACCS user ID
+ * and the uid must never have been used, retired tombstones included
+ * (UTS-2.2.1.3(2)(g)(ウ)); an allocated uid is the lowest never-used one in
+ * the range.  The identity, its first credential, its flags and the
+ * registry line are written in one transaction. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "naccs_i18n.h"
+#include "store_sqlite_internal.h"
+
+/* ---- never issued twice ---------------------------------------------- */
+
+/* -EEXIST if the prepared query (login, retired) finds a row; finalizes st. */
+static int taken(struct sq *s, sqlite3_stmt *st, const char *what, struct naccs_err *err)
+{
+	char holder[48];
+	int rc = sq_step(s, st, err);
+
+	if (rc > 0) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+
+		sq_printable(t != NULL ? t : "", t != NULL ? strlen(t) : 0, holder, sizeof(holder));
+		rc = naccs_err_set(err, EEXIST,
+				   _("%s was already issued (to login '%s'%s); an ID is never "
+				     "issued twice"),
+				   what, holder,
+				   sqlite3_column_int(st, 1) != 0 ? _(", now retired") : "");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Everything that makes an identity unique must never have been issued,
+ * retired tombstones included (UTS-2.2.1.3(2)(g)(ウ)).  Logins differing
+ * only in case count as the same. */
+static int check_unissued(struct sq *s, const struct naccs_identity *id, struct naccs_err *err)
+{
+	char what[NACCS_LOGIN_MAX + NACCS_CODE_MAX + NACCS_NUMBER_LEN + 40];
+	sqlite3_stmt *st;
+	int rc = sq_prepare(s, &st, err,
+			    "SELECT login, retired FROM identities WHERE login = ?1 COLLATE NOCASE",
+			    "t", id->login);
+
+	snprintf(what, sizeof(what), _("login '%s'"), id->login);
+	if (rc == 0)
+		rc = taken(s, st, what, err);
+	if (rc == 0 && id->user_code[0] != '\0') {
+		snprintf(what, sizeof(what), _("NACCS user ID %s-%s"), id->user_code,
+			 id->id_number);
+		rc = sq_prepare(s, &st, err,
+				"SELECT login, retired FROM identities "
+				"WHERE user_code = ?1 AND id_number = ?2",
+				"tt", id->user_code, id->id_number);
+		if (rc == 0)
+			rc = taken(s, st, what, err);
+	}
+	if (rc == 0 && id->uid != NACCS_UID_ALLOCATE) {
+		snprintf(what, sizeof(what), _("uid %lu"), (unsigned long)id->uid);
+		rc = sq_prepare(s, &st, err, "SELECT login, retired FROM identities WHERE uid = ?1",
+				"l", (int64_t)id->uid);
+		if (rc == 0)
+			rc = taken(s, st, what, err);
+	}
+	return rc;
+}
+
+/* ---- uid allocation -------------------------------------------------- */
+
+/* The lowest uid in [min, max] that no identity, retired or not, ever had. */
+static int allocate_uid(struct sq *s, uint32_t min, uint32_t max, uint32_t *uid,
+			struct naccs_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sq_prepare(s, &st, err,
+			    "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM identities WHERE uid = ?1) "
+			    "THEN ?1 ELSE (SELECT min(a.uid) + 1 FROM identities a "
+			    "WHERE a.uid BETWEEN ?1 AND ?2 - 1 AND NOT EXISTS "
+			    "(SELECT 1 FROM identities b WHERE b.uid = a.uid + 1)) END",
+			    "ll", (int64_t)min, (int64_t)max);
+
+	if (rc < 0)
+		return rc;
+	rc = sq_step(s, st, err);
+	if (rc > 0 && sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
+		*uid = (uint32_t)sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else if (rc >= 0) {
+		rc = naccs_err_set(err, ENOSPC,
+				   _("credential store %s: every uid in [%lu, %lu] was already "
+				     "issued"),
+				   s->path, (unsigned long)min, (unsigned long)max);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- issuing --------------------------------------------------------- */
+
+static int insert_identity(struct sq *s, const struct naccs_identity *id, struct naccs_err *err)
+{
+	const char *code = id->user_code[0] != '\0' ? id->user_code : NULL;
+	const char *number = id->id_number[0] != '\0' ? id->id_number : NULL;
+	int rc = sq_run(s, NULL, err,
+			"INSERT INTO identities (login, user_code, id_number, uid, gid, gecos, "
+			"home, shell, kind, admin, created_by, created_at) "
+			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+			"tttllttttdtl", id->login, code, number, (int64_t)id->uid, (int64_t)id->gid,
+			id->gecos, id->home, id->shell,
+			id->kind == NACCS_KIND_SHARED ? "shared" : "individual", id->admin ? 1 : 0,
+			id->created_by, id->created_at);
+
+	/* check_unissued ran in this transaction, so this is a last resort. */
+	if (rc < 0 && (s->last_rc & 0xff) == SQLITE_CONSTRAINT)
+		rc =
+		    naccs_err_set(err, EEXIST,
+				  _("credential store %s: login '%s', its NACCS user ID or its uid "
+				    "was already issued"),
+				  s->path, id->login);
+	return rc;
+}
+
+static int add_rows(struct sq *s, struct naccs_identity *id, const char *phc, bool must_change,
+		    const char *issued_to, struct naccs_err *err)
+{
+	int64_t row;
+	int rc = insert_identity(s, id, err);
+
+	if (rc < 0)
+		return rc;
+	row = sqlite3_last_insert_rowid(s->db);
+	rc = sq_run(s, NULL, err,
+		    "INSERT INTO credentials (identity, phc, changed_at, must_change) "
+		    "VALUES (?1, ?2, ?3, ?4)",
+		    "ltld", row, phc, id->created_at, must_change ? 1 : 0);
+	if (rc == 0)
+		rc = sq_run(s, NULL, err, "INSERT INTO flags (identity) VALUES (?1)", "l", row);
+	if (rc == 0)
+		rc = sq_registry_add(s, id->created_at, id->login, "issued", id->created_by,
+				     issued_to, err);
+	return rc;
+}
+
+int sq_add_identity(void *impl, naccs_deadline_t dl, struct naccs_identity *id, uint32_t uid_min,
+		    uint32_t uid_max, const char *phc, bool must_change, const char *issued_by,
+		    const char *issued_to, struct naccs_err *err)
+{
+	struct sq *s = impl;
+	struct naccs_identity row = *id;
+	int rc = sq_tx_begin(s, dl, true, _("issuing an identity"), err);
+
+	snprintf(row.created_by, sizeof(row.created_by), "%s", issued_by);
+	row.created_at = naccs_now_wall();
+	if (rc == 0)
+		rc = check_unissued(s, &row, err);
+	if (rc == 0 && row.uid == NACCS_UID_ALLOCATE)
+		rc = allocate_uid(s, uid_min, uid_max, &row.uid, err);
+	if (rc == 0)
+		rc = add_rows(s, &row, phc, must_change, issued_to, err);
+	rc = sq_tx_end(s, rc, err);
+	if (rc == 0)
+		*id = row;
+	return rc;
+}
