@@ -64,8 +64,9 @@ static int config_check(struct ctl_ctx *ctx, int argc, char **argv)
 	c = getopt_long(argc, argv, ":", opts, NULL);
 	if (c != -1)
 		return ctl_bad_option("config", c, argv, optind);
-	if (argc - optind > 1)
-		return ctl_usage_error("config", _("unexpected argument '%s'"), argv[optind + 1]);
+	rc = ctl_max_args("config", argc, argv, 1);
+	if (rc != CTL_EXIT_OK)
+		return rc;
 	rep.file = optind < argc ? argv[optind] : ctx->conf_path;
 
 	naccs_err_clear(&err);

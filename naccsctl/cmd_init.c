@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "naccs_i18n.h"
-#include "naccs_store.h"
 #include "naccs_trust.h"
 #include "naccsctl.h"
 
@@ -85,26 +84,15 @@ static int ensure_dir(const char *dir, bool parents)
 
 static int create_or_check_store(struct ctl_ctx *ctx)
 {
-	struct naccs_store_options opt = {
-	    .path = ctx->cfg.store_path,
-	    .owner_uid = ctx->cfg.owner_uid,
-	    .timeout_ms = ctx->cfg.store_timeout_ms,
-	};
-	struct naccs_err err;
 	struct stat sb;
 	bool exists = lstat(ctx->cfg.store_path, &sb) == 0;
 	int rc;
 
-	naccs_err_clear(&err);
 	/* Never overwrite: an existing store is opened as it is, which also
 	 * checks its owner, mode and schema. */
-	opt.create = !exists;
-	rc = naccs_store_open(&opt, &ctx->store, &err);
-	if (rc < 0) {
-		ctx->store = NULL;
-		ctl_error(_("store unavailable: %s"), err.msg[0] != '\0' ? err.msg : strerror(-rc));
-		return CTL_EXIT_UNAVAILABLE;
-	}
+	rc = exists ? ctl_open_store(ctx, false) : ctl_create_store(ctx);
+	if (rc != CTL_EXIT_OK)
+		return rc;
 	if (exists)
 		printf(_("store %s exists; left unchanged\n"), ctx->cfg.store_path);
 	else
@@ -127,9 +115,7 @@ static int parse_init_options(int argc, char **argv, bool *force_dirs)
 			return ctl_bad_option("init", c, argv, optind);
 		*force_dirs = true;
 	}
-	if (optind < argc)
-		return ctl_usage_error("init", _("unexpected argument '%s'"), argv[optind]);
-	return CTL_EXIT_OK;
+	return ctl_max_args("init", argc, argv, 0);
 }
 
 int cmd_init(struct ctl_ctx *ctx, int argc, char **argv)

@@ -1,8 +1,10 @@
-/* naccsctl helpers: configuration and store, the administrator's name,
- * one-time passwords, output escaping and exit-code mapping. */
+/* naccsctl helpers: messages and argument counts, configuration and store,
+ * the administrator's name, one-time passwords, output escaping, exit-code
+ * mapping and events. */
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -64,6 +66,13 @@ int ctl_bad_option(const char *cmd, int opt, char **argv, int optind_now)
 	if (opt == ':')
 		return ctl_usage_error(cmd, _("option '%s' needs a value"), arg);
 	return ctl_usage_error(cmd, _("unknown option '%s'"), arg);
+}
+
+int ctl_max_args(const char *cmd, int argc, char **argv, int max)
+{
+	if (argc - optind > max)
+		return ctl_usage_error(cmd, _("unexpected argument '%s'"), argv[optind + max]);
+	return CTL_EXIT_OK;
 }
 
 /* ---- configuration and store ---- */
@@ -140,13 +149,13 @@ naccs_deadline_t ctl_deadline(const struct ctl_ctx *ctx)
 	return naccs_deadline_in(ctx->cfg.store_timeout_ms);
 }
 
-int ctl_open_store(struct ctl_ctx *ctx, bool read_only)
+static int open_store(struct ctl_ctx *ctx, bool read_only, bool create)
 {
 	struct naccs_store_options opt = {
 	    .path = ctx->cfg.store_path,
 	    .owner_uid = ctx->cfg.owner_uid,
 	    .timeout_ms = ctx->cfg.store_timeout_ms,
-	    .create = false,
+	    .create = create,
 	    .read_only = read_only,
 	};
 	struct naccs_err err;
@@ -162,6 +171,16 @@ int ctl_open_store(struct ctl_ctx *ctx, bool read_only)
 		return CTL_EXIT_UNAVAILABLE;
 	}
 	return CTL_EXIT_OK;
+}
+
+int ctl_open_store(struct ctl_ctx *ctx, bool read_only)
+{
+	return open_store(ctx, read_only, false);
+}
+
+int ctl_create_store(struct ctl_ctx *ctx)
+{
+	return open_store(ctx, false, true);
 }
 
 void ctl_close_store(struct ctl_ctx *ctx)
@@ -496,4 +515,19 @@ int ctl_emit(const struct ctl_ctx *ctx, const char *action, const char *result, 
 	if (rc < 0)
 		ctl_warn(_("the event could not be recorded: %s"), err.msg);
 	return rc;
+}
+
+int ctl_report_done(const struct ctl_ctx *ctx, const char *action, const struct naccs_identity *id,
+		    const char *detail)
+{
+	return ctl_emit(ctx, action, "done", NULL, id, NULL, detail) < 0 ? CTL_EXIT_FAIL
+									 : CTL_EXIT_OK;
+}
+
+int ctl_report_store_error(const struct ctl_ctx *ctx, const char *action, int rc,
+			   const struct naccs_err *err, const struct naccs_identity *id,
+			   const char *detail)
+{
+	ctl_emit(ctx, action, "error", "store", id, NULL, detail);
+	return ctl_exit_for_store(rc, err, id->login);
 }

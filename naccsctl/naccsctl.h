@@ -56,7 +56,7 @@ typedef int (*ctl_cmd_fn)(struct ctl_ctx *ctx, int argc, char **argv);
 
 int cmd_init(struct ctl_ctx *ctx, int argc, char **argv);
 int cmd_config(struct ctl_ctx *ctx, int argc, char **argv);
-int cmd_user(struct ctl_ctx *ctx, int argc, char **argv);
+int cmd_user(struct ctl_ctx *ctx, int argc, char **argv); /* cmd_user*.c, see cmd_user.h */
 
 /* Usage texts (naccsctl.c). */
 void ctl_usage_main(FILE *out);
@@ -74,11 +74,17 @@ void ctl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ctl_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Report a getopt failure ('?' or ':') for cmd. Returns CTL_EXIT_USAGE. */
 int ctl_bad_option(const char *cmd, int opt, char **argv, int optind_now);
+/* After a command's options (getopt's optind): more than max positional
+ * arguments is a usage error naming the first extra one. */
+int ctl_max_args(const char *cmd, int argc, char **argv, int max);
 
 /* Load the configuration (file, then --set and --store), once. */
 int ctl_load_config(struct ctl_ctx *ctx);
-/* Open the store of the loaded configuration (exit code; message printed). */
+/* Open the store of the loaded configuration, once (exit code; message
+ * printed; 4 when it cannot be used). */
 int ctl_open_store(struct ctl_ctx *ctx, bool read_only);
+/* The same, making a new store (init, when no file is there). */
+int ctl_create_store(struct ctl_ctx *ctx);
 void ctl_close_store(struct ctl_ctx *ctx);
 naccs_deadline_t ctl_deadline(const struct ctl_ctx *ctx);
 
@@ -114,5 +120,14 @@ int ctl_print_secret(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
  * event could not be recorded and returns -errno then. */
 int ctl_emit(const struct ctl_ctx *ctx, const char *action, const char *result, const char *reason,
 	     const struct naccs_identity *id, const char *login, const char *detail);
+/* The end of a change to id: a "done" event; CTL_EXIT_FAIL when it could
+ * not be recorded, else CTL_EXIT_OK. */
+int ctl_report_done(const struct ctl_ctx *ctx, const char *action, const struct naccs_identity *id,
+		    const char *detail);
+/* A change to id the store refused: an "error" event (reason "store") and
+ * the exit code of ctl_exit_for_store. */
+int ctl_report_store_error(const struct ctl_ctx *ctx, const char *action, int rc,
+			   const struct naccs_err *err, const struct naccs_identity *id,
+			   const char *detail);
 
 #endif

@@ -1,0 +1,81 @@
+/* naccsctl user ...: declarations shared by the cmd_user*.c files.  Where
+ * each part lives:
+ *   cmd_user.c         the dispatcher (every subcommand), the arguments
+ *                      several subcommands take (LOGIN, --json) and the
+ *                      check of free text that ends up in the passwd line
+ *   cmd_user_find.c    the ID the administrator named (login or NACCS
+ *                      form) and its state; how an ID is written out
+ *   cmd_user_add.c     user add: options, the new identity, issuance
+ *   cmd_user_otp.c     one-time passwords: made, hashed, shown only once
+ *   cmd_user_passwd.c  user passwd (an administrator's reset)
+ *   cmd_user_show.c    user show: an ID, its state and registry lines
+ *   cmd_user_list.c    user list and its filters (review of unneeded IDs)
+ *   cmd_user_json.c    the JSON fields of an ID and its state (show, list)
+ *   cmd_user_state.c   lock, unlock, suspend, unsuspend, retire; the rule
+ *                      that a retired ID cannot change */
+#ifndef NACCSCTL_CMD_USER_H
+#define NACCSCTL_CMD_USER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "naccs_hash.h"
+#include "naccs_store.h"
+#include "naccsctl.h"
+
+/* The subcommands (argv[0] is the subcommand's name). */
+int user_add(struct ctl_ctx *ctx, int argc, char **argv);
+int user_passwd(struct ctl_ctx *ctx, int argc, char **argv);
+int user_show(struct ctl_ctx *ctx, int argc, char **argv);
+int user_list(struct ctl_ctx *ctx, int argc, char **argv);
+/* lock, unlock, suspend and unsuspend: argv[0] names the action. */
+int user_flag(struct ctl_ctx *ctx, int argc, char **argv);
+int user_retire(struct ctl_ctx *ctx, int argc, char **argv);
+
+/* ---- cmd_user.c ---- */
+
+/* Exactly one positional argument (the ID) after the options. */
+int user_one_login(const char *cmd, int argc, char **argv, const char **login);
+/* "LOGIN [--json]": the arguments of user passwd and user show. */
+int user_login_json_args(struct ctl_ctx *ctx, const char *cmd, int argc, char **argv,
+			 const char **login);
+/* Text that ends up in the passwd line NSS publishes (or beside it, as a
+ * reason): no field separator, no control characters. */
+bool user_passwd_field_ok(const char *s);
+
+/* ---- cmd_user_find.c ---- */
+
+/* Open the store, resolve name (a login or a NACCS user ID) and, when st is
+ * not NULL, read the ID's state (never its hash).  Exit code; message
+ * printed. */
+int user_open_and_resolve(struct ctl_ctx *ctx, bool read_only, const char *name,
+			  struct naccs_identity *id, struct naccs_account_state *st);
+/* "CODE-NUMBER", or "-" for an ID without a NACCS user ID. */
+void user_id_text(const struct naccs_identity *id, char *out, size_t outlen);
+/* "shared" or "individual" (JSON and the list). */
+const char *user_kind_name(enum naccs_id_kind kind);
+
+/* ---- cmd_user_otp.c ---- */
+
+/* A new one-time password and its hash (exit code; message printed). */
+int user_new_otp(struct ctl_ctx *ctx, char otp[CTL_OTP_LEN + 1], char phc[NACCS_PHC_MAX]);
+/* Show the ID and its one-time password once; what is "issued" or
+ * "password reset for".  0 or -errno when the password was not printed. */
+int user_show_otp(const struct ctl_ctx *ctx, const struct naccs_identity *id, const char *otp,
+		  const char *what);
+
+/* ---- cmd_user_json.c ---- */
+
+/* ,"key":"value" (null when value is NULL or empty). */
+void user_json_str_field(const char *key, const char *value);
+/* The identity fields, shared by show and list (no braces). */
+void user_json_identity(const struct naccs_identity *id);
+/* The state fields (no braces); first: no comma before the first one. */
+void user_json_state(const struct naccs_account_state *st, bool first);
+
+/* ---- cmd_user_state.c ---- */
+
+/* A retired ID cannot be changed or used again: the error and its event. */
+int user_refuse_retired(struct ctl_ctx *ctx, const char *action, const struct naccs_identity *id);
+
+#endif

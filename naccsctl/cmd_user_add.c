@@ -1,0 +1,308 @@
+/* naccsctl user add: issue an ID with a one-time password.  The options
+ * become a new identity (user code and identifying number, login, passwd
+ * fields), which the store adds with the hash of the password; the
+ * password is shown once. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "naccs_hash.h"
+#include "naccs_i18n.h"
+#include "naccs_name.h"
+#include "naccs_secret.h"
+#include "naccs_store.h"
+#include "naccs_time.h"
+#include "naccsctl.h"
+#include "cmd_user.h"
+
+struct add_options {
+	const char *code, *number, *login, *name, *home, *shell, *issued_to;
+	bool shared, admin;
+	bool has_uid, has_gid;
+	unsigned long uid, gid;
+};
+
+enum {
+	OPT_CODE = 0x100,
+	OPT_NUMBER,
+	OPT_LOGIN,
+	OPT_SHARED,
+	OPT_ADMIN,
+	OPT_UID,
+	OPT_GID,
+	OPT_NAME,
+	OPT_HOME,
+	OPT_SHELL,
+	OPT_ISSUED_TO,
+	OPT_JSON,
+};
+
+static int parse_add_options(struct ctl_ctx *ctx, int argc, char **argv, struct add_options *o)
+{
+	static const struct option opts[] = {
+	    {"user-code", required_argument, NULL, OPT_CODE},
+	    {"id-number", required_argument, NULL, OPT_NUMBER},
+	    {"login", required_argument, NULL, OPT_LOGIN},
+	    {"shared", no_argument, NULL, OPT_SHARED},
+	    {"admin", no_argument, NULL, OPT_ADMIN},
+	    {"uid", required_argument, NULL, OPT_UID},
+	    {"gid", required_argument, NULL, OPT_GID},
+	    {"name", required_argument, NULL, OPT_NAME},
+	    {"home", required_argument, NULL, OPT_HOME},
+	    {"shell", required_argument, NULL, OPT_SHELL},
+	    {"issued-to", required_argument, NULL, OPT_ISSUED_TO},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_CODE:
+			o->code = optarg;
+			break;
+		case OPT_NUMBER:
+			o->number = optarg;
+			break;
+		case OPT_LOGIN:
+			o->login = optarg;
+			break;
+		case OPT_SHARED:
+			o->shared = true;
+			break;
+		case OPT_ADMIN:
+			o->admin = true;
+			break;
+		case OPT_NAME:
+			o->name = optarg;
+			break;
+		case OPT_HOME:
+			o->home = optarg;
+			break;
+		case OPT_SHELL:
+			o->shell = optarg;
+			break;
+		case OPT_ISSUED_TO:
+			o->issued_to = optarg;
+			break;
+		case OPT_JSON:
+			ctx->json = true;
+			break;
+		case OPT_UID:
+			if (ctl_parse_uint(optarg, UINT32_MAX - 1, &o->uid) < 0)
+				return ctl_usage_error("user add",
+						       _("--uid: not a usable uid: '%s'"), optarg);
+			o->has_uid = true;
+			break;
+		case OPT_GID:
+			if (ctl_parse_uint(optarg, UINT32_MAX - 1, &o->gid) < 0)
+				return ctl_usage_error("user add", _("--gid: not a gid: '%s'"),
+						       optarg);
+			o->has_gid = true;
+			break;
+		default:
+			return ctl_bad_option("user add", c, argv, optind);
+		}
+	}
+	return ctl_max_args("user add", argc, argv, 0);
+}
+
+static int copy_field(const char *opt, const char *value, char *out, size_t outlen, bool path)
+{
+	if (!user_passwd_field_ok(value) || (path && value[0] != '/'))
+		return ctl_usage_error("user add", _("%s: not a valid value"), opt);
+	if ((size_t)snprintf(out, outlen, "%s", value) >= outlen)
+		return ctl_usage_error("user add", _("%s: too long"), opt);
+	return CTL_EXIT_OK;
+}
+
+/* The user code and identifying number: both or neither; individual IDs
+ * need them (one ID per person, UTS-2.2.1.3(2)(g)(ア)). */
+static int add_user_id(const struct add_options *o, struct naccs_identity *id)
+{
+	if (o->code == NULL && o->number == NULL) {
+		if (!o->shared)
+			return ctl_usage_error("user add", _("an individual ID needs --user-code "
+							     "and --id-number"));
+		return CTL_EXIT_OK;
+	}
+	if (o->code == NULL || o->number == NULL)
+		return ctl_usage_error("user add", _("give both --user-code and --id-number"));
+	if (naccs_name_normalize_code(o->code, id->user_code) < 0)
+		return ctl_usage_error(
+		    "user add", _("not a user code: '%s' (5 or 7 letters or digits)"), o->code);
+	if (naccs_name_normalize_number(o->number, id->id_number) < 0)
+		return ctl_usage_error("user add",
+				       _("not an identifying number: '%s' (3 letters or digits)"),
+				       o->number);
+	return CTL_EXIT_OK;
+}
+
+static int add_login(const struct ctl_ctx *ctx, const struct add_options *o,
+		     struct naccs_identity *id)
+{
+	struct naccs_user_id pair;
+
+	if (o->login == NULL) {
+		if (o->shared)
+			return ctl_usage_error("user add", _("a shared ID needs --login"));
+		snprintf(pair.code, sizeof(pair.code), "%s", id->user_code);
+		snprintf(pair.number, sizeof(pair.number), "%s", id->id_number);
+		if (naccs_name_format(&pair, ctx->cfg.login_format, id->login, sizeof(id->login)) <
+		    0)
+			return ctl_usage_error("user add", _("the login name would be too long"));
+		return CTL_EXIT_OK;
+	}
+	if (!naccs_name_valid_login(o->login))
+		return ctl_usage_error("user add", _("not a valid login name: '%s'"), o->login);
+	/* An individual ID's own login that reads as another NACCS user ID
+	 * would make look-ups by the NACCS form find the wrong account. */
+	if (!o->shared && naccs_name_parse(o->login, &pair) == 0 &&
+	    (strcmp(pair.code, id->user_code) != 0 || strcmp(pair.number, id->id_number) != 0))
+		return ctl_usage_error("user add",
+				       _("login '%s' reads as another NACCS user ID (%s-%s)"),
+				       o->login, pair.code, pair.number);
+	snprintf(id->login, sizeof(id->login), "%s", o->login);
+	return CTL_EXIT_OK;
+}
+
+static int build_identity(const struct ctl_ctx *ctx, const struct add_options *o,
+			  struct naccs_identity *id)
+{
+	int rc;
+
+	memset(id, 0, sizeof(*id));
+	id->kind = o->shared ? NACCS_KIND_SHARED : NACCS_KIND_INDIVIDUAL;
+	id->admin = o->admin;
+	rc = add_user_id(o, id);
+	if (rc == CTL_EXIT_OK)
+		rc = add_login(ctx, o, id);
+	if (rc == CTL_EXIT_OK)
+		rc = copy_field("--name", o->name != NULL ? o->name : "", id->gecos,
+				sizeof(id->gecos), false);
+	if (rc == CTL_EXIT_OK)
+		rc = copy_field("--shell", o->shell != NULL ? o->shell : ctx->cfg.shell, id->shell,
+				sizeof(id->shell), true);
+	if (rc == CTL_EXIT_OK && o->home != NULL)
+		rc = copy_field("--home", o->home, id->home, sizeof(id->home), true);
+	if (rc == CTL_EXIT_OK && o->home == NULL &&
+	    (size_t)snprintf(id->home, sizeof(id->home), "%s/%s", ctx->cfg.home_base, id->login) >=
+		sizeof(id->home))
+		rc = ctl_usage_error("user add", _("the home directory would be too long"));
+	if (rc != CTL_EXIT_OK)
+		return rc;
+	id->uid = o->has_uid ? (uint32_t)o->uid : NACCS_UID_ALLOCATE;
+	id->gid = o->has_gid ? (uint32_t)o->gid : ctx->cfg.default_gid;
+	snprintf(id->created_by, sizeof(id->created_by), "%s", ctx->actor);
+	id->created_at = naccs_now_wall();
+	return CTL_EXIT_OK;
+}
+
+/* UTS-2.2.1.3(2)(g)(イ): the registry records to whom the ID was issued. */
+static void default_issued_to(const struct naccs_identity *id, char *out, size_t outlen)
+{
+	char uid_text[32];
+
+	user_id_text(id, uid_text, sizeof(uid_text));
+	/* A name too long for "NAME (CODE-NUMBER)" is recorded alone rather
+	 * than cut in the middle of a character. */
+	if (id->gecos[0] != '\0' && id->user_code[0] != '\0' &&
+	    (size_t)snprintf(out, outlen, "%s (%s)", id->gecos, uid_text) < outlen)
+		return;
+	if (id->gecos[0] != '\0')
+		snprintf(out, outlen, "%s", id->gecos);
+	else if (id->user_code[0] != '\0')
+		snprintf(out, outlen, "%s", uid_text);
+	else
+		snprintf(out, outlen, "%s", id->login);
+}
+
+/* A shared login may look like a NACCS user ID ("opsadmin" reads as
+ * OPSAD-MIN): refused only when that user ID is issued, since look-ups by the
+ * NACCS form would then be ambiguous. */
+static int check_login_collision(struct ctl_ctx *ctx, const struct naccs_identity *id)
+{
+	struct naccs_user_id pair;
+	struct naccs_identity other;
+	struct naccs_err err;
+	int rc;
+
+	if (naccs_name_parse(id->login, &pair) != 0 ||
+	    (strcmp(pair.code, id->user_code) == 0 && strcmp(pair.number, id->id_number) == 0))
+		return CTL_EXIT_OK;
+	naccs_err_clear(&err);
+	rc = naccs_store_find_by_user_id(ctx->store, ctl_deadline(ctx), &pair, &other, &err);
+	if (rc == -ENOENT)
+		return CTL_EXIT_OK;
+	if (rc < 0)
+		return ctl_exit_for_store(rc, &err, id->login);
+	ctl_error(_("login '%s' reads as the NACCS user ID of %s; choose another login"), id->login,
+		  other.login);
+	return CTL_EXIT_FAIL;
+}
+
+/* After the store answered: the error, or the event and the password. */
+static int report_issue(struct ctl_ctx *ctx, int rc, const struct naccs_err *err,
+			const struct naccs_identity *id, const char *otp, const char *issued_to)
+{
+	if (rc == -EEXIST) {
+		/* UTS-2.2.1.3(2)(g)(ウ): the store keeps retired IDs as tombstones. */
+		ctl_error("%s: %s (%s)", id->login,
+			  _("ID already issued (IDs are never re-issued, UTS-2.2.1.3(2)(g)(ウ))"),
+			  err->msg);
+		ctl_emit(ctx, "user-add", "error", "exists", id, NULL, NULL);
+		return CTL_EXIT_FAIL;
+	}
+	if (rc < 0)
+		return ctl_report_store_error(ctx, "user-add", rc, err, id, NULL);
+	rc = ctl_report_done(ctx, "user-add", id, issued_to);
+	/* The ID exists now: its one-time password must be shown. */
+	if (user_show_otp(ctx, id, otp, _("issued")) < 0) {
+		ctl_error(_("could not print the one-time password; reset it with "
+			    "'user passwd %s'"),
+			  id->login);
+		rc = CTL_EXIT_FAIL;
+	}
+	return rc;
+}
+
+int user_add(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	struct add_options o = {0};
+	struct naccs_identity id;
+	struct naccs_err err;
+	char issued_to[NACCS_TEXT_MAX];
+	char otp[CTL_OTP_LEN + 1];
+	char phc[NACCS_PHC_MAX];
+	int rc;
+
+	rc = parse_add_options(ctx, argc, argv, &o);
+	if (rc == CTL_EXIT_OK)
+		rc = build_identity(ctx, &o, &id);
+	if (rc == CTL_EXIT_OK && o.issued_to != NULL)
+		rc = copy_field("--issued-to", o.issued_to, issued_to, sizeof(issued_to), false);
+	else if (rc == CTL_EXIT_OK)
+		default_issued_to(&id, issued_to, sizeof(issued_to));
+	if (rc == CTL_EXIT_OK)
+		rc = ctl_open_store(ctx, false);
+	if (rc == CTL_EXIT_OK)
+		rc = check_login_collision(ctx, &id);
+	if (rc == CTL_EXIT_OK)
+		rc = user_new_otp(ctx, otp, phc);
+	if (rc != CTL_EXIT_OK)
+		return rc;
+
+	naccs_err_clear(&err);
+	/* Issued with must_change: the holder replaces it at first logon. */
+	rc = naccs_store_add_identity(ctx->store, ctl_deadline(ctx), &id, ctx->cfg.uid_min,
+				      ctx->cfg.uid_max, phc, true, ctx->actor, issued_to, &err);
+	naccs_wipe(phc, sizeof(phc));
+	rc = report_issue(ctx, rc, &err, &id, otp, issued_to);
+	naccs_wipe(otp, sizeof(otp));
+	return rc;
+}

@@ -1,0 +1,167 @@
+/* naccsctl user list: every ID with its status, as text or JSON; the
+ * filters serve the periodic review of unneeded IDs (UTS-2.2.1.3(2)(d)). */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "naccs_i18n.h"
+#include "naccs_store.h"
+#include "naccs_time.h"
+#include "naccsctl.h"
+#include "cmd_user.h"
+
+#define SECONDS_PER_DAY	  86400
+#define INACTIVE_DAYS_MAX 36500UL
+
+enum {
+	OPT_JSON = 0x100,
+	OPT_LOCKED,
+	OPT_SUSPENDED,
+	OPT_RETIRED,
+	OPT_MUST_CHANGE,
+	OPT_INACTIVE,
+};
+
+struct list_filter {
+	bool locked, suspended, retired, must_change;
+	bool inactive;
+	int64_t inactive_before; /* last activity before this wall time */
+	struct ctl_ctx *ctx;
+	size_t shown;
+};
+
+static int parse_list_options(struct ctl_ctx *ctx, int argc, char **argv, struct list_filter *f)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"locked", no_argument, NULL, OPT_LOCKED},
+	    {"suspended", no_argument, NULL, OPT_SUSPENDED},
+	    {"retired", no_argument, NULL, OPT_RETIRED},
+	    {"must-change", no_argument, NULL, OPT_MUST_CHANGE},
+	    {"inactive", required_argument, NULL, OPT_INACTIVE},
+	    {NULL, 0, NULL, 0},
+	};
+	unsigned long days;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			ctx->json = true;
+			break;
+		case OPT_LOCKED:
+			f->locked = true;
+			break;
+		case OPT_SUSPENDED:
+			f->suspended = true;
+			break;
+		case OPT_RETIRED:
+			f->retired = true;
+			break;
+		case OPT_MUST_CHANGE:
+			f->must_change = true;
+			break;
+		case OPT_INACTIVE:
+			if (ctl_parse_uint(optarg, INACTIVE_DAYS_MAX, &days) < 0)
+				return ctl_usage_error("user list",
+						       _("--inactive: not a number of days: '%s'"),
+						       optarg);
+			f->inactive = true;
+			f->inactive_before = naccs_now_wall() - (int64_t)days * SECONDS_PER_DAY;
+			break;
+		default:
+			return ctl_bad_option("user list", c, argv, optind);
+		}
+	}
+	return ctl_max_args("user list", argc, argv, 0);
+}
+
+/* UTS-2.2.1.3(2)(d): the periodic review of unneeded IDs.  An ID that never
+ * logged in counts from the day it was issued. */
+static bool list_match(const struct list_filter *f, const struct naccs_identity *id,
+		       const struct naccs_account_state *st)
+{
+	int64_t last = st->has_last_success ? st->last_success.at : id->created_at;
+
+	if ((f->locked && !st->locked) || (f->suspended && !st->suspended) ||
+	    (f->retired && !st->retired) || (f->must_change && !st->must_change))
+		return false;
+	return !f->inactive || last <= f->inactive_before;
+}
+
+static void status_words(const struct naccs_account_state *st, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s%s%s%s", st->locked ? "locked," : "",
+		 st->suspended ? "suspended," : "", st->retired ? "retired," : "",
+		 st->must_change ? "must-change," : "");
+	if (out[0] == '\0')
+		snprintf(out, outlen, "active");
+	else
+		out[strlen(out) - 1] = '\0';
+}
+
+static void list_one_text(const struct naccs_identity *id, const struct naccs_account_state *st)
+{
+	char uid_text[32], kind[32], status[64], last[64];
+
+	user_id_text(id, uid_text, sizeof(uid_text));
+	snprintf(kind, sizeof(kind), "%s%s", user_kind_name(id->kind), id->admin ? ",admin" : "");
+	status_words(st, status, sizeof(status));
+	if (st->has_last_success)
+		ctl_time_text(true, st->last_success.at, last, sizeof(last));
+	else
+		snprintf(last, sizeof(last), "%s", _("never"));
+	printf("%-16s %-12s %7lu  %-16s %-24s %s\n", id->login, uid_text, (unsigned long)id->uid,
+	       kind, status, last);
+}
+
+static int list_one(void *arg, const struct naccs_identity *id,
+		    const struct naccs_account_state *st)
+{
+	struct list_filter *f = arg;
+
+	if (!list_match(f, id, st))
+		return 0;
+	if (f->ctx->json) {
+		printf("%s\n{", f->shown ? "," : "");
+		user_json_identity(id);
+		user_json_state(st, false);
+		putchar('}');
+	} else {
+		list_one_text(id, st);
+	}
+	f->shown++;
+	return 0;
+}
+
+int user_list(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	struct list_filter f = {.ctx = ctx};
+	struct naccs_err err;
+	int rc;
+
+	rc = parse_list_options(ctx, argc, argv, &f);
+	if (rc == CTL_EXIT_OK)
+		rc = ctl_open_store(ctx, true);
+	if (rc != CTL_EXIT_OK)
+		return rc;
+	if (ctx->json)
+		putchar('[');
+	else
+		printf("%-16s %-12s %7s  %-16s %-24s %s\n", _("LOGIN"), _("USER-ID"), _("UID"),
+		       _("KIND"), _("STATUS"), _("LAST-LOGIN"));
+	naccs_err_clear(&err);
+	rc = naccs_store_list(ctx->store, ctl_deadline(ctx), list_one, &f, &err);
+	if (ctx->json)
+		printf("%s]\n", f.shown ? "\n" : "");
+	if (rc < 0)
+		rc = ctl_exit_for_store(rc, &err, ctx->cfg.store_path);
+	else
+		rc = CTL_EXIT_OK;
+	ctl_emit(ctx, "user-list", rc == CTL_EXIT_OK ? "done" : "error", NULL, NULL, NULL, NULL);
+	return rc;
+}
