@@ -193,14 +193,20 @@ static enum naccs_outcome auth_failed(struct naccs_policy *pol, const struct nac
 	struct naccs_account_state after;
 	int rc;
 
-	if (!out->known)
-		return decide(out, req, "auth", NACCS_OUT_BAD_CREDENTIALS, reason, NULL, NULL);
-	/* The failure is recorded in the same transaction that reads the state
-	 * back, so concurrent attempts are all counted (UTS-2.2.1.1(1)(g)(ウ)). */
 	login_event(&ev, req);
-	rc = naccs_store_record_failure(pol->store, deadline(pol), out->identity.login, &ev, &after,
-					err);
-	naccs_wipe(&after, sizeof(after));
+	if (!out->known) {
+		/* Recorded too: attempts on unknown names are attempts to log on
+		 * improperly, and the write makes them cost what a known
+		 * user's failure costs. */
+		rc = naccs_store_record_unknown_failure(pol->store, deadline(pol), req->user, &ev,
+							err);
+	} else {
+		/* Recorded in the same transaction that reads the state back, so
+		 * concurrent attempts are all counted (UTS-2.2.1.1(1)(g)(ウ)). */
+		rc = naccs_store_record_failure(pol->store, deadline(pol), out->identity.login, &ev,
+						&after, err);
+		naccs_wipe(&after, sizeof(after));
+	}
 	if (rc < 0)
 		return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed", NULL,
 			      err->msg);

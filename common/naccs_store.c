@@ -442,6 +442,29 @@ int naccs_store_record_success(struct naccs_store *st, naccs_deadline_t dl, cons
 	return record_outcome(st, dl, login, ev, true, before, err);
 }
 
+int naccs_store_record_unknown_failure(struct naccs_store *st, naccs_deadline_t dl,
+				       const char *name, const struct naccs_login_event *ev,
+				       struct naccs_err *err)
+{
+	struct naccs_login_event clean;
+	struct naccs_user_id pair;
+	char kept[NACCS_LOGIN_MAX + 1] = "";
+	int rc = enter(st, &dl, NULL, false, err);
+
+	if (rc == 0)
+		rc = clean_event(ev, &clean, err);
+	if (rc < 0)
+		return rc;
+	/* Only what looks like a name is kept: users sometimes type their
+	 * password into the name field, and it must not be stored. */
+	if (name != NULL && strnlen(name, sizeof(kept)) < sizeof(kept) &&
+	    (naccs_name_valid_login(name) || naccs_name_parse(name, &pair) == 0))
+		snprintf(kept, sizeof(kept), "%s", name);
+	rc = st->be->record_unknown_failure(st->impl, dl, kept, &clean, err);
+	naccs_wipe(kept, sizeof(kept));
+	return finish(rc, err);
+}
+
 /* ---- administration -------------------------------------------------- */
 
 static int check_new_identity(const struct naccs_identity *id, uint32_t uid_min, uint32_t uid_max,

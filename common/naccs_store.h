@@ -136,6 +136,14 @@ int naccs_store_record_success(struct naccs_store *st, naccs_deadline_t dl, cons
 			       const struct naccs_login_event *ev,
 			       struct naccs_account_state *before, struct naccs_err *err);
 
+/* A failed attempt on a name that is no identity here, in one transaction
+ * (the same cost as record_failure, so a wrong name and a wrong password
+ * take the same time). name is kept only if it is a valid login or NACCS
+ * form; anything else is recorded as "" (it may be a mistyped password). */
+int naccs_store_record_unknown_failure(struct naccs_store *st, naccs_deadline_t dl,
+				       const char *name, const struct naccs_login_event *ev,
+				       struct naccs_err *err);
+
 /* Issue an identity with its first credential (phc) and must_change flag.
  * id->uid == NACCS_UID_ALLOCATE allocates the lowest never-used uid in
  * [uid_min, uid_max]; any other value (0 for root included) is taken as is.

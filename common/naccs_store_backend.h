@@ -10,8 +10,7 @@ struct naccs_store_backend {
 	const char *name;
 	int (*open)(const struct naccs_store_options *opt, void **impl, struct naccs_err *err);
 	void (*close)(void *impl);
-	int (*schema_version)(void *impl, naccs_deadline_t dl, int *version,
-			      struct naccs_err *err);
+	int (*schema_version)(void *impl, naccs_deadline_t dl, int *version, struct naccs_err *err);
 	int (*find)(void *impl, naccs_deadline_t dl, const char *login, struct naccs_identity *out,
 		    struct naccs_err *err);
 	int (*find_by_user_id)(void *impl, naccs_deadline_t dl, const struct naccs_user_id *u,
@@ -26,14 +25,16 @@ struct naccs_store_backend {
 	int (*record_success)(void *impl, naccs_deadline_t dl, const char *login,
 			      const struct naccs_login_event *ev,
 			      struct naccs_account_state *before, struct naccs_err *err);
+	int (*record_unknown_failure)(void *impl, naccs_deadline_t dl, const char *name,
+				      const struct naccs_login_event *ev, struct naccs_err *err);
 	int (*add_identity)(void *impl, naccs_deadline_t dl, struct naccs_identity *id,
 			    uint32_t uid_min, uint32_t uid_max, const char *phc, bool must_change,
 			    const char *issued_by, const char *issued_to, struct naccs_err *err);
 	int (*set_password)(void *impl, naccs_deadline_t dl, const char *login, const char *phc,
 			    bool must_change, unsigned keep_history, const char *event,
 			    const char *by, struct naccs_err *err);
-	int (*replace_hash)(void *impl, naccs_deadline_t dl, const char *login,
-			    const char *old_phc, const char *new_phc, struct naccs_err *err);
+	int (*replace_hash)(void *impl, naccs_deadline_t dl, const char *login, const char *old_phc,
+			    const char *new_phc, struct naccs_err *err);
 	int (*set_flag)(void *impl, naccs_deadline_t dl, const char *login, enum naccs_flag flag,
 			bool on, const char *reason, const char *by, struct naccs_err *err);
 	int (*retire)(void *impl, naccs_deadline_t dl, const char *login, const char *reason,

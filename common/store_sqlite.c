@@ -40,6 +40,7 @@ const struct naccs_store_backend naccs_store_sqlite = {
     .get_state = sq_get_state,
     .record_failure = sq_record_failure,
     .record_success = sq_record_success,
+    .record_unknown_failure = sq_record_unknown_failure,
     .add_identity = sq_add_identity,
     .set_password = sq_set_password,
     .replace_hash = sq_replace_hash,

@@ -110,6 +110,22 @@ int sq_record_failure(void *impl, naccs_deadline_t dl, const char *login,
 	return sq_tx_end(s, rc, err);
 }
 
+/* An attempt on a name that is no identity: one transaction, like
+ * sq_record_failure, so both cost the same. */
+int sq_record_unknown_failure(void *impl, naccs_deadline_t dl, const char *name,
+			      const struct naccs_login_event *ev, struct naccs_err *err)
+{
+	struct sq *s = impl;
+	int rc = sq_tx_begin(s, dl, true, _("recording a failed login"), err);
+
+	if (rc == 0)
+		rc = sq_run(s, NULL, err,
+			    "INSERT INTO unknown_failures (name, at, service, tty, rhost) "
+			    "VALUES (?1, ?2, ?3, ?4, ?5)",
+			    "tlttt", name, ev->at, ev->service, ev->tty, ev->rhost);
+	return sq_tx_end(s, rc, err);
+}
+
 /* Failures up to now stop counting (a success or an unlock). */
 static int reset_failures(struct sq *s, int64_t id, struct naccs_err *err)
 {

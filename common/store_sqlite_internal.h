@@ -80,6 +80,8 @@ int sq_get_state(void *impl, naccs_deadline_t dl, const char *login,
 int sq_record_failure(void *impl, naccs_deadline_t dl, const char *login,
 		      const struct naccs_login_event *ev, struct naccs_account_state *after,
 		      struct naccs_err *err);
+int sq_record_unknown_failure(void *impl, naccs_deadline_t dl, const char *name,
+			      const struct naccs_login_event *ev, struct naccs_err *err);
 int sq_record_success(void *impl, naccs_deadline_t dl, const char *login,
 		      const struct naccs_login_event *ev, struct naccs_account_state *before,
 		      struct naccs_err *err);

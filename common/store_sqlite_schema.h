@@ -14,7 +14,7 @@
 #ifndef NACCS_STORE_SQLITE_SCHEMA_H
 #define NACCS_STORE_SQLITE_SCHEMA_H
 
-#define NACCS_SQLITE_SCHEMA_VERSION 1
+#define NACCS_SQLITE_SCHEMA_VERSION 2
 
 /* Index i: the SQL that takes a store from version i to i + 1. */
 static const char *const naccs_sqlite_migrations[NACCS_SQLITE_SCHEMA_VERSION] = {
@@ -128,6 +128,20 @@ static const char *const naccs_sqlite_migrations[NACCS_SQLITE_SCHEMA_VERSION] = 
     "CREATE TRIGGER registry_no_delete BEFORE DELETE ON registry BEGIN"
     " SELECT RAISE(ABORT, 'the registry is append-only');"
     " END;",
+
+    /* Version 2: failed attempts on names that are no ID here
+     * (UTS-2.2.1.1(1)(g)(ウ): attempts to log on improperly).  The name is
+     * kept only when it has the form of a login or a NACCS user ID, so a
+     * password typed into the name field is not stored; otherwise "". */
+    "CREATE TABLE unknown_failures ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " name TEXT NOT NULL CHECK (length(CAST(name AS BLOB)) <= 32),"
+    " at INTEGER NOT NULL,"
+    " service TEXT NOT NULL,"
+    " tty TEXT NOT NULL,"
+    " rhost TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX unknown_failures_at ON unknown_failures (at);",
 };
 
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <libpamtest.h>
 #include <security/pam_appl.h>
 
@@ -140,6 +141,22 @@ static struct naccs_account_state get_state(const char *login)
 	return s;
 }
 
+static int unknown_failures(void)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int n = -1;
+
+	if (sqlite3_open_v2(store_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT count(*) FROM unknown_failures", -1, &st, NULL) ==
+		SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
 /* Conversation output buffers: zeroed, PAM_MAX_MSG_SIZE each. */
 struct conv {
 	const char *answers[4];
@@ -223,6 +240,9 @@ static void test_auth_unknown_user(void **state)
 			 PAM_AUTH_ERR);
 	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "a\nb", GOOD_PW, &c), PAM_AUTH_ERR);
 	assert_string_equal(c.err_buf[0], "");
+	/* Each attempt is recorded, and none counts against a real ID. */
+	assert_int_equal(unknown_failures(), 4);
+	assert_int_equal(get_state(ALICE).failures_since_success, 0);
 }
 
 /* NACCS forms resolve to the one account; PAM_USER becomes canonical. */

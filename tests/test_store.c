@@ -686,6 +686,32 @@ static void test_failures_and_success(void **state)
 			 -EINVAL);
 }
 
+/* UTS-2.2.1.1(1)(g)(ウ): attempts on unknown names are recorded too, with the
+ * name only when it looks like one (never a password typed as a name). */
+static void test_unknown_failures(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_login_event ev = event("sshd", "192.0.2.9");
+	struct naccs_err err;
+
+	assert_int_equal(naccs_store_record_unknown_failure(f->st, DL(), "zzzzz-999", &ev, &err),
+			 0);
+	assert_int_equal(naccs_store_record_unknown_failure(f->st, DL(), "ZZZZZ999", &ev, &err), 0);
+	assert_int_equal(naccs_store_record_unknown_failure(f->st, DL(), "S3cret pass!", &ev, &err),
+			 0);
+	assert_int_equal(naccs_store_record_unknown_failure(f->st, DL(), NULL, &ev, &err), 0);
+	assert_int_equal(raw_query_int(f->path, "SELECT count(*) FROM unknown_failures"), 4);
+	assert_int_equal(raw_query_int(f->path, "SELECT count(*) FROM unknown_failures "
+						"WHERE name IN ('zzzzz-999', 'ZZZZZ999')"),
+			 2);
+	assert_int_equal(raw_query_int(f->path, "SELECT count(*) FROM unknown_failures "
+						"WHERE name = '' AND rhost = '192.0.2.9'"),
+			 2);
+	/* nothing was counted against any identity */
+	assert_int_equal(raw_query_int(f->path, "SELECT count(*) FROM failures"), 0);
+	assert_int_equal(naccs_store_record_unknown_failure(f->st, DL(), "x", NULL, &err), -EINVAL);
+}
+
 /* UTS-2.2.1.1(1)(g)(ウ) lock until an administrator unlocks;
  * UTS-2.2.1.3(2)(g)(イ) every change recorded with who and why. */
 static void test_flags(void **state)
@@ -1316,6 +1342,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_no_reissue, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_failures_and_success, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unknown_failures, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_flags, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_set_password_history, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_replace_hash_cas, setup, teardown),
