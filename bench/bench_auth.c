@@ -204,7 +204,7 @@ int main(int argc, char **argv)
 
 	memset(&b, 0, sizeof(b));
 	naccs_hash_params_default(&b.cfg);
-	b.rounds = 15;
+	b.rounds = 21;
 	if (parse_args(argc, argv, &b) < 0)
 		return 2;
 	for (int c = 0; c < B_COUNT; c++)

@@ -163,6 +163,11 @@ static int open_db(struct sq *s, struct naccs_err *err)
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
+	/* Each login opens and closes its own handle: a checkpoint at every
+	 * close would copy and fsync the whole WAL on every login. SQLite
+	 * checkpoints on its own as the WAL grows, and after a credential is
+	 * erased or replaced the store checkpoints explicitly. */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	return 0;
 }
 
