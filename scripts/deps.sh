@@ -10,7 +10,7 @@ PACKAGES=(
 	libpam0g-dev libargon2-dev libsodium-dev libssl-dev libsqlite3-dev
 	# tests: unit, PAM and NSS wrappers, real clients
 	libcmocka-dev libpamtest0-dev libpam-wrapper libnss-wrapper libuid-wrapper
-	pamtester sqlite3 python3 valgrind locales
+	pamtester sqlite3 python3 valgrind locales clang-format
 )
 
 missing=()
