@@ -36,5 +36,5 @@ phase "make check-valgrind (C tests under valgrind)" _build "" check-valgrind
 
 echo
 [ "$total_fail" -eq 0 ] || status=1
-echo "all phases: $total_pass passed, $total_fail failed"
+echo "total: $total_pass passed, $total_fail failed"
 exit $status
