@@ -46,9 +46,17 @@ sb_issue() {
 
 # sb_pam USER PASSWORD OPERATION...: a real PAM conversation through
 # pamtester (authenticate, acct_mgmt, ...); the password is typed on stdin.
+# With SB_SYSTEM_SERVICE=NAME set, the real libpam reads /etc/pam.d/NAME
+# instead (no wrapper).
 sb_pam() {
 	local user=$1 pw=$2
 	shift 2
+	if [ -n "${SB_SYSTEM_SERVICE:-}" ]; then
+		printf '%s\n' "$pw" | env LD_PRELOAD="${NACCS_ASAN_PRELOAD:-}" \
+			ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+			pamtester -v "$SB_SYSTEM_SERVICE" "$user" "$@" 2>&1
+		return
+	fi
 	# Under a sanitizer build the ASan runtime must come first; pamtester's
 	# own leaks are not ours to report.
 	printf '%s\n' "$pw" | env LD_PRELOAD="${NACCS_ASAN_PRELOAD:-} $SB_PAM_WRAPPER" PAM_WRAPPER=1 \
