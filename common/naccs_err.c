@@ -39,6 +39,7 @@ int naccs_err_is_unavailable(int rc)
 	case -EINVAL:
 	case -ESTALE:
 	case -EALREADY:
+	case -ECANCELED:
 	case -E2BIG:
 		return 0;
 	default:

@@ -229,6 +229,10 @@ static enum naccs_outcome auth_succeeded(struct naccs_policy *pol, const struct 
 	rc = naccs_store_record_success(pol->store, deadline(pol), out->identity.login, &ev,
 					&out->previous, err);
 	naccs_wipe(out->previous.phc, sizeof(out->previous.phc));
+	if (rc == -ECANCELED) { /* an administrator acted during the check */
+		refusal = state_refusal(&out->previous, &reason);
+		return decide(out, req, "auth", refusal, reason, &out->previous, NULL);
+	}
 	if (rc < 0)
 		return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed", NULL,
 			      err->msg);

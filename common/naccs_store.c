@@ -423,7 +423,7 @@ static int record_outcome(struct naccs_store *st, naccs_deadline_t dl, const cha
 		rc = st->be->record_success(st->impl, dl, login, &clean, state, err);
 	else
 		rc = st->be->record_failure(st->impl, dl, login, &clean, state, err);
-	if (rc < 0)
+	if (rc < 0 && rc != -ECANCELED)
 		naccs_wipe(state, sizeof(*state));
 	return finish(rc, err);
 }

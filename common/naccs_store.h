@@ -128,7 +128,10 @@ int naccs_store_get_state(struct naccs_store *st, naccs_deadline_t dl, const cha
 /* Login outcomes, each one transaction.  record_failure returns the state as
  * it is after the failure was added (counts, lock flags), read in the same
  * transaction; record_success returns the state as it was before (for the
- * last-login notice) and makes this login the last success. */
+ * last-login notice) and makes this login the last success — unless, read in
+ * that same transaction, the identity is locked, suspended or retired (an
+ * administrator acted while the password was being checked): then nothing is
+ * written and it returns -ECANCELED, with that state in *before. */
 int naccs_store_record_failure(struct naccs_store *st, naccs_deadline_t dl, const char *login,
 			       const struct naccs_login_event *ev,
 			       struct naccs_account_state *after, struct naccs_err *err);

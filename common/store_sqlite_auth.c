@@ -150,6 +150,13 @@ int sq_record_success(void *impl, naccs_deadline_t dl, const char *login,
 		rc = sq_identity_by_login(s, login, &id, &meta, err);
 	if (rc == 0)
 		rc = sq_load_state(s, login, &meta, false, before, err);
+	/* The flags as they are now, not as they were before the password was
+	 * checked: an ID locked or suspended meanwhile gets no success. */
+	if (rc == 0 && (before->locked || before->suspended || before->retired))
+		rc = naccs_err_set(err, ECANCELED,
+				   _("credential store %s: '%s' was locked, suspended or retired "
+				     "during the login; success not recorded"),
+				   s->path, login);
 	if (rc == 0)
 		rc = sq_run(s, NULL, err,
 			    "INSERT INTO last_success (identity, at, service, tty, rhost) "

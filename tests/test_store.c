@@ -712,6 +712,27 @@ static void test_unknown_failures(void **state)
 	assert_int_equal(naccs_store_record_unknown_failure(f->st, DL(), "x", NULL, &err), -EINVAL);
 }
 
+/* UTS-2.2.1.1(1)(d): an ID suspended or locked while its password was being
+ * checked gets no success: the flags are read in the recording transaction. */
+static void test_success_refused_when_locked_meanwhile(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_login_event ev = event("login", "");
+	struct naccs_account_state before;
+	struct naccs_err err;
+
+	must_add(f->st, "abcde-001", "ABCDE", "001");
+	assert_int_equal(naccs_store_set_flag(f->st, DL(), "abcde-001", NACCS_FLAG_SUSPENDED, true,
+					      "leaked", "admin1", &err),
+			 0);
+	assert_int_equal(naccs_store_record_success(f->st, DL(), "abcde-001", &ev, &before, &err),
+			 -ECANCELED);
+	assert_true(before.suspended);
+	assert_string_equal(before.suspend_reason, "leaked");
+	assert_int_equal(raw_query_int(f->path, "SELECT count(*) FROM last_success"), 0);
+	assert_false(naccs_err_is_unavailable(-ECANCELED));
+}
+
 /* UTS-2.2.1.1(1)(g)(ウ) lock until an administrator unlocks;
  * UTS-2.2.1.3(2)(g)(イ) every change recorded with who and why. */
 static void test_flags(void **state)
@@ -1343,6 +1364,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_failures_and_success, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown_failures, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_success_refused_when_locked_meanwhile, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_flags, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_set_password_history, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_replace_hash_cas, setup, teardown),
