@@ -637,6 +637,32 @@ static int parse_text(struct naccs_config *cfg, const char *path, const char *te
 	return 0;
 }
 
+int naccs_config_parse_text(struct naccs_config *cfg, const char *text, size_t len,
+			    const char *name, naccs_warn_fn warn, void *warn_ctx,
+			    struct naccs_err *err)
+{
+	struct naccs_config *work;
+	int rc;
+
+	if (cfg == NULL || (text == NULL && len > 0))
+		return naccs_err_set(err, EINVAL, _("configuration: missing argument"));
+	if (name == NULL)
+		name = _("configuration");
+
+	/* Parse into a copy so that text with an error leaves cfg as it was. */
+	work = malloc(sizeof(*work));
+	if (work == NULL)
+		return naccs_err_set(err, ENOMEM, _("%s: out of memory"), name);
+	*work = *cfg;
+	rc = parse_text(work, name, text, len, warn, warn_ctx, err);
+	if (rc == 0) {
+		*cfg = *work;
+		naccs_err_clear(err); /* unknown keys were only warnings */
+	}
+	free(work);
+	return rc;
+}
+
 /* ---- loading ---- */
 
 static int open_trusted(const char *path, uid_t owner, int *fd_out, struct naccs_err *err)
@@ -720,7 +746,6 @@ static int read_bounded(int fd, const char *path, char **text_out, size_t *len_o
 int naccs_config_load(struct naccs_config *cfg, const char *path, bool must_exist,
 		      naccs_warn_fn warn, void *warn_ctx, struct naccs_err *err)
 {
-	struct naccs_config *work = NULL;
 	char *text = NULL;
 	size_t len = 0;
 	int fd = -1, rc;
@@ -742,24 +767,13 @@ int naccs_config_load(struct naccs_config *cfg, const char *path, bool must_exis
 	rc = read_bounded(fd, path, &text, &len, err);
 	if (rc != 0)
 		goto out;
-
-	/* Parse into a copy so that a file with an error leaves cfg as it was. */
-	work = malloc(sizeof(*work));
-	if (work == NULL) {
-		rc = naccs_err_set(err, ENOMEM, _("%s: out of memory"), path);
-		goto out;
-	}
-	*work = *cfg;
-	rc = parse_text(work, path, text, len, warn, warn_ctx, err);
-	if (rc != 0)
-		goto out;
-	snprintf(work->conf_path, sizeof(work->conf_path), "%s", path);
-	*cfg = *work;
-	naccs_err_clear(err);
+	/* cfg is left as it was when the text has an error. */
+	rc = naccs_config_parse_text(cfg, text, len, path, warn, warn_ctx, err);
+	if (rc == 0)
+		snprintf(cfg->conf_path, sizeof(cfg->conf_path), "%s", path);
 out:
 	if (fd >= 0)
 		close(fd);
-	free(work);
 	free(text);
 	return rc;
 }

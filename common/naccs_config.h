@@ -67,6 +67,16 @@ int naccs_config_set(struct naccs_config *cfg, const char *section, const char *
 int naccs_config_set_arg(struct naccs_config *cfg, const char *arg, naccs_warn_fn warn,
 			 void *warn_ctx, struct naccs_err *err);
 
+/* Parse the text of a configuration file (len bytes, need not be
+ * NUL-terminated; the same rules as naccs_config_load) into cfg.  name is the
+ * origin shown in messages ("NAME:LINE"; NULL for a generic one).  On error
+ * cfg is left as it was.  No file access and no trust check: the caller
+ * decides where text comes from.  0 or -EINVAL (first error, with FILE:LINE),
+ * -ENOMEM. */
+int naccs_config_parse_text(struct naccs_config *cfg, const char *text, size_t len,
+			    const char *name, naccs_warn_fn warn, void *warn_ctx,
+			    struct naccs_err *err);
+
 /* Read path into cfg.  The file must pass naccs_trust_check_file for
  * cfg->owner_uid.  If must_exist is false a missing file leaves the defaults
  * (the default path may be absent); a named file that is missing is an error. */

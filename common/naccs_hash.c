@@ -308,6 +308,20 @@ static int parse_costs(struct span f, struct naccs_phc *out, struct naccs_err *e
 	return check_cost_ranges(out->m_kib, out->t_cost, out->parallelism, err);
 }
 
+/* Only A-Z a-z 0-9 + /: libsodium (1.0.18) decodes any byte >= 0x80 as if
+ * it were '/', so a string with such bytes would pass as another one. */
+static bool b64_alphabet(struct span f)
+{
+	for (size_t i = 0; i < f.len; i++) {
+		char c = f.s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '+' || c == '/'))
+			return false;
+	}
+	return true;
+}
+
 static int decode_b64(struct span f, uint8_t *bin, size_t bin_max, size_t min_len, size_t *bin_len,
 		      const char *what, struct naccs_err *err)
 {
@@ -316,7 +330,7 @@ static int decode_b64(struct span f, uint8_t *bin, size_t bin_max, size_t min_le
 		return naccs_err_set(err, EINVAL, _("malformed password hash: %s too long"), what);
 	/* With b64_end NULL, libsodium fails unless the whole field decodes;
 	 * it also refuses non-zero padding bits (non-canonical encodings). */
-	if (f.len == 0 ||
+	if (f.len == 0 || !b64_alphabet(f) ||
 	    sodium_base642bin(bin, bin_max, f.s, f.len, NULL, bin_len, NULL, B64_VARIANT) != 0) {
 		naccs_wipe(bin, bin_max);
 		return naccs_err_set(err, EINVAL, _("malformed password hash: bad base64 in %s"),

@@ -135,7 +135,9 @@ static bool format_has_dash(enum naccs_login_format fmt)
 }
 
 /* Returns 0, -ENAMETOOLONG when out is too small, or -EINVAL for an unknown
- * format or a malformed id (defensive: neither happens with validated input). */
+ * format, a malformed id (defensive: neither happens with validated input)
+ * or a login that naccs_name_valid_login refuses (a user code that starts
+ * with a digit): such a name would only be refused later, by the store. */
 int naccs_name_format(const struct naccs_user_id *id, enum naccs_login_format fmt, char *out,
 		      size_t outlen)
 {
@@ -156,6 +158,10 @@ int naccs_name_format(const struct naccs_user_id *id, enum naccs_login_format fm
 		out[pos++] = '-';
 	append_cased(out, &pos, id->number, lower);
 	out[pos] = '\0';
+	if (!naccs_name_valid_login(out)) {
+		out[0] = '\0';
+		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -31,7 +31,8 @@ int naccs_name_parse(const char *s, struct naccs_user_id *out);
  * (any case accepted, stored upper case); 0 or -EINVAL. */
 int naccs_name_normalize_code(const char *in, char out[NACCS_CODE_MAX + 1]);
 int naccs_name_normalize_number(const char *in, char out[NACCS_NUMBER_LEN + 1]);
-/* Build the canonical login name; 0 or -ENAMETOOLONG. */
+/* Build the canonical login name; 0, -ENAMETOOLONG, or -EINVAL when it would
+ * not pass naccs_name_valid_login (a user code that starts with a digit). */
 int naccs_name_format(const struct naccs_user_id *id, enum naccs_login_format fmt, char *out,
 		      size_t outlen);
 /* A safe POSIX-ish login name: [a-zA-Z_][a-zA-Z0-9_.-]*, at most NACCS_LOGIN_MAX,

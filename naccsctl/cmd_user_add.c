@@ -149,13 +149,23 @@ static int add_login(const struct ctl_ctx *ctx, const struct add_options *o,
 	struct naccs_user_id pair;
 
 	if (o->login == NULL) {
+		char uid_text[32];
+		int rc;
+
 		if (o->shared)
 			return ctl_usage_error("user add", _("a shared ID needs --login"));
 		snprintf(pair.code, sizeof(pair.code), "%s", id->user_code);
 		snprintf(pair.number, sizeof(pair.number), "%s", id->id_number);
-		if (naccs_name_format(&pair, ctx->cfg.login_format, id->login, sizeof(id->login)) <
-		    0)
+		rc = naccs_name_format(&pair, ctx->cfg.login_format, id->login, sizeof(id->login));
+		if (rc == -ENAMETOOLONG)
 			return ctl_usage_error("user add", _("the login name would be too long"));
+		if (rc < 0) {
+			/* A user code that starts with a digit gives no valid
+			 * login name: the administrator names one with --login. */
+			user_id_text(id, uid_text, sizeof(uid_text));
+			return ctl_usage_error("user add", _("not a valid login name: '%s'"),
+					       uid_text);
+		}
 		return CTL_EXIT_OK;
 	}
 	if (!naccs_name_valid_login(o->login))

@@ -725,6 +725,50 @@ static void test_example_documents_defaults(void **state)
 	free(text);
 }
 
+/* The parse step alone (what naccs_config_load does after its trust checks
+ * and read), on text in memory: the same rules, the caller's name in
+ * messages, and cfg untouched on error. */
+static void test_parse_text(void **state)
+{
+	struct fixture *fx = *state;
+	static const char text[] = "[auth]\nfail_delay_ms = 10\n[hash]\ncolour = blue\n"
+				   "time_cost = 4NOT-PART-OF-THE-TEXT";
+	struct naccs_config before;
+
+	/* len bounds the text: no NUL needed after it. */
+	assert_int_equal(naccs_config_parse_text(&fx->cfg, text, strlen(text) - 20, "inline",
+						 collect_warning, &fx->warn, &fx->err),
+			 0);
+	assert_int_equal(fx->cfg.fail_delay_ms, 10);
+	assert_int_equal(fx->cfg.hash.t_cost, 4);
+	assert_string_equal(fx->cfg.conf_path, "");
+	assert_int_equal(fx->warn.count, 1);
+	assert_non_null(strstr(fx->warn.all, "inline:4: unknown key 'colour'"));
+	assert_int_equal(fx->err.code, 0);
+
+	/* An error names NAME:LINE and changes nothing, not even the lines
+	 * before it. */
+	memcpy(&before, &fx->cfg, sizeof(before));
+	assert_int_equal(naccs_config_parse_text(&fx->cfg, "[auth]\nfail_delay_ms = 20\nx\n",
+						 strlen("[auth]\nfail_delay_ms = 20\nx\n"),
+						 "inline", NULL, NULL, &fx->err),
+			 -EINVAL);
+	assert_string_equal(fx->err.msg, "inline:3: missing '=' (expected key = value)");
+	assert_memory_equal(&fx->cfg, &before, sizeof(before));
+	assert_int_equal(naccs_config_parse_text(&fx->cfg, "[auth]\nfail_delay_ms = x\n",
+						 strlen("[auth]\nfail_delay_ms = x\n"), NULL, NULL,
+						 NULL, &fx->err),
+			 -EINVAL);
+	assert_true(strncmp(fx->err.msg, "configuration:2: ", 17) == 0);
+	assert_int_equal(fx->cfg.fail_delay_ms, 10);
+
+	assert_int_equal(naccs_config_parse_text(&fx->cfg, NULL, 0, "empty", NULL, NULL, &fx->err),
+			 0);
+	assert_int_equal(naccs_config_parse_text(&fx->cfg, NULL, 1, "x", NULL, NULL, &fx->err),
+			 -EINVAL);
+	assert_int_equal(naccs_config_parse_text(NULL, "", 0, "x", NULL, NULL, &fx->err), -EINVAL);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -748,6 +792,7 @@ int main(void)
 	    T(test_fifo_does_not_hang),
 	    T(test_oversized_file),
 	    T(test_set_arg_forms),
+	    T(test_parse_text),
 	    T(test_validate),
 	    T(test_example_documents_defaults),
 	};

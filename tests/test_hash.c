@@ -590,7 +590,15 @@ static void test_malformed_phc(void **state)
 	    "$argon2id$v=19$m=256,t=1,p=1$" SALT_B64 "==$" HASH_B64,
 	    "$argon2id$v=19$m=256,t=1,p=1$" SALT_B64 "$" HASH_B64 "=",
 	    "$argon2id$v=19$m=256,t=1,p=1$c29tZXNh*HRzb21lc2FsdA$" HASH_B64,
-	    "$argon2id$v=19$m=256,t=1,p=1$c29tZXNhbHRzb21lc2FsdB$" HASH_B64,  /* stray bits */
+	    "$argon2id$v=19$m=256,t=1,p=1$c29tZXNhbHRzb21lc2FsdB$" HASH_B64, /* stray bits */
+	    /* Bytes >= 0x80, which libsodium 1.0.18 decodes as '/' (found by
+	     * fuzz/fuzz_phc.c; fuzz/corpus/phc/regress-b64-non-ascii.bin). */
+	    "$argon2id$v=19$m=256,t=1,p=1$c29tZXNh"
+	    "\xff"
+	    "HRzb21lc2FsdA$" HASH_B64,
+	    "$argon2id$v=19$m=256,t=1,p=1$" SALT_B64 "$AAECAwQF"
+	    "\x80"
+	    "gcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8",
 	    "$argon2id$v=19$m=256,t=1,p=1$c29tZXNhbHRzb21lc2Fsd$" HASH_B64,   /* 1 char tail */
 	    "$argon2id$v=19$m=256,t=1,p=1$c2hvcnQ$" HASH_B64,		      /* 5-byte salt */
 	    "$argon2id$v=19$m=256,t=1,p=1$" SALT_B64 "$AAAAAAAAAAAAAAAAAAAA", /* 15 bytes */

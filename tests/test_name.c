@@ -175,6 +175,33 @@ static void test_format_limits(void **state)
 	assert_null(naccs_login_format_name((enum naccs_login_format)4));
 }
 
+/* A user code may start with a digit; a login name may not (test_hostile_logins),
+ * so no format builds one: "1abcd-001" would only be refused by the store
+ * (found by fuzz/fuzz_name.c; fuzz/corpus/name/regress-digit-first-code.txt). */
+static void test_format_digit_first_code(void **state)
+{
+	static const char *const ids[] = {"1abcd-001", "12312-33a", "12345001", "1BCDEFG-A01"};
+	struct naccs_user_id id;
+	char out[NACCS_LOGIN_MAX + 1];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		assert_int_equal(naccs_name_parse(ids[i], &id), 0);
+		for (int f = NACCS_LOGIN_LOWER_DASH; f <= NACCS_LOGIN_UPPER; f++) {
+			strcpy(out, "stale");
+			assert_int_equal(
+			    naccs_name_format(&id, (enum naccs_login_format)f, out, sizeof(out)),
+			    -EINVAL);
+			assert_string_equal(out, "");
+		}
+	}
+	/* A letter first still formats, digits after it included. */
+	assert_int_equal(naccs_name_parse("A2345001", &id), 0);
+	assert_int_equal(naccs_name_format(&id, NACCS_LOGIN_LOWER, out, sizeof(out)), 0);
+	assert_string_equal(out, "a2345001");
+	assert_true(naccs_name_valid_login(out));
+}
+
 static void test_valid_login(void **state)
 {
 	static const char *const good[] = {
@@ -230,9 +257,13 @@ static void test_hostile_logins(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_valid_forms), cmocka_unit_test(test_parse_invalid_forms),
-	    cmocka_unit_test(test_normalize),	      cmocka_unit_test(test_format),
-	    cmocka_unit_test(test_format_limits),     cmocka_unit_test(test_valid_login),
+	    cmocka_unit_test(test_parse_valid_forms),
+	    cmocka_unit_test(test_parse_invalid_forms),
+	    cmocka_unit_test(test_normalize),
+	    cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_format_limits),
+	    cmocka_unit_test(test_format_digit_first_code),
+	    cmocka_unit_test(test_valid_login),
 	    cmocka_unit_test(test_hostile_logins),
 	};
 

@@ -6,7 +6,7 @@ if ! command -v clang-format >/dev/null; then
 	exit 77
 fi
 cd "$NACCS_TOP_SRCDIR" || exit 1
-files=$(ls common/*.[ch] pam_naccs/*.[ch] naccsctl/*.[ch] tests/*.[ch] bench/*.[ch] 2>/dev/null)
+files=$(ls common/*.[ch] pam_naccs/*.[ch] naccsctl/*.[ch] tests/*.[ch] bench/*.[ch] fuzz/*.[ch] 2>/dev/null)
 for f in $files; do
 	ok "clang-format: $f" clang-format --dry-run --Werror "$f"
 done
