@@ -173,29 +173,6 @@ static void report(struct bench *b)
 	       med[B_AUTH_WRONG] / med[B_AUTH_OK]);
 }
 
-static int parse_args(int argc, char **argv, struct bench *b)
-{
-	for (int i = 1; i < argc; i += 2) {
-		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-		int rc = -1;
-
-		if (strcmp(opt, "--m-kib") == 0)
-			rc = bench_parse_uint(val, 0xFFFFFFFFul, &b->cfg.m_kib);
-		else if (strcmp(opt, "--t") == 0)
-			rc = bench_parse_uint(val, 0xFFFFFFFFul, &b->cfg.t_cost);
-		else if (strcmp(opt, "--p") == 0)
-			rc = bench_parse_uint(val, 0xFFFFFFFFul, &b->cfg.parallelism);
-		else if (strcmp(opt, "--rounds") == 0)
-			rc = bench_parse_uint(val, MAX_ROUNDS, &b->rounds);
-		if (rc < 0) {
-			fprintf(stderr,
-				"usage: bench_auth [--m-kib N] [--t N] [--p N] [--rounds N]\n");
-			return -1;
-		}
-	}
-	return naccs_hash_params_validate(&b->cfg, NULL);
-}
-
 int main(int argc, char **argv)
 {
 	struct bench b;
@@ -205,7 +182,8 @@ int main(int argc, char **argv)
 	memset(&b, 0, sizeof(b));
 	naccs_hash_params_default(&b.cfg);
 	b.rounds = 21;
-	if (parse_args(argc, argv, &b) < 0)
+	if (bench_parse_args(argc, argv, &b.cfg, &b.rounds, MAX_ROUNDS) < 0 ||
+	    naccs_hash_params_validate(&b.cfg, NULL) < 0)
 		return 2;
 	for (int c = 0; c < B_COUNT; c++)
 		if ((b.ms[c] = calloc(b.rounds, sizeof(double))) == NULL)

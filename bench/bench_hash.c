@@ -34,33 +34,6 @@ struct bench {
 
 static const char bench_pw[] = "benchmark password";
 
-static int parse_args(int argc, char **argv, struct bench *b)
-{
-	for (int i = 1; i < argc; i += 2) {
-		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-		uint32_t rounds = 0;
-		int rc;
-
-		if (strcmp(opt, "--m-kib") == 0)
-			rc = bench_parse_uint(val, 0xFFFFFFFFul, &b->cfg.m_kib);
-		else if (strcmp(opt, "--t") == 0)
-			rc = bench_parse_uint(val, 0xFFFFFFFFul, &b->cfg.t_cost);
-		else if (strcmp(opt, "--p") == 0)
-			rc = bench_parse_uint(val, 0xFFFFFFFFul, &b->cfg.parallelism);
-		else if (strcmp(opt, "--rounds") == 0) {
-			rc = bench_parse_uint(val, MAX_ROUNDS, &rounds);
-			b->rounds = rounds;
-		} else
-			rc = -EINVAL;
-		if (rc != 0) {
-			fprintf(stderr, "usage: %s [--m-kib N] [--t N] [--p N] [--rounds N]\n",
-				argv[0]);
-			return rc;
-		}
-	}
-	return 0;
-}
-
 static int time_verify(struct bench *b, enum naccs_engine_id engine, double *ms)
 {
 	struct naccs_hash_params cfg = b->cfg;
@@ -167,7 +140,7 @@ int main(int argc, char **argv)
 	memset(&b, 0, sizeof(b));
 	naccs_hash_params_default(&b.cfg);
 	b.rounds = 9;
-	if (parse_args(argc, argv, &b) != 0)
+	if (bench_parse_args(argc, argv, &b.cfg, &b.rounds, MAX_ROUNDS) != 0)
 		return 2;
 	rc = setup(&b);
 	for (unsigned r = 0; rc == 0 && r < b.rounds; r++)

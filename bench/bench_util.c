@@ -1,7 +1,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "bench_util.h"
@@ -39,5 +41,31 @@ int bench_parse_uint(const char *s, unsigned long max, uint32_t *out)
 	if (errno != 0 || *end != '\0' || v == 0 || v > max)
 		return -EINVAL;
 	*out = (uint32_t)v;
+	return 0;
+}
+
+int bench_parse_args(int argc, char **argv, struct naccs_hash_params *cfg, unsigned *rounds,
+		     unsigned max_rounds)
+{
+	for (int i = 1; i < argc; i += 2) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		uint32_t n = 0;
+		int rc = -EINVAL;
+
+		if (strcmp(opt, "--m-kib") == 0)
+			rc = bench_parse_uint(val, 0xFFFFFFFFul, &cfg->m_kib);
+		else if (strcmp(opt, "--t") == 0)
+			rc = bench_parse_uint(val, 0xFFFFFFFFul, &cfg->t_cost);
+		else if (strcmp(opt, "--p") == 0)
+			rc = bench_parse_uint(val, 0xFFFFFFFFul, &cfg->parallelism);
+		else if (strcmp(opt, "--rounds") == 0 &&
+			 (rc = bench_parse_uint(val, max_rounds, &n)) == 0)
+			*rounds = n;
+		if (rc != 0) {
+			fprintf(stderr, "usage: %s [--m-kib N] [--t N] [--p N] [--rounds N]\n",
+				argv[0]);
+			return -EINVAL;
+		}
+	}
 	return 0;
 }

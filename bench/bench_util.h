@@ -4,11 +4,18 @@
 
 #include <stdint.h>
 
+#include "naccs_hash.h"
+
 /* CLOCK_MONOTONIC in milliseconds. */
 double bench_now_ms(void);
 /* Median of n values (sorts v in place). */
 double bench_median(double *v, unsigned n);
 /* A decimal in [1, max]; 0 or -EINVAL. */
 int bench_parse_uint(const char *s, unsigned long max, uint32_t *out);
+
+/* The options every benchmark takes: --m-kib N --t N --p N --rounds N (at
+ * most max_rounds). Prints the usage and returns -EINVAL on a bad one. */
+int bench_parse_args(int argc, char **argv, struct naccs_hash_params *cfg, unsigned *rounds,
+		     unsigned max_rounds);
 
 #endif
