@@ -74,6 +74,7 @@ static const struct conf_key conf_keys[] = {
     {"store", "path", KIND_PATH, FIELD(store_path), 0, 0, false},
     {"store", "timeout_ms", KIND_UINT, FIELD(store_timeout_ms), 100, 600000, false},
     {"auth", "fail_delay_ms", KIND_UINT, FIELD(fail_delay_ms), 0, 60000, false},
+    {"auth", "show_locked", KIND_BOOL, FIELD(show_locked), 0, 0, false},
     {"identity", "login_format", KIND_LOGIN_FORMAT, FIELD(login_format), 0, 0, false},
     {"identity", "uid_min", KIND_U32, FIELD(uid_min), 1000, ID_MAX, false},
     {"identity", "uid_max", KIND_U32, FIELD(uid_max), 1000, ID_MAX, false},

@@ -38,8 +38,9 @@ struct naccs_config {
 	char store_path[PATH_MAX];
 	unsigned store_timeout_ms;
 
-	/* [auth] fail_delay_ms */
+	/* [auth] fail_delay_ms, show_locked */
 	unsigned fail_delay_ms;
+	bool show_locked; /* tell a locked/suspended/retired ID's state at auth */
 
 	/* [identity] login_format, uid_min, uid_max, gid, home_base, shell */
 	enum naccs_login_format login_format;

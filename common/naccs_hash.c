@@ -432,6 +432,10 @@ static int password_length(const struct naccs_hash_params *cfg, const char *pw, 
 {
 	if (pw == NULL)
 		return naccs_err_set(err, EINVAL, _("no password given"));
+	/* An empty password is never a credential, whatever a store row says
+	 * (UTS-2.2.1.1(1)(e)(ウ)): refused before any hashing, in every path. */
+	if (pw[0] == '\0')
+		return naccs_err_set(err, EINVAL, _("empty password"));
 	*len = strnlen(pw, (size_t)cfg->max_password_bytes + 1);
 	if (*len > cfg->max_password_bytes)
 		return naccs_err_set(err, E2BIG, _("password longer than %u bytes"),
@@ -538,8 +542,11 @@ int naccs_hash_verify(const struct naccs_hash_params *cfg, const char *phc, cons
 	return rc;
 }
 
-int naccs_hash_dummy_verify(const struct naccs_hash_params *cfg, const char *pw,
-			    struct naccs_err *err)
+/* The work of verifying a hash of these costs, with a fixed salt; the
+ * output is thrown away. */
+static int dummy_run(const struct naccs_hash_params *cfg, uint32_t m_kib, uint32_t t_cost,
+		     uint32_t lanes, size_t salt_len, size_t hash_len, const char *pw,
+		     struct naccs_err *err)
 {
 	/* Any fixed salt will do: the output is thrown away; only the work counts. */
 	static const uint8_t salt[NACCS_SALT_MAX] = "naccs-auth dummy salt for unknown users.";
@@ -554,14 +561,45 @@ int naccs_hash_dummy_verify(const struct naccs_hash_params *cfg, const char *pw,
 		return rc;
 	if ((rc = password_length(cfg, pw, &pw_len, err)) != 0)
 		return rc;
-	/* The engine naccs_hash_verify would choose for a hash made with cfg. */
-	id = engine_for(cfg->engine, cfg->m_kib, cfg->t_cost, cfg->parallelism, cfg->salt_len,
-			cfg->hash_len);
-	rc = run_engine(id, cfg->m_kib, cfg->t_cost, cfg->parallelism, pw, pw_len, salt,
-			cfg->salt_len, out, cfg->hash_len, err);
+	/* The engine naccs_hash_verify would choose for such a hash. */
+	id = engine_for(cfg->engine, m_kib, t_cost, lanes, salt_len, hash_len);
+	rc = run_engine(id, m_kib, t_cost, lanes, pw, pw_len, salt, salt_len, out, hash_len, err);
 	/* Compare as a real verification would; the result is never a match. */
 	if (rc == 0)
-		(void)naccs_consttime_equal(out, expected, cfg->hash_len);
+		(void)naccs_consttime_equal(out, expected, hash_len);
 	naccs_wipe(out, sizeof(out));
+	return rc;
+}
+
+int naccs_hash_dummy_verify(const struct naccs_hash_params *cfg, const char *pw,
+			    struct naccs_err *err)
+{
+	return dummy_run(cfg, cfg->m_kib, cfg->t_cost, cfg->parallelism, cfg->salt_len,
+			 cfg->hash_len, pw, err);
+}
+
+/* A salt and hash of the default lengths, to complete a parameters prefix. */
+#define DUMMY_SALT_HASH "AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+
+int naccs_hash_dummy_verify_like(const struct naccs_hash_params *cfg, const char *like,
+				 const char *pw, struct naccs_err *err)
+{
+	char phc[NACCS_PHC_MAX + sizeof(DUMMY_SALT_HASH)];
+	struct naccs_phc h = {0};
+	size_t len;
+	int rc;
+
+	if (like == NULL || like[0] == '\0')
+		return naccs_hash_dummy_verify(cfg, pw, err);
+	len = strnlen(like, NACCS_PHC_MAX);
+	if (len >= NACCS_PHC_MAX)
+		return naccs_err_set(err, EINVAL, _("malformed password hash: too long"));
+	/* "$argon2id$v=19$m=...,t=...,p=...$" alone: complete it. */
+	snprintf(phc, sizeof(phc), "%s%s", like, like[len - 1] == '$' ? DUMMY_SALT_HASH : "");
+	rc = naccs_phc_parse(phc, &h, err);
+	if (rc == 0)
+		rc = dummy_run(cfg, h.m_kib, h.t_cost, h.parallelism, h.salt_len, h.hash_len, pw,
+			       err);
+	naccs_wipe(&h, sizeof(h));
 	return rc;
 }

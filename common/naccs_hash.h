@@ -64,7 +64,8 @@ const char *naccs_hash_engine_name(enum naccs_engine_id id);
 int naccs_hash_engine_from_name(const char *name, enum naccs_engine_id *out);
 
 /* Hash pw with a fresh random salt into phc (NUL-terminated, < NACCS_PHC_MAX).
- * -E2BIG if pw is longer than p->max_password_bytes. */
+ * -E2BIG if pw is longer than p->max_password_bytes, -EINVAL if it is empty
+ * (the same for every function here that takes a password). */
 int naccs_hash_new(const struct naccs_hash_params *p, const char *pw, char phc[NACCS_PHC_MAX],
 		   struct naccs_err *err);
 
@@ -81,6 +82,14 @@ int naccs_hash_verify(const struct naccs_hash_params *cfg, const char *phc, cons
  * reports no match. */
 int naccs_hash_dummy_verify(const struct naccs_hash_params *cfg, const char *pw,
 			    struct naccs_err *err);
+
+/* The same, with the cost of verifying the hash like (a PHC string, or only
+ * its parameters "$argon2id$v=19$m=65536,t=3,p=1$"; its salt and hash are
+ * not used): a locked ID's attempt costs what verifying its own hash does,
+ * an unknown user's what the store's typical hash does.  like NULL or "":
+ * cfg's cost. -EINVAL for a malformed like. */
+int naccs_hash_dummy_verify_like(const struct naccs_hash_params *cfg, const char *like,
+				 const char *pw, struct naccs_err *err);
 
 /* PHC string codec (no secrets are printed in error messages). */
 int naccs_phc_parse(const char *s, struct naccs_phc *out, struct naccs_err *err);

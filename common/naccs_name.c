@@ -193,6 +193,13 @@ bool naccs_name_valid_login(const char *s)
 	return true;
 }
 
+bool naccs_name_loggable(const char *s)
+{
+	struct naccs_user_id pair;
+
+	return naccs_name_valid_login(s) || naccs_name_parse(s, &pair) == 0;
+}
+
 static const char *const login_format_names[] = {
     [NACCS_LOGIN_LOWER_DASH] = "lower-dash",
     [NACCS_LOGIN_LOWER] = "lower",

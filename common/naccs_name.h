@@ -38,6 +38,10 @@ int naccs_name_format(const struct naccs_user_id *id, enum naccs_login_format fm
 /* A safe POSIX-ish login name: [a-zA-Z_][a-zA-Z0-9_.-]*, at most NACCS_LOGIN_MAX,
  * not all digits, no control characters. Hostile names are rejected early. */
 bool naccs_name_valid_login(const char *s);
+/* May a name someone typed be written to a log or the store?  Only when it
+ * has the form of a login or a NACCS user ID: users sometimes type their
+ * password into the name field, and that must never be kept. */
+bool naccs_name_loggable(const char *s);
 int naccs_login_format_from_name(const char *name, enum naccs_login_format *out);
 const char *naccs_login_format_name(enum naccs_login_format fmt);
 

@@ -4,13 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "naccs_debug.h"
 #include "naccs_event.h"
 #include "naccs_i18n.h"
+#include "naccs_local.h"
 #include "naccs_policy.h"
+#include "naccs_resolve.h"
 #include "naccs_secret.h"
-
-/* A name longer than this is hostile input, not a login. */
-#define NAME_INPUT_MAX 128
 
 const char *naccs_outcome_name(enum naccs_outcome o)
 {
@@ -31,6 +31,8 @@ const char *naccs_outcome_name(enum naccs_outcome o)
 		return "change-required";
 	case NACCS_OUT_UNAVAILABLE:
 		return "unavailable";
+	case NACCS_OUT_NOT_MANAGED:
+		return "not-managed";
 	}
 	return "invalid";
 }
@@ -61,28 +63,22 @@ static naccs_deadline_t deadline(const struct naccs_policy *pol)
 	return naccs_deadline_in(pol->cfg->store_timeout_ms);
 }
 
-int naccs_policy_resolve(struct naccs_policy *pol, const char *name, struct naccs_identity *out,
-			 struct naccs_err *err)
-{
-	struct naccs_user_id pair;
+/* ---- reporting: the one way out for events ---------------------------- */
 
-	if (name == NULL || strnlen(name, NAME_INPUT_MAX + 1) > NAME_INPUT_MAX)
-		return naccs_err_set(err, EINVAL, "user name missing or too long");
-	/* NACCS forms (ABCDE001, ABCDE-001, any case) resolve through the
-	 * (user code, identifying number) pair, whatever the login format. */
-	if (naccs_name_parse(name, &pair) == 0)
-		return naccs_store_find_by_user_id(pol->store, deadline(pol), &pair, out, err);
-	if (!naccs_name_valid_login(name))
-		return naccs_err_set(err, EINVAL, "not a valid user name");
-	return naccs_store_find(pol->store, deadline(pol), name, out, err);
+/* Every event of a login leaves through here (UTS-2.2.1.4(1)(a)). */
+static void report(const struct naccs_event *ev)
+{
+	naccs_event_emit(ev, NULL);
 }
 
-/* Fill the event fields common to every decision about req. */
+/* Fill the event fields common to every decision about req.  A name that
+ * is no ID here is logged only if it has the form of a name: people type
+ * their password into the name field (the store keeps the same rule). */
 static void event_for(struct naccs_event *ev, const struct naccs_request *req,
 		      const struct naccs_decision *d)
 {
 	memset(ev, 0, sizeof(*ev));
-	ev->login = d->known ? d->identity.login : req->user;
+	ev->login = d->known ? d->identity.login : naccs_debug_name(req->user);
 	if (d->known) {
 		ev->user_code = d->identity.user_code;
 		ev->id_number = d->identity.id_number;
@@ -120,8 +116,23 @@ static void user_message(struct naccs_decision *d, const struct naccs_account_st
 	}
 }
 
+static const char *result_of(enum naccs_outcome outcome)
+{
+	switch (outcome) {
+	case NACCS_OUT_ALLOW:
+		return "allow";
+	case NACCS_OUT_UNAVAILABLE:
+		return "error";
+	case NACCS_OUT_UNKNOWN:
+	case NACCS_OUT_NOT_MANAGED:
+		return "ignore"; /* not ours to decide: the rest of the stack does */
+	default:
+		return "deny";
+	}
+}
+
 /* The single exit for every decision: set the outcome and the user's
- * message, and report the event (UTS-2.2.1.4(1)(a)). */
+ * message, and report the event. */
 static enum naccs_outcome decide(struct naccs_decision *d, const struct naccs_request *req,
 				 const char *type, enum naccs_outcome outcome, const char *reason,
 				 const struct naccs_account_state *st, const char *detail)
@@ -134,14 +145,14 @@ static enum naccs_outcome decide(struct naccs_decision *d, const struct naccs_re
 	event_for(&ev, req, d);
 	ev.type = type;
 	ev.action = strcmp(type, "auth") == 0 ? "login" : "check";
-	ev.result = outcome == NACCS_OUT_ALLOW	       ? "allow"
-		    : outcome == NACCS_OUT_UNAVAILABLE ? "error"
-						       : "deny";
+	ev.result = result_of(outcome);
 	ev.reason = reason;
 	ev.detail = detail;
-	naccs_event_emit(&ev, NULL);
+	report(&ev);
 	return outcome;
 }
+
+/* ---- steps of a login ------------------------------------------------- */
 
 static void login_event(struct naccs_login_event *ev, const struct naccs_request *req)
 {
@@ -182,56 +193,76 @@ static void rehash(struct naccs_policy *pol, const char *login, const char *old_
 	naccs_wipe(phc, sizeof(phc));
 	ev.result = rc == 0 ? "done" : "error";
 	ev.detail = rc == 0 ? "hash parameters upgraded" : err.msg;
-	naccs_event_emit(&ev, NULL);
+	report(&ev);
 }
 
-static enum naccs_outcome auth_failed(struct naccs_policy *pol, const struct naccs_request *req,
-				      struct naccs_decision *out, const char *reason,
-				      struct naccs_err *err)
+/* Record a failed attempt: on the ID when the name is one, else as an
+ * attempt on an unknown name.  Either is one transaction. */
+static int record_failure(struct naccs_policy *pol, const struct naccs_request *req,
+			  const struct naccs_decision *out, struct naccs_err *err)
 {
 	struct naccs_login_event ev;
 	struct naccs_account_state after;
 	int rc;
 
 	login_event(&ev, req);
-	if (!out->known) {
-		/* Recorded too: attempts on unknown names are attempts to log on
-		 * improperly, and the write makes them cost what a known
-		 * user's failure costs. */
-		rc = naccs_store_record_unknown_failure(pol->store, deadline(pol), req->user, &ev,
-							err);
-	} else {
-		/* Recorded in the same transaction that reads the state back, so
-		 * concurrent attempts are all counted (UTS-2.2.1.1(1)(g)(ウ)). */
-		rc = naccs_store_record_failure(pol->store, deadline(pol), out->identity.login, &ev,
-						&after, err);
-		naccs_wipe(&after, sizeof(after));
-	}
-	if (rc < 0)
+	if (!out->known)
+		/* Attempts on unknown names are attempts to log on improperly,
+		 * and the write makes them cost what a known user's failure
+		 * costs. */
+		return naccs_store_record_unknown_failure(pol->store, deadline(pol), req->user, &ev,
+							  err);
+	/* Recorded in the same transaction that reads the state back, so
+	 * concurrent attempts are all counted (UTS-2.2.1.1(1)(g)(ウ)). */
+	rc = naccs_store_record_failure(pol->store, deadline(pol), out->identity.login, &ev, &after,
+					err);
+	naccs_wipe(&after, sizeof(after));
+	return rc;
+}
+
+static enum naccs_outcome auth_failed(struct naccs_policy *pol, const struct naccs_request *req,
+				      struct naccs_decision *out, const char *reason,
+				      struct naccs_err *err)
+{
+	if (record_failure(pol, req, out, err) < 0)
 		return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed", NULL,
 			      err->msg);
 	return decide(out, req, "auth", NACCS_OUT_BAD_CREDENTIALS, reason, NULL, NULL);
 }
 
+/* A locked, suspended or retired ID: the attempt is counted, and the answer
+ * is a wrong password's unless the site chose to show the state
+ * (auth.show_locked); the audit line always names the state. */
+static enum naccs_outcome auth_refused(struct naccs_policy *pol, const struct naccs_request *req,
+				       struct naccs_decision *out, enum naccs_outcome refusal,
+				       const char *reason, const struct naccs_account_state *st,
+				       struct naccs_err *err)
+{
+	if (record_failure(pol, req, out, err) < 0)
+		return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed", NULL,
+			      err->msg);
+	return decide(out, req, "auth", pol->cfg->show_locked ? refusal : NACCS_OUT_BAD_CREDENTIALS,
+		      reason, st, NULL);
+}
+
 static enum naccs_outcome auth_succeeded(struct naccs_policy *pol, const struct naccs_request *req,
 					 const char *password, bool needs_rehash,
-					 struct naccs_account_state *st, struct naccs_decision *out,
-					 struct naccs_err *err)
+					 const struct naccs_account_state *st,
+					 struct naccs_decision *out, struct naccs_err *err)
 {
 	struct naccs_login_event ev;
 	const char *reason = NULL;
-	enum naccs_outcome refusal = state_refusal(st, &reason);
 	int rc;
 
-	if (refusal != NACCS_OUT_ALLOW)
-		return decide(out, req, "auth", refusal, reason, st, NULL);
 	login_event(&ev, req);
 	rc = naccs_store_record_success(pol->store, deadline(pol), out->identity.login, &ev,
 					&out->previous, err);
 	naccs_wipe(out->previous.phc, sizeof(out->previous.phc));
 	if (rc == -ECANCELED) { /* an administrator acted during the check */
-		refusal = state_refusal(&out->previous, &reason);
-		return decide(out, req, "auth", refusal, reason, &out->previous, NULL);
+		enum naccs_outcome refusal = state_refusal(&out->previous, &reason);
+
+		naccs_debug(pol->cfg->debug, "state changed during the verification: %s", reason);
+		return auth_refused(pol, req, out, refusal, reason, &out->previous, err);
 	}
 	if (rc < 0)
 		return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed", NULL,
@@ -242,50 +273,103 @@ static enum naccs_outcome auth_succeeded(struct naccs_policy *pol, const struct 
 	return decide(out, req, "auth", NACCS_OUT_ALLOW, "password", NULL, NULL);
 }
 
+/* What the store says about the name: the ID and its state, or for a name
+ * that is no ID the typical hash parameters (for the dummy's cost).  Either
+ * way two read transactions, so both cost the same. */
+static int look_up(struct naccs_policy *pol, const struct naccs_request *req,
+		   struct naccs_decision *out, struct naccs_account_state *st,
+		   char typical[NACCS_PHC_MAX], struct naccs_err *err)
+{
+	bool ambiguous = false;
+	int rc = naccs_resolve_name(pol->store, deadline(pol), req->user, &out->identity,
+				    &ambiguous, err);
+
+	if (rc == 0) {
+		out->known = true;
+		naccs_debug(pol->cfg->debug, "name '%s' is the ID '%s'%s",
+			    naccs_debug_name(req->user), out->identity.login,
+			    ambiguous ? " (by its login; it also reads as another ID's NACCS "
+					"user ID: fix the store)"
+				      : "");
+		rc = naccs_store_get_state(pol->store, deadline(pol), out->identity.login, st, err);
+		if (rc == 0)
+			naccs_debug(pol->cfg->debug,
+				    "state: password %s, locked %d, suspended %d, retired %d, "
+				    "must change %d",
+				    st->has_password ? "set" : "none", st->locked, st->suspended,
+				    st->retired, st->must_change);
+		return rc;
+	}
+	if (rc != -ENOENT && rc != -EINVAL)
+		return rc;
+	naccs_debug(pol->cfg->debug, "name '%s' is no ID here", naccs_debug_name(req->user));
+	return naccs_store_typical_hash(pol->store, deadline(pol), typical, err);
+}
+
 enum naccs_outcome naccs_policy_authenticate(struct naccs_policy *pol,
 					     const struct naccs_request *req, const char *password,
 					     struct naccs_decision *out, struct naccs_err *err)
 {
 	struct naccs_account_state st;
+	char typical[NACCS_PHC_MAX] = "";
+	const char *reason = NULL;
 	bool match = false, needs_rehash = false;
-	enum naccs_outcome result;
+	enum naccs_outcome refusal = NACCS_OUT_ALLOW, result;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	memset(&st, 0, sizeof(st));
-	rc = naccs_policy_resolve(pol, req->user, &out->identity, err);
-	if (rc == 0) {
-		out->known = true;
-		rc =
-		    naccs_store_get_state(pol->store, deadline(pol), out->identity.login, &st, err);
-		if (rc < 0) /* a known ID whose state cannot be read: fail closed */
-			return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-read-failed",
-				      NULL, err->msg);
-	} else if (rc != -ENOENT && rc != -EINVAL) {
-		return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-read-failed", NULL,
-			      err->msg);
+	rc = look_up(pol, req, out, &st, typical, err);
+	if (rc < 0) { /* fail closed */
+		result = decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-read-failed", NULL,
+				err->msg);
+		goto out;
 	}
+	/* Refused before any hashing, for everybody alike. */
 	if (password == NULL || strnlen(password, pol->cfg->hash.max_password_bytes + 1) >
 				    pol->cfg->hash.max_password_bytes) {
-		naccs_wipe(&st, sizeof(st));
-		return auth_failed(pol, req, out, "password-too-long", err);
+		result = auth_failed(pol, req, out, "password-too-long", err);
+		goto out;
 	}
-	/* Unknown users and IDs without a credential run a dummy verification
-	 * of the same cost, so that timing does not tell them apart. */
-	if (out->known && st.has_password)
+	if (password[0] == '\0') { /* never a credential (UTS-2.2.1.1(1)(e)(ウ)) */
+		result = auth_failed(pol, req, out, "empty-password", err);
+		goto out;
+	}
+	if (out->known)
+		refusal = state_refusal(&st, &reason);
+	if (out->known && st.has_password && refusal == NACCS_OUT_ALLOW) {
+		naccs_debug(pol->cfg->debug, "verifying the password");
 		rc = naccs_hash_verify(&pol->cfg->hash, st.phc, password, &match, &needs_rehash,
 				       err);
-	else
-		rc = naccs_hash_dummy_verify(&pol->cfg->hash, password, err);
+	} else {
+		/* The same work as a real verification, and never a match:
+		 * the state is checked first, so the answer cannot tell
+		 * whether the password of a locked ID was right. */
+		naccs_debug(pol->cfg->debug, "dummy verification with the cost of %s%s",
+			    out->known && st.has_password ? "the ID's own hash"
+			    : typical[0] != '\0'	  ? "the store's typical hash "
+							  : "the configured parameters",
+			    out->known ? "" : typical);
+		rc = naccs_hash_dummy_verify_like(&pol->cfg->hash,
+						  out->known && st.has_password ? st.phc : typical,
+						  password, err);
+	}
 	if (rc < 0)
 		result = decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "verify-failed", NULL,
 				err->msg);
+	else if (refusal != NACCS_OUT_ALLOW)
+		result = auth_refused(pol, req, out, refusal, reason, &st, err);
 	else if (!match)
 		result =
 		    auth_failed(pol, req, out, out->known ? "bad-password" : "unknown-user", err);
 	else
 		result = auth_succeeded(pol, req, password, needs_rehash, &st, out, err);
+out:
+	naccs_debug(pol->cfg->debug, "authentication of '%s': %s",
+		    out->known ? out->identity.login : naccs_debug_name(req->user),
+		    naccs_outcome_name(result));
 	naccs_wipe(&st, sizeof(st));
+	naccs_wipe(typical, sizeof(typical));
 	return result;
 }
 
@@ -298,9 +382,13 @@ enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct n
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = naccs_policy_resolve(pol, req->user, &out->identity, err);
-	if (rc == -ENOENT || rc == -EINVAL)
-		return decide(out, req, "account", NACCS_OUT_UNKNOWN, "unknown-user", NULL, NULL);
+	memset(&st, 0, sizeof(st));
+	rc = naccs_resolve_name(pol->store, deadline(pol), req->user, &out->identity, NULL, err);
+	if (rc == -ENOENT || rc == -EINVAL) {
+		naccs_debug(pol->cfg->debug, "account: '%s' is no ID here; left to the stack",
+			    naccs_debug_name(req->user));
+		return decide(out, req, "account", NACCS_OUT_UNKNOWN, "not-managed", NULL, NULL);
+	}
 	if (rc < 0)
 		return decide(out, req, "account", NACCS_OUT_UNAVAILABLE, "store-read-failed", NULL,
 			      err->msg);
@@ -316,7 +404,28 @@ enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct n
 		result = NACCS_OUT_CHANGE_REQUIRED;
 		reason = "must-change";
 	}
+	naccs_debug(pol->cfg->debug, "account: '%s': %s", out->identity.login,
+		    reason ? reason : "ok");
 	result = decide(out, req, "account", result, reason ? reason : "ok", &st, NULL);
 	naccs_wipe(&st, sizeof(st));
 	return result;
+}
+
+enum naccs_outcome naccs_policy_account_unavailable(const struct naccs_config *cfg,
+						    const struct naccs_request *req,
+						    struct naccs_decision *out, const char *why)
+{
+	memset(out, 0, sizeof(*out));
+	/* Root on the console must be able to repair the store; a naccs ID
+	 * must not get in while its state cannot be read. */
+	if (naccs_local_account_outside(cfg, req->user)) {
+		naccs_debug(cfg->debug,
+			    "account: '%s' is a local account outside uids %lu-%lu; "
+			    "left to the stack while the store is unavailable",
+			    naccs_debug_name(req->user), (unsigned long)cfg->uid_min,
+			    (unsigned long)cfg->uid_max);
+		return decide(out, req, "account", NACCS_OUT_NOT_MANAGED,
+			      "store-unavailable-local-account", NULL, why);
+	}
+	return decide(out, req, "account", NACCS_OUT_UNAVAILABLE, "store-unavailable", NULL, why);
 }

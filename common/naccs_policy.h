@@ -1,8 +1,11 @@
 /* The one policy layer: may this person log in (auth), may this account be
  * used now (account).  The PAM module turns PAM items into a naccs_request,
  * calls here and maps the outcome to PAM_* codes; naccsctl uses the same
- * store and event code.  Every decision is reported through naccs_event_emit
- * from this file only (decide()), so the audit trail sees all of them. */
+ * store and event code.  Every event of a login (each decision, and the
+ * transparent re-hash) leaves this file through one function, report(), so
+ * the audit trail sees all of them.  The rules themselves live in their own
+ * files: names (naccs_resolve.c), hashing (naccs_hash.c), local accounts
+ * (naccs_local.c); this file only orchestrates them. */
 #ifndef NACCS_POLICY_H
 #define NACCS_POLICY_H
 
@@ -29,6 +32,8 @@ enum naccs_outcome {
 	NACCS_OUT_RETIRED,
 	NACCS_OUT_CHANGE_REQUIRED,
 	NACCS_OUT_UNAVAILABLE, /* store or resources unavailable: fail closed */
+	NACCS_OUT_NOT_MANAGED, /* account phase, store unavailable: a local account
+				  naccs-auth does not manage (naccs_local.h) */
 };
 
 struct naccs_decision {
@@ -50,22 +55,34 @@ int naccs_policy_open(struct naccs_policy *pol, const struct naccs_config *cfg,
 		      struct naccs_err *err);
 void naccs_policy_close(struct naccs_policy *pol);
 
-/* Resolve a name as given (canonical login or NACCS form ABCDE001 / ABCDE-001,
- * any case) to an identity. 0, -ENOENT, -EINVAL (not a valid name), or an
- * unavailable -errno. */
-int naccs_policy_resolve(struct naccs_policy *pol, const char *name, struct naccs_identity *out,
-			 struct naccs_err *err);
-
-/* Verify password for req->user. Unknown users run a dummy verification of
- * the same cost and get the same answer as a wrong password. On success the
- * login is recorded as the last success and an outdated hash is re-hashed. */
+/* Verify password for req->user.  Every attempt costs one hash computation
+ * and the same number of store transactions, and gets the same answer as a
+ * wrong password, unless the password is right and the ID usable:
+ *  - unknown users run a dummy verification with the cost of the store's
+ *    typical hash;
+ *  - a locked, suspended or retired ID is refused BEFORE its password is
+ *    checked, with a dummy verification of its own hash's cost, so the
+ *    answer never tells whether a guess was right (auth.show_locked = yes
+ *    shows the state instead, whatever the password);
+ *  - empty and over-long passwords are refused before any hashing.
+ * Every failure is recorded.  On success the login is recorded as the last
+ * success and an outdated hash is re-hashed. */
 enum naccs_outcome naccs_policy_authenticate(struct naccs_policy *pol,
 					     const struct naccs_request *req, const char *password,
 					     struct naccs_decision *out, struct naccs_err *err);
 
-/* Account checks that hold however the user authenticated (e.g. SSH key). */
+/* Account checks that hold however the user authenticated (e.g. SSH key).
+ * A name that is no ID here is NACCS_OUT_UNKNOWN (the stack goes on to
+ * pam_unix), reported as "ignore", not as a refusal. */
 enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct naccs_request *req,
 					struct naccs_decision *out, struct naccs_err *err);
+
+/* The account phase when the store could not be opened (why: the error):
+ * NACCS_OUT_NOT_MANAGED for a local account outside naccs-auth's uid range,
+ * NACCS_OUT_UNAVAILABLE (fail closed) for anything that may be a naccs ID. */
+enum naccs_outcome naccs_policy_account_unavailable(const struct naccs_config *cfg,
+						    const struct naccs_request *req,
+						    struct naccs_decision *out, const char *why);
 
 const char *naccs_outcome_name(enum naccs_outcome o);
 

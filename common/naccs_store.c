@@ -252,6 +252,18 @@ static int check_phc(const char *phc, struct naccs_err *err)
 	return 0;
 }
 
+/* A NACCS user ID as the store holds it (upper case), or -EINVAL. */
+static int normal_pair(const struct naccs_user_id *in, struct naccs_user_id *out,
+		       struct naccs_err *err)
+{
+	if (memchr(in->code, '\0', sizeof(in->code)) == NULL ||
+	    memchr(in->number, '\0', sizeof(in->number)) == NULL ||
+	    naccs_name_normalize_code(in->code, out->code) < 0 ||
+	    naccs_name_normalize_number(in->number, out->number) < 0)
+		return bad_arg(err, _("invalid NACCS user code or identifying number"));
+	return 0;
+}
+
 /* ---- open and close -------------------------------------------------- */
 
 /* "sqlite:/path" or a plain absolute path mean the SQLite backend. */
@@ -360,11 +372,8 @@ int naccs_store_find_by_user_id(struct naccs_store *st, naccs_deadline_t dl,
 	if (rc == 0 && (uid_pair == NULL || out == NULL))
 		rc = bad_arg(err, _("no NACCS user ID or no output"));
 	/* Any case is accepted; the store holds the upper-case form. */
-	if (rc == 0 && (memchr(uid_pair->code, '\0', sizeof(uid_pair->code)) == NULL ||
-			memchr(uid_pair->number, '\0', sizeof(uid_pair->number)) == NULL ||
-			naccs_name_normalize_code(uid_pair->code, norm.code) < 0 ||
-			naccs_name_normalize_number(uid_pair->number, norm.number) < 0))
-		rc = bad_arg(err, _("invalid NACCS user code or identifying number"));
+	if (rc == 0)
+		rc = normal_pair(uid_pair, &norm, err);
 	if (rc < 0)
 		return rc;
 	return checked_identity(st->be->find_by_user_id(st->impl, dl, &norm, out, err), out, err);
@@ -399,6 +408,48 @@ int naccs_store_get_state(struct naccs_store *st, naccs_deadline_t dl, const cha
 				   login);
 	if (rc < 0)
 		naccs_wipe(out, sizeof(*out));
+	return finish(rc, err);
+}
+
+int naccs_store_find_name(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			  const struct naccs_user_id *pair, struct naccs_name_match *out,
+			  struct naccs_err *err)
+{
+	struct naccs_user_id norm;
+	int rc = enter(st, &dl, login, login != NULL, err);
+
+	if (rc == 0 && out == NULL)
+		rc = bad_arg(err, _("no output"));
+	if (rc == 0 && pair != NULL)
+		rc = normal_pair(pair, &norm, err);
+	if (rc < 0)
+		return rc;
+	rc = st->be->find_name(st->impl, dl, login, pair != NULL ? &norm : NULL, out, err);
+	if (rc == 0 && out->by_login_found)
+		rc = check_stored_identity(&out->by_login, err);
+	if (rc == 0 && out->by_pair_found)
+		rc = check_stored_identity(&out->by_pair, err);
+	if (rc < 0)
+		memset(out, 0, sizeof(*out));
+	return finish(rc, err);
+}
+
+int naccs_store_typical_hash(struct naccs_store *st, naccs_deadline_t dl,
+			     char params[NACCS_PHC_MAX], struct naccs_err *err)
+{
+	int rc = enter(st, &dl, NULL, false, err);
+
+	if (rc == 0 && params == NULL)
+		rc = bad_arg(err, _("no output"));
+	if (rc < 0)
+		return rc;
+	rc = st->be->typical_hash(st->impl, dl, params, err);
+	/* Only the start of a PHC string: "$alg$...$" in printable ASCII. */
+	if (rc == 0 && params[0] != '\0' && (!phc_ok(params) || params[strlen(params) - 1] != '$'))
+		rc = naccs_err_set(err, EINVAL,
+				   _("credential store: malformed typical hash parameters"));
+	if (rc < 0)
+		params[0] = '\0';
 	return finish(rc, err);
 }
 
@@ -447,7 +498,6 @@ int naccs_store_record_unknown_failure(struct naccs_store *st, naccs_deadline_t 
 				       struct naccs_err *err)
 {
 	struct naccs_login_event clean;
-	struct naccs_user_id pair;
 	char kept[NACCS_LOGIN_MAX + 1] = "";
 	int rc = enter(st, &dl, NULL, false, err);
 
@@ -457,8 +507,7 @@ int naccs_store_record_unknown_failure(struct naccs_store *st, naccs_deadline_t 
 		return rc;
 	/* Only what looks like a name is kept: users sometimes type their
 	 * password into the name field, and it must not be stored. */
-	if (name != NULL && strnlen(name, sizeof(kept)) < sizeof(kept) &&
-	    (naccs_name_valid_login(name) || naccs_name_parse(name, &pair) == 0))
+	if (name != NULL && strnlen(name, sizeof(kept)) < sizeof(kept) && naccs_name_loggable(name))
 		snprintf(kept, sizeof(kept), "%s", name);
 	rc = st->be->record_unknown_failure(st->impl, dl, kept, &clean, err);
 	naccs_wipe(kept, sizeof(kept));

@@ -125,6 +125,29 @@ int naccs_store_find_by_uid(struct naccs_store *st, naccs_deadline_t dl, uint32_
 int naccs_store_get_state(struct naccs_store *st, naccs_deadline_t dl, const char *login,
 			  struct naccs_account_state *out, struct naccs_err *err);
 
+/* Both readings of a name as a person typed it, looked up in one read
+ * transaction: as a login (login != NULL) and as a NACCS user ID
+ * (pair != NULL).  Which reading wins is the resolver's rule
+ * (naccs_resolve.h), not the store's.  0 whether or not anything was found;
+ * -EINVAL or an unavailable -errno otherwise. */
+struct naccs_name_match {
+	bool by_login_found;
+	struct naccs_identity by_login;
+	bool by_pair_found;
+	struct naccs_identity by_pair;
+};
+int naccs_store_find_name(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			  const struct naccs_user_id *pair, struct naccs_name_match *out,
+			  struct naccs_err *err);
+
+/* The hash parameters most current credentials use, as the start of a PHC
+ * string ("$argon2id$v=19$m=65536,t=3,p=1$"), or "" when the store holds no
+ * credential.  Kept up to date in the transactions that change credentials,
+ * so reading it is one small query (used for unknown users' dummy
+ * verification). */
+int naccs_store_typical_hash(struct naccs_store *st, naccs_deadline_t dl,
+			     char params[NACCS_PHC_MAX], struct naccs_err *err);
+
 /* Login outcomes, each one transaction.  record_failure returns the state as
  * it is after the failure was added (counts, lock flags), read in the same
  * transaction; record_success returns the state as it was before (for the

@@ -19,6 +19,11 @@ struct naccs_store_backend {
 			   struct naccs_identity *out, struct naccs_err *err);
 	int (*get_state)(void *impl, naccs_deadline_t dl, const char *login,
 			 struct naccs_account_state *out, struct naccs_err *err);
+	int (*find_name)(void *impl, naccs_deadline_t dl, const char *login,
+			 const struct naccs_user_id *pair, struct naccs_name_match *out,
+			 struct naccs_err *err);
+	int (*typical_hash)(void *impl, naccs_deadline_t dl, char params[NACCS_PHC_MAX],
+			    struct naccs_err *err);
 	int (*record_failure)(void *impl, naccs_deadline_t dl, const char *login,
 			      const struct naccs_login_event *ev, struct naccs_account_state *after,
 			      struct naccs_err *err);

@@ -22,6 +22,7 @@
  *   store_sqlite_open.c      file checks, open/create, PRAGMAs, migrations
  *   store_sqlite_rows.c      reading and checking rows (bad-row messages)
  *   store_sqlite_auth.c      look-ups, account state, login outcomes, re-hash
+ *   store_sqlite_lookup.c    a typed name read both ways; typical hash parameters
  *   store_sqlite_issue.c     issuing an identity: never re-issued, uid allocation
  *   store_sqlite_admin.c     passwords, flags, retirement, listing, registry */
 #include "config.h"
@@ -38,6 +39,8 @@ const struct naccs_store_backend naccs_store_sqlite = {
     .find_by_user_id = sq_find_by_user_id,
     .find_by_uid = sq_find_by_uid,
     .get_state = sq_get_state,
+    .find_name = sq_find_name,
+    .typical_hash = sq_typical_hash,
     .record_failure = sq_record_failure,
     .record_success = sq_record_success,
     .record_unknown_failure = sq_record_unknown_failure,

@@ -33,19 +33,10 @@ int sq_find_by_user_id(void *impl, naccs_deadline_t dl, const struct naccs_user_
 {
 	struct sq *s = impl;
 	struct sq_ident_meta meta;
-	sqlite3_stmt *st;
-	char what[NACCS_CODE_MAX + NACCS_NUMBER_LEN + 24];
 	int rc = sq_tx_begin(s, dl, false, _("looking up a NACCS user ID"), err);
 
 	if (rc == 0)
-		rc = sq_prepare(s, &st, err,
-				"SELECT " SQ_IDENTITY_COLS
-				" FROM identities WHERE user_code = ?1 AND id_number = ?2",
-				"tt", u->code, u->number);
-	if (rc == 0) {
-		snprintf(what, sizeof(what), _("with NACCS user ID %s-%s"), u->code, u->number);
-		rc = sq_fetch_identity(s, st, what, out, &meta, err);
-	}
+		rc = sq_identity_by_user_id(s, u, out, &meta, err);
 	return sq_tx_end(s, rc, err);
 }
 

@@ -88,6 +88,16 @@ int sq_record_success(void *impl, naccs_deadline_t dl, const char *login,
 int sq_replace_hash(void *impl, naccs_deadline_t dl, const char *login, const char *old_phc,
 		    const char *new_phc, struct naccs_err *err);
 
+/* store_sqlite_lookup.c: a typed name read both ways, typical hash
+ * parameters. */
+int sq_identity_by_user_id(struct sq *s, const struct naccs_user_id *u, struct naccs_identity *id,
+			   struct sq_ident_meta *meta, struct naccs_err *err);
+int sq_find_name(void *impl, naccs_deadline_t dl, const char *login,
+		 const struct naccs_user_id *pair, struct naccs_name_match *out,
+		 struct naccs_err *err);
+int sq_typical_hash(void *impl, naccs_deadline_t dl, char params[NACCS_PHC_MAX],
+		    struct naccs_err *err);
+
 /* store_sqlite_issue.c: issuing an identity. */
 int sq_add_identity(void *impl, naccs_deadline_t dl, struct naccs_identity *id, uint32_t uid_min,
 		    uint32_t uid_max, const char *phc, bool must_change, const char *issued_by,

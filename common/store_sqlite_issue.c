@@ -2,9 +2,11 @@
  *
  * An ID is never issued twice: the login (in any case), the NACCS user ID
  * and the uid must never have been used, retired tombstones included
- * (UTS-2.2.1.3(2)(g)(ウ)); an allocated uid is the lowest never-used one in
- * the range.  The identity, its first credential, its flags and the
- * registry line are written in one transaction. */
+ * (UTS-2.2.1.3(2)(g)(ウ)); no typed name may come to mean two IDs (a
+ * login that reads as another ID's NACCS user ID, or the reverse); an
+ * allocated uid is the lowest never-used one in the range.  The identity,
+ * its first credential, its flags and the registry line are written in one
+ * transaction. */
 #include "config.h"
 
 #include <errno.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "naccs_i18n.h"
+#include "naccs_name.h"
 #include "store_sqlite_internal.h"
 
 /* ---- never issued twice ---------------------------------------------- */
@@ -68,6 +71,93 @@ static int check_unissued(struct sq *s, const struct naccs_identity *id, struct 
 				"l", (int64_t)id->uid);
 		if (rc == 0)
 			rc = taken(s, st, what, err);
+	}
+	return rc;
+}
+
+/* ---- one name, one ID ------------------------------------------------ */
+
+/* -EEXIST naming the clash if the prepared query (login) finds a row;
+ * finalizes st.  reading is "LOGIN reads as NACCS user ID CODE-NUMBER". */
+static int clash(struct sq *s, sqlite3_stmt *st, const char *reading, struct naccs_err *err)
+{
+	char holder[48];
+	int rc = sq_step(s, st, err);
+
+	if (rc > 0) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+
+		sq_printable(t != NULL ? t : "", t != NULL ? strlen(t) : 0, holder, sizeof(holder));
+		rc = naccs_err_set(err, EEXIST,
+				   _("%s, which already names the ID '%s': a name must never "
+				     "mean two IDs"),
+				   reading, holder);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* A login or NACCS user ID that would make one typed name mean two IDs
+ * (see naccs_resolve.h) is refused at issue, in both directions:
+ *  - the new login reads as a NACCS user ID that is another ID's, or that
+ *    another login also reads as ("opsadmin" after OPSAD-MIN was issued);
+ *  - the new NACCS user ID is how an existing login reads (OPSAD-MIN after
+ *    the shared login "opsadmin" was issued).
+ * Tombstones count: a retired ID's names stay taken (UTS-2.2.1.3(2)(g)(ウ)). */
+static int check_pair_reading(struct sq *s, const struct naccs_user_id *pair, bool own,
+			      const char *reading, struct naccs_err *err)
+{
+	char joined[NACCS_CODE_MAX + NACCS_NUMBER_LEN + 1],
+	    dashed[NACCS_CODE_MAX + NACCS_NUMBER_LEN + 2];
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (!own) {
+		rc = sq_prepare(
+		    s, &st, err,
+		    "SELECT login FROM identities WHERE user_code = ?1 AND id_number = ?2", "tt",
+		    pair->code, pair->number);
+		if (rc == 0)
+			rc = clash(s, st, reading, err);
+	}
+	snprintf(joined, sizeof(joined), "%s%s", pair->code, pair->number);
+	snprintf(dashed, sizeof(dashed), "%s-%s", pair->code, pair->number);
+	if (rc == 0)
+		rc = sq_prepare(
+		    s, &st, err,
+		    /* Not "login = ?1 COLLATE NOCASE OR ...": SQLite 3.40
+		     * turns that OR into a case-sensitive IN. */
+		    "SELECT login FROM identities WHERE login COLLATE NOCASE IN (?1, ?2)", "tt",
+		    joined, dashed);
+	if (rc == 0)
+		rc = clash(s, st, reading, err);
+	return rc;
+}
+
+static int check_unambiguous(struct sq *s, const struct naccs_identity *id, struct naccs_err *err)
+{
+	char reading[NACCS_LOGIN_MAX + NACCS_CODE_MAX + NACCS_NUMBER_LEN + 64];
+	struct naccs_user_id own = {{0}, {0}}, read_as;
+	bool has_own = id->user_code[0] != '\0';
+	int rc = 0;
+
+	if (has_own) {
+		snprintf(own.code, sizeof(own.code), "%s", id->user_code);
+		snprintf(own.number, sizeof(own.number), "%s", id->id_number);
+	}
+	if (naccs_name_parse(id->login, &read_as) == 0) {
+		bool same = has_own && strcmp(read_as.code, own.code) == 0 &&
+			    strcmp(read_as.number, own.number) == 0;
+
+		snprintf(reading, sizeof(reading), _("login '%s' reads as NACCS user ID %s-%s"),
+			 id->login, read_as.code, read_as.number);
+		if (!same)
+			rc = check_pair_reading(s, &read_as, false, reading, err);
+	}
+	if (rc == 0 && has_own) {
+		snprintf(reading, sizeof(reading), _("NACCS user ID %s-%s is how a login reads"),
+			 own.code, own.number);
+		rc = check_pair_reading(s, &own, true, reading, err);
 	}
 	return rc;
 }
@@ -160,6 +250,8 @@ int sq_add_identity(void *impl, naccs_deadline_t dl, struct naccs_identity *id, 
 	row.created_at = naccs_now_wall();
 	if (rc == 0)
 		rc = check_unissued(s, &row, err);
+	if (rc == 0)
+		rc = check_unambiguous(s, &row, err);
 	if (rc == 0 && row.uid == NACCS_UID_ALLOCATE)
 		rc = allocate_uid(s, uid_min, uid_max, &row.uid, err);
 	if (rc == 0)

@@ -14,7 +14,16 @@
 #ifndef NACCS_STORE_SQLITE_SCHEMA_H
 #define NACCS_STORE_SQLITE_SCHEMA_H
 
-#define NACCS_SQLITE_SCHEMA_VERSION 2
+#define NACCS_SQLITE_SCHEMA_VERSION 3
+
+/* The hash parameters of a PHC string ("$argon2id$v=19$m=65536,t=3,p=1$"):
+ * the salt and the hash are unpadded base64, so trimming the base64 alphabet,
+ * one '$' and the alphabet again from the right leaves the parameters and
+ * their closing '$' (the parameters end in a digit, but the '$' before the
+ * salt stops the last trim). */
+#define SQ_B64_ALPHABET "'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'"
+#define SQ_PHC_PARAMS(col)                                                                         \
+	"rtrim(rtrim(rtrim(" col ", " SQ_B64_ALPHABET "), '$'), " SQ_B64_ALPHABET ")"
 
 /* Index i: the SQL that takes a store from version i to i + 1. */
 static const char *const naccs_sqlite_migrations[NACCS_SQLITE_SCHEMA_VERSION] = {
@@ -142,6 +151,43 @@ static const char *const naccs_sqlite_migrations[NACCS_SQLITE_SCHEMA_VERSION] = 
     " rhost TEXT NOT NULL"
     ") STRICT;"
     "CREATE INDEX unknown_failures_at ON unknown_failures (at);",
+
+    /* Version 3: how many current credentials use each set of hash
+     * parameters, kept by triggers in the transaction that changes a
+     * credential.  An unknown user's dummy verification takes the most
+     * common set, so it costs what a typical known user's real one does
+     * even after the configured parameters changed (BRIEF "Security":
+     * unknown and known users indistinguishable). */
+    "CREATE TABLE hash_params ("
+    " params TEXT PRIMARY KEY CHECK (length(CAST(params AS BLOB)) BETWEEN 1 AND 255),"
+    " n INTEGER NOT NULL CHECK (n >= 0)"
+    ") STRICT;"
+    "INSERT INTO hash_params (params, n) SELECT " SQ_PHC_PARAMS(
+	"phc") ", count(*)"
+	       " FROM credentials WHERE true GROUP BY 1;"
+	       "CREATE TRIGGER hash_params_insert AFTER INSERT ON credentials BEGIN"
+	       " INSERT INTO hash_params (params, n) VALUES (" SQ_PHC_PARAMS(
+		   "NEW.phc") ", 1)"
+			      "  ON CONFLICT (params) DO UPDATE SET n = n + 1;"
+			      " END;"
+			      "CREATE TRIGGER hash_params_delete AFTER DELETE ON credentials BEGIN"
+			      " UPDATE hash_params SET n = n - 1 WHERE params = " SQ_PHC_PARAMS(
+				  "OLD.phc") ";"
+					     " DELETE FROM hash_params WHERE n <= 0;"
+					     " END;"
+					     "CREATE TRIGGER hash_params_update AFTER UPDATE OF "
+					     "phc ON credentials BEGIN"
+					     " UPDATE hash_params SET n = n - 1 WHERE params "
+					     "= " SQ_PHC_PARAMS(
+						 "OLD.phc") ";"
+							    " DELETE FROM hash_params WHERE n <= 0;"
+							    " INSERT INTO hash_params (params, n) "
+							    "VALUES (" SQ_PHC_PARAMS(
+								"NEW.phc") ", 1)"
+									   "  ON CONFLICT (params) "
+									   "DO UPDATE SET n = n + "
+									   "1;"
+									   " END;",
 };
 
 #endif

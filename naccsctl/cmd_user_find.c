@@ -5,29 +5,30 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "naccs_name.h"
+#include "naccs_i18n.h"
+#include "naccs_resolve.h"
 #include "naccs_secret.h"
 #include "naccs_store.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 
-/* Resolve a name as the administrator typed it: the login itself, else a
- * NACCS form (ABCDE001, ABCDE-001, any case) through the user ID. */
+/* Resolve a name as the administrator typed it, by the one rule every
+ * program uses (naccs_resolve.h): the login itself, else a NACCS form
+ * (ABCDE001, ABCDE-001, any case) through the user ID. */
 static int resolve(struct ctl_ctx *ctx, const char *name, struct naccs_identity *id)
 {
-	struct naccs_user_id pair;
 	struct naccs_err err;
-	bool valid_login = naccs_name_valid_login(name);
-	bool naccs_form = naccs_name_parse(name, &pair) == 0;
-	int rc = -ENOENT;
+	bool ambiguous = false;
+	int rc = naccs_resolve_name(ctx->store, ctl_deadline(ctx), name, id, &ambiguous, &err);
 
-	naccs_err_clear(&err);
-	if (valid_login)
-		rc = naccs_store_find(ctx->store, ctl_deadline(ctx), name, id, &err);
-	if (rc == -ENOENT && naccs_form)
-		rc = naccs_store_find_by_user_id(ctx->store, ctl_deadline(ctx), &pair, id, &err);
+	if (rc == -EINVAL)
+		rc = -ENOENT; /* not a name at all: no such ID */
 	if (rc < 0)
 		return ctl_exit_for_store(rc, &err, name);
+	if (ambiguous)
+		ctl_warn(_("'%s' is the login of '%s' and also reads as another ID's NACCS user "
+			   "ID; the login wins"),
+			 name, id->login);
 	return CTL_EXIT_OK;
 }
 

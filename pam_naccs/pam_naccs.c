@@ -43,12 +43,14 @@ struct call {
 	struct naccs_request req;
 	struct naccs_decision d;
 	struct naccs_err err;
+	bool store_open;
 };
 
 /* The common start of auth and account: options and config, the user, the
- * store. A store that cannot be opened gives unavailable_rc (fail closed). */
+ * store.  A store that cannot be opened leaves c->store_open false, with
+ * the reason in c->err; each caller decides what that means (fail closed). */
 static int call_begin(pam_handle_t *pamh, int flags, int argc, const char **argv, struct call *c,
-		      bool with_fail_delay, int unavailable_rc)
+		      bool with_fail_delay)
 {
 	const char *user = NULL;
 	int rv;
@@ -66,11 +68,9 @@ static int call_begin(pam_handle_t *pamh, int flags, int argc, const char **argv
 	if (user == NULL || user[0] == '\0')
 		return PAM_USER_UNKNOWN;
 	request_from(pamh, user, &c->req);
-	if (naccs_policy_open(&c->pol, &c->o.cfg, &c->err) < 0) {
-		pam_syslog(pamh, LOG_ERR, "credential store unavailable, failing closed: %s",
-			   c->err.msg);
-		return unavailable_rc;
-	}
+	c->store_open = naccs_policy_open(&c->pol, &c->o.cfg, &c->err) == 0;
+	if (!c->store_open)
+		pam_syslog(pamh, LOG_ERR, "credential store unavailable: %s", c->err.msg);
 	return PAM_SUCCESS;
 }
 
@@ -107,10 +107,12 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
 {
 	struct call c;
 	const char *tok = NULL;
-	int rv = call_begin(pamh, flags, argc, argv, &c, true, PAM_AUTHINFO_UNAVAIL);
+	int rv = call_begin(pamh, flags, argc, argv, &c, true);
 
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv);
+	if (!c.store_open) /* fail closed; the stack may go on to pam_unix */
+		return call_end(&c, PAM_AUTHINFO_UNAVAIL);
 	/* Same prompt for everybody, known or not. pam_get_authtok() honours
 	 * use_first_pass / try_first_pass and keeps the token for the stack. */
 	rv = pam_get_authtok(pamh, PAM_AUTHTOK, &tok, _("Password: "));
@@ -144,6 +146,8 @@ static int account_code(enum naccs_outcome o)
 		return PAM_NEW_AUTHTOK_REQD;
 	case NACCS_OUT_UNAVAILABLE:
 		return PAM_SYSTEM_ERR;
+	case NACCS_OUT_NOT_MANAGED:
+		return PAM_IGNORE;
 	default: /* locked, suspended */
 		return PAM_PERM_DENIED;
 	}
@@ -152,11 +156,17 @@ static int account_code(enum naccs_outcome o)
 EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct call c;
-	int rv = call_begin(pamh, flags, argc, argv, &c, false, PAM_SYSTEM_ERR);
+	int rv = call_begin(pamh, flags, argc, argv, &c, false);
 
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv);
-	rv = account_code(naccs_policy_account(&c.pol, &c.req, &c.d, &c.err));
+	/* Without the store: fail closed for what may be a naccs ID, but leave
+	 * the machine's own local accounts to the rest of the stack. */
+	if (!c.store_open)
+		rv = account_code(
+		    naccs_policy_account_unavailable(&c.o.cfg, &c.req, &c.d, c.err.msg));
+	else
+		rv = account_code(naccs_policy_account(&c.pol, &c.req, &c.d, &c.err));
 	call_report(pamh, &c, "account check");
 	return call_end(&c, rv);
 }

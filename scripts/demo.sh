@@ -74,21 +74,33 @@ step "4. The NACCS forms ABCDE001 and ABCDE-001 reach the same account"
 expect_login ok ABCDE001 "$otp" authenticate
 expect_login ok ABCDE-001 "$otp" authenticate
 
-step "5. A wrong password is refused and recorded; an unknown ID gets the same answer"
+step "5. One name, one ID: a shared ID whose login reads like a NACCS user ID"
+printf '$ naccsctl user add --shared --login opsadmin --name "Operations"\n'
+otp_ops=$(sb_issue --shared --login opsadmin --name "Operations" --issued-to "Operations desk")
+echo "    one-time password (shown once): $otp_ops"
+expect_login ok opsadmin "$otp_ops" authenticate
+echo "    'opsadmin' also reads as NACCS user ID OPSAD-MIN: issuing that is refused,"
+echo "    so typing 'opsadmin' can never mean someone else"
+expect fail sb_ctl user add --user-code OPSAD --id-number MIN --name "Someone Else"
+
+step "6. A wrong password is refused and recorded; an unknown ID gets the same answer"
 expect_login fail abcde-001 "wrong-password" authenticate
 expect_login fail abcde-001 "another-guess" authenticate
 expect_login fail ZZZZZ999 "whatever" authenticate
 expect ok sb_ctl user show abcde-001
 
-step "6. An administrator locks the ID: even the right password is refused"
+step "7. An administrator locks the ID: even the right password is refused,"
+echo "    with the answer of a wrong one (a guess on a locked ID tells nothing);"
+echo "    both attempts are counted"
 expect ok sb_ctl user lock abcde-001 --reason "too many failures"
 expect_login fail abcde-001 "$otp" authenticate
+expect_login fail abcde-001 "a-guess" authenticate
 
-step "7. Unlock: the ID works again"
+step "8. Unlock: the ID works again"
 expect ok sb_ctl user unlock abcde-001
 expect_login ok abcde-001 "$otp" authenticate
 
-step "8. Suspend at once after a reported leak (UTS-2.2.1.1(1)(d)), then list"
+step "9. Suspend at once after a reported leak (UTS-2.2.1.1(1)(d)), then list"
 expect ok sb_ctl user suspend abcde-001 --reason "password seen on a sticky note"
 expect_login fail abcde-001 "$otp" authenticate
 expect ok sb_ctl user list

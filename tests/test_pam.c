@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <argon2.h>
 #include <cmocka.h>
 #include <sqlite3.h>
 #include <libpamtest.h>
@@ -74,6 +75,7 @@ static void add_user(struct naccs_store *st, const char *code, const char *numbe
 	snprintf(id.login, sizeof(id.login), "%s", login);
 	snprintf(id.user_code, sizeof(id.user_code), "%s", code);
 	snprintf(id.id_number, sizeof(id.id_number), "%s", number);
+	id.kind = code[0] != '\0' ? NACCS_KIND_INDIVIDUAL : NACCS_KIND_SHARED;
 	id.uid = NACCS_UID_ALLOCATE;
 	id.gid = 100;
 	snprintf(id.gecos, sizeof(id.gecos), "Test %s", login);
@@ -113,6 +115,7 @@ static int setup(void **state)
 	add_user(st, "ABCDE", "004", "abcde-004", 1024, true);
 	add_user(st, "ABCDE", "005", "abcde-005", 1024, false);
 	add_user(st, "ABCDE", "006", "abcde-006", 512, false); /* older parameters */
+	add_user(st, "", "", "opsadmin", 1024, false);	       /* reads as OPSAD-MIN */
 	flag(st, "abcde-002", NACCS_FLAG_LOCKED, "too many failures");
 	flag(st, "abcde-003", NACCS_FLAG_SUSPENDED, "credential reported leaked");
 	if (naccs_store_retire(st, naccs_deadline_in(5000), "abcde-005", "left", "test", &err) < 0)
@@ -267,19 +270,80 @@ static void test_auth_naccs_forms(void **state)
 }
 
 /* UTS-2.2.1.1(1)(d), (g)(ウ): locked and suspended IDs are refused even with
- * the right password, with a clear message then (and only then). */
+ * the right password, and the answer never tells whether a guess was right:
+ * right and wrong passwords get the same answer, and both are counted. */
 static void test_auth_locked_and_suspended(void **state)
 {
 	struct conv c;
 
 	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "abcde-002", GOOD_PW, &c), PAM_AUTH_ERR);
-	assert_non_null(strstr(c.err_buf[0], "locked"));
+	assert_string_equal(c.err_buf[0], "");
+	assert_int_equal(get_state("abcde-002").failures_since_success, 1);
 	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "abcde-002", "guess", &c), PAM_AUTH_ERR);
 	assert_string_equal(c.err_buf[0], "");
+	assert_int_equal(get_state("abcde-002").failures_since_success, 2);
 	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "abcde-003", GOOD_PW, &c), PAM_AUTH_ERR);
-	assert_non_null(strstr(c.err_buf[0], "suspended"));
+	assert_string_equal(c.err_buf[0], "");
+	assert_int_equal(get_state("abcde-003").failures_since_success, 1);
 	/* A retired ID has no credential left: like a wrong password. */
 	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "abcde-005", GOOD_PW, &c), PAM_AUTH_ERR);
+	assert_string_equal(c.err_buf[0], "");
+}
+
+/* auth.show_locked = yes: the state is shown, whatever the password. */
+static void test_auth_show_locked(void **state)
+{
+	struct conv c;
+
+	snprintf(conf_extra, sizeof(conf_extra), "[auth]\nshow_locked = yes\n");
+	write_conf();
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "abcde-002", "guess", &c), PAM_AUTH_ERR);
+	assert_non_null(strstr(c.err_buf[0], "locked"));
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "abcde-002", GOOD_PW, &c), PAM_AUTH_ERR);
+	assert_non_null(strstr(c.err_buf[0], "locked"));
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "abcde-003", "guess", &c), PAM_AUTH_ERR);
+	assert_non_null(strstr(c.err_buf[0], "suspended"));
+	assert_int_equal(get_state("abcde-002").failures_since_success, 2);
+}
+
+/* One name, one ID: a shared login that reads as a NACCS form ("opsadmin"
+ * reads as OPSAD-MIN) is found by its login. */
+static void test_auth_shared_login_like_naccs_form(void **state)
+{
+	struct pam_testcase tc[] = {
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test(PAMTEST_KEEPHANDLE, PAM_SUCCESS),
+	};
+	struct conv c;
+	const void *user = NULL;
+
+	conv_init(&c, GOOD_PW);
+	assert_int_equal(run_pamtest(SERVICE, "opsadmin", &c.data, tc, NULL), PAMTEST_ERR_OK);
+	assert_int_equal(pam_get_item(tc[1].case_out.ph, PAM_USER, &user), PAM_SUCCESS);
+	assert_string_equal((const char *)user, "opsadmin");
+	pam_end(tc[1].case_out.ph, PAM_SUCCESS);
+}
+
+/* An empty password is never a credential, even against a stored hash of
+ * the empty string (only reachable by editing the store). */
+static void test_empty_password_refused(void **state)
+{
+	static const uint8_t salt[16] = "0123456789abcdef";
+	char encoded[NACCS_PHC_MAX], sql[NACCS_PHC_MAX + 128];
+	sqlite3 *db = NULL;
+
+	assert_int_equal(argon2id_hash_encoded(1, 1024, 1, "", 0, salt, sizeof(salt), 32, encoded,
+					       sizeof(encoded)),
+			 ARGON2_OK);
+	snprintf(sql, sizeof(sql),
+		 "UPDATE credentials SET phc = '%s' WHERE identity = "
+		 "(SELECT id FROM identities WHERE login = '%s')",
+		 encoded, ALICE);
+	assert_int_equal(sqlite3_open(store_path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(auth(ALICE, ""), PAM_AUTH_ERR);
+	assert_int_equal(get_state(ALICE).failures_since_success, 1);
 }
 
 static void test_account_states(void **state)
@@ -346,6 +410,45 @@ static void test_store_unavailable(void **state)
 	assert_int_equal(run_op(PAMTEST_ACCOUNT, ALICE, NULL, &c), PAM_SYSTEM_ERR);
 }
 
+/* The README's account line ([... user_unknown=ignore ignore=ignore
+ * default=bad] then pam_permit/pam_unix) with the store unavailable: a
+ * naccs ID is refused (fail closed), a local account outside the issued
+ * uid range (nobody) is left to the rest of the stack. */
+static void test_store_unavailable_local_accounts(void **state)
+{
+	struct conv c;
+	struct pam_testcase tc[] = {pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS)};
+
+	assert_int_equal(unlink(store_path), 0);
+	conv_init(&c, NULL);
+	assert_int_equal(run_pamtest("naccs-stack", "nobody", &c.data, tc, NULL), PAMTEST_ERR_OK);
+	assert_int_equal(tc[0].op_rv, PAM_SUCCESS);
+	conv_init(&c, NULL);
+	run_pamtest("naccs-stack", "ABCDE001", &c.data, tc, NULL);
+	assert_int_not_equal(tc[0].op_rv, PAM_SUCCESS);
+	conv_init(&c, NULL);
+	run_pamtest("naccs-stack", ALICE, &c.data, tc, NULL);
+	assert_int_not_equal(tc[0].op_rv, PAM_SUCCESS);
+	/* The module alone: ignore for nobody, fail closed for a naccs ID. */
+	assert_int_equal(run_op(PAMTEST_ACCOUNT, ALICE, NULL, &c), PAM_SYSTEM_ERR);
+}
+
+/* With the store available, an account that is no ID here goes on to the
+ * rest of the stack too (user_unknown=ignore). */
+static void test_local_account_with_store(void **state)
+{
+	struct conv c;
+	struct pam_testcase tc[] = {pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS)};
+
+	conv_init(&c, NULL);
+	assert_int_equal(run_pamtest("naccs-stack", "nobody", &c.data, tc, NULL), PAMTEST_ERR_OK);
+	conv_init(&c, NULL);
+	assert_int_equal(run_pamtest("naccs-stack", ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
+	conv_init(&c, NULL);
+	run_pamtest("naccs-stack", "abcde-002", &c.data, tc, NULL);
+	assert_int_equal(tc[0].op_rv, PAM_PERM_DENIED);
+}
+
 /* A store file others may write is not trusted (UTS-2.2.1.2(2)(a)). */
 static void test_store_untrusted(void **state)
 {
@@ -389,6 +492,8 @@ static void test_messages_follow_locale(void **state)
 	struct conv c;
 	bool ja = getenv("NACCS_TEST_EXPECT_JA") != NULL;
 
+	snprintf(conf_extra, sizeof(conf_extra), "[auth]\nshow_locked = yes\n");
+	write_conf();
 	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "abcde-002", GOOD_PW, &c), PAM_AUTH_ERR);
 	if (ja) {
 		assert_null(strstr(c.err_buf[0], "This ID is locked"));
@@ -422,11 +527,16 @@ int main(void)
 	    T(test_auth_unknown_user),
 	    T(test_auth_naccs_forms),
 	    T(test_auth_locked_and_suspended),
+	    T(test_auth_show_locked),
+	    T(test_auth_shared_login_like_naccs_form),
+	    T(test_empty_password_refused),
 	    T(test_account_states),
 	    T(test_account_must_change),
 	    T(test_rehash_on_login),
 	    T(test_overlong_password),
 	    T(test_store_unavailable),
+	    T(test_store_unavailable_local_accounts),
+	    T(test_local_account_with_store),
 	    T(test_store_untrusted),
 	    T(test_bad_config_fails_closed),
 	    T(test_untrusted_config_fails_closed),

@@ -31,11 +31,14 @@ ok "  as an authentication failure" out_has "Authentication failure"
 
 sb_ctl user lock abcde-001 --reason "demo lock" >/dev/null
 expect_rc 1 "locked ID refused even with the right password" sb_pam abcde-001 "$otp" authenticate
+ok "  with the answer of a wrong password (no oracle)" sh -c "! grep -q locked '$T_OUT'"
+expect_rc 1 "  the account phase names the reason" sb_pam abcde-001 "$otp" acct_mgmt
 ok "  with a clear message" out_has "locked"
 sb_ctl user unlock abcde-001 >/dev/null
 expect_rc 0 "unlocked ID authenticates again" sb_pam abcde-001 "$otp" authenticate
 sb_ctl user suspend abcde-001 --reason "credential leaked" >/dev/null
 expect_rc 1 "suspended ID refused (UTS-2.2.1.1(1)(d))" sb_pam abcde-001 "$otp" authenticate
+expect_rc 1 "  the account phase names the reason" sb_pam abcde-001 "$otp" acct_mgmt
 ok "  with the reason" out_has "credential leaked"
 sb_ctl user unsuspend abcde-001 >/dev/null
 sb_ctl user retire abcde-001 --yes >/dev/null

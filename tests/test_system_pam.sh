@@ -32,6 +32,19 @@ expect_rc 1 "real libpam: wrong password refused" sb_pam abcde-001 "bad" authent
 expect_rc 0 "the store shows the last login through $service" sb_ctl user show abcde-001
 ok "  service named" out_has "$service"
 ok "  one failure since" grep -Eq 'failures since: +1' "$T_OUT"
+# The README's account stack with the store unavailable: a naccs ID fails
+# closed, a local system account (nobody) is left to pam_unix.
+cat >"/etc/pam.d/$service" <<EOT
+# naccs-auth end-to-end test (removed when the test ends)
+account  [success=done user_unknown=ignore ignore=ignore default=bad] $SB_MODULE conf=$SB_CONF
+account  required pam_unix.so
+EOT
+mv "$SB_DIR/state/naccs.db" "$SB_DIR/state/naccs.db.away"
+expect_rc 0 "store unavailable: local account nobody passes the README stack" \
+	sb_pam nobody "" acct_mgmt
+expect_rc 1 "store unavailable: a naccs ID fails closed" sb_pam abcde-001 "" acct_mgmt
+mv "$SB_DIR/state/naccs.db.away" "$SB_DIR/state/naccs.db"
+expect_rc 0 "store back: local account nobody still passes" sb_pam nobody "" acct_mgmt
 rm -f "/etc/pam.d/$service"
 ok "service file removed" test ! -e "/etc/pam.d/$service"
 finish

@@ -1,0 +1,28 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <syslog.h>
+
+#include "naccs_debug.h"
+#include "naccs_name.h"
+
+void naccs_debug(bool on, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (!on)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	/* syslog(3) with an explicit facility: no openlog(), which would change
+	 * the host process's ident and options. */
+	syslog(LOG_AUTHPRIV | LOG_DEBUG, "naccs debug: %s", line);
+}
+
+const char *naccs_debug_name(const char *name)
+{
+	return naccs_name_loggable(name) ? name : "(not a user name)";
+}
