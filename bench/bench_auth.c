@@ -1,7 +1,8 @@
 /* Benchmark (not a test): what one whole PAM authentication through
  * pam_naccs.so costs, against one argon2id verification by the fastest engine
  * at the same parameters (the bar: at most 1.05 x), and whether an unknown
- * user or a wrong password take the same time as a right one.
+ * user, a wrong password or a locked ID (right password) take the same time
+ * as a right one.
  *
  *   bench_auth [--m-kib N] [--t N] [--p N] [--rounds N]
  *
@@ -25,13 +26,14 @@
 
 #define MAX_ROUNDS 1000
 
-enum bench_case { B_VERIFY, B_AUTH_OK, B_AUTH_UNKNOWN, B_AUTH_WRONG, B_COUNT };
+enum bench_case { B_VERIFY, B_AUTH_OK, B_AUTH_UNKNOWN, B_AUTH_WRONG, B_AUTH_LOCKED, B_COUNT };
 
 static const char *const case_name[B_COUNT] = {
     "one argon2id verification (fastest engine)",
     "PAM authentication, right password",
     "PAM authentication, unknown user",
     "PAM authentication, wrong password",
+    "PAM authentication, locked ID, right password",
 };
 
 static const char bench_pw[] = "Bench-Passw0rd!";
@@ -108,6 +110,16 @@ static int setup(struct bench *b)
 	if (rc == 0)
 		rc = naccs_store_add_identity(st, naccs_deadline_in(5000), &id, 20000, 29999,
 					      b->phc, false, "bench", "bench", &err);
+	/* A locked ID with the same password. */
+	snprintf(id.login, sizeof(id.login), "abcde-002");
+	snprintf(id.id_number, sizeof(id.id_number), "002");
+	id.uid = NACCS_UID_ALLOCATE;
+	if (rc == 0)
+		rc = naccs_store_add_identity(st, naccs_deadline_in(5000), &id, 20000, 29999,
+					      b->phc, false, "bench", "bench", &err);
+	if (rc == 0)
+		rc = naccs_store_set_flag(st, naccs_deadline_in(5000), "abcde-002",
+					  NACCS_FLAG_LOCKED, true, "bench", "bench", &err);
 	if (st != NULL)
 		naccs_store_close(st);
 	if (rc < 0)
@@ -146,7 +158,8 @@ static int round_once(struct bench *b, unsigned r)
 	if (verify(b, &b->ms[B_VERIFY][r]) < 0 ||
 	    pam_auth(b, "abcde-001", bench_pw, &b->ms[B_AUTH_OK][r]) != PAM_SUCCESS ||
 	    pam_auth(b, "zzzzz-999", bench_pw, &b->ms[B_AUTH_UNKNOWN][r]) != PAM_AUTH_ERR ||
-	    pam_auth(b, "abcde-001", "wrong", &b->ms[B_AUTH_WRONG][r]) != PAM_AUTH_ERR) {
+	    pam_auth(b, "abcde-001", "wrong", &b->ms[B_AUTH_WRONG][r]) != PAM_AUTH_ERR ||
+	    pam_auth(b, "abcde-002", bench_pw, &b->ms[B_AUTH_LOCKED][r]) != PAM_AUTH_ERR) {
 		fprintf(stderr, "bench_auth: a case did not give the expected answer\n");
 		return -1;
 	}
@@ -171,6 +184,8 @@ static void report(struct bench *b)
 	       med[B_AUTH_UNKNOWN] / med[B_AUTH_OK]);
 	printf("ratio wrong password / right password:         %6.3f (want ~1.00)\n",
 	       med[B_AUTH_WRONG] / med[B_AUTH_OK]);
+	printf("ratio locked ID (right password) / wrong:      %6.3f (want ~1.00)\n",
+	       med[B_AUTH_LOCKED] / med[B_AUTH_WRONG]);
 }
 
 int main(int argc, char **argv)
