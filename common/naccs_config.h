@@ -2,7 +2,10 @@
  * plus PAM module arguments or naccsctl options that override single keys.
  * File keys and arguments go through one setter (naccs_config_set), so both
  * are validated the same way.  A bad value is an error (the caller fails
- * closed); an unknown key is a warning naming file and line. */
+ * closed), and so is a key in a section whose rules are not implemented yet;
+ * an unknown key is a warning naming file and line.
+ * config_keys.c: keys and setter; config_ini.c: file syntax; config_load.c:
+ * reading the trusted file, cross-key checks. */
 #ifndef NACCS_CONFIG_H
 #define NACCS_CONFIG_H
 
@@ -50,7 +53,7 @@ struct naccs_config {
 	char shell[256];
 };
 
-/* Receives each warning (unknown key, reserved section); may be NULL. */
+/* Receives each warning (unknown key or section); may be NULL. */
 typedef void (*naccs_warn_fn)(void *ctx, const char *msg);
 
 void naccs_config_defaults(struct naccs_config *cfg);
@@ -58,8 +61,10 @@ void naccs_config_defaults(struct naccs_config *cfg);
 /* The one setter. where names the origin for messages ("FILE:LINE" or
  * "argument"); from_file is false for module arguments / command-line
  * overrides (some keys, e.g. general.owner, may only come from there).
- * 0 = set, -EINVAL = bad value or key not settable from there (error),
- * -ENOENT = unknown key (already reported through warn). */
+ * 0 = set, -EINVAL = bad value, key not settable from there, or a key in a
+ * reserved section whose rules this version does not implement (errors:
+ * not reported through warn), -ENOENT = unknown key (already reported
+ * through warn). */
 int naccs_config_set(struct naccs_config *cfg, const char *section, const char *key,
 		     const char *value, const char *where, bool from_file, naccs_warn_fn warn,
 		     void *warn_ctx, struct naccs_err *err);

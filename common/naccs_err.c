@@ -46,3 +46,9 @@ int naccs_err_is_unavailable(int rc)
 		return rc < 0;
 	}
 }
+
+/* Thread-safe strerror (GNU strerror_r returns the message, maybe not in buf). */
+const char *naccs_strerror(int errnum, char *buf, size_t len)
+{
+	return strerror_r(errnum, buf, len);
+}

@@ -27,4 +27,8 @@ void naccs_err_clear(struct naccs_err *err);
  * rather than "no such thing" or "bad input": callers fail closed on it. */
 int naccs_err_is_unavailable(int rc);
 
+/* strerror() is not thread-safe (a PAM module runs in threaded hosts): the
+ * message for errnum, using buf (len bytes) if it needs to. */
+const char *naccs_strerror(int errnum, char *buf, size_t len);
+
 #endif

@@ -1,26 +1,19 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 
 #include "naccs_event.h"
+#include "naccs_text.h"
 
 void naccs_event_sanitize(const char *s, char *out, size_t outlen)
 {
-	size_t i = 0;
-
-	if (outlen == 0)
-		return;
-	for (; s != NULL && *s != '\0' && i + 1 < outlen; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		/* Control bytes, quotes and backslashes could forge or break the
-		 * key="value" fields; UTF-8 bytes (>= 0x80) pass (gecos). */
-		out[i++] = (c < 0x20 || c == 0x7f || c == '"' || c == '\\') ? '?' : (char)c;
-	}
-	out[i] = '\0';
+	/* Controls, quotes and backslashes could forge or break the key="value"
+	 * fields; well-formed UTF-8 (a gecos in Japanese) passes, whole. */
+	naccs_text_sanitize(s, SIZE_MAX, out, outlen, NACCS_TEXT_QUOTES);
 }
 
 static void field(char *line, size_t len, size_t *pos, const char *key, const char *value)

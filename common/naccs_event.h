@@ -29,8 +29,10 @@ struct naccs_event {
  * that must fail closed when the trail cannot be written check this). */
 int naccs_event_emit(const struct naccs_event *ev, struct naccs_err *err);
 
-/* Copy s into out, replacing anything but printable ASCII/UTF-8 and spaces
- * with '?', so hostile names cannot forge log lines. */
+/* Copy s into out (outlen bytes, NUL-terminated, never cut inside a
+ * character) with controls (C0, DEL, C1), malformed UTF-8, '"' and '\\'
+ * replaced by '?' (naccs_text_sanitize), so hostile names cannot forge log
+ * lines or fields. */
 void naccs_event_sanitize(const char *s, char *out, size_t outlen);
 
 #endif

@@ -1,42 +1,24 @@
-/* Password hashing policy: parameters, engine choice, PHC codec, hashing and
+/* Password hashing policy: parameters, engine choice, hashing and
  * verification.  The engines (hash_libargon2.c, hash_libsodium.c) only compute
- * raw argon2id; everything that decides or encodes lives here so both engines
- * behave the same (UTS-2.2.1.6(1)(e)(ア)(イ)). Runs inside sshd/login: never
- * exits, never prints, wipes every derived value and password copy. */
+ * raw argon2id; everything that decides lives here and the PHC codec in
+ * naccs_phc.c, so both engines behave the same (UTS-2.2.1.6(1)(e)(ア)(イ)).
+ * Runs inside sshd/login: never exits, never prints, wipes every derived
+ * value and password copy. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "naccs_hash.h"
 #include "naccs_hash_engine.h"
 #include "naccs_i18n.h"
 #include "naccs_secret.h"
 
-/* Sane ranges, shared by the configuration and by parsed PHC strings, so that
- * a stored hash can never make a login allocate more than we allow. */
-#define M_KIB_MAX     4194304u /* 4 GiB */
-#define T_COST_MIN    1u
-#define T_COST_MAX    64u
-#define LANES_MIN     1u
-#define LANES_MAX     64u
-#define SALT_MIN      8u
-#define HASH_MIN      16u
-#define PW_LIMIT_MIN  16u
-#define PW_LIMIT_MAX  4096u
-#define ARGON2_V13    19u /* 0x13, the only version we compute */
-#define B64_VARIANT   sodium_base64_VARIANT_ORIGINAL_NO_PADDING
-#define SALT_B64_SIZE sodium_base64_ENCODED_LEN(NACCS_SALT_MAX, B64_VARIANT)
-#define HASH_B64_SIZE sodium_base64_ENCODED_LEN(NACCS_HASH_OUT_MAX, B64_VARIANT)
-
-/* Argon2 needs 8 KiB per lane (two blocks per lane and sync point). */
-static uint32_t m_kib_min(uint32_t lanes)
-{
-	return 8u * lanes;
-}
+/* Limits of max_password_bytes (the ranges of the hash parameters are in
+ * naccs_hash.h, shared with the PHC codec). */
+#define PW_LIMIT_MIN 16u
+#define PW_LIMIT_MAX 4096u
 
 void naccs_hash_params_default(struct naccs_hash_params *p)
 {
@@ -61,6 +43,7 @@ static int check_key_range(const char *key, uint32_t v, uint32_t lo, uint32_t hi
 
 int naccs_hash_params_validate(const struct naccs_hash_params *p, struct naccs_err *err)
 {
+	uint32_t m_kib_min;
 	int rc;
 
 	if (p == NULL)
@@ -70,14 +53,18 @@ int naccs_hash_params_validate(const struct naccs_hash_params *p, struct naccs_e
 	if (p->engine != NACCS_ENGINE_AUTO && p->engine != NACCS_ENGINE_LIBARGON2 &&
 	    p->engine != NACCS_ENGINE_LIBSODIUM)
 		return naccs_err_set(err, EINVAL, _("hash.engine is not a known engine"));
-	/* parallelism first: the lower bound of memory depends on it. */
-	if ((rc = check_key_range("hash.parallelism", p->parallelism, LANES_MIN, LANES_MAX, err)) ||
-	    (rc = check_key_range("hash.memory_kib", p->m_kib, m_kib_min(p->parallelism), M_KIB_MAX,
+	/* parallelism is checked first: the lower bound of memory depends on it. */
+	m_kib_min = NACCS_M_KIB_PER_LANE * p->parallelism;
+	if ((rc = check_key_range("hash.parallelism", p->parallelism, NACCS_LANES_MIN,
+				  NACCS_LANES_MAX, err)) ||
+	    (rc = check_key_range("hash.memory_kib", p->m_kib, m_kib_min, NACCS_HASH_M_KIB_MAX,
 				  err)) ||
-	    (rc = check_key_range("hash.time_cost", p->t_cost, T_COST_MIN, T_COST_MAX, err)) ||
-	    (rc = check_key_range("hash.salt_bytes", p->salt_len, SALT_MIN, NACCS_SALT_MAX, err)) ||
-	    (rc = check_key_range("hash.hash_bytes", p->hash_len, HASH_MIN, NACCS_HASH_OUT_MAX,
+	    (rc = check_key_range("hash.time_cost", p->t_cost, NACCS_T_COST_MIN, NACCS_T_COST_MAX,
 				  err)) ||
+	    (rc = check_key_range("hash.salt_bytes", p->salt_len, NACCS_SALT_MIN, NACCS_SALT_MAX,
+				  err)) ||
+	    (rc = check_key_range("hash.hash_bytes", p->hash_len, NACCS_HASH_OUT_MIN,
+				  NACCS_HASH_OUT_MAX, err)) ||
 	    (rc = check_key_range("hash.max_password_bytes", p->max_password_bytes, PW_LIMIT_MIN,
 				  PW_LIMIT_MAX, err)))
 		return rc;
@@ -183,246 +170,6 @@ int naccs_hash_engine_from_name(const char *name, enum naccs_engine_id *out)
 	return -EINVAL;
 }
 
-/* ---- PHC string codec ---- */
-
-/* One '$'-separated field of a PHC string (not NUL-terminated). */
-struct span {
-	const char *s;
-	size_t len;
-};
-
-static bool span_is(struct span f, const char *lit)
-{
-	return f.len == strlen(lit) && memcmp(f.s, lit, f.len) == 0;
-}
-
-/* Take the field after the '$' at *pos up to the next '$' or the end. */
-static bool next_field(const char **pos, const char *end, struct span *f)
-{
-	const char *p = *pos;
-	const char *q;
-
-	if (p >= end || *p != '$')
-		return false;
-	p++;
-	q = memchr(p, '$', (size_t)(end - p));
-	if (q == NULL)
-		q = end;
-	f->s = p;
-	f->len = (size_t)(q - p);
-	*pos = q;
-	return true;
-}
-
-/* PHC decimal: digits only, no sign, no blanks, no leading zero, fits u32. */
-static bool parse_u32(struct span f, uint32_t *out)
-{
-	uint64_t v = 0;
-
-	if (f.len == 0 || f.len > 10 || (f.len > 1 && f.s[0] == '0'))
-		return false;
-	for (size_t i = 0; i < f.len; i++) {
-		if (f.s[i] < '0' || f.s[i] > '9')
-			return false;
-		v = v * 10u + (uint64_t)(f.s[i] - '0');
-	}
-	if (v > UINT32_MAX)
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
-static int phc_bad(struct naccs_err *err, const char *why)
-{
-	/* Only our own description: the string itself may hold a hash. */
-	return naccs_err_set(err, EINVAL, _("malformed password hash: %s"), why);
-}
-
-static int parse_version(struct span f, struct naccs_phc *out, struct naccs_err *err)
-{
-	struct span num;
-
-	if (f.len < 2 || memcmp(f.s, "v=", 2) != 0)
-		return phc_bad(err, _("missing version"));
-	num = (struct span){f.s + 2, f.len - 2};
-	if (!parse_u32(num, &out->version) || out->version != ARGON2_V13)
-		return phc_bad(err, _("unsupported argon2 version (only v=19)"));
-	return 0;
-}
-
-static int check_cost_ranges(uint32_t m_kib, uint32_t t_cost, uint32_t lanes, struct naccs_err *err)
-{
-	if (lanes < LANES_MIN || lanes > LANES_MAX)
-		return phc_bad(err, _("parallelism out of range"));
-	if (m_kib < m_kib_min(lanes) || m_kib > M_KIB_MAX)
-		return phc_bad(err, _("memory out of range"));
-	if (t_cost < T_COST_MIN || t_cost > T_COST_MAX)
-		return phc_bad(err, _("time cost out of range"));
-	return 0;
-}
-
-/* One "k=N" item of the cost list; i is its position. The keys must come
- * exactly once each, in argon2's own order m, t, p. */
-static int parse_cost_item(struct span item, size_t i, uint32_t vals[3], struct naccs_err *err)
-{
-	static const char keys[3] = {'m', 't', 'p'};
-	size_t k;
-
-	if (item.len < 2 || item.s[1] != '=')
-		return phc_bad(err, _("malformed parameter list"));
-	for (k = 0; k < 3 && keys[k] != item.s[0]; k++)
-		;
-	if (k == 3)
-		return phc_bad(err, _("unknown parameter"));
-	if (k < i)
-		return phc_bad(err, _("duplicate parameter"));
-	if (k > i)
-		return phc_bad(err, _("missing or misplaced parameter"));
-	if (!parse_u32((struct span){item.s + 2, item.len - 2}, &vals[k]))
-		return phc_bad(err, _("parameter value is not a number"));
-	return 0;
-}
-
-static int parse_costs(struct span f, struct naccs_phc *out, struct naccs_err *err)
-{
-	uint32_t vals[3];
-	const char *p = f.s, *end = f.s + f.len;
-	size_t i = 0;
-
-	for (;;) {
-		const char *comma = memchr(p, ',', (size_t)(end - p));
-		const char *item_end = comma != NULL ? comma : end;
-		int rc = parse_cost_item((struct span){p, (size_t)(item_end - p)}, i, vals, err);
-		if (rc != 0)
-			return rc;
-		i++;
-		if (comma == NULL)
-			break;
-		p = comma + 1;
-	}
-	if (i != 3)
-		return phc_bad(err, _("missing parameter"));
-	out->m_kib = vals[0];
-	out->t_cost = vals[1];
-	out->parallelism = vals[2];
-	return check_cost_ranges(out->m_kib, out->t_cost, out->parallelism, err);
-}
-
-/* Only A-Z a-z 0-9 + /: libsodium (1.0.18) decodes any byte >= 0x80 as if
- * it were '/', so a string with such bytes would pass as another one. */
-static bool b64_alphabet(struct span f)
-{
-	for (size_t i = 0; i < f.len; i++) {
-		char c = f.s[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '+' || c == '/'))
-			return false;
-	}
-	return true;
-}
-
-static int decode_b64(struct span f, uint8_t *bin, size_t bin_max, size_t min_len, size_t *bin_len,
-		      const char *what, struct naccs_err *err)
-{
-	/* Unpadded base64 carries 6 bits a character. */
-	if (f.len / 4 * 3 + (f.len % 4 * 6) / 8 > bin_max)
-		return naccs_err_set(err, EINVAL, _("malformed password hash: %s too long"), what);
-	/* With b64_end NULL, libsodium fails unless the whole field decodes;
-	 * it also refuses non-zero padding bits (non-canonical encodings). */
-	if (f.len == 0 || !b64_alphabet(f) ||
-	    sodium_base642bin(bin, bin_max, f.s, f.len, NULL, bin_len, NULL, B64_VARIANT) != 0) {
-		naccs_wipe(bin, bin_max);
-		return naccs_err_set(err, EINVAL, _("malformed password hash: bad base64 in %s"),
-				     what);
-	}
-	if (*bin_len < min_len) {
-		naccs_wipe(bin, bin_max);
-		return naccs_err_set(err, EINVAL, _("malformed password hash: %s too short"), what);
-	}
-	return 0;
-}
-
-static int parse_fields(const char *s, size_t n, struct naccs_phc *out, struct naccs_err *err)
-{
-	const char *pos = s, *end = s + n;
-	struct span f;
-	int rc;
-
-	if (!next_field(&pos, end, &f) || !span_is(f, "argon2id"))
-		return phc_bad(err, _("not an argon2id hash"));
-	out->alg = NACCS_ALG_ARGON2ID;
-	if (!next_field(&pos, end, &f))
-		return phc_bad(err, _("missing version"));
-	if ((rc = parse_version(f, out, err)) != 0)
-		return rc;
-	if (!next_field(&pos, end, &f))
-		return phc_bad(err, _("missing parameters"));
-	if ((rc = parse_costs(f, out, err)) != 0)
-		return rc;
-	if (!next_field(&pos, end, &f))
-		return phc_bad(err, _("missing salt"));
-	if ((rc = decode_b64(f, out->salt, sizeof(out->salt), SALT_MIN, &out->salt_len, _("salt"),
-			     err)) != 0)
-		return rc;
-	if (!next_field(&pos, end, &f))
-		return phc_bad(err, _("missing hash"));
-	if ((rc = decode_b64(f, out->hash, sizeof(out->hash), HASH_MIN, &out->hash_len, _("hash"),
-			     err)) != 0)
-		return rc;
-	if (pos != end)
-		return phc_bad(err, _("trailing data"));
-	return 0;
-}
-
-int naccs_phc_parse(const char *s, struct naccs_phc *out, struct naccs_err *err)
-{
-	size_t n;
-	int rc;
-
-	if (s == NULL || out == NULL)
-		return naccs_err_set(err, EINVAL, _("malformed password hash: none given"));
-	memset(out, 0, sizeof(*out));
-	n = strnlen(s, NACCS_PHC_MAX);
-	if (n >= NACCS_PHC_MAX)
-		return phc_bad(err, _("too long"));
-	rc = parse_fields(s, n, out, err);
-	if (rc != 0)
-		naccs_wipe(out, sizeof(*out));
-	return rc;
-}
-
-int naccs_phc_format(const struct naccs_phc *phc, char *out, size_t outlen, struct naccs_err *err)
-{
-	char salt_b64[SALT_B64_SIZE];
-	char hash_b64[HASH_B64_SIZE];
-	int n, rc = 0;
-
-	if (phc == NULL || out == NULL || outlen == 0)
-		return naccs_err_set(err, EINVAL, _("cannot format password hash: no buffer"));
-	out[0] = '\0';
-	if (phc->alg != NACCS_ALG_ARGON2ID || phc->version != ARGON2_V13)
-		return naccs_err_set(err, EINVAL,
-				     _("cannot format password hash: unsupported algorithm"));
-	if ((rc = check_cost_ranges(phc->m_kib, phc->t_cost, phc->parallelism, err)) != 0)
-		return rc;
-	/* The sizes must be checked first: libsodium aborts on a short buffer. */
-	if (phc->salt_len < SALT_MIN || phc->salt_len > NACCS_SALT_MAX ||
-	    phc->hash_len < HASH_MIN || phc->hash_len > NACCS_HASH_OUT_MAX)
-		return naccs_err_set(err, EINVAL,
-				     _("cannot format password hash: salt or hash length"));
-	sodium_bin2base64(salt_b64, sizeof(salt_b64), phc->salt, phc->salt_len, B64_VARIANT);
-	sodium_bin2base64(hash_b64, sizeof(hash_b64), phc->hash, phc->hash_len, B64_VARIANT);
-	n = snprintf(out, outlen, "$argon2id$v=%u$m=%u,t=%u,p=%u$%s$%s", phc->version, phc->m_kib,
-		     phc->t_cost, phc->parallelism, salt_b64, hash_b64);
-	if (n < 0 || (size_t)n >= outlen) {
-		naccs_wipe(out, outlen);
-		rc = naccs_err_set(err, ENOSPC, _("cannot format password hash: buffer too small"));
-	}
-	naccs_wipe(hash_b64, sizeof(hash_b64));
-	return rc;
-}
-
 /* ---- hashing and verification ---- */
 
 /* Length of pw, or -E2BIG (checked before any hashing, without reading past
@@ -481,7 +228,7 @@ int naccs_hash_new(const struct naccs_hash_params *p, const char *pw, char phc[N
 		return rc;
 	memset(&h, 0, sizeof(h));
 	h.alg = p->alg;
-	h.version = ARGON2_V13;
+	h.version = NACCS_ARGON2_VERSION;
 	h.m_kib = p->m_kib;
 	h.t_cost = p->t_cost;
 	h.parallelism = p->parallelism;

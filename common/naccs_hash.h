@@ -17,6 +17,30 @@
 #define NACCS_SALT_MAX	   64
 #define NACCS_HASH_OUT_MAX 64
 
+/* The ranges we accept, from the configuration and from PHC strings read
+ * from the store alike, so a stored hash can never make a login compute or
+ * allocate more than the configuration may ask for. */
+#define NACCS_SALT_MIN	   8u
+#define NACCS_HASH_OUT_MIN 16u
+#define NACCS_T_COST_MIN   1u
+#define NACCS_T_COST_MAX   64u
+#define NACCS_LANES_MIN	   1u
+#define NACCS_LANES_MAX	   64u
+/* Argon2 needs at least 8 KiB of memory per lane. */
+#define NACCS_M_KIB_PER_LANE 8u
+/* Memory per verification is capped at 1 GiB.  Nothing bounds yet how many
+ * verifications run at once (the flood cap comes with the lockout rules),
+ * so memory_kib x concurrent logins is bounded only by this cap times the
+ * logins the host lets through.  1 GiB is libsodium's
+ * crypto_pwhash_MEMLIMIT_SENSITIVE, its setting for sensitive,
+ * non-interactive use, and 16 times our default (64 MiB, RFC 9106's
+ * recommendation for memory-constrained settings); above it a handful of
+ * simultaneous logins exhausts a workstation, and before this cap a stored
+ * hash with m = 4 GiB could make one login allocate 4 GiB. */
+#define NACCS_HASH_M_KIB_MAX 1048576u
+/* The argon2 version we compute and accept: 0x13. */
+#define NACCS_ARGON2_VERSION 19u
+
 enum naccs_hash_alg {
 	NACCS_ALG_ARGON2ID = 0,
 };
@@ -91,7 +115,8 @@ int naccs_hash_dummy_verify(const struct naccs_hash_params *cfg, const char *pw,
 int naccs_hash_dummy_verify_like(const struct naccs_hash_params *cfg, const char *like,
 				 const char *pw, struct naccs_err *err);
 
-/* PHC string codec (no secrets are printed in error messages). */
+/* PHC string codec (naccs_phc.c; no secrets are printed in error messages).
+ * Parameters outside the ranges above are refused by both. */
 int naccs_phc_parse(const char *s, struct naccs_phc *out, struct naccs_err *err);
 int naccs_phc_format(const struct naccs_phc *phc, char *out, size_t outlen, struct naccs_err *err);
 

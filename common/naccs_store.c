@@ -23,6 +23,7 @@
 #include "naccs_secret.h"
 #include "naccs_store.h"
 #include "naccs_store_backend.h"
+#include "naccs_text.h"
 
 /* Budget for a call made with deadline 0 and for opening, when the options
  * give none. */
@@ -37,14 +38,12 @@ struct naccs_store {
 
 /* ---- checks ---------------------------------------------------------- */
 
-/* No control characters: the text ends up in passwd entries, reports and
- * on terminals, where they could forge lines or drive the terminal. */
+/* No control characters (C1 included) and well-formed UTF-8: the text ends
+ * up in passwd entries, reports and on terminals, where controls could forge
+ * lines or drive the terminal (the rules of naccs_text_sanitize). */
 static bool no_controls(const char *s)
 {
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
-			return false;
-	return true;
+	return naccs_text_is_clean(s, strlen(s), 0);
 }
 
 /* s is a NUL-terminated string of fewer than size bytes without controls. */
@@ -218,11 +217,13 @@ static int clean_event(const struct naccs_login_event *in, struct naccs_login_ev
 		return bad_arg(err, _("no login event"));
 	*out = *in;
 	for (size_t f = 0; f < sizeof(sizes) / sizeof(sizes[0]); f++) {
+		char clean[sizeof(out->rhost)]; /* the largest of the three */
+
 		if (memchr(fields[f], '\0', sizes[f]) == NULL)
 			return bad_arg(err, _("login event field not terminated"));
-		for (char *p = fields[f]; *p != '\0'; p++)
-			if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
-				*p = '?';
+		/* The sanitised text is never longer than the original. */
+		naccs_text_sanitize(fields[f], sizes[f], clean, sizeof(clean), 0);
+		memcpy(fields[f], clean, strlen(clean) + 1);
 	}
 	if (out->at == 0)
 		out->at = naccs_now_wall();

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "naccs_i18n.h"
+#include "naccs_text.h"
 #include "store_sqlite_internal.h"
 
 /* Waiting for a lock: short sleeps first (most waits are one commit, about
@@ -25,21 +26,11 @@
 
 /* ---- errors ---------------------------------------------------------- */
 
-/* Make a possibly hostile string safe to put in a message. */
+/* Make a possibly hostile string safe to put in a message; shortened
+ * strings end with "...". */
 void sq_printable(const char *in, size_t inlen, char *out, size_t outsz)
 {
-	size_t i, n = 0;
-
-	for (i = 0; i < inlen && in[i] != '\0' && n + 4 < outsz; i++) {
-		unsigned char c = (unsigned char)in[i];
-
-		out[n++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	if (i < inlen && in[i] != '\0') { /* shortened: say so */
-		memcpy(out + n, "...", 3);
-		n += 3;
-	}
-	out[n] = '\0';
+	naccs_text_sanitize(in, inlen, out, outsz, NACCS_TEXT_ELLIPSIS);
 }
 
 static int cantopen_errno(const struct sq *s)

@@ -63,6 +63,7 @@ static void check_ranges(const struct naccs_config *cfg)
 	FUZZ_CHECK(h->alg == NACCS_ALG_ARGON2ID);
 	FUZZ_CHECK(strcmp(naccs_hash_engine_name(h->engine), "unknown") != 0);
 	FUZZ_CHECK(h->m_kib >= 1 && h->t_cost >= 1 && h->max_password_bytes >= 1);
+	FUZZ_CHECK(h->m_kib <= NACCS_HASH_M_KIB_MAX);
 	FUZZ_CHECK(h->parallelism >= 1 && h->parallelism <= 0xFFFFFF);
 	FUZZ_CHECK(h->salt_len >= 1 && h->salt_len <= NACCS_SALT_MAX);
 	FUZZ_CHECK(h->hash_len >= 1 && h->hash_len <= NACCS_HASH_OUT_MAX);

@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,11 @@
 
 #include "naccs_event.h"
 #include "naccs_i18n.h"
+#include "naccs_num.h"
 #include "naccs_secret.h"
+#include "naccs_text.h"
 #include "naccs_time.h"
+#include "naccs_utf8.h"
 #include "naccsctl.h"
 
 /* ---- messages ---- */
@@ -369,35 +373,9 @@ int ctl_print_secret(const char *fmt, ...)
 /* Length of the valid UTF-8 sequence at s, or 0 if it is not one. */
 static size_t utf8_len(const unsigned char *s)
 {
-	unsigned char c = s[0];
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len;
+	const char *c = (const char *)s;
 
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	/* The second byte's range excludes overlong forms and surrogates. */
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
+	return naccs_utf8_char_len(c, strnlen(c, 4));
 }
 
 void ctl_json_str(FILE *out, const char *s)
@@ -437,29 +415,8 @@ void ctl_json_time(FILE *out, bool present, int64_t t)
 
 void ctl_safe(const char *s, char *out, size_t outlen)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t o = 0;
-
-	if (outlen == 0)
-		return;
-	while (p != NULL && *p != '\0') {
-		size_t len = utf8_len(p);
-		/* C1 controls (U+0080..U+009F) are terminal escapes too. */
-		bool bad = len == 0 || *p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] < 0xa0);
-
-		if (bad)
-			len = 1;
-		if (o + len >= outlen)
-			break;
-		if (bad) {
-			out[o++] = '?';
-		} else {
-			memcpy(out + o, p, len);
-			o += len;
-		}
-		p += len;
-	}
-	out[o] = '\0';
+	/* C0, DEL, C1 controls (terminal escapes) and malformed UTF-8. */
+	naccs_text_sanitize(s, SIZE_MAX, out, outlen, 0);
 }
 
 void ctl_time_text(bool present, int64_t t, char *out, size_t outlen)
@@ -472,22 +429,9 @@ void ctl_time_text(bool present, int64_t t, char *out, size_t outlen)
 
 int ctl_parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
-	unsigned long v = 0;
-
-	if (s == NULL || *s == '\0')
+	if (s == NULL)
 		return -EINVAL;
-	for (; *s != '\0'; s++) {
-		unsigned d;
-
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		d = (unsigned)(*s - '0');
-		if (d > max || v > (max - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
+	return naccs_parse_ulong(s, strlen(s), 0, max, out);
 }
 
 /* ---- events ---- */

@@ -14,19 +14,37 @@ static void warn_syslog(void *ctx, const char *msg)
 	pam_syslog((pam_handle_t *)ctx, LOG_WARNING, "%s", msg);
 }
 
-/* First pass: what decides how the file is read (its path, its owner). */
+/* The value of an owner argument: "owner=UID", or the same setting written
+ * as a key, "general.owner=UID"; NULL for any other argument. */
+static const char *owner_value(const char *arg)
+{
+	static const char *const spellings[] = {"owner=", "general.owner="};
+
+	for (size_t i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++) {
+		if (strncmp(arg, spellings[i], strlen(spellings[i])) == 0)
+			return arg + strlen(spellings[i]);
+	}
+	return NULL;
+}
+
+/* First pass: what decides how the file is read (its path, its owner).  Both
+ * spellings of the owner are applied here, before the file is checked
+ * against it (UTS-2.2.1.2(2)(a)): applied after, the key would change the
+ * owner of the store without having decided whether the file is trusted. */
 static int pre_args(pam_handle_t *pamh, int argc, const char **argv, struct pam_naccs_opts *o,
 		    const char **conf, struct naccs_err *err)
 {
 	for (int i = 0; i < argc; i++) {
+		const char *owner = owner_value(argv[i]);
+
 		if (strncmp(argv[i], "conf=", 5) == 0) {
 			*conf = argv[i] + 5;
 			if ((*conf)[0] != '/')
 				return naccs_err_set(err, EINVAL, "conf=%s: not an absolute path",
 						     *conf);
-		} else if (strncmp(argv[i], "owner=", 6) == 0) {
-			if (naccs_config_set(&o->cfg, "general", "owner", argv[i] + 6, "argument",
-					     false, warn_syslog, pamh, err) < 0)
+		} else if (owner != NULL) {
+			if (naccs_config_set(&o->cfg, "general", "owner", owner, "argument", false,
+					     warn_syslog, pamh, err) < 0)
 				return -EINVAL;
 		}
 	}
@@ -40,8 +58,8 @@ static int post_args(pam_handle_t *pamh, int argc, const char **argv, struct pam
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (strncmp(a, "conf=", 5) == 0 || strncmp(a, "owner=", 6) == 0)
-			continue;
+		if (strncmp(a, "conf=", 5) == 0 || owner_value(a) != NULL)
+			continue; /* applied by pre_args */
 		if (strcmp(a, "nodelay") == 0)
 			o->nodelay = true;
 		else if (strcmp(a, "debug") == 0)

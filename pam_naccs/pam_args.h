@@ -14,8 +14,9 @@ struct pam_naccs_opts {
 	bool quiet;   /* PAM_SILENT: no informational messages */
 };
 
-/* Parse argv (conf=PATH, owner=UID, nodelay, debug, use_first_pass,
- * try_first_pass, section.key=value overrides), read the config file and
+/* Parse argv (conf=PATH, owner=UID or general.owner=UID, nodelay, debug,
+ * use_first_pass, try_first_pass, section.key=value overrides), read the
+ * config file (checked against the owner the arguments name) and
  * validate.  PAM_SUCCESS, or PAM_SERVICE_ERR after logging the reason:
  * a bad configuration fails closed. */
 int pam_naccs_load_opts(pam_handle_t *pamh, int flags, int argc, const char **argv,

@@ -1,7 +1,7 @@
 /* The policy configuration.  Every policy value is a documented key with a
  * documented default (UTS-2.2.1.1(1)(e)(ウ)); the file is only read when it is
- * trusted (UTS-2.2.1.2(2)(a)); bad values fail closed with FILE:LINE, unknown
- * keys only warn. */
+ * trusted (UTS-2.2.1.2(2)(a)); bad values and keys of rules not implemented
+ * yet fail closed with FILE:LINE, unknown keys only warn. */
 #include "config.h"
 
 #include <errno.h>
@@ -208,7 +208,7 @@ static const struct key_case key_cases[] = {
     {"general", "debug", "TRUE", {"maybe", "", "2", "yess"}},
     {"hash", "engine", "libsodium", {"openssl", "", "LIBSODIUM", "auto "}},
     {"hash", "algorithm", "argon2id", {"argon2i", "pbkdf2", "", "ARGON2ID"}},
-    {"hash", "memory_kib", "65536", {"0", "-1", "64MiB", "4294967296"}},
+    {"hash", "memory_kib", "65536", {"0", "-1", "1048577", "4294967296"}},
     {"hash", "time_cost", "3", {"0", "+3", "3.0", "0x3"}},
     {"hash", "parallelism", "2", {"0", "16777216", "two", ""}},
     {"hash", "salt_bytes", "16", {"0", "65", "1e2", " "}},
@@ -364,28 +364,65 @@ static void test_unknown_keys_warn(void **state)
 	assert_string_equal(fx->err.msg, "here: unknown section [x] (key 'y' ignored)");
 }
 
-static void test_reserved_sections_warn(void **state)
+/* Sections whose rules do not exist yet: a key there is an error, not a
+ * warning, so that an administrator who writes "deny = 5" in [lockout]
+ * cannot believe accounts lock (fail closed; UTS-2.2.1.1(1)(e)(ウ): the
+ * documented policy is the one enforced).  The same through an argument. */
+static void test_reserved_sections_refused(void **state)
 {
 	struct fixture *fx = *state;
 	static const char *const reserved[] = {"password", "lockout", "notice", "session", "su",
 					       "access",   "audit",   "nss",	"mfa"};
-	char text[128], expect[PATH_MAX + 128];
+	char text[128], expect[PATH_MAX + 160], arg[64];
 
 	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
 		fx->warn.count = 0;
 		fx->warn.all[0] = '\0';
-		snprintf(text, sizeof(text), "[%s]\nsome_rule = 12\n", reserved[i]);
-		assert_int_equal(load_text(fx, text), 0);
-		assert_int_equal(fx->warn.count, 1);
+		snprintf(text, sizeof(text), "[auth]\nfail_delay_ms = 7\n[%s]\nsome_rule = 12\n",
+			 reserved[i]);
+		assert_int_equal(load_text(fx, text), -EINVAL);
+		assert_int_equal(fx->err.code, EINVAL);
 		snprintf(expect, sizeof(expect),
-			 "%s:2: [%s] key 'some_rule' is not supported by this version (ignored)\n",
+			 "%s:4: [%s] some_rule: the rules of this section are not implemented in "
+			 "this version (refused: the setting would have no effect)",
 			 fx->conf, reserved[i]);
-		assert_string_equal(fx->warn.all, expect);
+		assert_string_equal(fx->err.msg, expect);
+		/* An error, not a warning; and nothing of the file applies. */
+		assert_int_equal(fx->warn.count, 0);
+		assert_int_equal(fx->cfg.fail_delay_ms, 2000);
+		assert_string_equal(fx->cfg.conf_path, "");
+
+		snprintf(arg, sizeof(arg), "%s.some_rule=12", reserved[i]);
+		assert_int_equal(set_arg(fx, arg), -EINVAL);
+		assert_non_null(strstr(fx->err.msg, "argument: ["));
+		assert_non_null(strstr(fx->err.msg, "not implemented in this version"));
+		assert_int_equal(fx->warn.count, 0);
 	}
-	/* An empty reserved section is simply accepted. */
-	fx->warn.count = 0;
-	assert_int_equal(load_text(fx, "[mfa]\n[lockout]\n"), 0);
+	/* An empty reserved section is simply accepted (the shipped example
+	 * lists them all). */
+	assert_int_equal(load_text(fx, "[mfa]\n[lockout]\n# deny = 5\n"), 0);
 	assert_int_equal(fx->warn.count, 0);
+	/* A hostile key name is quoted harmlessly. */
+	assert_int_equal(naccs_config_set(&fx->cfg, "lockout", "a\x1b[2Jb", "1", "here", false,
+					  NULL, NULL, &fx->err),
+			 -EINVAL);
+	assert_null(strchr(fx->err.msg, '\x1b'));
+}
+
+/* hash.memory_kib is capped at 1 GiB until concurrent verifications are
+ * bounded (UTS-2.2.1.6(1)(e)); the cap is the setter's and the validator's. */
+static void test_memory_cap(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(set_arg(fx, "hash.memory_kib=1048576"), 0);
+	assert_int_equal(fx->cfg.hash.m_kib, 1048576);
+	assert_int_equal(naccs_config_validate(&fx->cfg, &fx->err), 0);
+	assert_int_equal(set_arg(fx, "hash.memory_kib=1048577"), -EINVAL);
+	assert_non_null(strstr(fx->err.msg, "a whole number from 1 to 1048576"));
+	assert_int_equal(load_text(fx, "[hash]\nmemory_kib = 4194304\n"), -EINVAL);
+	assert_msg_at_line(fx, 2);
+	assert_int_equal(fx->cfg.hash.m_kib, 1048576);
 }
 
 struct syntax_case {
@@ -782,7 +819,8 @@ int main(void)
 	    T(test_arguments_override_file),
 	    T(test_owner_only_from_arguments),
 	    T(test_unknown_keys_warn),
-	    T(test_reserved_sections_warn),
+	    T(test_reserved_sections_refused),
+	    T(test_memory_cap),
 	    T(test_syntax_errors),
 	    T(test_nul_byte),
 	    T(test_long_lines),

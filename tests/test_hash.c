@@ -105,7 +105,9 @@ static void test_params_validate(void **state)
 {
 	static const struct param_case bad[] = {
 	    {F(m_kib), 7, "hash.memory_kib"},
-	    {F(m_kib), 4194305, "hash.memory_kib"},
+	    /* Capped at 1 GiB until concurrent verifications are bounded. */
+	    {F(m_kib), 1048577, "hash.memory_kib"},
+	    {F(m_kib), 4194304, "hash.memory_kib"},
 	    {F(t_cost), 0, "hash.time_cost"},
 	    {F(t_cost), 65, "hash.time_cost"},
 	    {F(parallelism), 0, "hash.parallelism"},
@@ -119,7 +121,7 @@ static void test_params_validate(void **state)
 	};
 	static const struct param_case good[] = {
 	    {F(m_kib), 8, NULL},
-	    {F(m_kib), 4194304, NULL},
+	    {F(m_kib), NACCS_HASH_M_KIB_MAX, NULL},
 	    {F(t_cost), 1, NULL},
 	    {F(t_cost), 64, NULL},
 	    {F(salt_len), 8, NULL},
@@ -133,6 +135,8 @@ static void test_params_validate(void **state)
 	struct naccs_err err;
 
 	(void)state;
+	/* The documented cap (etc/naccs.conf.example): 1 GiB. */
+	assert_int_equal(NACCS_HASH_M_KIB_MAX, 1048576);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		naccs_hash_params_default(&p);
 		set_field(&p, bad[i].field, bad[i].value);
@@ -529,7 +533,7 @@ static void test_phc_codec(void **state)
 	assert_memory_equal(&h, &h2, sizeof(h));
 
 	/* Largest salt and hash still fit NACCS_PHC_MAX. */
-	h.m_kib = 4194304;
+	h.m_kib = NACCS_HASH_M_KIB_MAX;
 	h.t_cost = 64;
 	h.parallelism = 64;
 	h.salt_len = NACCS_SALT_MAX;
@@ -580,6 +584,9 @@ static void test_malformed_phc(void **state)
 	    "$argon2id$v=19$m=4,t=1,p=1$" SALT_B64 "$" HASH_B64,
 	    "$argon2id$v=19$m=24,t=1,p=4$" SALT_B64 "$" HASH_B64,
 	    "$argon2id$v=19$m=4194305,t=1,p=1$" SALT_B64 "$" HASH_B64,
+	    /* Over the 1 GiB cap: refused before anything is allocated. */
+	    "$argon2id$v=19$m=1048577,t=1,p=1$" SALT_B64 "$" HASH_B64,
+	    "$argon2id$v=19$m=4194304,t=1,p=1$" SALT_B64 "$" HASH_B64,
 	    "$argon2id$v=19$m=99999999999,t=1,p=1$" SALT_B64 "$" HASH_B64,
 	    "$argon2id$v=19$m=4294967552,t=1,p=1$" SALT_B64 "$" HASH_B64,
 	    "$argon2id$v=19$m=256,t=-1,p=1$" SALT_B64 "$" HASH_B64,
@@ -684,9 +691,9 @@ static void test_password_length(void **state)
 	assert_false(match);
 	assert_int_equal(naccs_hash_dummy_verify(&cfg, pw, &err), -E2BIG);
 
-	/* The limit is checked before hashing: with 4 GiB and 64 passes any
+	/* The limit is checked before hashing: with 1 GiB and 64 passes any
 	 * hashing would take minutes, so returning at once proves it. */
-	cfg.m_kib = 4194304;
+	cfg.m_kib = NACCS_HASH_M_KIB_MAX;
 	cfg.t_cost = 64;
 	assert_int_equal(naccs_hash_new(&cfg, pw, phc, &err), -E2BIG);
 	assert_int_equal(naccs_hash_dummy_verify(&cfg, pw, &err), -E2BIG);

@@ -1,0 +1,401 @@
+/* The configuration keys: their table, their defaults and the one setter
+ * shared by the file (config_ini.c), PAM module arguments and naccsctl
+ * overrides, so every origin is validated the same way.
+ *
+ * Any value we cannot understand is an error that makes the caller fail
+ * closed, and so is a key of a rule this version does not implement (the
+ * reserved sections): a setting that would silently do nothing must not
+ * let an administrator believe it is enforced.  Unknown keys and sections
+ * are only warnings: what is not set keeps its documented default, and a
+ * newer file must not lock everyone out of a machine running an older
+ * module.  Every policy value an auditor asks about is a documented key
+ * with a documented default (UTS-2.2.1.1(1)(e)(ウ)); see
+ * etc/naccs.conf.example.
+ *
+ * Everything lives in the caller's struct: no global state, since one process
+ * (sshd) may run several PAM stacks with different arguments. */
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config_internal.h"
+#include "naccs_config.h"
+#include "naccs_i18n.h"
+#include "naccs_num.h"
+#include "naccs_text.h"
+
+#define SHOW_BUF 84	      /* a user-supplied string quoted in a message: 80 bytes + "..." */
+#define ID_MAX	 4294967294UL /* (uid_t)-1 and (gid_t)-1 mean "no id" */
+
+enum value_kind {
+	KIND_BOOL,
+	KIND_OWNER,	   /* uid_t */
+	KIND_U32,	   /* uint32_t */
+	KIND_UINT,	   /* unsigned */
+	KIND_ENGINE,	   /* enum naccs_engine_id */
+	KIND_ALGORITHM,	   /* enum naccs_hash_alg */
+	KIND_LOGIN_FORMAT, /* enum naccs_login_format */
+	KIND_PATH,	   /* char[size], absolute */
+	KIND_PASSWD_PATH,  /* same, and it ends up in a passwd entry: no ':' */
+};
+
+struct conf_key {
+	const char *section;
+	const char *key;
+	enum value_kind kind;
+	size_t offset, size;	/* the field in struct naccs_config */
+	unsigned long min, max; /* numbers only: what the setter accepts */
+	bool arg_only;		/* refused from the file */
+};
+
+#define FIELD(f) offsetof(struct naccs_config, f), sizeof(((struct naccs_config *)0)->f)
+
+/* Numbers are range-checked here only as far as a value is meaningless on its
+ * face (zero lanes, a salt larger than we can store); the real limits of the
+ * hash parameters are naccs_hash_params_validate's, at naccs_config_validate. */
+static const struct conf_key conf_keys[] = {
+    {"general", "debug", KIND_BOOL, FIELD(debug), 0, 0, false},
+    /* The owner decides which files are trusted: letting the file name
+     * its own owner would make the check meaningless. */
+    {"general", "owner", KIND_OWNER, FIELD(owner_uid), 0, ID_MAX, true},
+    {"hash", "engine", KIND_ENGINE, FIELD(hash.engine), 0, 0, false},
+    {"hash", "algorithm", KIND_ALGORITHM, FIELD(hash.alg), 0, 0, false},
+    /* Capped (naccs_hash.h) until concurrent verifications are bounded. */
+    {"hash", "memory_kib", KIND_U32, FIELD(hash.m_kib), 1, NACCS_HASH_M_KIB_MAX, false},
+    {"hash", "time_cost", KIND_U32, FIELD(hash.t_cost), 1, UINT32_MAX, false},
+    {"hash", "parallelism", KIND_U32, FIELD(hash.parallelism), 1, 0xFFFFFF, false},
+    {"hash", "salt_bytes", KIND_U32, FIELD(hash.salt_len), 1, NACCS_SALT_MAX, false},
+    {"hash", "hash_bytes", KIND_U32, FIELD(hash.hash_len), 1, NACCS_HASH_OUT_MAX, false},
+    {"hash", "max_password_bytes", KIND_U32, FIELD(hash.max_password_bytes), 1, UINT32_MAX, false},
+    {"store", "path", KIND_PATH, FIELD(store_path), 0, 0, false},
+    {"store", "timeout_ms", KIND_UINT, FIELD(store_timeout_ms), 100, 600000, false},
+    {"auth", "fail_delay_ms", KIND_UINT, FIELD(fail_delay_ms), 0, 60000, false},
+    {"auth", "show_locked", KIND_BOOL, FIELD(show_locked), 0, 0, false},
+    {"identity", "login_format", KIND_LOGIN_FORMAT, FIELD(login_format), 0, 0, false},
+    {"identity", "uid_min", KIND_U32, FIELD(uid_min), 1000, ID_MAX, false},
+    {"identity", "uid_max", KIND_U32, FIELD(uid_max), 1000, ID_MAX, false},
+    /* gid 0 would put every NACCS user in root's group. */
+    {"identity", "gid", KIND_U32, FIELD(default_gid), 1, ID_MAX, false},
+    {"identity", "home_base", KIND_PASSWD_PATH, FIELD(home_base), 0, 0, false},
+    {"identity", "shell", KIND_PASSWD_PATH, FIELD(shell), 0, 0, false},
+};
+
+/* Sections whose rules arrive in later versions.  The section headers are
+ * accepted (the example lists them); a key in one is an error until its
+ * rule exists, since nothing would enforce it. */
+static const char *const reserved_sections[] = {
+    "password", "lockout", "notice", "session", "su", "access", "audit", "nss", "mfa",
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+void naccs_config_defaults(struct naccs_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->owner_uid = 0;
+	cfg->debug = false;
+	naccs_hash_params_default(&cfg->hash);
+	snprintf(cfg->store_path, sizeof(cfg->store_path), "%s", NACCS_DEFAULT_STORE);
+	cfg->store_timeout_ms = 5000;
+	cfg->fail_delay_ms = 2000;
+	cfg->login_format = NACCS_LOGIN_LOWER_DASH;
+	cfg->uid_min = 20000;
+	cfg->uid_max = 29999;
+	cfg->default_gid = 100;
+	snprintf(cfg->home_base, sizeof(cfg->home_base), "%s", "/home");
+	snprintf(cfg->shell, sizeof(cfg->shell), "%s", "/bin/bash");
+}
+
+/* ---- small helpers (ASCII only: the host's locale must not matter) ---- */
+
+static char ascii_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+static bool ascii_caseeq(const char *a, const char *b)
+{
+	for (; *a != '\0' && *b != '\0'; a++, b++) {
+		if (ascii_lower(*a) != ascii_lower(*b))
+			return false;
+	}
+	return *a == *b;
+}
+
+/* A copy of a user-supplied string that is safe to put in a message: control
+ * characters (terminal escapes, newlines forging log lines) become '?', and
+ * long strings are cut at a character boundary and marked. */
+static const char *shown(const char *s, char *buf, size_t buflen)
+{
+	naccs_text_sanitize(s, SIZE_MAX, buf, buflen, NACCS_TEXT_ELLIPSIS);
+	return buf;
+}
+
+/* ---- value parsers: 0 and *out set, or -EINVAL and *out untouched ---- */
+
+static int parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = {"yes", "true", "1"};
+	static const char *const no[] = {"no", "false", "0"};
+
+	for (size_t i = 0; i < COUNT(yes); i++) {
+		if (ascii_caseeq(s, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (ascii_caseeq(s, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* Paths end up in messages and, for home and shell, in passwd entries:
+ * no control character (C1 included) and well-formed UTF-8, the rules of
+ * naccs_text_is_clean; a passwd field also has no ':'. */
+static int parse_path(const char *s, bool passwd_field, char *out, size_t outlen)
+{
+	size_t len = strlen(s);
+
+	if (s[0] != '/' || len >= outlen || !naccs_text_is_clean(s, len, 0) ||
+	    (passwd_field && strchr(s, ':') != NULL))
+		return -EINVAL;
+	memcpy(out, s, len + 1);
+	return 0;
+}
+
+static int parse_algorithm(const char *s, enum naccs_hash_alg *out)
+{
+	if (strcmp(s, "argon2id") != 0)
+		return -EINVAL;
+	*out = NACCS_ALG_ARGON2ID;
+	return 0;
+}
+
+static int parse_engine(const char *s, enum naccs_engine_id *out)
+{
+	enum naccs_engine_id id;
+
+	if (naccs_hash_engine_from_name(s, &id) != 0)
+		return -EINVAL;
+	*out = id;
+	return 0;
+}
+
+static int parse_login_format(const char *s, enum naccs_login_format *out)
+{
+	enum naccs_login_format fmt;
+
+	if (naccs_login_format_from_name(s, &fmt) != 0)
+		return -EINVAL;
+	*out = fmt;
+	return 0;
+}
+
+static int parse_numeric_field(const struct conf_key *k, void *field, const char *value)
+{
+	unsigned long v;
+
+	if (naccs_parse_ulong(value, strlen(value), k->min, k->max, &v) != 0)
+		return -EINVAL;
+	if (k->kind == KIND_OWNER)
+		*(uid_t *)field = (uid_t)v;
+	else if (k->kind == KIND_U32)
+		*(uint32_t *)field = (uint32_t)v;
+	else
+		*(unsigned *)field = (unsigned)v;
+	return 0;
+}
+
+/* Parse value into the field k describes; the field is only written on success. */
+static int parse_into(const struct conf_key *k, struct naccs_config *cfg, const char *value)
+{
+	void *field = (char *)cfg + k->offset;
+
+	switch (k->kind) {
+	case KIND_BOOL:
+		return parse_bool(value, field);
+	case KIND_OWNER:
+	case KIND_U32:
+	case KIND_UINT:
+		return parse_numeric_field(k, field, value);
+	case KIND_ENGINE:
+		return parse_engine(value, field);
+	case KIND_ALGORITHM:
+		return parse_algorithm(value, field);
+	case KIND_LOGIN_FORMAT:
+		return parse_login_format(value, field);
+	case KIND_PATH:
+	case KIND_PASSWD_PATH:
+		return parse_path(value, k->kind == KIND_PASSWD_PATH, field, k->size);
+	}
+	return -EINVAL;
+}
+
+/* What an administrator may write for k, for the error message. */
+static void describe_accepted(const struct conf_key *k, char *buf, size_t buflen)
+{
+	switch (k->kind) {
+	case KIND_BOOL:
+		snprintf(buf, buflen, "%s", _("yes, no, true, false, 1 or 0"));
+		break;
+	case KIND_OWNER:
+	case KIND_U32:
+	case KIND_UINT:
+		snprintf(buf, buflen, _("a whole number from %lu to %lu"), k->min, k->max);
+		break;
+	case KIND_ENGINE:
+		snprintf(buf, buflen, "%s", _("auto, libargon2 or libsodium"));
+		break;
+	case KIND_ALGORITHM:
+		snprintf(buf, buflen, "%s", "argon2id");
+		break;
+	case KIND_LOGIN_FORMAT:
+		snprintf(buf, buflen, "%s", _("lower-dash, lower, upper-dash or upper"));
+		break;
+	case KIND_PATH:
+		snprintf(buf, buflen,
+			 _("an absolute path shorter than %zu bytes, no control characters"),
+			 k->size);
+		break;
+	case KIND_PASSWD_PATH:
+		snprintf(buf, buflen,
+			 _("an absolute path shorter than %zu bytes, no control characters or ':'"),
+			 k->size);
+		break;
+	}
+}
+
+/* ---- the setter ---- */
+
+static const struct conf_key *find_key(const char *section, const char *key)
+{
+	for (size_t i = 0; i < COUNT(conf_keys); i++) {
+		if (strcmp(conf_keys[i].section, section) == 0 &&
+		    strcmp(conf_keys[i].key, key) == 0)
+			return &conf_keys[i];
+	}
+	return NULL;
+}
+
+static bool is_known_section(const char *section)
+{
+	for (size_t i = 0; i < COUNT(conf_keys); i++) {
+		if (strcmp(conf_keys[i].section, section) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool is_reserved_section(const char *section)
+{
+	for (size_t i = 0; i < COUNT(reserved_sections); i++) {
+		if (strcmp(reserved_sections[i], section) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A key of a rule this version does not have: an error (fail closed), so
+ * that "deny = 5" in [lockout] cannot pass for an enforced lockout. */
+static int report_not_implemented(const char *section, const char *key, const char *where,
+				  struct naccs_err *err)
+{
+	char sec_buf[SHOW_BUF], key_buf[SHOW_BUF];
+
+	return naccs_err_set(err, EINVAL,
+			     _("%s: [%s] %s: the rules of this section are not implemented in this "
+			       "version (refused: the setting would have no effect)"),
+			     where, shown(section, sec_buf, sizeof(sec_buf)),
+			     shown(key, key_buf, sizeof(key_buf)));
+}
+
+/* Unknown keys: warn, and tell the caller it was not set.  Only a warning:
+ * what is not set keeps its documented default, which is the policy. */
+static int report_ignored(const char *section, const char *key, const char *where,
+			  naccs_warn_fn warn, void *warn_ctx, struct naccs_err *err)
+{
+	char msg[NACCS_ERR_MSG_MAX], sec_buf[SHOW_BUF], key_buf[SHOW_BUF];
+	const char *sec = shown(section, sec_buf, sizeof(sec_buf));
+	const char *k = shown(key, key_buf, sizeof(key_buf));
+
+	if (is_known_section(section))
+		snprintf(msg, sizeof(msg), _("%s: unknown key '%s' in section [%s] (ignored)"),
+			 where, k, sec);
+	else
+		snprintf(msg, sizeof(msg), _("%s: unknown section [%s] (key '%s' ignored)"), where,
+			 sec, k);
+	if (warn != NULL)
+		warn(warn_ctx, msg);
+	return naccs_err_set(err, ENOENT, "%s", msg);
+}
+
+static int report_bad_value(const struct conf_key *k, const char *value, const char *where,
+			    struct naccs_err *err)
+{
+	char accepted[160], val_buf[SHOW_BUF];
+
+	describe_accepted(k, accepted, sizeof(accepted));
+	return naccs_err_set(err, EINVAL, _("%s: %s.%s = '%s' is not valid; expected %s"), where,
+			     k->section, k->key, shown(value, val_buf, sizeof(val_buf)), accepted);
+}
+
+int naccs_config_set(struct naccs_config *cfg, const char *section, const char *key,
+		     const char *value, const char *where, bool from_file, naccs_warn_fn warn,
+		     void *warn_ctx, struct naccs_err *err)
+{
+	const struct conf_key *k;
+
+	if (cfg == NULL || section == NULL || key == NULL || value == NULL)
+		return naccs_err_set(err, EINVAL,
+				     _("configuration: missing section, key or value"));
+	if (where == NULL)
+		where = from_file ? _("configuration") : _("argument");
+
+	k = find_key(section, key);
+	if (k == NULL && is_reserved_section(section))
+		return report_not_implemented(section, key, where, err);
+	if (k == NULL)
+		return report_ignored(section, key, where, warn, warn_ctx, err);
+	if (k->arg_only && from_file)
+		return naccs_err_set(err, EINVAL,
+				     _("%s: %s.%s can only be given as a module argument"), where,
+				     k->section, k->key);
+	if (parse_into(k, cfg, value) != 0)
+		return report_bad_value(k, value, where, err);
+	return 0;
+}
+
+int naccs_config_set_arg(struct naccs_config *cfg, const char *arg, naccs_warn_fn warn,
+			 void *warn_ctx, struct naccs_err *err)
+{
+	char section[CONF_NAME_MAX], key[CONF_NAME_MAX], arg_buf[SHOW_BUF];
+	const char *eq, *dot;
+	size_t sec_len, key_len;
+
+	if (arg == NULL)
+		return naccs_err_set(err, EINVAL, _("configuration: missing argument"));
+	eq = strchr(arg, '=');
+	dot = eq != NULL ? memchr(arg, '.', (size_t)(eq - arg)) : NULL;
+	if (dot == NULL)
+		goto malformed;
+	sec_len = (size_t)(dot - arg);
+	key_len = (size_t)(eq - dot - 1);
+	if (sec_len == 0 || sec_len >= sizeof(section) || key_len == 0 || key_len >= sizeof(key))
+		goto malformed;
+	memcpy(section, arg, sec_len);
+	section[sec_len] = '\0';
+	memcpy(key, dot + 1, key_len);
+	key[key_len] = '\0';
+	return naccs_config_set(cfg, section, key, eq + 1, _("argument"), false, warn, warn_ctx,
+				err);
+
+malformed:
+	return naccs_err_set(err, EINVAL, _("argument '%s': expected section.key=value"),
+			     shown(arg, arg_buf, sizeof(arg_buf)));
+}

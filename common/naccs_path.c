@@ -1,0 +1,40 @@
+/* Paths (see naccs_path.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "naccs_path.h"
+
+static int copy_out(const char *s, size_t len, char *out, size_t outlen)
+{
+	if (len >= outlen) {
+		out[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return 0;
+}
+
+int naccs_path_dirname(const char *path, char *out, size_t outlen)
+{
+	size_t end;
+
+	if (out == NULL || outlen == 0)
+		return -EINVAL;
+	if (path == NULL) {
+		out[0] = '\0';
+		return -EINVAL;
+	}
+	end = strlen(path);
+	while (end > 1 && path[end - 1] == '/') /* trailing slashes */
+		end--;
+	while (end > 0 && path[end - 1] != '/') /* the last component */
+		end--;
+	if (end == 0) /* a bare name lives in the current directory */
+		return copy_out(".", 1, out, outlen);
+	while (end > 1 && path[end - 1] == '/') /* the slashes before it */
+		end--;
+	return copy_out(path, end, out, outlen);
+}
