@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "bench_util.h"
+#include "naccs_num.h"
 
 double bench_now_ms(void)
 {
@@ -31,14 +32,9 @@ double bench_median(double *v, unsigned n)
 
 int bench_parse_uint(const char *s, unsigned long max, uint32_t *out)
 {
-	char *end;
 	unsigned long v;
 
-	if (s == NULL || s[0] < '0' || s[0] > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v == 0 || v > max)
+	if (s == NULL || naccs_parse_ulong(s, strlen(s), 1, max, &v) < 0)
 		return -EINVAL;
 	*out = (uint32_t)v;
 	return 0;

@@ -16,9 +16,16 @@ void naccs_event_sanitize(const char *s, char *out, size_t outlen)
 	naccs_text_sanitize(s, SIZE_MAX, out, outlen, NACCS_TEXT_QUOTES);
 }
 
+#define FIELD_VALUE_MAX 256 /* bytes of one sanitised value, with its NUL */
+#define FIELD_COUNT	12
+#define KEY_MAX		9 /* "user_code", "id_number" */
+/* Room for every field at its longest (' ' key '="' value '"'), so a line is
+ * never cut, and never inside a character. */
+#define LINE_MAX_BYTES (FIELD_COUNT * (1 + KEY_MAX + 2 + FIELD_VALUE_MAX + 1) + 1)
+
 static void field(char *line, size_t len, size_t *pos, const char *key, const char *value)
 {
-	char clean[256];
+	char clean[FIELD_VALUE_MAX];
 	int n;
 
 	if (value == NULL || value[0] == '\0' || *pos >= len)
@@ -31,7 +38,7 @@ static void field(char *line, size_t len, size_t *pos, const char *key, const ch
 
 int naccs_event_emit(const struct naccs_event *ev, struct naccs_err *err)
 {
-	char line[1536];
+	char line[LINE_MAX_BYTES];
 	size_t pos = 0;
 
 	if (ev == NULL)

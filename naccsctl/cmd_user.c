@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "naccs_i18n.h"
+#include "naccs_text.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 
@@ -44,10 +45,8 @@ int user_login_json_args(struct ctl_ctx *ctx, const char *cmd, int argc, char **
 
 bool user_passwd_field_ok(const char *s)
 {
-	for (; *s != '\0'; s++)
-		if (*s == ':' || (unsigned char)*s < 0x20 || *s == 0x7f)
-			return false;
-	return true;
+	/* ':' separates passwd fields; controls and broken UTF-8 never belong. */
+	return strchr(s, ':') == NULL && naccs_text_is_clean(s, strlen(s), 0);
 }
 
 static const struct {
