@@ -46,3 +46,13 @@ int naccs_err_is_unavailable(int rc)
 		return rc < 0;
 	}
 }
+
+/* GNU strerror_r (AC_USE_SYSTEM_EXTENSIONS defines _GNU_SOURCE): it returns
+ * the text, in buf or in a static table. */
+const char *naccs_strerror(int errnum, char *buf, size_t len)
+{
+	if (buf == NULL || len == 0)
+		return "";
+	buf[0] = '\0';
+	return strerror_r(errnum, buf, len);
+}
