@@ -1,6 +1,7 @@
 /* naccsctl init: create the state directory and an empty store, and the
  * configuration directory when it is missing.  Nothing that exists is ever
- * overwritten: an existing store is only opened to check that it is usable. */
+ * overwritten: an existing store is examined, upgraded if its schema is
+ * older, and a damaged one is reported and left as it is (cmd_store.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -85,19 +86,23 @@ static int ensure_dir(const char *dir, bool parents)
 static int create_or_check_store(struct ctl_ctx *ctx)
 {
 	struct stat sb;
-	bool exists = lstat(ctx->cfg.store_path, &sb) == 0;
+	int before = -1;
+	bool was_wal = true;
 	int rc;
 
-	/* Never overwrite: an existing store is opened as it is, which also
-	 * checks its owner, mode and schema. */
-	rc = exists ? ctl_open_store(ctx, false) : ctl_create_store(ctx);
-	if (rc != CTL_EXIT_OK)
+	if (lstat(ctx->cfg.store_path, &sb) != 0) {
+		rc = ctl_create_store(ctx);
+		if (rc == CTL_EXIT_OK)
+			printf(_("created store %s (mode 0600)\n"), ctx->cfg.store_path);
 		return rc;
-	if (exists)
+	}
+	/* Never overwrite: an existing store is examined first (a damaged one
+	 * is reported and left untouched), then opened as it is, which also
+	 * checks its owner and mode and brings an older schema up to date. */
+	rc = ctl_store_open_admin(ctx, &before, &was_wal);
+	if (rc == CTL_EXIT_OK && !ctl_store_report_changes(ctx, before, was_wal))
 		printf(_("store %s exists; left unchanged\n"), ctx->cfg.store_path);
-	else
-		printf(_("created store %s (mode 0600)\n"), ctx->cfg.store_path);
-	return CTL_EXIT_OK;
+	return rc;
 }
 
 static int parse_init_options(int argc, char **argv, bool *force_dirs)

@@ -48,7 +48,7 @@ struct call {
 /* The common start of auth and account: options and config, the user, the
  * store. A store that cannot be opened gives unavailable_rc (fail closed). */
 static int call_begin(pam_handle_t *pamh, int flags, int argc, const char **argv, struct call *c,
-		      bool with_fail_delay, int unavailable_rc)
+		      bool with_fail_delay, bool read_only, int unavailable_rc)
 {
 	const char *user = NULL;
 	int rv;
@@ -66,7 +66,7 @@ static int call_begin(pam_handle_t *pamh, int flags, int argc, const char **argv
 	if (user == NULL || user[0] == '\0')
 		return PAM_USER_UNKNOWN;
 	request_from(pamh, user, &c->req);
-	if (naccs_policy_open(&c->pol, &c->o.cfg, &c->err) < 0) {
+	if (naccs_policy_open(&c->pol, &c->o.cfg, read_only, &c->err) < 0) {
 		pam_syslog(pamh, LOG_ERR, "credential store unavailable, failing closed: %s",
 			   c->err.msg);
 		return unavailable_rc;
@@ -107,7 +107,8 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
 {
 	struct call c;
 	const char *tok = NULL;
-	int rv = call_begin(pamh, flags, argc, argv, &c, true, PAM_AUTHINFO_UNAVAIL);
+	/* Authentication records the outcome: read-write. */
+	int rv = call_begin(pamh, flags, argc, argv, &c, true, false, PAM_AUTHINFO_UNAVAIL);
 
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv);
@@ -152,7 +153,8 @@ static int account_code(enum naccs_outcome o)
 EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct call c;
-	int rv = call_begin(pamh, flags, argc, argv, &c, false, PAM_SYSTEM_ERR);
+	/* The account phase only reads: it opens the store read-only. */
+	int rv = call_begin(pamh, flags, argc, argv, &c, false, true, PAM_SYSTEM_ERR);
 
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv);
