@@ -19,39 +19,6 @@
 
 #define CONF_FILE_MAX (1024 * 1024) /* a policy file is small; refuse anything bigger */
 
-static int open_trusted(const char *path, uid_t owner, int *fd_out, struct naccs_err *err)
-{
-	char why[128];
-	int fd, rc;
-
-	/* O_NOFOLLOW: a symbolic link is refused, not followed.  O_NONBLOCK: a
-	 * FIFO put in place of the file must not hang the login; it is refused
-	 * below as not a regular file. */
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
-		int errnum = errno;
-
-		if (errnum == ENOENT)
-			return naccs_err_set(err, ENOENT, _("%s: no such file"), path);
-		if (errnum == ELOOP)
-			return naccs_err_set(err, EINVAL, _("%s: is a symbolic link (refused)"),
-					     path);
-		return naccs_err_set(err, errnum, _("%s: cannot open: %s"), path,
-				     naccs_strerror(errnum, why, sizeof(why)));
-	}
-	/* The descriptor check covers what we actually read; the path check
-	 * adds the directory that holds it. */
-	rc = naccs_trust_check_fd(fd, path, owner, err);
-	if (rc == 0)
-		rc = naccs_trust_check_file(path, owner, err);
-	if (rc != 0) {
-		close(fd);
-		return rc;
-	}
-	*fd_out = fd;
-	return 0;
-}
-
 /* Read the whole file, at most CONF_FILE_MAX bytes, into a malloc'd buffer. */
 static int read_bounded(int fd, const char *path, char **text_out, size_t *len_out,
 			struct naccs_err *err)
@@ -113,7 +80,9 @@ int naccs_config_load(struct naccs_config *cfg, const char *path, bool must_exis
 	if (strlen(path) >= sizeof(cfg->conf_path))
 		return naccs_err_set(err, ENAMETOOLONG, _("%s: path too long"), path);
 
-	rc = open_trusted(path, cfg->owner_uid, &fd, err);
+	/* Opened first, then checked on the descriptor, the directory chain and
+	 * that the path still names it (UTS-2.2.1.2(2)(a)). */
+	rc = naccs_trust_open(path, cfg->owner_uid, &fd, err);
 	if (rc == -ENOENT && !must_exist) {
 		naccs_err_clear(err);
 		return 0;

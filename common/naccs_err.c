@@ -47,8 +47,12 @@ int naccs_err_is_unavailable(int rc)
 	}
 }
 
-/* Thread-safe strerror (GNU strerror_r returns the message, maybe not in buf). */
+/* GNU strerror_r (AC_USE_SYSTEM_EXTENSIONS defines _GNU_SOURCE): it returns
+ * the text, in buf or in a static table. */
 const char *naccs_strerror(int errnum, char *buf, size_t len)
 {
+	if (buf == NULL || len == 0)
+		return "";
+	buf[0] = '\0';
 	return strerror_r(errnum, buf, len);
 }

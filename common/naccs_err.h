@@ -27,8 +27,9 @@ void naccs_err_clear(struct naccs_err *err);
  * rather than "no such thing" or "bad input": callers fail closed on it. */
 int naccs_err_is_unavailable(int rc);
 
-/* strerror() is not thread-safe (a PAM module runs in threaded hosts): the
- * message for errnum, using buf (len bytes) if it needs to. */
+/* The text of errnum, thread-safe (strerror() is not: a PAM module runs
+ * inside threaded hosts).  Returns a pointer to buf or to a static string;
+ * buf of len bytes is used when the C library needs room. */
 const char *naccs_strerror(int errnum, char *buf, size_t len);
 
 #endif

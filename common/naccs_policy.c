@@ -37,13 +37,16 @@ const char *naccs_outcome_name(enum naccs_outcome o)
 	return "invalid";
 }
 
-int naccs_policy_open(struct naccs_policy *pol, const struct naccs_config *cfg,
+int naccs_policy_open(struct naccs_policy *pol, const struct naccs_config *cfg, bool read_only,
 		      struct naccs_err *err)
 {
+	/* A login never migrates the schema or changes the journal mode:
+	 * that is naccsctl's job (init, upgrade). */
 	struct naccs_store_options opt = {
 	    .path = cfg->store_path,
 	    .owner_uid = cfg->owner_uid,
 	    .timeout_ms = cfg->store_timeout_ms,
+	    .read_only = read_only,
 	};
 
 	pol->cfg = cfg;

@@ -50,8 +50,10 @@ struct naccs_policy {
 	struct naccs_store *store;
 };
 
-/* Open the store named by cfg. 0, or -errno (store unavailable: fail closed). */
-int naccs_policy_open(struct naccs_policy *pol, const struct naccs_config *cfg,
+/* Open the store named by cfg, read-only when the caller only reads (the
+ * account phase). Never migrates. 0, or -errno (store unavailable: fail
+ * closed). */
+int naccs_policy_open(struct naccs_policy *pol, const struct naccs_config *cfg, bool read_only,
 		      struct naccs_err *err);
 void naccs_policy_close(struct naccs_policy *pol);
 

@@ -300,6 +300,8 @@ int naccs_store_open(const struct naccs_store_options *opt, struct naccs_store *
 		return bad_arg(err, _("no store options or path"));
 	if (opt->create && opt->read_only)
 		return bad_arg(err, _("a new store cannot be read-only"));
+	if (opt->migrate && opt->read_only)
+		return bad_arg(err, _("a store opened read-only cannot be upgraded"));
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)
 		return naccs_err_set(err, ENOMEM, _("credential store: out of memory"));
@@ -316,6 +318,32 @@ int naccs_store_open(const struct naccs_store_options *opt, struct naccs_store *
 	}
 	*out = st;
 	return finish(0, err);
+}
+
+int naccs_store_inspect(const struct naccs_store_options *opt, bool deep,
+			struct naccs_store_report *out, struct naccs_err *err)
+{
+	const struct naccs_store_backend *be = NULL;
+	struct naccs_store_options bopt;
+	int rc;
+
+	naccs_err_clear(err);
+	if (out != NULL) {
+		memset(out, 0, sizeof(*out));
+		out->schema_version = -1;
+	}
+	if (opt == NULL || out == NULL || opt->path == NULL || opt->path[0] == '\0')
+		return bad_arg(err, _("no store options or path"));
+	bopt = *opt;
+	bopt.create = false;
+	bopt.migrate = false;
+	bopt.read_only = true;
+	if (bopt.timeout_ms == 0)
+		bopt.timeout_ms = DEFAULT_TIMEOUT_MS;
+	rc = pick_backend(opt->path, &be, &bopt.path, err);
+	if (rc == 0)
+		rc = be->inspect(&bopt, deep, out, err);
+	return rc;
 }
 
 void naccs_store_close(struct naccs_store *st)

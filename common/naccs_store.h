@@ -14,6 +14,7 @@
 #ifndef NACCS_STORE_H
 #define NACCS_STORE_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -99,12 +100,22 @@ struct naccs_store;
 /* add_identity: pick the uid for me ((uid_t)-1 is never a real uid). */
 #define NACCS_UID_ALLOCATE UINT32_MAX
 
+/* Opening.  A plain open (what a login does) never creates, rewrites,
+ * migrates or checkpoints a store it has not validated: the file's header is
+ * checked before the database engine sees it and the schema version is read
+ * in a read transaction; a damaged store fails with -EIO and is left byte
+ * for byte as it was, a store at an older schema version or not in WAL mode
+ * fails with -EPROTO and a message that says to run naccsctl upgrade.  Only
+ * an administrative open (migrate, or create) changes the schema or the
+ * journal mode. */
 struct naccs_store_options {
 	const char *path;    /* backend location; for SQLite a file path */
 	uid_t owner_uid;     /* expected owner of the file and its directory */
 	unsigned timeout_ms; /* default per-operation budget (busy waits) */
-	bool create;	     /* create a new store (naccsctl init) */
-	bool read_only;
+	bool create;	     /* create a new store (naccsctl init); implies migrate */
+	bool read_only;	     /* no writes at all (the PAM account phase, listings) */
+	bool migrate;	     /* administrative open (naccsctl init, upgrade): may bring the schema
+				up to date and switch to WAL mode; never with read_only */
 };
 
 int naccs_store_open(const struct naccs_store_options *opt, struct naccs_store **out,
@@ -113,6 +124,37 @@ void naccs_store_close(struct naccs_store *st);
 /* The schema version the store is at (after migrations on open). */
 int naccs_store_schema_version(struct naccs_store *st, naccs_deadline_t dl, int *version,
 			       struct naccs_err *err);
+
+/* What naccs_store_inspect found (naccsctl store check). */
+#define NACCS_STORE_FILES_MAX 3
+struct naccs_store_file_info {
+	char path[PATH_MAX + 8]; /* the store file, then its companions (-wal, -shm) */
+	bool present;
+	unsigned mode; /* permission bits */
+	uint32_t uid;
+	int64_t size;
+};
+struct naccs_store_report {
+	struct naccs_store_file_info files[NACCS_STORE_FILES_MAX];
+	int n_files;
+	bool damaged;	    /* the file is not a sound database (header, engine, integrity) */
+	bool header_ok;	    /* the file's header was read and is sound */
+	bool wal_mode;	    /* the header says WAL (valid when header_ok) */
+	int schema_version; /* -1 when it could not be read */
+	int schema_needed;  /* the version this naccs-auth works with */
+	bool integrity_checked;
+	char integrity[256]; /* "ok", or the first problem the engine reported */
+};
+
+/* Examine a store without changing it: the trusted-file checks, the same
+ * header validation as a plain open, then (read-only) the schema version
+ * and, when deep, the engine's full integrity check.  0 when the store is
+ * healthy and usable by a plain open; otherwise the first problem as
+ * -errno with its message (-ENOENT missing, -EPERM untrusted, -EIO damaged,
+ * -EPROTO needs naccsctl upgrade or a newer naccs-auth), and *out filled as
+ * far as the examination got. */
+int naccs_store_inspect(const struct naccs_store_options *opt, bool deep,
+			struct naccs_store_report *out, struct naccs_err *err);
 
 /* Look-ups. */
 int naccs_store_find(struct naccs_store *st, naccs_deadline_t dl, const char *login,

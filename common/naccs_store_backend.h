@@ -10,6 +10,8 @@ struct naccs_store_backend {
 	const char *name;
 	int (*open)(const struct naccs_store_options *opt, void **impl, struct naccs_err *err);
 	void (*close)(void *impl);
+	int (*inspect)(const struct naccs_store_options *opt, bool deep,
+		       struct naccs_store_report *out, struct naccs_err *err);
 	int (*schema_version)(void *impl, naccs_deadline_t dl, int *version, struct naccs_err *err);
 	int (*find)(void *impl, naccs_deadline_t dl, const char *login, struct naccs_identity *out,
 		    struct naccs_err *err);

@@ -2,27 +2,43 @@
  *
  * UTS-2.2.1.2(2)(a): users cannot set access control on the policy, the
  * credential store or the audit trail themselves, so the software refuses to
- * use any of them unless only the administrator could have written it: owned
- * by the expected owner, no group or other write permission, and the same for
- * the directory that holds it (a writable directory lets anyone replace the
- * file by renaming).  Symbolic links are refused rather than followed, so the
- * checks apply to the object actually read.  There are no exceptions for
- * sticky directories such as /tmp: nothing trusted belongs there. */
+ * use any of them unless only the administrator could have written it or
+ * put it where it is.  The rule (naccs_trust.h says it in full):
+ *  - the file is opened first and checked on its descriptor: a regular
+ *    file, no symbolic link (O_NOFOLLOW), owned by the expected owner, no
+ *    group or other write; then the path must still name that file (same
+ *    device and inode), so a file renamed into place in between is refused;
+ *  - its directory: a real directory owned by the expected owner, no group
+ *    or other write, no exception (a writable directory lets anyone replace
+ *    the file by renaming);
+ *  - every directory above, up to "/": a real directory (no symbolic link)
+ *    owned by root or the expected owner, no group or other write unless it
+ *    is sticky (like /tmp, 1777): there others cannot rename or remove the
+ *    entries they do not own, and the entry on our path is owned by root or
+ *    the expected owner, as the step below checks. */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "naccs_i18n.h"
+#include "naccs_path.h"
 #include "naccs_trust.h"
 
 static int stat_failed(const char *path, int errnum, struct naccs_err *err)
 {
+	char buf[128];
+
 	if (errnum == ENOENT)
 		return naccs_err_set(err, ENOENT, _("%s: no such file"), path);
-	return naccs_err_set(err, errnum, _("%s: cannot check: %s"), path, strerror(errnum));
+	return naccs_err_set(err, errnum, _("%s: cannot check: %s"), path,
+			     naccs_strerror(errnum, buf, sizeof(buf)));
 }
 
 static int check_owner_and_mode(const struct stat *st, const char *path, uid_t owner,
@@ -48,64 +64,125 @@ static int check_regular(const struct stat *st, const char *path, struct naccs_e
 	return 0;
 }
 
-/* The directory part of path: "." for a bare name, "/" for a file in the root. */
-static int parent_of(const char *path, char *out, size_t outlen, struct naccs_err *err)
-{
-	const char *slash = strrchr(path, '/');
-	size_t len;
+/* ---- the directory chain --------------------------------------------- */
 
-	if (slash == NULL) {
-		strcpy(out, ".");
-		return 0;
-	}
-	len = (size_t)(slash - path);
-	while (len > 0 && path[len - 1] == '/')
-		len--;
-	if (len == 0) {
-		strcpy(out, "/");
-		return 0;
-	}
-	if (len >= outlen)
-		return naccs_err_set(err, ENAMETOOLONG, _("%s: path too long"), path);
-	memcpy(out, path, len);
-	out[len] = '\0';
+static int lstat_dir(const char *path, struct stat *st, struct naccs_err *err)
+{
+	if (lstat(path, st) != 0)
+		return stat_failed(path, errno, err);
+	if (S_ISLNK(st->st_mode))
+		return naccs_err_set(err, ENOTDIR, _("%s: is a symbolic link (refused)"), path);
+	if (!S_ISDIR(st->st_mode))
+		return naccs_err_set(err, ENOTDIR, _("%s: not a directory"), path);
 	return 0;
 }
 
-int naccs_trust_check_file(const char *path, uid_t owner, struct naccs_err *err)
+/* A directory above the one that holds the file (see the rule above). */
+static int check_ancestor(const char *path, uid_t owner, struct naccs_err *err)
 {
-	char parent[PATH_MAX];
 	struct stat st;
-	int rc;
+	int rc = lstat_dir(path, &st, err);
 
-	if (path == NULL || path[0] == '\0')
-		return naccs_err_set(err, EINVAL, _("no file name given"));
-	if (lstat(path, &st) != 0)
-		return stat_failed(path, errno, err);
-	rc = check_regular(&st, path, err);
-	if (rc == 0)
-		rc = check_owner_and_mode(&st, path, owner, err);
-	if (rc == 0)
-		rc = parent_of(path, parent, sizeof(parent), err);
-	if (rc == 0)
-		rc = naccs_trust_check_dir(parent, owner, err);
+	if (rc < 0)
+		return rc;
+	if (st.st_uid != 0 && st.st_uid != owner)
+		return naccs_err_set(err, EPERM,
+				     _("%s: owned by uid %lu, expected root or uid %lu"), path,
+				     (unsigned long)st.st_uid, (unsigned long)owner);
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st.st_mode & S_ISVTX) == 0)
+		return naccs_err_set(err, EPERM,
+				     _("%s: writable by group or others and not sticky (mode "
+				       "%04o); whoever can write it can replace what is below it"),
+				     path, (unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+/* dir as an absolute path without "." components, empty components or a
+ * trailing slash ("/" stays "/"); ".." is kept: the directory it passes
+ * through is on the way too and gets checked. */
+static int absolute_dir(const char *dir, char *out, size_t outlen, struct naccs_err *err)
+{
+	char raw[PATH_MAX];
+	size_t n = 0;
+	const char *p;
+
+	if (dir[0] == '/') {
+		if (strlen(dir) >= sizeof(raw))
+			return naccs_err_set(err, ENAMETOOLONG, _("%s: path too long"), dir);
+		strcpy(raw, dir);
+	} else {
+		char buf[128];
+
+		if (getcwd(raw, sizeof(raw)) == NULL) {
+			int errnum = errno;
+
+			return naccs_err_set(err, errnum,
+					     _("%s: cannot find the working directory: %s"), dir,
+					     naccs_strerror(errnum, buf, sizeof(buf)));
+		}
+		if (strlen(raw) + 1 + strlen(dir) >= sizeof(raw))
+			return naccs_err_set(err, ENAMETOOLONG, _("%s: path too long"), dir);
+		strcat(raw, "/");
+		strcat(raw, dir);
+	}
+	for (p = raw; *p != '\0';) {
+		const char *end;
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		end = strchrnul(p, '/');
+		len = (size_t)(end - p);
+		if (len > 0 && !(len == 1 && p[0] == '.')) {
+			if (n + 1 + len >= outlen)
+				return naccs_err_set(err, ENAMETOOLONG, _("%s: path too long"),
+						     dir);
+			out[n++] = '/';
+			memcpy(out + n, p, len);
+			n += len;
+		}
+		p = end;
+	}
+	if (n == 0)
+		out[n++] = '/';
+	out[n] = '\0';
+	return 0;
+}
+
+/* Every directory above dir, from its parent up to "/". */
+static int check_ancestors(const char *dir, uid_t owner, struct naccs_err *err)
+{
+	char cur[PATH_MAX];
+	int rc = absolute_dir(dir, cur, sizeof(cur), err);
+
+	while (rc == 0 && strcmp(cur, "/") != 0) {
+		char *slash = strrchr(cur, '/');
+
+		if (slash == cur)
+			slash[1] = '\0'; /* up to the root */
+		else
+			*slash = '\0';
+		rc = check_ancestor(cur, owner, err);
+	}
 	return rc;
 }
 
 int naccs_trust_check_dir(const char *path, uid_t owner, struct naccs_err *err)
 {
 	struct stat st;
+	int rc;
 
 	if (path == NULL || path[0] == '\0')
 		return naccs_err_set(err, EINVAL, _("no directory name given"));
-	if (lstat(path, &st) != 0)
-		return stat_failed(path, errno, err);
-	if (S_ISLNK(st.st_mode))
-		return naccs_err_set(err, ENOTDIR, _("%s: is a symbolic link (refused)"), path);
-	if (!S_ISDIR(st.st_mode))
-		return naccs_err_set(err, ENOTDIR, _("%s: not a directory"), path);
-	return check_owner_and_mode(&st, path, owner, err);
+	rc = lstat_dir(path, &st, err);
+	if (rc == 0)
+		rc = check_owner_and_mode(&st, path, owner, err);
+	if (rc == 0)
+		rc = check_ancestors(path, owner, err);
+	return rc;
 }
+
+/* ---- the file -------------------------------------------------------- */
 
 int naccs_trust_check_fd(int fd, const char *path, uid_t owner, struct naccs_err *err)
 {
@@ -119,5 +196,91 @@ int naccs_trust_check_fd(int fd, const char *path, uid_t owner, struct naccs_err
 	rc = check_regular(&st, path, err);
 	if (rc == 0)
 		rc = check_owner_and_mode(&st, path, owner, err);
+	return rc;
+}
+
+int naccs_trust_same_stat(const struct stat *checked, const char *path, struct naccs_err *err)
+{
+	struct stat now;
+
+	if (lstat(path, &now) != 0 || now.st_dev != checked->st_dev ||
+	    now.st_ino != checked->st_ino)
+		return naccs_err_set(err, EAGAIN,
+				     _("%s: replaced or removed while it was being opened "
+				       "(refused)"),
+				     path);
+	return 0;
+}
+
+int naccs_trust_same_file(int fd, const char *path, struct naccs_err *err)
+{
+	struct stat by_fd;
+
+	if (fstat(fd, &by_fd) != 0)
+		return stat_failed(path, errno, err);
+	return naccs_trust_same_stat(&by_fd, path, err);
+}
+
+static int open_checked(const char *path, int flags, uid_t owner, int *fd_out,
+			struct naccs_err *err)
+{
+	char parent[PATH_MAX], buf[128];
+	int fd, rc;
+
+	*fd_out = -1;
+	if (path == NULL || path[0] == '\0')
+		return naccs_err_set(err, EINVAL, _("no file name given"));
+	/* O_NOFOLLOW: a symbolic link is refused, not followed (with O_PATH
+	 * the descriptor names the link itself, refused by the fstat check).
+	 * O_NONBLOCK: a FIFO put in place of the file must not hang the
+	 * caller; it is refused below as not a regular file. */
+	fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		int errnum = errno;
+
+		if (errnum == ENOENT)
+			return naccs_err_set(err, ENOENT, _("%s: no such file"), path);
+		if (errnum == ELOOP)
+			return naccs_err_set(err, EINVAL, _("%s: is a symbolic link (refused)"),
+					     path);
+		return naccs_err_set(err, errnum, _("%s: cannot open: %s"), path,
+				     naccs_strerror(errnum, buf, sizeof(buf)));
+	}
+	rc = naccs_trust_check_fd(fd, path, owner, err);
+	if (rc == 0)
+		rc = naccs_path_dirname(path, parent, sizeof(parent)) == 0
+			 ? 0
+			 : naccs_err_set(err, ENAMETOOLONG, _("%s: path too long"), path);
+	if (rc == 0)
+		rc = naccs_trust_check_dir(parent, owner, err);
+	/* Last: the chain is now known to be safe from others, so the file
+	 * the path names can no longer change under us. */
+	if (rc == 0)
+		rc = naccs_trust_same_file(fd, path, err);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+int naccs_trust_open(const char *path, uid_t owner, int *fd_out, struct naccs_err *err)
+{
+	return open_checked(path, O_RDONLY | O_NONBLOCK | O_NOCTTY, owner, fd_out, err);
+}
+
+int naccs_trust_open_path(const char *path, uid_t owner, int *fd_out, struct naccs_err *err)
+{
+	return open_checked(path, O_PATH, owner, fd_out, err);
+}
+
+int naccs_trust_check_file(const char *path, uid_t owner, struct naccs_err *err)
+{
+	int fd = -1;
+	int rc = naccs_trust_open_path(path, owner, &fd, err);
+
+	if (rc == 0)
+		close(fd);
 	return rc;
 }

@@ -18,8 +18,11 @@
  *   store_sqlite.c           this table of operations
  *   store_sqlite_internal.h  what the files below share (struct sq, sq_*)
  *   store_sqlite_schema.h    the tables: schema version and migrations
- *   store_sqlite_db.c        error mapping, busy waits, statements, transactions
- *   store_sqlite_open.c      file checks, open/create, PRAGMAs, migrations
+ *   store_sqlite_db.c        error mapping, busy waits, statements, transactions,
+ *                            erasing old page images after a credential change
+ *   store_sqlite_open.c      file checks, header validation, open/create, PRAGMAs,
+ *                            migrations (administrative opens only)
+ *   store_sqlite_check.c     examining a store without changing it (store check)
  *   store_sqlite_rows.c      reading and checking rows (bad-row messages)
  *   store_sqlite_auth.c      look-ups, account state, login outcomes, re-hash
  *   store_sqlite_lookup.c    a typed name read both ways; typical hash parameters
@@ -34,6 +37,7 @@ const struct naccs_store_backend naccs_store_sqlite = {
     .name = "sqlite",
     .open = sq_open,
     .close = sq_close,
+    .inspect = sq_inspect,
     .schema_version = sq_schema_version,
     .find = sq_find,
     .find_by_user_id = sq_find_by_user_id,

@@ -16,10 +16,6 @@
 #include "naccs_secret.h"
 #include "store_sqlite_internal.h"
 
-/* Erasing old page images after a hash is erased is worth this much waiting
- * for readers, no more. */
-#define ERASE_WAIT_MS 100
-
 /* ---- shared by every change ------------------------------------------ */
 
 /* One line of the issuance registry (UTS-2.2.1.3(2)(g)(イ)). */
@@ -40,19 +36,6 @@ int sq_refuse_retired(const struct sq *s, const char *login, const struct sq_ide
 		return 0;
 	return naccs_err_set(err, EINVAL, _("credential store %s: '%s' is retired (%s)"), s->path,
 			     login, s->op);
-}
-
-/* After a hash was erased: secure_delete zeroed it in the new page images,
- * but older images may still sit in the WAL and the main file until a
- * checkpoint copies the new ones over them and empties the WAL.  Best
- * effort, with a short wait for readers: the erase itself is committed. */
-static void erase_old_pages(struct sq *s)
-{
-	naccs_deadline_t soon = naccs_deadline_in(ERASE_WAIT_MS);
-
-	if (soon < s->dl)
-		s->dl = soon;
-	sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 }
 
 /* ---- passwords ------------------------------------------------------- */
@@ -104,7 +87,7 @@ int sq_set_password(void *impl, naccs_deadline_t dl, const char *login, const ch
 				     err);
 	rc = sq_tx_end(s, rc, err);
 	if (rc == 0)
-		erase_old_pages(s); /* hashes pruned from the history */
+		sq_erase_old_pages(s); /* hashes pruned from the history */
 	return rc;
 }
 
@@ -226,7 +209,7 @@ int sq_retire(void *impl, naccs_deadline_t dl, const char *login, const char *re
 		rc = sq_registry_add(s, now, login, "retired", by, reason, err);
 	rc = sq_tx_end(s, rc, err);
 	if (rc == 0)
-		erase_old_pages(s);
+		sq_erase_old_pages(s);
 	return rc;
 }
 

@@ -186,5 +186,8 @@ int sq_replace_hash(void *impl, naccs_deadline_t dl, const char *login, const ch
 				   _("credential store %s: the credential of '%s' changed "
 				     "meanwhile; hash left as it is"),
 				   s->path, login);
-	return sq_tx_end(s, rc, err);
+	rc = sq_tx_end(s, rc, err);
+	if (rc == 0)
+		sq_erase_old_pages(s); /* the weaker hash must not linger */
+	return rc;
 }

@@ -289,3 +289,24 @@ int sq_tx_end(struct sq *s, int rc, struct naccs_err *err)
 	}
 	return rc;
 }
+
+/* ---- erasing old page images ----------------------------------------- */
+
+/* Erasing old page images after a credential change is worth this much
+ * waiting for readers, no more. */
+#define ERASE_WAIT_MS 100
+
+/* After a hash was replaced or erased (UTS-2.2.1.1(1)(b)(ア)): secure_delete
+ * zeroed it in the new page images, but older images may still sit in the
+ * WAL and the main file until a checkpoint copies the new ones over them
+ * and empties the WAL.  Called after every committed credential change
+ * (re-hash, password set, retirement).  Best effort, with a short wait for
+ * readers: the change itself is committed. */
+void sq_erase_old_pages(struct sq *s)
+{
+	naccs_deadline_t soon = naccs_deadline_in(ERASE_WAIT_MS);
+
+	if (soon < s->dl)
+		s->dl = soon;
+	sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+}

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <sqlite3.h>
 
@@ -49,11 +50,34 @@ int sq_script(struct sq *s, const char *sql, struct naccs_err *err);
 int sq_tx_begin(struct sq *s, naccs_deadline_t dl, bool write, const char *op,
 		struct naccs_err *err);
 int sq_tx_end(struct sq *s, int rc, struct naccs_err *err);
+void sq_erase_old_pages(struct sq *s);
+
+/* The companions of the store file: path + "-wal", path + "-shm". */
+#define SQ_SIDE_FILES 2
 
 /* store_sqlite_open.c: opening, creating, schema version. */
 int sq_open(const struct naccs_store_options *opt, void **impl, struct naccs_err *err);
 void sq_close(void *impl);
 int sq_schema_version(void *impl, naccs_deadline_t dl, int *version, struct naccs_err *err);
+int sq_new(const struct naccs_store_options *opt, struct sq **out, struct naccs_err *err);
+int sq_side_path(const char *path, int i, char *out, size_t size);
+/* What the header of an existing store said. */
+struct sq_header {
+	bool ok;      /* read and sound */
+	bool wal;     /* in WAL mode (when ok) */
+	bool damaged; /* not a sound database: left untouched */
+};
+int sq_open_existing(struct sq *s, uid_t owner, bool allow_rollback, struct sq_header *hdr,
+		     struct naccs_err *err);
+/* What a plain open says of a store not in WAL mode (-EPROTO), and of one
+ * at this schema version: 0 when usable as it is (with migrate: when the
+ * migrations can bring it up to date), else -EPROTO and what to do. */
+int sq_refuse_not_wal(const struct sq *s, struct naccs_err *err);
+int sq_judge_version(const struct sq *s, int version, bool migrate, struct naccs_err *err);
+
+/* store_sqlite_check.c: examining a store without changing it. */
+int sq_inspect(const struct naccs_store_options *opt, bool deep, struct naccs_store_report *out,
+	       struct naccs_err *err);
 
 /* store_sqlite_rows.c: reading and checking rows. */
 int sq_missing_row(const struct sq *s, const char *table, const char *login, struct naccs_err *err);

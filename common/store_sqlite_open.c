@@ -1,13 +1,32 @@
 /* The SQLite backend of the credential store: opening and creating the
  * database file.
  *
- * The file and its -wal and -shm companions must pass the trust rule and be
- * private (mode 0600, made so from the start under umask 077); the
- * connection is set up defensively, in WAL mode with full synchronous
- * commits (BRIEF "Storage (decided)"); the schema is brought up to
- * NACCS_SQLITE_SCHEMA_VERSION by the migrations of store_sqlite_schema.h,
- * each in its own transaction.  A failed naccsctl init leaves no file
- * behind. */
+ * The file and its -wal and -shm companions must pass the trust rule of
+ * naccs_trust.h (UTS-2.2.1.2(2)(a)) and be private (mode 0600).  The store
+ * file is opened by us first and checked on that descriptor, its directory
+ * chain up to "/" included; after SQLite has opened the file by its name,
+ * the path must still name the file we checked (device and inode), so a
+ * file swapped in between is refused.  Our descriptors of the store's files
+ * are O_PATH ones: closing a real descriptor would drop every POSIX lock
+ * this process holds on the file, those of another open connection
+ * included.  A new store is created by us with open(O_CREAT | O_EXCL, 0600)
+ * and fchmod, and SQLite gives the -wal and -shm files the mode of the
+ * database file: no umask is touched (a umask is process-wide, and the host
+ * may be threaded).
+ *
+ * A plain open (a login) never creates, rewrites, migrates or checkpoints a
+ * store it has not validated: a damaged store is evidence for whoever
+ * recovers it, not something to repair on the fly.  Before SQLite reads or
+ * writes a page, the file header is checked (size, magic, page size, WAL
+ * mode); then the schema version is read in a read transaction, and only a
+ * store at exactly this version goes to the caller.  A damaged store fails
+ * with -EIO and is left byte for byte as it was; an older schema or a store
+ * not in WAL mode fails with -EPROTO and says to run naccsctl upgrade.  Only
+ * an administrative open (migrate: naccsctl init and upgrade) switches to
+ * WAL mode and brings the schema up to NACCS_SQLITE_SCHEMA_VERSION with the
+ * migrations of store_sqlite_schema.h, each in its own transaction.  The
+ * connection is set up defensively, with full synchronous commits (BRIEF
+ * "Storage (decided)").  A failed naccsctl init leaves no file behind. */
 #include "config.h"
 
 #include <errno.h>
@@ -22,6 +41,7 @@
 #include <unistd.h>
 
 #include "naccs_i18n.h"
+#include "naccs_path.h"
 #include "naccs_trust.h"
 #include "store_sqlite_internal.h"
 #include "store_sqlite_schema.h"
@@ -30,110 +50,234 @@ _Static_assert(sizeof(naccs_sqlite_migrations) / sizeof(naccs_sqlite_migrations[
 		   NACCS_SQLITE_SCHEMA_VERSION,
 	       "one migration per schema version");
 
-/* ---- files ----------------------------------------------------------- */
+/* The SQLite file header (https://sqlite.org/fileformat.html, 1.3). */
+#define SQ_HEADER_SIZE	    100
+#define SQ_MAGIC	    "SQLite format 3" /* with its NUL: 16 bytes */
+#define SQ_OFF_PAGE_SIZE    16		      /* 2 bytes, big-endian; 1 means 65536 */
+#define SQ_OFF_WRITE_VER    18		      /* 1 rollback journal, 2 WAL */
+#define SQ_OFF_READ_VER	    19
+#define SQ_OFF_PAYLOAD	    21 /* 64, 32, 32 in every valid file */
+#define SQ_PAGE_SIZE_MIN    512
+#define SQ_PAGE_SIZE_MAX    65536
+#define SQ_JOURNAL_WAL	    2
+#define SQ_JOURNAL_ROLLBACK 1
 
-static int dir_of(const char *path, char *out, size_t size)
+static const char *const sq_side_suffix[] = {"-wal", "-shm"};
+
+int sq_side_path(const char *path, int i, char *out, size_t size)
 {
-	const char *slash = strrchr(path, '/');
-	size_t len = slash == NULL ? 0 : (size_t)(slash - path);
-
-	if (slash == NULL)
-		return snprintf(out, size, ".") < (int)size ? 0 : -ENAMETOOLONG;
-	if (len == 0)
-		len = 1; /* the root directory */
-	if (len >= size)
-		return -ENAMETOOLONG;
-	memcpy(out, path, len);
-	out[len] = '\0';
-	return 0;
+	if (i < 0 || i >= SQ_SIDE_FILES)
+		return -EINVAL;
+	return snprintf(out, size, "%s%s", path, sq_side_suffix[i]) < (int)size ? 0 : -ENAMETOOLONG;
 }
 
 /* The store holds password hashes: beyond the trust rule (owner, no group or
  * other write), nobody else may read it either (UTS-2.2.1.1(1)(b)(ア)). */
-static int check_private(const char *path, uid_t owner, bool must_exist, struct naccs_err *err)
+static int check_private(const struct stat *sb, const char *path, struct naccs_err *err)
 {
-	struct stat sb;
-	int rc = naccs_trust_check_file(path, owner, err);
-
-	if (rc == -ENOENT && !must_exist)
-		return 0;
-	if (rc < 0)
-		return rc;
-	if (lstat(path, &sb) != 0)
-		return naccs_err_set(err, errno, _("%s: cannot check: %s"), path, strerror(errno));
-	if ((sb.st_mode & 077) != 0)
+	if ((sb->st_mode & 077) != 0)
 		return naccs_err_set(
 		    err, EPERM,
 		    _("%s: readable by group or others (mode %04o); the credential "
 		      "store must be mode 0600"),
-		    path, (unsigned)(sb.st_mode & 07777));
+		    path, (unsigned)(sb->st_mode & 07777));
 	return 0;
 }
 
+static int fstat_or_fail(int fd, const char *path, struct stat *sb, struct naccs_err *err)
+{
+	char buf[128];
+	int errnum;
+
+	if (fstat(fd, sb) == 0)
+		return 0;
+	errnum = errno;
+	return naccs_err_set(err, errnum, _("%s: cannot check: %s"), path,
+			     naccs_strerror(errnum, buf, sizeof(buf)));
+}
+
 /* The -wal and -shm files: leftovers of another database would be replayed
- * into this one, and readable ones would leak hashes. */
+ * into this one, and readable ones would leak hashes.  Each is opened as an
+ * O_PATH descriptor (never followed, never read: closing it cannot drop
+ * the locks SQLite holds on it) and checked on that descriptor; their
+ * directory is the store's, checked already. */
 static int check_side_files(const struct sq *s, uid_t owner, bool create, struct naccs_err *err)
 {
-	static const char *const suffix[] = {"-wal", "-shm"};
-	char side[PATH_MAX];
+	char side[PATH_MAX + 8], buf[128];
 
-	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+	for (int i = 0; i < SQ_SIDE_FILES; i++) {
 		struct stat sb;
-		int rc;
+		int fd, rc;
 
-		if (snprintf(side, sizeof(side), "%s%s", s->path, suffix[i]) >= (int)sizeof(side))
+		if (sq_side_path(s->path, i, side, sizeof(side)) < 0)
 			return naccs_err_set(err, ENAMETOOLONG, _("%s: path too long"), s->path);
-		if (create && lstat(side, &sb) == 0)
-			return naccs_err_set(err, EEXIST,
-					     _("%s exists although the store %s does not: remove "
-					       "it first"),
-					     side, s->path);
-		rc = check_private(side, owner, false, err);
+		fd = open(side, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		if (fd < 0) {
+			int errnum = errno;
+
+			return naccs_err_set(err, errnum, _("%s: cannot open: %s"), side,
+					     naccs_strerror(errnum, buf, sizeof(buf)));
+		}
+		if (create)
+			rc = naccs_err_set(err, EEXIST,
+					   _("%s exists although the store %s does not: remove "
+					     "it first"),
+					   side, s->path);
+		else
+			rc = naccs_trust_check_fd(fd, side, owner, err);
+		if (rc == 0)
+			rc = fstat_or_fail(fd, side, &sb, err);
+		if (rc == 0)
+			rc = check_private(&sb, side, err);
+		close(fd);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
 }
 
-static int check_existing(const struct sq *s, uid_t owner, struct naccs_err *err)
-{
-	int rc = check_private(s->path, owner, true, err);
-
-	if (rc == -ENOENT)
-		return naccs_err_set(err, ENOENT,
-				     _("credential store %s does not exist (create it with "
-				       "naccsctl init)"),
-				     s->path);
-	if (rc == 0)
-		rc = check_side_files(s, owner, false, err);
-	return rc;
-}
-
 /* Create the empty file ourselves: O_EXCL refuses an existing store and
- * O_NOFOLLOW a planted link; mode 0600 from the start. */
-static int create_file(const struct sq *s, uid_t owner, struct naccs_err *err)
+ * O_NOFOLLOW a planted link; mode 0600 whatever the umask (fchmod).  The
+ * descriptor is closed before SQLite opens the file; *checked keeps what
+ * it was, for naccs_trust_same_stat. */
+static int create_file(const struct sq *s, uid_t owner, struct stat *checked, struct naccs_err *err)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], buf[128];
 	int fd, rc;
 
-	if (dir_of(s->path, dir, sizeof(dir)) < 0)
+	if (naccs_path_dirname(s->path, dir, sizeof(dir)) < 0)
 		return naccs_err_set(err, ENAMETOOLONG, _("%s: path too long"), s->path);
 	rc = naccs_trust_check_dir(dir, owner, err);
 	if (rc == 0)
 		rc = check_side_files(s, owner, true, err);
 	if (rc < 0)
 		return rc;
-	fd = open(s->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = open(s->path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 && errno == EEXIST)
 		return naccs_err_set(err, EEXIST, _("credential store %s already exists"), s->path);
-	if (fd < 0)
-		return naccs_err_set(err, errno, _("credential store %s: cannot create: %s"),
-				     s->path, strerror(errno));
-	rc = naccs_trust_check_fd(fd, s->path, owner, err);
+	if (fd < 0) {
+		int errnum = errno;
+
+		return naccs_err_set(err, errnum, _("credential store %s: cannot create: %s"),
+				     s->path, naccs_strerror(errnum, buf, sizeof(buf)));
+	}
+	if (fchmod(fd, 0600) != 0) {
+		int errnum = errno;
+
+		rc = naccs_err_set(err, errnum, _("credential store %s: cannot set its mode: %s"),
+				   s->path, naccs_strerror(errnum, buf, sizeof(buf)));
+	}
+	if (rc == 0)
+		rc = naccs_trust_check_fd(fd, s->path, owner, err);
+	if (rc == 0)
+		rc = fstat_or_fail(fd, s->path, checked, err);
 	close(fd);
 	if (rc < 0)
 		unlink(s->path);
 	return rc;
+}
+
+/* An existing store: opened (O_PATH) and checked on that descriptor --
+ * trust rule with its directory chain, private mode -- and its companions.
+ * *checked keeps what was checked, for naccs_trust_same_stat. */
+static int check_existing_file(const struct sq *s, uid_t owner, struct stat *checked,
+			       struct naccs_err *err)
+{
+	int fd = -1;
+	int rc = naccs_trust_open_path(s->path, owner, &fd, err);
+
+	if (rc == -ENOENT)
+		return naccs_err_set(err, ENOENT,
+				     _("credential store %s does not exist (create it with "
+				       "naccsctl init)"),
+				     s->path);
+	if (rc < 0)
+		return rc;
+	rc = fstat_or_fail(fd, s->path, checked, err);
+	close(fd);
+	if (rc == 0)
+		rc = check_private(checked, s->path, err);
+	if (rc == 0)
+		rc = check_side_files(s, owner, false, err);
+	return rc;
+}
+
+static int damaged(const struct sq *s, const char *why, struct naccs_err *err)
+{
+	return naccs_err_set(err, EIO,
+			     _("credential store %s is damaged: %s; it was left untouched "
+			       "(naccsctl store check says what to do)"),
+			     s->path, why);
+}
+
+/* Read the header through SQLite's own file handle: SQLite has opened the
+ * file but not read or written a page yet.  (Not through a descriptor of
+ * ours: closing it would drop every POSIX lock this process holds on the
+ * file, those of another open connection included.) */
+static int read_header(const struct sq *s, unsigned char *h, size_t len, sqlite3_int64 *size,
+		       struct naccs_err *err)
+{
+	sqlite3_file *f = NULL;
+
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK ||
+	    f == NULL || f->pMethods == NULL || f->pMethods->xFileSize(f, size) != SQLITE_OK)
+		return naccs_err_set(err, EIO, _("credential store %s: cannot read its size"),
+				     s->path);
+	if (*size < (sqlite3_int64)len)
+		return 0;
+	if (f->pMethods->xRead(f, h, (int)len, 0) != SQLITE_OK)
+		return naccs_err_set(err, EIO, _("credential store %s: cannot read its header"),
+				     s->path);
+	return 0;
+}
+
+/* The header (https://sqlite.org/fileformat.html, 1.3), checked before
+ * SQLite reads or writes a page: a file that is not a sound database in
+ * the expected format is never used, since SQLite would take an empty or
+ * short file for a new database and write to it. */
+static int check_header(const struct sq *s, bool *wal, struct naccs_err *err)
+{
+	unsigned char h[SQ_HEADER_SIZE];
+	sqlite3_int64 size = 0;
+	char why[160];
+	unsigned page;
+	int rc = read_header(s, h, sizeof(h), &size, err);
+
+	*wal = false;
+	if (rc < 0)
+		return rc;
+	if (size == 0)
+		return damaged(s, _("it is empty (0 bytes)"), err);
+	if (size < SQ_HEADER_SIZE) {
+		snprintf(why, sizeof(why), _("only %lld bytes, less than a database header"),
+			 (long long)size);
+		return damaged(s, why, err);
+	}
+	if (memcmp(h, SQ_MAGIC, sizeof(SQ_MAGIC)) != 0)
+		return damaged(s, _("it is not an SQLite database (no SQLite header)"), err);
+	page = (unsigned)h[SQ_OFF_PAGE_SIZE] << 8 | h[SQ_OFF_PAGE_SIZE + 1];
+	if (page == 1)
+		page = SQ_PAGE_SIZE_MAX;
+	if (page < SQ_PAGE_SIZE_MIN || page > SQ_PAGE_SIZE_MAX || (page & (page - 1)) != 0) {
+		snprintf(why, sizeof(why), _("its header gives an impossible page size (%u)"),
+			 page);
+		return damaged(s, why, err);
+	}
+	if (size % page != 0) {
+		snprintf(why, sizeof(why),
+			 _("its size (%lld bytes) is not a whole number of pages of %u bytes"),
+			 (long long)size, page);
+		return damaged(s, why, err);
+	}
+	if (h[SQ_OFF_PAYLOAD] != 64 || h[SQ_OFF_PAYLOAD + 1] != 32 || h[SQ_OFF_PAYLOAD + 2] != 32)
+		return damaged(s, _("its header is corrupt"), err);
+	if (h[SQ_OFF_WRITE_VER] != h[SQ_OFF_READ_VER] ||
+	    (h[SQ_OFF_WRITE_VER] != SQ_JOURNAL_WAL && h[SQ_OFF_WRITE_VER] != SQ_JOURNAL_ROLLBACK))
+		return damaged(s, _("its header gives an unknown journal format"), err);
+	*wal = h[SQ_OFF_WRITE_VER] == SQ_JOURNAL_WAL;
+	return 0;
 }
 
 /* ---- connection ------------------------------------------------------ */
@@ -164,27 +308,32 @@ static int open_db(struct sq *s, struct naccs_err *err)
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
 	/* Each login opens and closes its own handle: a checkpoint at every
-	 * close would copy and fsync the whole WAL on every login. SQLite
-	 * checkpoints on its own as the WAL grows, and after a credential is
-	 * erased or replaced the store checkpoints explicitly. */
+	 * close would copy and fsync the whole WAL on every login, and a plain
+	 * open must not rewrite a store anyway. SQLite checkpoints on its own
+	 * as the WAL grows, and after a credential is erased or replaced the
+	 * store checkpoints explicitly (sq_erase_old_pages). */
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	return 0;
 }
 
-/* Connection settings.  secure_delete overwrites erased hashes instead of
- * leaving them in free pages; WAL with synchronous=FULL makes each commit
- * durable before it returns while readers never wait for writers. */
+/* Connection settings, none of which writes to the file.  secure_delete
+ * overwrites erased hashes instead of leaving them in free pages;
+ * synchronous=FULL makes each commit durable before it returns. */
 static int configure(struct sq *s, struct naccs_err *err)
 {
-	sqlite3_stmt *st;
-	int rc = sq_script(s,
-			   "PRAGMA trusted_schema = OFF; PRAGMA foreign_keys = ON;"
-			   "PRAGMA secure_delete = ON; PRAGMA cell_size_check = ON;",
-			   err);
+	return sq_script(s,
+			 "PRAGMA trusted_schema = OFF; PRAGMA foreign_keys = ON;"
+			 "PRAGMA secure_delete = ON; PRAGMA cell_size_check = ON;"
+			 "PRAGMA synchronous = FULL;",
+			 err);
+}
 
-	if (rc < 0 || s->read_only)
-		return rc; /* a read-only handle cannot change the journal mode */
-	rc = sq_prepare(s, &st, err, "PRAGMA journal_mode = WAL", "");
+/* Administrative opens only: WAL mode, so readers never wait for writers. */
+static int switch_to_wal(struct sq *s, struct naccs_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sq_prepare(s, &st, err, "PRAGMA journal_mode = WAL", "");
+
 	if (rc < 0)
 		return rc;
 	rc = sq_step(s, st, err);
@@ -193,8 +342,6 @@ static int configure(struct sq *s, struct naccs_err *err)
 		rc = naccs_err_set(err, EIO, _("credential store %s: cannot switch to WAL mode"),
 				   s->path);
 	sqlite3_finalize(st);
-	if (rc >= 0)
-		rc = sq_script(s, "PRAGMA synchronous = FULL", err);
 	return rc < 0 ? rc : 0;
 }
 
@@ -215,8 +362,8 @@ static int query_ints(struct sq *s, const char *sql, int64_t *out, int n, struct
 	return rc < 0 ? rc : 0;
 }
 
-/* The schema version: 0 for an empty file, -EPROTO for a database that is
- * not a credential store. */
+/* The schema version: 0 for a database without any table, -EPROTO for a
+ * database that is not a credential store. */
 static int read_version(struct sq *s, int *version, struct naccs_err *err)
 {
 	int64_t n[2] = {0, 0}, v = 0;
@@ -271,27 +418,44 @@ static int apply_migration(struct sq *s, int version, struct naccs_err *err)
 	return sq_tx_end(s, rc, err);
 }
 
-static int migrate(struct sq *s, bool create, struct naccs_err *err)
+int sq_refuse_not_wal(const struct sq *s, struct naccs_err *err)
 {
-	int version = 0;
-	int rc = read_version(s, &version, err);
+	return naccs_err_set(err, EPROTO,
+			     _("credential store %s is not in WAL mode: run naccsctl upgrade"),
+			     s->path);
+}
 
-	if (rc < 0)
-		return rc;
+int sq_judge_version(const struct sq *s, int version, bool migrate, struct naccs_err *err)
+{
 	if (version > NACCS_SQLITE_SCHEMA_VERSION)
 		return naccs_err_set(err, EPROTO,
 				     _("credential store %s has schema version %d, newer than this "
 				       "naccs-auth knows (%d): upgrade naccs-auth"),
 				     s->path, version, NACCS_SQLITE_SCHEMA_VERSION);
-	if (version == 0 && !create)
-		return naccs_err_set(
-		    err, EPROTO, _("credential store %s is empty (create it with naccsctl init)"),
-		    s->path);
-	if (version < NACCS_SQLITE_SCHEMA_VERSION && s->read_only)
+	if (migrate)
+		return 0;
+	if (version == 0)
 		return naccs_err_set(err, EPROTO,
-				     _("credential store %s has schema version %d and needs an "
-				       "upgrade: open it read-write once"),
-				     s->path, version);
+				     _("credential store %s is an empty database without tables: "
+				       "run naccsctl init"),
+				     s->path);
+	if (version < NACCS_SQLITE_SCHEMA_VERSION)
+		return naccs_err_set(err, EPROTO,
+				     _("credential store %s has schema version %d, this naccs-auth "
+				       "needs %d: run naccsctl upgrade"),
+				     s->path, version, NACCS_SQLITE_SCHEMA_VERSION);
+	return 0;
+}
+
+/* The version, read in a read transaction; a plain open goes no further
+ * unless it is exactly the version this code works with. */
+static int check_version(struct sq *s, bool migrate, struct naccs_err *err)
+{
+	int version = 0;
+	int rc = sq_schema_version(s, s->dl, &version, err);
+
+	if (rc == 0)
+		rc = sq_judge_version(s, version, migrate, err);
 	for (int v = version + 1; v <= NACCS_SQLITE_SCHEMA_VERSION && rc == 0; v++)
 		rc = apply_migration(s, v, err);
 	return rc;
@@ -301,13 +465,31 @@ static int migrate(struct sq *s, bool create, struct naccs_err *err)
 
 static void unlink_store(const char *path)
 {
-	char side[PATH_MAX];
+	char side[PATH_MAX + 8];
 
 	unlink(path);
-	if (snprintf(side, sizeof(side), "%s-wal", path) < (int)sizeof(side))
-		unlink(side);
-	if (snprintf(side, sizeof(side), "%s-shm", path) < (int)sizeof(side))
-		unlink(side);
+	for (int i = 0; i < SQ_SIDE_FILES; i++)
+		if (sq_side_path(path, i, side, sizeof(side)) == 0)
+			unlink(side);
+}
+
+int sq_new(const struct naccs_store_options *opt, struct sq **out, struct naccs_err *err)
+{
+	size_t len = strlen(opt->path);
+	struct sq *s;
+
+	*out = NULL;
+	if (len >= PATH_MAX)
+		return naccs_err_set(err, ENAMETOOLONG, _("credential store path too long"));
+	s = calloc(1, sizeof(*s) + len + 1);
+	if (s == NULL)
+		return naccs_err_set(err, ENOMEM, _("credential store: out of memory"));
+	memcpy(s->path, opt->path, len + 1);
+	s->read_only = opt->read_only;
+	s->dl = naccs_deadline_in(opt->timeout_ms);
+	s->op = _("opening");
+	*out = s;
+	return 0;
 }
 
 void sq_close(void *impl)
@@ -320,18 +502,68 @@ void sq_close(void *impl)
 	free(s);
 }
 
-static int open_steps(struct sq *s, const struct naccs_store_options *opt, struct naccs_err *err)
+/* SQLite opens the file by its name: it must be the one we checked (with
+ * the directory chain checked, nobody else can swap it after this). */
+static int attach(struct sq *s, const struct stat *checked, struct naccs_err *err)
 {
-	int rc = opt->create ? create_file(s, opt->owner_uid, err)
-			     : check_existing(s, opt->owner_uid, err);
+	int rc = open_db(s, err);
 
 	if (rc == 0)
-		rc = open_db(s, err);
+		rc = naccs_trust_same_stat(checked, s->path, err);
+	return rc;
+}
+
+int sq_open_existing(struct sq *s, uid_t owner, bool allow_rollback, struct sq_header *hdr,
+		     struct naccs_err *err)
+{
+	struct stat checked;
+	int rc = check_existing_file(s, owner, &checked, err);
+
+	memset(hdr, 0, sizeof(*hdr));
+	if (rc == 0)
+		rc = attach(s, &checked, err);
+	if (rc == 0) {
+		rc = check_header(s, &hdr->wal, err);
+		hdr->ok = rc == 0;
+		hdr->damaged = rc == -EIO;
+	}
+	if (rc == 0 && !hdr->wal && !allow_rollback)
+		rc = sq_refuse_not_wal(s, err);
 	if (rc == 0)
 		rc = configure(s, err);
+	return rc;
+}
+
+static int create_store(struct sq *s, uid_t owner, bool *created, struct naccs_err *err)
+{
+	struct stat checked;
+	int rc = create_file(s, owner, &checked, err);
+
+	*created = rc == 0;
 	if (rc == 0)
-		rc = migrate(s, opt->create, err);
-	if (rc < 0 && opt->create && rc != -EEXIST) {
+		rc = attach(s, &checked, err);
+	if (rc == 0)
+		rc = configure(s, err);
+	return rc;
+}
+
+static int open_steps(struct sq *s, const struct naccs_store_options *opt, struct naccs_err *err)
+{
+	bool migrate = opt->create || opt->migrate;
+	struct sq_header hdr = {false, false, false};
+	bool created = false;
+	int rc;
+
+	if (opt->create)
+		rc = create_store(s, opt->owner_uid, &created, err);
+	else
+		rc = sq_open_existing(s, opt->owner_uid, migrate, &hdr, err);
+	/* Only now, with the header known to be sound, may SQLite read. */
+	if (rc == 0 && migrate && !hdr.wal)
+		rc = switch_to_wal(s, err);
+	if (rc == 0)
+		rc = check_version(s, migrate, err);
+	if (rc < 0 && created) {
 		/* Leave no half-made store behind, so init can be run again. */
 		sqlite3_close_v2(s->db);
 		s->db = NULL;
@@ -342,25 +574,11 @@ static int open_steps(struct sq *s, const struct naccs_store_options *opt, struc
 
 int sq_open(const struct naccs_store_options *opt, void **impl, struct naccs_err *err)
 {
-	size_t len = strlen(opt->path);
-	struct sq *s;
-	mode_t old_mask;
-	int rc;
+	struct sq *s = NULL;
+	int rc = sq_new(opt, &s, err);
 
-	if (len >= PATH_MAX)
-		return naccs_err_set(err, ENAMETOOLONG, _("credential store path too long"));
-	s = calloc(1, sizeof(*s) + len + 1);
-	if (s == NULL)
-		return naccs_err_set(err, ENOMEM, _("credential store: out of memory"));
-	memcpy(s->path, opt->path, len + 1);
-	s->read_only = opt->read_only;
-	s->dl = naccs_deadline_in(opt->timeout_ms);
-	s->op = _("opening");
-	/* The -wal and -shm files are made by SQLite as needed; with this mask
-	 * they can never be more open than 0600, whatever the host's umask. */
-	old_mask = umask(077);
-	rc = open_steps(s, opt, err);
-	umask(old_mask);
+	if (rc == 0)
+		rc = open_steps(s, opt, err);
 	if (rc < 0) {
 		sq_close(s);
 		return rc;

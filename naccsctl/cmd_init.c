@@ -1,6 +1,7 @@
 /* naccsctl init: create the state directory and an empty store, and the
  * configuration directory when it is missing.  Nothing that exists is ever
- * overwritten: an existing store is only opened to check that it is usable. */
+ * overwritten: an existing store is examined, upgraded if its schema is
+ * older, and a damaged one is reported and left as it is (cmd_store.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -12,29 +13,11 @@
 #include <unistd.h>
 
 #include "naccs_i18n.h"
+#include "naccs_path.h"
 #include "naccs_trust.h"
 #include "naccsctl.h"
 
 #define CTL_DIR_MODE 0755
-
-/* The directory part of path ("." when there is none). */
-static void dir_of(const char *path, char *out, size_t outlen)
-{
-	const char *slash = strrchr(path, '/');
-	size_t len;
-
-	if (slash == NULL) {
-		snprintf(out, outlen, ".");
-		return;
-	}
-	len = (size_t)(slash - path);
-	if (len == 0)
-		len = 1; /* "/file" lives in "/" */
-	if (len >= outlen)
-		len = outlen - 1;
-	memcpy(out, path, len);
-	out[len] = '\0';
-}
 
 static int make_one_dir(const char *path)
 {
@@ -65,7 +48,7 @@ static int ensure_dir(const char *dir, bool parents)
 		ctl_error("%s: %s", dir, strerror(errno));
 		return -errno;
 	}
-	dir_of(dir, parent, sizeof(parent));
+	naccs_path_dirname(dir, parent, sizeof(parent));
 	if (stat(parent, &sb) < 0) {
 		if (errno != ENOENT || !parents) {
 			ctl_error(_("cannot create %s: %s is missing (use --force-dirs)"), dir,
@@ -85,19 +68,23 @@ static int ensure_dir(const char *dir, bool parents)
 static int create_or_check_store(struct ctl_ctx *ctx)
 {
 	struct stat sb;
-	bool exists = lstat(ctx->cfg.store_path, &sb) == 0;
+	int before = -1;
+	bool was_wal = true;
 	int rc;
 
-	/* Never overwrite: an existing store is opened as it is, which also
-	 * checks its owner, mode and schema. */
-	rc = exists ? ctl_open_store(ctx, false) : ctl_create_store(ctx);
-	if (rc != CTL_EXIT_OK)
+	if (lstat(ctx->cfg.store_path, &sb) != 0) {
+		rc = ctl_create_store(ctx);
+		if (rc == CTL_EXIT_OK)
+			printf(_("created store %s (mode 0600)\n"), ctx->cfg.store_path);
 		return rc;
-	if (exists)
+	}
+	/* Never overwrite: an existing store is examined first (a damaged one
+	 * is reported and left untouched), then opened as it is, which also
+	 * checks its owner and mode and brings an older schema up to date. */
+	rc = ctl_store_open_admin(ctx, &before, &was_wal);
+	if (rc == CTL_EXIT_OK && !ctl_store_report_changes(ctx, before, was_wal))
 		printf(_("store %s exists; left unchanged\n"), ctx->cfg.store_path);
-	else
-		printf(_("created store %s (mode 0600)\n"), ctx->cfg.store_path);
-	return CTL_EXIT_OK;
+	return rc;
 }
 
 static int parse_init_options(int argc, char **argv, bool *force_dirs)
@@ -129,7 +116,7 @@ int cmd_init(struct ctl_ctx *ctx, int argc, char **argv)
 	if (rc != CTL_EXIT_OK)
 		return rc;
 
-	dir_of(ctx->cfg.store_path, dir, sizeof(dir));
+	naccs_path_dirname(ctx->cfg.store_path, dir, sizeof(dir));
 	if (ensure_dir(dir, force_dirs) < 0) {
 		rc = CTL_EXIT_FAIL;
 		goto out;
@@ -147,7 +134,7 @@ int cmd_init(struct ctl_ctx *ctx, int argc, char **argv)
 
 	/* Only the directory: the configuration file itself is the
 	 * administrator's to write (etc/naccs.conf.example shows one). */
-	dir_of(ctx->conf_path, dir, sizeof(dir));
+	naccs_path_dirname(ctx->conf_path, dir, sizeof(dir));
 	if (ensure_dir(dir, force_dirs) < 0)
 		rc = CTL_EXIT_FAIL;
 out:

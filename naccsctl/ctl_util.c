@@ -161,6 +161,7 @@ static int open_store(struct ctl_ctx *ctx, bool read_only, bool create)
 	    .timeout_ms = ctx->cfg.store_timeout_ms,
 	    .create = create,
 	    .read_only = read_only,
+	    .migrate = ctx->store_migrate && !read_only,
 	};
 	struct naccs_err err;
 	int rc;

@@ -43,6 +43,8 @@ static void usage_user_all(FILE *out)
 
 static const struct ctl_command commands[] = {
     {"init", cmd_init, true, ctl_usage_init},
+    {"upgrade", cmd_upgrade, true, ctl_usage_upgrade}, /* cmd_store.c */
+    {"store", cmd_store, true, ctl_usage_store},       /* cmd_store.c */
     {"config", cmd_config, false, ctl_usage_config},
     {"user", cmd_user, true, usage_user_all},
     {"help", cmd_help, false, ctl_usage_main},
@@ -63,6 +65,8 @@ void ctl_usage_main(FILE *out)
 		"\n"
 		"Commands:\n"
 		"  init                    create the state directory and the store\n"
+		"  upgrade                 bring the store to this version's schema\n"
+		"  store check             check the store without changing it\n"
 		"  config check [FILE]     validate a configuration file\n"
 		"  user add ...            issue an ID with a one-time password\n"
 		"  user passwd LOGIN       reset the password to a new one-time password\n"
@@ -95,9 +99,32 @@ void ctl_usage_init(FILE *out)
 	fprintf(out, _("Usage: %s [OPTIONS] init [--force-dirs]\n"), CTL_PROG);
 	fputs(_("Create the state directory and an empty store (mode 0600), and the\n"
 		"configuration directory if it is missing.  An existing store or\n"
-		"configuration is never overwritten.\n"
+		"configuration is never overwritten: an existing store is upgraded\n"
+		"if needed, and a damaged one is reported and left untouched.\n"
 		"\n"
 		"  --force-dirs   also create missing parent directories\n"),
+	      out);
+}
+
+void ctl_usage_upgrade(FILE *out)
+{
+	fprintf(out, _("Usage: %s [OPTIONS] upgrade\n"), CTL_PROG);
+	fputs(_("Bring the store up to the schema version this naccs-auth needs, and\n"
+		"switch it to WAL mode if it is not. Logins never do this: until it is\n"
+		"done they fail closed with a message naming this command. A damaged\n"
+		"store is reported and left untouched (see 'store check').\n"),
+	      out);
+}
+
+void ctl_usage_store(FILE *out)
+{
+	fprintf(out, _("Usage: %s [OPTIONS] store check\n"), CTL_PROG);
+	fputs(_("Check the store without changing it: owner and mode of the store and\n"
+		"its -wal and -shm files, the file header, WAL mode, the schema version\n"
+		"and the database's full integrity check. Says what to do about any\n"
+		"problem.\n"
+		"\n"
+		"Exit status: 0 healthy, 1 a problem was found, 2 usage error.\n"),
 	      out);
 }
 

@@ -43,8 +43,9 @@ struct ctl_ctx {
 	const char *store_path;			/* --store, or NULL */
 	const char *set_args[CTL_MAX_SET_ARGS]; /* --set section.key=value */
 	size_t n_set_args;
-	uid_t owner; /* --owner: expected owner of trusted files */
-	bool json;   /* --json */
+	uid_t owner;	    /* --owner: expected owner of trusted files */
+	bool json;	    /* --json */
+	bool store_migrate; /* the store open is administrative (init, upgrade) */
 	bool cfg_loaded;
 	struct naccs_config cfg;
 	struct naccs_store *store;
@@ -56,12 +57,28 @@ typedef int (*ctl_cmd_fn)(struct ctl_ctx *ctx, int argc, char **argv);
 
 int cmd_init(struct ctl_ctx *ctx, int argc, char **argv);
 int cmd_config(struct ctl_ctx *ctx, int argc, char **argv);
-int cmd_user(struct ctl_ctx *ctx, int argc, char **argv); /* cmd_user*.c, see cmd_user.h */
+int cmd_user(struct ctl_ctx *ctx, int argc, char **argv);    /* cmd_user*.c, see cmd_user.h */
+int cmd_store(struct ctl_ctx *ctx, int argc, char **argv);   /* cmd_store.c */
+int cmd_upgrade(struct ctl_ctx *ctx, int argc, char **argv); /* cmd_store.c */
+
+/* ---- cmd_store.c, shared with init ---- */
+
+/* The administrative open of an existing store (init, upgrade): examined
+ * first without touching it (a damaged one is reported with what to do and
+ * left alone: exit 4), then opened so that it may be migrated.  *before and
+ * *was_wal say what it was, for ctl_store_report_changes. */
+int ctl_store_open_admin(struct ctl_ctx *ctx, int *before, bool *was_wal);
+/* Print what the administrative open changed; false if nothing. */
+bool ctl_store_report_changes(struct ctl_ctx *ctx, int before, bool was_wal);
+/* What to do with a damaged store (stderr). */
+void ctl_store_damaged_advice(const char *path);
 
 /* Usage texts (naccsctl.c). */
 void ctl_usage_main(FILE *out);
 void ctl_usage_init(FILE *out);
 void ctl_usage_config(FILE *out);
+void ctl_usage_store(FILE *out);
+void ctl_usage_upgrade(FILE *out);
 void ctl_usage_user(FILE *out, const char *sub);
 
 /* ---- ctl_util.c ---- */

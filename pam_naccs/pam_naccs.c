@@ -50,7 +50,7 @@ struct call {
  * store.  A store that cannot be opened leaves c->store_open false, with
  * the reason in c->err; each caller decides what that means (fail closed). */
 static int call_begin(pam_handle_t *pamh, int flags, int argc, const char **argv, struct call *c,
-		      bool with_fail_delay)
+		      bool with_fail_delay, bool read_only)
 {
 	const char *user = NULL;
 	int rv;
@@ -68,7 +68,7 @@ static int call_begin(pam_handle_t *pamh, int flags, int argc, const char **argv
 	if (user == NULL || user[0] == '\0')
 		return PAM_USER_UNKNOWN;
 	request_from(pamh, user, &c->req);
-	c->store_open = naccs_policy_open(&c->pol, &c->o.cfg, &c->err) == 0;
+	c->store_open = naccs_policy_open(&c->pol, &c->o.cfg, read_only, &c->err) == 0;
 	if (!c->store_open)
 		pam_syslog(pamh, LOG_ERR, "credential store unavailable: %s", c->err.msg);
 	return PAM_SUCCESS;
@@ -107,7 +107,8 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
 {
 	struct call c;
 	const char *tok = NULL;
-	int rv = call_begin(pamh, flags, argc, argv, &c, true);
+	/* Authentication records the outcome: read-write. */
+	int rv = call_begin(pamh, flags, argc, argv, &c, true, false);
 
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv);
@@ -156,7 +157,8 @@ static int account_code(enum naccs_outcome o)
 EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct call c;
-	int rv = call_begin(pamh, flags, argc, argv, &c, false);
+	/* The account phase only reads: it opens the store read-only. */
+	int rv = call_begin(pamh, flags, argc, argv, &c, false, true);
 
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv);

@@ -109,7 +109,9 @@ static void test_world_writable_parent(void **state)
 	struct fixture *fx = *state;
 	struct naccs_err err = {0};
 
-	/* Even sticky: whoever can write the directory can replace the file. */
+	/* The file's own directory, even sticky: whoever can write it can put
+	 * a file of their own there in place of a missing one (the sticky bit
+	 * only protects entries of others). */
 	assert_int_equal(chmod(fx->dir, 01777), 0);
 	assert_int_equal(naccs_trust_check_file(fx->file, fx->me, &err), -EPERM);
 	assert_non_null(strstr(err.msg, fx->dir));
@@ -219,6 +221,194 @@ static void test_fd(void **state)
 	assert_int_equal(naccs_trust_check_fd(-1, "bad", fx->me, &err), -EBADF);
 }
 
+/* ---- the whole directory chain (issue #5 item 5) ---- */
+
+/* fx->dir/sub/policy: fx->dir is the grandparent of the file. */
+static char *file_in_sub(const struct fixture *fx)
+{
+	char *sub = path_in(fx, "sub"), *file;
+
+	assert_int_equal(mkdir(sub, 0755), 0);
+	file = tu_write_file(sub, "policy", "[general]\n", 0600);
+	free(sub);
+	return file;
+}
+
+static void test_group_writable_grandparent(void **state)
+{
+	struct fixture *fx = *state;
+	struct naccs_err err = {0};
+	char *file = file_in_sub(fx);
+	char expect[600];
+
+	assert_int_equal(naccs_trust_check_file(file, fx->me, &err), 0);
+	assert_int_equal(chmod(fx->dir, 0775), 0);
+	assert_int_equal(naccs_trust_check_file(file, fx->me, &err), -EPERM);
+	snprintf(expect, sizeof(expect),
+		 "%s: writable by group or others and not sticky (mode 0775); whoever can write "
+		 "it can replace what is below it",
+		 fx->dir);
+	assert_string_equal(err.msg, expect);
+	/* the same for the directory check and the open */
+	assert_int_equal(naccs_trust_check_dir(fx->dir, fx->me, &err), -EPERM);
+	char *sub = path_in(fx, "sub");
+	int fd = 99;
+	assert_int_equal(naccs_trust_check_dir(sub, fx->me, &err), -EPERM);
+	assert_int_equal(naccs_trust_open(file, fx->me, &fd, &err), -EPERM);
+	assert_int_equal(fd, -1);
+	/* world-writable without the sticky bit: refused too */
+	assert_int_equal(chmod(fx->dir, 0777), 0);
+	assert_int_equal(naccs_trust_check_file(file, fx->me, &err), -EPERM);
+	free(sub);
+	free(file);
+}
+
+/* A sticky world-writable directory above the parent (like /tmp) is
+ * accepted: others cannot rename or remove what they do not own there.
+ * The parent itself stays strict (test_world_writable_parent). */
+static void test_sticky_ancestor_accepted(void **state)
+{
+	struct fixture *fx = *state;
+	struct naccs_err err = {0};
+	char *file = file_in_sub(fx);
+	char *sub = path_in(fx, "sub");
+
+	assert_int_equal(chmod(fx->dir, 01777), 0);
+	assert_int_equal(naccs_trust_check_file(file, fx->me, &err), 0);
+	assert_int_equal(naccs_trust_check_dir(sub, fx->me, &err), 0);
+	assert_int_equal(chmod(fx->dir, 01770), 0);
+	assert_int_equal(naccs_trust_check_file(file, fx->me, &err), 0);
+	free(sub);
+	free(file);
+}
+
+/* An ancestor owned by somebody other than root and the expected owner
+ * could be changed by them: refused.  Needs root to give a directory away. */
+static void test_ancestor_other_owner(void **state)
+{
+	struct fixture *fx = *state;
+	struct naccs_err err = {0};
+	char *file = file_in_sub(fx);
+	const uid_t other = 4242;
+	char expect[600];
+
+	if (getuid() != 0) {
+		free(file);
+		skip();
+	}
+	assert_int_equal(chown(fx->dir, other, (gid_t)-1), 0);
+	assert_int_equal(naccs_trust_check_file(file, fx->me, &err), -EPERM);
+	snprintf(expect, sizeof(expect), "%s: owned by uid %lu, expected root or uid %lu", fx->dir,
+		 (unsigned long)other, (unsigned long)fx->me);
+	assert_string_equal(err.msg, expect);
+	/* the expected owner itself may own it (tests run with owner = uid) */
+	assert_int_equal(chown(fx->dir, 0, (gid_t)-1), 0);
+	assert_int_equal(naccs_trust_check_file(file, fx->me, &err), 0);
+	free(file);
+}
+
+/* A symbolic link anywhere on the way is refused, not followed. */
+static void test_ancestor_symlink(void **state)
+{
+	struct fixture *fx = *state;
+	struct naccs_err err = {0};
+	char *file = file_in_sub(fx);
+	char *sub = path_in(fx, "sub"), *link = path_in(fx, "link"), *via = NULL;
+
+	assert_int_equal(symlink(sub, link), 0);
+	assert_true(asprintf(&via, "%s/policy", link) > 0);
+	assert_int_equal(naccs_trust_check_file(via, fx->me, &err), -ENOTDIR);
+	assert_non_null(strstr(err.msg, "symbolic link"));
+	free(via);
+	/* and one above the parent: link/deeper/policy */
+	char *deeper = NULL;
+	assert_true(asprintf(&deeper, "%s/deeper", sub) > 0);
+	assert_int_equal(mkdir(deeper, 0755), 0);
+	free(tu_write_file(deeper, "policy", "x\n", 0600));
+	assert_true(asprintf(&via, "%s/deeper/policy", link) > 0);
+	assert_int_equal(naccs_trust_check_file(via, fx->me, &err), -ENOTDIR);
+	assert_non_null(strstr(err.msg, link));
+	free(deeper);
+	free(via);
+	free(link);
+	free(sub);
+	free(file);
+}
+
+/* A relative path is checked from the working directory up to "/". */
+static void test_relative_path_ancestors(void **state)
+{
+	struct fixture *fx = *state;
+	struct naccs_err err = {0};
+	char *file = file_in_sub(fx);
+	char *sub = path_in(fx, "sub");
+	char *cwd = getcwd(NULL, 0);
+
+	assert_int_equal(chdir(sub), 0);
+	assert_int_equal(naccs_trust_check_file("policy", fx->me, &err), 0);
+	assert_int_equal(chmod(fx->dir, 0777), 0);
+	assert_int_equal(naccs_trust_check_file("policy", fx->me, &err), -EPERM);
+	assert_non_null(strstr(err.msg, fx->dir));
+	assert_int_equal(chdir(cwd), 0);
+	free(cwd);
+	free(sub);
+	free(file);
+}
+
+/* ---- open first, then check; a swapped file is refused (item 5) ---- */
+
+static void test_open_checks_descriptor(void **state)
+{
+	struct fixture *fx = *state;
+	struct naccs_err err = {0};
+	char *link = path_in(fx, "link"), *fifo = path_in(fx, "fifo");
+	int fd = -1;
+
+	assert_int_equal(naccs_trust_open(fx->file, fx->me, &fd, &err), 0);
+	assert_true(fd >= 0);
+	char buf[16] = {0};
+	assert_int_equal(read(fd, buf, 9), 9); /* a real, readable descriptor */
+	assert_string_equal(buf, "[general]");
+	close(fd);
+	assert_int_equal(naccs_trust_open_path(fx->file, fx->me, &fd, &err), 0);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(symlink(fx->file, link), 0);
+	assert_int_equal(naccs_trust_open(link, fx->me, &fd, &err), -EINVAL);
+	assert_int_equal(naccs_trust_open_path(link, fx->me, &fd, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "symbolic link"));
+	/* a FIFO in place of the file does not hang the caller */
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(naccs_trust_open(fifo, fx->me, &fd, &err), -EINVAL);
+	assert_int_equal(naccs_trust_open_path(fifo, fx->me, &fd, &err), -EINVAL);
+	assert_int_equal(fd, -1);
+	free(link);
+	free(fifo);
+}
+
+/* What the descriptor was checked on must still be what the path names: a
+ * file renamed over it between the check and the use is refused. */
+static void test_swapped_file_refused(void **state)
+{
+	struct fixture *fx = *state;
+	struct naccs_err err = {0};
+	char *other = tu_write_file(fx->dir, "other", "[general]\n", 0600);
+	char expect[600];
+	int fd = -1;
+
+	assert_int_equal(naccs_trust_open(fx->file, fx->me, &fd, &err), 0);
+	assert_int_equal(naccs_trust_same_file(fd, fx->file, &err), 0);
+	assert_int_equal(rename(other, fx->file), 0); /* the swap */
+	assert_int_equal(naccs_trust_same_file(fd, fx->file, &err), -EAGAIN);
+	snprintf(expect, sizeof(expect),
+		 "%s: replaced or removed while it was being opened (refused)", fx->file);
+	assert_string_equal(err.msg, expect);
+	assert_int_equal(unlink(fx->file), 0); /* removed: refused as well */
+	assert_int_equal(naccs_trust_same_file(fd, fx->file, &err), -EAGAIN);
+	close(fd);
+	free(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +422,13 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_directory, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_relative_path, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fd, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_group_writable_grandparent, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sticky_ancestor_accepted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ancestor_other_owner, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ancestor_symlink, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_relative_path_ancestors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_open_checks_descriptor, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_swapped_file_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("naccs_trust", tests, NULL, NULL);

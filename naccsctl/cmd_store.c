@@ -1,0 +1,184 @@
+/* naccsctl store check and naccsctl upgrade: the store as a whole.
+ *
+ * store check examines the store without changing it (the same header
+ * validation as a login's open, then read-only the schema version and the
+ * engine's integrity check) and says what to do about what it finds.
+ * upgrade is the administrative open that may bring the schema up to date
+ * and switch to WAL mode, which a login never does; init uses the same
+ * open for a store that already exists. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "naccs_i18n.h"
+#include "naccsctl.h"
+
+static struct naccs_store_options inspect_options(const struct ctl_ctx *ctx)
+{
+	struct naccs_store_options opt = {
+	    .path = ctx->cfg.store_path,
+	    .owner_uid = ctx->cfg.owner_uid,
+	    .timeout_ms = ctx->cfg.store_timeout_ms,
+	    .read_only = true,
+	};
+
+	return opt;
+}
+
+void ctl_store_damaged_advice(const char *path)
+{
+	char safe[PATH_MAX * 4 + 1];
+
+	ctl_safe(path, safe, sizeof(safe));
+	fprintf(stderr,
+		_("The store %s was left untouched. Move it aside together with its -wal and\n"
+		  "-shm files, and keep them: they may be needed for recovery. Then restore\n"
+		  "the store from a backup, or run 'naccsctl init' to create a new, empty\n"
+		  "one (every ID must then be issued again).\n"),
+		safe);
+}
+
+int ctl_store_open_admin(struct ctl_ctx *ctx, int *before, bool *was_wal)
+{
+	struct naccs_store_options opt = inspect_options(ctx);
+	struct naccs_store_report rep;
+	struct naccs_err err;
+	int rc;
+
+	/* Look first, without touching it: a damaged store is reported, never
+	 * "repaired" by an open that would rewrite it. */
+	naccs_err_clear(&err);
+	rc = naccs_store_inspect(&opt, false, &rep, &err);
+	if (rc < 0 && rep.damaged) {
+		ctl_error(_("the store exists but is damaged: %s"), err.msg);
+		ctl_store_damaged_advice(ctx->cfg.store_path);
+		return CTL_EXIT_UNAVAILABLE;
+	}
+	if (rc < 0 && rc != -EPROTO) {
+		ctl_error(_("store unavailable: %s"), err.msg);
+		return CTL_EXIT_UNAVAILABLE;
+	}
+	*before = rep.schema_version;
+	*was_wal = rep.wal_mode;
+	ctx->store_migrate = true;
+	return ctl_open_store(ctx, false);
+}
+
+bool ctl_store_report_changes(struct ctl_ctx *ctx, int before, bool was_wal)
+{
+	struct naccs_err err;
+	int after = 0;
+	bool changed = false;
+
+	naccs_err_clear(&err);
+	if (!was_wal) {
+		printf(_("store %s switched to WAL mode\n"), ctx->cfg.store_path);
+		changed = true;
+	}
+	if (naccs_store_schema_version(ctx->store, ctl_deadline(ctx), &after, &err) == 0 &&
+	    after != before) {
+		if (before <= 0)
+			printf(_("store %s initialised at schema version %d\n"),
+			       ctx->cfg.store_path, after);
+		else
+			printf(_("store %s upgraded from schema version %d to %d\n"),
+			       ctx->cfg.store_path, before, after);
+		changed = true;
+	}
+	return changed;
+}
+
+static int no_options(const char *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	c = getopt_long(argc, argv, ":", opts, NULL);
+	if (c != -1)
+		return ctl_bad_option(cmd, c, argv, optind);
+	return ctl_max_args(cmd, argc, argv, 0);
+}
+
+int cmd_upgrade(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	int before = -1;
+	bool was_wal = true;
+	int rc = no_options("upgrade", argc, argv);
+
+	if (rc != CTL_EXIT_OK)
+		return rc;
+	rc = ctl_store_open_admin(ctx, &before, &was_wal);
+	if (rc == CTL_EXIT_OK && !ctl_store_report_changes(ctx, before, was_wal))
+		printf(_("store %s is at schema version %d; nothing to do\n"), ctx->cfg.store_path,
+		       before);
+	ctl_emit(ctx, "upgrade", rc == CTL_EXIT_OK ? "done" : "error", NULL, NULL, NULL,
+		 ctx->cfg.store_path);
+	return rc;
+}
+
+/* ---- store check ---- */
+
+static void print_file(const struct naccs_store_file_info *f)
+{
+	char safe[sizeof(f->path) * 4 + 1];
+
+	ctl_safe(f->path, safe, sizeof(safe));
+	if (!f->present)
+		printf(_("  %s: absent\n"), safe);
+	else
+		printf(_("  %s: mode %04o, owner uid %lu, %lld bytes\n"), safe, f->mode,
+		       (unsigned long)f->uid, (long long)f->size);
+}
+
+static void print_report(const struct naccs_store_report *rep)
+{
+	printf(_("files:\n"));
+	for (int i = 0; i < rep->n_files; i++)
+		print_file(&rep->files[i]);
+	if (rep->header_ok)
+		printf(_("journal mode: %s\n"), rep->wal_mode ? "WAL" : _("rollback (not WAL)"));
+	if (rep->schema_version >= 0)
+		printf(_("schema version: %d (this naccs-auth needs %d)\n"), rep->schema_version,
+		       rep->schema_needed);
+	if (rep->integrity_checked)
+		printf(_("integrity check: %s\n"), rep->integrity);
+}
+
+static int store_check(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	struct naccs_store_options opt = inspect_options(ctx);
+	struct naccs_store_report rep;
+	struct naccs_err err;
+	int rc = no_options("store", argc, argv);
+
+	if (rc != CTL_EXIT_OK)
+		return rc;
+	naccs_err_clear(&err);
+	rc = naccs_store_inspect(&opt, true, &rep, &err);
+	printf(_("store: %s\n"), ctx->cfg.store_path);
+	print_report(&rep);
+	if (rc == 0) {
+		printf(_("%s: healthy\n"), ctx->cfg.store_path);
+		return CTL_EXIT_OK;
+	}
+	ctl_error("%s", err.msg);
+	if (rep.damaged)
+		ctl_store_damaged_advice(ctx->cfg.store_path);
+	return CTL_EXIT_FAIL;
+}
+
+int cmd_store(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 2)
+		return ctl_usage_error("store", _("missing subcommand (check)"));
+	if (strcmp(argv[1], "check") == 0)
+		return store_check(ctx, argc - 1, argv + 1);
+	return ctl_usage_error("store", _("unknown subcommand '%s'"), argv[1]);
+}
