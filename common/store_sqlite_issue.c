@@ -21,23 +21,37 @@
 
 /* ---- never issued twice ---------------------------------------------- */
 
-/* -EEXIST if the prepared query (login, retired) finds a row; finalizes st. */
-static int taken(struct sq *s, sqlite3_stmt *st, const char *what, struct naccs_err *err)
+/* Step a prepared query whose first column is a login (and second, when
+ * with_retired, the retired flag); finalizes st.  1 with the login,
+ * printable, in holder when it finds a row; 0 when not; -errno. */
+static int holder_of(struct sq *s, sqlite3_stmt *st, char holder[48], bool *retired,
+		     struct naccs_err *err)
 {
-	char holder[48];
 	int rc = sq_step(s, st, err);
 
 	if (rc > 0) {
 		const char *t = (const char *)sqlite3_column_text(st, 0);
 
-		sq_printable(t != NULL ? t : "", t != NULL ? strlen(t) : 0, holder, sizeof(holder));
+		sq_printable(t != NULL ? t : "", t != NULL ? strlen(t) : 0, holder, 48);
+		if (retired != NULL)
+			*retired = sqlite3_column_int(st, 1) != 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* -EEXIST if the prepared query (login, retired) finds a row. */
+static int taken(struct sq *s, sqlite3_stmt *st, const char *what, struct naccs_err *err)
+{
+	char holder[48];
+	bool retired = false;
+	int rc = holder_of(s, st, holder, &retired, err);
+
+	if (rc > 0)
 		rc = naccs_err_set(err, EEXIST,
 				   _("%s was already issued (to login '%s'%s); an ID is never "
 				     "issued twice"),
-				   what, holder,
-				   sqlite3_column_int(st, 1) != 0 ? _(", now retired") : "");
-	}
-	sqlite3_finalize(st);
+				   what, holder, retired ? _(", now retired") : "");
 	return rc;
 }
 
@@ -77,23 +91,18 @@ static int check_unissued(struct sq *s, const struct naccs_identity *id, struct 
 
 /* ---- one name, one ID ------------------------------------------------ */
 
-/* -EEXIST naming the clash if the prepared query (login) finds a row;
- * finalizes st.  reading is "LOGIN reads as NACCS user ID CODE-NUMBER". */
+/* -EEXIST naming the clash if the prepared query (login) finds a row.
+ * reading is "LOGIN reads as NACCS user ID CODE-NUMBER". */
 static int clash(struct sq *s, sqlite3_stmt *st, const char *reading, struct naccs_err *err)
 {
 	char holder[48];
-	int rc = sq_step(s, st, err);
+	int rc = holder_of(s, st, holder, NULL, err);
 
-	if (rc > 0) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-
-		sq_printable(t != NULL ? t : "", t != NULL ? strlen(t) : 0, holder, sizeof(holder));
+	if (rc > 0)
 		rc = naccs_err_set(err, EEXIST,
 				   _("%s, which already names the ID '%s': a name must never "
 				     "mean two IDs"),
 				   reading, holder);
-	}
-	sqlite3_finalize(st);
 	return rc;
 }
 
