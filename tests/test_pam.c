@@ -248,25 +248,30 @@ static void test_auth_unknown_user(void **state)
 	assert_int_equal(get_state(ALICE).failures_since_success, 0);
 }
 
+/* After authenticating as typed, PAM_USER is the canonical login. */
+static void assert_pam_user_after_auth(const char *typed, const char *canonical)
+{
+	struct pam_testcase tc[] = {
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test(PAMTEST_KEEPHANDLE, PAM_SUCCESS),
+	};
+	struct conv c;
+	const void *user = NULL;
+
+	conv_init(&c, GOOD_PW);
+	assert_int_equal(run_pamtest(SERVICE, typed, &c.data, tc, NULL), PAMTEST_ERR_OK);
+	assert_int_equal(pam_get_item(tc[1].case_out.ph, PAM_USER, &user), PAM_SUCCESS);
+	assert_string_equal((const char *)user, canonical);
+	pam_end(tc[1].case_out.ph, PAM_SUCCESS);
+}
+
 /* NACCS forms resolve to the one account; PAM_USER becomes canonical. */
 static void test_auth_naccs_forms(void **state)
 {
 	static const char *forms[] = {"ABCDE001", "ABCDE-001", "abcde001", "Abcde-001", ALICE};
 
-	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
-		struct pam_testcase tc[] = {
-		    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
-		    pam_test(PAMTEST_KEEPHANDLE, PAM_SUCCESS),
-		};
-		struct conv c;
-		const void *user = NULL;
-
-		conv_init(&c, GOOD_PW);
-		assert_int_equal(run_pamtest(SERVICE, forms[i], &c.data, tc, NULL), PAMTEST_ERR_OK);
-		assert_int_equal(pam_get_item(tc[1].case_out.ph, PAM_USER, &user), PAM_SUCCESS);
-		assert_string_equal((const char *)user, ALICE);
-		pam_end(tc[1].case_out.ph, PAM_SUCCESS);
-	}
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+		assert_pam_user_after_auth(forms[i], ALICE);
 }
 
 /* UTS-2.2.1.1(1)(d), (g)(ウ): locked and suspended IDs are refused even with
@@ -310,18 +315,7 @@ static void test_auth_show_locked(void **state)
  * reads as OPSAD-MIN) is found by its login. */
 static void test_auth_shared_login_like_naccs_form(void **state)
 {
-	struct pam_testcase tc[] = {
-	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
-	    pam_test(PAMTEST_KEEPHANDLE, PAM_SUCCESS),
-	};
-	struct conv c;
-	const void *user = NULL;
-
-	conv_init(&c, GOOD_PW);
-	assert_int_equal(run_pamtest(SERVICE, "opsadmin", &c.data, tc, NULL), PAMTEST_ERR_OK);
-	assert_int_equal(pam_get_item(tc[1].case_out.ph, PAM_USER, &user), PAM_SUCCESS);
-	assert_string_equal((const char *)user, "opsadmin");
-	pam_end(tc[1].case_out.ph, PAM_SUCCESS);
+	assert_pam_user_after_auth("opsadmin", "opsadmin");
 }
 
 /* An empty password is never a credential, even against a stored hash of

@@ -23,6 +23,7 @@
 #include "naccs_secret.h"
 #include "naccs_store.h"
 #include "store_sqlite_schema.h"
+#include "testdb.h"
 #include "testutil.h"
 
 #define DL() naccs_deadline_in(10000)
@@ -142,17 +143,6 @@ static void state_of(struct naccs_store *st, const char *login, struct naccs_acc
 		fail_msg("state %s: %s", login, err.msg);
 }
 
-static sqlite3 *raw_open(const char *path)
-{
-	sqlite3 *db = NULL;
-
-	assert_int_equal(
-	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
-	    SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	return db;
-}
-
 static int raw_exec(sqlite3 *db, const char *sql)
 {
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
@@ -172,7 +162,7 @@ static int64_t raw_int(sqlite3 *db, const char *sql)
 
 static int64_t raw_query_int(const char *path, const char *sql)
 {
-	sqlite3 *db = raw_open(path);
+	sqlite3 *db = tdb_open(path);
 	int64_t v = raw_int(db, sql);
 
 	sqlite3_close(db);
@@ -233,7 +223,7 @@ static void test_create_mode_and_wal(void **state)
 	assert_int_equal(stat(side, &sb), 0);
 	assert_int_equal(sb.st_mode & 07777, 0600);
 
-	sqlite3 *db = raw_open(f->path);
+	sqlite3 *db = tdb_open(f->path);
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -341,7 +331,7 @@ static void test_not_a_store(void **state)
 	free(p);
 	/* another application's database */
 	p = tu_write_file(f->dir, "other.db", "", 0600);
-	sqlite3 *db = raw_open(p);
+	sqlite3 *db = tdb_open(p);
 	assert_int_equal(raw_exec(db, "CREATE TABLE t (x)"), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(open_as(p, getuid(), false, false, &st, &err), -EPROTO);
@@ -359,7 +349,7 @@ static void test_future_schema_refused(void **state)
 
 	naccs_store_close(f->st);
 	f->st = NULL;
-	sqlite3 *db = raw_open(f->path);
+	sqlite3 *db = tdb_open(f->path);
 	assert_int_equal(
 	    raw_exec(db, "INSERT INTO schema_version (version, applied_at) VALUES (99, 0)"),
 	    SQLITE_OK);
@@ -385,7 +375,7 @@ static void test_migration_from_v1(void **state)
 	int version = 0;
 
 	snprintf(path, sizeof(path), "%s/v1.db", f->dir);
-	sqlite3 *db = raw_open(path);
+	sqlite3 *db = tdb_open(path);
 	assert_int_equal(raw_exec(db, naccs_sqlite_migrations[0]), SQLITE_OK);
 	assert_int_equal(
 	    raw_exec(db, "INSERT INTO schema_version (version, applied_at) VALUES (1, 1);"
@@ -817,7 +807,7 @@ struct history {
 
 static void read_history(const char *path, struct history *h)
 {
-	sqlite3 *db = raw_open(path);
+	sqlite3 *db = tdb_open(path);
 	sqlite3_stmt *st;
 
 	memset(h, 0, sizeof(*h));
@@ -925,7 +915,7 @@ static void test_retire(void **state)
 
 	/* another handle stays open throughout, so closing ours does not
 	 * checkpoint: the erase itself must reach the files */
-	sqlite3 *other = raw_open(f->path);
+	sqlite3 *other = tdb_open(f->path);
 
 	must_add(f->st, "abcde-001", "ABCDE", "001");
 	phc_for(1, phc);
@@ -961,7 +951,7 @@ static void test_retire(void **state)
 	assert_int_equal(naccs_store_replace_hash(f->st, DL(), "abcde-001", phc, phc, &err),
 			 -EINVAL);
 	/* the database refuses to bring it back, whoever asks */
-	sqlite3 *db = raw_open(f->path);
+	sqlite3 *db = tdb_open(f->path);
 	assert_int_not_equal(raw_exec(db, "UPDATE identities SET retired = 0"), SQLITE_OK);
 	assert_int_not_equal(raw_exec(db, "DELETE FROM identities"), SQLITE_OK);
 	assert_int_not_equal(raw_exec(db, "UPDATE identities SET login = 'x'"), SQLITE_OK);
@@ -1029,7 +1019,7 @@ static void test_registry(void **state)
 	assert_int_equal(l.n, 4);
 	assert_string_equal(l.e[1].login, "abcde-002");
 
-	sqlite3 *db = raw_open(f->path);
+	sqlite3 *db = tdb_open(f->path);
 	assert_int_equal(raw_exec(db, "UPDATE registry SET actor = 'nobody'"), SQLITE_CONSTRAINT);
 	assert_int_equal(raw_exec(db, "DELETE FROM registry"), SQLITE_CONSTRAINT);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM registry WHERE actor = 'nobody'"), 0);
@@ -1132,7 +1122,7 @@ static void test_list(void **state)
  * CHECK constraints turned off. */
 static void tamper(const char *path, const char *sql)
 {
-	sqlite3 *db = raw_open(path);
+	sqlite3 *db = tdb_open(path);
 	char *msg = NULL;
 
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
@@ -1301,7 +1291,7 @@ static void test_deadline_busy(void **state)
 	int64_t t0, ms;
 
 	must_add(f->st, "abcde-001", "ABCDE", "001");
-	sqlite3 *db = raw_open(f->path);
+	sqlite3 *db = tdb_open(f->path);
 	assert_int_equal(raw_exec(db, "BEGIN IMMEDIATE"), SQLITE_OK);
 
 	t0 = naccs_now_mono_ms();

@@ -36,6 +36,7 @@
 #include "naccs_secret.h"
 #include "naccs_store.h"
 #include "store_sqlite_schema.h"
+#include "testdb.h"
 #include "testutil.h"
 
 #define DL() naccs_deadline_in(10000)
@@ -131,17 +132,6 @@ static void add(struct naccs_store *st, const char *login, const char *code, con
 	if (naccs_store_add_identity(st, DL(), &id, 20000, 20099, phc, false, "admin", "Taro",
 				     &err) < 0)
 		fail_msg("add %s: %s", login, err.msg);
-}
-
-static sqlite3 *raw_open(const char *path)
-{
-	sqlite3 *db = NULL;
-
-	assert_int_equal(
-	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
-	    SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	return db;
 }
 
 /* A file's bytes as they are now (absent: present == false). */
@@ -382,7 +372,7 @@ static void make_v1_store(const char *path, bool wal)
 
 	assert_true(fd >= 0);
 	close(fd);
-	db = raw_open(path);
+	db = tdb_open(path);
 	if (wal)
 		assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL),
 				 SQLITE_OK);
@@ -472,7 +462,7 @@ static void test_empty_database(void **state)
 
 	assert_true(fd >= 0);
 	close(fd);
-	db = raw_open(f->path);
+	db = tdb_open(f->path);
 	assert_int_equal(sqlite3_exec(db,
 				      "PRAGMA journal_mode = WAL; CREATE TABLE t (x);"
 				      "DROP TABLE t;",
@@ -532,7 +522,7 @@ static struct naccs_store *store_with_old_hash(const struct fx *f)
 	sqlite3 *db;
 
 	add(st, "abcde-001", "ABCDE", OLD_PHC);
-	db = raw_open(f->path);
+	db = tdb_open(f->path);
 	assert_int_equal(sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(db);
