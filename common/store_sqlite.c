@@ -23,7 +23,8 @@
  *   store_sqlite_rows.c      reading and checking rows (bad-row messages)
  *   store_sqlite_auth.c      look-ups, account state, login outcomes, re-hash
  *   store_sqlite_issue.c     issuing an identity: never re-issued, uid allocation
- *   store_sqlite_admin.c     passwords, flags, retirement, listing, registry */
+ *   store_sqlite_admin.c     passwords, flags, retirement, listing, registry
+ *   store_sqlite_uid.c       the lowest never-used uid at or above a start */
 #include "config.h"
 
 #include "naccs_store_backend.h"
@@ -48,4 +49,5 @@ const struct naccs_store_backend naccs_store_sqlite = {
     .retire = sq_retire,
     .list = sq_list,
     .registry = sq_registry,
+    .next_free_uid = sq_next_free_uid,
 };
