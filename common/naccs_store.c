@@ -707,3 +707,21 @@ int naccs_store_registry(struct naccs_store *st, naccs_deadline_t dl, const char
 		return rc;
 	return finish(st->be->registry(st->impl, dl, login, cb, ctx, err), err);
 }
+
+/* ---- uids ------------------------------------------------------------ */
+
+int naccs_store_next_free_uid(struct naccs_store *st, naccs_deadline_t dl, uint32_t from,
+			      uint32_t max, uint32_t *uid, struct naccs_err *err)
+{
+	int rc = enter(st, &dl, NULL, false, err);
+
+	if (rc == 0 && uid == NULL)
+		rc = bad_arg(err, _("no output"));
+	/* The same range rule as allocation in add_identity: never uid 0 and
+	 * never the "no uid" value. */
+	if (rc == 0 && (from == 0 || from > max || max == NACCS_UID_ALLOCATE))
+		rc = bad_arg(err, _("invalid uid range for allocation"));
+	if (rc < 0)
+		return rc;
+	return finish(st->be->next_free_uid(st->impl, dl, from, max, uid, err), err);
+}

@@ -257,4 +257,12 @@ typedef int (*naccs_registry_fn)(void *ctx, const struct naccs_registry_entry *e
 int naccs_store_registry(struct naccs_store *st, naccs_deadline_t dl, const char *login,
 			 naccs_registry_fn cb, void *ctx, struct naccs_err *err);
 
+/* The lowest uid in [from, max] that no identity, retired or not, ever had,
+ * into *uid; -ENOSPC when there is none.  For a caller that picks the uid
+ * itself (naccsctl skips uids the system already knows) and then passes it
+ * to add_identity, which refuses it with -EEXIST if it was issued meanwhile.
+ * from must be at least 1 and max below NACCS_UID_ALLOCATE (-EINVAL). */
+int naccs_store_next_free_uid(struct naccs_store *st, naccs_deadline_t dl, uint32_t from,
+			      uint32_t max, uint32_t *uid, struct naccs_err *err);
+
 #endif

@@ -50,6 +50,8 @@ struct naccs_store_backend {
 		    struct naccs_err *err);
 	int (*registry)(void *impl, naccs_deadline_t dl, const char *login, naccs_registry_fn cb,
 			void *ctx, struct naccs_err *err);
+	int (*next_free_uid)(void *impl, naccs_deadline_t dl, uint32_t from, uint32_t max,
+			     uint32_t *uid, struct naccs_err *err);
 };
 
 extern const struct naccs_store_backend naccs_store_sqlite;

@@ -27,7 +27,8 @@
  *   store_sqlite_auth.c      look-ups, account state, login outcomes, re-hash
  *   store_sqlite_lookup.c    a typed name read both ways; typical hash parameters
  *   store_sqlite_issue.c     issuing an identity: never re-issued, uid allocation
- *   store_sqlite_admin.c     passwords, flags, retirement, listing, registry */
+ *   store_sqlite_admin.c     passwords, flags, retirement, listing, registry
+ *   store_sqlite_uid.c       the lowest never-used uid at or above a start */
 #include "config.h"
 
 #include "naccs_store_backend.h"
@@ -55,4 +56,5 @@ const struct naccs_store_backend naccs_store_sqlite = {
     .retire = sq_retire,
     .list = sq_list,
     .registry = sq_registry,
+    .next_free_uid = sq_next_free_uid,
 };

@@ -145,4 +145,11 @@ int sq_list(void *impl, naccs_deadline_t dl, naccs_store_list_fn cb, void *ctx,
 int sq_registry(void *impl, naccs_deadline_t dl, const char *login, naccs_registry_fn cb, void *ctx,
 		struct naccs_err *err);
 
+/* store_sqlite_uid.c: the lowest never-used uid at or above a start
+ * (sq_lowest_unissued_uid runs inside the caller's transaction). */
+int sq_lowest_unissued_uid(struct sq *s, uint32_t from, uint32_t max, uint32_t *uid,
+			   struct naccs_err *err);
+int sq_next_free_uid(void *impl, naccs_deadline_t dl, uint32_t from, uint32_t max, uint32_t *uid,
+		     struct naccs_err *err);
+
 #endif

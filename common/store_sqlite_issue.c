@@ -171,36 +171,6 @@ static int check_unambiguous(struct sq *s, const struct naccs_identity *id, stru
 	return rc;
 }
 
-/* ---- uid allocation -------------------------------------------------- */
-
-/* The lowest uid in [min, max] that no identity, retired or not, ever had. */
-static int allocate_uid(struct sq *s, uint32_t min, uint32_t max, uint32_t *uid,
-			struct naccs_err *err)
-{
-	sqlite3_stmt *st;
-	int rc = sq_prepare(s, &st, err,
-			    "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM identities WHERE uid = ?1) "
-			    "THEN ?1 ELSE (SELECT min(a.uid) + 1 FROM identities a "
-			    "WHERE a.uid BETWEEN ?1 AND ?2 - 1 AND NOT EXISTS "
-			    "(SELECT 1 FROM identities b WHERE b.uid = a.uid + 1)) END",
-			    "ll", (int64_t)min, (int64_t)max);
-
-	if (rc < 0)
-		return rc;
-	rc = sq_step(s, st, err);
-	if (rc > 0 && sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
-		*uid = (uint32_t)sqlite3_column_int64(st, 0);
-		rc = 0;
-	} else if (rc >= 0) {
-		rc = naccs_err_set(err, ENOSPC,
-				   _("credential store %s: every uid in [%lu, %lu] was already "
-				     "issued"),
-				   s->path, (unsigned long)min, (unsigned long)max);
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* ---- issuing --------------------------------------------------------- */
 
 static int insert_identity(struct sq *s, const struct naccs_identity *id, struct naccs_err *err)
@@ -262,7 +232,7 @@ int sq_add_identity(void *impl, naccs_deadline_t dl, struct naccs_identity *id, 
 	if (rc == 0)
 		rc = check_unambiguous(s, &row, err);
 	if (rc == 0 && row.uid == NACCS_UID_ALLOCATE)
-		rc = allocate_uid(s, uid_min, uid_max, &row.uid, err);
+		rc = sq_lowest_unissued_uid(s, uid_min, uid_max, &row.uid, err);
 	if (rc == 0)
 		rc = add_rows(s, &row, phc, must_change, issued_to, err);
 	rc = sq_tx_end(s, rc, err);

@@ -6,11 +6,14 @@
  *   cmd_user_find.c    the ID the administrator named (login or NACCS
  *                      form) and its state; how an ID is written out
  *   cmd_user_add.c     user add: options, the new identity, issuance
+ *   cmd_user_local.c   user add against the system's own accounts (NSS):
+ *                      uids, logins and groups it already knows, adopting
+ *                      a local shared account
  *   cmd_user_otp.c     one-time passwords: made, hashed, shown only once
  *   cmd_user_passwd.c  user passwd (an administrator's reset)
  *   cmd_user_show.c    user show: an ID, its state and registry lines
  *   cmd_user_list.c    user list and its filters (review of unneeded IDs)
- *   cmd_user_json.c    the JSON fields of an ID and its state (show, list)
+ *   cmd_user_json.c    the JSON members of an ID and its state (show, list)
  *   cmd_user_state.c   lock, unlock, suspend, unsuspend, retire; the rule
  *                      that a retired ID cannot change */
 #ifndef NACCSCTL_CMD_USER_H
@@ -18,8 +21,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "naccs_hash.h"
+#include "naccs_json.h"
 #include "naccs_store.h"
 #include "naccsctl.h"
 
@@ -64,14 +69,30 @@ int user_new_otp(struct ctl_ctx *ctx, char otp[CTL_OTP_LEN + 1], char phc[NACCS_
 int user_show_otp(const struct ctl_ctx *ctx, const struct naccs_identity *id, const char *otp,
 		  const char *what);
 
+/* ---- cmd_user_local.c ---- */
+
+/* What user add was given explicitly; the rest are defaults. */
+struct user_add_given {
+	bool uid, gid, home, shell;
+	bool adopt_local; /* --adopt-local: register an existing local shared account */
+};
+
+/* Check id (uid, gid, login) against the system's own accounts (NSS);
+ * with --adopt-local, take the local account's uid and, unless given, its
+ * gid, home and shell.  Exit code; message printed. */
+int user_check_local(const struct user_add_given *given, struct naccs_identity *id);
+/* The lowest uid in [from, identity.uid_max] that the store never issued
+ * and no NSS source knows.  Exit code; message printed. */
+int user_pick_free_uid(struct ctl_ctx *ctx, uint32_t from, uint32_t *uid);
+
 /* ---- cmd_user_json.c ---- */
 
-/* ,"key":"value" (null when value is NULL or empty). */
-void user_json_str_field(const char *key, const char *value);
-/* The identity fields, shared by show and list (no braces). */
-void user_json_identity(const struct naccs_identity *id);
-/* The state fields (no braces); first: no comma before the first one. */
-void user_json_state(const struct naccs_account_state *st, bool first);
+/* A string member; null when value is NULL or empty. */
+void user_json_text(struct naccs_json *w, const char *key, const char *value);
+/* The identity members, shared by show and list (inside an object). */
+void user_json_identity(struct naccs_json *w, const struct naccs_identity *id);
+/* The state members (inside an object). */
+void user_json_state(struct naccs_json *w, const struct naccs_account_state *st);
 
 /* ---- cmd_user_state.c ---- */
 

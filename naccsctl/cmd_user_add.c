@@ -20,10 +20,14 @@
 
 struct add_options {
 	const char *code, *number, *login, *name, *home, *shell, *issued_to;
-	bool shared, admin;
+	bool shared, admin, adopt_local;
 	bool has_uid, has_gid;
 	unsigned long uid, gid;
 };
+
+/* How often an allocated uid may be lost to another administrator issuing
+ * an ID at the same moment before user add gives up. */
+#define ADD_RACE_RETRIES 8
 
 enum {
 	OPT_CODE = 0x100,
@@ -38,6 +42,7 @@ enum {
 	OPT_SHELL,
 	OPT_ISSUED_TO,
 	OPT_JSON,
+	OPT_ADOPT_LOCAL,
 };
 
 static int parse_add_options(struct ctl_ctx *ctx, int argc, char **argv, struct add_options *o)
@@ -55,6 +60,7 @@ static int parse_add_options(struct ctl_ctx *ctx, int argc, char **argv, struct 
 	    {"shell", required_argument, NULL, OPT_SHELL},
 	    {"issued-to", required_argument, NULL, OPT_ISSUED_TO},
 	    {"json", no_argument, NULL, OPT_JSON},
+	    {"adopt-local", no_argument, NULL, OPT_ADOPT_LOCAL},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -93,6 +99,9 @@ static int parse_add_options(struct ctl_ctx *ctx, int argc, char **argv, struct 
 		case OPT_JSON:
 			ctx->json = true;
 			break;
+		case OPT_ADOPT_LOCAL:
+			o->adopt_local = true;
+			break;
 		case OPT_UID:
 			if (ctl_parse_uint(optarg, UINT32_MAX - 1, &o->uid) < 0)
 				return ctl_usage_error("user add",
@@ -109,6 +118,10 @@ static int parse_add_options(struct ctl_ctx *ctx, int argc, char **argv, struct 
 			return ctl_bad_option("user add", c, argv, optind);
 		}
 	}
+	/* Only a shared account (root, say) is ever adopted: a person gets an
+	 * ID of their own (UTS-2.2.1.3(2)(g)(ア)). */
+	if (o->adopt_local && !o->shared)
+		return ctl_usage_error("user add", _("--adopt-local needs --shared"));
 	return ctl_max_args("user add", argc, argv, 0);
 }
 
@@ -256,6 +269,45 @@ static int check_login_collision(struct ctl_ctx *ctx, const struct naccs_identit
 	return CTL_EXIT_FAIL;
 }
 
+/* Issue id: with an allocated uid, the lowest one neither the store nor
+ * the system knows (user_pick_free_uid); the store refuses a uid issued
+ * meanwhile by another naccsctl (-EEXIST), and then the next one is tried.
+ * Store result and message in *err. */
+static int add_to_store(struct ctl_ctx *ctx, struct naccs_identity *id, const char *phc,
+			const char *issued_to, int *exit_code, struct naccs_err *err)
+{
+	const bool allocate = id->uid == NACCS_UID_ALLOCATE;
+	uint32_t from = ctx->cfg.uid_min;
+	int rc = 0;
+
+	*exit_code = CTL_EXIT_OK;
+	for (int attempt = 0; attempt <= ADD_RACE_RETRIES; attempt++) {
+		struct naccs_identity holder;
+		struct naccs_err find_err;
+
+		if (allocate) {
+			*exit_code = user_pick_free_uid(ctx, from, &id->uid);
+			if (*exit_code != CTL_EXIT_OK)
+				return 0;
+		}
+		naccs_err_clear(err);
+		/* Issued with must_change: the holder replaces it at first logon. */
+		rc = naccs_store_add_identity(ctx->store, ctl_deadline(ctx), id, ctx->cfg.uid_min,
+					      ctx->cfg.uid_max, phc, true, ctx->actor, issued_to,
+					      err);
+		if (rc != -EEXIST || !allocate)
+			break;
+		/* Lost the uid to someone else, or is the login or user ID
+		 * what was already issued? */
+		naccs_err_clear(&find_err);
+		if (naccs_store_find_by_uid(ctx->store, ctl_deadline(ctx), id->uid, &holder,
+					    &find_err) != 0)
+			break;
+		from = id->uid + 1;
+	}
+	return rc;
+}
+
 /* After the store answered: the error, or the event and the password. */
 static int report_issue(struct ctl_ctx *ctx, int rc, const struct naccs_err *err,
 			const struct naccs_identity *id, const char *otp, const char *issued_to)
@@ -284,14 +336,20 @@ static int report_issue(struct ctl_ctx *ctx, int rc, const struct naccs_err *err
 int user_add(struct ctl_ctx *ctx, int argc, char **argv)
 {
 	struct add_options o = {0};
+	struct user_add_given given;
 	struct naccs_identity id;
 	struct naccs_err err;
 	char issued_to[NACCS_TEXT_MAX];
 	char otp[CTL_OTP_LEN + 1];
 	char phc[NACCS_PHC_MAX];
-	int rc;
+	int rc, exit_code;
 
 	rc = parse_add_options(ctx, argc, argv, &o);
+	given = (struct user_add_given){.uid = o.has_uid,
+					.gid = o.has_gid,
+					.home = o.home != NULL,
+					.shell = o.shell != NULL,
+					.adopt_local = o.adopt_local};
 	if (rc == CTL_EXIT_OK)
 		rc = build_identity(ctx, &o, &id);
 	if (rc == CTL_EXIT_OK && o.issued_to != NULL)
@@ -302,17 +360,22 @@ int user_add(struct ctl_ctx *ctx, int argc, char **argv)
 		rc = ctl_open_store(ctx, false);
 	if (rc == CTL_EXIT_OK)
 		rc = check_login_collision(ctx, &id);
+	if (rc == CTL_EXIT_OK) {
+		rc = user_check_local(&given, &id);
+		if (rc != CTL_EXIT_OK)
+			ctl_emit(ctx, "user-add", "error", "local-account", &id, NULL, NULL);
+	}
 	if (rc == CTL_EXIT_OK)
 		rc = user_new_otp(ctx, otp, phc);
 	if (rc != CTL_EXIT_OK)
 		return rc;
 
-	naccs_err_clear(&err);
-	/* Issued with must_change: the holder replaces it at first logon. */
-	rc = naccs_store_add_identity(ctx->store, ctl_deadline(ctx), &id, ctx->cfg.uid_min,
-				      ctx->cfg.uid_max, phc, true, ctx->actor, issued_to, &err);
+	rc = add_to_store(ctx, &id, phc, issued_to, &exit_code, &err);
 	naccs_wipe(phc, sizeof(phc));
-	rc = report_issue(ctx, rc, &err, &id, otp, issued_to);
+	if (exit_code == CTL_EXIT_OK)
+		exit_code = report_issue(ctx, rc, &err, &id, otp, issued_to);
+	else
+		ctl_emit(ctx, "user-add", "error", "uid", &id, NULL, NULL);
 	naccs_wipe(otp, sizeof(otp));
-	return rc;
+	return exit_code;
 }

@@ -1,82 +1,75 @@
-/* naccsctl user: the JSON fields of an ID and of its state, shared by user
- * show and user list.  Never the hash (UTS-2.2.1.1(1)(e)(イ)). */
+/* naccsctl user: the JSON members of an ID and of its state, shared by user
+ * show and user list, written with the common JSON writer (naccs_json.h:
+ * members in this order, strings escaped).  Never the hash
+ * (UTS-2.2.1.1(1)(e)(イ)). */
 #include "config.h"
 
-#include <stdio.h>
-
+#include "naccs_json.h"
 #include "naccs_store.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 
-static void json_key(const char *key, bool first)
+void user_json_text(struct naccs_json *w, const char *key, const char *value)
 {
-	printf("%s\"%s\":", first ? "" : ",", key);
+	naccs_json_member_string(w, key, value != NULL && value[0] != '\0' ? value : NULL);
 }
 
-void user_json_str_field(const char *key, const char *value)
+/* An epoch time, or null when there is none. */
+static void json_time(struct naccs_json *w, const char *key, bool present, int64_t t)
 {
-	json_key(key, false);
-	ctl_json_str(stdout, value != NULL && value[0] != '\0' ? value : NULL);
+	if (present)
+		naccs_json_member_int(w, key, t);
+	else
+		naccs_json_member_null(w, key);
 }
 
-static void json_bool_field(const char *key, bool value)
+static void json_event(struct naccs_json *w, const char *key, bool present,
+		       const struct naccs_login_event *ev)
 {
-	json_key(key, false);
-	fputs(value ? "true" : "false", stdout);
-}
-
-static void json_time_field(const char *key, bool present, int64_t t)
-{
-	json_key(key, false);
-	ctl_json_time(stdout, present, t);
-}
-
-static void json_event_field(const char *key, bool present, const struct naccs_login_event *ev)
-{
-	json_key(key, false);
 	if (!present) {
-		fputs("null", stdout);
+		naccs_json_member_null(w, key);
 		return;
 	}
-	printf("{\"at\":%lld", (long long)ev->at);
-	user_json_str_field("service", ev->service);
-	user_json_str_field("tty", ev->tty);
-	user_json_str_field("rhost", ev->rhost);
-	putchar('}');
+	naccs_json_key(w, key);
+	naccs_json_object_begin(w);
+	naccs_json_member_int(w, "at", ev->at);
+	user_json_text(w, "service", ev->service);
+	user_json_text(w, "tty", ev->tty);
+	user_json_text(w, "rhost", ev->rhost);
+	naccs_json_object_end(w);
 }
 
-void user_json_identity(const struct naccs_identity *id)
+void user_json_identity(struct naccs_json *w, const struct naccs_identity *id)
 {
-	json_key("login", true);
-	ctl_json_str(stdout, id->login);
-	user_json_str_field("user_code", id->user_code);
-	user_json_str_field("id_number", id->id_number);
-	printf(",\"uid\":%lu,\"gid\":%lu", (unsigned long)id->uid, (unsigned long)id->gid);
-	user_json_str_field("gecos", id->gecos);
-	user_json_str_field("home", id->home);
-	user_json_str_field("shell", id->shell);
-	user_json_str_field("kind", user_kind_name(id->kind));
-	json_bool_field("admin", id->admin);
-	user_json_str_field("created_by", id->created_by);
-	json_time_field("created_at", true, id->created_at);
+	naccs_json_member_string(w, "login", id->login);
+	user_json_text(w, "user_code", id->user_code);
+	user_json_text(w, "id_number", id->id_number);
+	naccs_json_member_uint(w, "uid", id->uid);
+	naccs_json_member_uint(w, "gid", id->gid);
+	user_json_text(w, "gecos", id->gecos);
+	user_json_text(w, "home", id->home);
+	user_json_text(w, "shell", id->shell);
+	user_json_text(w, "kind", user_kind_name(id->kind));
+	naccs_json_member_bool(w, "admin", id->admin);
+	user_json_text(w, "created_by", id->created_by);
+	naccs_json_member_int(w, "created_at", id->created_at);
 }
 
-void user_json_state(const struct naccs_account_state *st, bool first)
+void user_json_state(struct naccs_json *w, const struct naccs_account_state *st)
 {
-	json_key("has_password", first);
-	fputs(st->has_password ? "true" : "false", stdout);
-	json_time_field("password_changed_at", st->has_password && st->password_changed_at != 0,
-			st->password_changed_at);
-	json_bool_field("must_change", st->must_change);
-	json_bool_field("locked", st->locked);
-	json_time_field("locked_at", st->locked, st->locked_at);
-	user_json_str_field("lock_reason", st->locked ? st->lock_reason : NULL);
-	json_bool_field("suspended", st->suspended);
-	json_time_field("suspended_at", st->suspended, st->suspended_at);
-	user_json_str_field("suspend_reason", st->suspended ? st->suspend_reason : NULL);
-	json_bool_field("retired", st->retired);
-	json_time_field("retired_at", st->retired, st->retired_at);
-	json_event_field("last_login", st->has_last_success, &st->last_success);
-	printf(",\"failures_since_login\":%lu", (unsigned long)st->failures_since_success);
-	json_event_field("last_failure", st->has_last_failure, &st->last_failure);
+	naccs_json_member_bool(w, "has_password", st->has_password);
+	json_time(w, "password_changed_at", st->has_password && st->password_changed_at != 0,
+		  st->password_changed_at);
+	naccs_json_member_bool(w, "must_change", st->must_change);
+	naccs_json_member_bool(w, "locked", st->locked);
+	json_time(w, "locked_at", st->locked, st->locked_at);
+	user_json_text(w, "lock_reason", st->locked ? st->lock_reason : NULL);
+	naccs_json_member_bool(w, "suspended", st->suspended);
+	json_time(w, "suspended_at", st->suspended, st->suspended_at);
+	user_json_text(w, "suspend_reason", st->suspended ? st->suspend_reason : NULL);
+	naccs_json_member_bool(w, "retired", st->retired);
+	json_time(w, "retired_at", st->retired, st->retired_at);
+	json_event(w, "last_login", st->has_last_success, &st->last_success);
+	naccs_json_member_uint(w, "failures_since_login", st->failures_since_success);
+	json_event(w, "last_failure", st->has_last_failure, &st->last_failure);
 }

@@ -29,7 +29,7 @@ struct list_filter {
 	bool inactive;
 	int64_t inactive_before; /* last activity before this wall time */
 	struct ctl_ctx *ctx;
-	size_t shown;
+	struct naccs_json json; /* with --json: the array on stdout */
 };
 
 static int parse_list_options(struct ctl_ctx *ctx, int argc, char **argv, struct list_filter *f)
@@ -126,42 +126,47 @@ static int list_one(void *arg, const struct naccs_identity *id,
 
 	if (!list_match(f, id, st))
 		return 0;
-	if (f->ctx->json) {
-		printf("%s\n{", f->shown ? "," : "");
-		user_json_identity(id);
-		user_json_state(st, false);
-		putchar('}');
-	} else {
+	if (!f->ctx->json) {
 		list_one_text(id, st);
+		return 0;
 	}
-	f->shown++;
-	return 0;
+	naccs_json_object_begin(&f->json);
+	user_json_identity(&f->json, id);
+	user_json_state(&f->json, st);
+	/* A failed write stops the listing: the output is lost anyway. */
+	return naccs_json_object_end(&f->json);
 }
 
 int user_list(struct ctl_ctx *ctx, int argc, char **argv)
 {
 	struct list_filter f = {.ctx = ctx};
 	struct naccs_err err;
-	int rc;
+	int rc, json_rc = CTL_EXIT_OK;
 
 	rc = parse_list_options(ctx, argc, argv, &f);
 	if (rc == CTL_EXIT_OK)
 		rc = ctl_open_store(ctx, true);
 	if (rc != CTL_EXIT_OK)
 		return rc;
-	if (ctx->json)
-		putchar('[');
-	else
+	if (ctx->json) {
+		naccs_json_init_stream(&f.json, stdout);
+		naccs_json_array_begin(&f.json);
+	} else {
 		printf("%-16s %-12s %7s  %-16s %-24s %s\n", _("LOGIN"), _("USER-ID"), _("UID"),
 		       _("KIND"), _("STATUS"), _("LAST-LOGIN"));
+	}
 	naccs_err_clear(&err);
 	rc = naccs_store_list(ctx->store, ctl_deadline(ctx), list_one, &f, &err);
-	if (ctx->json)
-		printf("%s]\n", f.shown ? "\n" : "");
-	if (rc < 0)
+	if (ctx->json) {
+		/* Closed even after a store error, so what was listed stays
+		 * valid JSON; a write error was the listing's end. */
+		naccs_json_array_end(&f.json);
+		json_rc = ctl_json_done(&f.json);
+	}
+	if (rc < 0 && json_rc == CTL_EXIT_OK)
 		rc = ctl_exit_for_store(rc, &err, ctx->cfg.store_path);
 	else
-		rc = CTL_EXIT_OK;
+		rc = json_rc;
 	ctl_emit(ctx, "user-list", rc == CTL_EXIT_OK ? "done" : "error", NULL, NULL, NULL, NULL);
 	return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "naccs_hash.h"
 #include "naccs_i18n.h"
+#include "naccs_json.h"
 #include "naccs_secret.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
@@ -35,28 +36,47 @@ int user_new_otp(struct ctl_ctx *ctx, char otp[CTL_OTP_LEN + 1], char phc[NACCS_
 	return CTL_EXIT_OK;
 }
 
+/* The JSON answer is built in a buffer on the stack and written straight
+ * to stdout by ctl_print_secret, so no stdio buffer keeps the password;
+ * the buffer is wiped on every path. */
+static int show_otp_json(const struct naccs_identity *id, const char *otp)
+{
+	char buf[512];
+	struct naccs_json w;
+	struct naccs_err err;
+	int rc;
+
+	naccs_json_init_buffer(&w, buf, sizeof(buf));
+	naccs_json_object_begin(&w);
+	naccs_json_member_string(&w, "login", id->login);
+	user_json_text(&w, "user_code", id->user_code);
+	user_json_text(&w, "id_number", id->id_number);
+	naccs_json_member_uint(&w, "uid", id->uid);
+	naccs_json_member_uint(&w, "gid", id->gid);
+	naccs_json_member_string(&w, "kind", user_kind_name(id->kind));
+	naccs_json_member_bool(&w, "admin", id->admin);
+	naccs_json_member_string(&w, "one_time_password", otp);
+	naccs_json_member_bool(&w, "must_change", true);
+	naccs_json_object_end(&w);
+	naccs_err_clear(&err);
+	rc = naccs_json_finish(&w, &err);
+	if (rc < 0)
+		ctl_error("%s", err.msg);
+	else
+		rc = ctl_print_secret("%s\n", buf);
+	naccs_wipe(buf, sizeof(buf));
+	return rc;
+}
+
 int user_show_otp(const struct ctl_ctx *ctx, const struct naccs_identity *id, const char *otp,
 		  const char *what)
 {
 	char uid_text[32];
 	int rc;
 
+	if (ctx->json)
+		return show_otp_json(id, otp);
 	user_id_text(id, uid_text, sizeof(uid_text));
-	if (ctx->json) {
-		printf("{\"login\":");
-		ctl_json_str(stdout, id->login);
-		printf(",\"user_code\":");
-		ctl_json_str(stdout, id->user_code[0] != '\0' ? id->user_code : NULL);
-		printf(",\"id_number\":");
-		ctl_json_str(stdout, id->id_number[0] != '\0' ? id->id_number : NULL);
-		printf(",\"uid\":%lu,\"gid\":%lu,\"kind\":\"%s\",\"admin\":%s,",
-		       (unsigned long)id->uid, (unsigned long)id->gid, user_kind_name(id->kind),
-		       id->admin ? "true" : "false");
-		/* The alphabet has no character JSON would need to escape. */
-		rc = ctl_print_secret("\"one_time_password\":\"%s\",", otp);
-		printf("\"must_change\":true}\n");
-		return rc;
-	}
 	printf(_("%s %s (%s), uid %lu, gid %lu, %s%s\n"), what, id->login, uid_text,
 	       (unsigned long)id->uid, (unsigned long)id->gid,
 	       id->kind == NACCS_KIND_SHARED ? _("shared ID") : _("individual ID"),

@@ -126,22 +126,31 @@ static void show_registry_text(const struct registry_lines *r)
 	}
 }
 
-static void show_json(const struct naccs_identity *id, const struct naccs_account_state *st,
-		      const struct registry_lines *r)
+static int show_json(const struct naccs_identity *id, const struct naccs_account_state *st,
+		     const struct registry_lines *r)
 {
-	putchar('{');
-	user_json_identity(id);
-	printf(",\"state\":{");
-	user_json_state(st, true);
-	printf("},\"registry\":[");
+	struct naccs_json w;
+
+	naccs_json_init_stream(&w, stdout);
+	naccs_json_object_begin(&w);
+	user_json_identity(&w, id);
+	naccs_json_key(&w, "state");
+	naccs_json_object_begin(&w);
+	user_json_state(&w, st);
+	naccs_json_object_end(&w);
+	naccs_json_key(&w, "registry");
+	naccs_json_array_begin(&w);
 	for (size_t i = 0; i < r->n; i++) {
-		printf("%s{\"at\":%lld", i ? "," : "", (long long)r->v[i].at);
-		user_json_str_field("event", r->v[i].event);
-		user_json_str_field("by", r->v[i].by);
-		user_json_str_field("detail", r->v[i].detail);
-		putchar('}');
+		naccs_json_object_begin(&w);
+		naccs_json_member_int(&w, "at", r->v[i].at);
+		user_json_text(&w, "event", r->v[i].event);
+		user_json_text(&w, "by", r->v[i].by);
+		user_json_text(&w, "detail", r->v[i].detail);
+		naccs_json_object_end(&w);
 	}
-	printf("]}\n");
+	naccs_json_array_end(&w);
+	naccs_json_object_end(&w);
+	return ctl_json_done(&w);
 }
 
 /* Never the hash (UTS-2.2.1.1(1)(e)(イ)); the registry lines are the
@@ -168,7 +177,7 @@ int user_show(struct ctl_ctx *ctx, int argc, char **argv)
 	} else {
 		rc = CTL_EXIT_OK;
 		if (ctx->json) {
-			show_json(&id, &st, &reg);
+			rc = show_json(&id, &st, &reg);
 		} else {
 			show_identity_text(&id);
 			show_state_text(&st);

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,8 +13,11 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "naccs_event.h"
 #include "naccs_i18n.h"
+#include "naccs_name.h"
 #include "naccs_num.h"
 #include "naccs_secret.h"
 #include "naccs_text.h"
@@ -219,23 +221,14 @@ int ctl_exit_for_store(int rc, const struct naccs_err *err, const char *what)
 
 /* ---- who is acting ---- */
 
-static bool name_of_uid(uid_t uid, char *out, size_t outlen)
-{
-	struct passwd *pw = getpwuid(uid);
-
-	if (pw == NULL || pw->pw_name == NULL || pw->pw_name[0] == '\0')
-		return false;
-	snprintf(out, outlen, "%s", pw->pw_name);
-	return true;
-}
-
 /* The audit login uid survives su and sudo, so it names the person who
- * logged in rather than the account they switched to. */
-static bool actor_from_loginuid(char *out, size_t outlen)
+ * logged in rather than the account they switched to.  The kernel sets it
+ * at login; the process cannot forge it. */
+static bool read_loginuid(uid_t *uid)
 {
 	FILE *f = fopen("/proc/self/loginuid", "re");
 	char buf[32];
-	unsigned long uid;
+	unsigned long v;
 	bool ok = false;
 
 	if (f == NULL)
@@ -243,29 +236,42 @@ static bool actor_from_loginuid(char *out, size_t outlen)
 	if (fgets(buf, sizeof(buf), f) != NULL) {
 		buf[strcspn(buf, "\n")] = '\0';
 		/* 4294967295 = (uid_t)-1: no login uid was ever set. */
-		if (ctl_parse_uint(buf, 4294967294UL, &uid) == 0)
-			ok = name_of_uid((uid_t)uid, out, outlen);
+		ok = ctl_parse_uint(buf, 4294967294UL, &v) == 0;
+		if (ok)
+			*uid = (uid_t)v;
 	}
 	fclose(f);
 	return ok;
 }
 
+/* UTS-2.2.1.3(2)(g)(イ): the registry names who issued and changed an ID.
+ * Only what the kernel vouches for names the actor: the login uid, else the
+ * real uid.  SUDO_USER is the caller's environment (anyone can set it), so
+ * it is never the actor; ctl_emit records it as a claim. */
 void ctl_actor_name(char *out, size_t outlen)
 {
-	const char *sudo_user = getenv("SUDO_USER");
+	struct ctl_nss_user u;
+	uid_t uid;
 
 	if (outlen == 0)
 		return;
-	if (actor_from_loginuid(out, outlen))
+	if (!read_loginuid(&uid))
+		uid = getuid();
+	if (ctl_nss_user_by_uid((uint32_t)uid, &u) == 1 && u.name[0] != '\0' &&
+	    (size_t)snprintf(out, outlen, "%s", u.name) < outlen)
 		return;
-	/* The environment is the caller's: accept only a plausible name. */
-	if (sudo_user != NULL && naccs_name_valid_login(sudo_user)) {
-		snprintf(out, outlen, "%s", sudo_user);
-		return;
-	}
-	if (name_of_uid(getuid(), out, outlen))
-		return;
-	snprintf(out, outlen, "uid %lu", (unsigned long)getuid());
+	snprintf(out, outlen, "uid %lu", (unsigned long)uid);
+}
+
+/* SUDO_USER when it is set, a plausible name and not the actor itself:
+ * what the caller claims, for the event detail. */
+static const char *sudo_claim(const char *actor)
+{
+	const char *s = getenv("SUDO_USER");
+
+	if (s == NULL || !naccs_name_valid_login(s) || strcmp(s, actor) == 0)
+		return NULL;
+	return s;
 }
 
 /* ---- one-time passwords ---- */
@@ -293,49 +299,44 @@ static bool otp_has_all_classes(const char *s)
 	return upper && lower && digit && symbol;
 }
 
+/* libsodium is initialised once per run; sodium_init() picks its random
+ * source and may fail (e.g. no entropy source). */
+static int sodium_ready(void)
+{
+	static bool ready;
+
+	if (!ready) {
+		if (sodium_init() < 0)
+			return -EIO;
+		ready = true;
+	}
+	return 0;
+}
+
 /* UTS-2.2.1.3(2)(a): the initial secret is random.  Each character is
- * drawn uniformly by rejection sampling (no modulo bias); a password that
- * lacks one of the classes is drawn again as a whole, which keeps the
- * choice uniform over all passwords that have every class. */
+ * drawn uniformly from the alphabet by libsodium's randombytes_uniform (no
+ * modulo bias); a password that lacks one of the classes is drawn again as
+ * a whole, which keeps the choice uniform over all passwords that have
+ * every class. */
 int ctl_make_otp(char *out, size_t outlen)
 {
-	const size_t alen = sizeof(otp_alphabet) - 1;
-	const unsigned limit = 256 - (256 % alen);
-	unsigned char pool[64];
-	size_t used = sizeof(pool);
-	int rc = -EIO;
+	const uint32_t alen = (uint32_t)(sizeof(otp_alphabet) - 1);
+	int rc;
 
 	if (outlen < CTL_OTP_LEN + 1)
 		return -EINVAL;
-	for (int attempt = 0; attempt < 1000; attempt++) {
-		size_t n = 0;
-
-		while (n < CTL_OTP_LEN) {
-			unsigned char b;
-
-			if (used == sizeof(pool)) {
-				rc = naccs_random_bytes(pool, sizeof(pool));
-				if (rc < 0)
-					goto out;
-				used = 0;
-			}
-			b = pool[used++];
-			if (b >= limit)
-				continue;
-			out[n++] = otp_alphabet[b % alen];
-		}
-		out[n] = '\0';
-		if (otp_has_all_classes(out)) {
-			rc = 0;
-			goto out;
-		}
-	}
-	rc = -EIO;
-out:
-	naccs_wipe(pool, sizeof(pool));
+	rc = sodium_ready();
 	if (rc < 0)
-		naccs_wipe(out, outlen);
-	return rc;
+		return rc;
+	for (int attempt = 0; attempt < 1000; attempt++) {
+		for (size_t n = 0; n < CTL_OTP_LEN; n++)
+			out[n] = otp_alphabet[randombytes_uniform(alen)];
+		out[CTL_OTP_LEN] = '\0';
+		if (otp_has_all_classes(out))
+			return 0;
+	}
+	naccs_wipe(out, outlen);
+	return -EIO;
 }
 
 int ctl_print_secret(const char *fmt, ...)
@@ -371,47 +372,19 @@ int ctl_print_secret(const char *fmt, ...)
 
 /* ---- text and JSON output ---- */
 
-/* Length of the valid UTF-8 sequence at s, or 0 if it is not one. */
-static size_t utf8_len(const unsigned char *s)
+int ctl_json_done(struct naccs_json *w)
 {
-	const char *c = (const char *)s;
+	struct naccs_err err;
 
-	return naccs_utf8_char_len(c, strnlen(c, 4));
-}
-
-void ctl_json_str(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	if (s == NULL) {
-		fputs("null", out);
-		return;
+	naccs_err_clear(&err);
+	if (naccs_json_finish(w, &err) < 0) {
+		/* A document cut short on stdout: end the line, then say why. */
+		putchar('\n');
+		ctl_error("%s", err.msg);
+		return CTL_EXIT_FAIL;
 	}
-	fputc('"', out);
-	while (*p != '\0') {
-		size_t len = utf8_len(p);
-
-		if (len == 0) {
-			fputs("\\ufffd", out);
-			p++;
-		} else if (*p == '"' || *p == '\\') {
-			fprintf(out, "\\%c", *p++);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			fprintf(out, "\\u%04x", *p++);
-		} else {
-			fwrite(p, 1, len, out);
-			p += len;
-		}
-	}
-	fputc('"', out);
-}
-
-void ctl_json_time(FILE *out, bool present, int64_t t)
-{
-	if (present)
-		fprintf(out, "%lld", (long long)t);
-	else
-		fputs("null", out);
+	putchar('\n');
+	return CTL_EXIT_OK;
 }
 
 void ctl_safe(const char *s, char *out, size_t outlen)
@@ -440,6 +413,8 @@ int ctl_parse_uint(const char *s, unsigned long max, unsigned long *out)
 int ctl_emit(const struct ctl_ctx *ctx, const char *action, const char *result, const char *reason,
 	     const struct naccs_identity *id, const char *login, const char *detail)
 {
+	const char *claim = sudo_claim(ctx->actor);
+	char claimed[NACCS_TEXT_MAX + NACCS_WHO_MAX + 32];
 	struct naccs_event ev = {
 	    .type = "admin",
 	    .action = action,
@@ -455,6 +430,14 @@ int ctl_emit(const struct ctl_ctx *ctx, const char *action, const char *result, 
 	struct naccs_err err;
 	int rc;
 
+	/* The actor is who the kernel says; what SUDO_USER says is kept beside
+	 * it as an unverified claim. */
+	if (claim != NULL) {
+		snprintf(claimed, sizeof(claimed), "%s%s(SUDO_USER claims %s)",
+			 detail != NULL ? detail : "",
+			 detail != NULL && detail[0] != '\0' ? " " : "", claim);
+		ev.detail = claimed;
+	}
 	naccs_err_clear(&err);
 	rc = naccs_event_emit(&ev, &err);
 	if (rc < 0)

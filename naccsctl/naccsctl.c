@@ -143,9 +143,13 @@ static const struct {
     {"add", N_("user add --user-code CODE --id-number NUMBER [--login NAME]\n"
 	       "         [--shared] [--admin] [--uid UID] [--gid GID] [--name GECOS]\n"
 	       "         [--home DIR] [--shell SHELL] [--issued-to PERSON] [--json]\n"
+	       "         [--adopt-local]\n"
 	       "    Issue an ID. Individual IDs need a user code and identifying\n"
 	       "    number; shared IDs (--shared) need --login. Prints a one-time\n"
-	       "    password, shown only once, to be changed at first login.\n")},
+	       "    password, shown only once, to be changed at first login.\n"
+	       "    Uids, logins and groups the system already has (NSS) are not\n"
+	       "    issued; --shared --adopt-local registers an existing local\n"
+	       "    account (e.g. root) with its own uid.\n")},
     {"passwd", N_("user passwd LOGIN [--json]\n"
 		  "    Reset the password to a new one-time password (shown once).\n")},
     {"show", N_("user show LOGIN [--json]\n"

@@ -12,6 +12,7 @@
 
 #include "naccs_config.h"
 #include "naccs_err.h"
+#include "naccs_json.h"
 #include "naccs_store.h"
 
 #define CTL_PROG "naccsctl"
@@ -105,7 +106,9 @@ int ctl_create_store(struct ctl_ctx *ctx);
 void ctl_close_store(struct ctl_ctx *ctx);
 naccs_deadline_t ctl_deadline(const struct ctl_ctx *ctx);
 
-/* Who is running the tool (see ctl_util.c for the order of sources). */
+/* Who is running the tool: the user of the audit login uid, else of the
+ * real uid.  Never the environment (SUDO_USER and the like are claims of
+ * the caller; ctl_emit records SUDO_USER as a claim in the event detail). */
 void ctl_actor_name(char *out, size_t outlen);
 
 /* A random one-time password of CTL_OTP_LEN characters into out
@@ -116,10 +119,9 @@ int ctl_make_otp(char *out, size_t outlen);
  * "no such ID: what", unavailable ones exit 4 with the store's message. */
 int ctl_exit_for_store(int rc, const struct naccs_err *err, const char *what);
 
-/* JSON output: a string (escaped; invalid UTF-8 replaced), or null. */
-void ctl_json_str(FILE *out, const char *s);
-/* An epoch time as a number, or null when !present. */
-void ctl_json_time(FILE *out, bool present, int64_t t);
+/* End a JSON document written to stdout (naccs_json_init_stream): a
+ * newline, or the writer's error printed.  CTL_EXIT_OK or CTL_EXIT_FAIL. */
+int ctl_json_done(struct naccs_json *w);
 
 /* Copy s for a terminal: control characters become '?'. */
 void ctl_safe(const char *s, char *out, size_t outlen);
@@ -146,5 +148,22 @@ int ctl_report_done(const struct ctl_ctx *ctx, const char *action, const struct 
 int ctl_report_store_error(const struct ctl_ctx *ctx, const char *action, int rc,
 			   const struct naccs_err *err, const struct naccs_identity *id,
 			   const char *detail);
+
+/* ---- ctl_nss.c: the system's accounts and groups (every NSS source) ---- */
+
+/* A passwd entry as NSS returned it. */
+struct ctl_nss_user {
+	char name[256];
+	uint32_t uid, gid;
+	char home[NACCS_TEXT_MAX];
+	char shell[NACCS_TEXT_MAX];
+	bool fits; /* every text field fitted (else some were cut) */
+};
+
+/* 1 (found; u or name filled), 0 (no source knows it) or -errno (the
+ * look-up failed: callers fail closed). */
+int ctl_nss_user_by_uid(uint32_t uid, struct ctl_nss_user *u);
+int ctl_nss_user_by_name(const char *name, struct ctl_nss_user *u);
+int ctl_nss_group_by_gid(uint32_t gid, char *name, size_t namelen);
 
 #endif

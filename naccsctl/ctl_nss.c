@@ -1,0 +1,103 @@
+/* naccsctl: the system's own accounts and groups, as every NSS source
+ * configured in /etc/nsswitch.conf reports them (files, LDAP, SSSD, ...,
+ * and the naccs module itself once it lands).  Used to name the
+ * administrator and to keep issued IDs from colliding with local accounts.
+ * The store never asks NSS: it holds data, naccsctl applies the policy. */
+#include "config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "naccsctl.h"
+
+/* getpw*_r / getgr*_r buffers grow up to this on ERANGE (a group with
+ * many members needs a large one). */
+#define NSS_BUF_MAX (1024 * 1024)
+
+enum nss_query { USER_BY_NAME, USER_BY_UID, GROUP_BY_GID };
+
+/* The answer of a getpw*_r / getgr*_r call: 1 found, 0 not found, -errno.
+ * Besides 0 with no result, glibc documents ENOENT, ESRCH, EBADF and EPERM
+ * as "not found" answers of some sources; anything else is a failure, and
+ * callers then refuse to go on (fail closed). */
+static int nss_answer(int rc, bool found)
+{
+	if (rc == 0)
+		return found ? 1 : 0;
+	if (rc == ENOENT || rc == ESRCH || rc == EBADF || rc == EPERM)
+		return 0;
+	return -rc;
+}
+
+static bool copy_text(char *out, size_t outlen, const char *s)
+{
+	return (size_t)snprintf(out, outlen, "%s", s != NULL ? s : "") < outlen;
+}
+
+static void fill_user(const struct passwd *pw, struct ctl_nss_user *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->uid = (uint32_t)pw->pw_uid;
+	u->gid = (uint32_t)pw->pw_gid;
+	u->fits = copy_text(u->name, sizeof(u->name), pw->pw_name);
+	u->fits = copy_text(u->home, sizeof(u->home), pw->pw_dir) && u->fits;
+	u->fits = copy_text(u->shell, sizeof(u->shell), pw->pw_shell) && u->fits;
+}
+
+/* One look-up; a passwd answer goes to u, a group's name to group. */
+static int nss_lookup(enum nss_query q, const char *name, uint32_t id, struct ctl_nss_user *u,
+		      char *group, size_t grouplen)
+{
+	size_t len = 1024;
+	char *buf = NULL;
+	int rc;
+
+	for (;;) {
+		struct passwd pw, *pwr = NULL;
+		struct group gr, *grr = NULL;
+		char *grown = realloc(buf, len);
+
+		if (grown == NULL) {
+			rc = -ENOMEM;
+			break;
+		}
+		buf = grown;
+		if (q == USER_BY_NAME)
+			rc = getpwnam_r(name, &pw, buf, len, &pwr);
+		else if (q == USER_BY_UID)
+			rc = getpwuid_r((uid_t)id, &pw, buf, len, &pwr);
+		else
+			rc = getgrgid_r((gid_t)id, &gr, buf, len, &grr);
+		if (rc == ERANGE && len < NSS_BUF_MAX) {
+			len *= 2;
+			continue;
+		}
+		rc = nss_answer(rc, pwr != NULL || grr != NULL);
+		if (rc == 1 && pwr != NULL)
+			fill_user(pwr, u);
+		else if (rc == 1 && grouplen > 0)
+			copy_text(group, grouplen, grr->gr_name);
+		break;
+	}
+	free(buf);
+	return rc;
+}
+
+int ctl_nss_user_by_uid(uint32_t uid, struct ctl_nss_user *u)
+{
+	return nss_lookup(USER_BY_UID, NULL, uid, u, NULL, 0);
+}
+
+int ctl_nss_user_by_name(const char *name, struct ctl_nss_user *u)
+{
+	return nss_lookup(USER_BY_NAME, name, 0, u, NULL, 0);
+}
+
+int ctl_nss_group_by_gid(uint32_t gid, char *name, size_t namelen)
+{
+	return nss_lookup(GROUP_BY_GID, NULL, gid, NULL, name, namelen);
+}

@@ -1,0 +1,140 @@
+#!/bin/bash
+# naccsctl user add against the system's other accounts (review #5, item 11):
+# every uid, gid and login it issues is checked against all NSS sources
+# (here nss_wrapper's passwd and group files stand in for /etc/passwd and
+# /etc/group), so an issued ID never collides with a local account.
+# UTS-2.2.1.3(2)(g)(ア): one ID, one holder — a uid or login shared with a
+# local account would make two holders of one ID.
+. "${NACCS_TOP_SRCDIR}/tests/lib.sh"
+SB_BUILD=$NACCS_TOP_BUILDDIR
+. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+
+if [ -z "${NSS_WRAPPER_LIBS:-}" ] || [ ! -e "${NSS_WRAPPER_LIBS%% *}" ]; then
+	echo "nss_wrapper not available: skipped"
+	exit 77
+fi
+sb_init "$T_TMP/sb" "[hash]
+memory_kib = 1024
+time_cost = 1"
+
+# The fake local accounts: uid 20000 (the default uid_min) is taken, a
+# shared account "opsuser" and an individual-looking "fghij-003" exist.
+NSS_PASSWD=$T_TMP/passwd
+NSS_GROUP=$T_TMP/group
+cat >"$NSS_PASSWD" <<EOT
+root:x:0:0:root:/root:/bin/bash
+localuser:x:20000:100:Local User:/home/localuser:/bin/sh
+opsuser:x:20500:20500:Operations:/srv/ops:/bin/sh
+fghij-003:x:21000:100:Looks like NACCS:/home/fghij-003:/bin/sh
+EOT
+# naccsctl names the administrator from the running user: keep it known.
+if [ "$(id -u)" -ne 0 ]; then
+	getent passwd "$(id -u)" >>"$NSS_PASSWD"
+fi
+cat >"$NSS_GROUP" <<EOT
+root:x:0:
+users:x:100:
+opsuser:x:20500:
+EOT
+
+# naccsctl with nss_wrapper answering every passwd and group look-up (both
+# files must be set, or the wrapper is silently off).
+nss_ctl() {
+	env LD_PRELOAD="${NACCS_ASAN_PRELOAD:-} $NSS_WRAPPER_LIBS" \
+		NSS_WRAPPER_PASSWD="$NSS_PASSWD" NSS_WRAPPER_GROUP="$NSS_GROUP" \
+		"$SB_CTL" --conf "$SB_CONF" --owner "$(id -u)" "$@"
+}
+# json_of KEY: the value of a top-level key in the last output (JSON).
+json_of() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$T_OUT" "$1"
+}
+
+# ---- allocation skips uids that NSS knows ----
+expect_rc 0 "user add: allocated around a local account" \
+	nss_ctl --json user add --user-code ABCDE --id-number 001
+ok "  uid 20001: 20000 belongs to local account localuser" test "$(json_of uid)" = 20001
+expect_rc 0 "user add: the next one" nss_ctl --json user add --user-code ABCDE --id-number 002
+ok "  uid 20002" test "$(json_of uid)" = 20002
+sed -i 's/^localuser:.*/&\nlocal2:x:20003:100::\/home\/local2:\/bin\/sh\nlocal3:x:20004:100::\/home\/local3:\/bin\/sh/' "$NSS_PASSWD"
+expect_rc 0 "user add: a run of local uids is skipped" \
+	nss_ctl --json user add --user-code ABCDE --id-number 003
+ok "  uid 20005: 20003 and 20004 are local" test "$(json_of uid)" = 20005
+
+# ---- administrators issuing at the same moment ----
+# Each picks its uid outside the store's transaction, so two may pick the
+# same one; the store refuses the second, which then takes the next free
+# uid.  Every run must succeed, with distinct uids.
+for i in 1 2 3 4 5 6; do
+	nss_ctl --json user add --user-code RACEA --id-number "00$i" >"$T_TMP/race$i.out" 2>&1 &
+done
+race_ok=true
+for job in $(jobs -p); do
+	wait "$job" || race_ok=false
+done
+ok "six concurrent user add runs all succeed" $race_ok
+ok "  with six distinct uids, none of them local" python3 -c 'import json,sys
+uids = [json.load(open(f))["uid"] for f in sys.argv[1:]]
+sys.exit(0 if len(set(uids)) == 6 and not {20000, 20003, 20004} & set(uids) else 1)' \
+	"$T_TMP"/race?.out
+
+# ---- an explicit uid that NSS knows ----
+expect_rc 1 "user add --uid of a local account is refused" \
+	nss_ctl user add --user-code ABCDE --id-number 004 --uid 20000
+ok "  naming the local account" out_has "localuser"
+expect_rc 1 "user add --uid 0 (root's) is refused without --adopt-local" \
+	nss_ctl user add --shared --login ops2 --uid 0
+expect_rc 0 "user add --uid that no one has" \
+	nss_ctl --json user add --user-code ABCDE --id-number 004 --uid 20100
+ok "  uid 20100" test "$(json_of uid)" = 20100
+
+# ---- a login that NSS knows ----
+expect_rc 1 "user add --shared --login of a local account is refused" \
+	nss_ctl user add --shared --login opsuser
+ok "  saying it is a local account" out_has "local account"
+ok "  and how to register it deliberately" out_has "--adopt-local"
+expect_rc 1 "an individual ID whose login is a local account is refused" \
+	nss_ctl user add --user-code FGHIJ --id-number 003
+ok "  naming the login" out_has "fghij-003"
+expect_rc 1 "a login differing only in case from a local account is refused" \
+	nss_ctl user add --shared --login OpsUser
+
+# ---- deliberately registering a local shared account ----
+expect_rc 2 "--adopt-local needs --shared" \
+	nss_ctl user add --user-code FGHIJ --id-number 003 --adopt-local
+expect_rc 1 "--adopt-local of an account that is not local is refused" \
+	nss_ctl user add --shared --login nosuchlocal --adopt-local
+expect_rc 1 "--adopt-local with another uid than the local account's is refused" \
+	nss_ctl user add --shared --login opsuser --adopt-local --uid 20501
+ok "  naming both uids" eval 'out_has 20500 && out_has 20501'
+expect_rc 0 "--adopt-local takes the local account's uid" \
+	nss_ctl --json user add --shared --login opsuser --adopt-local
+ok "  uid 20500" test "$(json_of uid)" = 20500
+ok "  and its group, 20500" test "$(json_of gid)" = 20500
+expect_rc 0 "  show: home and shell of the local account" nss_ctl --json user show opsuser
+ok "  home /srv/ops" test "$(json_of home)" = /srv/ops
+ok "  shell /bin/sh" test "$(json_of shell)" = /bin/sh
+expect_rc 0 "--adopt-local root with --uid 0" \
+	nss_ctl --json user add --shared --login root --adopt-local --uid 0 --name root
+ok "  uid 0" test "$(json_of uid)" = 0
+ok "  gid 0" test "$(json_of gid)" = 0
+
+# ---- groups ----
+expect_rc 1 "--gid of a group NSS does not know is refused" \
+	nss_ctl user add --user-code ABCDE --id-number 005 --gid 4242
+ok "  naming the gid" out_has "4242"
+expect_rc 0 "--gid of a known group" \
+	nss_ctl --json user add --user-code ABCDE --id-number 005 --gid 20500
+ok "  gid 20500" test "$(json_of gid)" = 20500
+expect_rc 0 "a configured default gid that NSS does not know: a warning only" \
+	nss_ctl --set identity.gid=4243 --json user add --user-code ABCDE --id-number 006
+ok "  the warning names identity.gid" eval 'out_has "warning" && out_has "identity.gid"'
+ok "  the ID has gid 4243" python3 -c 'import json,sys
+for line in open(sys.argv[1]):
+    if line.startswith("{"):
+        sys.exit(0 if json.loads(line)["gid"] == 4243 else 1)
+sys.exit(1)' "$T_OUT"
+expect_rc 0 "the default gid 100 (users) exists: no warning" \
+	nss_ctl --json user add --user-code ABCDE --id-number 007
+ok "  no warning" eval '! out_has "warning"'
+
+finish
