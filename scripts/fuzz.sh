@@ -56,8 +56,9 @@ fi
 printf '%s\n' '/* scripts/fuzz.sh: what common/ needs from configure */' \
 	'#define _GNU_SOURCE 1' '#define ENABLE_NLS 1' >"$out/config.h"
 # The part of libnaccs the parsers need (no store, no PAM).
-lib_sources=(naccs_err.c naccs_secret.c naccs_name.c naccs_trust.c naccs_config.c
-	naccs_hash.c hash_libargon2.c hash_libsodium.c naccs_event.c)
+lib_sources=(naccs_err.c naccs_secret.c naccs_name.c naccs_trust.c naccs_path.c
+	config_keys.c config_ini.c config_load.c naccs_utf8.c naccs_text.c naccs_num.c
+	naccs_hash.c naccs_phc.c hash_libargon2.c hash_libsodium.c naccs_event.c)
 cflags=(-g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
 	-Wall -Wextra -Wno-unused-parameter -I"$out" -I"$top/common" -I"$top/fuzz")
 
