@@ -41,6 +41,7 @@ enum value_kind {
 	KIND_LOGIN_FORMAT, /* enum naccs_login_format */
 	KIND_PATH,	   /* char[size], absolute */
 	KIND_PASSWD_PATH,  /* same, and it ends up in a passwd entry: no ':' */
+	KIND_NAMES,	   /* char[size]: service names separated by spaces or commas */
 };
 
 struct conf_key {
@@ -75,6 +76,27 @@ static const struct conf_key conf_keys[] = {
     {"store", "timeout_ms", KIND_UINT, FIELD(store_timeout_ms), 100, 600000, false},
     {"auth", "fail_delay_ms", KIND_UINT, FIELD(fail_delay_ms), 0, 60000, false},
     {"auth", "show_locked", KIND_BOOL, FIELD(show_locked), 0, 0, false},
+    {"auth", "max_concurrent_verifications", KIND_UINT, FIELD(max_concurrent_verifications), 0,
+     1024, false},
+    {"auth", "verification_wait_ms", KIND_UINT, FIELD(verification_wait_ms), 0, 600000, false},
+    {"auth", "verification_lock_dir", KIND_PATH, FIELD(verification_lock_dir), 0, 0, false},
+    {"lockout", "deny", KIND_UINT, FIELD(lock_deny), 0, 1000, false},
+    {"lockout", "fail_interval", KIND_UINT, FIELD(lock_fail_interval), 1, 31536000, false},
+    {"lockout", "unlock_time", KIND_UINT, FIELD(lock_unlock_time), 0, 31536000, false},
+    {"lockout", "deny_shared", KIND_BOOL, FIELD(lock_deny_shared), 0, 0, false},
+    {"lockout", "shared_unlock_time", KIND_UINT, FIELD(lock_shared_unlock_time), 0, 31536000,
+     false},
+    /* At least a year: the audit look-back (UTS-2.2.1.1(1)(g)(ウ)). */
+    {"lockout", "failure_retention_days", KIND_UINT, FIELD(failure_retention_days), 1, 36500,
+     false},
+    {"lockout", "unknown_failures_max", KIND_UINT, FIELD(unknown_failures_max), 1, 100000000,
+     false},
+    {"notice", "last_login", KIND_BOOL, FIELD(notice_last_login), 0, 0, false},
+    {"notice", "failures", KIND_BOOL, FIELD(notice_failures), 0, 0, false},
+    {"notice", "notice_in_auth", KIND_BOOL, FIELD(notice_in_auth), 0, 0, false},
+    {"notice", "banner", KIND_BOOL, FIELD(banner), 0, 0, false},
+    {"notice", "banner_file", KIND_PATH, FIELD(banner_file), 0, 0, false},
+    {"notice", "unencrypted_services", KIND_NAMES, FIELD(unencrypted_services), 0, 0, false},
     {"identity", "login_format", KIND_LOGIN_FORMAT, FIELD(login_format), 0, 0, false},
     {"identity", "uid_min", KIND_U32, FIELD(uid_min), 1000, ID_MAX, false},
     {"identity", "uid_max", KIND_U32, FIELD(uid_max), 1000, ID_MAX, false},
@@ -88,7 +110,7 @@ static const struct conf_key conf_keys[] = {
  * accepted (the example lists them); a key in one is an error until its
  * rule exists, since nothing would enforce it. */
 static const char *const reserved_sections[] = {
-    "password", "lockout", "notice", "session", "su", "access", "audit", "nss", "mfa",
+    "password", "session", "su", "access", "audit", "nss", "mfa",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -102,6 +124,23 @@ void naccs_config_defaults(struct naccs_config *cfg)
 	snprintf(cfg->store_path, sizeof(cfg->store_path), "%s", NACCS_DEFAULT_STORE);
 	cfg->store_timeout_ms = 5000;
 	cfg->fail_delay_ms = 2000;
+	cfg->max_concurrent_verifications = 4;
+	cfg->verification_wait_ms = 5000;
+	cfg->verification_lock_dir[0] = '\0'; /* next to the store: naccs_flood_dir() */
+	cfg->lock_deny = 5;
+	cfg->lock_fail_interval = 900;
+	cfg->lock_unlock_time = 600;
+	cfg->lock_deny_shared = true;
+	cfg->lock_shared_unlock_time = 0;
+	cfg->failure_retention_days = 400;
+	cfg->unknown_failures_max = 100000;
+	cfg->notice_last_login = true;
+	cfg->notice_failures = true;
+	cfg->notice_in_auth = false;
+	cfg->banner = true;
+	snprintf(cfg->banner_file, sizeof(cfg->banner_file), "%s", NACCS_DEFAULT_BANNER);
+	snprintf(cfg->unencrypted_services, sizeof(cfg->unencrypted_services), "%s",
+		 "telnet rlogin rsh ftp");
 	cfg->login_format = NACCS_LOGIN_LOWER_DASH;
 	cfg->uid_min = 20000;
 	cfg->uid_max = 29999;
@@ -165,6 +204,27 @@ static int parse_path(const char *s, bool passwd_field, char *out, size_t outlen
 	if (s[0] != '/' || len >= outlen || !naccs_text_is_clean(s, len, 0) ||
 	    (passwd_field && strchr(s, ':') != NULL))
 		return -EINVAL;
+	memcpy(out, s, len + 1);
+	return 0;
+}
+
+/* Service names (letters, digits, '.', '_', '-') separated by spaces or
+ * commas; they are compared with PAM_SERVICE. */
+static int parse_names(const char *s, char *out, size_t outlen)
+{
+	size_t len = strlen(s);
+
+	if (len >= outlen)
+		return -EINVAL;
+	for (const char *p = s; *p != '\0'; p++) {
+		char c = *p;
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || c == ' ' ||
+			  c == ',';
+
+		if (!ok)
+			return -EINVAL;
+	}
 	memcpy(out, s, len + 1);
 	return 0;
 }
@@ -233,6 +293,8 @@ static int parse_into(const struct conf_key *k, struct naccs_config *cfg, const 
 	case KIND_PATH:
 	case KIND_PASSWD_PATH:
 		return parse_path(value, k->kind == KIND_PASSWD_PATH, field, k->size);
+	case KIND_NAMES:
+		return parse_names(value, field, k->size);
 	}
 	return -EINVAL;
 }
@@ -267,6 +329,11 @@ static void describe_accepted(const struct conf_key *k, char *buf, size_t buflen
 		snprintf(buf, buflen,
 			 _("an absolute path shorter than %zu bytes, no control characters or ':'"),
 			 k->size);
+		break;
+	case KIND_NAMES:
+		snprintf(buf, buflen, "%s",
+			 _("service names (letters, digits, '.', '_', '-') separated by spaces or "
+			   "commas"));
 		break;
 	}
 }

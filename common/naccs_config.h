@@ -24,8 +24,9 @@
 #ifndef LOCALSTATEDIR
 #define LOCALSTATEDIR "/var"
 #endif
-#define NACCS_DEFAULT_CONF  SYSCONFDIR "/naccs/naccs.conf"
-#define NACCS_DEFAULT_STORE LOCALSTATEDIR "/lib/naccs/naccs.db"
+#define NACCS_DEFAULT_CONF   SYSCONFDIR "/naccs/naccs.conf"
+#define NACCS_DEFAULT_STORE  LOCALSTATEDIR "/lib/naccs/naccs.db"
+#define NACCS_DEFAULT_BANNER SYSCONFDIR "/naccs/banner"
 
 struct naccs_config {
 	/* [general] */
@@ -41,9 +42,33 @@ struct naccs_config {
 	char store_path[PATH_MAX];
 	unsigned store_timeout_ms;
 
-	/* [auth] fail_delay_ms, show_locked */
+	/* [auth] fail_delay_ms, show_locked, max_concurrent_verifications,
+	 * verification_wait_ms, verification_lock_dir */
 	unsigned fail_delay_ms;
 	bool show_locked; /* tell a locked/suspended/retired ID's state at auth */
+	unsigned max_concurrent_verifications; /* flood cap (naccs_flood.h); 0: none */
+	unsigned verification_wait_ms;
+	char verification_lock_dir[PATH_MAX]; /* "": "verify" beside the store */
+
+	/* [lockout] deny, fail_interval, unlock_time, deny_shared,
+	 * shared_unlock_time, failure_retention_days, unknown_failures_max
+	 * (naccs_lockout.h) */
+	unsigned lock_deny; /* 0: never lock by itself */
+	unsigned lock_fail_interval;
+	unsigned lock_unlock_time; /* 0: administrator only */
+	bool lock_deny_shared;
+	unsigned lock_shared_unlock_time;
+	unsigned failure_retention_days;
+	unsigned unknown_failures_max;
+
+	/* [notice] last_login, failures, notice_in_auth, banner, banner_file,
+	 * unencrypted_services (naccs_notice.h, naccs_banner.h) */
+	bool notice_last_login;
+	bool notice_failures;
+	bool notice_in_auth;
+	bool banner;
+	char banner_file[PATH_MAX];
+	char unencrypted_services[256]; /* names separated by spaces or commas */
 
 	/* [identity] login_format, uid_min, uid_max, gid, home_base, shell */
 	enum naccs_login_format login_format;

@@ -6,8 +6,10 @@
 
 #include "naccs_debug.h"
 #include "naccs_event.h"
+#include "naccs_flood.h"
 #include "naccs_i18n.h"
 #include "naccs_local.h"
+#include "naccs_lockout.h"
 #include "naccs_policy.h"
 #include "naccs_resolve.h"
 #include "naccs_secret.h"
@@ -49,9 +51,17 @@ int naccs_policy_open(struct naccs_policy *pol, const struct naccs_config *cfg, 
 	    .read_only = read_only,
 	};
 
+	struct naccs_lockout_rule rule;
+	int rc;
+
 	pol->cfg = cfg;
 	pol->store = NULL;
-	return naccs_store_open(&opt, &pol->store, err);
+	rc = naccs_store_open(&opt, &pol->store, err);
+	if (rc == 0) {
+		naccs_lockout_rule_from_config(cfg, &rule);
+		naccs_store_set_lockout(pol->store, &rule);
+	}
+	return rc;
 }
 
 void naccs_policy_close(struct naccs_policy *pol)
@@ -147,7 +157,9 @@ static enum naccs_outcome decide(struct naccs_decision *d, const struct naccs_re
 	user_message(d, st != NULL ? st : &none);
 	event_for(&ev, req, d);
 	ev.type = type;
-	ev.action = strcmp(type, "auth") == 0 ? "login" : "check";
+	ev.action = strcmp(type, "auth") == 0	   ? "login"
+		    : strcmp(type, "session") == 0 ? "open"
+						   : "check";
 	ev.result = result_of(outcome);
 	ev.reason = reason;
 	ev.detail = detail;
@@ -174,7 +186,8 @@ static enum naccs_outcome state_refusal(const struct naccs_account_state *st, co
 		return *reason = "retired", NACCS_OUT_RETIRED;
 	if (st->suspended)
 		return *reason = "suspended", NACCS_OUT_SUSPENDED;
-	if (st->locked)
+	/* A timed lock ends by itself: the one rule of naccs_lockout.c. */
+	if (naccs_lockout_in_force(st, naccs_now_wall()))
 		return *reason = "locked", NACCS_OUT_LOCKED;
 	return NACCS_OUT_ALLOW;
 }
@@ -201,33 +214,76 @@ static void rehash(struct naccs_policy *pol, const char *login, const char *old_
 
 /* Record a failed attempt: on the ID when the name is one, else as an
  * attempt on an unknown name.  Either is one transaction. */
+static void report_pruned(unsigned dropped, unsigned cap)
+{
+	char detail[160];
+	struct naccs_event ev = {.type = "auth", .action = "prune", .result = "done"};
+
+	snprintf(detail, sizeof(detail),
+		 "%u oldest failures on unknown names dropped (lockout.unknown_failures_max = %u)",
+		 dropped, cap);
+	ev.detail = detail;
+	report(&ev);
+}
+
+static void report_locked(const struct naccs_request *req, const struct naccs_decision *d,
+			  const struct naccs_account_state *after)
+{
+	char detail[160];
+	struct naccs_event ev;
+
+	event_for(&ev, req, d);
+	ev.type = "auth";
+	ev.action = "lock";
+	ev.result = "done";
+	ev.reason = "too-many-failures";
+	if (after->lock_until != 0)
+		snprintf(detail, sizeof(detail), "locked until %lld", (long long)after->lock_until);
+	else
+		snprintf(detail, sizeof(detail), "locked until an administrator unlocks it");
+	ev.detail = detail;
+	report(&ev);
+}
+
 static int record_failure(struct naccs_policy *pol, const struct naccs_request *req,
-			  const struct naccs_decision *out, struct naccs_err *err)
+			  const struct naccs_decision *out,
+			  const struct naccs_account_state *before, struct naccs_err *err)
 {
 	struct naccs_login_event ev;
 	struct naccs_account_state after;
+	unsigned dropped = 0;
 	int rc;
 
 	login_event(&ev, req);
-	if (!out->known)
+	if (!out->known) {
 		/* Attempts on unknown names are attempts to log on improperly,
 		 * and the write makes them cost what a known user's failure
-		 * costs. */
-		return naccs_store_record_unknown_failure(pol->store, deadline(pol), req->user, &ev,
-							  err);
-	/* Recorded in the same transaction that reads the state back, so
-	 * concurrent attempts are all counted (UTS-2.2.1.1(1)(g)(ウ)). */
+		 * costs.  Their number is capped (lockout.unknown_failures_max):
+		 * a flood of random names cannot grow the store. */
+		rc = naccs_store_record_unknown_failure(pol->store, deadline(pol), req->user, &ev,
+							&dropped, err);
+		if (rc == 0 && dropped > 0)
+			report_pruned(dropped, pol->cfg->unknown_failures_max);
+		return rc;
+	}
+	/* Recorded in the same transaction that counts the failures within
+	 * the window and, at lockout.deny, locks the ID
+	 * (UTS-2.2.1.1(1)(g)(ウ)), so concurrent attempts are all counted
+	 * and lock exactly at the limit. */
 	rc = naccs_store_record_failure(pol->store, deadline(pol), out->identity.login, &ev, &after,
 					err);
+	if (rc == 0 && !naccs_lockout_in_force(before, ev.at) &&
+	    naccs_lockout_in_force(&after, ev.at))
+		report_locked(req, out, &after);
 	naccs_wipe(&after, sizeof(after));
 	return rc;
 }
 
 static enum naccs_outcome auth_failed(struct naccs_policy *pol, const struct naccs_request *req,
 				      struct naccs_decision *out, const char *reason,
-				      struct naccs_err *err)
+				      const struct naccs_account_state *st, struct naccs_err *err)
 {
-	if (record_failure(pol, req, out, err) < 0)
+	if (record_failure(pol, req, out, st, err) < 0)
 		return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed", NULL,
 			      err->msg);
 	return decide(out, req, "auth", NACCS_OUT_BAD_CREDENTIALS, reason, NULL, NULL);
@@ -241,7 +297,7 @@ static enum naccs_outcome auth_refused(struct naccs_policy *pol, const struct na
 				       const char *reason, const struct naccs_account_state *st,
 				       struct naccs_err *err)
 {
-	if (record_failure(pol, req, out, err) < 0)
+	if (record_failure(pol, req, out, st, err) < 0)
 		return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed", NULL,
 			      err->msg);
 	return decide(out, req, "auth", pol->cfg->show_locked ? refusal : NACCS_OUT_BAD_CREDENTIALS,
@@ -273,6 +329,12 @@ static enum naccs_outcome auth_succeeded(struct naccs_policy *pol, const struct 
 	out->has_previous = true;
 	if (needs_rehash)
 		rehash(pol, out->identity.login, st->phc, password);
+	/* For services without sessions (notice_in_auth): the notices now. A
+	 * failure here never fails the login. */
+	if (pol->cfg->notice_in_auth)
+		out->has_notice =
+		    naccs_store_session_login(pol->store, deadline(pol), out->identity.login, &ev,
+					      NACCS_SESSION_MAX_AGE, true, &out->notice, err) == 0;
 	return decide(out, req, "auth", NACCS_OUT_ALLOW, "password", NULL, NULL);
 }
 
@@ -309,6 +371,46 @@ static int look_up(struct naccs_policy *pol, const struct naccs_request *req,
 	return naccs_store_typical_hash(pol->store, deadline(pol), typical, err);
 }
 
+/* One verification (or its dummy), inside a slot of the flood cap
+ * (naccs_flood.h): at most max_concurrent_verifications at once on the
+ * machine.  -EAGAIN when no slot came free in verification_wait_ms. */
+static int verify(struct naccs_policy *pol, const struct naccs_decision *out,
+		  const struct naccs_account_state *st, const char *typical,
+		  enum naccs_outcome refusal, const char *password, bool *match, bool *needs_rehash,
+		  struct naccs_err *err)
+{
+	struct naccs_flood_slot slot;
+	char dir[PATH_MAX];
+	int rc = naccs_flood_dir(pol->cfg->verification_lock_dir, pol->cfg->store_path, dir,
+				 sizeof(dir));
+
+	if (rc < 0)
+		return naccs_err_set(err, -rc, _("flood cap: directory name too long"));
+	rc = naccs_flood_acquire(dir, pol->cfg->max_concurrent_verifications,
+				 pol->cfg->verification_wait_ms, pol->cfg->owner_uid, &slot, err);
+	if (rc < 0)
+		return rc;
+	if (out->known && st->has_password && refusal == NACCS_OUT_ALLOW) {
+		naccs_debug(pol->cfg->debug, "verifying the password");
+		rc =
+		    naccs_hash_verify(&pol->cfg->hash, st->phc, password, match, needs_rehash, err);
+	} else {
+		/* The same work as a real verification, and never a match:
+		 * the state is checked first, so the answer cannot tell
+		 * whether the password of a locked ID was right. */
+		naccs_debug(pol->cfg->debug, "dummy verification with the cost of %s%s",
+			    out->known && st->has_password ? "the ID's own hash"
+			    : typical[0] != '\0'	   ? "the store's typical hash "
+							   : "the configured parameters",
+			    out->known ? "" : typical);
+		rc = naccs_hash_dummy_verify_like(
+		    &pol->cfg->hash, out->known && st->has_password ? st->phc : typical, password,
+		    err);
+	}
+	naccs_flood_release(&slot);
+	return rc;
+}
+
 enum naccs_outcome naccs_policy_authenticate(struct naccs_policy *pol,
 					     const struct naccs_request *req, const char *password,
 					     struct naccs_decision *out, struct naccs_err *err)
@@ -331,40 +433,27 @@ enum naccs_outcome naccs_policy_authenticate(struct naccs_policy *pol,
 	/* Refused before any hashing, for everybody alike. */
 	if (password == NULL || strnlen(password, pol->cfg->hash.max_password_bytes + 1) >
 				    pol->cfg->hash.max_password_bytes) {
-		result = auth_failed(pol, req, out, "password-too-long", err);
+		result = auth_failed(pol, req, out, "password-too-long", &st, err);
 		goto out;
 	}
 	if (password[0] == '\0') { /* never a credential (UTS-2.2.1.1(1)(e)(ウ)) */
-		result = auth_failed(pol, req, out, "empty-password", err);
+		result = auth_failed(pol, req, out, "empty-password", &st, err);
 		goto out;
 	}
 	if (out->known)
 		refusal = state_refusal(&st, &reason);
-	if (out->known && st.has_password && refusal == NACCS_OUT_ALLOW) {
-		naccs_debug(pol->cfg->debug, "verifying the password");
-		rc = naccs_hash_verify(&pol->cfg->hash, st.phc, password, &match, &needs_rehash,
-				       err);
-	} else {
-		/* The same work as a real verification, and never a match:
-		 * the state is checked first, so the answer cannot tell
-		 * whether the password of a locked ID was right. */
-		naccs_debug(pol->cfg->debug, "dummy verification with the cost of %s%s",
-			    out->known && st.has_password ? "the ID's own hash"
-			    : typical[0] != '\0'	  ? "the store's typical hash "
-							  : "the configured parameters",
-			    out->known ? "" : typical);
-		rc = naccs_hash_dummy_verify_like(&pol->cfg->hash,
-						  out->known && st.has_password ? st.phc : typical,
-						  password, err);
-	}
-	if (rc < 0)
+	rc = verify(pol, out, &st, typical, refusal, password, &match, &needs_rehash, err);
+	if (rc == -EAGAIN) /* the flood cap: "try again", not a wrong password */
+		result = decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "verification-busy", NULL,
+				err->msg);
+	else if (rc < 0)
 		result = decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "verify-failed", NULL,
 				err->msg);
 	else if (refusal != NACCS_OUT_ALLOW)
 		result = auth_refused(pol, req, out, refusal, reason, &st, err);
 	else if (!match)
-		result =
-		    auth_failed(pol, req, out, out->known ? "bad-password" : "unknown-user", err);
+		result = auth_failed(pol, req, out, out->known ? "bad-password" : "unknown-user",
+				     &st, err);
 	else
 		result = auth_succeeded(pol, req, password, needs_rehash, &st, out, err);
 out:
@@ -431,4 +520,30 @@ enum naccs_outcome naccs_policy_account_unavailable(const struct naccs_config *c
 			      "store-unavailable-local-account", NULL, why);
 	}
 	return decide(out, req, "account", NACCS_OUT_UNAVAILABLE, "store-unavailable", NULL, why);
+}
+
+enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct naccs_request *req,
+					struct naccs_decision *out, struct naccs_err *err)
+{
+	struct naccs_login_event ev;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = naccs_resolve_name(pol->store, deadline(pol), req->user, &out->identity, NULL, err);
+	if (rc == -ENOENT || rc == -EINVAL)
+		return decide(out, req, "session", NACCS_OUT_UNKNOWN, "not-managed", NULL, NULL);
+	if (rc < 0)
+		return decide(out, req, "session", NACCS_OUT_UNAVAILABLE, "store-read-failed", NULL,
+			      err->msg);
+	out->known = true;
+	/* The login is in the store whichever way the user came in (a
+	 * password here, or an SSH key): UTS-2.2.1.1(1)(g)(イ), (ウ). */
+	login_event(&ev, req);
+	rc = naccs_store_session_login(pol->store, deadline(pol), out->identity.login, &ev,
+				       NACCS_SESSION_MAX_AGE, false, &out->notice, err);
+	if (rc < 0)
+		return decide(out, req, "session", NACCS_OUT_UNAVAILABLE, "store-write-failed",
+			      NULL, err->msg);
+	out->has_notice = true;
+	return decide(out, req, "session", NACCS_OUT_ALLOW, "open", NULL, NULL);
 }

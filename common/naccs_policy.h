@@ -43,6 +43,8 @@ struct naccs_decision {
 	char message[NACCS_ERR_MSG_MAX];     /* for the user (translated), or "" */
 	bool has_previous;		     /* auth success: state before this login */
 	struct naccs_account_state previous; /* (phc wiped) for later notices */
+	bool has_notice;		     /* session (or auth with notice_in_auth) */
+	struct naccs_login_notice notice;    /* what to tell the user (naccs_notice.h) */
 };
 
 struct naccs_policy {
@@ -85,6 +87,17 @@ enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct n
 enum naccs_outcome naccs_policy_account_unavailable(const struct naccs_config *cfg,
 						    const struct naccs_request *req,
 						    struct naccs_decision *out, const char *why);
+
+/* A session opens for req->user (UTS-2.2.1.1(1)(g)(イ), (ウ)): the login is
+ * recorded if authentication did not (an SSH key), and out->notice says
+ * what to tell the user.  NACCS_OUT_UNKNOWN for a name that is no ID here
+ * (left to the stack), NACCS_OUT_UNAVAILABLE when the store fails. */
+enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct naccs_request *req,
+					struct naccs_decision *out, struct naccs_err *err);
+
+/* How long after a password login its session still counts as that login
+ * (seconds): a later session without authentication is another login. */
+#define NACCS_SESSION_MAX_AGE 600
 
 const char *naccs_outcome_name(enum naccs_outcome o);
 

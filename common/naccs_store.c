@@ -524,7 +524,7 @@ int naccs_store_record_success(struct naccs_store *st, naccs_deadline_t dl, cons
 
 int naccs_store_record_unknown_failure(struct naccs_store *st, naccs_deadline_t dl,
 				       const char *name, const struct naccs_login_event *ev,
-				       struct naccs_err *err)
+				       unsigned *dropped, struct naccs_err *err)
 {
 	struct naccs_login_event clean;
 	char kept[NACCS_LOGIN_MAX + 1] = "";
@@ -538,9 +538,47 @@ int naccs_store_record_unknown_failure(struct naccs_store *st, naccs_deadline_t 
 	 * password into the name field, and it must not be stored. */
 	if (name != NULL && strnlen(name, sizeof(kept)) < sizeof(kept) && naccs_name_loggable(name))
 		snprintf(kept, sizeof(kept), "%s", name);
-	rc = st->be->record_unknown_failure(st->impl, dl, kept, &clean, err);
+	rc = st->be->record_unknown_failure(st->impl, dl, kept, &clean, dropped, err);
 	naccs_wipe(kept, sizeof(kept));
 	return finish(rc, err);
+}
+
+void naccs_store_set_lockout(struct naccs_store *st, const struct naccs_lockout_rule *rule)
+{
+	if (st != NULL && rule != NULL)
+		st->be->set_lockout(st->impl, rule);
+}
+
+int naccs_store_session_login(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			      const struct naccs_login_event *ev, unsigned max_age, bool in_auth,
+			      struct naccs_login_notice *out, struct naccs_err *err)
+{
+	struct naccs_login_event clean;
+	int rc = enter(st, &dl, login, true, err);
+
+	if (rc == 0 && out == NULL)
+		rc = bad_arg(err, _("no output"));
+	if (rc == 0)
+		rc = clean_event(ev, &clean, err);
+	if (rc < 0)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	rc = st->be->session_login(st->impl, dl, login, &clean, max_age, in_auth, out, err);
+	if (rc < 0)
+		memset(out, 0, sizeof(*out));
+	return finish(rc, err);
+}
+
+int naccs_store_failures(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			 int64_t since, naccs_failure_fn cb, void *ctx, struct naccs_err *err)
+{
+	int rc = enter(st, &dl, login, true, err);
+
+	if (rc == 0 && cb == NULL)
+		rc = bad_arg(err, _("no callback"));
+	if (rc < 0)
+		return rc;
+	return finish(st->be->failures(st->impl, dl, login, since, cb, ctx, err), err);
 }
 
 /* ---- administration -------------------------------------------------- */

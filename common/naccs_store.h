@@ -65,6 +65,9 @@ struct naccs_account_state {
 	bool locked;
 	int64_t locked_at;
 	char lock_reason[NACCS_TEXT_MAX];
+	int64_t lock_until; /* a timed lock ends then; 0: until an administrator
+			       unlocks.  Whether a lock is in force now:
+			       naccs_lockout_in_force (naccs_lockout.h) */
 	bool suspended;
 	int64_t suspended_at;
 	char suspend_reason[NACCS_TEXT_MAX];
@@ -96,6 +99,17 @@ struct naccs_registry_entry {
 };
 
 struct naccs_store;
+struct naccs_lockout_rule;
+
+/* What the notices at the start of a session say (UTS-2.2.1.1(1)(g)(イ),
+ * (ウ)): the login before this one, and the failures between the two. */
+struct naccs_login_notice {
+	bool has_previous; /* false on the first login */
+	struct naccs_login_event previous;
+	uint32_t failures; /* failed attempts after the previous login */
+	bool has_last_failure;
+	struct naccs_login_event last_failure;
+};
 
 /* add_identity: pick the uid for me ((uid_t)-1 is never a real uid). */
 #define NACCS_UID_ALLOCATE UINT32_MAX
@@ -210,7 +224,40 @@ int naccs_store_record_success(struct naccs_store *st, naccs_deadline_t dl, cons
  * form; anything else is recorded as "" (it may be a mistyped password). */
 int naccs_store_record_unknown_failure(struct naccs_store *st, naccs_deadline_t dl,
 				       const char *name, const struct naccs_login_event *ev,
-				       struct naccs_err *err);
+				       unsigned *dropped, struct naccs_err *err);
+/* (*dropped, when not NULL: how many of the oldest unknown-name failures
+ * were dropped to keep their number within the rule's unknown_max.) */
+
+/* The lockout rule the failure transactions of this handle apply
+ * (naccs_lockout.h).  Until it is set: no automatic lock, failures pruned
+ * after 400 days, unknown names capped at 100,000 rows.  record_failure
+ * then also, in its one transaction: prunes failures older than the
+ * retention, counts the ID's failures within the window and, when they
+ * reach deny, locks the ID (until lock_until, or until an administrator
+ * unlocks) with a registry line.  record_success refuses (-ECANCELED) only
+ * a lock in force, and keeps the login before this one and the failures
+ * since it for the session notices (naccs_store_session_login). */
+void naccs_store_set_lockout(struct naccs_store *st, const struct naccs_lockout_rule *rule);
+
+/* A session opens for login (UTS-2.2.1.1(1)(g)(イ), (ウ)), one transaction.
+ * If the password login that led here was recorded by record_success at
+ * most max_age seconds before ev->at and no session took it yet, that is
+ * the login: *out is what it found before it.  Otherwise the user came in
+ * another way (an SSH key): this is recorded as the login (the last success
+ * moves to the previous one), without resetting the failures that count
+ * towards a lock.  *out: the previous login and the failures since.
+ * in_auth: called at the end of a password login's auth (notice_in_auth):
+ * the notices of that login are taken now, and its session later shows
+ * none (out->has_previous false). */
+int naccs_store_session_login(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			      const struct naccs_login_event *ev, unsigned max_age, bool in_auth,
+			      struct naccs_login_notice *out, struct naccs_err *err);
+
+/* The failed attempts on login at or after since (0: all kept), oldest
+ * first; cb returns non-zero to stop. */
+typedef int (*naccs_failure_fn)(void *ctx, const struct naccs_login_event *ev);
+int naccs_store_failures(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			 int64_t since, naccs_failure_fn cb, void *ctx, struct naccs_err *err);
 
 /* Issue an identity with its first credential (phc) and must_change flag.
  * id->uid == NACCS_UID_ALLOCATE allocates the lowest never-used uid in

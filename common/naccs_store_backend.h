@@ -33,7 +33,8 @@ struct naccs_store_backend {
 			      const struct naccs_login_event *ev,
 			      struct naccs_account_state *before, struct naccs_err *err);
 	int (*record_unknown_failure)(void *impl, naccs_deadline_t dl, const char *name,
-				      const struct naccs_login_event *ev, struct naccs_err *err);
+				      const struct naccs_login_event *ev, unsigned *dropped,
+				      struct naccs_err *err);
 	int (*add_identity)(void *impl, naccs_deadline_t dl, struct naccs_identity *id,
 			    uint32_t uid_min, uint32_t uid_max, const char *phc, bool must_change,
 			    const char *issued_by, const char *issued_to, struct naccs_err *err);
@@ -52,6 +53,13 @@ struct naccs_store_backend {
 			void *ctx, struct naccs_err *err);
 	int (*next_free_uid)(void *impl, naccs_deadline_t dl, uint32_t from, uint32_t max,
 			     uint32_t *uid, struct naccs_err *err);
+	/* Lockout (store_sqlite_lockout.c). */
+	void (*set_lockout)(void *impl, const struct naccs_lockout_rule *rule);
+	int (*session_login)(void *impl, naccs_deadline_t dl, const char *login,
+			     const struct naccs_login_event *ev, unsigned max_age, bool in_auth,
+			     struct naccs_login_notice *out, struct naccs_err *err);
+	int (*failures)(void *impl, naccs_deadline_t dl, const char *login, int64_t since,
+			naccs_failure_fn cb, void *ctx, struct naccs_err *err);
 };
 
 extern const struct naccs_store_backend naccs_store_sqlite;

@@ -20,7 +20,8 @@ static size_t next_unit(const char *s, size_t avail, unsigned flags, bool *repla
 		return 1;
 	}
 	if (n == 1)
-		*replace = c < 0x20 || c == 0x7f ||
+		*replace = (c < 0x20 && !(c == '\n' && (flags & NACCS_TEXT_NEWLINES) != 0)) ||
+			   c == 0x7f ||
 			   ((flags & NACCS_TEXT_QUOTES) != 0 && (c == '"' || c == '\\'));
 	else /* C1 controls are U+0080..U+009F: C2 80..C2 9F */
 		*replace = c == 0xC2 && (unsigned char)s[1] < 0xA0;

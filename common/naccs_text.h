@@ -17,6 +17,8 @@
 #define NACCS_TEXT_QUOTES 0x1u
 /* When the text does not fit, end the copy with "..." (needs outsz >= 4). */
 #define NACCS_TEXT_ELLIPSIS 0x2u
+/* Keep '\n' (text of several lines shown as one message, e.g. a banner). */
+#define NACCS_TEXT_NEWLINES 0x4u
 
 /* Copy at most inlen bytes of in, stopping at a NUL (SIZE_MAX for a C
  * string; in may be NULL, read as ""), into out (outsz bytes, always

@@ -57,4 +57,7 @@ const struct naccs_store_backend naccs_store_sqlite = {
     .list = sq_list,
     .registry = sq_registry,
     .next_free_uid = sq_next_free_uid,
+    .set_lockout = sq_set_lockout,
+    .session_login = sq_session_login,
+    .failures = sq_failures,
 };

@@ -98,15 +98,16 @@ static int apply_lock(struct sq *s, int64_t id, bool on, const char *reason, int
 {
 	if (on)
 		return sq_run(s, changes, err,
-			      "UPDATE flags SET locked = 1, locked_at = ?2, lock_reason = ?3 "
-			      "WHERE identity = ?1",
+			      "UPDATE flags SET locked = 1, locked_at = ?2, lock_reason = ?3, "
+			      "lock_until = NULL WHERE identity = ?1",
 			      "llt", id, now, reason);
 	/* Unlocking also forgets the failures counted so far. */
-	return sq_run(s, changes, err,
-		      "UPDATE flags SET locked = 0, locked_at = NULL, lock_reason = '', "
-		      "failure_mark = (SELECT coalesce(max(id), 0) FROM failures "
-		      "WHERE identity = ?1) WHERE identity = ?1",
-		      "l", id);
+	return sq_run(
+	    s, changes, err,
+	    "UPDATE flags SET locked = 0, locked_at = NULL, lock_reason = '', "
+	    "lock_until = NULL, failure_mark = (SELECT coalesce(max(id), 0) FROM failures "
+	    "WHERE identity = ?1) WHERE identity = ?1",
+	    "l", id);
 }
 
 static int apply_suspend(struct sq *s, int64_t id, bool on, const char *reason, int64_t now,

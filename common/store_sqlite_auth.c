@@ -96,17 +96,20 @@ int sq_record_failure(void *impl, naccs_deadline_t dl, const char *login,
 			    "INSERT INTO failures (identity, at, service, tty, rhost) "
 			    "VALUES (?1, ?2, ?3, ?4, ?5)",
 			    "llttt", meta.id, ev->at, ev->service, ev->tty, ev->rhost);
+	/* The failure that reaches the limit locks, in this transaction. */
 	if (rc == 0)
-		rc = sq_load_state(s, login, &meta, false, after, err);
+		rc = sq_failure_lockout(s, login, &id, &meta, ev->at, after, err);
 	return sq_tx_end(s, rc, err);
 }
 
 /* An attempt on a name that is no identity: one transaction, like
  * sq_record_failure, so both cost the same. */
 int sq_record_unknown_failure(void *impl, naccs_deadline_t dl, const char *name,
-			      const struct naccs_login_event *ev, struct naccs_err *err)
+			      const struct naccs_login_event *ev, unsigned *dropped,
+			      struct naccs_err *err)
 {
 	struct sq *s = impl;
+	int changes = 0;
 	int rc = sq_tx_begin(s, dl, true, _("recording a failed login"), err);
 
 	if (rc == 0)
@@ -114,6 +117,17 @@ int sq_record_unknown_failure(void *impl, naccs_deadline_t dl, const char *name,
 			    "INSERT INTO unknown_failures (name, at, service, tty, rhost) "
 			    "VALUES (?1, ?2, ?3, ?4, ?5)",
 			    "tlttt", name, ev->at, ev->service, ev->tty, ev->rhost);
+	/* A flood of random names cannot grow the store without limit: the
+	 * oldest rows beyond unknown_max go (ids only grow: AUTOINCREMENT). */
+	if (rc == 0)
+		rc = sq_run(s, &changes, err,
+			    "DELETE FROM unknown_failures WHERE id <= last_insert_rowid() - ?1",
+			    "l", (int64_t)s->lockout.unknown_max);
+	if (rc == 0)
+		rc = sq_prune(s, "unknown_failures",
+			      naccs_lockout_prune_before(&s->lockout, ev->at), err);
+	if (dropped != NULL)
+		*dropped = rc == 0 && changes > 0 ? (unsigned)changes : 0;
 	return sq_tx_end(s, rc, err);
 }
 
@@ -143,20 +157,25 @@ int sq_record_success(void *impl, naccs_deadline_t dl, const char *login,
 		rc = sq_load_state(s, login, &meta, false, before, err);
 	/* The flags as they are now, not as they were before the password was
 	 * checked: an ID locked or suspended meanwhile gets no success. */
-	if (rc == 0 && (before->locked || before->suspended || before->retired))
+	if (rc == 0 &&
+	    (naccs_lockout_in_force(before, ev->at) || before->suspended || before->retired))
 		rc = naccs_err_set(err, ECANCELED,
 				   _("credential store %s: '%s' was locked, suspended or retired "
 				     "during the login; success not recorded"),
 				   s->path, login);
+	/* The login before this one is kept for the session's notices. */
 	if (rc == 0)
-		rc = sq_run(s, NULL, err,
-			    "INSERT INTO last_success (identity, at, service, tty, rhost) "
-			    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (identity) DO UPDATE SET "
-			    "at = excluded.at, service = excluded.service, tty = excluded.tty, "
-			    "rhost = excluded.rhost",
-			    "llttt", meta.id, ev->at, ev->service, ev->tty, ev->rhost);
+		rc = sq_keep_previous_login(s, meta.id, before, ev, true, err);
 	if (rc == 0)
 		rc = reset_failures(s, meta.id, err);
+	/* A timed lock that has ended is cleared here, in the transaction
+	 * of our own successful check (nobody else writes it back). */
+	if (rc == 0 && before->locked)
+		rc = sq_run(s, NULL, err,
+			    "UPDATE flags SET locked = 0, locked_at = NULL, lock_reason = '', "
+			    "lock_until = NULL WHERE identity = ?1 AND lock_until IS NOT NULL "
+			    "AND lock_until <= ?2",
+			    "ll", meta.id, ev->at);
 	return sq_tx_end(s, rc, err);
 }
 

@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "naccs_lockout.h"
 #include "naccs_store_backend.h"
 
 /* The columns of an identity row, in the order sq_read_identity reads them. */
@@ -26,7 +27,8 @@ struct sq {
 	int depth;	     /* open transaction levels (a listing callback may nest reads) */
 	int last_rc;	     /* extended code of the last failed SQLite call */
 	bool read_only;
-	const char *op; /* what the call in progress does, for messages */
+	const char *op;			   /* what the call in progress does, for messages */
+	struct naccs_lockout_rule lockout; /* what a failure transaction applies */
 	char path[];
 };
 
@@ -105,7 +107,8 @@ int sq_record_failure(void *impl, naccs_deadline_t dl, const char *login,
 		      const struct naccs_login_event *ev, struct naccs_account_state *after,
 		      struct naccs_err *err);
 int sq_record_unknown_failure(void *impl, naccs_deadline_t dl, const char *name,
-			      const struct naccs_login_event *ev, struct naccs_err *err);
+			      const struct naccs_login_event *ev, unsigned *dropped,
+			      struct naccs_err *err);
 int sq_record_success(void *impl, naccs_deadline_t dl, const char *login,
 		      const struct naccs_login_event *ev, struct naccs_account_state *before,
 		      struct naccs_err *err);
@@ -151,5 +154,22 @@ int sq_lowest_unissued_uid(struct sq *s, uint32_t from, uint32_t max, uint32_t *
 			   struct naccs_err *err);
 int sq_next_free_uid(void *impl, naccs_deadline_t dl, uint32_t from, uint32_t max, uint32_t *uid,
 		     struct naccs_err *err);
+
+/* store_sqlite_lockout.c: the lockout rule inside the failure and success
+ * transactions, pruning, session logins, failure listings. */
+void sq_set_lockout(void *impl, const struct naccs_lockout_rule *rule);
+int sq_failure_lockout(struct sq *s, const char *login, const struct naccs_identity *id,
+		       const struct sq_ident_meta *meta, int64_t now,
+		       struct naccs_account_state *after, struct naccs_err *err);
+int sq_prune(struct sq *s, const char *table, int64_t before, struct naccs_err *err);
+int sq_keep_previous_login(struct sq *s, int64_t id, const struct naccs_account_state *before,
+			   const struct naccs_login_event *ev, bool pending, struct naccs_err *err);
+int sq_session_login(void *impl, naccs_deadline_t dl, const char *login,
+		     const struct naccs_login_event *ev, unsigned max_age, bool in_auth,
+		     struct naccs_login_notice *out, struct naccs_err *err);
+int sq_failures(void *impl, naccs_deadline_t dl, const char *login, int64_t since,
+		naccs_failure_fn cb, void *ctx, struct naccs_err *err);
+int sq_read_event(struct sq *s, sqlite3_stmt *st, const char *table, const char *login, int col,
+		  struct naccs_login_event *ev, struct naccs_err *err);
 
 #endif

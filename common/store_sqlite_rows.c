@@ -269,6 +269,16 @@ static int read_event(const struct row *r, int col, struct naccs_login_event *ev
 	return rc;
 }
 
+/* A login event at col (at, service, tty, rhost) of a row of table. */
+int sq_read_event(struct sq *s, sqlite3_stmt *st, const char *table, const char *login, int col,
+		  struct naccs_login_event *ev, struct naccs_err *err)
+{
+	struct row r;
+
+	row_init(&r, s, st, table, login);
+	return read_event(&r, col, ev, err);
+}
+
 static int read_credential_row(const struct row *r, bool with_phc, struct naccs_account_state *out,
 			       struct naccs_err *err)
 {
@@ -325,6 +335,8 @@ static int read_flags_row(const struct row *r, struct naccs_account_state *out, 
 		rc = col_text(r, 5, out->suspend_reason, sizeof(out->suspend_reason), false, err);
 	if (rc == 0)
 		rc = col_int(r, 6, 0, INT64_MAX, mark, err);
+	if (rc == 0)
+		rc = col_opt_time(r, 7, &out->lock_until, err);
 	return rc;
 }
 
@@ -335,10 +347,11 @@ static int load_flags(struct sq *s, const char *login, int64_t id, struct naccs_
 {
 	sqlite3_stmt *st;
 	struct row r;
-	int rc = sq_prepare(s, &st, err,
-			    "SELECT locked, locked_at, lock_reason, suspended, suspended_at, "
-			    "suspend_reason, failure_mark FROM flags WHERE identity = ?1",
-			    "l", id);
+	int rc =
+	    sq_prepare(s, &st, err,
+		       "SELECT locked, locked_at, lock_reason, suspended, suspended_at, "
+		       "suspend_reason, failure_mark, lock_until FROM flags WHERE identity = ?1",
+		       "l", id);
 
 	if (rc < 0)
 		return rc;

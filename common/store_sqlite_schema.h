@@ -14,7 +14,7 @@
 #ifndef NACCS_STORE_SQLITE_SCHEMA_H
 #define NACCS_STORE_SQLITE_SCHEMA_H
 
-#define NACCS_SQLITE_SCHEMA_VERSION 3
+#define NACCS_SQLITE_SCHEMA_VERSION 4
 
 /* The hash parameters of a PHC string ("$argon2id$v=19$m=65536,t=3,p=1$"):
  * the salt and the hash are unpadded base64, so trimming the base64 alphabet,
@@ -188,6 +188,32 @@ static const char *const naccs_sqlite_migrations[NACCS_SQLITE_SCHEMA_VERSION] = 
 									   "DO UPDATE SET n = n + "
 									   "1;"
 									   " END;",
+
+    /* Version 4: lockout and login notices (UTS-2.2.1.1(1)(g)(イ), (ウ)).
+     * lock_until: when a timed lock ends (NULL: an administrator unlocks);
+     * failures indexed by identity and time (the window count) and by
+     * time (pruning); the login before the last one and the failures
+     * between the two, written in the transaction of the login, so the
+     * session notices are right however the user got in; pending: 1
+     * written by a password login, not yet taken by its session; 2 its
+     * notices were shown at the end of auth (notice_in_auth). */
+    "ALTER TABLE flags ADD COLUMN lock_until INTEGER;"
+    "CREATE INDEX failures_identity_at ON failures (identity, at);"
+    "CREATE INDEX failures_at ON failures (at);"
+    "CREATE TABLE previous_login ("
+    " identity INTEGER PRIMARY KEY REFERENCES identities (id),"
+    " recorded_at INTEGER NOT NULL,"
+    " pending INTEGER NOT NULL DEFAULT 0 CHECK (pending IN (0, 1, 2)),"
+    " at INTEGER,"
+    " service TEXT NOT NULL DEFAULT '',"
+    " tty TEXT NOT NULL DEFAULT '',"
+    " rhost TEXT NOT NULL DEFAULT '',"
+    " failures INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),"
+    " fail_at INTEGER,"
+    " fail_service TEXT NOT NULL DEFAULT '',"
+    " fail_tty TEXT NOT NULL DEFAULT '',"
+    " fail_rhost TEXT NOT NULL DEFAULT ''"
+    ") STRICT;",
 };
 
 #endif

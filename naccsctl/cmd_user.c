@@ -53,9 +53,10 @@ static const struct {
 	const char *name;
 	ctl_cmd_fn fn;
 } user_commands[] = {
-    {"add", user_add},	    {"passwd", user_passwd},  {"show", user_show},
-    {"list", user_list},    {"lock", user_flag},      {"unlock", user_flag},
-    {"suspend", user_flag}, {"unsuspend", user_flag}, {"retire", user_retire},
+    {"add", user_add},		 {"passwd", user_passwd},  {"show", user_show},
+    {"list", user_list},	 {"lock", user_flag},	   {"unlock", user_flag},
+    {"suspend", user_flag},	 {"unsuspend", user_flag}, {"retire", user_retire},
+    {"failures", user_failures},
 };
 
 int cmd_user(struct ctl_ctx *ctx, int argc, char **argv)

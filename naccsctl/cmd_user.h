@@ -32,6 +32,8 @@
 int user_add(struct ctl_ctx *ctx, int argc, char **argv);
 int user_passwd(struct ctl_ctx *ctx, int argc, char **argv);
 int user_show(struct ctl_ctx *ctx, int argc, char **argv);
+/* cmd_user_failures.c: the failed login attempts on one ID. */
+int user_failures(struct ctl_ctx *ctx, int argc, char **argv);
 int user_list(struct ctl_ctx *ctx, int argc, char **argv);
 /* lock, unlock, suspend and unsuspend: argv[0] names the action. */
 int user_flag(struct ctl_ctx *ctx, int argc, char **argv);

@@ -64,6 +64,8 @@ void user_json_state(struct naccs_json *w, const struct naccs_account_state *st)
 	naccs_json_member_bool(w, "locked", st->locked);
 	json_time(w, "locked_at", st->locked, st->locked_at);
 	user_json_text(w, "lock_reason", st->locked ? st->lock_reason : NULL);
+	/* null: until an administrator unlocks (naccs_lockout.h) */
+	json_time(w, "lock_until", st->locked && st->lock_until != 0, st->lock_until);
 	naccs_json_member_bool(w, "suspended", st->suspended);
 	json_time(w, "suspended_at", st->suspended, st->suspended_at);
 	user_json_text(w, "suspend_reason", st->suspended ? st->suspend_reason : NULL);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "naccs_i18n.h"
+#include "naccs_lockout.h"
 #include "naccs_store.h"
 #include "naccs_time.h"
 #include "naccsctl.h"
@@ -28,6 +29,7 @@ struct list_filter {
 	bool locked, suspended, retired, must_change;
 	bool inactive;
 	int64_t inactive_before; /* last activity before this wall time */
+	int64_t now;		 /* for locks that end by themselves */
 	struct ctl_ctx *ctx;
 	struct naccs_json json; /* with --json: the array on stdout */
 };
@@ -87,15 +89,17 @@ static bool list_match(const struct list_filter *f, const struct naccs_identity 
 {
 	int64_t last = st->has_last_success ? st->last_success.at : id->created_at;
 
-	if ((f->locked && !st->locked) || (f->suspended && !st->suspended) ||
-	    (f->retired && !st->retired) || (f->must_change && !st->must_change))
+	if ((f->locked && !naccs_lockout_in_force(st, f->now)) ||
+	    (f->suspended && !st->suspended) || (f->retired && !st->retired) ||
+	    (f->must_change && !st->must_change))
 		return false;
 	return !f->inactive || last <= f->inactive_before;
 }
 
-static void status_words(const struct naccs_account_state *st, char *out, size_t outlen)
+static void status_words(const struct naccs_account_state *st, int64_t now, char *out,
+			 size_t outlen)
 {
-	snprintf(out, outlen, "%s%s%s%s", st->locked ? "locked," : "",
+	snprintf(out, outlen, "%s%s%s%s", naccs_lockout_in_force(st, now) ? "locked," : "",
 		 st->suspended ? "suspended," : "", st->retired ? "retired," : "",
 		 st->must_change ? "must-change," : "");
 	if (out[0] == '\0')
@@ -104,19 +108,35 @@ static void status_words(const struct naccs_account_state *st, char *out, size_t
 		out[strlen(out) - 1] = '\0';
 }
 
-static void list_one_text(const struct naccs_identity *id, const struct naccs_account_state *st)
+/* --locked: when the lock was taken and when it ends. */
+static void lock_times(const struct naccs_account_state *st, char *out, size_t outlen)
 {
-	char uid_text[32], kind[32], status[64], last[64];
+	char at[64], until[64];
+
+	ctl_time_text(st->locked_at != 0, st->locked_at, at, sizeof(at));
+	if (st->lock_until != 0)
+		ctl_time_text(true, st->lock_until, until, sizeof(until));
+	else
+		snprintf(until, sizeof(until), "%s", _("unlock"));
+	snprintf(out, outlen, "  %-26s %s", at, until);
+}
+
+static void list_one_text(const struct list_filter *f, const struct naccs_identity *id,
+			  const struct naccs_account_state *st)
+{
+	char uid_text[32], kind[32], status[64], last[64], times[160] = "";
 
 	user_id_text(id, uid_text, sizeof(uid_text));
 	snprintf(kind, sizeof(kind), "%s%s", user_kind_name(id->kind), id->admin ? ",admin" : "");
-	status_words(st, status, sizeof(status));
+	status_words(st, f->now, status, sizeof(status));
+	if (f->locked)
+		lock_times(st, times, sizeof(times));
 	if (st->has_last_success)
 		ctl_time_text(true, st->last_success.at, last, sizeof(last));
 	else
 		snprintf(last, sizeof(last), "%s", _("never"));
-	printf("%-16s %-12s %7lu  %-16s %-24s %s\n", id->login, uid_text, (unsigned long)id->uid,
-	       kind, status, last);
+	printf("%-16s %-12s %7lu  %-16s %-24s %-26s%s\n", id->login, uid_text,
+	       (unsigned long)id->uid, kind, status, last, times);
 }
 
 static int list_one(void *arg, const struct naccs_identity *id,
@@ -127,7 +147,7 @@ static int list_one(void *arg, const struct naccs_identity *id,
 	if (!list_match(f, id, st))
 		return 0;
 	if (!f->ctx->json) {
-		list_one_text(id, st);
+		list_one_text(f, id, st);
 		return 0;
 	}
 	naccs_json_object_begin(&f->json);
@@ -139,7 +159,7 @@ static int list_one(void *arg, const struct naccs_identity *id,
 
 int user_list(struct ctl_ctx *ctx, int argc, char **argv)
 {
-	struct list_filter f = {.ctx = ctx};
+	struct list_filter f = {.ctx = ctx, .now = naccs_now_wall()};
 	struct naccs_err err;
 	int rc, json_rc = CTL_EXIT_OK;
 
@@ -152,8 +172,9 @@ int user_list(struct ctl_ctx *ctx, int argc, char **argv)
 		naccs_json_init_stream(&f.json, stdout);
 		naccs_json_array_begin(&f.json);
 	} else {
-		printf("%-16s %-12s %7s  %-16s %-24s %s\n", _("LOGIN"), _("USER-ID"), _("UID"),
-		       _("KIND"), _("STATUS"), _("LAST-LOGIN"));
+		printf("%-16s %-12s %7s  %-16s %-24s %-26s%s\n", _("LOGIN"), _("USER-ID"), _("UID"),
+		       _("KIND"), _("STATUS"), _("LAST-LOGIN"),
+		       f.locked ? _("  LOCKED-AT                  UNTIL") : "");
 	}
 	naccs_err_clear(&err);
 	rc = naccs_store_list(ctx->store, ctl_deadline(ctx), list_one, &f, &err);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "naccs_i18n.h"
+#include "naccs_lockout.h"
 #include "naccs_store.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
@@ -82,11 +83,15 @@ static const struct flag_action flag_actions[] = {
      N_("suspension lifted"), N_("not suspended; nothing changed")},
 };
 
-static bool flag_is_on(enum naccs_flag flag, const struct naccs_account_state *st)
+static bool flag_is_on(enum naccs_flag flag, const struct naccs_account_state *st,
+		       bool on_means_in_force)
 {
 	switch (flag) {
 	case NACCS_FLAG_LOCKED:
-		return st->locked;
+		/* A timed lock that has ended is no lock to lock again; it is
+		 * still there to clear (naccs_lockout.h). */
+		return st->locked &&
+		       (on_means_in_force ? naccs_lockout_in_force(st, naccs_now_wall()) : true);
 	case NACCS_FLAG_SUSPENDED:
 		return st->suspended;
 	case NACCS_FLAG_MUST_CHANGE:
@@ -115,7 +120,10 @@ static int flag_command(struct ctl_ctx *ctx, const struct flag_action *fa, int a
 		return rc;
 	if (st.retired)
 		return user_refuse_retired(ctx, fa->action, &id);
-	if (flag_is_on(fa->flag, &st) == fa->on) {
+	/* An unlock also clears failures counted towards a lock that was
+	 * not reached yet; it is recorded like any unlock. */
+	if (flag_is_on(fa->flag, &st, fa->on) == fa->on &&
+	    !(fa->flag == NACCS_FLAG_LOCKED && !fa->on && st.failures_since_success > 0)) {
 		printf("%s: %s\n", id.login, _(fa->same_msg));
 		ctl_emit(ctx, fa->action, "done", "unchanged", &id, NULL, a.reason);
 		return CTL_EXIT_OK;

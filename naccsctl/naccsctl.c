@@ -73,6 +73,7 @@ void ctl_usage_main(FILE *out)
 		"  user show LOGIN         show an ID, its state and its registry lines\n"
 		"  user list [FILTERS]     list IDs (review of unneeded IDs)\n"
 		"  user lock|unlock LOGIN  lock or unlock an ID\n"
+		"  user failures LOGIN     list the failed login attempts on an ID\n"
 		"  user suspend LOGIN --reason R, user unsuspend LOGIN\n"
 		"  user retire LOGIN       retire an ID for good (tombstone)\n"
 		"  help [COMMAND]          show help\n"
@@ -157,9 +158,18 @@ static const struct {
     {"list", N_("user list [--json] [--locked] [--suspended] [--retired]\n"
 		"          [--must-change] [--inactive DAYS]\n"
 		"    List IDs; filters combine. --inactive N: no successful login\n"
-		"    in the last N days (never logged in: counted from issue).\n")},
-    {"lock", N_("user lock LOGIN [--reason REASON]\n")},
-    {"unlock", N_("user unlock LOGIN\n")},
+		"    in the last N days (never logged in: counted from issue).\n"
+		"    --locked: IDs whose lock is in force, with the time it was\n"
+		"    taken and the time it ends (or \"unlock\": an administrator).\n")},
+    {"lock", N_("user lock LOGIN [--reason REASON]\n"
+		"    Lock the ID until an administrator unlocks it.\n")},
+    {"unlock", N_("user unlock LOGIN\n"
+		  "    Clear the lock (timed or not) and the failures counted towards\n"
+		  "    the next one; the registry records who did it.\n")},
+    {"failures", N_("user failures LOGIN [--since DATE] [--json]\n"
+		    "    The failed login attempts on the ID (time, service, tty,\n"
+		    "    source), oldest first.  DATE: YYYY-MM-DD[ HH:MM[:SS]] (local\n"
+		    "    time) or seconds since the epoch.\n")},
     {"suspend", N_("user suspend LOGIN --reason REASON\n"
 		   "    Suspend the ID at once (e.g. a credential was exposed).\n")},
     {"unsuspend", N_("user unsuspend LOGIN\n")},

@@ -64,6 +64,8 @@ static int post_args(pam_handle_t *pamh, int argc, const char **argv, struct pam
 			o->nodelay = true;
 		else if (strcmp(a, "debug") == 0)
 			o->cfg.debug = true;
+		else if (strcmp(a, "silent") == 0)
+			o->quiet = true; /* as PAM_SILENT: no notices */
 		else if (strcmp(a, "use_first_pass") == 0 || strcmp(a, "try_first_pass") == 0 ||
 			 strcmp(a, "use_authtok") == 0)
 			continue; /* read by pam_get_authtok() itself */

@@ -11,10 +11,10 @@
 struct pam_naccs_opts {
 	struct naccs_config cfg;
 	bool nodelay; /* no fail delay (tests) */
-	bool quiet;   /* PAM_SILENT: no informational messages */
+	bool quiet;   /* PAM_SILENT or "silent": no informational messages */
 };
 
-/* Parse argv (conf=PATH, owner=UID or general.owner=UID, nodelay, debug,
+/* Parse argv (conf=PATH, owner=UID or general.owner=UID, nodelay, debug, silent,
  * use_first_pass, try_first_pass, section.key=value overrides), read the
  * config file (checked against the owner the arguments name) and
  * validate.  PAM_SUCCESS, or PAM_SERVICE_ERR after logging the reason:

@@ -11,7 +11,7 @@ dir=${BUILD_DIR:-_build}
 mkdir -p "$dir"
 cd "$dir"
 if [ ! -f Makefile ] || [ "$top/configure" -nt Makefile ]; then
-	"$top/configure" --enable-werror ${CONFIGURE_FLAGS:-} >configure.out ||
+	"$top/configure" --enable-werror --enable-test-hooks ${CONFIGURE_FLAGS:-} >configure.out ||
 		{ tail -20 configure.out; exit 1; }
 fi
 make -j"$(nproc)" -s

@@ -28,6 +28,7 @@ EOT
 	cat >"$SB_DIR/pam.d/naccs-sandbox" <<EOT
 auth     required $SB_MODULE $args nodelay
 account  required $SB_MODULE $args
+session  required $SB_MODULE $args
 EOT
 	printf 'auth required pam_deny.so\naccount required pam_deny.so\n' >"$SB_DIR/pam.d/other"
 	sb_ctl init >/dev/null

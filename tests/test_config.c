@@ -371,8 +371,8 @@ static void test_unknown_keys_warn(void **state)
 static void test_reserved_sections_refused(void **state)
 {
 	struct fixture *fx = *state;
-	static const char *const reserved[] = {"password", "lockout", "notice", "session", "su",
-					       "access",   "audit",   "nss",	"mfa"};
+	static const char *const reserved[] = {"password", "session", "su", "access",
+					       "audit",	   "nss",     "mfa"};
 	char text[128], expect[PATH_MAX + 160], arg[64];
 
 	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
@@ -400,11 +400,11 @@ static void test_reserved_sections_refused(void **state)
 	}
 	/* An empty reserved section is simply accepted (the shipped example
 	 * lists them all). */
-	assert_int_equal(load_text(fx, "[mfa]\n[lockout]\n# deny = 5\n"), 0);
+	assert_int_equal(load_text(fx, "[mfa]\n[su]\n# rule = 5\n"), 0);
 	assert_int_equal(fx->warn.count, 0);
 	/* A hostile key name is quoted harmlessly. */
-	assert_int_equal(naccs_config_set(&fx->cfg, "lockout", "a\x1b[2Jb", "1", "here", false,
-					  NULL, NULL, &fx->err),
+	assert_int_equal(naccs_config_set(&fx->cfg, "mfa", "a\x1b[2Jb", "1", "here", false, NULL,
+					  NULL, &fx->err),
 			 -EINVAL);
 	assert_null(strchr(fx->err.msg, '\x1b'));
 }
@@ -806,6 +806,45 @@ static void test_parse_text(void **state)
 	assert_int_equal(naccs_config_parse_text(NULL, "", 0, "x", NULL, NULL, &fx->err), -EINVAL);
 }
 
+/* [lockout] and [notice] are enforced now (UTS-2.2.1.1(1)(g)(イ)-(エ),
+ * (b)(ウ)): documented defaults, keys set, bad values refused. */
+static void test_lockout_and_notice_keys(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(fx->cfg.lock_deny, 5);
+	assert_int_equal(fx->cfg.lock_fail_interval, 900);
+	assert_int_equal(fx->cfg.lock_unlock_time, 600);
+	assert_true(fx->cfg.lock_deny_shared);
+	assert_int_equal(fx->cfg.lock_shared_unlock_time, 0);
+	assert_int_equal(fx->cfg.failure_retention_days, 400);
+	assert_int_equal(fx->cfg.max_concurrent_verifications, 4);
+	assert_true(fx->cfg.notice_last_login);
+	assert_false(fx->cfg.notice_in_auth);
+	assert_int_equal(
+	    load_text(fx, "[lockout]\ndeny = 3\nfail_interval = 60\n"
+			  "unlock_time = 0\ndeny_shared = no\n"
+			  "failure_retention_days = 366\nunknown_failures_max = 50\n"
+			  "[notice]\nnotice_in_auth = yes\nbanner_file = /etc/issue.naccs\n"
+			  "unencrypted_services = telnet, ftp\n"
+			  "[auth]\nmax_concurrent_verifications = 2\n"
+			  "verification_wait_ms = 100\n"),
+	    0);
+	assert_int_equal(fx->cfg.lock_deny, 3);
+	assert_int_equal(fx->cfg.lock_fail_interval, 60);
+	assert_int_equal(fx->cfg.lock_unlock_time, 0);
+	assert_false(fx->cfg.lock_deny_shared);
+	assert_int_equal(fx->cfg.unknown_failures_max, 50);
+	assert_true(fx->cfg.notice_in_auth);
+	assert_string_equal(fx->cfg.banner_file, "/etc/issue.naccs");
+	assert_string_equal(fx->cfg.unencrypted_services, "telnet, ftp");
+	assert_int_equal(fx->cfg.max_concurrent_verifications, 2);
+	assert_int_equal(load_text(fx, "[lockout]\nfail_interval = 0\n"), -EINVAL);
+	assert_int_equal(load_text(fx, "[lockout]\nfailure_retention_days = 0\n"), -EINVAL);
+	assert_int_equal(load_text(fx, "[notice]\nunencrypted_services = tel;net\n"), -EINVAL);
+	assert_int_equal(load_text(fx, "[notice]\nbanner_file = banner\n"), -EINVAL);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -820,6 +859,7 @@ int main(void)
 	    T(test_owner_only_from_arguments),
 	    T(test_unknown_keys_warn),
 	    T(test_reserved_sections_refused),
+	    T(test_lockout_and_notice_keys),
 	    T(test_memory_cap),
 	    T(test_syntax_errors),
 	    T(test_nul_byte),

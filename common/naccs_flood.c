@@ -1,0 +1,140 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "naccs_err.h"
+#include "naccs_flood.h"
+#include "naccs_i18n.h"
+#include "naccs_path.h"
+#include "naccs_time.h"
+
+int naccs_flood_dir(const char *cfg_dir, const char *store_path, char *out, size_t outlen)
+{
+	char parent[4096];
+	int n;
+
+	if (cfg_dir[0] != '\0')
+		n = snprintf(out, outlen, "%s", cfg_dir);
+	else if (naccs_path_dirname(store_path, parent, sizeof(parent)) == 0)
+		n = snprintf(out, outlen, "%s/verify", parent);
+	else
+		return -ENAMETOOLONG;
+	return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
+}
+
+/* errno as a failure about path. */
+static int sys_fail(struct naccs_err *err, const char *what, const char *path)
+{
+	int e = errno;
+	char buf[NACCS_ERR_MSG_MAX];
+
+	return naccs_err_set(err, e, "%s %s: %s", what, path, naccs_strerror(e, buf, sizeof(buf)));
+}
+
+/* The directory, created when missing (its parent too, as /run/naccs),
+ * opened without following links and checked on the descriptor. */
+static int open_dir(const char *dir, uid_t owner, struct naccs_err *err)
+{
+	struct stat sb;
+	int fd;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		char parent[4096];
+
+		if (naccs_path_dirname(dir, parent, sizeof(parent)) == 0 &&
+		    mkdir(parent, 0700) != 0 && errno != EEXIST)
+			return sys_fail(err, _("flood cap: cannot create"), parent);
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			return sys_fail(err, _("flood cap: cannot create"), dir);
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return sys_fail(err, _("flood cap: cannot open"), dir);
+	if (fstat(fd, &sb) != 0 || sb.st_uid != owner || (sb.st_mode & 022) != 0) {
+		close(fd);
+		return naccs_err_set(err, EPERM,
+				     _("flood cap: %s must be a directory owned by uid %lu and "
+				       "writable by nobody else"),
+				     dir, (unsigned long)owner);
+	}
+	return fd;
+}
+
+/* One pass over the slots: the index taken, or -1 when all are busy. */
+static int try_slots(int dirfd, unsigned max, struct naccs_flood_slot *slot, struct naccs_err *err)
+{
+	char name[32];
+
+	for (unsigned i = 0; i < max; i++) {
+		int fd;
+
+		snprintf(name, sizeof(name), "slot.%u", i);
+		fd =
+		    openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+		if (fd < 0)
+			return sys_fail(err, _("flood cap: cannot open"), name);
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			slot->fd = fd;
+			slot->index = (int)i;
+			return 1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+int naccs_flood_acquire(const char *dir, unsigned max, unsigned wait_ms, uid_t owner,
+			struct naccs_flood_slot *slot, struct naccs_err *err)
+{
+	naccs_deadline_t dl = naccs_deadline_in(wait_ms);
+	unsigned pause_ms = 1;
+	int dirfd, rc;
+
+	slot->fd = -1;
+	slot->index = -1;
+	if (max == 0)
+		return 0;
+	dirfd = open_dir(dir, owner, err);
+	if (dirfd < 0)
+		return dirfd;
+	for (;;) {
+		rc = try_slots(dirfd, max, slot, err);
+		if (rc != 0)
+			break;
+		if (naccs_deadline_left_ms(dl) == 0) {
+			rc = naccs_err_set(err, EAGAIN,
+					   _("flood cap: %u verifications already running; none "
+					     "ended within %u ms"),
+					   max, wait_ms);
+			break;
+		}
+		/* Back off (1, 2, 4 ... 16 ms), never past the deadline. */
+		{
+			int64_t left = naccs_deadline_left_ms(dl);
+			unsigned ms = left < (int64_t)pause_ms ? (unsigned)left : pause_ms;
+			struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)ms * 1000000L};
+
+			nanosleep(&ts, NULL);
+			if (pause_ms < 16)
+				pause_ms *= 2;
+		}
+	}
+	close(dirfd);
+	return rc < 0 ? rc : 0;
+}
+
+void naccs_flood_release(struct naccs_flood_slot *slot)
+{
+	if (slot->fd >= 0)
+		close(slot->fd); /* drops the flock */
+	slot->fd = -1;
+	slot->index = -1;
+}

@@ -1,0 +1,44 @@
+/* What every PAM entry point of pam_naccs.so does around its one call into
+ * the policy layer: options and config, the user, the store, the user's
+ * message, and cleaning up.  Private to pam_naccs/. */
+#ifndef PAM_NACCS_CALL_H
+#define PAM_NACCS_CALL_H
+
+#include <stdbool.h>
+
+#include <security/pam_modules.h>
+
+#include "naccs_err.h"
+#include "naccs_policy.h"
+#include "pam_args.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+/* Everything one PAM call works with; on the stack, no module-global state. */
+struct call {
+	struct pam_naccs_opts o;
+	struct naccs_policy pol;
+	struct naccs_request req;
+	struct naccs_decision d;
+	struct naccs_err err;
+	bool store_open;
+};
+
+/* The common start of every type: options and config, the user, the
+ * store.  with_fail_delay is the auth phase: it also sets the fail delay
+ * and, before the first prompt (the login name's included), shows the
+ * pre-login banner and the unencrypted-channel warning (pam_prelogin.c).
+ * A store that cannot be opened leaves c->store_open false, with the
+ * reason in c->err; each caller decides what that means (fail closed). */
+int call_begin(pam_handle_t *pamh, int flags, int argc, const char **argv, struct call *c,
+	       bool with_fail_delay, bool read_only);
+/* After the policy decided: log a fail-closed reason, show the user's message. */
+void call_report(pam_handle_t *pamh, const struct call *c, const char *what);
+int call_end(struct call *c, int rv);
+
+/* pam_prelogin.c: the banner and the warning (once per PAM handle), and
+ * the login notices of c->d.notice (none when quiet). */
+void call_prelogin(pam_handle_t *pamh, const struct call *c);
+void call_notices(pam_handle_t *pamh, const struct call *c);
+
+#endif

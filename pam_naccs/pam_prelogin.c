@@ -1,0 +1,52 @@
+/* What the user sees around a login besides prompts: the pre-login banner
+ * (UTS-2.2.1.1(1)(g)(エ)), the unencrypted-channel warning
+ * (UTS-2.2.1.1(1)(b)(ウ)) and the last-login and failure notices
+ * (UTS-2.2.1.1(1)(g)(イ), (ウ)), all as PAM_TEXT_INFO.  The texts are
+ * common/'s (naccs_banner.c, naccs_notice.c). */
+#include "config.h"
+
+#include <errno.h>
+#include <syslog.h>
+
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+#include "naccs_banner.h"
+#include "naccs_notice.h"
+#include "pam_call.h"
+
+#define SHOWN_KEY "pam_naccs_prelogin_shown"
+
+void call_prelogin(pam_handle_t *pamh, const struct call *c)
+{
+	char text[NACCS_BANNER_MAX + 1];
+	struct naccs_err err;
+	const void *shown = NULL;
+	int rc;
+
+	/* Once per PAM handle: a service that calls auth again (a retry in
+	 * the same conversation) does not see the banner twice. */
+	if (pam_get_data(pamh, SHOWN_KEY, &shown) == PAM_SUCCESS && shown != NULL)
+		return;
+	(void)pam_set_data(pamh, SHOWN_KEY, (void *)SHOWN_KEY, NULL);
+	rc = naccs_banner_read(&c->o.cfg, text, &err);
+	if (rc == 0)
+		pam_info(pamh, "%s", text);
+	else if (rc != -ENOENT) /* never blocks a login */
+		pam_syslog(pamh, LOG_WARNING, "banner not shown: %s", err.msg);
+	if (naccs_notice_unencrypted(&c->o.cfg, c->req.service))
+		pam_info(pamh, "%s", naccs_notice_unencrypted_text());
+}
+
+void call_notices(pam_handle_t *pamh, const struct call *c)
+{
+	char last[NACCS_NOTICE_MAX], failures[NACCS_NOTICE_MAX];
+
+	if (c->o.quiet || !c->d.has_notice)
+		return;
+	naccs_notice_format(&c->o.cfg, &c->d.notice, last, failures);
+	if (last[0] != '\0')
+		pam_info(pamh, "%s", last);
+	if (failures[0] != '\0')
+		pam_info(pamh, "%s", failures);
+}
