@@ -139,14 +139,15 @@ static void test_reserved_key_argument_fails_closed(void **state)
 	char me[64];
 
 	owner_arg(me, sizeof(me), "owner=", (unsigned long)getuid());
-	assert_int_equal(load(fx, me, "lockout.deny=5"), PAM_SERVICE_ERR);
+	assert_int_equal(load(fx, me, "su.rule=5"), PAM_SERVICE_ERR);
+	assert_int_equal(load(fx, me, "lockout.deny=5"), PAM_SUCCESS); /* a rule now */
 	assert_int_equal(load(fx, me, "password.min_length=12"), PAM_SERVICE_ERR);
 	assert_int_equal(load(fx, me, "hash.colour=blue"), PAM_SUCCESS);
 	assert_int_equal(load(fx, me, "auth.fail_delay_ms=9"), PAM_SUCCESS);
 	assert_int_equal(fx->opts.cfg.fail_delay_ms, 9);
 
 	/* And in the file. */
-	free(tu_write_file(fx->dir, "naccs.conf", "[lockout]\ndeny = 5\n", 0600));
+	free(tu_write_file(fx->dir, "naccs.conf", "[su]\nrule = 5\n", 0600));
 	assert_int_equal(load(fx, me, NULL), PAM_SERVICE_ERR);
 }
 
