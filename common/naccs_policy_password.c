@@ -7,9 +7,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "naccs_debug.h"
 #include "naccs_event.h"
@@ -212,6 +214,90 @@ out:
 	return result;
 }
 
+/* Verifying the history: each entry is one full hash computation (~0.1 s
+ * and memory_kib at the shipped parameters), so up to HISTORY_WORKERS of
+ * them run at once on the machine's cores (memory bounded by that many
+ * times the largest entry's), each worker taking the next entry, newest
+ * first; all stop at the first match. */
+#define HISTORY_WORKERS 4
+
+struct history_job {
+	const struct naccs_hash_params *cfg;
+	const struct naccs_history_entry *h;
+	size_t n;
+	const char *pw;
+	pthread_mutex_t lock;
+	size_t next;
+	bool used;
+	int rc;
+	struct naccs_err err;
+};
+
+static void *history_worker(void *arg)
+{
+	struct history_job *j = arg;
+
+	for (;;) {
+		struct naccs_err err;
+		bool match = false, rehash = false;
+		size_t i;
+		int rc;
+
+		pthread_mutex_lock(&j->lock);
+		i = j->next++;
+		if (j->used || j->rc < 0)
+			i = j->n;
+		pthread_mutex_unlock(&j->lock);
+		if (i >= j->n)
+			return NULL;
+		naccs_err_clear(&err);
+		rc = naccs_hash_verify(j->cfg, j->h[i].phc, j->pw, &match, &rehash, &err);
+		pthread_mutex_lock(&j->lock);
+		if (rc < 0 && j->rc == 0) {
+			j->rc = rc;
+			j->err = err;
+		}
+		if (rc == 0 && match)
+			j->used = true;
+		pthread_mutex_unlock(&j->lock);
+	}
+}
+
+static int verify_history(const struct naccs_hash_params *cfg, const struct naccs_history_entry *h,
+			  size_t n, const char *pw, bool *used, struct naccs_err *err)
+{
+	struct history_job j = {.cfg = cfg, .h = h, .n = n, .pw = pw};
+	pthread_t tid[HISTORY_WORKERS];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t workers = cpus > 1 ? (size_t)cpus : 1, started = 0;
+
+	if (workers > HISTORY_WORKERS)
+		workers = HISTORY_WORKERS;
+	if (workers > n)
+		workers = n;
+	pthread_mutex_init(&j.lock, NULL);
+	/* Helpers beyond the calling thread; if none can start, the calling
+	 * thread does all the work. */
+	for (size_t w = 1; w < workers; w++) {
+		if (pthread_create(&tid[started], NULL, history_worker, &j) != 0)
+			break;
+		started++;
+	}
+	history_worker(&j);
+	for (size_t w = 0; w < started; w++)
+		pthread_join(tid[w], NULL);
+	pthread_mutex_destroy(&j.lock);
+	*used = j.used;
+	if (j.rc < 0 && !j.used) {
+		if (err != NULL)
+			*err = j.err;
+		naccs_wipe(&j.err, sizeof(j.err));
+		return j.rc;
+	}
+	naccs_wipe(&j.err, sizeof(j.err));
+	return 0;
+}
+
 int naccs_policy_password_used(struct naccs_policy *pol, const char *login, const char *current_phc,
 			       const char *new_password, bool *used, struct naccs_err *err)
 {
@@ -221,7 +307,8 @@ int naccs_policy_password_used(struct naccs_policy *pol, const char *login, cons
 	int rc;
 
 	*used = false;
-	/* The current password first: the cheapest way to the commonest reuse. */
+	/* The current hash (when the caller does not know the current
+	 * password itself), the commonest reuse. */
 	if (current_phc != NULL && current_phc[0] != '\0') {
 		rc = naccs_hash_verify(&pol->cfg->hash, current_phc, new_password, used, &rehash,
 				       err);
@@ -234,10 +321,10 @@ int naccs_policy_password_used(struct naccs_policy *pol, const char *login, cons
 	if (h == NULL)
 		return naccs_err_set(err, ENOMEM, "%s", _("out of memory"));
 	rc = naccs_store_get_history(pol->store, deadline(pol), login, h, max, &n, err);
-	/* Newest first; stop at the first match.  Each entry is verified with
-	 * its own algorithm and parameters (the PHC string says which). */
-	for (size_t i = 0; rc == 0 && i < n && !*used; i++)
-		rc = naccs_hash_verify(&pol->cfg->hash, h[i].phc, new_password, used, &rehash, err);
+	/* Each entry is verified with its own algorithm and parameters (the
+	 * PHC string says which). */
+	if (rc == 0 && n > 0)
+		rc = verify_history(&pol->cfg->hash, h, n, new_password, used, err);
 	naccs_wipe(h, max * sizeof(*h));
 	free(h);
 	return rc;
@@ -281,8 +368,11 @@ enum naccs_outcome naccs_policy_password_change(struct naccs_policy *pol,
 		return finish(c, req, "change", NACCS_OUT_UNAVAILABLE, "check-unavailable",
 			      err->msg);
 	}
-	/* UTS-2.2.1.1(1)(g)(オ): none of the last N passwords, nor the current. */
-	rc = naccs_policy_password_used(pol, c->identity.login, c->expected_phc, new_password,
+	/* UTS-2.2.1.1(1)(g)(オ): none of the last N passwords, nor the current
+	 * (a user who typed it was already refused by the "same" rule; root
+	 * changing another user's password has only its hash). */
+	rc = naccs_policy_password_used(pol, c->identity.login,
+					c->root_for_other ? c->expected_phc : NULL, new_password,
 					&used, err);
 	if (rc < 0)
 		return finish(c, req, "change", NACCS_OUT_UNAVAILABLE, "history-failed", err->msg);
