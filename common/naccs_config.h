@@ -24,6 +24,9 @@
 #ifndef LOCALSTATEDIR
 #define LOCALSTATEDIR "/var"
 #endif
+#ifndef NACCS_CRACKLIB_DICT /* configure: --with-cracklib-dict */
+#define NACCS_CRACKLIB_DICT "/var/cache/cracklib/cracklib_dict"
+#endif
 #define NACCS_DEFAULT_CONF  SYSCONFDIR "/naccs/naccs.conf"
 #define NACCS_DEFAULT_STORE LOCALSTATEDIR "/lib/naccs/naccs.db"
 

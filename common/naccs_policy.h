@@ -117,6 +117,12 @@ struct naccs_pw_change {
 	char message[NACCS_ERR_MSG_MAX];
 };
 
+/* Only: is req->user an ID here (ALLOW, *id filled), no ID (UNKNOWN), or is
+ * the store unavailable (UNAVAILABLE)?  No event: the caller only needs to
+ * know whose password it is about to ask for. */
+enum naccs_outcome naccs_policy_password_target(struct naccs_policy *pol,
+						const struct naccs_request *req,
+						struct naccs_identity *id, struct naccs_err *err);
 enum naccs_outcome naccs_policy_password_begin(struct naccs_policy *pol,
 					       const struct naccs_request *req, bool root_for_other,
 					       const char *current, struct naccs_pw_change *c,

@@ -147,6 +147,17 @@ static enum naccs_outcome wrong_current(struct naccs_policy *pol, const struct n
 	return finish(c, req, "check", NACCS_OUT_BAD_CREDENTIALS, "bad-password", NULL);
 }
 
+enum naccs_outcome naccs_policy_password_target(struct naccs_policy *pol,
+						const struct naccs_request *req,
+						struct naccs_identity *id, struct naccs_err *err)
+{
+	int rc = naccs_resolve_name(pol->store, deadline(pol), req->user, id, NULL, err);
+
+	if (rc == -ENOENT || rc == -EINVAL)
+		return NACCS_OUT_UNKNOWN;
+	return rc < 0 ? NACCS_OUT_UNAVAILABLE : NACCS_OUT_ALLOW;
+}
+
 enum naccs_outcome naccs_policy_password_begin(struct naccs_policy *pol,
 					       const struct naccs_request *req, bool root_for_other,
 					       const char *current, struct naccs_pw_change *c,

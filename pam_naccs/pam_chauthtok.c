@@ -85,6 +85,7 @@ static void show(pam_handle_t *pamh, const struct call *c, const struct naccs_pw
 static int prelim(pam_handle_t *pamh, int flags, struct call *c)
 {
 	struct naccs_pw_change ch;
+	struct naccs_identity id;
 	const char *cur = NULL;
 	char *keep;
 	bool as_root;
@@ -92,19 +93,17 @@ static int prelim(pam_handle_t *pamh, int flags, struct call *c)
 
 	/* Is it ours at all, and who is it?  (No password asked for a name
 	 * the stack below handles.) */
-	rv = fail_code(naccs_policy_password_begin(&c->pol, &c->req, true, NULL, &ch, &c->err),
-		       true);
-	if (ch.outcome == NACCS_OUT_UNKNOWN) {
-		naccs_pw_change_clear(&ch);
+	switch (naccs_policy_password_target(&c->pol, &c->req, &id, &c->err)) {
+	case NACCS_OUT_UNKNOWN:
 		return PAM_IGNORE;
+	case NACCS_OUT_ALLOW:
+		break;
+	default:
+		pam_syslog(pamh, LOG_ERR, "password change failed closed: %s", c->err.msg);
+		return PAM_TRY_AGAIN;
 	}
-	if (rv != PAM_SUCCESS) {
-		show(pamh, c, &ch);
-		naccs_pw_change_clear(&ch);
-		return rv;
-	}
-	as_root = root_for_other(flags, &ch.identity);
-	naccs_pw_change_clear(&ch);
+	as_root = root_for_other(flags, &id);
+	naccs_wipe(&id, sizeof(id));
 	if (!as_root) {
 		rv = pam_get_authtok(pamh, PAM_OLDAUTHTOK, &cur, _("Current password: "));
 		if (rv != PAM_SUCCESS)
@@ -146,21 +145,21 @@ static int update(pam_handle_t *pamh, int flags, int argc, const char **argv, st
 	const char *cur = NULL, *tok = NULL;
 	unsigned tries = c->o.cfg.password.retry;
 	bool as_root;
-	int rv;
+	int rv = PAM_AUTHTOK_ERR;
 
-	rv = fail_code(naccs_policy_password_begin(&c->pol, &c->req, true, NULL, &ch, &c->err),
-		       false);
-	if (ch.outcome == NACCS_OUT_UNKNOWN) {
-		naccs_pw_change_clear(&ch);
+	memset(&ch, 0, sizeof(ch));
+	switch (naccs_policy_password_target(&c->pol, &c->req, &ch.identity, &c->err)) {
+	case NACCS_OUT_UNKNOWN:
 		return PAM_IGNORE;
+	case NACCS_OUT_ALLOW:
+		break;
+	default:
+		pam_syslog(pamh, LOG_ERR, "password change failed closed: %s", c->err.msg);
+		return PAM_AUTHTOK_ERR;
 	}
-	if (rv != PAM_SUCCESS) {
-		show(pamh, c, &ch);
-		naccs_pw_change_clear(&ch);
-		return rv;
-	}
+	ch.known = true;
 	as_root = root_for_other(flags, &ch.identity);
-	ch.root_for_other = as_root; /* the look-up above asked as root */
+	ch.root_for_other = as_root;
 	/* Only what the first step verified may be swapped. */
 	if (pam_get_data(pamh, VERIFIED_KEY, &verified) != PAM_SUCCESS || verified == NULL) {
 		naccs_pw_change_clear(&ch);
