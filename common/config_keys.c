@@ -42,6 +42,8 @@ enum value_kind {
 	KIND_PATH,	   /* char[size], absolute */
 	KIND_PASSWD_PATH,  /* same, and it ends up in a passwd entry: no ':' */
 	KIND_NAMES,	   /* char[size]: service names separated by spaces or commas */
+	KIND_OPT_PATH,	   /* "" (none) or an absolute path */
+	KIND_PW_CLASSES,   /* unsigned, enum naccs_pw_class bits */
 };
 
 struct conf_key {
@@ -104,13 +106,31 @@ static const struct conf_key conf_keys[] = {
     {"identity", "gid", KIND_U32, FIELD(default_gid), 1, ID_MAX, false},
     {"identity", "home_base", KIND_PASSWD_PATH, FIELD(home_base), 0, 0, false},
     {"identity", "shell", KIND_PASSWD_PATH, FIELD(shell), 0, 0, false},
+    /* The password rules (UTS-2.2.1.1(1)(e)(ウ), (g)(オ), (c)(ア)(イ)). */
+    {"password", "min_length", KIND_U32, FIELD(password.min_length), 1, 512, false},
+    {"password", "max_length", KIND_U32, FIELD(password.max_length), 1, 512, false},
+    {"password", "min_classes", KIND_U32, FIELD(password.min_classes), 0, 5, false},
+    {"password", "classes", KIND_PW_CLASSES, FIELD(password.classes), 0, 0, false},
+    {"password", "max_repeat", KIND_U32, FIELD(password.max_repeat), 0, 512, false},
+    {"password", "max_sequence", KIND_U32, FIELD(password.max_sequence), 0, 512, false},
+    {"password", "user_check", KIND_BOOL, FIELD(password.user_check), 0, 0, false},
+    {"password", "dictionary_check", KIND_BOOL, FIELD(password.dictionary_check), 0, 0, false},
+    {"password", "dictionary", KIND_PATH, FIELD(password.dictionary), 0, 0, false},
+    {"password", "blocklist", KIND_OPT_PATH, FIELD(password.blocklist), 0, 0, false},
+    {"password", "min_diff", KIND_U32, FIELD(password.min_diff), 0, 512, false},
+    {"password", "history", KIND_U32, FIELD(password.history), 0, 400, false},
+    {"password", "min_age_days", KIND_U32, FIELD(password.min_age_days), 0, 3650, false},
+    {"password", "max_age_days", KIND_U32, FIELD(password.max_age_days), 0, 3650, false},
+    {"password", "warn_days", KIND_U32, FIELD(password.warn_days), 0, 3650, false},
+    {"password", "grace_days", KIND_U32, FIELD(password.grace_days), 0, 3650, false},
+    {"password", "retry", KIND_U32, FIELD(password.retry), 1, 10, false},
 };
 
 /* Sections whose rules arrive in later versions.  The section headers are
  * accepted (the example lists them); a key in one is an error until its
  * rule exists, since nothing would enforce it. */
 static const char *const reserved_sections[] = {
-    "password", "session", "su", "access", "audit", "nss", "mfa",
+    "session", "su", "access", "audit", "nss", "mfa",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -147,6 +167,27 @@ void naccs_config_defaults(struct naccs_config *cfg)
 	cfg->default_gid = 100;
 	snprintf(cfg->home_base, sizeof(cfg->home_base), "%s", "/home");
 	snprintf(cfg->shell, sizeof(cfg->shell), "%s", "/bin/bash");
+	/* [password]: the uts2012 profile (composition rules, periodic
+	 * change); etc/naccs.conf.example documents each value. */
+	cfg->password.min_length = 8;
+	cfg->password.max_length = 128;
+	cfg->password.min_classes = 3;
+	cfg->password.classes =
+	    NACCS_PWCLASS_UPPER | NACCS_PWCLASS_LOWER | NACCS_PWCLASS_DIGIT | NACCS_PWCLASS_SYMBOL;
+	cfg->password.max_repeat = 3;
+	cfg->password.max_sequence = 4;
+	cfg->password.user_check = true;
+	cfg->password.dictionary_check = true;
+	snprintf(cfg->password.dictionary, sizeof(cfg->password.dictionary), "%s",
+		 NACCS_CRACKLIB_DICT);
+	cfg->password.blocklist[0] = '\0';
+	cfg->password.min_diff = 3;
+	cfg->password.history = 24;
+	cfg->password.min_age_days = 1;
+	cfg->password.max_age_days = 90;
+	cfg->password.warn_days = 14;
+	cfg->password.grace_days = 0;
+	cfg->password.retry = 3;
 }
 
 /* ---- small helpers (ASCII only: the host's locale must not matter) ---- */
@@ -257,6 +298,46 @@ static int parse_login_format(const char *s, enum naccs_login_format *out)
 	return 0;
 }
 
+/* "upper,lower,digit,symbol,other" (any subset, comma-separated). */
+static const struct {
+	const char *name;
+	unsigned bit;
+} pw_class_names[] = {
+    {"upper", NACCS_PWCLASS_UPPER}, {"lower", NACCS_PWCLASS_LOWER},
+    {"digit", NACCS_PWCLASS_DIGIT}, {"symbol", NACCS_PWCLASS_SYMBOL},
+    {"other", NACCS_PWCLASS_OTHER},
+};
+
+static int parse_pw_classes(const char *s, unsigned *out)
+{
+	unsigned mask = 0;
+
+	while (*s != '\0') {
+		size_t n = strcspn(s, ","), i;
+
+		while (n > 0 && (*s == ' ' || *s == '\t'))
+			s++, n--;
+		for (i = 0; i < COUNT(pw_class_names); i++) {
+			size_t len = strlen(pw_class_names[i].name), m = n;
+
+			while (m > len && (s[m - 1] == ' ' || s[m - 1] == '\t'))
+				m--;
+			if (m == len && strncmp(s, pw_class_names[i].name, len) == 0)
+				break;
+		}
+		if (i == COUNT(pw_class_names))
+			return -EINVAL;
+		mask |= pw_class_names[i].bit;
+		s += n;
+		if (*s == ',')
+			s++;
+	}
+	if (mask == 0)
+		return -EINVAL;
+	*out = mask;
+	return 0;
+}
+
 static int parse_numeric_field(const struct conf_key *k, void *field, const char *value)
 {
 	unsigned long v;
@@ -295,6 +376,14 @@ static int parse_into(const struct conf_key *k, struct naccs_config *cfg, const 
 		return parse_path(value, k->kind == KIND_PASSWD_PATH, field, k->size);
 	case KIND_NAMES:
 		return parse_names(value, field, k->size);
+	case KIND_OPT_PATH:
+		if (value[0] == '\0') {
+			*(char *)field = '\0';
+			return 0;
+		}
+		return parse_path(value, false, field, k->size);
+	case KIND_PW_CLASSES:
+		return parse_pw_classes(value, field);
 	}
 	return -EINVAL;
 }
@@ -334,6 +423,16 @@ static void describe_accepted(const struct conf_key *k, char *buf, size_t buflen
 		snprintf(buf, buflen, "%s",
 			 _("service names (letters, digits, '.', '_', '-') separated by spaces or "
 			   "commas"));
+		break;
+	case KIND_OPT_PATH:
+		snprintf(buf, buflen,
+			 _("nothing, or an absolute path shorter than %zu bytes, no control "
+			   "characters"),
+			 k->size);
+		break;
+	case KIND_PW_CLASSES:
+		snprintf(buf, buflen, "%s",
+			 _("a comma-separated list of upper, lower, digit, symbol, other"));
 		break;
 	}
 }

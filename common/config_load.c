@@ -116,6 +116,17 @@ int naccs_config_validate(const struct naccs_config *cfg, struct naccs_err *err)
 		    err, EINVAL, _("identity.uid_min (%lu) is greater than identity.uid_max (%lu)"),
 		    (unsigned long)cfg->uid_min, (unsigned long)cfg->uid_max);
 
+	if (cfg->password.min_length > cfg->password.max_length)
+		return naccs_err_set(
+		    err, EINVAL,
+		    _("password.min_length (%lu) is greater than password.max_length (%lu)"),
+		    (unsigned long)cfg->password.min_length,
+		    (unsigned long)cfg->password.max_length);
+	if (cfg->password.min_classes > (unsigned)__builtin_popcount(cfg->password.classes))
+		return naccs_err_set(err, EINVAL,
+				     _("password.min_classes (%lu) is more than the classes that "
+				       "count (password.classes)"),
+				     (unsigned long)cfg->password.min_classes);
 	naccs_err_clear(&sub);
 	if (naccs_hash_params_validate(&cfg->hash, &sub) != 0 ||
 	    naccs_hash_pick_engine(&cfg->hash, &sub) < 0)

@@ -35,6 +35,10 @@ const char *naccs_outcome_name(enum naccs_outcome o)
 		return "unavailable";
 	case NACCS_OUT_NOT_MANAGED:
 		return "not-managed";
+	case NACCS_OUT_REJECTED:
+		return "rejected";
+	case NACCS_OUT_EXPIRED:
+		return "expired";
 	}
 	return "invalid";
 }
@@ -465,6 +469,100 @@ out:
 	return result;
 }
 
+/* ---- password age (UTS-2.2.1.1(1)(c)(ア)(イ)) ------------------------- */
+
+#define DAY 86400
+
+static int64_t expires_at(const struct naccs_policy *pol, const struct naccs_account_state *st)
+{
+	return st->password_changed_at + (int64_t)pol->cfg->password.max_age_days * DAY;
+}
+
+/* Past the maximum age: a forced change, or after the grace period a
+ * refusal.  Within warn_days of it: allowed, with a warning. */
+static enum naccs_outcome password_age(const struct naccs_policy *pol,
+				       const struct naccs_account_state *st, const char **reason)
+{
+	const struct naccs_password_config *pc = &pol->cfg->password;
+	int64_t now = naccs_now_wall(), exp;
+
+	if (pc->max_age_days == 0 || !st->has_password)
+		return NACCS_OUT_ALLOW;
+	exp = expires_at(pol, st);
+	if (now >= exp && pc->grace_days > 0 && now >= exp + (int64_t)pc->grace_days * DAY)
+		return *reason = "password-expired-grace-over", NACCS_OUT_EXPIRED;
+	if (now >= exp)
+		return *reason = "password-expired", NACCS_OUT_CHANGE_REQUIRED;
+	if (pc->warn_days > 0 && now >= exp - (int64_t)pc->warn_days * DAY)
+		*reason = "password-expires-soon";
+	return NACCS_OUT_ALLOW;
+}
+
+/* The latest registry line that explains a must-change flag. */
+struct reset_seen {
+	char event[32];
+	int64_t at;
+};
+
+static int reset_cb(void *ctx, const struct naccs_registry_entry *e)
+{
+	struct reset_seen *r = ctx;
+
+	if (strcmp(e->event, "password-reset") == 0 || strcmp(e->event, "issued") == 0 ||
+	    strcmp(e->event, "must-change-set") == 0) {
+		snprintf(r->event, sizeof(r->event), "%s", e->event);
+		r->at = e->at;
+	}
+	return 0;
+}
+
+/* The user's message for a password-age or must-change outcome, with its
+ * date: the administrator-reset notice, the expiry, the warning. */
+static void age_message(struct naccs_policy *pol, struct naccs_decision *d,
+			const struct naccs_account_state *st, const char *reason)
+{
+	char when[64];
+	int64_t exp = expires_at(pol, st), now = naccs_now_wall();
+
+	if (reason == NULL)
+		return;
+	if (strcmp(reason, "must-change") == 0) {
+		struct reset_seen r = {"", 0};
+		struct naccs_err err;
+
+		naccs_err_clear(&err);
+		if (naccs_store_registry(pol->store, deadline(pol), d->identity.login, reset_cb, &r,
+					 &err) < 0)
+			return; /* the generic message stays */
+		naccs_format_time(r.at, when, sizeof(when));
+		if (strcmp(r.event, "password-reset") == 0)
+			snprintf(d->message, sizeof(d->message),
+				 _("Your password was reset by an administrator on %s. You must "
+				   "change it now."),
+				 when);
+		else if (strcmp(r.event, "must-change-set") == 0)
+			snprintf(d->message, sizeof(d->message),
+				 _("An administrator required on %s that your password be changed. "
+				   "You must change it now."),
+				 when);
+		return;
+	}
+	naccs_format_time(exp, when, sizeof(when));
+	if (strcmp(reason, "password-expired") == 0)
+		snprintf(d->message, sizeof(d->message),
+			 _("Your password expired on %s. You must change it now."), when);
+	else if (strcmp(reason, "password-expired-grace-over") == 0)
+		snprintf(d->message, sizeof(d->message),
+			 _("Your password expired on %s and the %lu days to change it have passed. "
+			   "Ask an administrator."),
+			 when, (unsigned long)pol->cfg->password.grace_days);
+	else if (strcmp(reason, "password-expires-soon") == 0)
+		snprintf(d->message, sizeof(d->message),
+			 _("Your password expires in %ld days (on %s). Change it soon with "
+			   "passwd."),
+			 (long)((exp - now + DAY - 1) / DAY), when);
+}
+
 enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct naccs_request *req,
 					struct naccs_decision *out, struct naccs_err *err)
 {
@@ -495,10 +593,12 @@ enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct n
 		 * own before going on (UTS-2.2.1.1(1)(e)(ア), UTS-2.2.1.3(2)(a)). */
 		result = NACCS_OUT_CHANGE_REQUIRED;
 		reason = "must-change";
-	}
+	} else if (result == NACCS_OUT_ALLOW)
+		result = password_age(pol, &st, &reason);
 	naccs_debug(pol->cfg->debug, "account: '%s': %s", out->identity.login,
 		    reason ? reason : "ok");
 	result = decide(out, req, "account", result, reason ? reason : "ok", &st, NULL);
+	age_message(pol, out, &st, reason);
 	naccs_wipe(&st, sizeof(st));
 	return result;
 }

@@ -13,6 +13,7 @@
 
 #include "naccs_config.h"
 #include "naccs_err.h"
+#include "naccs_pwpolicy.h"
 #include "naccs_store.h"
 
 struct naccs_request {
@@ -34,6 +35,9 @@ enum naccs_outcome {
 	NACCS_OUT_UNAVAILABLE, /* store or resources unavailable: fail closed */
 	NACCS_OUT_NOT_MANAGED, /* account phase, store unavailable: a local account
 				  naccs-auth does not manage (naccs_local.h) */
+	NACCS_OUT_REJECTED,    /* password change: the new password broke a rule,
+				  or it is too early to change (minimum age) */
+	NACCS_OUT_EXPIRED,     /* account: password expired and the grace period over */
 };
 
 struct naccs_decision {
@@ -100,5 +104,57 @@ enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct n
 #define NACCS_SESSION_MAX_AGE 600
 
 const char *naccs_outcome_name(enum naccs_outcome o);
+
+/* ---- the user's password change (naccs_policy_password.c) -------------
+ * Two steps, as PAM's password type has them:
+ *   begin   (PAM_PRELIM_CHECK): is the name an ID here, may it change its
+ *           password now (state, minimum age), and is current its password
+ *           (current == NULL only when root changes another user's
+ *           password: root_for_other, decided by the caller from getuid());
+ *   change  (PAM_UPDATE_AUTHTOK): every rule on the new password
+ *           (naccs_pwpolicy.h, then the history), then one compare-and-swap
+ *           on the hash begin verified.
+ * Outcomes: ALLOW; UNKNOWN (no ID here: not ours); BAD_CREDENTIALS (wrong
+ * current password, counted as a failure); LOCKED, SUSPENDED, RETIRED;
+ * REJECTED (rule in c->rule, message in c->message: ask again);
+ * UNAVAILABLE (store, dictionary or blocklist: nothing changed, fail
+ * closed).  c->message is the user's message. */
+
+struct naccs_pw_change {
+	enum naccs_outcome outcome;
+	enum naccs_pw_rule rule;
+	bool known;
+	struct naccs_identity identity;
+	bool root_for_other;
+	char expected_phc[NACCS_PHC_MAX]; /* the hash begin verified (CAS) */
+	char message[NACCS_ERR_MSG_MAX];
+};
+
+/* Only: is req->user an ID here (ALLOW, *id filled), no ID (UNKNOWN), or is
+ * the store unavailable (UNAVAILABLE)?  No event: the caller only needs to
+ * know whose password it is about to ask for. */
+enum naccs_outcome naccs_policy_password_target(struct naccs_policy *pol,
+						const struct naccs_request *req,
+						struct naccs_identity *id, struct naccs_err *err);
+enum naccs_outcome naccs_policy_password_begin(struct naccs_policy *pol,
+					       const struct naccs_request *req, bool root_for_other,
+					       const char *current, struct naccs_pw_change *c,
+					       struct naccs_err *err);
+enum naccs_outcome naccs_policy_password_change(struct naccs_policy *pol,
+						const struct naccs_request *req,
+						struct naccs_pw_change *c, const char *current,
+						const char *new_password, struct naccs_err *err);
+/* Wipe c (it holds a hash). */
+void naccs_pw_change_clear(struct naccs_pw_change *c);
+
+/* The user's data a password must not contain (naccs_pwpolicy.h), from an
+ * identity. */
+void naccs_pw_user_from(const struct naccs_identity *id, struct naccs_pw_user *u);
+
+/* Is new_password one of the ID's current or last `history` passwords?
+ * Verifies the stored hashes (any algorithm or parameters), stopping at the
+ * first match.  0 and *used, or -errno. */
+int naccs_policy_password_used(struct naccs_policy *pol, const char *login, const char *current_phc,
+			       const char *new_password, bool *used, struct naccs_err *err);
 
 #endif

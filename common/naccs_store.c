@@ -763,3 +763,52 @@ int naccs_store_next_free_uid(struct naccs_store *st, naccs_deadline_t dl, uint3
 		return rc;
 	return finish(st->be->next_free_uid(st->impl, dl, from, max, uid, err), err);
 }
+
+/* ---- the user's own change ------------------------------------------- */
+
+int naccs_store_get_history(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			    struct naccs_history_entry *out, size_t max, size_t *n,
+			    struct naccs_err *err)
+{
+	int rc = enter(st, &dl, login, true, err);
+
+	if (rc == 0 && (n == NULL || (out == NULL && max > 0)))
+		rc = bad_arg(err, _("no output"));
+	if (rc < 0)
+		return rc;
+	*n = 0;
+	if (max == 0)
+		return 0;
+	rc = st->be->get_history(st->impl, dl, login, out, max, n, err);
+	for (size_t i = 0; rc == 0 && i < *n; i++) {
+		if (!phc_ok(out[i].phc))
+			rc = naccs_err_set(err, EINVAL,
+					   _("credential store: a history hash of '%s' is not a "
+					     "PHC string"),
+					   login);
+	}
+	if (rc < 0) {
+		naccs_wipe(out, max * sizeof(*out));
+		*n = 0;
+	}
+	return finish(rc, err);
+}
+
+int naccs_store_change_password(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+				const char *expected, const char *phc, unsigned keep_history,
+				const char *by, struct naccs_err *err)
+{
+	int rc = enter(st, &dl, login, true, err);
+
+	if (rc == 0)
+		rc = check_phc(expected, err);
+	if (rc == 0)
+		rc = check_phc(phc, err);
+	if (rc == 0)
+		rc = check_actor(by, err);
+	if (rc < 0)
+		return rc;
+	return finish(
+	    st->be->change_password(st->impl, dl, login, expected, phc, keep_history, by, err),
+	    err);
+}

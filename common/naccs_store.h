@@ -312,4 +312,24 @@ int naccs_store_registry(struct naccs_store *st, naccs_deadline_t dl, const char
 int naccs_store_next_free_uid(struct naccs_store *st, naccs_deadline_t dl, uint32_t from,
 			      uint32_t max, uint32_t *uid, struct naccs_err *err);
 
+/* The password history of login, newest first: at most max stored hashes
+ * (the ones a user's change moved there) into out, their count in *n.
+ * Hashes only: verifying them is the policy's job. */
+struct naccs_history_entry {
+	char phc[NACCS_PHC_MAX]; /* wipe after use */
+	int64_t changed_at;	 /* when that password was set */
+};
+int naccs_store_get_history(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			    struct naccs_history_entry *out, size_t max, size_t *n,
+			    struct naccs_err *err);
+
+/* The user's own password change, one transaction: only if the current hash
+ * is still expected (the one the policy verified), else -ESTALE and nothing
+ * written.  The old hash goes to the history (the newest keep_history
+ * kept), must_change is cleared, the registry gets "password-change" by
+ * by. */
+int naccs_store_change_password(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+				const char *expected, const char *phc, unsigned keep_history,
+				const char *by, struct naccs_err *err);
+
 #endif

@@ -60,6 +60,12 @@ struct naccs_store_backend {
 			     struct naccs_login_notice *out, struct naccs_err *err);
 	int (*failures)(void *impl, naccs_deadline_t dl, const char *login, int64_t since,
 			naccs_failure_fn cb, void *ctx, struct naccs_err *err);
+	int (*get_history)(void *impl, naccs_deadline_t dl, const char *login,
+			   struct naccs_history_entry *out, size_t max, size_t *n,
+			   struct naccs_err *err);
+	int (*change_password)(void *impl, naccs_deadline_t dl, const char *login,
+			       const char *expected, const char *phc, unsigned keep_history,
+			       const char *by, struct naccs_err *err);
 };
 
 extern const struct naccs_store_backend naccs_store_sqlite;

@@ -28,7 +28,8 @@
  *   store_sqlite_lookup.c    a typed name read both ways; typical hash parameters
  *   store_sqlite_issue.c     issuing an identity: never re-issued, uid allocation
  *   store_sqlite_admin.c     passwords, flags, retirement, listing, registry
- *   store_sqlite_uid.c       the lowest never-used uid at or above a start */
+ *   store_sqlite_uid.c       the lowest never-used uid at or above a start
+ *   store_sqlite_password.c  the user's own change (compare-and-swap), history */
 #include "config.h"
 
 #include "naccs_store_backend.h"
@@ -60,4 +61,6 @@ const struct naccs_store_backend naccs_store_sqlite = {
     .set_lockout = sq_set_lockout,
     .session_login = sq_session_login,
     .failures = sq_failures,
+    .get_history = sq_get_history,
+    .change_password = sq_change_password,
 };

@@ -148,6 +148,14 @@ int sq_list(void *impl, naccs_deadline_t dl, naccs_store_list_fn cb, void *ctx,
 int sq_registry(void *impl, naccs_deadline_t dl, const char *login, naccs_registry_fn cb, void *ctx,
 		struct naccs_err *err);
 
+/* store_sqlite_password.c: the user's own change (compare-and-swap) and
+ * the password history. */
+int sq_get_history(void *impl, naccs_deadline_t dl, const char *login,
+		   struct naccs_history_entry *out, size_t max, size_t *n, struct naccs_err *err);
+int sq_change_password(void *impl, naccs_deadline_t dl, const char *login, const char *expected,
+		       const char *phc, unsigned keep_history, const char *by,
+		       struct naccs_err *err);
+
 /* store_sqlite_uid.c: the lowest never-used uid at or above a start
  * (sq_lowest_unissued_uid runs inside the caller's transaction). */
 int sq_lowest_unissued_uid(struct sq *s, uint32_t from, uint32_t max, uint32_t *uid,

@@ -64,8 +64,10 @@ const char *user_kind_name(enum naccs_id_kind kind);
 
 /* ---- cmd_user_otp.c ---- */
 
-/* A new one-time password and its hash (exit code; message printed). */
-int user_new_otp(struct ctl_ctx *ctx, char otp[CTL_OTP_LEN + 1], char phc[NACCS_PHC_MAX]);
+/* A new one-time password for id that meets the password policy, and its
+ * hash (exit code; message printed). */
+int user_new_otp(struct ctl_ctx *ctx, const struct naccs_identity *id, char otp[CTL_OTP_MAX + 1],
+		 char phc[NACCS_PHC_MAX]);
 /* Show the ID and its one-time password once; what is "issued" or
  * "password reset for".  0 or -errno when the password was not printed. */
 int user_show_otp(const struct ctl_ctx *ctx, const struct naccs_identity *id, const char *otp,

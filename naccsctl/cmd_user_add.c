@@ -340,7 +340,7 @@ int user_add(struct ctl_ctx *ctx, int argc, char **argv)
 	struct naccs_identity id;
 	struct naccs_err err;
 	char issued_to[NACCS_TEXT_MAX];
-	char otp[CTL_OTP_LEN + 1];
+	char otp[CTL_OTP_MAX + 1];
 	char phc[NACCS_PHC_MAX];
 	int rc, exit_code;
 
@@ -366,7 +366,7 @@ int user_add(struct ctl_ctx *ctx, int argc, char **argv)
 			ctl_emit(ctx, "user-add", "error", "local-account", &id, NULL, NULL);
 	}
 	if (rc == CTL_EXIT_OK)
-		rc = user_new_otp(ctx, otp, phc);
+		rc = user_new_otp(ctx, &id, otp, phc);
 	if (rc != CTL_EXIT_OK)
 		return rc;
 

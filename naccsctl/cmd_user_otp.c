@@ -8,27 +8,32 @@
 #include "naccs_hash.h"
 #include "naccs_i18n.h"
 #include "naccs_json.h"
+#include "naccs_policy.h"
 #include "naccs_secret.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 
-/* UTS-2.2.1.3(2)(a): a random initial secret, changed at first logon.  The
- * value is hashed here and shown once by the caller; only the hash reaches
- * the store (UTS-2.2.1.1(1)(e)(イ)). */
-int user_new_otp(struct ctl_ctx *ctx, char otp[CTL_OTP_LEN + 1], char phc[NACCS_PHC_MAX])
+/* UTS-2.2.1.3(2)(a): a random initial secret, changed at first logon, that
+ * meets the same password rules as the user's own (UTS-2.2.1.1(1)(e)(ウ)).
+ * The value is hashed here and shown once by the caller; only the hash
+ * reaches the store (UTS-2.2.1.1(1)(e)(イ)). */
+int user_new_otp(struct ctl_ctx *ctx, const struct naccs_identity *id, char otp[CTL_OTP_MAX + 1],
+		 char phc[NACCS_PHC_MAX])
 {
+	struct naccs_pw_user u;
 	struct naccs_err err;
 	int rc;
 
-	rc = ctl_make_otp(otp, CTL_OTP_LEN + 1);
+	naccs_err_clear(&err);
+	naccs_pw_user_from(id, &u);
+	rc = naccs_pw_generate(&ctx->cfg, &u, otp, CTL_OTP_MAX + 1, &err);
 	if (rc < 0) {
-		ctl_error(_("cannot generate a one-time password: %s"), strerror(-rc));
+		ctl_error(_("cannot generate a one-time password: %s"), err.msg);
 		return CTL_EXIT_FAIL;
 	}
-	naccs_err_clear(&err);
 	rc = naccs_hash_new(&ctx->cfg.hash, otp, phc, &err);
 	if (rc < 0) {
-		naccs_wipe(otp, CTL_OTP_LEN + 1);
+		naccs_wipe(otp, CTL_OTP_MAX + 1);
 		naccs_wipe(phc, NACCS_PHC_MAX);
 		ctl_error(_("cannot hash the one-time password: %s"), err.msg);
 		return CTL_EXIT_FAIL;

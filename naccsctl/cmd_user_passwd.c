@@ -19,7 +19,7 @@ int user_passwd(struct ctl_ctx *ctx, int argc, char **argv)
 	struct naccs_identity id;
 	struct naccs_account_state st;
 	struct naccs_err err;
-	char otp[CTL_OTP_LEN + 1];
+	char otp[CTL_OTP_MAX + 1];
 	char phc[NACCS_PHC_MAX];
 	const char *name;
 	int rc;
@@ -31,13 +31,14 @@ int user_passwd(struct ctl_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (st.retired)
 		return user_refuse_retired(ctx, "password-reset", &id);
-	rc = user_new_otp(ctx, otp, phc);
+	rc = user_new_otp(ctx, &id, otp, phc);
 	if (rc != CTL_EXIT_OK)
 		return rc;
 
 	naccs_err_clear(&err);
-	rc = naccs_store_set_password(ctx->store, ctl_deadline(ctx), id.login, phc, true,
-				      PASSWORD_HISTORY_DEFAULT, "password-reset", ctx->actor, &err);
+	rc =
+	    naccs_store_set_password(ctx->store, ctl_deadline(ctx), id.login, phc, true,
+				     ctx->cfg.password.history, "password-reset", ctx->actor, &err);
 	naccs_wipe(phc, sizeof(phc));
 	if (rc < 0) {
 		rc = ctl_report_store_error(ctx, "password-reset", rc, &err, &id, NULL);

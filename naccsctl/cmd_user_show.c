@@ -5,8 +5,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "naccs_i18n.h"
+#include "naccs_secret.h"
 #include "naccs_store.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
@@ -112,6 +114,76 @@ static void show_state_text(const struct naccs_account_state *st)
 	text_event_line(_("last failure:"), st->has_last_failure, &st->last_failure);
 }
 
+/* Password age, expiry and history (UTS-2.2.1.1(1)(c)(ア), (g)(オ)). */
+struct pw_facts {
+	bool has_password;
+	int64_t age_days;
+	bool expires; /* password.max_age_days > 0 */
+	int64_t expires_at;
+	size_t history;
+};
+
+static int pw_facts_of(struct ctl_ctx *ctx, const struct naccs_identity *id,
+		       const struct naccs_account_state *st, struct pw_facts *f)
+{
+	struct naccs_history_entry *h;
+	struct naccs_err err;
+	size_t max = 400; /* the largest password.history */
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	f->has_password = st->has_password;
+	if (st->has_password) {
+		int64_t now = naccs_now_wall();
+
+		f->age_days =
+		    now > st->password_changed_at ? (now - st->password_changed_at) / 86400 : 0;
+		f->expires = ctx->cfg.password.max_age_days > 0;
+		f->expires_at =
+		    st->password_changed_at + (int64_t)ctx->cfg.password.max_age_days * 86400;
+	}
+	h = calloc(max, sizeof(*h));
+	if (h == NULL)
+		return -ENOMEM;
+	naccs_err_clear(&err);
+	rc = naccs_store_get_history(ctx->store, ctl_deadline(ctx), id->login, h, max, &f->history,
+				     &err);
+	naccs_wipe(h, max * sizeof(*h));
+	free(h);
+	if (rc < 0)
+		return ctl_exit_for_store(rc, &err, id->login);
+	return 0;
+}
+
+static void show_password_text(const struct pw_facts *f)
+{
+	char buf[SAFE_MAX], when[64];
+
+	if (f->has_password) {
+		snprintf(buf, sizeof(buf), _("%lld days"), (long long)f->age_days);
+		text_line(_("password age:"), buf);
+		ctl_time_text(f->expires, f->expires_at, when, sizeof(when));
+		text_line(_("password expires:"), f->expires ? when : _("never"));
+	}
+	snprintf(buf, sizeof(buf), "%zu", f->history);
+	text_line(_("password history:"), buf);
+}
+
+static void show_password_json(struct naccs_json *w, const struct pw_facts *f)
+{
+	naccs_json_key(w, "password");
+	naccs_json_object_begin(w);
+	if (f->has_password) {
+		naccs_json_member_int(w, "age_days", f->age_days);
+		if (f->expires)
+			naccs_json_member_int(w, "expires_at", f->expires_at);
+		else
+			naccs_json_member_null(w, "expires_at");
+	}
+	naccs_json_member_uint(w, "history_count", f->history);
+	naccs_json_object_end(w);
+}
+
 static void show_registry_text(const struct registry_lines *r)
 {
 	char when[64], by[SAFE_MAX], detail[SAFE_MAX];
@@ -127,7 +199,7 @@ static void show_registry_text(const struct registry_lines *r)
 }
 
 static int show_json(const struct naccs_identity *id, const struct naccs_account_state *st,
-		     const struct registry_lines *r)
+		     const struct pw_facts *f, const struct registry_lines *r)
 {
 	struct naccs_json w;
 
@@ -138,6 +210,7 @@ static int show_json(const struct naccs_identity *id, const struct naccs_account
 	naccs_json_object_begin(&w);
 	user_json_state(&w, st);
 	naccs_json_object_end(&w);
+	show_password_json(&w, f);
 	naccs_json_key(&w, "registry");
 	naccs_json_array_begin(&w);
 	for (size_t i = 0; i < r->n; i++) {
@@ -160,6 +233,7 @@ int user_show(struct ctl_ctx *ctx, int argc, char **argv)
 	struct naccs_identity id;
 	struct naccs_account_state st;
 	struct registry_lines reg = {0};
+	struct pw_facts facts;
 	struct naccs_err err;
 	const char *name;
 	int rc;
@@ -174,13 +248,19 @@ int user_show(struct ctl_ctx *ctx, int argc, char **argv)
 				  &err);
 	if (rc < 0) {
 		rc = ctl_exit_for_store(rc, &err, id.login);
+	} else if ((rc = pw_facts_of(ctx, &id, &st, &facts)) != 0) {
+		if (rc == -ENOMEM) {
+			ctl_error("%s", _("out of memory"));
+			rc = CTL_EXIT_FAIL;
+		}
 	} else {
 		rc = CTL_EXIT_OK;
 		if (ctx->json) {
-			rc = show_json(&id, &st, &reg);
+			rc = show_json(&id, &st, &facts, &reg);
 		} else {
 			show_identity_text(&id);
 			show_state_text(&st);
+			show_password_text(&facts);
 			show_registry_text(&reg);
 		}
 	}

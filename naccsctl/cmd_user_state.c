@@ -81,6 +81,11 @@ static const struct flag_action flag_actions[] = {
      N_("suspended, effective immediately"), N_("already suspended; nothing changed")},
     {"user unsuspend", "unsuspend", NACCS_FLAG_SUSPENDED, false, false, false,
      N_("suspension lifted"), N_("not suspended; nothing changed")},
+    /* UTS-2.2.1.1(1)(c)(イ): a change forced at the next login (e.g. after
+     * a suspected compromise); the password stays valid until then. */
+    {"user expire", "expire", NACCS_FLAG_MUST_CHANGE, true, true, false,
+     N_("password expired: it must be changed at the next login"),
+     N_("already must change the password at the next login; nothing changed")},
 };
 
 static bool flag_is_on(enum naccs_flag flag, const struct naccs_account_state *st,

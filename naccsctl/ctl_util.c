@@ -13,8 +13,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "naccs_event.h"
 #include "naccs_i18n.h"
 #include "naccs_name.h"
@@ -272,71 +270,6 @@ static const char *sudo_claim(const char *actor)
 	if (s == NULL || !naccs_name_valid_login(s) || strcmp(s, actor) == 0)
 		return NULL;
 	return s;
-}
-
-/* ---- one-time passwords ---- */
-
-/* No look-alikes (I O l o 0 1) so the value can be read off paper. */
-static const char otp_alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-				   "abcdefghijkmnpqrstuvwxyz"
-				   "23456789"
-				   "!#%+=?@";
-
-static bool otp_has_all_classes(const char *s)
-{
-	bool upper = false, lower = false, digit = false, symbol = false;
-
-	for (; *s != '\0'; s++) {
-		if (*s >= 'A' && *s <= 'Z')
-			upper = true;
-		else if (*s >= 'a' && *s <= 'z')
-			lower = true;
-		else if (*s >= '0' && *s <= '9')
-			digit = true;
-		else
-			symbol = true;
-	}
-	return upper && lower && digit && symbol;
-}
-
-/* libsodium is initialised once per run; sodium_init() picks its random
- * source and may fail (e.g. no entropy source). */
-static int sodium_ready(void)
-{
-	static bool ready;
-
-	if (!ready) {
-		if (sodium_init() < 0)
-			return -EIO;
-		ready = true;
-	}
-	return 0;
-}
-
-/* UTS-2.2.1.3(2)(a): the initial secret is random.  Each character is
- * drawn uniformly from the alphabet by libsodium's randombytes_uniform (no
- * modulo bias); a password that lacks one of the classes is drawn again as
- * a whole, which keeps the choice uniform over all passwords that have
- * every class. */
-int ctl_make_otp(char *out, size_t outlen)
-{
-	const uint32_t alen = (uint32_t)(sizeof(otp_alphabet) - 1);
-	int rc;
-
-	if (outlen < CTL_OTP_LEN + 1)
-		return -EINVAL;
-	rc = sodium_ready();
-	if (rc < 0)
-		return rc;
-	for (int attempt = 0; attempt < 1000; attempt++) {
-		for (size_t n = 0; n < CTL_OTP_LEN; n++)
-			out[n] = otp_alphabet[randombytes_uniform(alen)];
-		out[CTL_OTP_LEN] = '\0';
-		if (otp_has_all_classes(out))
-			return 0;
-	}
-	naccs_wipe(out, outlen);
-	return -EIO;
 }
 
 int ctl_print_secret(const char *fmt, ...)

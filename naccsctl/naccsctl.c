@@ -76,6 +76,7 @@ void ctl_usage_main(FILE *out)
 		"  user failures LOGIN     list the failed login attempts on an ID\n"
 		"  user suspend LOGIN --reason R, user unsuspend LOGIN\n"
 		"  user retire LOGIN       retire an ID for good (tombstone)\n"
+		"  user expire LOGIN       force a password change at the next login\n"
 		"  help [COMMAND]          show help\n"
 		"\n"
 		"Options (before the command):\n"
@@ -154,7 +155,8 @@ static const struct {
     {"passwd", N_("user passwd LOGIN [--json]\n"
 		  "    Reset the password to a new one-time password (shown once).\n")},
     {"show", N_("user show LOGIN [--json]\n"
-		"    Show the ID, its state and its registry lines.\n")},
+		"    Show the ID, its state, its password's age, expiry and history\n"
+		"    count, and its registry lines.\n")},
     {"list", N_("user list [--json] [--locked] [--suspended] [--retired]\n"
 		"          [--must-change] [--inactive DAYS]\n"
 		"    List IDs; filters combine. --inactive N: no successful login\n"
@@ -173,6 +175,9 @@ static const struct {
     {"suspend", N_("user suspend LOGIN --reason REASON\n"
 		   "    Suspend the ID at once (e.g. a credential was exposed).\n")},
     {"unsuspend", N_("user unsuspend LOGIN\n")},
+    {"expire", N_("user expire LOGIN [--reason REASON]\n"
+		  "    Force a password change at the next login (the password stays\n"
+		  "    valid until then).\n")},
     {"retire", N_("user retire LOGIN [--reason REASON] [--yes]\n"
 		  "    Retire the ID for good; it is never issued again. Asks for\n"
 		  "    confirmation on a terminal; otherwise --yes is required.\n")},

@@ -26,13 +26,9 @@ enum ctl_exit {
 	CTL_EXIT_UNAVAILABLE = 4, /* the store cannot be used */
 };
 
-/* Password history kept on an administrator's reset.  The [password]
- * section's history key arrives with the password-policy issue; until then
- * this constant is the number of previous hashes the store keeps. */
-#define PASSWORD_HISTORY_DEFAULT 5
-
-/* Length of a generated one-time password, in characters. */
-#define CTL_OTP_LEN 16
+/* A generated one-time password has at most this many characters (at least
+ * 16, more when password.min_length asks for more). */
+#define CTL_OTP_MAX 128
 
 #define CTL_MAX_SET_ARGS 64
 
@@ -110,10 +106,6 @@ naccs_deadline_t ctl_deadline(const struct ctl_ctx *ctx);
  * real uid.  Never the environment (SUDO_USER and the like are claims of
  * the caller; ctl_emit records SUDO_USER as a claim in the event detail). */
 void ctl_actor_name(char *out, size_t outlen);
-
-/* A random one-time password of CTL_OTP_LEN characters into out
- * (CTL_OTP_LEN + 1 bytes). 0 or -errno. The caller wipes it. */
-int ctl_make_otp(char *out, size_t outlen);
 
 /* Map a store return code to an exit code, printing the message: -ENOENT is
  * "no such ID: what", unavailable ones exit 4 with the store's message. */

@@ -66,8 +66,13 @@ static int post_args(pam_handle_t *pamh, int argc, const char **argv, struct pam
 			o->cfg.debug = true;
 		else if (strcmp(a, "silent") == 0)
 			o->quiet = true; /* as PAM_SILENT: no notices */
-		else if (strcmp(a, "use_first_pass") == 0 || strcmp(a, "try_first_pass") == 0 ||
-			 strcmp(a, "use_authtok") == 0)
+		else if (strncmp(a, "retry=", 6) == 0) {
+			/* pam_pwquality's spelling of password.retry */
+			if (naccs_config_set(&o->cfg, "password", "retry", a + 6, "argument", false,
+					     warn_syslog, pamh, err) < 0)
+				return -EINVAL;
+		} else if (strcmp(a, "use_first_pass") == 0 || strcmp(a, "try_first_pass") == 0 ||
+			   strcmp(a, "use_authtok") == 0)
 			continue; /* read by pam_get_authtok() itself */
 		else if (strchr(a, '=') != NULL && strchr(a, '.') != NULL) {
 			int rc = naccs_config_set_arg(&o->cfg, a, warn_syslog, pamh, err);

@@ -1,6 +1,9 @@
-/* The small helpers every entry point of pam_naccs.so shares (pam_call.h). */
+/* What every PAM entry point of pam_naccs.so does around its one call into
+ * the policy layer: options and config, the user, the store, the user's
+ * message, cleaning up (pam_call.h). */
 #include "config.h"
 
+#include <stdbool.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -8,10 +11,11 @@
 #include <security/pam_modules.h>
 
 #include "naccs_i18n.h"
+#include "naccs_policy.h"
 #include "naccs_secret.h"
 #include "pam_call.h"
 
-static const char *item(pam_handle_t *pamh, int type)
+const char *pam_call_item(pam_handle_t *pamh, int type)
 {
 	const void *v = NULL;
 
@@ -20,13 +24,13 @@ static const char *item(pam_handle_t *pamh, int type)
 	return v;
 }
 
-static void request_from(pam_handle_t *pamh, const char *user, struct naccs_request *req)
+void pam_call_request_from(pam_handle_t *pamh, const char *user, struct naccs_request *req)
 {
 	req->user = user;
-	req->service = item(pamh, PAM_SERVICE);
-	req->tty = item(pamh, PAM_TTY);
-	req->rhost = item(pamh, PAM_RHOST);
-	req->ruser = item(pamh, PAM_RUSER);
+	req->service = pam_call_item(pamh, PAM_SERVICE);
+	req->tty = pam_call_item(pamh, PAM_TTY);
+	req->rhost = pam_call_item(pamh, PAM_RHOST);
+	req->ruser = pam_call_item(pamh, PAM_RUSER);
 }
 
 int call_begin(pam_handle_t *pamh, int flags, int argc, const char **argv, struct call *c,
@@ -43,7 +47,7 @@ int call_begin(pam_handle_t *pamh, int flags, int argc, const char **argv, struc
 	if (with_fail_delay && !c->o.nodelay && c->o.cfg.fail_delay_ms > 0)
 		pam_fail_delay(pamh, c->o.cfg.fail_delay_ms * 1000u);
 	if (with_fail_delay) {
-		c->req.service = item(pamh, PAM_SERVICE);
+		c->req.service = pam_call_item(pamh, PAM_SERVICE);
 		call_prelogin(pamh, c);
 	}
 	rv = pam_get_user(pamh, &user, NULL);
@@ -51,7 +55,7 @@ int call_begin(pam_handle_t *pamh, int flags, int argc, const char **argv, struc
 		return rv;
 	if (user == NULL || user[0] == '\0')
 		return PAM_USER_UNKNOWN;
-	request_from(pamh, user, &c->req);
+	pam_call_request_from(pamh, user, &c->req);
 	c->store_open = naccs_policy_open(&c->pol, &c->o.cfg, read_only, &c->err) == 0;
 	if (!c->store_open)
 		pam_syslog(pamh, LOG_ERR, "credential store unavailable: %s", c->err.msg);
@@ -62,7 +66,13 @@ void call_report(pam_handle_t *pamh, const struct call *c, const char *what)
 {
 	if (c->d.outcome == NACCS_OUT_UNAVAILABLE)
 		pam_syslog(pamh, LOG_ERR, "%s failed closed: %s", what, c->err.msg);
-	if (!c->o.quiet && c->d.message[0] != '\0')
+	if (c->o.quiet || c->d.message[0] == '\0')
+		return;
+	/* UTS-2.2.1.1(1)(c)(ア): an expiry warning or a change to make is
+	 * information (PAM_TEXT_INFO); a refusal is an error. */
+	if (c->d.outcome == NACCS_OUT_ALLOW || c->d.outcome == NACCS_OUT_CHANGE_REQUIRED)
+		pam_info(pamh, "%s", c->d.message);
+	else
 		pam_error(pamh, "%s", c->d.message);
 }
 

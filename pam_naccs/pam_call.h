@@ -1,6 +1,5 @@
-/* What every PAM entry point of pam_naccs.so does around its one call into
- * the policy layer: options and config, the user, the store, the user's
- * message, and cleaning up.  Private to pam_naccs/. */
+/* Private to pam_naccs.so: what its entry points (pam_naccs.c,
+ * pam_chauthtok.c) share around their one call into the policy layer. */
 #ifndef PAM_NACCS_CALL_H
 #define PAM_NACCS_CALL_H
 
@@ -8,7 +7,6 @@
 
 #include <security/pam_modules.h>
 
-#include "naccs_err.h"
 #include "naccs_policy.h"
 #include "pam_args.h"
 
@@ -24,7 +22,10 @@ struct call {
 	bool store_open;
 };
 
-/* The common start of every type: options and config, the user, the
+const char *pam_call_item(pam_handle_t *pamh, int type);
+void pam_call_request_from(pam_handle_t *pamh, const char *user, struct naccs_request *req);
+
+/* The common start of every entry point: options and config, the user, the
  * store.  with_fail_delay is the auth phase: it also sets the fail delay
  * and, before the first prompt (the login name's included), shows the
  * pre-login banner and the unencrypted-channel warning (pam_prelogin.c).
@@ -32,7 +33,9 @@ struct call {
  * reason in c->err; each caller decides what that means (fail closed). */
 int call_begin(pam_handle_t *pamh, int flags, int argc, const char **argv, struct call *c,
 	       bool with_fail_delay, bool read_only);
-/* After the policy decided: log a fail-closed reason, show the user's message. */
+/* After the policy decided: log a fail-closed reason, show the user's
+ * message (an error, or information when the answer lets the user in or
+ * asks for a change: expiry warnings, the administrator-reset notice). */
 void call_report(pam_handle_t *pamh, const struct call *c, const char *what);
 int call_end(struct call *c, int rv);
 

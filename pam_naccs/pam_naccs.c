@@ -14,7 +14,6 @@
 #include "naccs_i18n.h"
 #include "naccs_notice.h"
 #include "naccs_policy.h"
-#include "naccs_secret.h"
 #include "pam_call.h"
 
 static int auth_code(enum naccs_outcome o)
@@ -72,6 +71,7 @@ static int account_code(enum naccs_outcome o)
 	case NACCS_OUT_UNKNOWN:
 		return PAM_USER_UNKNOWN;
 	case NACCS_OUT_RETIRED:
+	case NACCS_OUT_EXPIRED: /* password expired, grace period over */
 		return PAM_ACCT_EXPIRED;
 	case NACCS_OUT_CHANGE_REQUIRED:
 		return PAM_NEW_AUTHTOK_REQD;
@@ -103,9 +103,4 @@ EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char 
 	return call_end(&c, rv);
 }
 
-/* The password type arrives with its own issue; until then the module
- * stays out of that stack's way.  The session type: pam_session.c. */
-EXPORT int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
-{
-	return PAM_IGNORE;
-}
+/* pam_sm_chauthtok: pam_chauthtok.c; the session type: pam_session.c. */

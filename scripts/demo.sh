@@ -37,7 +37,8 @@ expect() { # expect ok|fail COMMAND...: narrate whether it went as expected
 	fi
 }
 login() { # login USER PASSWORD OPS...: pamtester, password typed on stdin
-	printf '$ echo ******** | pamtester naccs-sandbox %s\n' "$*" | sed "s/ $2 / /"
+	# (several lines: one answer per prompt)
+	printf '$ echo ******** | pamtester naccs-sandbox %s\n' "$1 ${*:3}"
 	local user=$1 pw=$2
 	shift 2
 	sb_pam "$user" "$pw" "$@" | sed 's/^/    /'
@@ -58,13 +59,16 @@ expect_login() {
 
 step "1. naccsctl init: a private store (0600, SQLite WAL) in $demo_dir"
 # Lock after 3 wrong passwords within 15 minutes, for 10 minutes; the
-# pre-login banner from the sandbox (installed as /etc/naccs/banner).
+# pre-login banner from the sandbox (installed as /etc/naccs/banner); no
+# minimum password age, so the demo can show the history rule at once.
 sb_init "$demo_dir" "[lockout]
 deny = 3
 fail_interval = 900
 unlock_time = 600
 [notice]
-banner_file = $demo_dir/etc/banner"
+banner_file = $demo_dir/etc/banner
+[password]
+min_age_days = 0"
 show ls -l "$demo_dir/state"
 show cat "$SB_CONF"
 
@@ -76,6 +80,41 @@ echo "    login abcde-001, one-time password (shown once): $otp"
 step "3. Log in with the one-time password: authenticated, then a change is forced"
 expect_login ok abcde-001 "$otp" authenticate
 expect_login fail abcde-001 "$otp" authenticate acct_mgmt
+
+step "3a. The forced change, as login(1) does it: a weak password is refused with its reason"
+echo "    (answers: the one-time password, then as the current password, then the new one twice)"
+expect_login fail abcde-001 "$otp
+$otp
+yamada2024
+yamada2024
+abcdefgh
+abcdefgh
+Password1
+Password1" authenticate 'chauthtok(PAM_CHANGE_EXPIRED_AUTHTOK)'
+
+step "3b. A strong password is accepted; the account phase lets the user in"
+new_pw='Kq7-vJ2p!wZ4m'
+expect_login ok abcde-001 "$otp
+$otp
+$new_pw
+$new_pw" authenticate 'chauthtok(PAM_CHANGE_EXPIRED_AUTHTOK)' acct_mgmt
+expect_login fail abcde-001 "$otp" authenticate
+expect_login ok abcde-001 "$new_pw" authenticate acct_mgmt
+
+step "3c. Going back to an earlier password is refused (history, UTS-2.2.1.1(1)(g)(オ))"
+if [ "$(id -u)" -eq 0 ]; then
+	echo "    (run as root, passwd asks no current password: root changes another"
+	echo "    user's password; the rules still apply)"
+	answers="$otp
+$otp"
+else
+	answers="$new_pw
+$otp
+$otp"
+fi
+expect_login fail abcde-001 "$answers" chauthtok
+expect ok sb_ctl user show abcde-001
+otp=$new_pw # the password in force from here on
 
 step "4. The NACCS forms ABCDE001 and ABCDE-001 reach the same account"
 expect_login ok ABCDE001 "$otp" authenticate
@@ -142,8 +181,7 @@ step "13. The next login tells the last login and the failed attempts since (UTS
 expect_login ok abcde-002 "$otp2" authenticate open_session
 
 step "Not in this demo yet"
-echo "    changing the password under the policy and su gating of shared"
-echo "    administrator IDs arrive with their own issues."
+echo "    su gating of shared administrator IDs arrives with its own issue."
 
 echo
 if [ "$failures" -eq 0 ]; then

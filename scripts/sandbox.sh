@@ -28,9 +28,11 @@ EOT
 	cat >"$SB_DIR/pam.d/naccs-sandbox" <<EOT
 auth     required $SB_MODULE $args nodelay
 account  required $SB_MODULE $args
+password required $SB_MODULE $args
 session  required $SB_MODULE $args
 EOT
-	printf 'auth required pam_deny.so\naccount required pam_deny.so\n' >"$SB_DIR/pam.d/other"
+	printf 'auth required pam_deny.so\naccount required pam_deny.so\npassword required pam_deny.so\n' \
+		>"$SB_DIR/pam.d/other"
 	sb_ctl init >/dev/null
 }
 
@@ -46,7 +48,8 @@ sb_issue() {
 }
 
 # sb_pam USER PASSWORD OPERATION...: a real PAM conversation through
-# pamtester (authenticate, acct_mgmt, ...); the password is typed on stdin.
+# pamtester (authenticate, acct_mgmt, chauthtok, ...); the password is typed
+# on stdin (several lines answer several prompts, in order).
 # With SB_SYSTEM_SERVICE=NAME set, the real libpam reads /etc/pam.d/NAME
 # instead (no wrapper).
 sb_pam() {

@@ -223,6 +223,24 @@ static const struct key_case key_cases[] = {
     {"identity", "gid", "4294967294", {"0", "4294967295", "-1", "users"}},
     {"identity", "home_base", "/home/naccs", {"home", "/a:b", "", "/x\x1b[31m"}},
     {"identity", "shell", "/usr/bin/zsh", {"zsh", "/bin/a:b", "", "/bin/\x7f"}},
+    /* [password] (UTS-2.2.1.1(1)(e)(ウ), (g)(オ), (c)) */
+    {"password", "min_length", "12", {"0", "513", "-1", ""}},
+    {"password", "max_length", "64", {"0", "513", "x", ""}},
+    {"password", "min_classes", "2", {"6", "-1", "two", ""}},
+    {"password", "classes", "upper, lower,other", {"", "upper,,x", "kana", "UPPER"}},
+    {"password", "max_repeat", "0", {"513", "-1", "no", ""}},
+    {"password", "max_sequence", "5", {"513", "-1", "1.0", ""}},
+    {"password", "user_check", "no", {"maybe", "", "2", "off"}},
+    {"password", "dictionary_check", "no", {"maybe", "", "2", "off"}},
+    {"password", "dictionary", "/usr/share/dict/x", {"dict", "", "/a\nb", "/a\tb"}},
+    {"password", "blocklist", "/etc/naccs/blocklist", {"blocklist", "/a\nb", "./x", "~/x"}},
+    {"password", "min_diff", "0", {"513", "-1", "x", ""}},
+    {"password", "history", "0", {"401", "-1", "x", ""}},
+    {"password", "min_age_days", "0", {"3651", "-1", "1d", ""}},
+    {"password", "max_age_days", "365", {"3651", "-1", "1d", ""}},
+    {"password", "warn_days", "7", {"3651", "-1", "1w", ""}},
+    {"password", "grace_days", "30", {"3651", "-1", "x", ""}},
+    {"password", "retry", "1", {"0", "11", "x", ""}},
 };
 
 static void test_each_key(void **state)
@@ -371,8 +389,7 @@ static void test_unknown_keys_warn(void **state)
 static void test_reserved_sections_refused(void **state)
 {
 	struct fixture *fx = *state;
-	static const char *const reserved[] = {"password", "session", "su", "access",
-					       "audit",	   "nss",     "mfa"};
+	static const char *const reserved[] = {"session", "su", "access", "audit", "nss", "mfa"};
 	char text[128], expect[PATH_MAX + 160], arg[64];
 
 	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {

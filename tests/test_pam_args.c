@@ -140,8 +140,9 @@ static void test_reserved_key_argument_fails_closed(void **state)
 
 	owner_arg(me, sizeof(me), "owner=", (unsigned long)getuid());
 	assert_int_equal(load(fx, me, "su.rule=5"), PAM_SERVICE_ERR);
-	assert_int_equal(load(fx, me, "lockout.deny=5"), PAM_SUCCESS); /* a rule now */
-	assert_int_equal(load(fx, me, "password.min_length=12"), PAM_SERVICE_ERR);
+	/* [lockout] and [password] are implemented now: their keys are settings. */
+	assert_int_equal(load(fx, me, "lockout.deny=5"), PAM_SUCCESS);
+	assert_int_equal(load(fx, me, "password.min_length=12"), PAM_SUCCESS);
 	assert_int_equal(load(fx, me, "hash.colour=blue"), PAM_SUCCESS);
 	assert_int_equal(load(fx, me, "auth.fail_delay_ms=9"), PAM_SUCCESS);
 	assert_int_equal(fx->opts.cfg.fail_delay_ms, 9);

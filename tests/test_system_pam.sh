@@ -45,6 +45,50 @@ expect_rc 0 "store unavailable: local account nobody passes the README stack" \
 expect_rc 1 "store unavailable: a naccs ID fails closed" sb_pam abcde-001 "" acct_mgmt
 mv "$SB_DIR/state/naccs.db.away" "$SB_DIR/state/naccs.db"
 expect_rc 0 "store back: local account nobody still passes" sb_pam nobody "" acct_mgmt
+
+# Issue #6: pam_unix stacked below pam_naccs in the password type.  A naccs
+# ID that also has a local account with a shadow password: its change must
+# land in the store, never in /etc/shadow, and only a real change clears
+# must-change.  The local account is made here and everything restored.
+for f in passwd shadow group gshadow; do
+	cp -p "/etc/$f" "$T_TMP/$f.orig"
+done
+restore_accounts() {
+	for f in passwd shadow group gshadow; do
+		cp -p "$T_TMP/$f.orig" "/etc/$f"
+	done
+}
+trap 'restore_accounts; rm -f "/etc/pam.d/$service"; rm -rf "$T_TMP"' EXIT
+otp2=$(sb_issue --user-code ABCDE --id-number 002 --name "Suzuki Hanako")
+ok "naccsctl issued abcde-002" test -n "$otp2"
+useradd -M -N -s /usr/sbin/nologin abcde-002 && echo 'abcde-002:Local-Shadow-9x' | chpasswd
+ok "a local account abcde-002 with a shadow password exists" grep -q '^abcde-002:\$' /etc/shadow
+cat >"/etc/pam.d/$service" <<EOT
+# naccs-auth end-to-end test (removed when the test ends)
+auth     required $SB_MODULE conf=$SB_CONF nodelay
+account  [success=done new_authtok_reqd=done user_unknown=ignore ignore=ignore default=bad] $SB_MODULE conf=$SB_CONF
+account  required pam_unix.so
+password [success=done ignore=ignore default=die] $SB_MODULE conf=$SB_CONF
+password required pam_unix.so
+EOT
+shadow_before=$(sha256sum /etc/shadow)
+expect_rc 1 "a weak new password is refused (root changing abcde-002)" \
+	sb_pam abcde-002 "short
+short" chauthtok
+ok "  /etc/shadow unchanged" test "$(sha256sum /etc/shadow)" = "$shadow_before"
+expect_rc 0 "  must-change still set" sb_ctl user show abcde-002
+ok "  (user show says so)" grep -Eq 'must change password: +yes' "$T_OUT"
+expect_rc 0 "a strong new password is accepted" sb_pam abcde-002 "Kq7-vJ2p!wZ4m
+Kq7-vJ2p!wZ4m" chauthtok
+ok "  /etc/shadow unchanged: the change went to the store" \
+	test "$(sha256sum /etc/shadow)" = "$shadow_before"
+expect_rc 0 "  must-change cleared by the real change" sb_ctl user show abcde-002
+ok "  (user show says so)" grep -Eq 'must change password: +no' "$T_OUT"
+expect_rc 0 "the new password logs in through the real stack" \
+	sb_pam abcde-002 "Kq7-vJ2p!wZ4m" authenticate acct_mgmt
+restore_accounts
+ok "local accounts restored" test "$(sha256sum /etc/shadow)" = "$(sha256sum "$T_TMP/shadow.orig" | sed "s|$T_TMP/shadow.orig|/etc/shadow|")"
+
 rm -f "/etc/pam.d/$service"
 ok "service file removed" test ! -e "/etc/pam.d/$service"
 finish

@@ -1,0 +1,223 @@
+/* pam_sm_chauthtok: the user changes their own password
+ * (UTS-2.2.1.1(1)(e)(ア)), with passwd, or when login, sshd or su start the
+ * forced change (PAM_CHANGE_EXPIRED_AUTHTOK) after the account phase said
+ * PAM_NEW_AUTHTOK_REQD.
+ *
+ *   PAM_PRELIM_CHECK    the ID may change now; the current password is
+ *                       asked (PAM_OLDAUTHTOK, so try_first_pass /
+ *                       use_first_pass stack) and verified, unless root
+ *                       changes another user's password (decided from
+ *                       getuid(), never from PAM items);
+ *   PAM_UPDATE_AUTHTOK  the new password, asked twice (use_authtok takes the
+ *                       one a module above set), checked against every rule;
+ *                       a refusal names its rule as PAM_ERROR_MSG and asks
+ *                       again up to password.retry (retry=N) times; then one
+ *                       compare-and-swap on the hash verified in the first
+ *                       step.
+ * For an ID the store manages this type never answers PAM_IGNORE: it
+ * changes the naccs password or fails, so a module below (pam_unix) never
+ * changes /etc/shadow in its place.  A name that is no ID here is left to
+ * the stack (PAM_IGNORE). */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+#include "naccs_i18n.h"
+#include "naccs_local.h"
+#include "naccs_policy.h"
+#include "naccs_secret.h"
+#include "pam_call.h"
+
+#define VERIFIED_KEY "pam_naccs_chauthtok_verified"
+
+/* Root changes another user's password: root's real uid, outside a forced
+ * change (login and sshd run as root and must still ask the user), and a
+ * target that is not root itself.  Never from PAM items. */
+static bool root_for_other(int flags, const struct naccs_identity *target)
+{
+	return getuid() == 0 && (flags & PAM_CHANGE_EXPIRED_AUTHTOK) == 0 && target->uid != 0;
+}
+
+static void free_verified(pam_handle_t *pamh, void *data, int error_status)
+{
+	if (data != NULL)
+		naccs_wipe_str(data);
+	free(data);
+}
+
+static int fail_code(enum naccs_outcome o, bool prelim)
+{
+	switch (o) {
+	case NACCS_OUT_ALLOW:
+		return PAM_SUCCESS;
+	case NACCS_OUT_UNKNOWN:
+		return PAM_USER_UNKNOWN;
+	case NACCS_OUT_BAD_CREDENTIALS:
+		return PAM_AUTH_ERR;
+	case NACCS_OUT_LOCKED:
+	case NACCS_OUT_SUSPENDED:
+	case NACCS_OUT_RETIRED:
+		return PAM_PERM_DENIED;
+	case NACCS_OUT_UNAVAILABLE:
+		return prelim ? PAM_TRY_AGAIN : PAM_AUTHTOK_ERR;
+	default: /* a rule refused, or minimum age */
+		return PAM_AUTHTOK_ERR;
+	}
+}
+
+static void show(pam_handle_t *pamh, const struct call *c, const struct naccs_pw_change *ch)
+{
+	if (ch->outcome == NACCS_OUT_UNAVAILABLE)
+		pam_syslog(pamh, LOG_ERR, "password change failed closed: %s", c->err.msg);
+	if (!c->o.quiet && ch->message[0] != '\0')
+		pam_error(pamh, "%s", ch->message);
+}
+
+/* The first step: may this ID change, and is this the user. */
+static int prelim(pam_handle_t *pamh, int flags, struct call *c)
+{
+	struct naccs_pw_change ch;
+	struct naccs_identity id;
+	const char *cur = NULL;
+	char *keep;
+	bool as_root;
+	int rv;
+
+	/* Is it ours at all, and who is it?  (No password asked for a name
+	 * the stack below handles.) */
+	switch (naccs_policy_password_target(&c->pol, &c->req, &id, &c->err)) {
+	case NACCS_OUT_UNKNOWN:
+		return PAM_IGNORE;
+	case NACCS_OUT_ALLOW:
+		break;
+	default:
+		pam_syslog(pamh, LOG_ERR, "password change failed closed: %s", c->err.msg);
+		return PAM_TRY_AGAIN;
+	}
+	as_root = root_for_other(flags, &id);
+	naccs_wipe(&id, sizeof(id));
+	if (!as_root) {
+		rv = pam_get_authtok(pamh, PAM_OLDAUTHTOK, &cur, _("Current password: "));
+		if (rv != PAM_SUCCESS)
+			return rv == PAM_CONV_ERR ? PAM_AUTHTOK_RECOVERY_ERR : rv;
+	}
+	rv = fail_code(naccs_policy_password_begin(&c->pol, &c->req, as_root, cur, &ch, &c->err),
+		       true);
+	show(pamh, c, &ch);
+	if (rv == PAM_SUCCESS) {
+		/* The hash verified now is the one the update swaps. */
+		keep = strdup(ch.expected_phc);
+		if (keep == NULL ||
+		    pam_set_data(pamh, VERIFIED_KEY, keep, free_verified) != PAM_SUCCESS) {
+			if (keep != NULL)
+				naccs_free_secret(keep);
+			rv = PAM_BUF_ERR;
+		}
+	} else if (!as_root) {
+		pam_set_item(pamh, PAM_OLDAUTHTOK, NULL);
+	}
+	naccs_pw_change_clear(&ch);
+	return rv;
+}
+
+static bool uses_authtok(int argc, const char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "use_authtok") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The second step: the new password, every rule, the swap. */
+static int update(pam_handle_t *pamh, int flags, int argc, const char **argv, struct call *c)
+{
+	struct naccs_pw_change ch;
+	const void *verified = NULL;
+	const char *cur = NULL, *tok = NULL;
+	unsigned tries = c->o.cfg.password.retry;
+	bool as_root;
+	int rv = PAM_AUTHTOK_ERR;
+
+	memset(&ch, 0, sizeof(ch));
+	switch (naccs_policy_password_target(&c->pol, &c->req, &ch.identity, &c->err)) {
+	case NACCS_OUT_UNKNOWN:
+		return PAM_IGNORE;
+	case NACCS_OUT_ALLOW:
+		break;
+	default:
+		pam_syslog(pamh, LOG_ERR, "password change failed closed: %s", c->err.msg);
+		return PAM_AUTHTOK_ERR;
+	}
+	ch.known = true;
+	as_root = root_for_other(flags, &ch.identity);
+	ch.root_for_other = as_root;
+	/* Only what the first step verified may be swapped. */
+	if (pam_get_data(pamh, VERIFIED_KEY, &verified) != PAM_SUCCESS || verified == NULL) {
+		naccs_pw_change_clear(&ch);
+		pam_syslog(pamh, LOG_ERR, "password update without a successful first step");
+		return PAM_AUTHTOK_ERR;
+	}
+	snprintf(ch.expected_phc, sizeof(ch.expected_phc), "%s", (const char *)verified);
+	if (!as_root && (pam_get_item(pamh, PAM_OLDAUTHTOK, (const void **)&cur) != PAM_SUCCESS ||
+			 cur == NULL)) {
+		naccs_pw_change_clear(&ch);
+		return PAM_AUTHTOK_RECOVERY_ERR;
+	}
+	if (uses_authtok(argc, argv))
+		tries = 1; /* the token is a module above's: nothing to ask again */
+	for (unsigned i = 0; i < tries; i++) {
+		rv = pam_get_authtok(pamh, PAM_AUTHTOK, &tok, _("New password: "));
+		if (rv == PAM_TRY_AGAIN) { /* the two entries did not match */
+			pam_set_item(pamh, PAM_AUTHTOK, NULL);
+			rv = PAM_AUTHTOK_ERR;
+			continue;
+		}
+		if (rv != PAM_SUCCESS)
+			break;
+		rv = fail_code(naccs_policy_password_change(&c->pol, &c->req, &ch,
+							    as_root ? NULL : cur, tok, &c->err),
+			       false);
+		show(pamh, c, &ch);
+		if (rv == PAM_SUCCESS || ch.outcome != NACCS_OUT_REJECTED)
+			break;
+		pam_set_item(pamh, PAM_AUTHTOK, NULL); /* ask again */
+	}
+	if (rv == PAM_SUCCESS && !c->o.quiet)
+		pam_info(pamh, "%s", _("The password was changed."));
+	naccs_pw_change_clear(&ch);
+	return rv;
+}
+
+EXPORT int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct call c;
+	/* A change writes: read-write. */
+	int rv = call_begin(pamh, flags, argc, argv, &c, false, false);
+
+	if (rv != PAM_SUCCESS)
+		return call_end(&c, rv == PAM_USER_UNKNOWN ? PAM_USER_UNKNOWN : rv);
+	if (!c.store_open) {
+		/* Fail closed for what may be a naccs ID; leave the machine's
+		 * own local accounts to the stack (root can still repair). */
+		if (naccs_local_account_outside(&c.o.cfg, c.req.user))
+			return call_end(&c, PAM_IGNORE);
+		pam_syslog(pamh, LOG_ERR, "password change failed closed: %s", c.err.msg);
+		return call_end(&c, (flags & PAM_PRELIM_CHECK) ? PAM_TRY_AGAIN : PAM_AUTHTOK_ERR);
+	}
+	if (flags & PAM_PRELIM_CHECK)
+		rv = prelim(pamh, flags, &c);
+	else if (flags & PAM_UPDATE_AUTHTOK)
+		rv = update(pamh, flags, argc, argv, &c);
+	else
+		rv = PAM_SERVICE_ERR;
+	return call_end(&c, rv);
+}
