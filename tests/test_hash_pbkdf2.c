@@ -392,7 +392,9 @@ static void test_dummy_costs_like_verify(void **state)
 		dummy = t2 - t1 < dummy ? t2 - t1 : dummy;
 		like = t3 - t2 < like ? t3 - t2 : like;
 	}
-	if (dummy < 0.5 * real || like < 0.5 * real)
+	/* The same bound as test_hash.c's: the minima of a few runs, on a
+	 * machine that may be busy (and under ASan or valgrind). */
+	if (dummy < 0.3 * real || like < 0.3 * real)
 		fail_msg("dummy %.3f ms, like %.3f ms vs real %.3f ms", dummy, like, real);
 }
 
