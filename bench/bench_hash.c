@@ -1,10 +1,13 @@
 /* Benchmark (not a test): milliseconds per argon2id verification with each
  * engine at the configured parameters, their ratio measured in the same run,
- * and the cost of the unknown-user dummy verification against a real one.
+ * the cost of the unknown-user dummy verification against a real one, and
+ * one PBKDF2-HMAC-SHA-256 verification (the CRYPTREC engine, openssl) at
+ * the configured iterations with its dummy.
  *
- *   bench_hash [--m-kib N] [--t N] [--p N] [--rounds N]
+ *   bench_hash [--m-kib N] [--t N] [--p N] [--iterations N] [--rounds N]
  *
- * Defaults are the shipped ones (64 MiB, t = 3, p = 1). Each round times
+ * Defaults are the shipped ones (64 MiB, t = 3, p = 1; 600000 PBKDF2
+ * iterations). Each round times
  * every case once, interleaved, so drift in CPU frequency or load hits all
  * cases alike; the median of the rounds is printed. */
 #include "config.h"
@@ -22,14 +25,16 @@
 
 #define MAX_ROUNDS 1000
 
-enum bench_case { B_LIBARGON2, B_LIBSODIUM, B_REAL, B_DUMMY, B_COUNT };
+enum bench_case { B_LIBARGON2, B_LIBSODIUM, B_REAL, B_DUMMY, B_PBKDF2, B_PBKDF2_DUMMY, B_COUNT };
 
 struct bench {
 	struct naccs_hash_params cfg;
+	struct naccs_hash_params pbkdf2; /* cfg with algorithm = pbkdf2-sha256 */
 	unsigned rounds;
 	bool have_sodium;	 /* libsodium computes these parameters */
 	char phc[NACCS_PHC_MAX]; /* made with cfg */
-	double *ms[B_COUNT];	 /* per round */
+	char pbkdf2_phc[NACCS_PHC_MAX];
+	double *ms[B_COUNT]; /* per round */
 };
 
 static const char bench_pw[] = "benchmark password";
@@ -54,11 +59,27 @@ static int time_verify(struct bench *b, enum naccs_engine_id engine, double *ms)
 	return 0;
 }
 
-static int time_dummy(struct bench *b, double *ms)
+static int time_pbkdf2(struct bench *b, double *ms)
+{
+	struct naccs_err err = {0};
+	bool match = false;
+	double t0 = bench_now_ms();
+	int rc = naccs_hash_verify(&b->pbkdf2, b->pbkdf2_phc, bench_pw, &match, NULL, &err);
+
+	*ms = bench_now_ms() - t0;
+	if (rc != 0 || !match) {
+		fprintf(stderr, "pbkdf2-sha256 verify failed: %s\n",
+			rc != 0 ? err.msg : "no match");
+		return rc != 0 ? rc : -EINVAL;
+	}
+	return 0;
+}
+
+static int time_dummy(const struct naccs_hash_params *cfg, double *ms)
 {
 	struct naccs_err err = {0};
 	double t0 = bench_now_ms();
-	int rc = naccs_hash_dummy_verify(&b->cfg, bench_pw, &err);
+	int rc = naccs_hash_dummy_verify(cfg, bench_pw, &err);
 
 	*ms = bench_now_ms() - t0;
 	if (rc != 0)
@@ -77,7 +98,11 @@ static int run_round(struct bench *b, unsigned r)
 		return rc;
 	if ((rc = time_verify(b, b->cfg.engine, &b->ms[B_REAL][r])) != 0)
 		return rc;
-	return time_dummy(b, &b->ms[B_DUMMY][r]);
+	if ((rc = time_dummy(&b->cfg, &b->ms[B_DUMMY][r])) != 0)
+		return rc;
+	if ((rc = time_pbkdf2(b, &b->ms[B_PBKDF2][r])) != 0)
+		return rc;
+	return time_dummy(&b->pbkdf2, &b->ms[B_PBKDF2_DUMMY][r]);
 }
 
 static int setup(struct bench *b)
@@ -86,8 +111,11 @@ static int setup(struct bench *b)
 	struct naccs_err err = {0};
 	int rc;
 
+	b->pbkdf2 = b->cfg;
+	b->pbkdf2.alg = NACCS_ALG_PBKDF2_SHA256;
 	if (naccs_hash_params_validate(&b->cfg, &err) != 0 ||
-	    naccs_hash_new(&b->cfg, bench_pw, b->phc, &err) != 0) {
+	    naccs_hash_new(&b->cfg, bench_pw, b->phc, &err) != 0 ||
+	    naccs_hash_new(&b->pbkdf2, bench_pw, b->pbkdf2_phc, &err) != 0) {
 		fprintf(stderr, "%s\n", err.msg);
 		return -EINVAL;
 	}
@@ -111,6 +139,8 @@ static void report(struct bench *b)
 	double argon2 = bench_median(b->ms[B_LIBARGON2], b->rounds);
 	double real = bench_median(b->ms[B_REAL], b->rounds);
 	double dummy = bench_median(b->ms[B_DUMMY], b->rounds);
+	double pbkdf2 = bench_median(b->ms[B_PBKDF2], b->rounds);
+	double pbkdf2_dummy = bench_median(b->ms[B_PBKDF2_DUMMY], b->rounds);
 	int real_engine = naccs_hash_pick_engine(&b->cfg, NULL);
 
 	printf("params: argon2id m_kib=%u t=%u p=%u salt=%u hash=%u rounds=%u\n", b->cfg.m_kib,
@@ -130,6 +160,10 @@ static void report(struct bench *b)
 	       real);
 	printf("dummy verify ms: %.2f\n", dummy);
 	printf("ratio dummy/real: %.2f\n", dummy / real);
+	printf("pbkdf2-sha256 (openssl) i=%u ms/verify: %.2f\n", b->pbkdf2.pbkdf2_iterations,
+	       pbkdf2);
+	printf("pbkdf2-sha256 dummy verify ms: %.2f\n", pbkdf2_dummy);
+	printf("ratio pbkdf2 dummy/real: %.2f\n", pbkdf2_dummy / pbkdf2);
 }
 
 int main(int argc, char **argv)

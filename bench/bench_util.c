@@ -54,11 +54,15 @@ int bench_parse_args(int argc, char **argv, struct naccs_hash_params *cfg, unsig
 			rc = bench_parse_uint(val, 0xFFFFFFFFul, &cfg->t_cost);
 		else if (strcmp(opt, "--p") == 0)
 			rc = bench_parse_uint(val, 0xFFFFFFFFul, &cfg->parallelism);
+		else if (strcmp(opt, "--iterations") == 0)
+			rc = bench_parse_uint(val, 0xFFFFFFFFul, &cfg->pbkdf2_iterations);
 		else if (strcmp(opt, "--rounds") == 0 &&
 			 (rc = bench_parse_uint(val, max_rounds, &n)) == 0)
 			*rounds = n;
 		if (rc != 0) {
-			fprintf(stderr, "usage: %s [--m-kib N] [--t N] [--p N] [--rounds N]\n",
+			fprintf(stderr,
+				"usage: %s [--m-kib N] [--t N] [--p N] [--iterations N] "
+				"[--rounds N]\n",
 				argv[0]);
 			return -EINVAL;
 		}

@@ -124,8 +124,9 @@ static int parse_assignment(struct naccs_config *cfg, struct parse_state *st, ch
 		return syntax_error(st, _("unterminated quoted value"), err);
 
 	snprintf(where, sizeof(where), "%s:%u", st->path, st->line);
-	rc = naccs_config_set(cfg, st->section, key, value, where, true, st->warn, st->warn_ctx,
-			      err);
+	rc = config_set_from(cfg, st->section, key, value, where,
+			     (struct naccs_config_origin){NACCS_ORIGIN_FILE, st->line}, st->warn,
+			     st->warn_ctx, err);
 	return rc == -ENOENT ? 0 : rc; /* unknown keys were reported as warnings */
 }
 
@@ -192,6 +193,8 @@ int naccs_config_parse_text(struct naccs_config *cfg, const char *text, size_t l
 	if (work == NULL)
 		return naccs_err_set(err, ENOMEM, _("%s: out of memory"), name);
 	*work = *cfg;
+	/* The file that FILE:LINE origins name. */
+	snprintf(work->origin_file, sizeof(work->origin_file), "%s", name);
 	rc = parse_text(work, name, text, len, warn, warn_ctx, err);
 	if (rc == 0) {
 		*cfg = *work;

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config_internal.h"
@@ -44,6 +45,7 @@ enum value_kind {
 	KIND_NAMES,	   /* char[size]: service names separated by spaces or commas */
 	KIND_OPT_PATH,	   /* "" (none) or an absolute path */
 	KIND_PW_CLASSES,   /* unsigned, enum naccs_pw_class bits */
+	KIND_PROFILE,	   /* enum naccs_policy_profile */
 };
 
 struct conf_key {
@@ -62,6 +64,7 @@ struct conf_key {
  * hash parameters are naccs_hash_params_validate's, at naccs_config_validate. */
 static const struct conf_key conf_keys[] = {
     {"general", "debug", KIND_BOOL, FIELD(debug), 0, 0, false},
+    {"general", "policy_profile", KIND_PROFILE, FIELD(profile), 0, 0, false},
     /* The owner decides which files are trusted: letting the file name
      * its own owner would make the check meaningless. */
     {"general", "owner", KIND_OWNER, FIELD(owner_uid), 0, ID_MAX, true},
@@ -74,6 +77,7 @@ static const struct conf_key conf_keys[] = {
     {"hash", "salt_bytes", KIND_U32, FIELD(hash.salt_len), 1, NACCS_SALT_MAX, false},
     {"hash", "hash_bytes", KIND_U32, FIELD(hash.hash_len), 1, NACCS_HASH_OUT_MAX, false},
     {"hash", "max_password_bytes", KIND_U32, FIELD(hash.max_password_bytes), 1, UINT32_MAX, false},
+    {"hash", "pbkdf2_iterations", KIND_U32, FIELD(hash.pbkdf2_iterations), 1, UINT32_MAX, false},
     {"store", "path", KIND_PATH, FIELD(store_path), 0, 0, false},
     {"store", "timeout_ms", KIND_UINT, FIELD(store_timeout_ms), 100, 600000, false},
     {"auth", "fail_delay_ms", KIND_UINT, FIELD(fail_delay_ms), 0, 60000, false},
@@ -126,14 +130,41 @@ static const struct conf_key conf_keys[] = {
     {"password", "retry", KIND_U32, FIELD(password.retry), 1, 10, false},
 };
 
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+_Static_assert(COUNT(conf_keys) <= NACCS_CONFIG_KEYS_MAX,
+	       "struct naccs_config has no room for the provenance of every key");
+
+/* ---- policy profiles (BRIEF.md section 3) ----
+ *
+ * The names, in enum naccs_policy_profile order:
+ *   uts2012       the FY2012 unified standards: composition rules and
+ *                 periodic change with warning or block (the default);
+ *   uts2023       the current unified standards' guidance: length and
+ *                 blocklist rather than forced periodic change, change on
+ *                 compromise;
+ *   nist-800-63b  NIST SP 800-63B: length >= 15, blocklist, no composition
+ *                 rules, no periodic change. */
+static const char *const profile_names[] = {"uts2012", "uts2023", "nist-800-63b"};
+
+/* What each profile sets, as (profile, section, key, value) lines applied
+ * through the setter to keys that no file line or argument sets; adding a
+ * preset is one line here.  The keys of this version ([general], [hash],
+ * [store], [auth], [identity]) do not differ between the profiles, so the
+ * table holds none yet: the [password] (length, classes, ages, history)
+ * and [lockout] presets arrive with those rules, for example
+ *     {"nist-800-63b", "password", "min_length", "15"},
+ * A preset for a key the profile leaves at its default is not written. */
+static const struct naccs_config_preset builtin_presets[] = {
+    {NULL, NULL, NULL, NULL},
+};
+
 /* Sections whose rules arrive in later versions.  The section headers are
  * accepted (the example lists them); a key in one is an error until its
  * rule exists, since nothing would enforce it. */
 static const char *const reserved_sections[] = {
     "session", "su", "access", "audit", "nss", "mfa",
 };
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 void naccs_config_defaults(struct naccs_config *cfg)
 {
@@ -272,9 +303,11 @@ static int parse_names(const char *s, char *out, size_t outlen)
 
 static int parse_algorithm(const char *s, enum naccs_hash_alg *out)
 {
-	if (strcmp(s, "argon2id") != 0)
+	enum naccs_hash_alg alg;
+
+	if (naccs_hash_alg_from_name(s, &alg) != 0)
 		return -EINVAL;
-	*out = NACCS_ALG_ARGON2ID;
+	*out = alg;
 	return 0;
 }
 
@@ -286,6 +319,22 @@ static int parse_engine(const char *s, enum naccs_engine_id *out)
 		return -EINVAL;
 	*out = id;
 	return 0;
+}
+
+static int parse_profile(const char *s, enum naccs_policy_profile *out)
+{
+	for (size_t i = 0; i < COUNT(profile_names); i++) {
+		if (strcmp(s, profile_names[i]) == 0) {
+			*out = (enum naccs_policy_profile)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *naccs_policy_profile_name(enum naccs_policy_profile p)
+{
+	return (size_t)p < COUNT(profile_names) ? profile_names[p] : "unknown";
 }
 
 static int parse_login_format(const char *s, enum naccs_login_format *out)
@@ -338,6 +387,24 @@ static int parse_pw_classes(const char *s, unsigned *out)
 	return 0;
 }
 
+/* The names of the classes in mask, comma-separated, as the file writes them. */
+static void format_pw_classes(unsigned mask, char *buf, size_t buflen)
+{
+	size_t pos = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < COUNT(pw_class_names); i++) {
+		int n;
+
+		if ((mask & pw_class_names[i].bit) == 0 || pos >= buflen)
+			continue;
+		n = snprintf(buf + pos, buflen - pos, "%s%s", pos > 0 ? "," : "",
+			     pw_class_names[i].name);
+		if (n > 0)
+			pos += (size_t)n;
+	}
+}
+
 static int parse_numeric_field(const struct conf_key *k, void *field, const char *value)
 {
 	unsigned long v;
@@ -371,6 +438,8 @@ static int parse_into(const struct conf_key *k, struct naccs_config *cfg, const 
 		return parse_algorithm(value, field);
 	case KIND_LOGIN_FORMAT:
 		return parse_login_format(value, field);
+	case KIND_PROFILE:
+		return parse_profile(value, field);
 	case KIND_PATH:
 	case KIND_PASSWD_PATH:
 		return parse_path(value, k->kind == KIND_PASSWD_PATH, field, k->size);
@@ -401,13 +470,16 @@ static void describe_accepted(const struct conf_key *k, char *buf, size_t buflen
 		snprintf(buf, buflen, _("a whole number from %lu to %lu"), k->min, k->max);
 		break;
 	case KIND_ENGINE:
-		snprintf(buf, buflen, "%s", _("auto, libargon2 or libsodium"));
+		snprintf(buf, buflen, "%s", _("auto, libargon2, libsodium or openssl"));
 		break;
 	case KIND_ALGORITHM:
-		snprintf(buf, buflen, "%s", "argon2id");
+		snprintf(buf, buflen, "%s", _("argon2id or pbkdf2-sha256"));
 		break;
 	case KIND_LOGIN_FORMAT:
 		snprintf(buf, buflen, "%s", _("lower-dash, lower, upper-dash or upper"));
+		break;
+	case KIND_PROFILE:
+		snprintf(buf, buflen, "%s", _("uts2012, uts2023 or nist-800-63b"));
 		break;
 	case KIND_PATH:
 		snprintf(buf, buflen,
@@ -511,30 +583,103 @@ static int report_bad_value(const struct conf_key *k, const char *value, const c
 			     k->section, k->key, shown(value, val_buf, sizeof(val_buf)), accepted);
 }
 
-int naccs_config_set(struct naccs_config *cfg, const char *section, const char *key,
-		     const char *value, const char *where, bool from_file, naccs_warn_fn warn,
-		     void *warn_ctx, struct naccs_err *err)
+/* The field of key k in cfg. */
+static void *field_of(const struct conf_key *k, struct naccs_config *cfg)
+{
+	return (char *)cfg + k->offset;
+}
+
+/* Take back the presets of the profile set before (those keys return to
+ * their built-in defaults), then apply the current profile's presets to
+ * every key still at its default.  Explicit keys are never touched, so the
+ * result does not depend on where the profile line or argument comes
+ * (the two-pass resolution of issue #6, kept inside the one setter). */
+static int apply_profile(struct naccs_config *cfg, struct naccs_err *err)
+{
+	const struct naccs_config_preset *p = cfg->presets ? cfg->presets : builtin_presets;
+	const char *name = naccs_policy_profile_name(cfg->profile);
+	struct naccs_config *def = malloc(sizeof(*def));
+	char where[64];
+
+	if (def == NULL)
+		return naccs_err_set(err, ENOMEM, _("configuration: out of memory"));
+	naccs_config_defaults(def);
+	for (size_t i = 0; i < COUNT(conf_keys); i++) {
+		if (cfg->origin[i].kind != NACCS_ORIGIN_PROFILE)
+			continue;
+		memcpy(field_of(&conf_keys[i], cfg), field_of(&conf_keys[i], def),
+		       conf_keys[i].size);
+		cfg->origin[i] = (struct naccs_config_origin){NACCS_ORIGIN_DEFAULT, 0};
+	}
+	free(def);
+	snprintf(where, sizeof(where), _("profile %s"), name);
+	for (; p->profile != NULL; p++) {
+		int rc;
+
+		if (strcmp(p->profile, name) != 0)
+			continue;
+		/* A profile does not choose a profile. */
+		if (strcmp(p->section, "general") == 0 && strcmp(p->key, "policy_profile") == 0)
+			return naccs_err_set(err, EINVAL, _("%s: presets cannot set a profile"),
+					     where);
+		rc = config_set_from(cfg, p->section, p->key, p->value, where,
+				     (struct naccs_config_origin){NACCS_ORIGIN_PROFILE, 0}, NULL,
+				     NULL, err);
+		/* Our own table: a preset that does not apply (an unknown key
+		 * included) is a bug; fail closed. */
+		if (rc == -ENOENT) {
+			if (err != NULL)
+				err->code = EINVAL;
+			return -EINVAL;
+		}
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int config_set_from(struct naccs_config *cfg, const char *section, const char *key,
+		    const char *value, const char *where, struct naccs_config_origin origin,
+		    naccs_warn_fn warn, void *warn_ctx, struct naccs_err *err)
 {
 	const struct conf_key *k;
+	size_t idx;
 
 	if (cfg == NULL || section == NULL || key == NULL || value == NULL)
 		return naccs_err_set(err, EINVAL,
 				     _("configuration: missing section, key or value"));
 	if (where == NULL)
-		where = from_file ? _("configuration") : _("argument");
+		where = origin.kind == NACCS_ORIGIN_FILE ? _("configuration") : _("argument");
 
 	k = find_key(section, key);
 	if (k == NULL && is_reserved_section(section))
 		return report_not_implemented(section, key, where, err);
 	if (k == NULL)
 		return report_ignored(section, key, where, warn, warn_ctx, err);
-	if (k->arg_only && from_file)
+	idx = (size_t)(k - conf_keys);
+	if (k->arg_only && origin.kind != NACCS_ORIGIN_ARG)
 		return naccs_err_set(err, EINVAL,
 				     _("%s: %s.%s can only be given as a module argument"), where,
 				     k->section, k->key);
+	/* A preset never replaces what the file or an argument set. */
+	if (origin.kind == NACCS_ORIGIN_PROFILE && cfg->origin[idx].kind != NACCS_ORIGIN_DEFAULT &&
+	    cfg->origin[idx].kind != NACCS_ORIGIN_PROFILE)
+		return 0;
 	if (parse_into(k, cfg, value) != 0)
 		return report_bad_value(k, value, where, err);
+	cfg->origin[idx] = origin;
+	if (k->kind == KIND_PROFILE)
+		return apply_profile(cfg, err);
 	return 0;
+}
+
+int naccs_config_set(struct naccs_config *cfg, const char *section, const char *key,
+		     const char *value, const char *where, bool from_file, naccs_warn_fn warn,
+		     void *warn_ctx, struct naccs_err *err)
+{
+	struct naccs_config_origin origin = {from_file ? NACCS_ORIGIN_FILE : NACCS_ORIGIN_ARG, 0};
+
+	return config_set_from(cfg, section, key, value, where, origin, warn, warn_ctx, err);
 }
 
 int naccs_config_set_arg(struct naccs_config *cfg, const char *arg, naccs_warn_fn warn,
@@ -564,4 +709,94 @@ int naccs_config_set_arg(struct naccs_config *cfg, const char *arg, naccs_warn_f
 malformed:
 	return naccs_err_set(err, EINVAL, _("argument '%s': expected section.key=value"),
 			     shown(arg, arg_buf, sizeof(arg_buf)));
+}
+
+/* ---- the effective configuration ---- */
+
+/* The value of k in cfg as a file line would write it. */
+static void format_value(const struct conf_key *k, const struct naccs_config *cfg, char *buf,
+			 size_t buflen)
+{
+	const void *field = (const char *)cfg + k->offset;
+
+	switch (k->kind) {
+	case KIND_BOOL:
+		snprintf(buf, buflen, "%s", *(const bool *)field ? "yes" : "no");
+		break;
+	case KIND_OWNER:
+		snprintf(buf, buflen, "%lu", (unsigned long)*(const uid_t *)field);
+		break;
+	case KIND_U32:
+		snprintf(buf, buflen, "%lu", (unsigned long)*(const uint32_t *)field);
+		break;
+	case KIND_UINT:
+		snprintf(buf, buflen, "%u", *(const unsigned *)field);
+		break;
+	case KIND_ENGINE:
+		snprintf(buf, buflen, "%s",
+			 naccs_hash_engine_name(*(const enum naccs_engine_id *)field));
+		break;
+	case KIND_ALGORITHM:
+		snprintf(buf, buflen, "%s",
+			 naccs_hash_alg_name(*(const enum naccs_hash_alg *)field));
+		break;
+	case KIND_LOGIN_FORMAT:
+		snprintf(buf, buflen, "%s",
+			 naccs_login_format_name(*(const enum naccs_login_format *)field));
+		break;
+	case KIND_PROFILE:
+		snprintf(buf, buflen, "%s",
+			 naccs_policy_profile_name(*(const enum naccs_policy_profile *)field));
+		break;
+	case KIND_PATH:
+	case KIND_PASSWD_PATH:
+	case KIND_OPT_PATH:
+	case KIND_NAMES:
+		snprintf(buf, buflen, "%s", (const char *)field);
+		break;
+	case KIND_PW_CLASSES:
+		format_pw_classes(*(const unsigned *)field, buf, buflen);
+		break;
+	}
+}
+
+size_t naccs_config_key_count(void)
+{
+	return COUNT(conf_keys);
+}
+
+int naccs_config_item(const struct naccs_config *cfg, size_t i, struct naccs_config_item *out)
+{
+	const struct conf_key *k;
+
+	if (cfg == NULL || out == NULL || i >= COUNT(conf_keys))
+		return -ENOENT;
+	k = &conf_keys[i];
+	memset(out, 0, sizeof(*out));
+	out->section = k->section;
+	out->key = k->key;
+	format_value(k, cfg, out->value, sizeof(out->value));
+	out->origin = cfg->origin[i].kind;
+	if (out->origin == NACCS_ORIGIN_PROFILE)
+		out->profile = naccs_policy_profile_name(cfg->profile);
+	if (out->origin == NACCS_ORIGIN_FILE) {
+		out->file = cfg->origin_file;
+		out->line = cfg->origin[i].line;
+	}
+	return 0;
+}
+
+const char *naccs_config_origin_name(enum naccs_origin_kind kind)
+{
+	switch (kind) {
+	case NACCS_ORIGIN_DEFAULT:
+		return "default";
+	case NACCS_ORIGIN_PROFILE:
+		return "profile";
+	case NACCS_ORIGIN_FILE:
+		return "file";
+	case NACCS_ORIGIN_ARG:
+		return "argument";
+	}
+	return "unknown";
 }

@@ -19,9 +19,13 @@ _Static_assert(ARGON2_VERSION_NUMBER == ARGON2_VERSION_13, "libargon2 must compu
  * 32-bit it is 2^21 KiB and the check matters. */
 static const uint64_t max_memory_kib = ARGON2_MAX_MEMORY;
 
-static bool libargon2_supports(uint32_t m_kib, uint32_t t_cost, uint32_t parallelism,
-			       size_t salt_len, size_t out_len)
+static bool libargon2_supports(const struct naccs_phc *h)
 {
+	uint32_t m_kib = h->m_kib, t_cost = h->t_cost, parallelism = h->parallelism;
+	size_t salt_len = h->salt_len, out_len = h->hash_len;
+
+	if (h->alg != NACCS_ALG_ARGON2ID)
+		return false;
 	if (parallelism < ARGON2_MIN_LANES || parallelism > ARGON2_MAX_LANES)
 		return false;
 	/* argon2 needs two blocks per lane and sync point (8 KiB per lane). */
@@ -37,27 +41,25 @@ static bool libargon2_supports(uint32_t m_kib, uint32_t t_cost, uint32_t paralle
 	return out_len >= ARGON2_MIN_OUTLEN && (uint64_t)out_len <= ARGON2_MAX_OUTLEN;
 }
 
-static int libargon2_compute(uint32_t m_kib, uint32_t t_cost, uint32_t parallelism, const char *pw,
-			     size_t pw_len, const uint8_t *salt, size_t salt_len, uint8_t *out,
-			     size_t out_len)
+static int libargon2_compute(const struct naccs_phc *h, const char *pw, size_t pw_len, uint8_t *out)
 {
 	int rc;
 
-	if (pw == NULL || salt == NULL || out == NULL ||
-	    !libargon2_supports(m_kib, t_cost, parallelism, salt_len, out_len) ||
+	if (h == NULL || pw == NULL || out == NULL || !libargon2_supports(h) ||
 	    (uint64_t)pw_len > ARGON2_MAX_PWD_LENGTH)
 		return -EINVAL;
 	/* libargon2 allocates, wipes and frees its own working memory. */
-	rc =
-	    argon2id_hash_raw(t_cost, m_kib, parallelism, pw, pw_len, salt, salt_len, out, out_len);
+	rc = argon2id_hash_raw(h->t_cost, h->m_kib, h->parallelism, pw, pw_len, h->salt,
+			       h->salt_len, out, h->hash_len);
 	if (rc == ARGON2_OK)
 		return 0;
-	naccs_wipe(out, out_len);
+	naccs_wipe(out, h->hash_len);
 	return rc == ARGON2_MEMORY_ALLOCATION_ERROR ? -ENOMEM : -EINVAL;
 }
 
 const struct naccs_hash_engine naccs_engine_libargon2 = {
     .name = "libargon2",
+    .alg = NACCS_ALG_ARGON2ID,
     .supports = libargon2_supports,
     .compute = libargon2_compute,
 };

@@ -11,17 +11,19 @@
 #include "naccs_hash_engine.h"
 #include "naccs_secret.h"
 
-static bool libsodium_supports(uint32_t m_kib, uint32_t t_cost, uint32_t parallelism,
-			       size_t salt_len, size_t out_len)
+static bool libsodium_supports(const struct naccs_phc *h)
 {
 	/* crypto_pwhash takes the memory limit in bytes as a size_t. */
-	uint64_t mem_bytes = (uint64_t)m_kib * 1024u;
+	uint64_t mem_bytes = (uint64_t)h->m_kib * 1024u;
+	size_t out_len = h->hash_len;
 
-	/* crypto_pwhash has no lanes parameter: it always computes p = 1. */
-	if (parallelism != 1 || salt_len != crypto_pwhash_SALTBYTES)
+	if (h->alg != NACCS_ALG_ARGON2ID)
 		return false;
-	if (t_cost < crypto_pwhash_argon2id_opslimit_min() ||
-	    t_cost > crypto_pwhash_argon2id_opslimit_max())
+	/* crypto_pwhash has no lanes parameter: it always computes p = 1. */
+	if (h->parallelism != 1 || h->salt_len != crypto_pwhash_SALTBYTES)
+		return false;
+	if (h->t_cost < crypto_pwhash_argon2id_opslimit_min() ||
+	    h->t_cost > crypto_pwhash_argon2id_opslimit_max())
 		return false;
 	if (mem_bytes > SIZE_MAX || mem_bytes < crypto_pwhash_argon2id_memlimit_min() ||
 	    mem_bytes > crypto_pwhash_argon2id_memlimit_max())
@@ -30,25 +32,22 @@ static bool libsodium_supports(uint32_t m_kib, uint32_t t_cost, uint32_t paralle
 	       out_len <= crypto_pwhash_argon2id_bytes_max();
 }
 
-static int libsodium_compute(uint32_t m_kib, uint32_t t_cost, uint32_t parallelism, const char *pw,
-			     size_t pw_len, const uint8_t *salt, size_t salt_len, uint8_t *out,
-			     size_t out_len)
+static int libsodium_compute(const struct naccs_phc *h, const char *pw, size_t pw_len, uint8_t *out)
 {
 	int rc;
 
-	if (pw == NULL || salt == NULL || out == NULL ||
-	    !libsodium_supports(m_kib, t_cost, parallelism, salt_len, out_len) ||
+	if (h == NULL || pw == NULL || out == NULL || !libsodium_supports(h) ||
 	    pw_len > crypto_pwhash_argon2id_passwd_max())
 		return -EINVAL;
 	/* Selects the fastest argon2 implementation for this CPU; idempotent. */
 	if (sodium_init() < 0)
 		return -EIO;
 	errno = 0;
-	rc = crypto_pwhash(out, out_len, pw, pw_len, salt, t_cost, (size_t)m_kib * 1024u,
-			   crypto_pwhash_ALG_ARGON2ID13);
+	rc = crypto_pwhash(out, h->hash_len, pw, pw_len, h->salt, h->t_cost,
+			   (size_t)h->m_kib * 1024u, crypto_pwhash_ALG_ARGON2ID13);
 	if (rc == 0)
 		return 0;
-	naccs_wipe(out, out_len);
+	naccs_wipe(out, h->hash_len);
 	/* The parameters were checked above, so a failure now is (nearly
 	 * always) the working memory that could not be allocated. */
 	return errno == EINVAL || errno == EFBIG ? -EINVAL : -ENOMEM;
@@ -56,6 +55,7 @@ static int libsodium_compute(uint32_t m_kib, uint32_t t_cost, uint32_t paralleli
 
 const struct naccs_hash_engine naccs_engine_libsodium = {
     .name = "libsodium",
+    .alg = NACCS_ALG_ARGON2ID,
     .supports = libsodium_supports,
     .compute = libsodium_compute,
 };

@@ -64,11 +64,43 @@ struct naccs_password_config {
 	uint32_t retry;			 /* prompts for a new password per change */
 };
 
+/* general.policy_profile (BRIEF.md section 3): a set of presets for the
+ * policy keys; any key given in the file or as an argument overrides its
+ * preset, whatever the order of lines and arguments. */
+enum naccs_policy_profile {
+	NACCS_PROFILE_UTS2012 = 0, /* FY2012 standard: composition + periodic change (default) */
+	NACCS_PROFILE_UTS2023 = 1, /* length + blocklist, change on compromise */
+	NACCS_PROFILE_NIST_800_63B = 2, /* length >= 15, blocklist, no composition or expiry */
+};
+
+/* Where a key's value came from (naccsctl config show --effective). */
+enum naccs_origin_kind {
+	NACCS_ORIGIN_DEFAULT = 0, /* built-in default */
+	NACCS_ORIGIN_PROFILE = 1, /* a preset of the policy profile */
+	NACCS_ORIGIN_FILE = 2,	  /* a line of the configuration file */
+	NACCS_ORIGIN_ARG = 3,	  /* a module argument or naccsctl --set */
+};
+
+struct naccs_config_origin {
+	enum naccs_origin_kind kind;
+	unsigned line; /* NACCS_ORIGIN_FILE: the line in origin_file (0: unknown) */
+};
+
+/* One preset: what profile sets section.key to, as the text a file line
+ * would give (applied through the one setter, so it is checked alike). */
+struct naccs_config_preset {
+	const char *profile, *section, *key, *value;
+};
+
+/* Room for the provenance of every key of the table (config_keys.c checks). */
+#define NACCS_CONFIG_KEYS_MAX 128
+
 struct naccs_config {
 	/* [general] */
 	char conf_path[PATH_MAX]; /* the file that was read ("" when none) */
 	uid_t owner_uid;	  /* expected owner of trusted files; argument only (owner=UID) */
 	bool debug;
+	enum naccs_policy_profile profile; /* policy_profile */
 
 	/* [hash] engine, algorithm, memory_kib, time_cost, parallelism,
 	 * salt_bytes, hash_bytes, max_password_bytes */
@@ -118,7 +150,35 @@ struct naccs_config {
 	 * min_diff, history, min_age_days, max_age_days, warn_days, grace_days,
 	 * retry */
 	struct naccs_password_config password;
+
+	/* Provenance of each key's value, indexed like the key table
+	 * (naccs_config_item); origin_file names the file of FILE origins. */
+	struct naccs_config_origin origin[NACCS_CONFIG_KEYS_MAX];
+	char origin_file[PATH_MAX];
+	/* The preset table, terminated by an entry with profile NULL; NULL
+	 * (what naccs_config_defaults sets) is the built-in one.  Only tests
+	 * set another. */
+	const struct naccs_config_preset *presets;
 };
+
+/* One resolved key, for naccsctl config show --effective. */
+struct naccs_config_item {
+	const char *section, *key;
+	char value[PATH_MAX];
+	enum naccs_origin_kind origin;
+	const char *profile; /* NACCS_ORIGIN_PROFILE: its name */
+	const char *file;    /* NACCS_ORIGIN_FILE: the file (in the struct given) */
+	unsigned line;	     /* NACCS_ORIGIN_FILE: its line (0: unknown) */
+};
+
+/* The keys in table order: naccs_config_item fills out for key i <
+ * naccs_config_key_count() (0), else -ENOENT. */
+size_t naccs_config_key_count(void);
+int naccs_config_item(const struct naccs_config *cfg, size_t i, struct naccs_config_item *out);
+/* "default", "profile", "file", "argument" (stable tokens for --json). */
+const char *naccs_config_origin_name(enum naccs_origin_kind kind);
+/* "uts2012", "uts2023", "nist-800-63b". */
+const char *naccs_policy_profile_name(enum naccs_policy_profile p);
 
 /* Receives each warning (unknown key or section); may be NULL. */
 typedef void (*naccs_warn_fn)(void *ctx, const char *msg);
@@ -128,6 +188,9 @@ void naccs_config_defaults(struct naccs_config *cfg);
 /* The one setter. where names the origin for messages ("FILE:LINE" or
  * "argument"); from_file is false for module arguments / command-line
  * overrides (some keys, e.g. general.owner, may only come from there).
+ * Setting general.policy_profile applies that profile's presets to every
+ * key that no file line or argument has set (and takes back the presets of
+ * a profile set before), so explicit keys win whatever the order.
  * 0 = set, -EINVAL = bad value, key not settable from there, or a key in a
  * reserved section whose rules this version does not implement (errors:
  * not reported through warn), -ENOENT = unknown key (already reported

@@ -1,7 +1,8 @@
 /* Password hashing policy: parameters, engine choice, hashing and
- * verification.  The engines (hash_libargon2.c, hash_libsodium.c) only compute
- * raw argon2id; everything that decides lives here and the PHC codec in
- * naccs_phc.c, so both engines behave the same (UTS-2.2.1.6(1)(e)(ア)(イ)).
+ * verification.  The engines (hash_libargon2.c, hash_libsodium.c for
+ * argon2id, hash_openssl.c for pbkdf2-sha256) only compute raw output;
+ * everything that decides lives here and the PHC codec in naccs_phc.c, so
+ * every engine behaves the same (UTS-2.2.1.6(1)(e)(ア)(イ)).
  * Runs inside sshd/login: never exits, never prints, wipes every derived
  * value and password copy. */
 #include "config.h"
@@ -30,6 +31,7 @@ void naccs_hash_params_default(struct naccs_hash_params *p)
 	p->salt_len = 16;
 	p->hash_len = 32;
 	p->max_password_bytes = 512;
+	p->pbkdf2_iterations = NACCS_PBKDF2_ITER_DEFAULT;
 }
 
 static int check_key_range(const char *key, uint32_t v, uint32_t lo, uint32_t hi,
@@ -48,10 +50,10 @@ int naccs_hash_params_validate(const struct naccs_hash_params *p, struct naccs_e
 
 	if (p == NULL)
 		return naccs_err_set(err, EINVAL, _("no hash parameters given"));
-	if (p->alg != NACCS_ALG_ARGON2ID)
+	if (p->alg != NACCS_ALG_ARGON2ID && p->alg != NACCS_ALG_PBKDF2_SHA256)
 		return naccs_err_set(err, EINVAL, _("hash.algorithm is not supported"));
 	if (p->engine != NACCS_ENGINE_AUTO && p->engine != NACCS_ENGINE_LIBARGON2 &&
-	    p->engine != NACCS_ENGINE_LIBSODIUM)
+	    p->engine != NACCS_ENGINE_LIBSODIUM && p->engine != NACCS_ENGINE_OPENSSL)
 		return naccs_err_set(err, EINVAL, _("hash.engine is not a known engine"));
 	/* parallelism is checked first: the lower bound of memory depends on it. */
 	m_kib_min = NACCS_M_KIB_PER_LANE * p->parallelism;
@@ -66,9 +68,60 @@ int naccs_hash_params_validate(const struct naccs_hash_params *p, struct naccs_e
 	    (rc = check_key_range("hash.hash_bytes", p->hash_len, NACCS_HASH_OUT_MIN,
 				  NACCS_HASH_OUT_MAX, err)) ||
 	    (rc = check_key_range("hash.max_password_bytes", p->max_password_bytes, PW_LIMIT_MIN,
-				  PW_LIMIT_MAX, err)))
+				  PW_LIMIT_MAX, err)) ||
+	    (rc = check_key_range("hash.pbkdf2_iterations", p->pbkdf2_iterations,
+				  NACCS_PBKDF2_ITER_MIN, NACCS_PBKDF2_ITER_MAX, err)))
 		return rc;
+	if (p->alg == NACCS_ALG_PBKDF2_SHA256 && p->hash_len > NACCS_PBKDF2_OUT_MAX)
+		return naccs_err_set(err, EINVAL,
+				     _("hash.hash_bytes must be at most %u with pbkdf2-sha256 "
+				       "(got %u): more output doubles the work of the login, "
+				       "not of an attacker"),
+				     NACCS_PBKDF2_OUT_MAX, p->hash_len);
 	return 0;
+}
+
+/* The parameters of a hash made with p, without salt or hash. */
+static void template_of(const struct naccs_hash_params *p, struct naccs_phc *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->alg = p->alg;
+	if (p->alg == NACCS_ALG_ARGON2ID) {
+		h->version = NACCS_ARGON2_VERSION;
+		h->m_kib = p->m_kib;
+		h->t_cost = p->t_cost;
+		h->parallelism = p->parallelism;
+	} else {
+		h->iterations = p->pbkdf2_iterations;
+	}
+	h->salt_len = p->salt_len;
+	h->hash_len = p->hash_len;
+}
+
+const char *naccs_hash_alg_name(enum naccs_hash_alg alg)
+{
+	switch (alg) {
+	case NACCS_ALG_ARGON2ID:
+		return "argon2id";
+	case NACCS_ALG_PBKDF2_SHA256:
+		return "pbkdf2-sha256";
+	}
+	return "unknown";
+}
+
+int naccs_hash_alg_from_name(const char *name, enum naccs_hash_alg *out)
+{
+	static const enum naccs_hash_alg algs[] = {NACCS_ALG_ARGON2ID, NACCS_ALG_PBKDF2_SHA256};
+
+	if (name == NULL || out == NULL)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+		if (strcmp(name, naccs_hash_alg_name(algs[i])) == 0) {
+			*out = algs[i];
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 /* ---- engines ---- */
@@ -80,55 +133,71 @@ static const struct naccs_hash_engine *engine_by_id(enum naccs_engine_id id)
 		return &naccs_engine_libargon2;
 	case NACCS_ENGINE_LIBSODIUM:
 		return &naccs_engine_libsodium;
+	case NACCS_ENGINE_OPENSSL:
+		return &naccs_engine_openssl;
 	default:
 		return NULL;
 	}
 }
 
-static bool engine_can(enum naccs_engine_id id, uint32_t m_kib, uint32_t t_cost, uint32_t lanes,
-		       size_t salt_len, size_t hash_len)
+static bool engine_can(enum naccs_engine_id id, const struct naccs_phc *h)
 {
 	const struct naccs_hash_engine *e = engine_by_id(id);
 
-	return e != NULL && e->supports(m_kib, t_cost, lanes, salt_len, hash_len);
+	return e != NULL && e->alg == h->alg && e->supports(h);
 }
 
-/* The engine for given parameters: the preferred one if it can, else the
- * other. AUTO prefers libsodium, the faster of the two. */
-static enum naccs_engine_id engine_for(enum naccs_engine_id preferred, uint32_t m_kib,
-				       uint32_t t_cost, uint32_t lanes, size_t salt_len,
-				       size_t hash_len)
+/* The engine for a hash: the preferred one if it can, else the first that
+ * can in the order of AUTO (libsodium, the faster argon2id, before
+ * libargon2; openssl for pbkdf2-sha256), so a stored hash of either
+ * algorithm verifies whatever engine is configured. */
+static enum naccs_engine_id engine_for(enum naccs_engine_id preferred, const struct naccs_phc *h)
 {
-	enum naccs_engine_id first =
-	    preferred == NACCS_ENGINE_LIBARGON2 ? NACCS_ENGINE_LIBARGON2 : NACCS_ENGINE_LIBSODIUM;
-	enum naccs_engine_id second =
-	    first == NACCS_ENGINE_LIBSODIUM ? NACCS_ENGINE_LIBARGON2 : NACCS_ENGINE_LIBSODIUM;
+	static const enum naccs_engine_id order[] = {NACCS_ENGINE_LIBSODIUM, NACCS_ENGINE_LIBARGON2,
+						     NACCS_ENGINE_OPENSSL};
 
-	if (engine_can(first, m_kib, t_cost, lanes, salt_len, hash_len))
-		return first;
-	if (engine_can(second, m_kib, t_cost, lanes, salt_len, hash_len))
-		return second;
+	if (preferred != NACCS_ENGINE_AUTO && engine_can(preferred, h))
+		return preferred;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (engine_can(order[i], h))
+			return order[i];
+	}
 	return NACCS_ENGINE_AUTO; /* none */
 }
 
 int naccs_hash_pick_engine(const struct naccs_hash_params *p, struct naccs_err *err)
 {
+	const struct naccs_hash_engine *e;
+	struct naccs_phc h;
+
 	if (p == NULL)
 		return naccs_err_set(err, EINVAL, _("no hash parameters given"));
+	template_of(p, &h);
 	if (p->engine == NACCS_ENGINE_AUTO) {
-		enum naccs_engine_id id = engine_for(NACCS_ENGINE_AUTO, p->m_kib, p->t_cost,
-						     p->parallelism, p->salt_len, p->hash_len);
-		if (id == NACCS_ENGINE_AUTO)
+		enum naccs_engine_id id = engine_for(NACCS_ENGINE_AUTO, &h);
+		if (id == NACCS_ENGINE_AUTO && p->alg == NACCS_ALG_ARGON2ID)
 			return naccs_err_set(err, ENOTSUP,
 					     _("no hash engine can compute argon2id with "
 					       "m=%u, t=%u, p=%u, salt %u bytes, hash %u bytes"),
 					     p->m_kib, p->t_cost, p->parallelism, p->salt_len,
 					     p->hash_len);
+		if (id == NACCS_ENGINE_AUTO)
+			return naccs_err_set(
+			    err, ENOTSUP, _("no hash engine can compute %s with these parameters"),
+			    naccs_hash_alg_name(p->alg));
 		return (int)id;
 	}
-	if (engine_by_id(p->engine) == NULL)
+	if ((e = engine_by_id(p->engine)) == NULL)
 		return naccs_err_set(err, EINVAL, _("hash.engine is not a known engine"));
-	if (engine_can(p->engine, p->m_kib, p->t_cost, p->parallelism, p->salt_len, p->hash_len))
+	/* Each engine computes one algorithm (UTS-2.2.1.6(1)(e)(イ)). */
+	if (e->alg != p->alg)
+		return naccs_err_set(
+		    err, ENOTSUP,
+		    _("hash.engine = %s computes only %s, not hash.algorithm = %s; "
+		      "use hash.engine = auto or %s"),
+		    e->name, naccs_hash_alg_name(e->alg), naccs_hash_alg_name(p->alg),
+		    p->alg == NACCS_ALG_PBKDF2_SHA256 ? "openssl" : "libargon2");
+	if (engine_can(p->engine, &h))
 		return (int)p->engine;
 	if (p->engine == NACCS_ENGINE_LIBSODIUM)
 		return naccs_err_set(err, ENOTSUP,
@@ -137,8 +206,8 @@ int naccs_hash_pick_engine(const struct naccs_hash_params *p, struct naccs_err *
 				       "use hash.engine = libargon2 or auto"),
 				     p->parallelism, p->salt_len);
 	return naccs_err_set(err, ENOTSUP,
-			     _("hash.engine = %s cannot compute argon2id with these parameters"),
-			     naccs_hash_engine_name(p->engine));
+			     _("hash.engine = %s cannot compute %s with these parameters"),
+			     naccs_hash_engine_name(p->engine), naccs_hash_alg_name(p->alg));
 }
 
 const char *naccs_hash_engine_name(enum naccs_engine_id id)
@@ -150,6 +219,8 @@ const char *naccs_hash_engine_name(enum naccs_engine_id id)
 		return "libargon2";
 	case NACCS_ENGINE_LIBSODIUM:
 		return "libsodium";
+	case NACCS_ENGINE_OPENSSL:
+		return "openssl";
 	}
 	return "unknown";
 }
@@ -157,7 +228,7 @@ const char *naccs_hash_engine_name(enum naccs_engine_id id)
 int naccs_hash_engine_from_name(const char *name, enum naccs_engine_id *out)
 {
 	static const enum naccs_engine_id ids[] = {NACCS_ENGINE_AUTO, NACCS_ENGINE_LIBARGON2,
-						   NACCS_ENGINE_LIBSODIUM};
+						   NACCS_ENGINE_LIBSODIUM, NACCS_ENGINE_OPENSSL};
 
 	if (name == NULL || out == NULL)
 		return -EINVAL;
@@ -190,23 +261,23 @@ static int password_length(const struct naccs_hash_params *cfg, const char *pw, 
 	return 0;
 }
 
-static int run_engine(enum naccs_engine_id id, uint32_t m_kib, uint32_t t_cost, uint32_t lanes,
-		      const char *pw, size_t pw_len, const uint8_t *salt, size_t salt_len,
-		      uint8_t *out, size_t out_len, struct naccs_err *err)
+/* Compute h's algorithm with h's parameters and salt into out (h->hash_len
+ * bytes). */
+static int run_engine(enum naccs_engine_id id, const struct naccs_phc *h, const char *pw,
+		      size_t pw_len, uint8_t *out, struct naccs_err *err)
 {
 	const struct naccs_hash_engine *e = engine_by_id(id);
+	const char *alg = naccs_hash_alg_name(h->alg);
 	int rc;
 
 	if (e == NULL)
 		return naccs_err_set(err, ENOTSUP,
-				     _("no hash engine can compute argon2id with m=%u, t=%u, p=%u"),
-				     m_kib, t_cost, lanes);
-	rc = e->compute(m_kib, t_cost, lanes, pw, pw_len, salt, salt_len, out, out_len);
+				     _("no hash engine can compute %s with these parameters"), alg);
+	rc = e->compute(h, pw, pw_len, out);
 	if (rc == -ENOMEM)
-		return naccs_err_set(err, ENOMEM, _("not enough memory for argon2id (%u KiB, %s)"),
-				     m_kib, e->name);
+		return naccs_err_set(err, ENOMEM, _("not enough memory for %s (%s)"), alg, e->name);
 	if (rc < 0)
-		return naccs_err_set(err, -rc, _("argon2id failed in %s (error %d)"), e->name, rc);
+		return naccs_err_set(err, -rc, _("%s failed in %s (error %d)"), alg, e->name, rc);
 	return 0;
 }
 
@@ -226,20 +297,12 @@ int naccs_hash_new(const struct naccs_hash_params *p, const char *pw, char phc[N
 		return id;
 	if ((rc = password_length(p, pw, &pw_len, err)) != 0)
 		return rc;
-	memset(&h, 0, sizeof(h));
-	h.alg = p->alg;
-	h.version = NACCS_ARGON2_VERSION;
-	h.m_kib = p->m_kib;
-	h.t_cost = p->t_cost;
-	h.parallelism = p->parallelism;
-	h.salt_len = p->salt_len;
-	h.hash_len = p->hash_len;
+	template_of(p, &h);
 	if (naccs_random_bytes(h.salt, h.salt_len) != 0) {
 		rc = naccs_err_set(err, EIO, _("cannot get random bytes for a salt"));
 		goto out;
 	}
-	rc = run_engine((enum naccs_engine_id)id, h.m_kib, h.t_cost, h.parallelism, pw, pw_len,
-			h.salt, h.salt_len, h.hash, h.hash_len, err);
+	rc = run_engine((enum naccs_engine_id)id, &h, pw, pw_len, h.hash, err);
 	if (rc == 0)
 		rc = naccs_phc_format(&h, phc, NACCS_PHC_MAX, err);
 out:
@@ -247,11 +310,17 @@ out:
 	return rc;
 }
 
+/* Does a stored hash need to be made again with the configuration's
+ * algorithm and parameters (UTS-2.2.1.6(1)(e)(イ): switching the algorithm
+ * re-hashes at the next successful login)? */
 static bool differs_from(const struct naccs_hash_params *cfg, const struct naccs_phc *h)
 {
-	return h->alg != cfg->alg || h->m_kib != cfg->m_kib || h->t_cost != cfg->t_cost ||
-	       h->parallelism != cfg->parallelism || h->salt_len != cfg->salt_len ||
-	       h->hash_len != cfg->hash_len;
+	struct naccs_phc want;
+
+	template_of(cfg, &want);
+	return h->alg != want.alg || h->m_kib != want.m_kib || h->t_cost != want.t_cost ||
+	       h->parallelism != want.parallelism || h->iterations != want.iterations ||
+	       h->salt_len != want.salt_len || h->hash_len != want.hash_len;
 }
 
 int naccs_hash_verify(const struct naccs_hash_params *cfg, const char *phc, const char *pw,
@@ -259,7 +328,6 @@ int naccs_hash_verify(const struct naccs_hash_params *cfg, const char *phc, cons
 {
 	struct naccs_phc h = {0};
 	uint8_t out[NACCS_HASH_OUT_MAX];
-	enum naccs_engine_id id;
 	size_t pw_len = 0;
 	int rc;
 
@@ -276,9 +344,7 @@ int naccs_hash_verify(const struct naccs_hash_params *cfg, const char *phc, cons
 		return rc;
 	if ((rc = naccs_phc_parse(phc, &h, err)) != 0)
 		return rc;
-	id = engine_for(cfg->engine, h.m_kib, h.t_cost, h.parallelism, h.salt_len, h.hash_len);
-	rc = run_engine(id, h.m_kib, h.t_cost, h.parallelism, pw, pw_len, h.salt, h.salt_len, out,
-			h.hash_len, err);
+	rc = run_engine(engine_for(cfg->engine, &h), &h, pw, pw_len, out, err);
 	if (rc == 0) {
 		*match = naccs_consttime_equal(out, h.hash, h.hash_len);
 		if (needs_rehash != NULL)
@@ -289,17 +355,16 @@ int naccs_hash_verify(const struct naccs_hash_params *cfg, const char *phc, cons
 	return rc;
 }
 
-/* The work of verifying a hash of these costs, with a fixed salt; the
- * output is thrown away. */
-static int dummy_run(const struct naccs_hash_params *cfg, uint32_t m_kib, uint32_t t_cost,
-		     uint32_t lanes, size_t salt_len, size_t hash_len, const char *pw,
-		     struct naccs_err *err)
+/* The work of verifying a hash with the algorithm and parameters of tmpl,
+ * with a fixed salt; the output is thrown away. */
+static int dummy_run(const struct naccs_hash_params *cfg, const struct naccs_phc *tmpl,
+		     const char *pw, struct naccs_err *err)
 {
 	/* Any fixed salt will do: the output is thrown away; only the work counts. */
 	static const uint8_t salt[NACCS_SALT_MAX] = "naccs-auth dummy salt for unknown users.";
 	static const uint8_t expected[NACCS_HASH_OUT_MAX];
 	uint8_t out[NACCS_HASH_OUT_MAX];
-	enum naccs_engine_id id;
+	struct naccs_phc h = *tmpl;
 	size_t pw_len = 0;
 	int rc;
 
@@ -308,24 +373,30 @@ static int dummy_run(const struct naccs_hash_params *cfg, uint32_t m_kib, uint32
 		return rc;
 	if ((rc = password_length(cfg, pw, &pw_len, err)) != 0)
 		return rc;
+	memcpy(h.salt, salt, sizeof(h.salt));
 	/* The engine naccs_hash_verify would choose for such a hash. */
-	id = engine_for(cfg->engine, m_kib, t_cost, lanes, salt_len, hash_len);
-	rc = run_engine(id, m_kib, t_cost, lanes, pw, pw_len, salt, salt_len, out, hash_len, err);
+	rc = run_engine(engine_for(cfg->engine, &h), &h, pw, pw_len, out, err);
 	/* Compare as a real verification would; the result is never a match. */
 	if (rc == 0)
-		(void)naccs_consttime_equal(out, expected, hash_len);
+		(void)naccs_consttime_equal(out, expected, h.hash_len);
 	naccs_wipe(out, sizeof(out));
+	naccs_wipe(&h, sizeof(h));
 	return rc;
 }
 
 int naccs_hash_dummy_verify(const struct naccs_hash_params *cfg, const char *pw,
 			    struct naccs_err *err)
 {
-	return dummy_run(cfg, cfg->m_kib, cfg->t_cost, cfg->parallelism, cfg->salt_len,
-			 cfg->hash_len, pw, err);
+	struct naccs_phc h;
+
+	if (cfg == NULL)
+		return naccs_err_set(err, EINVAL, _("no hash parameters given"));
+	template_of(cfg, &h);
+	return dummy_run(cfg, &h, pw, err);
 }
 
-/* A salt and hash of the default lengths, to complete a parameters prefix. */
+/* A salt and hash of the default lengths (16 and 32 bytes), to complete a
+ * parameters prefix of either algorithm. */
 #define DUMMY_SALT_HASH "AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
 int naccs_hash_dummy_verify_like(const struct naccs_hash_params *cfg, const char *like,
@@ -341,12 +412,12 @@ int naccs_hash_dummy_verify_like(const struct naccs_hash_params *cfg, const char
 	len = strnlen(like, NACCS_PHC_MAX);
 	if (len >= NACCS_PHC_MAX)
 		return naccs_err_set(err, EINVAL, _("malformed password hash: too long"));
-	/* "$argon2id$v=19$m=...,t=...,p=...$" alone: complete it. */
+	/* "$argon2id$v=19$m=...,t=...,p=...$" or "$pbkdf2-sha256$i=...$" alone:
+	 * complete it. */
 	snprintf(phc, sizeof(phc), "%s%s", like, like[len - 1] == '$' ? DUMMY_SALT_HASH : "");
 	rc = naccs_phc_parse(phc, &h, err);
 	if (rc == 0)
-		rc = dummy_run(cfg, h.m_kib, h.t_cost, h.parallelism, h.salt_len, h.hash_len, pw,
-			       err);
+		rc = dummy_run(cfg, &h, pw, err);
 	naccs_wipe(&h, sizeof(h));
 	return rc;
 }

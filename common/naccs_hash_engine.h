@@ -1,6 +1,8 @@
-/* Internal interface between naccs_hash.c and the argon2id engines.
- * An engine computes the raw argon2id output for given parameters and salt;
- * encoding, comparison and policy stay in naccs_hash.c. */
+/* Internal interface between naccs_hash.c and the engines.  An engine
+ * computes the raw output of one algorithm (argon2id: hash_libargon2.c,
+ * hash_libsodium.c; pbkdf2-sha256: hash_openssl.c) for the parameters and
+ * salt of a struct naccs_phc; encoding, comparison and policy stay in
+ * naccs_hash.c. */
 #ifndef NACCS_HASH_ENGINE_H
 #define NACCS_HASH_ENGINE_H
 
@@ -8,18 +10,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "naccs_hash.h"
+
 struct naccs_hash_engine {
 	const char *name;
-	/* Can this engine compute argon2id with these parameters? */
-	bool (*supports)(uint32_t m_kib, uint32_t t_cost, uint32_t parallelism, size_t salt_len,
-			 size_t out_len);
-	/* Raw argon2id (version 0x13). 0 or -errno (-ENOMEM, -EINVAL). */
-	int (*compute)(uint32_t m_kib, uint32_t t_cost, uint32_t parallelism, const char *pw,
-		       size_t pw_len, const uint8_t *salt, size_t salt_len, uint8_t *out,
-		       size_t out_len);
+	enum naccs_hash_alg alg; /* the one algorithm it computes */
+	/* Can this engine compute h->alg with h's parameters, salt_len and
+	 * hash_len?  (Only the engine's own limits: the ranges of the policy
+	 * are naccs_hash.c's and naccs_phc.c's.) */
+	bool (*supports)(const struct naccs_phc *h);
+	/* Raw output of h->hash_len bytes into out, for h's parameters and
+	 * salt (h->hash is not read). 0 or -errno (-ENOMEM, -EINVAL, -EIO). */
+	int (*compute)(const struct naccs_phc *h, const char *pw, size_t pw_len, uint8_t *out);
 };
 
 extern const struct naccs_hash_engine naccs_engine_libargon2;
 extern const struct naccs_hash_engine naccs_engine_libsodium;
+extern const struct naccs_hash_engine naccs_engine_openssl;
 
 #endif

@@ -1,5 +1,8 @@
-/* The PHC string codec: $argon2id$v=19$m=M,t=T,p=P$<salt>$<hash>, salt and
- * hash in unpadded standard base64.  Each stored hash names its algorithm
+/* The PHC string codec, salt and hash in unpadded standard base64:
+ *   $argon2id$v=19$m=M,t=T,p=P$<salt>$<hash>
+ *   $pbkdf2-sha256$i=I$<salt>$<hash>   (PBKDF2-HMAC-SHA-256, I iterations,
+ *                                       hash 16 to 32 bytes)
+ * Each stored hash names its algorithm
  * and parameters (UTS-2.2.1.6(1)(e)(イ)).  The strings come from the store,
  * which a damaged disk or a tampered backup controls: parsing is strict and
  * canonical (one struct, one string), parameters are held to the ranges of
@@ -178,23 +181,59 @@ static int decode_b64(struct span f, uint8_t *bin, size_t bin_max, size_t min_le
 	return 0;
 }
 
+/* "i=N", the one parameter of pbkdf2-sha256, held to the configuration's
+ * range before anything is computed. */
+static int parse_iterations(struct span f, struct naccs_phc *out, struct naccs_err *err)
+{
+	if (f.len < 2 || memcmp(f.s, "i=", 2) != 0)
+		return phc_bad(err, _("malformed parameter list"));
+	if (!parse_u32((struct span){f.s + 2, f.len - 2}, &out->iterations))
+		return phc_bad(err, _("parameter value is not a number"));
+	if (out->iterations < NACCS_PBKDF2_ITER_MIN || out->iterations > NACCS_PBKDF2_ITER_MAX)
+		return phc_bad(err, _("iterations out of range"));
+	return 0;
+}
+
+/* The fields between the identifier and the salt. */
+static int parse_params(const char **pos, const char *end, struct naccs_phc *out,
+			struct naccs_err *err)
+{
+	struct span f;
+	int rc;
+
+	if (out->alg == NACCS_ALG_PBKDF2_SHA256) {
+		if (!next_field(pos, end, &f))
+			return phc_bad(err, _("missing parameters"));
+		return parse_iterations(f, out, err);
+	}
+	if (!next_field(pos, end, &f))
+		return phc_bad(err, _("missing version"));
+	if ((rc = parse_version(f, out, err)) != 0)
+		return rc;
+	if (!next_field(pos, end, &f))
+		return phc_bad(err, _("missing parameters"));
+	return parse_costs(f, out, err);
+}
+
 static int parse_fields(const char *s, size_t n, struct naccs_phc *out, struct naccs_err *err)
 {
 	const char *pos = s, *end = s + n;
 	struct span f;
+	size_t hash_max;
 	int rc;
 
-	if (!next_field(&pos, end, &f) || !span_is(f, "argon2id"))
-		return phc_bad(err, _("not an argon2id hash"));
-	out->alg = NACCS_ALG_ARGON2ID;
 	if (!next_field(&pos, end, &f))
-		return phc_bad(err, _("missing version"));
-	if ((rc = parse_version(f, out, err)) != 0)
+		return phc_bad(err, _("unknown algorithm"));
+	if (span_is(f, "argon2id"))
+		out->alg = NACCS_ALG_ARGON2ID;
+	else if (span_is(f, "pbkdf2-sha256"))
+		out->alg = NACCS_ALG_PBKDF2_SHA256;
+	else
+		return phc_bad(err, _("unknown algorithm"));
+	if ((rc = parse_params(&pos, end, out, err)) != 0)
 		return rc;
-	if (!next_field(&pos, end, &f))
-		return phc_bad(err, _("missing parameters"));
-	if ((rc = parse_costs(f, out, err)) != 0)
-		return rc;
+	/* PBKDF2 output beyond one SHA-256 block only costs the login. */
+	hash_max = out->alg == NACCS_ALG_PBKDF2_SHA256 ? NACCS_PBKDF2_OUT_MAX : sizeof(out->hash);
 	if (!next_field(&pos, end, &f))
 		return phc_bad(err, _("missing salt"));
 	if ((rc = decode_b64(f, out->salt, sizeof(out->salt), NACCS_SALT_MIN, &out->salt_len,
@@ -202,8 +241,8 @@ static int parse_fields(const char *s, size_t n, struct naccs_phc *out, struct n
 		return rc;
 	if (!next_field(&pos, end, &f))
 		return phc_bad(err, _("missing hash"));
-	if ((rc = decode_b64(f, out->hash, sizeof(out->hash), NACCS_HASH_OUT_MIN, &out->hash_len,
-			     _("hash"), err)) != 0)
+	if ((rc = decode_b64(f, out->hash, hash_max, NACCS_HASH_OUT_MIN, &out->hash_len, _("hash"),
+			     err)) != 0)
 		return rc;
 	if (pos != end)
 		return phc_bad(err, _("trailing data"));
@@ -231,25 +270,43 @@ int naccs_phc_format(const struct naccs_phc *phc, char *out, size_t outlen, stru
 {
 	char salt_b64[SALT_B64_SIZE];
 	char hash_b64[HASH_B64_SIZE];
+	bool pbkdf2;
 	int n, rc = 0;
 
 	if (phc == NULL || out == NULL || outlen == 0)
 		return naccs_err_set(err, EINVAL, _("cannot format password hash: no buffer"));
 	out[0] = '\0';
-	if (phc->alg != NACCS_ALG_ARGON2ID || phc->version != NACCS_ARGON2_VERSION)
+	pbkdf2 = phc->alg == NACCS_ALG_PBKDF2_SHA256;
+	if (!pbkdf2 && (phc->alg != NACCS_ALG_ARGON2ID || phc->version != NACCS_ARGON2_VERSION))
 		return naccs_err_set(err, EINVAL,
 				     _("cannot format password hash: unsupported algorithm"));
-	if ((rc = check_cost_ranges(phc->m_kib, phc->t_cost, phc->parallelism, err)) != 0)
+	/* Canonical: the fields of the other algorithm are 0 (one struct, one
+	 * string). */
+	if (pbkdf2 ? (phc->version | phc->m_kib | phc->t_cost | phc->parallelism) != 0
+		   : phc->iterations != 0)
+		return naccs_err_set(err, EINVAL,
+				     _("cannot format password hash: parameters of another "
+				       "algorithm"));
+	if (pbkdf2 &&
+	    (phc->iterations < NACCS_PBKDF2_ITER_MIN || phc->iterations > NACCS_PBKDF2_ITER_MAX))
+		return phc_bad(err, _("iterations out of range"));
+	if (!pbkdf2 &&
+	    (rc = check_cost_ranges(phc->m_kib, phc->t_cost, phc->parallelism, err)) != 0)
 		return rc;
 	/* The sizes must be checked first: libsodium aborts on a short buffer. */
 	if (phc->salt_len < NACCS_SALT_MIN || phc->salt_len > NACCS_SALT_MAX ||
-	    phc->hash_len < NACCS_HASH_OUT_MIN || phc->hash_len > NACCS_HASH_OUT_MAX)
+	    phc->hash_len < NACCS_HASH_OUT_MIN ||
+	    phc->hash_len > (pbkdf2 ? NACCS_PBKDF2_OUT_MAX : NACCS_HASH_OUT_MAX))
 		return naccs_err_set(err, EINVAL,
 				     _("cannot format password hash: salt or hash length"));
 	sodium_bin2base64(salt_b64, sizeof(salt_b64), phc->salt, phc->salt_len, B64_VARIANT);
 	sodium_bin2base64(hash_b64, sizeof(hash_b64), phc->hash, phc->hash_len, B64_VARIANT);
-	n = snprintf(out, outlen, "$argon2id$v=%u$m=%u,t=%u,p=%u$%s$%s", phc->version, phc->m_kib,
-		     phc->t_cost, phc->parallelism, salt_b64, hash_b64);
+	if (pbkdf2)
+		n = snprintf(out, outlen, "$pbkdf2-sha256$i=%u$%s$%s", phc->iterations, salt_b64,
+			     hash_b64);
+	else
+		n = snprintf(out, outlen, "$argon2id$v=%u$m=%u,t=%u,p=%u$%s$%s", phc->version,
+			     phc->m_kib, phc->t_cost, phc->parallelism, salt_b64, hash_b64);
 	if (n < 0 || (size_t)n >= outlen) {
 		naccs_wipe(out, outlen);
 		rc = naccs_err_set(err, ENOSPC, _("cannot format password hash: buffer too small"));

@@ -1,4 +1,5 @@
-/* PHC strings ($argon2id$v=19$m=..,t=..,p=..$salt$hash) come from the store,
+/* PHC strings ($argon2id$v=19$m=..,t=..,p=..$salt$hash and
+ * $pbkdf2-sha256$i=..$salt$hash) come from the store,
  * which an attacker with write access to a backup or a damaged disk controls.
  * Invariants: a string that parses has sane lengths, formats again (into
  * exactly the buffer it needs, and no smaller) and re-parses to the same
@@ -28,8 +29,8 @@ static bool same_phc(const struct naccs_phc *a, const struct naccs_phc *b)
 {
 	return a->alg == b->alg && a->version == b->version && a->m_kib == b->m_kib &&
 	       a->t_cost == b->t_cost && a->parallelism == b->parallelism &&
-	       a->salt_len == b->salt_len && a->hash_len == b->hash_len &&
-	       memcmp(a->salt, b->salt, a->salt_len) == 0 &&
+	       a->iterations == b->iterations && a->salt_len == b->salt_len &&
+	       a->hash_len == b->hash_len && memcmp(a->salt, b->salt, a->salt_len) == 0 &&
 	       memcmp(a->hash, b->hash, a->hash_len) == 0;
 }
 
@@ -84,7 +85,18 @@ static void check_string(const char *s)
 		check_msg(&err);
 		return;
 	}
-	FUZZ_CHECK(phc.alg == NACCS_ALG_ARGON2ID && phc.version == 19);
+	if (phc.alg == NACCS_ALG_PBKDF2_SHA256) {
+		/* Only "i=": nothing of argon2id, iterations in the configured range,
+		 * at most one SHA-256 block of output. */
+		FUZZ_CHECK(phc.version == 0 && phc.m_kib == 0 && phc.t_cost == 0 &&
+			   phc.parallelism == 0);
+		FUZZ_CHECK(phc.iterations >= NACCS_PBKDF2_ITER_MIN &&
+			   phc.iterations <= NACCS_PBKDF2_ITER_MAX);
+		FUZZ_CHECK(phc.hash_len <= NACCS_PBKDF2_OUT_MAX);
+	} else {
+		FUZZ_CHECK(phc.alg == NACCS_ALG_ARGON2ID && phc.version == 19);
+		FUZZ_CHECK(phc.iterations == 0);
+	}
 	FUZZ_CHECK(phc.salt_len >= 8 && phc.salt_len <= NACCS_SALT_MAX);
 	FUZZ_CHECK(phc.hash_len >= 16 && phc.hash_len <= NACCS_HASH_OUT_MAX);
 	check_format_round_trip(&phc, out);

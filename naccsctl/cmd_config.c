@@ -1,10 +1,14 @@
 /* naccsctl config check [FILE]: validate-only mode.  The file is read with
  * the same loader and trust checks as the PAM module uses, so a file that
- * passes here is one the module accepts. */
+ * passes here is one the module accepts.
+ * naccsctl config show --effective [--json]: every key with its resolved
+ * value and where it came from (built-in default, policy profile,
+ * FILE:LINE, --set), after the file, --set and --store like any command. */
 #include "config.h"
 
 #include <ctype.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -86,11 +90,109 @@ static int config_check(struct ctl_ctx *ctx, int argc, char **argv)
 	return CTL_EXIT_OK;
 }
 
+/* Where a value came from, for people. */
+static void describe_origin(const struct naccs_config_item *it, char *buf, size_t buflen)
+{
+	char file[PATH_MAX];
+
+	switch (it->origin) {
+	case NACCS_ORIGIN_DEFAULT:
+		snprintf(buf, buflen, "%s", _("built-in default"));
+		break;
+	case NACCS_ORIGIN_PROFILE:
+		snprintf(buf, buflen, _("profile %s"), it->profile);
+		break;
+	case NACCS_ORIGIN_FILE:
+		ctl_safe(it->file, file, sizeof(file));
+		if (it->line > 0)
+			snprintf(buf, buflen, "%s:%u", file, it->line);
+		else
+			snprintf(buf, buflen, "%s", file);
+		break;
+	case NACCS_ORIGIN_ARG:
+		snprintf(buf, buflen, "%s", _("command line (--set, --store, --owner)"));
+		break;
+	}
+}
+
+static int show_effective_json(const struct naccs_config *cfg)
+{
+	struct naccs_config_item it;
+	struct naccs_json w;
+
+	naccs_json_init_stream(&w, stdout);
+	naccs_json_object_begin(&w);
+	naccs_json_member_string(&w, "profile", naccs_policy_profile_name(cfg->profile));
+	naccs_json_key(&w, "keys");
+	naccs_json_array_begin(&w);
+	for (size_t i = 0; naccs_config_item(cfg, i, &it) == 0; i++) {
+		naccs_json_object_begin(&w);
+		naccs_json_member_string(&w, "section", it.section);
+		naccs_json_member_string(&w, "key", it.key);
+		naccs_json_member_string(&w, "value", it.value);
+		naccs_json_member_string(&w, "origin", naccs_config_origin_name(it.origin));
+		if (it.origin == NACCS_ORIGIN_PROFILE)
+			naccs_json_member_string(&w, "profile", it.profile);
+		if (it.origin == NACCS_ORIGIN_FILE) {
+			naccs_json_member_string(&w, "file", it.file);
+			naccs_json_member_uint(&w, "line", it.line);
+		}
+		naccs_json_object_end(&w);
+	}
+	naccs_json_array_end(&w);
+	naccs_json_object_end(&w);
+	return ctl_json_done(&w);
+}
+
+static int config_show(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	enum { OPT_EFFECTIVE = 0x100, OPT_JSON };
+	static const struct option opts[] = {
+	    {"effective", no_argument, NULL, OPT_EFFECTIVE},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {NULL, 0, NULL, 0},
+	};
+	struct naccs_config_item it;
+	bool effective = false;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c == OPT_EFFECTIVE)
+			effective = true;
+		else if (c == OPT_JSON)
+			ctx->json = true;
+		else
+			return ctl_bad_option("config", c, argv, optind);
+	}
+	rc = ctl_max_args("config", argc, argv, 0);
+	if (rc != CTL_EXIT_OK)
+		return rc;
+	/* Only the effective view exists; the option keeps room for others. */
+	if (!effective)
+		return ctl_usage_error("config", _("config show needs --effective"));
+	rc = ctl_load_config(ctx);
+	if (rc != CTL_EXIT_OK)
+		return rc;
+	if (ctx->json)
+		return show_effective_json(&ctx->cfg);
+	for (size_t i = 0; naccs_config_item(&ctx->cfg, i, &it) == 0; i++) {
+		char origin[PATH_MAX + 64];
+
+		describe_origin(&it, origin, sizeof(origin));
+		printf("%s.%s = %s  (%s)\n", it.section, it.key, it.value, origin);
+	}
+	return CTL_EXIT_OK;
+}
+
 int cmd_config(struct ctl_ctx *ctx, int argc, char **argv)
 {
 	if (argc < 2)
-		return ctl_usage_error("config", _("missing subcommand (check)"));
+		return ctl_usage_error("config", _("missing subcommand (check, show)"));
 	if (strcmp(argv[1], "check") == 0)
 		return config_check(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return config_show(ctx, argc - 1, argv + 1);
 	return ctl_usage_error("config", _("unknown subcommand '%s'"), argv[1]);
 }

@@ -130,7 +130,17 @@ int ctl_load_config(struct ctl_ctx *ctx)
 		return CTL_EXIT_OK;
 	naccs_err_clear(&err);
 	naccs_config_defaults(&ctx->cfg);
-	ctx->cfg.owner_uid = ctx->owner;
+	if (ctx->owner != 0) {
+		char owner[32];
+
+		/* Through the setter, so that config show --effective names it. */
+		snprintf(owner, sizeof(owner), "%lu", (unsigned long)ctx->owner);
+		if (naccs_config_set(&ctx->cfg, "general", "owner", owner, "--owner", false, NULL,
+				     NULL, &err) < 0) {
+			ctl_error("%s", err.msg);
+			return CTL_EXIT_FAIL;
+		}
+	}
 	rc = naccs_config_load(&ctx->cfg, ctx->conf_path, ctx->conf_named, print_config_warning,
 			       NULL, &err);
 	if (rc < 0) {

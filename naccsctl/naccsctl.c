@@ -68,6 +68,7 @@ void ctl_usage_main(FILE *out)
 		"  upgrade                 bring the store to this version's schema\n"
 		"  store check             check the store without changing it\n"
 		"  config check [FILE]     validate a configuration file\n"
+		"  config show --effective every key, its value and where it came from\n"
 		"  user add ...            issue an ID with a one-time password\n"
 		"  user passwd LOGIN       reset the password to a new one-time password\n"
 		"  user show LOGIN         show an ID, its state and its registry lines\n"
@@ -133,8 +134,11 @@ void ctl_usage_store(FILE *out)
 void ctl_usage_config(FILE *out)
 {
 	fprintf(out, _("Usage: %s [OPTIONS] config check [FILE]\n"), CTL_PROG);
-	fputs(_("Validate a configuration file (default: the --conf file) and report\n"
-		"each warning and error with file and line.\n"),
+	fprintf(out, _("       %s [OPTIONS] config show --effective [--json]\n"), CTL_PROG);
+	fputs(_("check: validate a configuration file (default: the --conf file) and\n"
+		"report each warning and error with file and line.\n"
+		"show --effective: print every key with its resolved value and where it\n"
+		"came from (built-in default, policy profile, FILE:LINE, command line).\n"),
 	      out);
 }
 

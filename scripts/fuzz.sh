@@ -58,7 +58,7 @@ printf '%s\n' '/* scripts/fuzz.sh: what common/ needs from configure */' \
 # The part of libnaccs the parsers need (no store, no PAM).
 lib_sources=(naccs_err.c naccs_secret.c naccs_name.c naccs_trust.c naccs_path.c
 	config_keys.c config_ini.c config_load.c naccs_utf8.c naccs_text.c naccs_num.c
-	naccs_hash.c naccs_phc.c hash_libargon2.c hash_libsodium.c naccs_event.c)
+	naccs_hash.c naccs_phc.c hash_libargon2.c hash_libsodium.c hash_openssl.c naccs_event.c)
 cflags=(-g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
 	-Wall -Wextra -Wno-unused-parameter -I"$out" -I"$top/common" -I"$top/fuzz")
 

@@ -206,8 +206,10 @@ struct key_case {
 
 static const struct key_case key_cases[] = {
     {"general", "debug", "TRUE", {"maybe", "", "2", "yess"}},
-    {"hash", "engine", "libsodium", {"openssl", "", "LIBSODIUM", "auto "}},
+    {"hash", "engine", "libsodium", {"gnutls", "", "LIBSODIUM", "auto "}},
     {"hash", "algorithm", "argon2id", {"argon2i", "pbkdf2", "", "ARGON2ID"}},
+    {"hash", "algorithm", "pbkdf2-sha256", {"pbkdf2-sha512", "PBKDF2-SHA256", "sha256", " "}},
+    {"hash", "pbkdf2_iterations", "600000", {"0", "-1", "6e5", "4294967296"}},
     {"hash", "memory_kib", "65536", {"0", "-1", "1048577", "4294967296"}},
     {"hash", "time_cost", "3", {"0", "+3", "3.0", "0x3"}},
     {"hash", "parallelism", "2", {"0", "16777216", "two", ""}},
@@ -744,6 +746,7 @@ static void assert_same_as_defaults(const struct naccs_config *cfg, const char *
 
 	naccs_config_defaults(&def);
 	assert_int_equal(cfg->debug, def.debug);
+	assert_int_equal(cfg->profile, def.profile);
 	assert_memory_equal(&cfg->hash, &def.hash, sizeof(def.hash));
 	assert_string_equal(cfg->store_path, store_path);
 	assert_int_equal(cfg->store_timeout_ms, def.store_timeout_ms);

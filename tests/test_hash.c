@@ -192,22 +192,51 @@ static void test_engine_names(void **state)
 	assert_string_equal(naccs_engine_libsodium.name, "libsodium");
 }
 
+/* An argon2id parameter set as the engines see it. */
+static const struct naccs_phc *argon2_set(uint32_t m_kib, uint32_t t, uint32_t p, size_t salt_len,
+					  size_t hash_len)
+{
+	static struct naccs_phc h;
+
+	memset(&h, 0, sizeof(h));
+	h.alg = NACCS_ALG_ARGON2ID;
+	h.version = NACCS_ARGON2_VERSION;
+	h.m_kib = m_kib;
+	h.t_cost = t;
+	h.parallelism = p;
+	h.salt_len = salt_len;
+	h.hash_len = hash_len;
+	return &h;
+}
+
+/* The same with a salt, for compute(). */
+static const struct naccs_phc *argon2_salted(uint32_t m_kib, uint32_t t, uint32_t p,
+					     const void *salt, size_t salt_len, size_t hash_len)
+{
+	struct naccs_phc *h = (struct naccs_phc *)argon2_set(m_kib, t, p, salt_len, hash_len);
+
+	memcpy(h->salt, salt, salt_len);
+	return h;
+}
+
 static void test_engine_supports(void **state)
 {
 	(void)state;
-	assert_true(naccs_engine_libsodium.supports(256, 1, 1, 16, 32));
-	assert_false(naccs_engine_libsodium.supports(256, 1, 2, 16, 32));
-	assert_false(naccs_engine_libsodium.supports(256, 1, 1, 8, 32));
-	assert_false(naccs_engine_libsodium.supports(256, 1, 1, 32, 32));
-	assert_false(naccs_engine_libsodium.supports(256, 0, 1, 16, 32));
-	assert_false(naccs_engine_libsodium.supports(4, 1, 1, 16, 32));
-	assert_false(naccs_engine_libsodium.supports(256, 1, 1, 16, 8));
-	assert_true(naccs_engine_libargon2.supports(256, 1, 1, 16, 32));
-	assert_true(naccs_engine_libargon2.supports(256, 1, 4, 8, 64));
-	assert_false(naccs_engine_libargon2.supports(24, 1, 4, 16, 32));
-	assert_false(naccs_engine_libargon2.supports(256, 0, 1, 16, 32));
-	assert_false(naccs_engine_libargon2.supports(256, 1, 1, 4, 32));
-	assert_false(naccs_engine_libargon2.supports(256, 1, 0, 16, 32));
+	assert_true(naccs_engine_libsodium.supports(argon2_set(256, 1, 1, 16, 32)));
+	assert_false(naccs_engine_libsodium.supports(argon2_set(256, 1, 2, 16, 32)));
+	assert_false(naccs_engine_libsodium.supports(argon2_set(256, 1, 1, 8, 32)));
+	assert_false(naccs_engine_libsodium.supports(argon2_set(256, 1, 1, 32, 32)));
+	assert_false(naccs_engine_libsodium.supports(argon2_set(256, 0, 1, 16, 32)));
+	assert_false(naccs_engine_libsodium.supports(argon2_set(4, 1, 1, 16, 32)));
+	assert_false(naccs_engine_libsodium.supports(argon2_set(256, 1, 1, 16, 8)));
+	assert_true(naccs_engine_libargon2.supports(argon2_set(256, 1, 1, 16, 32)));
+	assert_true(naccs_engine_libargon2.supports(argon2_set(256, 1, 4, 8, 64)));
+	assert_false(naccs_engine_libargon2.supports(argon2_set(24, 1, 4, 16, 32)));
+	assert_false(naccs_engine_libargon2.supports(argon2_set(256, 0, 1, 16, 32)));
+	assert_false(naccs_engine_libargon2.supports(argon2_set(256, 1, 1, 4, 32)));
+	assert_false(naccs_engine_libargon2.supports(argon2_set(256, 1, 0, 16, 32)));
+	/* Each engine computes one algorithm. */
+	assert_false(naccs_engine_openssl.supports(argon2_set(256, 1, 1, 16, 32)));
 }
 
 /* ---- round trips per engine ---- */
@@ -304,16 +333,19 @@ static void test_engines_same_raw_output(void **state)
 	uint8_t a[64], b[64];
 
 	(void)state;
-	assert_int_equal(naccs_engine_libargon2.compute(256, 2, 1, pw, strlen(pw),
-							(const uint8_t *)fixed_salt, 16, a, 64),
+	assert_int_equal(naccs_engine_libargon2.compute(
+			     argon2_salted(256, 2, 1, fixed_salt, 16, 64), pw, strlen(pw), a),
 			 0);
-	assert_int_equal(naccs_engine_libsodium.compute(256, 2, 1, pw, strlen(pw),
-							(const uint8_t *)fixed_salt, 16, b, 64),
+	assert_int_equal(naccs_engine_libsodium.compute(
+			     argon2_salted(256, 2, 1, fixed_salt, 16, 64), pw, strlen(pw), b),
 			 0);
 	assert_memory_equal(a, b, 64);
 	/* An engine asked for what it cannot do refuses, it does not guess. */
-	assert_int_equal(naccs_engine_libsodium.compute(256, 2, 2, pw, strlen(pw),
-							(const uint8_t *)fixed_salt, 16, b, 32),
+	assert_int_equal(naccs_engine_libsodium.compute(
+			     argon2_salted(256, 2, 2, fixed_salt, 16, 32), pw, strlen(pw), b),
+			 -EINVAL);
+	assert_int_equal(naccs_engine_openssl.compute(argon2_salted(256, 2, 1, fixed_salt, 16, 32),
+						      pw, strlen(pw), b),
 			 -EINVAL);
 }
 
@@ -389,8 +421,8 @@ static void test_known_answers(void **state)
 
 	(void)state;
 	hex_to_bin(v256_hex, want, sizeof(want));
-	assert_int_equal(naccs_engine_libargon2.compute(256, 2, 1, "password", 8,
-							(const uint8_t *)"somesalt", 8, got, 32),
+	assert_int_equal(naccs_engine_libargon2.compute(argon2_salted(256, 2, 1, "somesalt", 8, 32),
+							"password", 8, got),
 			 0);
 	assert_memory_equal(got, want, 32);
 	/* 8-byte salt: libsodium cannot, so verification falls back to libargon2. */
@@ -406,10 +438,7 @@ static void test_known_answers(void **state)
 	assert_int_equal(naccs_phc_parse(enc, &h, &err), 0);
 	assert_int_equal(h.salt_len, 16);
 	assert_memory_equal(h.salt, fixed_salt, 16);
-	assert_int_equal(naccs_engine_libsodium.compute(h.m_kib, h.t_cost, h.parallelism,
-							"password", 8, h.salt, h.salt_len, got,
-							h.hash_len),
-			 0);
+	assert_int_equal(naccs_engine_libsodium.compute(&h, "password", 8, got), 0);
 	assert_memory_equal(got, h.hash, 32);
 }
 
