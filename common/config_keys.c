@@ -156,6 +156,26 @@ static const char *const profile_names[] = {"uts2012", "uts2023", "nist-800-63b"
  *     {"nist-800-63b", "password", "min_length", "15"},
  * A preset for a key the profile leaves at its default is not written. */
 static const struct naccs_config_preset builtin_presets[] = {
+    /* uts2012 is the built-in default of every key: composition rules and
+     * a periodic change with warning (UTS-2.2.1.1(1)(c), (e)(ウ)). */
+    /* uts2023: length and a blocklist rather than composition and forced
+     * periodic change; a change on compromise goes through "naccsctl user
+     * expire" (which the minimum age never blocks). */
+    {"uts2023", "password", "min_length", "12"},
+    {"uts2023", "password", "min_classes", "0"},
+    {"uts2023", "password", "min_diff", "0"},
+    {"uts2023", "password", "max_age_days", "0"},
+    {"uts2023", "password", "blocklist", NACCS_DEFAULT_BLOCKLIST},
+    /* nist-800-63b (5.1.1.2): at least 15 characters for a single-factor
+     * password, no composition rules, no periodic change, a blocklist (its
+     * "repetitive or sequential characters" stay checked), no history. */
+    {"nist-800-63b", "password", "min_length", "15"},
+    {"nist-800-63b", "password", "min_classes", "0"},
+    {"nist-800-63b", "password", "min_diff", "0"},
+    {"nist-800-63b", "password", "history", "0"},
+    {"nist-800-63b", "password", "min_age_days", "0"},
+    {"nist-800-63b", "password", "max_age_days", "0"},
+    {"nist-800-63b", "password", "blocklist", NACCS_DEFAULT_BLOCKLIST},
     {NULL, NULL, NULL, NULL},
 };
 

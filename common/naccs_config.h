@@ -27,9 +27,10 @@
 #ifndef NACCS_CRACKLIB_DICT /* configure: --with-cracklib-dict */
 #define NACCS_CRACKLIB_DICT "/var/cache/cracklib/cracklib_dict"
 #endif
-#define NACCS_DEFAULT_CONF   SYSCONFDIR "/naccs/naccs.conf"
-#define NACCS_DEFAULT_STORE  LOCALSTATEDIR "/lib/naccs/naccs.db"
-#define NACCS_DEFAULT_BANNER SYSCONFDIR "/naccs/banner"
+#define NACCS_DEFAULT_CONF	SYSCONFDIR "/naccs/naccs.conf"
+#define NACCS_DEFAULT_STORE	LOCALSTATEDIR "/lib/naccs/naccs.db"
+#define NACCS_DEFAULT_BANNER	SYSCONFDIR "/naccs/banner"
+#define NACCS_DEFAULT_BLOCKLIST SYSCONFDIR "/naccs/password-blocklist"
 
 /* Character classes a password may be required to mix ([password] classes),
  * judged on Unicode code points after NFC (pw_strength.c), never by the

@@ -232,6 +232,40 @@ static void test_builtin_profiles_apply(void **state)
 	}
 }
 
+/* What the shipped profiles mean (BRIEF.md section 3): uts2012 composition
+ * and periodic change; uts2023 length and blocklist, no forced periodic
+ * change; nist-800-63b 15 characters, no composition, no periodic change. */
+static void test_builtin_profile_presets(void **state)
+{
+	struct fx *f = *state;
+
+	naccs_config_defaults(&f->cfg);
+	assert_int_equal(f->cfg.password.min_classes, 3);
+	assert_int_equal(f->cfg.password.max_age_days, 90);
+	assert_string_equal(f->cfg.password.blocklist, "");
+	assert_int_equal(arg(f, "general.policy_profile=uts2023"), 0);
+	assert_int_equal(f->cfg.password.min_length, 12);
+	assert_int_equal(f->cfg.password.min_classes, 0);
+	assert_int_equal(f->cfg.password.max_age_days, 0);
+	assert_int_equal(f->cfg.password.history, 24);
+	assert_string_equal(f->cfg.password.blocklist, NACCS_DEFAULT_BLOCKLIST);
+	assert_int_equal(arg(f, "general.policy_profile=nist-800-63b"), 0);
+	assert_int_equal(f->cfg.password.min_length, 15);
+	assert_int_equal(f->cfg.password.min_classes, 0);
+	assert_int_equal(f->cfg.password.max_age_days, 0);
+	assert_int_equal(f->cfg.password.history, 0);
+	/* An explicit key still wins over the profile, in either order. */
+	assert_int_equal(arg(f, "password.min_length=20"), 0);
+	assert_int_equal(arg(f, "general.policy_profile=uts2023"), 0);
+	assert_int_equal(f->cfg.password.min_length, 20);
+	assert_int_equal(f->cfg.password.history, 24);
+	/* Back to uts2012: every preset taken back. */
+	assert_int_equal(arg(f, "general.policy_profile=uts2012"), 0);
+	assert_int_equal(f->cfg.password.min_classes, 3);
+	assert_int_equal(f->cfg.password.max_age_days, 90);
+	assert_string_equal(f->cfg.password.blocklist, "");
+}
+
 /* Every key has an item; the owner (argument only) shows as one. */
 static void test_items(void **state)
 {
@@ -294,6 +328,7 @@ int main(void)
 	    T(test_unknown_profile),
 	    T(test_bad_presets_fail),
 	    T(test_builtin_profiles_apply),
+	    T(test_builtin_profile_presets),
 	    T(test_items),
 	    T(test_engine_algorithm_combinations),
 	};

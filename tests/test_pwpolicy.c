@@ -413,6 +413,30 @@ static void test_history_across_parameters(void **state)
 	assert_int_equal(change(f, "Xq7-vJ2p!kW2", OLD_PW, NULL), NACCS_OUT_ALLOW);
 }
 
+/* UTS-2.2.1.6(1)(e)(イ): after a switch of algorithm (argon2id to the
+ * CRYPTREC engine's PBKDF2-HMAC-SHA-256 and back), history entries of
+ * either algorithm are still checked. */
+static void test_history_across_algorithms(void **state)
+{
+	struct fx *f = *state;
+	enum naccs_pw_rule r;
+
+	f->cfg.password.min_diff = 0;
+	f->cfg.hash.alg = NACCS_ALG_PBKDF2_SHA256;
+	f->cfg.hash.engine = NACCS_ENGINE_AUTO;
+	f->cfg.hash.pbkdf2_iterations = 100000;
+	assert_int_equal(change(f, OLD_PW, "Xq7-vJ2p!kW1", NULL), NACCS_OUT_ALLOW);
+	assert_non_null(strstr(state_of(f).phc, "$pbkdf2-sha256$"));
+	f->cfg.hash = params(1024);
+	assert_int_equal(change(f, "Xq7-vJ2p!kW1", "Xq7-vJ2p!kW2", NULL), NACCS_OUT_ALLOW);
+	assert_non_null(strstr(state_of(f).phc, "$argon2id$"));
+	/* OLD_PW was hashed with argon2id, Xq7-vJ2p!kW1 with PBKDF2. */
+	assert_int_equal(change(f, "Xq7-vJ2p!kW2", "Xq7-vJ2p!kW1", &r), NACCS_OUT_REJECTED);
+	assert_int_equal(r, NACCS_PW_HISTORY);
+	assert_int_equal(change(f, "Xq7-vJ2p!kW2", OLD_PW, &r), NACCS_OUT_REJECTED);
+	assert_int_equal(r, NACCS_PW_HISTORY);
+}
+
 static void test_wrong_current_password(void **state)
 {
 	struct fx *f = *state;
@@ -578,6 +602,7 @@ int main(void)
 	    T(test_generated_passwords_meet_the_policy),
 	    T(test_history_n_and_n_plus_one),
 	    T(test_history_across_parameters),
+	    T(test_history_across_algorithms),
 	    T(test_wrong_current_password),
 	    T(test_min_age),
 	    T(test_concurrent_changes_one_wins),
