@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "naccs_secret.h"
@@ -40,6 +42,19 @@ int naccs_random_bytes(void *buf, size_t len)
 		return -EINVAL;
 	/* OpenSSL's DRBG, seeded from the kernel (getrandom). */
 	if (RAND_bytes(buf, (int)len) != 1)
+		return -EIO;
+	return 0;
+}
+
+int naccs_secret_tag(const uint8_t key[NACCS_TAG_LEN], const char *secret,
+		     uint8_t tag[NACCS_TAG_LEN])
+{
+	unsigned int len = NACCS_TAG_LEN;
+
+	if (secret == NULL ||
+	    HMAC(EVP_sha256(), key, NACCS_TAG_LEN, (const unsigned char *)secret, strlen(secret),
+		 tag, &len) == NULL ||
+	    len != NACCS_TAG_LEN)
 		return -EIO;
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "naccs_notice.h"
 #include "naccs_policy.h"
 #include "pam_call.h"
+#include "pam_once.h"
 
 static int auth_code(enum naccs_outcome o)
 {
@@ -46,7 +47,12 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
 	rv = pam_get_authtok(pamh, PAM_AUTHTOK, &tok, _("Password: "));
 	if (rv != PAM_SUCCESS || tok == NULL)
 		return call_end(&c, rv == PAM_SUCCESS ? PAM_AUTH_ERR : rv);
+	/* The same wrong token again in this handle: counted once already. */
+	if (pam_once_already_failed(pamh, c.req.user, tok))
+		return call_end(&c, PAM_AUTH_ERR);
 	rv = auth_code(naccs_policy_authenticate(&c.pol, &c.req, tok, &c.d, &c.err));
+	if (rv == PAM_AUTH_ERR)
+		pam_once_remember_failure(pamh, c.req.user, tok);
 	call_report(pamh, &c, "authentication");
 	if (rv == PAM_SUCCESS) /* notice_in_auth: services without sessions */
 		call_notices(pamh, &c);

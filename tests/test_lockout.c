@@ -256,6 +256,28 @@ static void test_lock_exactly_at_deny(void **state)
 	assert_int_equal(auth(BOB, GOOD_PW), PAM_SUCCESS);
 }
 
+/* One wrong password counts exactly once, however the service calls the
+ * stack: here pam_naccs is listed twice (sufficient, then required with
+ * use_first_pass), so the module sees the same token twice. */
+static void test_wrong_password_counted_once(void **state)
+{
+	struct pam_testcase tc[] = {pam_test(PAMTEST_AUTHENTICATE, PAM_AUTH_ERR)};
+	struct conv c;
+
+	config(LOCK_3_60_300);
+	for (int i = 1; i <= 2; i++) {
+		conv_init(&c, "wrong-once");
+		assert_int_equal(run_pamtest("naccs-twice", ALICE, &c.data, tc, NULL),
+				 PAMTEST_ERR_OK);
+		assert_int_equal(get_state(ALICE).failures_since_success, (uint32_t)i);
+	}
+	assert_false(get_state(ALICE).locked); /* 2 of 3, not 4 */
+	/* The right password still gets in through the same stack. */
+	tc[0].expected_rv = PAM_SUCCESS;
+	conv_init(&c, GOOD_PW);
+	assert_int_equal(run_pamtest("naccs-twice", ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
+}
+
 /* Failures further apart than fail_interval never add up. */
 static void test_window(void **state)
 {
@@ -599,6 +621,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_lock_exactly_at_deny),
 	    T(test_window),
+	    T(test_wrong_password_counted_once),
 	    T(test_timed_unlock),
 	    T(test_admin_unlock),
 	    T(test_shared_ids),

@@ -1,0 +1,67 @@
+/* One wrong password counts once per PAM handle (UTS-2.2.1.1(1)(g)(ウ)),
+ * however the service calls the stack: a stack that lists pam_naccs twice
+ * (e.g. "sufficient" then "required ... use_first_pass") hands the same
+ * token to the module twice, and a second failure record for it would lock
+ * an ID early.  The first call records the failure; a later call in the
+ * same handle, for the same name and the same token, gets the same answer
+ * without a second record or verification.  The token is kept only as an
+ * HMAC under a random key, in the handle's memory, wiped at pam_end. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <security/pam_modules.h>
+
+#include "naccs_name.h"
+#include "naccs_secret.h"
+#include "pam_once.h"
+
+#define ONCE_KEY "naccs-failed-token"
+
+struct failed_token {
+	char user[NACCS_LOGIN_MAX * 4 + 1];
+	uint8_t key[NACCS_TAG_LEN];
+	uint8_t tag[NACCS_TAG_LEN];
+};
+
+static void wipe_failed(pam_handle_t *pamh, void *data, int error_status)
+{
+	naccs_wipe(data, sizeof(struct failed_token));
+	free(data);
+}
+
+bool pam_once_already_failed(pam_handle_t *pamh, const char *user, const char *tok)
+{
+	const void *data = NULL;
+	const struct failed_token *f;
+	uint8_t tag[NACCS_TAG_LEN];
+	bool same;
+
+	if (pam_get_data(pamh, ONCE_KEY, &data) != PAM_SUCCESS || data == NULL)
+		return false;
+	f = data;
+	if (strcmp(f->user, user) != 0 || naccs_secret_tag(f->key, tok, tag) < 0)
+		return false;
+	same = naccs_consttime_equal(tag, f->tag, sizeof(tag));
+	naccs_wipe(tag, sizeof(tag));
+	return same;
+}
+
+void pam_once_remember_failure(pam_handle_t *pamh, const char *user, const char *tok)
+{
+	struct failed_token *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return; /* then a repeat is counted again: never fewer */
+	if (strlen(user) >= sizeof(f->user) || naccs_random_bytes(f->key, sizeof(f->key)) < 0 ||
+	    naccs_secret_tag(f->key, tok, f->tag) < 0) {
+		wipe_failed(pamh, f, 0);
+		return;
+	}
+	memcpy(f->user, user, strlen(user) + 1);
+	/* Replaces (and wipes, through the cleanup) an earlier one. */
+	if (pam_set_data(pamh, ONCE_KEY, f, wipe_failed) != PAM_SUCCESS)
+		wipe_failed(pamh, f, 0);
+}
