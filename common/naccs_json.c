@@ -8,6 +8,7 @@
 
 #include "naccs_i18n.h"
 #include "naccs_json.h"
+#include "naccs_out.h"
 #include "naccs_utf8.h"
 
 static int fail(struct naccs_json *w, int rc, const char *why)
@@ -47,19 +48,15 @@ void naccs_json_init_stream(struct naccs_json *w, FILE *out)
 
 static int put(struct naccs_json *w, const char *s, size_t n)
 {
+	int rc;
+
 	if (w->err != 0)
 		return w->err;
-	if (w->out != NULL) {
-		if (n > 0 && fwrite(s, 1, n, w->out) != n)
-			return fail(w, -EIO, N_("write error"));
-	} else {
-		/* Room for the bytes and the NUL that always follows them. */
-		if (n >= w->cap - w->len)
-			return fail(w, -ENOBUFS, N_("buffer too small"));
-		memcpy(w->buf + w->len, s, n);
-		w->buf[w->len + n] = '\0';
-	}
-	w->len += n;
+	rc = naccs_out_put(w->out, w->buf, w->cap, &w->len, s, n);
+	if (rc == -EIO)
+		return fail(w, rc, N_("write error"));
+	if (rc < 0)
+		return fail(w, rc, N_("buffer too small"));
 	return 0;
 }
 

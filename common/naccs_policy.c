@@ -473,9 +473,21 @@ out:
 
 #define DAY 86400
 
-static int64_t expires_at(const struct naccs_policy *pol, const struct naccs_account_state *st)
+bool naccs_password_expiry(const struct naccs_password_config *pc,
+			   const struct naccs_account_state *st, int64_t *at)
 {
-	return st->password_changed_at + (int64_t)pol->cfg->password.max_age_days * DAY;
+	if (pc->max_age_days == 0 || !st->has_password)
+		return false;
+	*at = st->password_changed_at + (int64_t)pc->max_age_days * DAY;
+	return true;
+}
+
+bool naccs_password_expired(const struct naccs_password_config *pc,
+			    const struct naccs_account_state *st, int64_t now)
+{
+	int64_t exp;
+
+	return naccs_password_expiry(pc, st, &exp) && now >= exp;
 }
 
 /* Past the maximum age: a forced change, or after the grace period a
@@ -486,9 +498,8 @@ static enum naccs_outcome password_age(const struct naccs_policy *pol,
 	const struct naccs_password_config *pc = &pol->cfg->password;
 	int64_t now = naccs_now_wall(), exp;
 
-	if (pc->max_age_days == 0 || !st->has_password)
+	if (!naccs_password_expiry(pc, st, &exp))
 		return NACCS_OUT_ALLOW;
-	exp = expires_at(pol, st);
 	if (now >= exp && pc->grace_days > 0 && now >= exp + (int64_t)pc->grace_days * DAY)
 		return *reason = "password-expired-grace-over", NACCS_OUT_EXPIRED;
 	if (now >= exp)
@@ -522,10 +533,11 @@ static void age_message(struct naccs_policy *pol, struct naccs_decision *d,
 			const struct naccs_account_state *st, const char *reason)
 {
 	char when[64];
-	int64_t exp = expires_at(pol, st), now = naccs_now_wall();
+	int64_t exp = 0, now = naccs_now_wall();
 
 	if (reason == NULL)
 		return;
+	(void)naccs_password_expiry(&pol->cfg->password, st, &exp);
 	if (strcmp(reason, "must-change") == 0) {
 		struct reset_seen r = {"", 0};
 		struct naccs_err err;

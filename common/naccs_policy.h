@@ -105,6 +105,20 @@ enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct n
 
 const char *naccs_outcome_name(enum naccs_outcome o);
 
+/* ---- password age (UTS-2.2.1.1(1)(c)(ア)) -----------------------------
+ * The one computation of a password's expiry, used by the account phase,
+ * naccsctl user show and user list --expired (UTS-2.2.1.3(2)(d)). */
+
+/* When the password in st expires under pc: true and *at (seconds since
+ * the epoch), or false when it never does (password.max_age_days = 0, or
+ * the ID has no password). */
+bool naccs_password_expiry(const struct naccs_password_config *pc,
+			   const struct naccs_account_state *st, int64_t *at);
+/* Past its expiry at now: what the account phase treats as expired (a
+ * forced change, or after grace_days a refusal). */
+bool naccs_password_expired(const struct naccs_password_config *pc,
+			    const struct naccs_account_state *st, int64_t now);
+
 /* ---- the user's password change (naccs_policy_password.c) -------------
  * Two steps, as PAM's password type has them:
  *   begin   (PAM_PRELIM_CHECK): is the name an ID here, may it change its

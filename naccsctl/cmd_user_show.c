@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "naccs_i18n.h"
+#include "naccs_policy.h"
 #include "naccs_secret.h"
 #include "naccs_store.h"
 #include "naccsctl.h"
@@ -118,7 +119,7 @@ static void show_state_text(const struct naccs_account_state *st)
 struct pw_facts {
 	bool has_password;
 	int64_t age_days;
-	bool expires; /* password.max_age_days > 0 */
+	bool expires; /* naccs_password_expiry */
 	int64_t expires_at;
 	size_t history;
 };
@@ -138,9 +139,7 @@ static int pw_facts_of(struct ctl_ctx *ctx, const struct naccs_identity *id,
 
 		f->age_days =
 		    now > st->password_changed_at ? (now - st->password_changed_at) / 86400 : 0;
-		f->expires = ctx->cfg.password.max_age_days > 0;
-		f->expires_at =
-		    st->password_changed_at + (int64_t)ctx->cfg.password.max_age_days * 86400;
+		f->expires = naccs_password_expiry(&ctx->cfg.password, st, &f->expires_at);
 	}
 	h = calloc(max, sizeof(*h));
 	if (h == NULL)
