@@ -139,6 +139,16 @@ struct naccs_config {
 	char banner_file[PATH_MAX];
 	char unencrypted_services[256]; /* names separated by spaces or commas */
 
+	/* [su] switch_services, allow_groups, allow_ids (naccs_su.h) */
+	char su_switch_services[256]; /* names separated by spaces or commas */
+	char su_allow_groups[512];    /* store groups whose members may switch */
+	char su_allow_ids[512];	      /* IDs (login or NACCS form) that may switch */
+
+	/* [access] admin_allowed_networks (naccs_netmatch.h); the other rules
+	 * of [access] (time and terminal windows) are not implemented: their
+	 * keys are refused. */
+	char admin_allowed_networks[1024];
+
 	/* [identity] login_format, uid_min, uid_max, gid, home_base, shell */
 	enum naccs_login_format login_format;
 	uint32_t uid_min, uid_max;

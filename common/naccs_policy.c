@@ -10,9 +10,11 @@
 #include "naccs_i18n.h"
 #include "naccs_local.h"
 #include "naccs_lockout.h"
+#include "naccs_netmatch.h"
 #include "naccs_policy.h"
 #include "naccs_resolve.h"
 #include "naccs_secret.h"
+#include "naccs_su.h"
 
 const char *naccs_outcome_name(enum naccs_outcome o)
 {
@@ -39,6 +41,8 @@ const char *naccs_outcome_name(enum naccs_outcome o)
 		return "rejected";
 	case NACCS_OUT_EXPIRED:
 		return "expired";
+	case NACCS_OUT_DENIED:
+		return "denied";
 	}
 	return "invalid";
 }
@@ -575,11 +579,92 @@ static void age_message(struct naccs_policy *pol, struct naccs_decision *d,
 			 (long)((exp - now + DAY - 1) / DAY), when);
 }
 
+/* An admin ID with PAM_RHOST set: the remote address must be a literal
+ * address inside [access] admin_allowed_networks (empty: no network
+ * logins for admin IDs).  A host name is refused, never resolved. */
+static enum naccs_outcome admin_network(struct naccs_policy *pol, const struct naccs_request *req,
+					struct naccs_decision *out,
+					const struct naccs_account_state *st)
+{
+	char detail[sizeof(pol->cfg->admin_allowed_networks) + 32];
+	enum naccs_outcome o;
+	int m;
+
+	if (req->rhost == NULL || req->rhost[0] == '\0')
+		return NACCS_OUT_ALLOW;
+	m = naccs_netmatch(pol->cfg->admin_allowed_networks, req->rhost);
+	if (m == 1)
+		return NACCS_OUT_ALLOW;
+	snprintf(detail, sizeof(detail), "admin_allowed_networks=%s",
+		 pol->cfg->admin_allowed_networks);
+	o = decide(out, req, "account", NACCS_OUT_DENIED,
+		   m < 0 ? "admin-rhost-not-an-address" : "admin-network-not-allowed", st, detail);
+	snprintf(out->message, sizeof(out->message),
+		 _("%s is an administrator ID: logging in to it from this address is not "
+		   "allowed."),
+		 out->identity.login);
+	return o;
+}
+
+/* The su rule's view of the invoker's state: usable unless retired,
+ * suspended, locked, or its password expired or never set by its holder
+ * (the rules of this file). */
+static const char *invoker_unusable(void *ctx, const struct naccs_account_state *st)
+{
+	const struct naccs_policy *pol = ctx;
+	const char *reason = NULL;
+	enum naccs_outcome o = state_refusal(st, &reason);
+
+	if (o == NACCS_OUT_ALLOW && st->must_change)
+		return "su-invoker-must-change";
+	if (o == NACCS_OUT_ALLOW)
+		o = password_age(pol, st, &reason);
+	switch (o) {
+	case NACCS_OUT_ALLOW:
+		return NULL;
+	case NACCS_OUT_RETIRED:
+		return "su-invoker-retired";
+	case NACCS_OUT_SUSPENDED:
+		return "su-invoker-suspended";
+	case NACCS_OUT_LOCKED:
+		return "su-invoker-locked";
+	default:
+		return "su-invoker-password-expired";
+	}
+}
+
+/* The account decision on a gated target is the su verdict: one event
+ * naming the individual and the target. */
+static enum naccs_outcome su_gate(struct naccs_policy *pol, const struct naccs_request *req,
+				  struct naccs_decision *out, const struct naccs_account_state *st,
+				  char detail[NACCS_ERR_MSG_MAX], const char **allowed)
+{
+	struct naccs_su_invoker inv;
+	struct naccs_su_verdict v;
+	enum naccs_outcome o;
+
+	naccs_su_read_invoker(&inv);
+	naccs_su_decide(pol->store, deadline(pol), pol->cfg, req->service, &out->identity, &inv,
+			invoker_unusable, pol, &v);
+	naccs_debug(pol->cfg->debug, "account: '%s': %s (%s)", out->identity.login, v.reason,
+		    v.detail);
+	snprintf(detail, NACCS_ERR_MSG_MAX, "%s", v.detail);
+	if (v.allow) {
+		*allowed = v.reason;
+		return NACCS_OUT_ALLOW;
+	}
+	o = v.unavailable ? NACCS_OUT_UNAVAILABLE : NACCS_OUT_DENIED;
+	o = decide(out, req, "account", o, v.reason, st, v.detail);
+	snprintf(out->message, sizeof(out->message), "%s", v.message);
+	return o;
+}
+
 enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct naccs_request *req,
 					struct naccs_decision *out, struct naccs_err *err)
 {
 	struct naccs_account_state st;
-	const char *reason = NULL;
+	char su_detail[NACCS_ERR_MSG_MAX] = "";
+	const char *reason = NULL, *su_reason = NULL;
 	enum naccs_outcome result;
 	int rc;
 
@@ -600,6 +685,22 @@ enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct n
 		return decide(out, req, "account", NACCS_OUT_UNAVAILABLE, "store-read-failed", NULL,
 			      err->msg);
 	result = state_refusal(&st, &reason);
+	/* An admin ID from the network: only from [access]
+	 * admin_allowed_networks (UTS-2.2.1.3(2)(c)(エ), naccs_netmatch.c). */
+	if (result == NACCS_OUT_ALLOW && out->identity.admin &&
+	    admin_network(pol, req, out, &st) != NACCS_OUT_ALLOW) {
+		naccs_wipe(&st, sizeof(st));
+		return out->outcome;
+	}
+	/* A shared admin ID: no direct login, su only from an allowed person
+	 * (UTS-2.2.1.1(1)(g)(カ), naccs_su.c). */
+	if (result == NACCS_OUT_ALLOW && naccs_su_gated(&out->identity)) {
+		result = su_gate(pol, req, out, &st, su_detail, &su_reason);
+		if (result != NACCS_OUT_ALLOW) {
+			naccs_wipe(&st, sizeof(st));
+			return result;
+		}
+	}
 	if (result == NACCS_OUT_ALLOW && st.must_change) {
 		/* An administrator set this password: the user must set their
 		 * own before going on (UTS-2.2.1.1(1)(e)(ア), UTS-2.2.1.3(2)(a)). */
@@ -609,7 +710,9 @@ enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct n
 		result = password_age(pol, &st, &reason);
 	naccs_debug(pol->cfg->debug, "account: '%s': %s", out->identity.login,
 		    reason ? reason : "ok");
-	result = decide(out, req, "account", result, reason ? reason : "ok", &st, NULL);
+	if (reason == NULL)
+		reason = su_reason != NULL ? su_reason : "ok";
+	result = decide(out, req, "account", result, reason, &st, su_detail[0] ? su_detail : NULL);
 	age_message(pol, out, &st, reason);
 	naccs_wipe(&st, sizeof(st));
 	return result;

@@ -38,6 +38,8 @@ enum naccs_outcome {
 	NACCS_OUT_REJECTED,    /* password change: the new password broke a rule,
 				  or it is too early to change (minimum age) */
 	NACCS_OUT_EXPIRED,     /* account: password expired and the grace period over */
+	NACCS_OUT_DENIED,      /* account: an access rule refuses (a shared admin ID
+				  logged in directly, an su not allowed: naccs_su.h) */
 };
 
 struct naccs_decision {

@@ -332,4 +332,62 @@ int naccs_store_change_password(struct naccs_store *st, naccs_deadline_t dl, con
 				const char *expected, const char *phc, unsigned keep_history,
 				const char *by, struct naccs_err *err);
 
+/* ---- groups (store_sqlite_group.c) ----------------------------------
+ * Groups the access rules name (the su rule's allowed invokers, #8) and
+ * NSS publishes.  Like identities, a group is never issued twice: a
+ * deleted group stays as a tombstone, its name (in any case) and gid
+ * never given again (UTS-2.2.1.3(2)(g)(ウ)).  Every change (add, delete,
+ * member added, member removed) is a registry line: a group's own lines
+ * under its name ("group-added", "group-deleted"), a membership's under
+ * the member's login ("group-member-added", "group-member-removed", the
+ * group in the detail). */
+struct naccs_group {
+	char name[NACCS_LOGIN_MAX + 1]; /* the syntax of a login */
+	uint32_t gid;
+	char created_by[NACCS_WHO_MAX];
+	int64_t created_at;
+	bool deleted; /* tombstone */
+	int64_t deleted_at;
+	uint32_t members; /* how many identities are members now */
+};
+
+/* group_add: pick the gid for me. */
+#define NACCS_GID_ALLOCATE UINT32_MAX
+
+/* Issue a group.  g->gid == NACCS_GID_ALLOCATE takes the lowest gid in
+ * [gid_min, gid_max] no group ever had; -EEXIST if the name (any case) or
+ * the gid was ever issued.  On success *g is the row as written. */
+int naccs_store_group_add(struct naccs_store *st, naccs_deadline_t dl, struct naccs_group *g,
+			  uint32_t gid_min, uint32_t gid_max, const char *by,
+			  struct naccs_err *err);
+/* Delete a group for good: a tombstone; its memberships end (each with a
+ * registry line).  -ENOENT, -EALREADY when already deleted. */
+int naccs_store_group_del(struct naccs_store *st, naccs_deadline_t dl, const char *name,
+			  const char *reason, const char *by, struct naccs_err *err);
+/* One group by name (exact, deleted ones included); -ENOENT. */
+int naccs_store_group_find(struct naccs_store *st, naccs_deadline_t dl, const char *name,
+			   struct naccs_group *out, struct naccs_err *err);
+/* Every group, deleted ones included, ordered by name. */
+typedef int (*naccs_group_fn)(void *ctx, const struct naccs_group *g);
+int naccs_store_group_list(struct naccs_store *st, naccs_deadline_t dl, naccs_group_fn cb,
+			   void *ctx, struct naccs_err *err);
+/* The members of a group (their logins, ordered), one read transaction;
+ * -ENOENT when there is no such group. */
+typedef int (*naccs_member_fn)(void *ctx, const char *login);
+int naccs_store_group_members(struct naccs_store *st, naccs_deadline_t dl, const char *name,
+			      naccs_member_fn cb, void *ctx, struct naccs_err *err);
+/* Whether login is a member of the (not deleted) group name now: 0 with
+ * *member set (false too when there is no such group or ID). */
+int naccs_store_group_has_member(struct naccs_store *st, naccs_deadline_t dl, const char *name,
+				 const char *login, bool *member, struct naccs_err *err);
+/* Add or remove a member, with a registry line.  -ENOENT (no such group
+ * or ID), -EINVAL (deleted group, retired ID), -EEXIST (already a member),
+ * -EALREADY (not a member, on remove). */
+int naccs_store_group_member(struct naccs_store *st, naccs_deadline_t dl, const char *name,
+			     const char *login, bool add, const char *by, struct naccs_err *err);
+/* The lowest gid in [from, max] no group ever had (the rule of
+ * naccs_store_next_free_uid, for naccsctl's own pick). */
+int naccs_store_next_free_gid(struct naccs_store *st, naccs_deadline_t dl, uint32_t from,
+			      uint32_t max, uint32_t *gid, struct naccs_err *err);
+
 #endif

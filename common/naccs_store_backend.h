@@ -66,6 +66,23 @@ struct naccs_store_backend {
 	int (*change_password)(void *impl, naccs_deadline_t dl, const char *login,
 			       const char *expected, const char *phc, unsigned keep_history,
 			       const char *by, struct naccs_err *err);
+	/* Groups (store_sqlite_group.c). */
+	int (*group_add)(void *impl, naccs_deadline_t dl, struct naccs_group *g, uint32_t gid_min,
+			 uint32_t gid_max, const char *by, struct naccs_err *err);
+	int (*group_del)(void *impl, naccs_deadline_t dl, const char *name, const char *reason,
+			 const char *by, struct naccs_err *err);
+	int (*group_find)(void *impl, naccs_deadline_t dl, const char *name,
+			  struct naccs_group *out, struct naccs_err *err);
+	int (*group_list)(void *impl, naccs_deadline_t dl, naccs_group_fn cb, void *ctx,
+			  struct naccs_err *err);
+	int (*group_members)(void *impl, naccs_deadline_t dl, const char *name, naccs_member_fn cb,
+			     void *ctx, struct naccs_err *err);
+	int (*group_has_member)(void *impl, naccs_deadline_t dl, const char *name,
+				const char *login, bool *member, struct naccs_err *err);
+	int (*group_member)(void *impl, naccs_deadline_t dl, const char *name, const char *login,
+			    bool add, const char *by, struct naccs_err *err);
+	int (*next_free_gid)(void *impl, naccs_deadline_t dl, uint32_t from, uint32_t max,
+			     uint32_t *gid, struct naccs_err *err);
 };
 
 extern const struct naccs_store_backend naccs_store_sqlite;

@@ -29,7 +29,9 @@
  *   store_sqlite_issue.c     issuing an identity: never re-issued, uid allocation
  *   store_sqlite_admin.c     passwords, flags, retirement, listing, registry
  *   store_sqlite_uid.c       the lowest never-used uid at or above a start
- *   store_sqlite_password.c  the user's own change (compare-and-swap), history */
+ *   store_sqlite_password.c  the user's own change (compare-and-swap), history
+ *   store_sqlite_group.c     groups: never re-issued (tombstones), gid allocation,
+ *                            memberships */
 #include "config.h"
 
 #include "naccs_store_backend.h"
@@ -63,4 +65,12 @@ const struct naccs_store_backend naccs_store_sqlite = {
     .failures = sq_failures,
     .get_history = sq_get_history,
     .change_password = sq_change_password,
+    .group_add = sq_group_add,
+    .group_del = sq_group_del,
+    .group_find = sq_group_find,
+    .group_list = sq_group_list,
+    .group_members = sq_group_members,
+    .group_has_member = sq_group_has_member,
+    .group_member = sq_group_member,
+    .next_free_gid = sq_next_free_gid,
 };

@@ -180,4 +180,22 @@ int sq_failures(void *impl, naccs_deadline_t dl, const char *login, int64_t sinc
 int sq_read_event(struct sq *s, sqlite3_stmt *st, const char *table, const char *login, int col,
 		  struct naccs_login_event *ev, struct naccs_err *err);
 
+/* store_sqlite_group.c: groups and memberships. */
+int sq_group_add(void *impl, naccs_deadline_t dl, struct naccs_group *g, uint32_t gid_min,
+		 uint32_t gid_max, const char *by, struct naccs_err *err);
+int sq_group_del(void *impl, naccs_deadline_t dl, const char *name, const char *reason,
+		 const char *by, struct naccs_err *err);
+int sq_group_find(void *impl, naccs_deadline_t dl, const char *name, struct naccs_group *out,
+		  struct naccs_err *err);
+int sq_group_list(void *impl, naccs_deadline_t dl, naccs_group_fn cb, void *ctx,
+		  struct naccs_err *err);
+int sq_group_members(void *impl, naccs_deadline_t dl, const char *name, naccs_member_fn cb,
+		     void *ctx, struct naccs_err *err);
+int sq_group_has_member(void *impl, naccs_deadline_t dl, const char *name, const char *login,
+			bool *member, struct naccs_err *err);
+int sq_group_member(void *impl, naccs_deadline_t dl, const char *name, const char *login, bool add,
+		    const char *by, struct naccs_err *err);
+int sq_next_free_gid(void *impl, naccs_deadline_t dl, uint32_t from, uint32_t max, uint32_t *gid,
+		     struct naccs_err *err);
+
 #endif

@@ -14,7 +14,7 @@
 #ifndef NACCS_STORE_SQLITE_SCHEMA_H
 #define NACCS_STORE_SQLITE_SCHEMA_H
 
-#define NACCS_SQLITE_SCHEMA_VERSION 4
+#define NACCS_SQLITE_SCHEMA_VERSION 5
 
 /* The hash parameters of a PHC string ("$argon2id$v=19$m=65536,t=3,p=1$"):
  * the salt and the hash are unpadded base64, so trimming the base64 alphabet,
@@ -214,6 +214,40 @@ static const char *const naccs_sqlite_migrations[NACCS_SQLITE_SCHEMA_VERSION] = 
     " fail_tty TEXT NOT NULL DEFAULT '',"
     " fail_rhost TEXT NOT NULL DEFAULT ''"
     ") STRICT;",
+
+    /* Version 5: groups (what the su rule and access rules name, and what
+     * NSS publishes).  Like identities, a group row is never deleted: a
+     * deleted group stays as a tombstone, so its name and gid are never
+     * issued again (UTS-2.2.1.3(2)(g)(ウ)).  Memberships come and go; each
+     * change is a registry line. */
+    "CREATE TABLE groups ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE"
+    "  CHECK (length(CAST(name AS BLOB)) BETWEEN 1 AND 32),"
+    " gid INTEGER NOT NULL UNIQUE CHECK (gid BETWEEN 1 AND 4294967294),"
+    " created_by TEXT NOT NULL CHECK (length(CAST(created_by AS BLOB)) < 64),"
+    " created_at INTEGER NOT NULL,"
+    " deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),"
+    " deleted_at INTEGER"
+    ") STRICT;"
+    "CREATE UNIQUE INDEX groups_name_nocase ON groups (name COLLATE NOCASE);"
+    "CREATE TRIGGER groups_never_deleted BEFORE DELETE ON groups BEGIN"
+    " SELECT RAISE(ABORT, 'groups are never deleted: mark them deleted');"
+    " END;"
+    "CREATE TRIGGER groups_keys_fixed BEFORE UPDATE OF id, name, gid ON groups BEGIN"
+    " SELECT RAISE(ABORT, 'an issued group name or gid never changes');"
+    " END;"
+    "CREATE TRIGGER groups_deleted_for_good BEFORE UPDATE OF deleted ON groups"
+    " WHEN OLD.deleted = 1 BEGIN"
+    " SELECT RAISE(ABORT, 'a deleted group stays deleted');"
+    " END;"
+    "CREATE TABLE group_members ("
+    " grp INTEGER NOT NULL REFERENCES groups (id),"
+    " identity INTEGER NOT NULL REFERENCES identities (id),"
+    " added_at INTEGER NOT NULL,"
+    " PRIMARY KEY (grp, identity)"
+    ") STRICT;"
+    "CREATE INDEX group_members_identity ON group_members (identity);",
 };
 
 #endif

@@ -18,7 +18,7 @@
  * many members needs a large one). */
 #define NSS_BUF_MAX (1024 * 1024)
 
-enum nss_query { USER_BY_NAME, USER_BY_UID, GROUP_BY_GID };
+enum nss_query { USER_BY_NAME, USER_BY_UID, GROUP_BY_GID, GROUP_BY_NAME };
 
 /* The answer of a getpw*_r / getgr*_r call: 1 found, 0 not found, -errno.
  * Besides 0 with no result, glibc documents ENOENT, ESRCH, EBADF and EPERM
@@ -70,6 +70,8 @@ static int nss_lookup(enum nss_query q, const char *name, uint32_t id, struct ct
 			rc = getpwnam_r(name, &pw, buf, len, &pwr);
 		else if (q == USER_BY_UID)
 			rc = getpwuid_r((uid_t)id, &pw, buf, len, &pwr);
+		else if (q == GROUP_BY_NAME)
+			rc = getgrnam_r(name, &gr, buf, len, &grr);
 		else
 			rc = getgrgid_r((gid_t)id, &gr, buf, len, &grr);
 		if (rc == ERANGE && len < NSS_BUF_MAX) {
@@ -100,4 +102,9 @@ int ctl_nss_user_by_name(const char *name, struct ctl_nss_user *u)
 int ctl_nss_group_by_gid(uint32_t gid, char *name, size_t namelen)
 {
 	return nss_lookup(GROUP_BY_GID, NULL, gid, NULL, name, namelen);
+}
+
+int ctl_nss_group_by_name(const char *name)
+{
+	return nss_lookup(GROUP_BY_NAME, name, 0, NULL, NULL, 0);
 }

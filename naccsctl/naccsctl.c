@@ -47,6 +47,7 @@ static const struct ctl_command commands[] = {
     {"store", cmd_store, true, ctl_usage_store},       /* cmd_store.c */
     {"config", cmd_config, false, ctl_usage_config},
     {"user", cmd_user, true, usage_user_all},
+    {"group", cmd_group, true, ctl_usage_group},
     {"help", cmd_help, false, ctl_usage_main},
 };
 
@@ -78,6 +79,8 @@ void ctl_usage_main(FILE *out)
 		"  user suspend LOGIN --reason R, user unsuspend LOGIN\n"
 		"  user retire LOGIN       retire an ID for good (tombstone)\n"
 		"  user expire LOGIN       force a password change at the next login\n"
+		"  group add|del|list|show ...  groups of the store (named by access rules)\n"
+		"  group member add|remove GROUP LOGIN\n"
 		"  help [COMMAND]          show help\n"
 		"\n"
 		"Options (before the command):\n"

@@ -57,6 +57,7 @@ int cmd_config(struct ctl_ctx *ctx, int argc, char **argv);
 int cmd_user(struct ctl_ctx *ctx, int argc, char **argv);    /* cmd_user*.c, see cmd_user.h */
 int cmd_store(struct ctl_ctx *ctx, int argc, char **argv);   /* cmd_store.c */
 int cmd_upgrade(struct ctl_ctx *ctx, int argc, char **argv); /* cmd_store.c */
+int cmd_group(struct ctl_ctx *ctx, int argc, char **argv);   /* cmd_group.c */
 
 /* ---- cmd_store.c, shared with init ---- */
 
@@ -77,6 +78,7 @@ void ctl_usage_config(FILE *out);
 void ctl_usage_store(FILE *out);
 void ctl_usage_upgrade(FILE *out);
 void ctl_usage_user(FILE *out, const char *sub);
+void ctl_usage_group(FILE *out); /* cmd_group.c */
 
 /* ---- ctl_util.c ---- */
 
@@ -157,5 +159,7 @@ struct ctl_nss_user {
 int ctl_nss_user_by_uid(uint32_t uid, struct ctl_nss_user *u);
 int ctl_nss_user_by_name(const char *name, struct ctl_nss_user *u);
 int ctl_nss_group_by_gid(uint32_t gid, char *name, size_t namelen);
+/* Whether some source knows a group by that name: 1, 0 or -errno. */
+int ctl_nss_group_by_name(const char *name);
 
 #endif

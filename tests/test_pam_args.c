@@ -139,8 +139,11 @@ static void test_reserved_key_argument_fails_closed(void **state)
 	char me[64];
 
 	owner_arg(me, sizeof(me), "owner=", (unsigned long)getuid());
-	assert_int_equal(load(fx, me, "su.rule=5"), PAM_SERVICE_ERR);
-	/* [lockout] and [password] are implemented now: their keys are settings. */
+	/* [access] has one implemented key (#8); its other rules are not. */
+	assert_int_equal(load(fx, me, "access.rule=5"), PAM_SERVICE_ERR);
+	/* [lockout], [password] and [su] are implemented now: their keys are
+	 * settings. */
+	assert_int_equal(load(fx, me, "su.switch_services=su"), PAM_SUCCESS);
 	assert_int_equal(load(fx, me, "lockout.deny=5"), PAM_SUCCESS);
 	assert_int_equal(load(fx, me, "password.min_length=12"), PAM_SUCCESS);
 	assert_int_equal(load(fx, me, "hash.colour=blue"), PAM_SUCCESS);
@@ -148,7 +151,7 @@ static void test_reserved_key_argument_fails_closed(void **state)
 	assert_int_equal(fx->opts.cfg.fail_delay_ms, 9);
 
 	/* And in the file. */
-	free(tu_write_file(fx->dir, "naccs.conf", "[su]\nrule = 5\n", 0600));
+	free(tu_write_file(fx->dir, "naccs.conf", "[access]\nrule = 5\n", 0600));
 	assert_int_equal(load(fx, me, NULL), PAM_SERVICE_ERR);
 }
 

@@ -1,0 +1,424 @@
+/* Shared administrator IDs through pam_naccs.so (#8), libpamtest +
+ * pam_wrapper: su gating (UTS-2.2.1.1(1)(g)(カ)), no direct login, and
+ * admin network logins (UTS-2.2.1.3(2)(c)(エ)).  The invoking uid and the
+ * audit login uid come from the test-only hooks NACCS_TEST_INVOKER_UID and
+ * NACCS_TEST_LOGINUID (honoured only by a --enable-test-hooks build).
+ * syslog is captured here (the binary exports it) to check the one event
+ * of each decision. */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libpamtest.h>
+#include <security/pam_appl.h>
+#include <sqlite3.h>
+#include <syslog.h>
+
+#include "naccs_hash.h"
+#include "naccs_store.h"
+#include "testutil.h"
+
+#define SU	 "naccs-su"	  /* listed in [su] switch_services */
+#define LOGIN	 "naccs-su-login" /* not listed: a direct login */
+#define GOOD_PW	 "Corr3ct-Horse!"
+#define ROOT_UID 0
+
+/* ---- syslog capture --------------------------------------------------- */
+
+static char logbuf[1 << 16];
+static size_t loglen;
+
+static void capture(const char *fmt, va_list ap)
+{
+	int n;
+
+	if (loglen + 2 >= sizeof(logbuf))
+		return;
+	n = vsnprintf(logbuf + loglen, sizeof(logbuf) - loglen - 1, fmt, ap);
+	if (n > 0)
+		loglen += (size_t)n < sizeof(logbuf) - loglen - 1 ? (size_t)n
+								  : sizeof(logbuf) - loglen - 2;
+	logbuf[loglen++] = '\n';
+	logbuf[loglen] = '\0';
+}
+
+/* Built with -fvisibility=hidden: these must be seen by the module. */
+#define VISIBLE __attribute__((visibility("default")))
+VISIBLE void __syslog_chk(int pri, int flag, const char *fmt, ...);
+VISIBLE void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap);
+
+VISIBLE void syslog(int pri, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	capture(fmt, ap);
+	va_end(ap);
+}
+
+VISIBLE void vsyslog(int pri, const char *fmt, va_list ap)
+{
+	capture(fmt, ap);
+}
+
+VISIBLE void __syslog_chk(int pri, int flag, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	capture(fmt, ap);
+	va_end(ap);
+}
+
+VISIBLE void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap)
+{
+	capture(fmt, ap);
+}
+
+/* ---- fixture ---------------------------------------------------------- */
+
+static char store_path[512];
+static uint32_t uid_of[8];
+enum { ALICE, BOB, CAROL, DAVE, OPS, ADMIN1 };
+
+static void write_conf(const char *extra)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
+		 "[auth]\nfail_delay_ms = 0\n[password]\nmax_age_days = 90\n"
+		 "[su]\nswitch_services = " SU "\nallow_groups = wheel-naccs\n"
+		 "allow_ids = OPSSHARED\n"
+		 "[access]\nadmin_allowed_networks = 192.0.2.0/24, 2001:db8::/32\n%s",
+		 store_path, extra);
+	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
+}
+
+static struct naccs_store *open_store(void)
+{
+	struct naccs_store_options opt = {
+	    .path = store_path, .owner_uid = getuid(), .timeout_ms = 5000, .create = true};
+	struct naccs_store *st = NULL;
+	struct naccs_err err;
+
+	if (naccs_store_open(&opt, &st, &err) < 0)
+		fail_msg("store open: %s", err.msg);
+	return st;
+}
+
+static uint32_t add(struct naccs_store *st, const char *code, const char *number, const char *login,
+		    uint32_t uid, bool admin)
+{
+	struct naccs_hash_params p;
+	struct naccs_identity id;
+	struct naccs_err err;
+	char phc[NACCS_PHC_MAX];
+
+	naccs_hash_params_default(&p);
+	p.m_kib = 1024;
+	p.t_cost = 1;
+	memset(&id, 0, sizeof(id));
+	snprintf(id.login, sizeof(id.login), "%s", login);
+	snprintf(id.user_code, sizeof(id.user_code), "%s", code);
+	snprintf(id.id_number, sizeof(id.id_number), "%s", number);
+	id.kind = code[0] != '\0' ? NACCS_KIND_INDIVIDUAL : NACCS_KIND_SHARED;
+	id.admin = admin;
+	id.uid = uid;
+	id.gid = 100;
+	snprintf(id.home, sizeof(id.home), "/home/%s", login);
+	snprintf(id.shell, sizeof(id.shell), "/bin/sh");
+	assert_int_equal(naccs_hash_new(&p, GOOD_PW, phc, &err), 0);
+	if (naccs_store_add_identity(st, naccs_deadline_in(5000), &id, 20000, 29999, phc, false,
+				     "test", "test person", &err) < 0)
+		fail_msg("add %s: %s", login, err.msg);
+	return id.uid;
+}
+
+static void member(struct naccs_store *st, const char *login)
+{
+	struct naccs_err err;
+
+	if (naccs_store_group_member(st, naccs_deadline_in(5000), "wheel-naccs", login, true,
+				     "test", &err) < 0)
+		fail_msg("member %s: %s", login, err.msg);
+}
+
+static int setup(void **state)
+{
+	struct naccs_store *st;
+	struct naccs_group g = {.gid = NACCS_GID_ALLOCATE};
+	struct naccs_err err;
+	sqlite3 *db;
+
+	(void)state;
+	tu_rmtree(PAM_FIXTURE_DIR);
+	if (mkdir(PAM_FIXTURE_DIR, 0700) != 0)
+		fail_msg("mkdir %s", PAM_FIXTURE_DIR);
+	snprintf(store_path, sizeof(store_path), "%s/naccs.db", PAM_FIXTURE_DIR);
+	write_conf("");
+	st = open_store();
+	add(st, "", "", "root", ROOT_UID, true);		/* the shared admin target */
+	add(st, "", "", "opsadmin2", NACCS_UID_ALLOCATE, true); /* another one */
+	uid_of[ALICE] = add(st, "ABCDE", "001", "abcde-001", NACCS_UID_ALLOCATE, false);
+	uid_of[BOB] = add(st, "ABCDE", "002", "abcde-002", NACCS_UID_ALLOCATE, false);
+	uid_of[CAROL] = add(st, "ABCDE", "003", "abcde-003", NACCS_UID_ALLOCATE, false);
+	uid_of[DAVE] = add(st, "ABCDE", "004", "abcde-004", NACCS_UID_ALLOCATE, false);
+	/* A shared ID, named by allow_ids and in the group: still refused. */
+	uid_of[OPS] = add(st, "", "", "opsshared", NACCS_UID_ALLOCATE, false);
+	uid_of[ADMIN1] = add(st, "ABCDE", "009", "abcde-009", NACCS_UID_ALLOCATE, true);
+	snprintf(g.name, sizeof(g.name), "wheel-naccs");
+	if (naccs_store_group_add(st, naccs_deadline_in(5000), &g, 30000, 30999, "test", &err) < 0)
+		fail_msg("group: %s", err.msg);
+	member(st, "abcde-001");
+	member(st, "abcde-003");
+	member(st, "abcde-004");
+	member(st, "opsshared");
+	if (naccs_store_set_flag(st, naccs_deadline_in(5000), "abcde-003", NACCS_FLAG_LOCKED, true,
+				 "test", "test", &err) < 0)
+		fail_msg("lock: %s", err.msg);
+	naccs_store_close(st);
+	/* dave's password is a year old: past password.max_age_days. */
+	assert_int_equal(sqlite3_open(store_path, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db,
+			 "UPDATE credentials SET changed_at = changed_at - 86400 * 365 "
+			 "WHERE identity = (SELECT id FROM identities "
+			 "WHERE login = 'abcde-004')",
+			 NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unsetenv("NACCS_TEST_INVOKER_UID");
+	unsetenv("NACCS_TEST_LOGINUID");
+	tu_rmtree(PAM_FIXTURE_DIR);
+	return 0;
+}
+
+/* ---- running PAM ------------------------------------------------------- */
+
+static char err_buf[4][PAM_MAX_MSG_SIZE];
+
+static void invoker(uint32_t uid, const char *loginuid)
+{
+	char v[16];
+
+	snprintf(v, sizeof(v), "%lu", (unsigned long)uid);
+	setenv("NACCS_TEST_INVOKER_UID", v, 1);
+	setenv("NACCS_TEST_LOGINUID", loginuid != NULL ? loginuid : v, 1);
+}
+
+/* The account phase of service for user through libpamtest. */
+static int account(const char *service, const char *user)
+{
+	struct pam_testcase tc[] = {pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS)};
+	char *errs[5] = {err_buf[0], err_buf[1], err_buf[2], err_buf[3], NULL};
+	struct pamtest_conv_data data;
+	enum pamtest_err perr;
+
+	memset(err_buf, 0, sizeof(err_buf));
+	memset(&data, 0, sizeof(data));
+	data.out_err = errs;
+	loglen = 0;
+	logbuf[0] = '\0';
+	perr = run_pamtest(service, user, &data, tc, NULL);
+	if (perr != PAMTEST_ERR_OK && perr != PAMTEST_ERR_CASE)
+		fail_msg("run_pamtest: %d", perr);
+	return tc[0].op_rv;
+}
+
+static int conv_quiet(int n, const struct pam_message **m, struct pam_response **r, void *data)
+{
+	(void)n;
+	(void)m;
+	(void)data;
+	*r = NULL;
+	return PAM_SUCCESS;
+}
+
+/* The account phase with PAM_RHOST (and PAM_RUSER) set. */
+static int account_from(const char *service, const char *user, const char *rhost, const char *ruser)
+{
+	struct pam_conv conv = {conv_quiet, NULL};
+	pam_handle_t *h = NULL;
+	int rv;
+
+	loglen = 0;
+	logbuf[0] = '\0';
+	assert_int_equal(pam_start(service, user, &conv, &h), PAM_SUCCESS);
+	if (rhost != NULL)
+		assert_int_equal(pam_set_item(h, PAM_RHOST, rhost), PAM_SUCCESS);
+	if (ruser != NULL)
+		assert_int_equal(pam_set_item(h, PAM_RUSER, ruser), PAM_SUCCESS);
+	rv = pam_acct_mgmt(h, 0);
+	pam_end(h, rv);
+	return rv;
+}
+
+static bool logged(const char *s)
+{
+	return strstr(logbuf, s) != NULL;
+}
+
+/* ---- su gating (UTS-2.2.1.1(1)(g)(カ)) ---------------------------------- */
+
+static void test_su_allowed_member(void **state)
+{
+	(void)state;
+	invoker(uid_of[ALICE], NULL);
+	assert_int_equal(account(SU, "root"), PAM_SUCCESS);
+	/* One event naming the individual and the target. */
+	assert_true(logged("su-allowed"));
+	assert_true(logged("invoker=abcde-001 user_code=ABCDE id_number=001"));
+	assert_true(logged("target=root"));
+	/* Another shared admin target, by the same rule. */
+	assert_int_equal(account(SU, "opsadmin2"), PAM_SUCCESS);
+	/* The login uid unset (no audit session): the real uid alone. */
+	invoker(uid_of[ALICE], "unset");
+	assert_int_equal(account(SU, "root"), PAM_SUCCESS);
+}
+
+static void test_su_refused_not_allowed(void **state)
+{
+	(void)state;
+	invoker(uid_of[BOB], NULL);
+	assert_int_equal(account(SU, "root"), PAM_PERM_DENIED);
+	assert_true(logged("su-invoker-not-allowed"));
+	assert_true(logged("invoker=abcde-002"));
+	assert_non_null(strstr(err_buf[0], "abcde-002 may not switch to root"));
+	/* PAM_RUSER is a claim of the application: naming an allowed person
+	 * there changes nothing. */
+	assert_int_equal(account_from(SU, "root", NULL, "abcde-001"), PAM_PERM_DENIED);
+}
+
+static void test_su_refused_locked_or_expired(void **state)
+{
+	(void)state;
+	invoker(uid_of[CAROL], NULL);
+	assert_int_equal(account(SU, "root"), PAM_PERM_DENIED);
+	assert_true(logged("su-invoker-locked"));
+	invoker(uid_of[DAVE], NULL);
+	assert_int_equal(account(SU, "root"), PAM_PERM_DENIED);
+	assert_true(logged("su-invoker-password-expired"));
+}
+
+static void test_su_refused_from_shared(void **state)
+{
+	(void)state;
+	/* Named by allow_ids and a member of the group, but shared: no chains
+	 * that hide the person. */
+	invoker(uid_of[OPS], NULL);
+	assert_int_equal(account(SU, "root"), PAM_PERM_DENIED);
+	assert_true(logged("su-invoker-shared"));
+	/* root itself switching to another shared admin ID. */
+	invoker(ROOT_UID, NULL);
+	assert_int_equal(account(SU, "opsadmin2"), PAM_PERM_DENIED);
+	assert_true(logged("su-invoker-shared"));
+}
+
+static void test_su_refused_mismatch_or_unknown(void **state)
+{
+	(void)state;
+	/* Real uid alice, logged in as bob: the two disagree. */
+	{
+		char v[16];
+
+		snprintf(v, sizeof(v), "%lu", (unsigned long)uid_of[BOB]);
+		invoker(uid_of[ALICE], v);
+	}
+	assert_int_equal(account(SU, "root"), PAM_PERM_DENIED);
+	assert_true(logged("su-invoker-mismatch"));
+	/* A uid that is no ID of the store. */
+	invoker(4242, NULL);
+	assert_int_equal(account(SU, "root"), PAM_PERM_DENIED);
+	assert_true(logged("su-invoker-not-an-id"));
+}
+
+static void test_su_allow_ids_resolved(void **state)
+{
+	(void)state;
+	/* allow_ids in the NACCS form, resolved by the one resolver. */
+	{
+		char text[1024];
+
+		snprintf(text, sizeof(text),
+			 "[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
+			 "[su]\nswitch_services = " SU "\nallow_ids = ABCDE002\n",
+			 store_path);
+		free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
+	}
+	invoker(uid_of[BOB], NULL);
+	assert_int_equal(account(SU, "root"), PAM_SUCCESS);
+	/* No group named: alice is not allowed any more. */
+	invoker(uid_of[ALICE], NULL);
+	assert_int_equal(account(SU, "root"), PAM_PERM_DENIED);
+}
+
+/* ---- no direct login ----------------------------------------------------- */
+
+static void test_direct_login_refused(void **state)
+{
+	(void)state;
+	/* Even with an allowed invoker: LOGIN is not a switch service. */
+	invoker(uid_of[ALICE], NULL);
+	assert_int_equal(account(LOGIN, "root"), PAM_PERM_DENIED);
+	assert_true(logged("direct-login-shared-admin"));
+	assert_non_null(strstr(err_buf[0], "logging in to it directly is not allowed"));
+	assert_int_equal(account(LOGIN, "opsadmin2"), PAM_PERM_DENIED);
+	/* Individual IDs log in as before; a shared ID that is not admin too. */
+	assert_int_equal(account(LOGIN, "abcde-001"), PAM_SUCCESS);
+	assert_int_equal(account(LOGIN, "opsshared"), PAM_SUCCESS);
+}
+
+/* ---- admin network logins (UTS-2.2.1.3(2)(c)(エ)) ------------------------- */
+
+static void test_admin_networks(void **state)
+{
+	(void)state;
+	assert_int_equal(account_from(LOGIN, "abcde-009", "192.0.2.5", NULL), PAM_SUCCESS);
+	assert_int_equal(account_from(LOGIN, "abcde-009", "::ffff:192.0.2.5", NULL), PAM_SUCCESS);
+	assert_int_equal(account_from(LOGIN, "abcde-009", "2001:db8::7", NULL), PAM_SUCCESS);
+	assert_int_equal(account_from(LOGIN, "abcde-009", "198.51.100.1", NULL), PAM_PERM_DENIED);
+	assert_true(logged("admin-network-not-allowed"));
+	assert_int_equal(account_from(LOGIN, "abcde-009", "2001:db9::7", NULL), PAM_PERM_DENIED);
+	/* A host name is refused, never resolved. */
+	assert_int_equal(account_from(LOGIN, "abcde-009", "localhost", NULL), PAM_PERM_DENIED);
+	assert_true(logged("admin-rhost-not-an-address"));
+	/* No PAM_RHOST: a local login. */
+	assert_int_equal(account_from(LOGIN, "abcde-009", NULL, NULL), PAM_SUCCESS);
+	/* Not an admin ID: not this rule's business. */
+	assert_int_equal(account_from(LOGIN, "abcde-001", "198.51.100.1", NULL), PAM_SUCCESS);
+	assert_int_equal(account_from(LOGIN, "abcde-001", "host.example", NULL), PAM_SUCCESS);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	    T(test_su_allowed_member),
+	    T(test_su_refused_not_allowed),
+	    T(test_su_refused_locked_or_expired),
+	    T(test_su_refused_from_shared),
+	    T(test_su_refused_mismatch_or_unknown),
+	    T(test_su_allow_ids_resolved),
+	    T(test_direct_login_refused),
+	    T(test_admin_networks),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
