@@ -126,35 +126,6 @@ static int check_unissued(struct sq *s, const struct naccs_group *g, struct nacc
 	return rc;
 }
 
-/* Inside the caller's transaction: the lowest gid in [from, max] no group
- * ever had (the rule of sq_lowest_unissued_uid). */
-static int lowest_unissued_gid(struct sq *s, uint32_t from, uint32_t max, uint32_t *gid,
-			       struct naccs_err *err)
-{
-	sqlite3_stmt *st;
-	int rc = sq_prepare(s, &st, err,
-			    "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM groups WHERE gid = ?1) "
-			    "THEN ?1 ELSE (SELECT min(a.gid) + 1 FROM groups a "
-			    "WHERE a.gid BETWEEN ?1 AND ?2 - 1 AND NOT EXISTS "
-			    "(SELECT 1 FROM groups b WHERE b.gid = a.gid + 1)) END",
-			    "ll", (int64_t)from, (int64_t)max);
-
-	if (rc < 0)
-		return rc;
-	rc = sq_step(s, st, err);
-	if (rc > 0 && sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
-		*gid = (uint32_t)sqlite3_column_int64(st, 0);
-		rc = 0;
-	} else if (rc >= 0) {
-		rc = naccs_err_set(err, ENOSPC,
-				   _("credential store %s: every gid in [%lu, %lu] was already "
-				     "issued"),
-				   s->path, (unsigned long)from, (unsigned long)max);
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 int sq_next_free_gid(void *impl, naccs_deadline_t dl, uint32_t from, uint32_t max, uint32_t *gid,
 		     struct naccs_err *err)
 {
@@ -162,7 +133,7 @@ int sq_next_free_gid(void *impl, naccs_deadline_t dl, uint32_t from, uint32_t ma
 	int rc = sq_tx_begin(s, dl, false, _("looking for a free gid"), err);
 
 	if (rc == 0)
-		rc = lowest_unissued_gid(s, from, max, gid, err);
+		rc = sq_lowest_unissued_gid(s, from, max, gid, err);
 	return sq_tx_end(s, rc, err);
 }
 
@@ -184,7 +155,7 @@ int sq_group_add(void *impl, naccs_deadline_t dl, struct naccs_group *g, uint32_
 	if (rc == 0)
 		rc = check_unissued(s, &row, err);
 	if (rc == 0 && row.gid == NACCS_GID_ALLOCATE)
-		rc = lowest_unissued_gid(s, gid_min, gid_max, &row.gid, err);
+		rc = sq_lowest_unissued_gid(s, gid_min, gid_max, &row.gid, err);
 	if (rc == 0)
 		rc = sq_run(s, NULL, err,
 			    "INSERT INTO groups (name, gid, created_by, created_at) "

@@ -156,9 +156,11 @@ int sq_change_password(void *impl, naccs_deadline_t dl, const char *login, const
 		       const char *phc, unsigned keep_history, const char *by,
 		       struct naccs_err *err);
 
-/* store_sqlite_uid.c: the lowest never-used uid at or above a start
- * (sq_lowest_unissued_uid runs inside the caller's transaction). */
+/* store_sqlite_uid.c: the lowest never-used uid (gid) at or above a start
+ * (sq_lowest_unissued_uid and _gid run inside the caller's transaction). */
 int sq_lowest_unissued_uid(struct sq *s, uint32_t from, uint32_t max, uint32_t *uid,
+			   struct naccs_err *err);
+int sq_lowest_unissued_gid(struct sq *s, uint32_t from, uint32_t max, uint32_t *gid,
 			   struct naccs_err *err);
 int sq_next_free_uid(void *impl, naccs_deadline_t dl, uint32_t from, uint32_t max, uint32_t *uid,
 		     struct naccs_err *err);
