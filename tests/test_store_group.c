@@ -19,66 +19,18 @@
 #include <cmocka.h>
 
 #include "naccs_store.h"
-#include "testutil.h"
+#include "teststore.h"
 
 #define DL() naccs_deadline_in(10000)
 
-struct fx {
-	char *dir;
-	struct naccs_store *st;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	struct naccs_store_options opt = {
-	    .owner_uid = getuid(), .timeout_ms = 5000, .create = true};
-	char path[PATH_MAX];
-	struct naccs_err err;
-
-	assert_non_null(f);
-	f->dir = tu_mkdtemp("store-group");
-	snprintf(path, sizeof(path), "%s/naccs.db", f->dir);
-	opt.path = path;
-	if (naccs_store_open(&opt, &f->st, &err) < 0)
-		fail_msg("open %s: %s", path, err.msg);
-	*state = f;
-	return 0;
+	return tst_store_setup(state, "store-group");
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	naccs_store_close(f->st);
-	tu_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
-}
-
-static int add(struct naccs_store *st, const char *login, uint32_t uid, struct naccs_err *err)
-{
-	struct naccs_identity id;
-
-	memset(&id, 0, sizeof(id));
-	snprintf(id.login, sizeof(id.login), "%s", login);
-	id.kind = NACCS_KIND_SHARED;
-	id.uid = uid;
-	id.gid = 100;
-	snprintf(id.home, sizeof(id.home), "/home/%s", login);
-	snprintf(id.shell, sizeof(id.shell), "/bin/bash");
-	return naccs_store_add_identity(st, DL(), &id, 20000, 29999,
-					"$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA", true,
-					"admin1", "test", err);
-}
-
-static void must_add(struct naccs_store *st, const char *login, uint32_t uid)
-{
-	struct naccs_err err;
-
-	if (add(st, login, uid, &err) < 0)
-		fail_msg("add %s: %s", login, err.msg);
+	return tst_store_teardown(state);
 }
 
 static int gadd(struct naccs_store *st, const char *name, uint32_t gid, struct naccs_group *out,
@@ -98,7 +50,7 @@ static int gadd(struct naccs_store *st, const char *name, uint32_t gid, struct n
 
 static void test_gid_allocation_never_reissued(void **state)
 {
-	struct fx *f = *state;
+	struct tst_fx *f = *state;
 	struct naccs_group g;
 	struct naccs_err err;
 	uint32_t gid = 0;
@@ -145,14 +97,14 @@ static int collect(void *ctx, const char *login)
 
 static void test_members(void **state)
 {
-	struct fx *f = *state;
+	struct tst_fx *f = *state;
 	struct naccs_err err;
 	char seen[64] = "";
 	bool member = false;
 	int n = 0;
 
-	must_add(f->st, "alice", NACCS_UID_ALLOCATE);
-	must_add(f->st, "bob", NACCS_UID_ALLOCATE);
+	tst_must_add_shared(f->st, "alice", NACCS_UID_ALLOCATE);
+	tst_must_add_shared(f->st, "bob", NACCS_UID_ALLOCATE);
 	assert_int_equal(gadd(f->st, "wheel-naccs", NACCS_GID_ALLOCATE, NULL, &err), 0);
 	assert_int_equal(
 	    naccs_store_group_member(f->st, DL(), "wheel-naccs", "alice", true, "admin1", &err), 0);

@@ -1,0 +1,69 @@
+#include "config.h"
+
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "teststore.h"
+#include "testutil.h"
+
+int tst_store_setup(void **state, const char *tag)
+{
+	struct tst_fx *f = calloc(1, sizeof(*f));
+	struct naccs_store_options opt = {
+	    .owner_uid = getuid(), .timeout_ms = 5000, .create = true};
+	char path[PATH_MAX];
+	struct naccs_err err;
+
+	assert_non_null(f);
+	f->dir = tu_mkdtemp(tag);
+	snprintf(path, sizeof(path), "%s/naccs.db", f->dir);
+	opt.path = path;
+	if (naccs_store_open(&opt, &f->st, &err) < 0)
+		fail_msg("open %s: %s", path, err.msg);
+	*state = f;
+	return 0;
+}
+
+int tst_store_teardown(void **state)
+{
+	struct tst_fx *f = *state;
+
+	naccs_store_close(f->st);
+	tu_rmtree(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+int tst_add_shared(struct naccs_store *st, const char *login, uint32_t uid, struct naccs_err *err)
+{
+	struct naccs_identity id;
+
+	memset(&id, 0, sizeof(id));
+	snprintf(id.login, sizeof(id.login), "%s", login);
+	id.kind = NACCS_KIND_SHARED;
+	id.uid = uid;
+	id.gid = 100;
+	snprintf(id.home, sizeof(id.home), "/home/%s", login);
+	snprintf(id.shell, sizeof(id.shell), "/bin/bash");
+	return naccs_store_add_identity(st, naccs_deadline_in(10000), &id, 20000, 29999,
+					"$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA", true,
+					"admin1", "test", err);
+}
+
+void tst_must_add_shared(struct naccs_store *st, const char *login, uint32_t uid)
+{
+	struct naccs_err err;
+
+	if (tst_add_shared(st, login, uid, &err) < 0)
+		fail_msg("add %s: %s", login, err.msg);
+}

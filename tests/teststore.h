@@ -1,0 +1,25 @@
+/* A fresh credential store per test, and shared IDs added to it: the
+ * fixture of the store tests that need nothing more. */
+#ifndef NACCS_TESTSTORE_H
+#define NACCS_TESTSTORE_H
+
+#include <stdint.h>
+
+#include "naccs_store.h"
+
+struct tst_fx {
+	char *dir;
+	struct naccs_store *st;
+};
+
+/* cmocka set-up and tear-down: *state becomes a struct tst_fx with a new
+ * store in a temporary directory named after tag. */
+int tst_store_setup(void **state, const char *tag);
+int tst_store_teardown(void **state);
+
+/* Add a shared ID (uid NACCS_UID_ALLOCATE or a given one, range
+ * 20000-29999); the must_ form fails the test on error. */
+int tst_add_shared(struct naccs_store *st, const char *login, uint32_t uid, struct naccs_err *err);
+void tst_must_add_shared(struct naccs_store *st, const char *login, uint32_t uid);
+
+#endif
