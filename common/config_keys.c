@@ -48,6 +48,8 @@ enum value_kind {
 	KIND_PW_CLASSES,   /* unsigned, enum naccs_pw_class bits */
 	KIND_PROFILE,	   /* enum naccs_policy_profile */
 	KIND_NETWORKS,	   /* char[size]: IPv4/IPv6 CIDRs separated by spaces or commas */
+	KIND_LOGIN_PREFIX, /* char[size]: naccs_name_valid_prefix */
+	KIND_MODE,	   /* unsigned, permission bits written in octal */
 };
 
 struct conf_key {
@@ -118,6 +120,15 @@ static const struct conf_key conf_keys[] = {
     {"identity", "gid", KIND_U32, FIELD(default_gid), 1, ID_MAX, false},
     {"identity", "home_base", KIND_PASSWD_PATH, FIELD(home_base), 0, 0, false},
     {"identity", "shell", KIND_PASSWD_PATH, FIELD(shell), 0, 0, false},
+    /* A user code that starts with a digit still gives a valid login. */
+    {"identity", "login_prefix", KIND_LOGIN_PREFIX, FIELD(login_prefix), 0, 0, false},
+    /* naccsctl user add makes the home like useradd -m; never group- or
+     * other-writable. */
+    {"identity", "create_home", KIND_BOOL, FIELD(create_home), 0, 0, false},
+    {"identity", "skel", KIND_OPT_PATH, FIELD(skel), 0, 0, false},
+    {"identity", "home_mode", KIND_MODE, FIELD(home_mode), 0, 0755, false},
+    /* One active individual ID per person (UTS-2.2.1.3(2)(g)(ア)). */
+    {"identity", "require_staff_number", KIND_BOOL, FIELD(require_staff_number), 0, 0, false},
     /* The password rules (UTS-2.2.1.1(1)(e)(ウ), (g)(オ), (c)(ア)(イ)). */
     {"password", "min_length", KIND_U32, FIELD(password.min_length), 1, 512, false},
     {"password", "max_length", KIND_U32, FIELD(password.max_length), 1, 512, false},
@@ -235,6 +246,11 @@ void naccs_config_defaults(struct naccs_config *cfg)
 	cfg->default_gid = 100;
 	snprintf(cfg->home_base, sizeof(cfg->home_base), "%s", "/home");
 	snprintf(cfg->shell, sizeof(cfg->shell), "%s", "/bin/bash");
+	snprintf(cfg->login_prefix, sizeof(cfg->login_prefix), "%s", "n");
+	cfg->create_home = true;
+	snprintf(cfg->skel, sizeof(cfg->skel), "%s", "/etc/skel");
+	cfg->home_mode = 0700;
+	cfg->require_staff_number = false;
 	/* [password]: the uts2012 profile (composition rules, periodic
 	 * change); etc/naccs.conf.example documents each value. */
 	cfg->password.min_length = 8;
@@ -457,6 +473,26 @@ static int parse_numeric_field(const struct conf_key *k, void *field, const char
 	return 0;
 }
 
+/* Permission bits in octal ("0700", "750"), at most max; never a
+ * group- or other-writable value. */
+static int parse_mode(const char *s, unsigned long max, unsigned *out)
+{
+	unsigned long v = 0;
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 4)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '7')
+			return -EINVAL;
+		v = v * 8 + (unsigned long)(s[i] - '0');
+	}
+	if (v > max || (v & 022) != 0)
+		return -EINVAL;
+	*out = (unsigned)v;
+	return 0;
+}
+
 /* Parse value into the field k describes; the field is only written on success. */
 static int parse_into(const struct conf_key *k, struct naccs_config *cfg, const char *value)
 {
@@ -495,6 +531,13 @@ static int parse_into(const struct conf_key *k, struct naccs_config *cfg, const 
 		return parse_path(value, false, field, k->size);
 	case KIND_PW_CLASSES:
 		return parse_pw_classes(value, field);
+	case KIND_LOGIN_PREFIX:
+		if (strlen(value) >= k->size || !naccs_name_valid_prefix(value))
+			return -EINVAL;
+		memcpy(field, value, strlen(value) + 1);
+		return 0;
+	case KIND_MODE:
+		return parse_mode(value, k->max, field);
 	}
 	return -EINVAL;
 }
@@ -552,6 +595,17 @@ static void describe_accepted(const struct conf_key *k, char *buf, size_t buflen
 	case KIND_PW_CLASSES:
 		snprintf(buf, buflen, "%s",
 			 _("a comma-separated list of upper, lower, digit, symbol, other"));
+		break;
+	case KIND_LOGIN_PREFIX:
+		snprintf(buf, buflen,
+			 _("1 to %d characters: a lower-case letter, then a-z, 0-9, "
+			   "'_' or '-'"),
+			 NACCS_LOGIN_PREFIX_MAX);
+		break;
+	case KIND_MODE:
+		snprintf(buf, buflen, "%s",
+			 _("permission bits in octal, at most 0755, not group- or "
+			   "other-writable (e.g. 0700)"));
 		break;
 	}
 }
@@ -800,7 +854,11 @@ static void format_value(const struct conf_key *k, const struct naccs_config *cf
 	case KIND_OPT_PATH:
 	case KIND_NAMES:
 	case KIND_NETWORKS:
+	case KIND_LOGIN_PREFIX:
 		snprintf(buf, buflen, "%s", (const char *)field);
+		break;
+	case KIND_MODE:
+		snprintf(buf, buflen, "%04o", *(const unsigned *)field);
 		break;
 	case KIND_PW_CLASSES:
 		format_pw_classes(*(const unsigned *)field, buf, buflen);

@@ -149,12 +149,19 @@ struct naccs_config {
 	 * keys are refused. */
 	char admin_allowed_networks[1024];
 
-	/* [identity] login_format, uid_min, uid_max, gid, home_base, shell */
+	/* [identity] login_format, login_prefix, uid_min, uid_max, gid,
+	 * home_base, shell, create_home, skel, home_mode, require_staff_number */
 	enum naccs_login_format login_format;
+	char login_prefix[NACCS_LOGIN_PREFIX_MAX + 1]; /* before a user code that starts
+							  with a digit (naccs_name.h) */
 	uint32_t uid_min, uid_max;
 	uint32_t default_gid;
 	char home_base[256];
 	char shell[256];
+	bool create_home;	   /* naccsctl user add makes the home (from skel) */
+	char skel[256];		   /* "" : an empty home */
+	unsigned home_mode;	   /* permission bits of a new home */
+	bool require_staff_number; /* individual IDs need --staff-number */
 
 	/* [password] min_length, max_length, min_classes, classes, max_repeat,
 	 * max_sequence, user_check, dictionary_check, dictionary, blocklist,

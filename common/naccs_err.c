@@ -41,6 +41,7 @@ int naccs_err_is_unavailable(int rc)
 	case -EALREADY:
 	case -ECANCELED:
 	case -E2BIG:
+	case -ENOTUNIQ: /* one ID per person (naccs_store.h) */
 		return 0;
 	default:
 		return rc < 0;

@@ -141,18 +141,47 @@ static bool format_has_dash(enum naccs_login_format fmt)
 int naccs_name_format(const struct naccs_user_id *id, enum naccs_login_format fmt, char *out,
 		      size_t outlen)
 {
+	return naccs_name_format_prefixed(id, fmt, NULL, out, outlen);
+}
+
+bool naccs_name_valid_prefix(const char *s)
+{
+	size_t len;
+
+	if (s == NULL)
+		return false;
+	len = strnlen(s, NACCS_LOGIN_PREFIX_MAX + 1);
+	if (len == 0 || len > NACCS_LOGIN_PREFIX_MAX || !(s[0] >= 'a' && s[0] <= 'z'))
+		return false;
+	for (size_t i = 1; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || ascii_digit(s[i]) || s[i] == '_' ||
+		      s[i] == '-'))
+			return false;
+	return true;
+}
+
+int naccs_name_format_prefixed(const struct naccs_user_id *id, enum naccs_login_format fmt,
+			       const char *prefix, char *out, size_t outlen)
+{
 	bool lower, with_dash;
 	size_t need, pos = 0;
 
 	if (id == NULL || out == NULL || naccs_login_format_name(fmt) == NULL ||
 	    !user_id_well_formed(id))
 		return -EINVAL;
+	if (prefix != NULL && prefix[0] != '\0' && !naccs_name_valid_prefix(prefix))
+		return -EINVAL;
+	/* Only a user code that starts with a digit needs it. */
+	if (prefix == NULL || !ascii_digit(id->code[0]))
+		prefix = "";
 	lower = format_is_lower(fmt);
 	with_dash = format_has_dash(fmt);
 
-	need = strlen(id->code) + (with_dash ? 1 : 0) + strlen(id->number) + 1;
+	need = strlen(prefix) + strlen(id->code) + (with_dash ? 1 : 0) + strlen(id->number) + 1;
 	if (need > outlen)
 		return -ENAMETOOLONG;
+	for (; *prefix != '\0'; prefix++)
+		out[pos++] = lower ? *prefix : ascii_upper(*prefix);
 	append_cased(out, &pos, id->code, lower);
 	if (with_dash)
 		out[pos++] = '-';

@@ -20,6 +20,9 @@ enum naccs_login_format {
 	NACCS_LOGIN_UPPER = 3,	    /* ABCDE001 */
 };
 
+/* identity.login_prefix: at most this many bytes (see naccs_name_format_prefixed). */
+#define NACCS_LOGIN_PREFIX_MAX 8
+
 struct naccs_user_id {
 	char code[NACCS_CODE_MAX + 1];	   /* upper case */
 	char number[NACCS_NUMBER_LEN + 1]; /* upper case */
@@ -35,6 +38,17 @@ int naccs_name_normalize_number(const char *in, char out[NACCS_NUMBER_LEN + 1]);
  * not pass naccs_name_valid_login (a user code that starts with a digit). */
 int naccs_name_format(const struct naccs_user_id *id, enum naccs_login_format fmt, char *out,
 		      size_t outlen);
+/* The same, with prefix (NULL or "": none) put in front of a user code
+ * that starts with a digit, so that it still gives a valid login
+ * ("1BCDE-001" -> "n1bcde-001"; upper-cased for the upper formats).  The
+ * NACCS forms still name the ID: the resolver finds it by its user code
+ * and identifying number (naccs_resolve.h).  -EINVAL also for a prefix
+ * naccs_name_valid_prefix refuses. */
+int naccs_name_format_prefixed(const struct naccs_user_id *id, enum naccs_login_format fmt,
+			       const char *prefix, char *out, size_t outlen);
+/* identity.login_prefix: 1 to NACCS_LOGIN_PREFIX_MAX bytes, a lower-case
+ * letter first, then [a-z0-9_-]. */
+bool naccs_name_valid_prefix(const char *s);
 /* A safe POSIX-ish login name: [a-zA-Z_][a-zA-Z0-9_.-]*, at most NACCS_LOGIN_MAX,
  * not all digits, no control characters. Hostile names are rejected early. */
 bool naccs_name_valid_login(const char *s);

@@ -124,6 +124,33 @@ static bool user_id_ok(const struct naccs_identity *id)
 	return code_ok(id->user_code) && number_ok(id->id_number);
 }
 
+bool naccs_store_staff_number_ok(const char *s)
+{
+	size_t len;
+
+	if (s == NULL || !passwd_field_ok(s, NACCS_STAFF_MAX + 1))
+		return false;
+	len = strlen(s);
+	return len > 0 && s[0] != ' ' && s[len - 1] != ' ';
+}
+
+/* The registry attributes (UTS-2.2.1.3(2)(g)(ア), (2)(b)): a staff number
+ * only on an individual ID, an approval reference only on a shared one. */
+static const char *registry_problem(const struct naccs_identity *id)
+{
+	if (memchr(id->staff_number, '\0', sizeof(id->staff_number)) == NULL ||
+	    (id->staff_number[0] != '\0' &&
+	     (id->kind != NACCS_KIND_INDIVIDUAL || !naccs_store_staff_number_ok(id->staff_number))))
+		return _("invalid staff number (individual IDs only; printable, at most 32 bytes)");
+	if (!text_ok(id->approval, sizeof(id->approval)) ||
+	    (id->approval[0] != '\0' && id->kind != NACCS_KIND_SHARED))
+		return _("invalid approval reference (shared IDs only; printable, at most 128 "
+			 "bytes)");
+	if (!text_ok(id->second_id_reason, sizeof(id->second_id_reason)))
+		return _("invalid reason for a second ID (printable, at most 192 bytes)");
+	return NULL;
+}
+
 /* The first rule an identity breaks, or NULL. */
 static const char *identity_problem(const struct naccs_identity *id)
 {
@@ -143,7 +170,7 @@ static const char *identity_problem(const struct naccs_identity *id)
 		return _("invalid shell (not an absolute path)");
 	if (!text_ok(id->created_by, sizeof(id->created_by)))
 		return _("invalid created_by");
-	return NULL;
+	return registry_problem(id);
 }
 
 /* An identity returned by the backend: the same rules as for input. */
@@ -940,4 +967,24 @@ int naccs_store_next_free_gid(struct naccs_store *st, naccs_deadline_t dl, uint3
 	if (rc < 0)
 		return rc;
 	return finish(st->be->next_free_gid(st->impl, dl, from, max, gid, err), err);
+}
+
+int naccs_store_set_staff_number(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+				 const char *staff_number, const char *allow_reason, const char *by,
+				 struct naccs_err *err)
+{
+	int rc = enter(st, &dl, login, true, err);
+
+	if (rc == 0 && !naccs_store_staff_number_ok(staff_number))
+		rc = bad_arg(err, _("invalid staff number (printable, at most 32 bytes)"));
+	if (rc == 0 && allow_reason != NULL && !text_ok(allow_reason, NACCS_SECOND_ID_MAX + 1))
+		rc = bad_arg(err,
+			     _("invalid reason for a second ID (printable, at most 192 bytes)"));
+	if (rc == 0)
+		rc = check_actor(by, err);
+	if (rc < 0)
+		return rc;
+	return finish(st->be->set_staff_number(st->impl, dl, login, staff_number,
+					       allow_reason != NULL ? allow_reason : "", by, err),
+		      err);
 }

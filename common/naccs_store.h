@@ -6,6 +6,8 @@
  *   -EEXIST       the identity (login, user ID or uid) exists or existed
  *   -EINVAL       bad input or a malformed stored row (message says which)
  *   -ESTALE       compare-and-swap lost (the credential changed meanwhile)
+ *   -ENOTUNIQ     another active individual ID has the same staff number
+ *                 (UTS-2.2.1.3(2)(g)(ア)) and no reason allowed a second one
  *   other -errno  the store is unavailable (-EIO, -ETIMEDOUT, -EACCES,
  *                 -ENOMEM, -EPERM ...): callers always fail closed.
  * naccs_err_is_unavailable() tells the last group apart.
@@ -27,6 +29,13 @@
 #define NACCS_TEXT_MAX 256
 #define NACCS_WHO_MAX  64
 
+/* Registry attributes of an identity (store schema 6), in bytes without
+ * the NUL: the person's staff number, a shared ID's approval reference,
+ * why a second active individual ID of one person was allowed. */
+#define NACCS_STAFF_MAX	    32
+#define NACCS_APPROVAL_MAX  128
+#define NACCS_SECOND_ID_MAX 192
+
 enum naccs_id_kind {
 	NACCS_KIND_INDIVIDUAL = 0, /* one person (UTS-2.2.1.3(2)(g)(ア)) */
 	NACCS_KIND_SHARED = 1,	   /* shared ID, e.g. root (UTS-2.2.1.3(2)(b)) */
@@ -45,6 +54,14 @@ struct naccs_identity {
 	bool admin;
 	char created_by[NACCS_WHO_MAX];
 	int64_t created_at;
+	/* Registry attributes, never published (NSS leaves them out).
+	 * staff_number: the person an individual ID belongs to; one active
+	 * individual ID per staff number (UTS-2.2.1.3(2)(g)(ア)) unless
+	 * second_id_reason is recorded.  approval: a shared ID's approval
+	 * reference (UTS-2.2.1.3(2)(b)).  "" when none. */
+	char staff_number[NACCS_STAFF_MAX + 1];
+	char approval[NACCS_APPROVAL_MAX + 1];
+	char second_id_reason[NACCS_SECOND_ID_MAX + 1];
 };
 
 /* Where and when a login attempt happened. */
@@ -260,6 +277,12 @@ int naccs_store_failures(struct naccs_store *st, naccs_deadline_t dl, const char
 			 int64_t since, naccs_failure_fn cb, void *ctx, struct naccs_err *err);
 
 /* Issue an identity with its first credential (phc) and must_change flag.
+ * Its staff_number (individual IDs only) must not be the staff number of
+ * another active (not retired) individual ID unless id->second_id_reason
+ * says why (UTS-2.2.1.3(2)(g)(ア)): -ENOTUNIQ naming that ID otherwise,
+ * checked inside the issuing transaction; the reason gets a registry line
+ * ("second-id-allowed").  A shared ID's approval reference is recorded
+ * with it ("shared-approved").
  * id->uid == NACCS_UID_ALLOCATE allocates the lowest never-used uid in
  * [uid_min, uid_max]; any other value (0 for root included) is taken as is.
  * Records the issuance (by whom, to whom) in the registry.  -EEXIST if the
@@ -389,5 +412,20 @@ int naccs_store_group_member(struct naccs_store *st, naccs_deadline_t dl, const 
  * naccs_store_next_free_uid, for naccsctl's own pick). */
 int naccs_store_next_free_gid(struct naccs_store *st, naccs_deadline_t dl, uint32_t from,
 			      uint32_t max, uint32_t *gid, struct naccs_err *err);
+
+/* Set (or correct) the staff number of an individual ID, one transaction,
+ * with the rule of add_identity: -ENOTUNIQ when another active individual
+ * ID has it and allow_reason is NULL or "" (else the reason is recorded
+ * with the ID and in the registry).  A registry line "staff-number-set"
+ * names the old and new number.  -ENOENT, -EINVAL (a shared or retired
+ * ID, a bad number). */
+int naccs_store_set_staff_number(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+				 const char *staff_number, const char *allow_reason, const char *by,
+				 struct naccs_err *err);
+
+/* A staff number as the store keeps it: 1 to NACCS_STAFF_MAX bytes of
+ * printable text (no control characters, well-formed UTF-8), no ':', no
+ * space at either end. */
+bool naccs_store_staff_number_ok(const char *s);
 
 #endif

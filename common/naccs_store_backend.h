@@ -83,6 +83,10 @@ struct naccs_store_backend {
 			    bool add, const char *by, struct naccs_err *err);
 	int (*next_free_gid)(void *impl, naccs_deadline_t dl, uint32_t from, uint32_t max,
 			     uint32_t *gid, struct naccs_err *err);
+	/* Registry rules (store_sqlite_issue.c). */
+	int (*set_staff_number)(void *impl, naccs_deadline_t dl, const char *login,
+				const char *staff_number, const char *allow_reason, const char *by,
+				struct naccs_err *err);
 };
 
 extern const struct naccs_store_backend naccs_store_sqlite;

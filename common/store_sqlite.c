@@ -73,4 +73,5 @@ const struct naccs_store_backend naccs_store_sqlite = {
     .group_has_member = sq_group_has_member,
     .group_member = sq_group_member,
     .next_free_gid = sq_next_free_gid,
+    .set_staff_number = sq_set_staff_number,
 };

@@ -18,7 +18,7 @@
 /* The columns of an identity row, in the order sq_read_identity reads them. */
 #define SQ_IDENTITY_COLS                                                                           \
 	"id, login, user_code, id_number, uid, gid, gecos, home, shell, kind, admin, "             \
-	"created_by, created_at, retired, retired_at"
+	"created_by, created_at, retired, retired_at, staff_number, approval, second_id_reason"
 
 /* One open store. */
 struct sq {
@@ -197,6 +197,9 @@ int sq_group_has_member(void *impl, naccs_deadline_t dl, const char *name, const
 			bool *member, struct naccs_err *err);
 int sq_group_member(void *impl, naccs_deadline_t dl, const char *name, const char *login, bool add,
 		    const char *by, struct naccs_err *err);
+int sq_set_staff_number(void *impl, naccs_deadline_t dl, const char *login,
+			const char *staff_number, const char *allow_reason, const char *by,
+			struct naccs_err *err);
 int sq_next_free_gid(void *impl, naccs_deadline_t dl, uint32_t from, uint32_t max, uint32_t *gid,
 		     struct naccs_err *err);
 

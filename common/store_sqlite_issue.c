@@ -171,20 +171,72 @@ static int check_unambiguous(struct sq *s, const struct naccs_identity *id, stru
 	return rc;
 }
 
+/* ---- one active individual ID per person ------------------------------ */
+
+/* UTS-2.2.1.3(2)(g)(ア): a staff member gets a single individual ID.  A
+ * second active (not retired) individual ID with the same staff number is
+ * refused (-ENOTUNIQ) unless a reason for it is recorded.  Runs in the
+ * transaction that writes the number, so two administrators issuing at
+ * once cannot both pass.  self: the row being changed (0 at issue). */
+static int check_one_per_person(struct sq *s, const char *staff_number, const char *reason,
+				int64_t self, struct naccs_err *err)
+{
+	char holder[48];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (staff_number[0] == '\0' || reason[0] != '\0')
+		return 0;
+	rc = sq_prepare(s, &st, err,
+			"SELECT login FROM identities WHERE staff_number = ?1 AND retired = 0 "
+			"AND kind = 'individual' AND id <> ?2 ORDER BY id LIMIT 1",
+			"tl", staff_number, self);
+	if (rc == 0)
+		rc = holder_of(s, st, holder, NULL, err);
+	if (rc > 0)
+		rc = naccs_err_set(
+		    err, ENOTUNIQ,
+		    _("staff number %s already has the active individual ID '%s': "
+		      "one ID per person (UTS-2.2.1.3(2)(g)(ア)); retire it first, or "
+		      "record why a second ID is needed"),
+		    staff_number, holder);
+	return rc;
+}
+
+/* The registry lines of the registry attributes. */
+static int registry_attributes(struct sq *s, const struct naccs_identity *id, int64_t at,
+			       const char *by, struct naccs_err *err)
+{
+	char detail[NACCS_TEXT_MAX];
+	int rc = 0;
+
+	if (id->second_id_reason[0] != '\0') {
+		snprintf(detail, sizeof(detail), "%s: %s", id->staff_number, id->second_id_reason);
+		rc = sq_registry_add(s, at, id->login, "second-id-allowed", by, detail, err);
+	}
+	if (rc == 0 && id->approval[0] != '\0')
+		rc = sq_registry_add(s, at, id->login, "shared-approved", by, id->approval, err);
+	return rc;
+}
+
 /* ---- issuing --------------------------------------------------------- */
 
 static int insert_identity(struct sq *s, const struct naccs_identity *id, struct naccs_err *err)
 {
 	const char *code = id->user_code[0] != '\0' ? id->user_code : NULL;
 	const char *number = id->id_number[0] != '\0' ? id->id_number : NULL;
+	const char *staff = id->staff_number[0] != '\0' ? id->staff_number : NULL;
+	const char *approval = id->approval[0] != '\0' ? id->approval : NULL;
+	const char *second = id->second_id_reason[0] != '\0' ? id->second_id_reason : NULL;
 	int rc = sq_run(s, NULL, err,
 			"INSERT INTO identities (login, user_code, id_number, uid, gid, gecos, "
-			"home, shell, kind, admin, created_by, created_at) "
-			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-			"tttllttttdtl", id->login, code, number, (int64_t)id->uid, (int64_t)id->gid,
-			id->gecos, id->home, id->shell,
+			"home, shell, kind, admin, created_by, created_at, staff_number, approval, "
+			"second_id_reason) "
+			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+			"tttllttttdtlttt", id->login, code, number, (int64_t)id->uid,
+			(int64_t)id->gid, id->gecos, id->home, id->shell,
 			id->kind == NACCS_KIND_SHARED ? "shared" : "individual", id->admin ? 1 : 0,
-			id->created_by, id->created_at);
+			id->created_by, id->created_at, staff, approval, second);
 
 	/* check_unissued ran in this transaction, so this is a last resort. */
 	if (rc < 0 && (s->last_rc & 0xff) == SQLITE_CONSTRAINT)
@@ -214,6 +266,8 @@ static int add_rows(struct sq *s, struct naccs_identity *id, const char *phc, bo
 	if (rc == 0)
 		rc = sq_registry_add(s, id->created_at, id->login, "issued", id->created_by,
 				     issued_to, err);
+	if (rc == 0)
+		rc = registry_attributes(s, id, id->created_at, id->created_by, err);
 	return rc;
 }
 
@@ -231,6 +285,8 @@ int sq_add_identity(void *impl, naccs_deadline_t dl, struct naccs_identity *id, 
 		rc = check_unissued(s, &row, err);
 	if (rc == 0)
 		rc = check_unambiguous(s, &row, err);
+	if (rc == 0 && row.kind == NACCS_KIND_INDIVIDUAL)
+		rc = check_one_per_person(s, row.staff_number, row.second_id_reason, 0, err);
 	if (rc == 0 && row.uid == NACCS_UID_ALLOCATE)
 		rc = sq_lowest_unissued_uid(s, uid_min, uid_max, &row.uid, err);
 	if (rc == 0)
@@ -239,4 +295,45 @@ int sq_add_identity(void *impl, naccs_deadline_t dl, struct naccs_identity *id, 
 	if (rc == 0)
 		*id = row;
 	return rc;
+}
+
+/* ---- the staff number later ------------------------------------------ */
+
+int sq_set_staff_number(void *impl, naccs_deadline_t dl, const char *login,
+			const char *staff_number, const char *allow_reason, const char *by,
+			struct naccs_err *err)
+{
+	struct sq *s = impl;
+	struct naccs_identity id;
+	struct sq_ident_meta meta;
+	char detail[NACCS_TEXT_MAX];
+	int64_t now = naccs_now_wall();
+	int rc = sq_tx_begin(s, dl, true, _("setting a staff number"), err);
+
+	if (rc == 0)
+		rc = sq_identity_by_login(s, login, &id, &meta, err);
+	if (rc == 0)
+		rc = sq_refuse_retired(s, login, &meta, err);
+	if (rc == 0 && id.kind != NACCS_KIND_INDIVIDUAL)
+		rc = naccs_err_set(err, EINVAL,
+				   _("'%s' is a shared ID: a staff number names the one person "
+				     "of an individual ID"),
+				   login);
+	if (rc == 0)
+		rc = check_one_per_person(s, staff_number, allow_reason, meta.id, err);
+	if (rc == 0)
+		rc = sq_run(s, NULL, err,
+			    "UPDATE identities SET staff_number = ?2, second_id_reason = "
+			    "CASE WHEN ?3 = '' THEN second_id_reason ELSE ?3 END WHERE id = ?1",
+			    "ltt", meta.id, staff_number, allow_reason);
+	if (rc == 0) {
+		snprintf(detail, sizeof(detail), "%s -> %s",
+			 id.staff_number[0] != '\0' ? id.staff_number : "-", staff_number);
+		rc = sq_registry_add(s, now, login, "staff-number-set", by, detail, err);
+	}
+	if (rc == 0 && allow_reason[0] != '\0') {
+		snprintf(detail, sizeof(detail), "%s: %s", staff_number, allow_reason);
+		rc = sq_registry_add(s, now, login, "second-id-allowed", by, detail, err);
+	}
+	return sq_tx_end(s, rc, err);
 }

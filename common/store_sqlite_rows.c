@@ -218,6 +218,12 @@ int sq_read_identity(const struct sq *s, sqlite3_stmt *st, struct naccs_identity
 		rc = col_bool(&r, 13, &meta->retired, err);
 	if (rc == 0)
 		rc = col_opt_time(&r, 14, &meta->retired_at, err);
+	if (rc == 0)
+		rc = col_opt_text(&r, 15, id->staff_number, sizeof(id->staff_number), err);
+	if (rc == 0)
+		rc = col_opt_text(&r, 16, id->approval, sizeof(id->approval), err);
+	if (rc == 0)
+		rc = col_opt_text(&r, 17, id->second_id_reason, sizeof(id->second_id_reason), err);
 	id->uid = (uint32_t)uid;
 	id->gid = (uint32_t)gid;
 	return rc;

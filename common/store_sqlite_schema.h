@@ -14,7 +14,7 @@
 #ifndef NACCS_STORE_SQLITE_SCHEMA_H
 #define NACCS_STORE_SQLITE_SCHEMA_H
 
-#define NACCS_SQLITE_SCHEMA_VERSION 5
+#define NACCS_SQLITE_SCHEMA_VERSION 6
 
 /* The hash parameters of a PHC string ("$argon2id$v=19$m=65536,t=3,p=1$"):
  * the salt and the hash are unpadded base64, so trimming the base64 alphabet,
@@ -248,6 +248,29 @@ static const char *const naccs_sqlite_migrations[NACCS_SQLITE_SCHEMA_VERSION] = 
     " PRIMARY KEY (grp, identity)"
     ") STRICT;"
     "CREATE INDEX group_members_identity ON group_members (identity);",
+
+    /* Version 6: registry rules (UTS-2.2.1.3(2)(g)(ア), (2)(b)).
+     * staff_number: the person an individual ID was issued to (the
+     * staff or employee number), NULL when none was recorded; at most one
+     * active individual ID per staff number unless second_id_reason says
+     * why a second one was allowed (checked in the issuing transaction:
+     * not a UNIQUE index, since the override exists).  approval: the
+     * approval reference of a shared ID, fixed once recorded. */
+    "ALTER TABLE identities ADD COLUMN staff_number TEXT"
+    " CHECK (staff_number IS NULL OR (length(CAST(staff_number AS BLOB)) BETWEEN 1 AND 32"
+    " AND kind = 'individual'));"
+    "ALTER TABLE identities ADD COLUMN approval TEXT"
+    " CHECK (approval IS NULL OR (length(CAST(approval AS BLOB)) BETWEEN 1 AND 128"
+    " AND kind = 'shared'));"
+    "ALTER TABLE identities ADD COLUMN second_id_reason TEXT"
+    " CHECK (second_id_reason IS NULL"
+    " OR length(CAST(second_id_reason AS BLOB)) BETWEEN 1 AND 192);"
+    "CREATE INDEX identities_staff_number ON identities (staff_number)"
+    " WHERE staff_number IS NOT NULL;"
+    "CREATE TRIGGER identities_approval_fixed BEFORE UPDATE OF approval ON identities"
+    " WHEN OLD.approval IS NOT NULL BEGIN"
+    " SELECT RAISE(ABORT, 'a recorded approval reference never changes');"
+    " END;",
 };
 
 #endif

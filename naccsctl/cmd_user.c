@@ -56,7 +56,7 @@ static const struct {
     {"add", user_add},		 {"passwd", user_passwd},  {"show", user_show},
     {"list", user_list},	 {"lock", user_flag},	   {"unlock", user_flag},
     {"suspend", user_flag},	 {"unsuspend", user_flag}, {"retire", user_retire},
-    {"failures", user_failures}, {"expire", user_flag},
+    {"failures", user_failures}, {"expire", user_flag},	   {"staff-number", user_staff_number},
 };
 
 int cmd_user(struct ctl_ctx *ctx, int argc, char **argv)

@@ -14,6 +14,7 @@
  *   cmd_user_show.c    user show: an ID, its state and registry lines
  *   cmd_user_list.c    user list and its filters (review of unneeded IDs)
  *   cmd_user_json.c    the JSON members of an ID and its state (show, list)
+ *   cmd_user_staff.c   user staff-number (one ID per person)
  *   cmd_user_state.c   lock, unlock, suspend, unsuspend, retire; the rule
  *                      that a retired ID cannot change */
 #ifndef NACCSCTL_CMD_USER_H
@@ -38,6 +39,8 @@ int user_list(struct ctl_ctx *ctx, int argc, char **argv);
 /* lock, unlock, suspend and unsuspend: argv[0] names the action. */
 int user_flag(struct ctl_ctx *ctx, int argc, char **argv);
 int user_retire(struct ctl_ctx *ctx, int argc, char **argv);
+/* cmd_user_staff.c: record an individual ID's staff number. */
+int user_staff_number(struct ctl_ctx *ctx, int argc, char **argv);
 
 /* ---- cmd_user.c ---- */
 
@@ -69,9 +72,10 @@ const char *user_kind_name(enum naccs_id_kind kind);
 int user_new_otp(struct ctl_ctx *ctx, const struct naccs_identity *id, char otp[CTL_OTP_MAX + 1],
 		 char phc[NACCS_PHC_MAX]);
 /* Show the ID and its one-time password once; what is "issued" or
- * "password reset for".  0 or -errno when the password was not printed. */
+ * "password reset for"; notice (NULL: none) follows it (text) or is the
+ * member "notice" (JSON).  0 or -errno when the password was not printed. */
 int user_show_otp(const struct ctl_ctx *ctx, const struct naccs_identity *id, const char *otp,
-		  const char *what);
+		  const char *what, const char *notice);
 
 /* ---- cmd_user_local.c ---- */
 

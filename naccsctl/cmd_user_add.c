@@ -17,10 +17,12 @@
 #include "naccs_time.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
+#include "ctl_home.h"
 
 struct add_options {
 	const char *code, *number, *login, *name, *home, *shell, *issued_to;
-	bool shared, admin, adopt_local;
+	const char *staff_number, *second_id_reason, *approval;
+	bool shared, admin, adopt_local, no_create_home;
 	bool has_uid, has_gid;
 	unsigned long uid, gid;
 };
@@ -43,7 +45,32 @@ enum {
 	OPT_ISSUED_TO,
 	OPT_JSON,
 	OPT_ADOPT_LOCAL,
+	OPT_STAFF_NUMBER,
+	OPT_ALLOW_SECOND_ID,
+	OPT_APPROVAL,
+	OPT_NO_CREATE_HOME,
 };
+
+/* The registry rules (UTS-2.2.1.3(2)(g)(ア), (2)(b)): a staff number is a
+ * person's, so only an individual ID has one; a shared ID is created only
+ * with the approval reference of whoever authorised it. */
+static int check_registry_options(const struct add_options *o)
+{
+	if (o->shared && (o->staff_number != NULL || o->second_id_reason != NULL))
+		return ctl_usage_error("user add",
+				       _("--staff-number and --allow-second-id are for individual "
+					 "IDs: a shared ID is not one person's"));
+	if (!o->shared && o->approval != NULL)
+		return ctl_usage_error("user add", _("--approval is for shared IDs (--shared)"));
+	if (o->shared && (o->approval == NULL || o->approval[0] == '\0'))
+		return ctl_usage_error(
+		    "user add",
+		    _("a shared ID needs --approval REF: the approval reference of the person who "
+		      "authorised it (UTS-2.2.1.3(2)(b))"));
+	if (o->second_id_reason != NULL && o->staff_number == NULL)
+		return ctl_usage_error("user add", _("--allow-second-id needs --staff-number"));
+	return CTL_EXIT_OK;
+}
 
 static int parse_add_options(struct ctl_ctx *ctx, int argc, char **argv, struct add_options *o)
 {
@@ -61,6 +88,10 @@ static int parse_add_options(struct ctl_ctx *ctx, int argc, char **argv, struct 
 	    {"issued-to", required_argument, NULL, OPT_ISSUED_TO},
 	    {"json", no_argument, NULL, OPT_JSON},
 	    {"adopt-local", no_argument, NULL, OPT_ADOPT_LOCAL},
+	    {"staff-number", required_argument, NULL, OPT_STAFF_NUMBER},
+	    {"allow-second-id", required_argument, NULL, OPT_ALLOW_SECOND_ID},
+	    {"approval", required_argument, NULL, OPT_APPROVAL},
+	    {"no-create-home", no_argument, NULL, OPT_NO_CREATE_HOME},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -102,6 +133,18 @@ static int parse_add_options(struct ctl_ctx *ctx, int argc, char **argv, struct 
 		case OPT_ADOPT_LOCAL:
 			o->adopt_local = true;
 			break;
+		case OPT_STAFF_NUMBER:
+			o->staff_number = optarg;
+			break;
+		case OPT_ALLOW_SECOND_ID:
+			o->second_id_reason = optarg;
+			break;
+		case OPT_APPROVAL:
+			o->approval = optarg;
+			break;
+		case OPT_NO_CREATE_HOME:
+			o->no_create_home = true;
+			break;
 		case OPT_UID:
 			if (ctl_parse_uint(optarg, UINT32_MAX - 1, &o->uid) < 0)
 				return ctl_usage_error("user add",
@@ -122,7 +165,8 @@ static int parse_add_options(struct ctl_ctx *ctx, int argc, char **argv, struct 
 	 * ID of their own (UTS-2.2.1.3(2)(g)(ア)). */
 	if (o->adopt_local && !o->shared)
 		return ctl_usage_error("user add", _("--adopt-local needs --shared"));
-	return ctl_max_args("user add", argc, argv, 0);
+	c = check_registry_options(o);
+	return c != CTL_EXIT_OK ? c : ctl_max_args("user add", argc, argv, 0);
 }
 
 static int copy_field(const char *opt, const char *value, char *out, size_t outlen, bool path)
@@ -169,16 +213,26 @@ static int add_login(const struct ctl_ctx *ctx, const struct add_options *o,
 			return ctl_usage_error("user add", _("a shared ID needs --login"));
 		snprintf(pair.code, sizeof(pair.code), "%s", id->user_code);
 		snprintf(pair.number, sizeof(pair.number), "%s", id->id_number);
-		rc = naccs_name_format(&pair, ctx->cfg.login_format, id->login, sizeof(id->login));
+		/* A user code that starts with a digit gets identity.login_prefix
+		 * in front, so its login is still valid. */
+		rc = naccs_name_format_prefixed(&pair, ctx->cfg.login_format, ctx->cfg.login_prefix,
+						id->login, sizeof(id->login));
 		if (rc == -ENAMETOOLONG)
 			return ctl_usage_error("user add", _("the login name would be too long"));
 		if (rc < 0) {
-			/* A user code that starts with a digit gives no valid
-			 * login name: the administrator names one with --login. */
 			user_id_text(id, uid_text, sizeof(uid_text));
 			return ctl_usage_error("user add", _("not a valid login name: '%s'"),
 					       uid_text);
 		}
+		/* A prefixed login must not read as another NACCS user ID. */
+		if (naccs_name_parse(id->login, &pair) == 0 &&
+		    (strcmp(pair.code, id->user_code) != 0 ||
+		     strcmp(pair.number, id->id_number) != 0))
+			return ctl_usage_error(
+			    "user add",
+			    _("login '%s' (identity.login_prefix) reads as another NACCS user ID "
+			      "(%s-%s); choose another prefix or --login"),
+			    id->login, pair.code, pair.number);
 		return CTL_EXIT_OK;
 	}
 	if (!naccs_name_valid_login(o->login))
@@ -194,6 +248,36 @@ static int add_login(const struct ctl_ctx *ctx, const struct add_options *o,
 	return CTL_EXIT_OK;
 }
 
+/* The registry attributes: the person's staff number (one active
+ * individual ID per person, UTS-2.2.1.3(2)(g)(ア)), the reason for a
+ * second one, a shared ID's approval reference (UTS-2.2.1.3(2)(b)). */
+static int add_registry_fields(const struct ctl_ctx *ctx, const struct add_options *o,
+			       struct naccs_identity *id)
+{
+	int rc = CTL_EXIT_OK;
+
+	if (o->staff_number != NULL) {
+		if (!naccs_store_staff_number_ok(o->staff_number))
+			return ctl_usage_error("user add",
+					       _("--staff-number: not a staff number (printable "
+						 "text, at most %d bytes, no ':')"),
+					       NACCS_STAFF_MAX);
+		snprintf(id->staff_number, sizeof(id->staff_number), "%s", o->staff_number);
+	} else if (!o->shared && ctx->cfg.require_staff_number) {
+		return ctl_usage_error("user add", _("an individual ID needs --staff-number "
+						     "(identity.require_staff_number)"));
+	}
+	if (o->second_id_reason != NULL)
+		rc = copy_field("--allow-second-id", o->second_id_reason, id->second_id_reason,
+				sizeof(id->second_id_reason), false);
+	if (rc == CTL_EXIT_OK && o->second_id_reason != NULL && id->second_id_reason[0] == '\0')
+		rc = ctl_usage_error("user add", _("--allow-second-id: give a reason"));
+	if (rc == CTL_EXIT_OK && o->approval != NULL)
+		rc = copy_field("--approval", o->approval, id->approval, sizeof(id->approval),
+				false);
+	return rc;
+}
+
 static int build_identity(const struct ctl_ctx *ctx, const struct add_options *o,
 			  struct naccs_identity *id)
 {
@@ -203,6 +287,8 @@ static int build_identity(const struct ctl_ctx *ctx, const struct add_options *o
 	id->kind = o->shared ? NACCS_KIND_SHARED : NACCS_KIND_INDIVIDUAL;
 	id->admin = o->admin;
 	rc = add_user_id(o, id);
+	if (rc == CTL_EXIT_OK)
+		rc = add_registry_fields(ctx, o, id);
 	if (rc == CTL_EXIT_OK)
 		rc = add_login(ctx, o, id);
 	if (rc == CTL_EXIT_OK)
@@ -308,10 +394,97 @@ static int add_to_store(struct ctl_ctx *ctx, struct naccs_identity *id, const ch
 	return rc;
 }
 
+/* UTS-2.2.1.3(2)(b): every user of a shared ID must be told that it is
+ * shared, who answers for it, and (for an administrator ID) that su from
+ * their own individual ID is the only way in.  Shown with the password
+ * (text), or as its "notice" member (JSON). */
+static void shared_notice(const struct naccs_identity *id, const char *issued_to, char *out,
+			  size_t outlen)
+{
+	char login[NACCS_LOGIN_MAX * 4 + 1], who[NACCS_TEXT_MAX * 4], ref[NACCS_APPROVAL_MAX * 4];
+	int n;
+
+	ctl_safe(id->login, login, sizeof(login));
+	ctl_safe(issued_to, who, sizeof(who));
+	ctl_safe(id->approval, ref, sizeof(ref));
+	n = snprintf(out, outlen,
+		     _("NOTICE: '%s' is a SHARED ID (approval %s). Tell every person who will use "
+		       "it that it is shared, who is responsible for it (issued to: %s), and that "
+		       "each of them answers for what they do with it.\n"),
+		     login, ref, who);
+	if (id->admin && n > 0 && (size_t)n < outlen)
+		snprintf(out + n, outlen - (size_t)n,
+			 _("NOTICE: '%s' is an administrator ID: nobody logs in to it directly; "
+			   "the only way in is su from one's own individual ID.\n"),
+			 login);
+}
+
+/* Whether user add makes the home (identity.create_home, like useradd -m):
+ * not with --no-create-home, nor for an adopted local account (it has
+ * one). */
+static bool wants_home(const struct ctl_ctx *ctx, const struct add_options *o)
+{
+	return ctx->cfg.create_home && !o->no_create_home && !o->adopt_local;
+}
+
+static int check_home(struct ctl_ctx *ctx, const struct add_options *o,
+		      const struct naccs_identity *id)
+{
+	struct naccs_identity issued;
+	struct naccs_err err;
+
+	/* A login issued before (retired ones too) is the store's refusal to
+	 * report, not its home's. */
+	naccs_err_clear(&err);
+	if (naccs_store_find(ctx->store, ctl_deadline(ctx), id->login, &issued, &err) == 0)
+		return CTL_EXIT_OK;
+	naccs_err_clear(&err);
+	if (ctl_home_check(id->home, o->has_uid, (uid_t)id->uid, &err) == 0)
+		return CTL_EXIT_OK;
+	ctl_error(_("home directory: %s"), err.msg);
+	return CTL_EXIT_FAIL;
+}
+
+/* After the ID was issued: its home, from identity.skel.  A failure leaves
+ * the ID issued (IDs are never deleted) and says what to do. */
+static int make_home(const struct ctl_ctx *ctx, const struct naccs_identity *id)
+{
+	struct naccs_err err;
+	char safe[NACCS_TEXT_MAX * 4];
+	int rc;
+
+	naccs_err_clear(&err);
+	rc = ctl_home_create(id->home, ctx->cfg.skel, (uid_t)id->uid, (gid_t)id->gid,
+			     (mode_t)ctx->cfg.home_mode, &err);
+	ctl_safe(id->home, safe, sizeof(safe));
+	if (rc < 0) {
+		ctl_error(_("the ID was issued, but its home directory was not created: %s"),
+			  err.msg);
+		ctl_error(_("create %s for uid %lu by hand"), safe, (unsigned long)id->uid);
+		return CTL_EXIT_FAIL;
+	}
+	if (!ctx->json && rc == 1)
+		printf(_("home directory %s exists already (owned by the ID): kept as it is\n"),
+		       safe);
+	else if (!ctx->json)
+		printf(_("home directory %s created\n"), safe);
+	return CTL_EXIT_OK;
+}
+
 /* After the store answered: the error, or the event and the password. */
 static int report_issue(struct ctl_ctx *ctx, int rc, const struct naccs_err *err,
 			const struct naccs_identity *id, const char *otp, const char *issued_to)
 {
+	char notice[2560] = "";
+
+	if (rc == -ENOTUNIQ) {
+		/* UTS-2.2.1.3(2)(g)(ア): one active individual ID per person. */
+		ctl_error("%s: %s", id->login, err->msg);
+		ctl_error(_("to issue a second ID to this person anyway, add --allow-second-id "
+			    "REASON (the reason is recorded in the registry)"));
+		ctl_emit(ctx, "user-add", "error", "second-id", id, NULL, NULL);
+		return CTL_EXIT_FAIL;
+	}
 	if (rc == -EEXIST) {
 		/* UTS-2.2.1.3(2)(g)(ウ): the store keeps retired IDs as tombstones. */
 		ctl_error("%s: %s (%s)", id->login,
@@ -323,8 +496,10 @@ static int report_issue(struct ctl_ctx *ctx, int rc, const struct naccs_err *err
 	if (rc < 0)
 		return ctl_report_store_error(ctx, "user-add", rc, err, id, NULL);
 	rc = ctl_report_done(ctx, "user-add", id, issued_to);
+	if (id->kind == NACCS_KIND_SHARED)
+		shared_notice(id, issued_to, notice, sizeof(notice));
 	/* The ID exists now: its one-time password must be shown. */
-	if (user_show_otp(ctx, id, otp, _("issued")) < 0) {
+	if (user_show_otp(ctx, id, otp, _("issued"), notice[0] != '\0' ? notice : NULL) < 0) {
 		ctl_error(_("could not print the one-time password; reset it with "
 			    "'user passwd %s'"),
 			  id->login);
@@ -365,6 +540,8 @@ int user_add(struct ctl_ctx *ctx, int argc, char **argv)
 		if (rc != CTL_EXIT_OK)
 			ctl_emit(ctx, "user-add", "error", "local-account", &id, NULL, NULL);
 	}
+	if (rc == CTL_EXIT_OK && wants_home(ctx, &o))
+		rc = check_home(ctx, &o, &id);
 	if (rc == CTL_EXIT_OK)
 		rc = user_new_otp(ctx, &id, otp, phc);
 	if (rc != CTL_EXIT_OK)
@@ -377,5 +554,7 @@ int user_add(struct ctl_ctx *ctx, int argc, char **argv)
 	else
 		ctl_emit(ctx, "user-add", "error", "uid", &id, NULL, NULL);
 	naccs_wipe(otp, sizeof(otp));
+	if (rc == 0 && exit_code == CTL_EXIT_OK && wants_home(ctx, &o))
+		exit_code = make_home(ctx, &id);
 	return exit_code;
 }

@@ -53,6 +53,10 @@ void user_json_identity(struct naccs_json *w, const struct naccs_identity *id)
 	naccs_json_member_bool(w, "admin", id->admin);
 	user_json_text(w, "created_by", id->created_by);
 	naccs_json_member_int(w, "created_at", id->created_at);
+	/* The registry attributes (UTS-2.2.1.3(2)(g)(ア), (2)(b)). */
+	user_json_text(w, "staff_number", id->staff_number);
+	user_json_text(w, "second_id_reason", id->second_id_reason);
+	user_json_text(w, "approval", id->approval);
 }
 
 void user_json_state(struct naccs_json *w, const struct naccs_account_state *st)

@@ -34,11 +34,13 @@ enum {
 	OPT_ADMIN,
 	OPT_NEVER_LOGGED_IN,
 	OPT_EXPIRED,
+	OPT_NO_STAFF_NUMBER,
 };
 
 struct list_filter {
 	bool locked, suspended, retired, must_change;
 	bool shared, admin, never_logged_in, expired;
+	bool no_staff_number; /* active individual IDs without a staff number */
 	bool inactive;
 	int64_t inactive_before; /* last activity before this wall time */
 	int64_t now;		 /* for locks and passwords that end by themselves */
@@ -62,6 +64,7 @@ static int parse_list_options(struct ctl_ctx *ctx, int argc, char **argv, struct
 	    {"admin", no_argument, NULL, OPT_ADMIN},
 	    {"never-logged-in", no_argument, NULL, OPT_NEVER_LOGGED_IN},
 	    {"expired", no_argument, NULL, OPT_EXPIRED},
+	    {"no-staff-number", no_argument, NULL, OPT_NO_STAFF_NUMBER},
 	    {NULL, 0, NULL, 0},
 	};
 	unsigned long days;
@@ -101,6 +104,9 @@ static int parse_list_options(struct ctl_ctx *ctx, int argc, char **argv, struct
 		case OPT_EXPIRED:
 			f->expired = true;
 			break;
+		case OPT_NO_STAFF_NUMBER:
+			f->no_staff_number = true;
+			break;
 		case OPT_INACTIVE:
 			if (ctl_parse_uint(optarg, INACTIVE_DAYS_MAX, &days) < 0)
 				return ctl_usage_error("user list",
@@ -138,6 +144,11 @@ static bool list_match(const struct list_filter *f, const struct naccs_identity 
 	    (f->never_logged_in && st->has_last_success) ||
 	    (f->expired &&
 	     (st->retired || !naccs_password_expired(&f->ctx->cfg.password, st, f->now))))
+		return false;
+	/* UTS-2.2.1.3(2)(g)(ア): an active individual ID that names no person
+	 * cannot be held to one ID per person. */
+	if (f->no_staff_number &&
+	    (id->kind != NACCS_KIND_INDIVIDUAL || st->retired || id->staff_number[0] != '\0'))
 		return false;
 	return !f->inactive || last <= f->inactive_before;
 }
@@ -219,6 +230,8 @@ static const char *const csv_columns[] = {
     "suspend_reason",
     "retired_at",
     "failures_since_login",
+    "staff_number",
+    "approval",
 };
 
 /* A time as RFC 3339 in UTC ("2027-01-15T08:00:00Z": the same whatever the
@@ -282,6 +295,8 @@ static int list_one_csv(struct list_filter *f, const struct naccs_identity *id,
 	naccs_csv_text(w, st->suspended ? st->suspend_reason : NULL);
 	csv_time(w, st->retired, st->retired_at);
 	naccs_csv_uint(w, st->failures_since_success);
+	naccs_csv_text(w, id->staff_number);
+	naccs_csv_text(w, id->approval);
 	/* A failed write stops the listing: the output is lost anyway. */
 	return naccs_csv_end_row(w);
 }

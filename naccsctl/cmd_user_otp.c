@@ -44,9 +44,9 @@ int user_new_otp(struct ctl_ctx *ctx, const struct naccs_identity *id, char otp[
 /* The JSON answer is built in a buffer on the stack and written straight
  * to stdout by ctl_print_secret, so no stdio buffer keeps the password;
  * the buffer is wiped on every path. */
-static int show_otp_json(const struct naccs_identity *id, const char *otp)
+static int show_otp_json(const struct naccs_identity *id, const char *otp, const char *notice)
 {
-	char buf[512];
+	char buf[4096];
 	struct naccs_json w;
 	struct naccs_err err;
 	int rc;
@@ -62,6 +62,8 @@ static int show_otp_json(const struct naccs_identity *id, const char *otp)
 	naccs_json_member_bool(&w, "admin", id->admin);
 	naccs_json_member_string(&w, "one_time_password", otp);
 	naccs_json_member_bool(&w, "must_change", true);
+	if (notice != NULL)
+		naccs_json_member_string(&w, "notice", notice);
 	naccs_json_object_end(&w);
 	naccs_err_clear(&err);
 	rc = naccs_json_finish(&w, &err);
@@ -74,13 +76,13 @@ static int show_otp_json(const struct naccs_identity *id, const char *otp)
 }
 
 int user_show_otp(const struct ctl_ctx *ctx, const struct naccs_identity *id, const char *otp,
-		  const char *what)
+		  const char *what, const char *notice)
 {
 	char uid_text[32];
 	int rc;
 
 	if (ctx->json)
-		return show_otp_json(id, otp);
+		return show_otp_json(id, otp, notice);
 	user_id_text(id, uid_text, sizeof(uid_text));
 	printf(_("%s %s (%s), uid %lu, gid %lu, %s%s\n"), what, id->login, uid_text,
 	       (unsigned long)id->uid, (unsigned long)id->gid,
@@ -88,5 +90,7 @@ int user_show_otp(const struct ctl_ctx *ctx, const struct naccs_identity *id, co
 	       id->admin ? _(", administrator") : "");
 	rc = ctl_print_secret(_("one-time password: %s\n"), otp);
 	printf(_("It must be changed at first login and is shown only now.\n"));
+	if (notice != NULL)
+		printf("%s", notice);
 	return rc;
 }

@@ -44,7 +44,7 @@ int user_passwd(struct ctl_ctx *ctx, int argc, char **argv)
 		rc = ctl_report_store_error(ctx, "password-reset", rc, &err, &id, NULL);
 	} else {
 		rc = ctl_report_done(ctx, "password-reset", &id, NULL);
-		if (user_show_otp(ctx, &id, otp, _("password reset for")) < 0)
+		if (user_show_otp(ctx, &id, otp, _("password reset for"), NULL) < 0)
 			rc = CTL_EXIT_FAIL;
 	}
 	naccs_wipe(otp, sizeof(otp));

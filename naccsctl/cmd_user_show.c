@@ -93,6 +93,13 @@ static void show_identity_text(const struct naccs_identity *id)
 		 id->kind == NACCS_KIND_SHARED ? _("shared ID") : _("individual ID"),
 		 id->admin ? _(", administrator") : "");
 	text_line(_("kind:"), buf);
+	/* UTS-2.2.1.3(2)(g)(ア), (2)(b): whose ID, and on what authority. */
+	if (id->kind == NACCS_KIND_INDIVIDUAL)
+		text_line(_("staff number:"), id->staff_number[0] ? id->staff_number : "-");
+	if (id->second_id_reason[0] != '\0')
+		text_line(_("second ID allowed:"), id->second_id_reason);
+	if (id->kind == NACCS_KIND_SHARED)
+		text_line(_("approval:"), id->approval[0] ? id->approval : "-");
 	ctl_time_text(true, id->created_at, when, sizeof(when));
 	snprintf(buf, sizeof(buf), _("%s by %s"), when, id->created_by);
 	text_line(_("issued:"), buf);

@@ -121,8 +121,8 @@ expect_login ok ABCDE001 "$otp" authenticate
 expect_login ok ABCDE-001 "$otp" authenticate
 
 step "5. One name, one ID: a shared ID whose login reads like a NACCS user ID"
-printf '$ naccsctl user add --shared --login opsadmin --name "Operations"\n'
-otp_ops=$(sb_issue --shared --login opsadmin --name "Operations" --issued-to "Operations desk")
+printf '$ naccsctl user add --shared --approval SSO-2026-014 --login opsadmin --name "Operations"\n'
+otp_ops=$(sb_issue --shared --approval SSO-2026-014 --login opsadmin --name "Operations" --issued-to "Operations desk")
 echo "    one-time password (shown once): $otp_ops"
 expect_login ok opsadmin "$otp_ops" authenticate
 echo "    'opsadmin' also reads as NACCS user ID OPSAD-MIN: issuing that is refused,"
@@ -209,12 +209,12 @@ su_check() { # su_check ok|fail INVOKER TARGET: the account phase of su, as su(1
 }
 echo "    A shared admin ID (the demo cannot register the machine's root), a"
 echo "    shared ID that is not admin, and the group whose members may switch:"
-printf '$ naccsctl user add --shared --admin --login opsroot --issued-to "operations team"\n'
-sb_issue --shared --admin --login opsroot --issued-to "operations team" >/dev/null
+printf '$ naccsctl user add --shared --approval SSO-2026-014 --admin --login opsroot --issued-to "operations team"\n'
+sb_issue --shared --approval SSO-2026-014 --admin --login opsroot --issued-to "operations team" >/dev/null
 echo "    The administrator sets opsroot's first password (as root: passwd opsroot):"
 expect_login ok opsroot "Vr5#pLx-9qTe
 Vr5#pLx-9qTe" chauthtok
-expect ok sb_ctl user add --shared --login opsshared --issued-to "operations team"
+expect ok sb_ctl user add --shared --approval SSO-2026-014 --login opsshared --issued-to "operations team"
 expect ok sb_ctl group add wheel-naccs
 expect ok sb_ctl group member add wheel-naccs abcde-001
 expect ok sb_ctl user unsuspend abcde-001
@@ -232,8 +232,27 @@ su_check fail opsshared opsroot
 echo "    Nobody logs in to opsroot directly (here the sandbox's login service):"
 expect_login fail opsroot "any-password" acct_mgmt
 
+step "15. Registry rules (UTS-2.2.1.3(2)(g)(ア), (2)(b)): one active individual ID per person, approvals, homes, digit-first codes"
+echo "    One ID per person (UTS-2.2.1.3(2)(g)(ア)): the staff number is recorded ..."
+expect ok sb_ctl user staff-number abcde-001 E-1001
+echo "    ... so a second active ID for the same person is refused:"
+expect fail sb_ctl user add --user-code KLMNO --id-number 001 --staff-number E-1001
+echo "    unless the reason is recorded (shown by user show, kept in the registry):"
+expect ok sb_ctl user add --user-code KLMNO --id-number 001 --staff-number E-1001 \
+	--allow-second-id "acting head of the Narita office until March"
+echo "    A shared ID without the approval reference of whoever authorised it is refused:"
+expect fail sb_ctl user add --shared --login kiosk
+echo "    A user code that starts with a digit: login n1bcde-001 (identity.login_prefix);"
+echo "    its NACCS form 1BCDE001 still names it:"
+show sb_ctl user add --user-code 1BCDE --id-number 001
+expect ok sb_ctl user show 1BCDE001
+if [ "$(id -u)" -eq 0 ]; then
+	echo "    Its home, made like useradd -m inside the sandbox (owner, mode 0700):"
+	show ls -ld "$demo_dir/home/n1bcde-001"
+fi
+
 step "Not in this demo yet"
-echo "    Time and terminal windows, the registry rules of #8 (staff numbers, approvals)."
+echo "    Time and terminal windows."
 
 echo
 if [ "$failures" -eq 0 ]; then

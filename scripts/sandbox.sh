@@ -12,15 +12,22 @@ SB_PAM_WRAPPER=$(pkg-config --libs pam_wrapper)
 # "naccs-sandbox" and create the store with naccsctl init.
 sb_init() {
 	SB_DIR=$1
-	mkdir -p "$SB_DIR/pam.d" "$SB_DIR/etc"
+	mkdir -p "$SB_DIR/pam.d" "$SB_DIR/etc" "$SB_DIR/home"
 	chmod 0700 "$SB_DIR" "$SB_DIR/etc"
 	SB_CONF=$SB_DIR/etc/naccs.conf
+	# Homes go to the sandbox, never /home; only root can give a home to
+	# another uid, so without root user add makes none.
+	local create_home=yes
+	[ "$(id -u)" -eq 0 ] || create_home=no
 	cat >"$SB_CONF" <<EOT
 # sandbox configuration (see etc/naccs.conf.example for every key)
 [store]
 path = $SB_DIR/state/naccs.db
 [auth]
 fail_delay_ms = 0
+[identity]
+home_base = $SB_DIR/home
+create_home = $create_home
 ${2:-}
 EOT
 	chmod 0600 "$SB_CONF"

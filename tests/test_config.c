@@ -225,6 +225,15 @@ static const struct key_case key_cases[] = {
     {"identity", "gid", "4294967294", {"0", "4294967295", "-1", "users"}},
     {"identity", "home_base", "/home/naccs", {"home", "/a:b", "", "/x\x1b[31m"}},
     {"identity", "shell", "/usr/bin/zsh", {"zsh", "/bin/a:b", "", "/bin/\x7f"}},
+    /* #9: a prefix for user codes that start with a digit; homes. */
+    {"identity", "login_prefix", "site_", {"", "1n", "N", "abcdefghi"}},
+    {"identity", "login_prefix", "n-1", {"n.", "n/", "-n", "n\x1b"}},
+    {"identity", "create_home", "no", {"maybe", "", "2", "off"}},
+    {"identity", "skel", "/srv/skel", {"skel", "/a\nb", "./x", "~/x"}},
+    {"identity", "home_mode", "0750", {"0770", "0702", "8", "01700"}},
+    {"identity", "home_mode", "700", {"", "0x1c0", "-700", "0755 "}},
+    /* UTS-2.2.1.3(2)(g)(ア) */
+    {"identity", "require_staff_number", "yes", {"maybe", "", "2", "off"}},
     /* [password] (UTS-2.2.1.1(1)(e)(ウ), (g)(オ), (c)) */
     {"password", "min_length", "12", {"0", "513", "-1", ""}},
     {"password", "max_length", "64", {"0", "513", "x", ""}},

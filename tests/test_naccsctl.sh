@@ -26,10 +26,17 @@ write_conf() { # FILE, then the text on stdin; mode 0600
 	cat >"$1" && chmod 0600 "$1"
 }
 
+mkdir "$tmp/home"
+create_home=yes
+[ "$owner" -eq 0 ] || create_home=no
 write_conf "$conf" <<EOF
 # test configuration: small hash parameters so the run is fast
 [store]
 path = $db
+
+[identity]
+home_base = $tmp/home
+create_home = $create_home
 
 [hash]
 memory_kib = 1024
@@ -154,19 +161,19 @@ check "same code/number again: exit 1, never re-issued" \
 	eval 'rc_is 1 && has "already issued" "$err"'
 run user add --user-code XYZAB --id-number 002 --login abcde-001
 check "individual --login that is another NACCS ID: exit 2" rc_is 2
-run user add --shared --login ABCDE001
+run user add --shared --approval SSO-2026-014 --login ABCDE001
 check "shared login reading as an issued NACCS ID: exit 1" eval 'rc_is 1 && has "abcde-001" "$err"'
 run user add --user-code ABCDE
 check "individual ID without number: exit 2" rc_is 2
 run user add --user-code AB --id-number 001
 check "bad user code: exit 2" rc_is 2
-run user add --shared --name Operations
+run user add --shared --approval SSO-2026-014 --name Operations
 check "shared ID without --login: exit 2" rc_is 2
 run user add --user-code FGHIJ --id-number 003 --login ABCDE002
 check "login that reads as another NACCS ID: exit 2" rc_is 2
-run user add --shared --login opsadmin --name Operations --issued-to "Ops team"
+run user add --shared --approval SSO-2026-014 --login opsadmin --name Operations --issued-to "Ops team"
 check "shared ID with --login" eval 'rc_is 0 && has "opsadmin" "$out" && has "shared ID" "$out"'
-run user add --shared --login opsadmin
+run user add --shared --approval SSO-2026-014 --login opsadmin
 check "same shared login again: exit 1" eval 'rc_is 1 && has "already issued" "$err"'
 run --json user add --user-code fghij --id-number a0a --name "Hanako Sato"
 check "user add --json is valid JSON" valid_json "$out"

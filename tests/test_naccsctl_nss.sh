@@ -82,39 +82,39 @@ expect_rc 1 "user add --uid of a local account is refused" \
 	nss_ctl user add --user-code ABCDE --id-number 004 --uid 20000
 ok "  naming the local account" out_has "localuser"
 expect_rc 1 "user add --uid 0 (root's) is refused without --adopt-local" \
-	nss_ctl user add --shared --login ops2 --uid 0
+	nss_ctl user add --shared --approval SSO-2026-014 --login ops2 --uid 0
 expect_rc 0 "user add --uid that no one has" \
 	nss_ctl --json user add --user-code ABCDE --id-number 004 --uid 20100
 ok "  uid 20100" test "$(json_of uid)" = 20100
 
 # ---- a login that NSS knows ----
-expect_rc 1 "user add --shared --login of a local account is refused" \
-	nss_ctl user add --shared --login opsuser
+expect_rc 1 "user add --shared --approval SSO-2026-014 --login of a local account is refused" \
+	nss_ctl user add --shared --approval SSO-2026-014 --login opsuser
 ok "  saying it is a local account" out_has "local account"
 ok "  and how to register it deliberately" out_has "--adopt-local"
 expect_rc 1 "an individual ID whose login is a local account is refused" \
 	nss_ctl user add --user-code FGHIJ --id-number 003
 ok "  naming the login" out_has "fghij-003"
 expect_rc 1 "a login differing only in case from a local account is refused" \
-	nss_ctl user add --shared --login OpsUser
+	nss_ctl user add --shared --approval SSO-2026-014 --login OpsUser
 
 # ---- deliberately registering a local shared account ----
 expect_rc 2 "--adopt-local needs --shared" \
 	nss_ctl user add --user-code FGHIJ --id-number 003 --adopt-local
 expect_rc 1 "--adopt-local of an account that is not local is refused" \
-	nss_ctl user add --shared --login nosuchlocal --adopt-local
+	nss_ctl user add --shared --approval SSO-2026-014 --login nosuchlocal --adopt-local
 expect_rc 1 "--adopt-local with another uid than the local account's is refused" \
-	nss_ctl user add --shared --login opsuser --adopt-local --uid 20501
+	nss_ctl user add --shared --approval SSO-2026-014 --login opsuser --adopt-local --uid 20501
 ok "  naming both uids" eval 'out_has 20500 && out_has 20501'
 expect_rc 0 "--adopt-local takes the local account's uid" \
-	nss_ctl --json user add --shared --login opsuser --adopt-local
+	nss_ctl --json user add --shared --approval SSO-2026-014 --login opsuser --adopt-local
 ok "  uid 20500" test "$(json_of uid)" = 20500
 ok "  and its group, 20500" test "$(json_of gid)" = 20500
 expect_rc 0 "  show: home and shell of the local account" nss_ctl --json user show opsuser
 ok "  home /srv/ops" test "$(json_of home)" = /srv/ops
 ok "  shell /bin/sh" test "$(json_of shell)" = /bin/sh
 expect_rc 0 "--adopt-local root with --uid 0" \
-	nss_ctl --json user add --shared --login root --adopt-local --uid 0 --name root
+	nss_ctl --json user add --shared --approval SSO-2026-014 --login root --adopt-local --uid 0 --name root
 ok "  uid 0" test "$(json_of uid)" = 0
 ok "  gid 0" test "$(json_of gid)" = 0
 

@@ -50,9 +50,9 @@ otp2=$(sb_issue --user-code ABCDE --id-number 002 --name "Suzuki Hanako")
 ok "issued abcde-002" test -n "$otp2"
 otp3=$(sb_issue --user-code ABCDE --id-number 003 --admin --name "Sato Jiro")
 ok "issued abcde-003, an individual administrator ID" test -n "$otp3"
-otp4=$(sb_issue --shared --admin --login opsroot --name "Operations")
+otp4=$(sb_issue --shared --approval SSO-2026-014 --admin --login opsroot --name "Operations")
 ok "issued opsroot, a shared administrator ID" test -n "$otp4"
-otp5=$(sb_issue --shared --login kiosk --name "Front desk")
+otp5=$(sb_issue --shared --approval SSO-2026-014 --login kiosk --name "Front desk")
 ok "issued kiosk, a shared ID" test -n "$otp5"
 
 # Day 10: abcde-001 logs in and sets its own password (it expires on day

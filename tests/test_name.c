@@ -202,6 +202,67 @@ static void test_format_digit_first_code(void **state)
 	assert_true(naccs_name_valid_login(out));
 }
 
+/* identity.login_prefix (#9): a user code that starts with a digit gets
+ * the prefix, so it still gives a valid login; other codes never do. */
+static void test_format_prefixed(void **state)
+{
+	static const struct {
+		const char *typed;
+		enum naccs_login_format fmt;
+		const char *prefix, *login;
+	} cases[] = {
+	    {"1BCDE001", NACCS_LOGIN_LOWER_DASH, "n", "n1bcde-001"},
+	    {"1bcde-001", NACCS_LOGIN_LOWER, "n", "n1bcde001"},
+	    {"1BCDE001", NACCS_LOGIN_UPPER_DASH, "n", "N1BCDE-001"},
+	    {"1BCDE001", NACCS_LOGIN_UPPER, "site_", "SITE_1BCDE001"},
+	    {"12345A01", NACCS_LOGIN_LOWER_DASH, "x-9", "x-912345-a01"},
+	    {"1BCDEFG-A01", NACCS_LOGIN_LOWER_DASH, "n", "n1bcdefg-a01"},
+	    /* A letter first: no prefix, whatever is configured. */
+	    {"ABCDE001", NACCS_LOGIN_LOWER_DASH, "n", "abcde-001"},
+	    {"A2345001", NACCS_LOGIN_UPPER, "site_", "A2345001"},
+	};
+	struct naccs_user_id id;
+	char out[NACCS_LOGIN_MAX + 1];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(naccs_name_parse(cases[i].typed, &id), 0);
+		assert_int_equal(naccs_name_format_prefixed(&id, cases[i].fmt, cases[i].prefix, out,
+							    sizeof(out)),
+				 0);
+		assert_string_equal(out, cases[i].login);
+		assert_true(naccs_name_valid_login(out));
+	}
+	/* No prefix (NULL or ""): the old rule, no valid login. */
+	assert_int_equal(naccs_name_parse("1BCDE001", &id), 0);
+	assert_int_equal(naccs_name_format_prefixed(&id, NACCS_LOGIN_LOWER, NULL, out, sizeof(out)),
+			 -EINVAL);
+	assert_int_equal(naccs_name_format_prefixed(&id, NACCS_LOGIN_LOWER, "", out, sizeof(out)),
+			 -EINVAL);
+	/* An invalid prefix is refused, not used. */
+	assert_int_equal(naccs_name_format_prefixed(&id, NACCS_LOGIN_LOWER, "9", out, sizeof(out)),
+			 -EINVAL);
+	/* "n1bcde-001" needs 11 bytes with the NUL. */
+	assert_int_equal(naccs_name_format_prefixed(&id, NACCS_LOGIN_LOWER_DASH, "n", out, 11), 0);
+	assert_int_equal(naccs_name_format_prefixed(&id, NACCS_LOGIN_LOWER_DASH, "n", out, 10),
+			 -ENAMETOOLONG);
+}
+
+static void test_valid_prefix(void **state)
+{
+	static const char *const good[] = {"n", "site_", "x-9", "abcdefgh"};
+	static const char *const bad[] = {"",	"N",  "1n",    "_n", "-n",	"abcdefghi",
+					  "n.", "n/", "n\x1b", "n ", "\xc3\xa9"};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_true(naccs_name_valid_prefix(good[i]));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (naccs_name_valid_prefix(bad[i]))
+			fail_msg("accepted prefix '%s'", bad[i]);
+	assert_false(naccs_name_valid_prefix(NULL));
+}
+
 static void test_valid_login(void **state)
 {
 	static const char *const good[] = {
@@ -263,6 +324,8 @@ int main(void)
 	    cmocka_unit_test(test_format),
 	    cmocka_unit_test(test_format_limits),
 	    cmocka_unit_test(test_format_digit_first_code),
+	    cmocka_unit_test(test_format_prefixed),
+	    cmocka_unit_test(test_valid_prefix),
 	    cmocka_unit_test(test_valid_login),
 	    cmocka_unit_test(test_hostile_logins),
 	};

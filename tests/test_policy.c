@@ -246,6 +246,34 @@ static void test_resolver_precedence(void **state)
 	assert_int_equal(naccs_resolve_name(f->st, DL(), "a b", &id, NULL, &err), -EINVAL);
 }
 
+/* identity.login_prefix (#9): a user code that starts with a digit gets a
+ * prefixed login; its NACCS forms still resolve to it, and log in. */
+static void test_resolver_prefixed_login(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_identity id;
+	struct naccs_user_id pair;
+	struct naccs_err err;
+	struct naccs_decision d;
+	char login[NACCS_LOGIN_MAX + 1];
+	static const char *const forms[] = {"1BCDE001", "1BCDE-001", "1bcde001", "1bcde-001",
+					    "n1bcde-001"};
+
+	assert_string_equal(f->cfg.login_prefix, "n");
+	assert_int_equal(naccs_name_parse("1BCDE-001", &pair), 0);
+	assert_int_equal(naccs_name_format_prefixed(&pair, f->cfg.login_format, f->cfg.login_prefix,
+						    login, sizeof(login)),
+			 0);
+	assert_string_equal(login, "n1bcde-001");
+	must_add(f, "1BCDE", "001", login, NACCS_KIND_INDIVIDUAL, 1024);
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		assert_int_equal(naccs_resolve_name(f->st, DL(), forms[i], &id, NULL, &err), 0);
+		assert_string_equal(id.login, "n1bcde-001");
+	}
+	assert_int_equal(auth(f, "1BCDE001", GOOD_PW, &d), NACCS_OUT_ALLOW);
+	assert_string_equal(d.identity.login, "n1bcde-001");
+}
+
 /* UTS-2.2.1.3(2)(g)(ア): one ID per person, so one name must mean one ID, in
  * both directions of issue. */
 static void test_issue_refuses_a_pair_a_login_reads_as(void **state)
@@ -502,6 +530,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_shared_login_that_reads_as_naccs_form),
 	    T(test_resolver_precedence),
+	    T(test_resolver_prefixed_login),
 	    T(test_issue_refuses_a_pair_a_login_reads_as),
 	    T(test_issue_refuses_a_login_that_reads_as_a_pair),
 	    T(test_resolver_reports_an_old_ambiguity),
