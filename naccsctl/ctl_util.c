@@ -284,7 +284,7 @@ static const char *sudo_claim(const char *actor)
 
 int ctl_print_secret(const char *fmt, ...)
 {
-	char buf[512];
+	char buf[4096]; /* user add's JSON answer may carry a shared ID's notice */
 	va_list ap;
 	size_t len, done = 0;
 	int n, rc = 0;

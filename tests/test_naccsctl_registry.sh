@@ -104,6 +104,11 @@ expect_rc 0 "with --json the notice is a member of the answer" \
 	sb_ctl --json user add --shared --login kiosk --approval "SSO-2026-015" --no-create-home
 ok "  (valid JSON, notice says it is shared)" \
 	test "$(json_eval '"SHARED ID" in j["notice"] and "administrator ID" not in j["notice"]')" = True
+expect_rc 0 "--json, an administrator ID: both notices in the answer" \
+	sb_ctl --json user add --shared --admin --login opsroot2 --approval "SSO-2026-016" \
+	--issued-to "Operations team (Suzuki)" --no-create-home
+ok "  (valid JSON with its password and the su notice)" \
+	test "$(json_eval 'len(j["one_time_password"]) > 0 and "su" in j["notice"]')" = True
 expect_rc 0 "user show: the approval" sb_ctl user show opsroot
 ok "  approval: SSO-2026-014" grep -q "^approval: *SSO-2026-014$" "$T_OUT"
 ok "  registry line shared-approved" grep -q "shared-approved.*SSO-2026-014" "$T_OUT"
