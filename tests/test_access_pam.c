@@ -1,0 +1,345 @@
+/* Time and terminal windows through pam_naccs.so (UTS-2.2.1.2(1)(b)(ア)),
+ * pam_wrapper: the account phase refuses outside an ID's or its groups'
+ * windows and says when login is next allowed, refuses services, terminals
+ * and networks a rule does not list, applies the switching person's days
+ * and hours to an su to a shared admin ID, and fails closed on a bad rule.
+ * The clock is the test build's NACCS_TEST_NOW, the zone TZ=Asia/Tokyo;
+ * the invoker of su the test hooks NACCS_TEST_INVOKER_UID/LOGINUID.
+ * syslog is captured here (the binary exports it) to check the one event
+ * of each decision. */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <security/pam_appl.h>
+#include <syslog.h>
+
+#include "naccs_hash.h"
+#include "naccs_store.h"
+#include "testutil.h"
+
+#define LOGIN	"naccs-window"	  /* a login service */
+#define SU	"naccs-window-su" /* listed in [su] switch_services */
+#define GOOD_PW "Corr3ct-Horse!"
+
+/* 2026-12-01 is a Tuesday; Tokyo is UTC+9. */
+#define TUE_1000_JST "1796086800" /* 2026-12-01 01:00 UTC */
+#define TUE_2000_JST "1796122800" /* 2026-12-01 11:00 UTC */
+#define SAT_1000_JST "1796432400" /* 2026-12-05 01:00 UTC */
+
+/* ---- syslog capture --------------------------------------------------- */
+
+static char logbuf[1 << 16];
+static size_t loglen;
+
+static void capture(const char *fmt, va_list ap)
+{
+	int n;
+
+	if (loglen + 2 >= sizeof(logbuf))
+		return;
+	n = vsnprintf(logbuf + loglen, sizeof(logbuf) - loglen - 1, fmt, ap);
+	if (n > 0)
+		loglen += (size_t)n < sizeof(logbuf) - loglen - 1 ? (size_t)n
+								  : sizeof(logbuf) - loglen - 2;
+	logbuf[loglen++] = '\n';
+	logbuf[loglen] = '\0';
+}
+
+#define VISIBLE __attribute__((visibility("default")))
+VISIBLE void __syslog_chk(int pri, int flag, const char *fmt, ...);
+VISIBLE void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap);
+
+VISIBLE void syslog(int pri, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	capture(fmt, ap);
+	va_end(ap);
+}
+
+VISIBLE void vsyslog(int pri, const char *fmt, va_list ap)
+{
+	capture(fmt, ap);
+}
+
+VISIBLE void __syslog_chk(int pri, int flag, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	capture(fmt, ap);
+	va_end(ap);
+}
+
+VISIBLE void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap)
+{
+	capture(fmt, ap);
+}
+
+static bool logged(const char *s)
+{
+	return strstr(logbuf, s) != NULL;
+}
+
+/* ---- fixture ---------------------------------------------------------- */
+
+static char store_path[512];
+static uint32_t uid_alice;
+
+static const char rules[] = "rule_ops = group:ops days=Mon-Fri time=08:00-18:00\n"
+			    "rule_bob = id:abcde-002 time=20:00-23:00\n"
+			    "rule_carol = id:ABCDE003 services=sshd," LOGIN " ttys=tty*,ssh "
+			    "networks=192.0.2.0/24,local\n";
+
+static void write_conf(const char *access)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
+		 "[auth]\nfail_delay_ms = 0\n[password]\nmax_age_days = 0\n"
+		 "[su]\nswitch_services = " SU "\nallow_groups = wheel-naccs\n"
+		 "[access]\n%s",
+		 store_path, access);
+	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
+}
+
+static uint32_t add(struct naccs_store *st, const char *code, const char *number, const char *login,
+		    uint32_t uid, bool admin)
+{
+	struct naccs_hash_params p;
+	struct naccs_identity id;
+	struct naccs_err err;
+	char phc[NACCS_PHC_MAX];
+
+	naccs_hash_params_default(&p);
+	p.m_kib = 1024;
+	p.t_cost = 1;
+	memset(&id, 0, sizeof(id));
+	snprintf(id.login, sizeof(id.login), "%s", login);
+	snprintf(id.user_code, sizeof(id.user_code), "%s", code);
+	snprintf(id.id_number, sizeof(id.id_number), "%s", number);
+	id.kind = code[0] != '\0' ? NACCS_KIND_INDIVIDUAL : NACCS_KIND_SHARED;
+	id.admin = admin;
+	id.uid = uid;
+	id.gid = 100;
+	snprintf(id.home, sizeof(id.home), "/home/%s", login);
+	snprintf(id.shell, sizeof(id.shell), "/bin/sh");
+	assert_int_equal(naccs_hash_new(&p, GOOD_PW, phc, &err), 0);
+	if (naccs_store_add_identity(st, naccs_deadline_in(5000), &id, 20000, 29999, phc, false,
+				     "test", "test person", &err) < 0)
+		fail_msg("add %s: %s", login, err.msg);
+	return id.uid;
+}
+
+static void group(struct naccs_store *st, const char *name, const char *const *members)
+{
+	struct naccs_group g = {.gid = NACCS_GID_ALLOCATE};
+	struct naccs_err err;
+
+	snprintf(g.name, sizeof(g.name), "%s", name);
+	if (naccs_store_group_add(st, naccs_deadline_in(5000), &g, 30000, 30999, "test", &err) < 0)
+		fail_msg("group %s: %s", name, err.msg);
+	for (; *members != NULL; members++)
+		if (naccs_store_group_member(st, naccs_deadline_in(5000), name, *members, true,
+					     "test", &err) < 0)
+			fail_msg("member %s: %s", *members, err.msg);
+}
+
+static int setup(void **state)
+{
+	static const char *const ops[] = {"abcde-001", "abcde-002", NULL};
+	static const char *const wheel[] = {"abcde-001", "abcde-004", NULL};
+	struct naccs_store_options opt = {
+	    .path = store_path, .owner_uid = getuid(), .timeout_ms = 5000, .create = true};
+	struct naccs_store *st = NULL;
+	struct naccs_err err;
+
+	(void)state;
+	tu_rmtree(PAM_FIXTURE_DIR);
+	if (mkdir(PAM_FIXTURE_DIR, 0700) != 0)
+		fail_msg("mkdir %s", PAM_FIXTURE_DIR);
+	snprintf(store_path, sizeof(store_path), "%s/naccs.db", PAM_FIXTURE_DIR);
+	write_conf(rules);
+	if (naccs_store_open(&opt, &st, &err) < 0)
+		fail_msg("store open: %s", err.msg);
+	add(st, "", "", "root", 0, true);
+	uid_alice = add(st, "ABCDE", "001", "abcde-001", NACCS_UID_ALLOCATE, false);
+	add(st, "ABCDE", "002", "abcde-002", NACCS_UID_ALLOCATE, false);
+	add(st, "ABCDE", "003", "abcde-003", NACCS_UID_ALLOCATE, false);
+	add(st, "ABCDE", "004", "abcde-004", NACCS_UID_ALLOCATE, false);
+	group(st, "ops", ops);
+	group(st, "wheel-naccs", wheel);
+	naccs_store_close(st);
+	setenv("TZ", "Asia/Tokyo", 1);
+	tzset();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unsetenv("NACCS_TEST_NOW");
+	unsetenv("NACCS_TEST_INVOKER_UID");
+	unsetenv("NACCS_TEST_LOGINUID");
+	tu_rmtree(PAM_FIXTURE_DIR);
+	return 0;
+}
+
+/* ---- running PAM ------------------------------------------------------- */
+
+static char errors[1024];
+
+static int conv(int n, const struct pam_message **m, struct pam_response **r, void *data)
+{
+	(void)data;
+	for (int i = 0; i < n; i++)
+		if (m[i]->msg_style == PAM_ERROR_MSG)
+			snprintf(errors + strlen(errors), sizeof(errors) - strlen(errors), "%s\n",
+				 m[i]->msg);
+	*r = NULL;
+	return PAM_SUCCESS;
+}
+
+/* The account phase of service for user at the time now (seconds, text),
+ * with PAM_TTY and PAM_RHOST when given. */
+static int account(const char *service, const char *user, const char *now, const char *tty,
+		   const char *rhost)
+{
+	struct pam_conv c = {conv, NULL};
+	pam_handle_t *h = NULL;
+	int rv;
+
+	loglen = 0;
+	logbuf[0] = '\0';
+	errors[0] = '\0';
+	setenv("NACCS_TEST_NOW", now, 1);
+	assert_int_equal(pam_start(service, user, &c, &h), PAM_SUCCESS);
+	if (tty != NULL)
+		assert_int_equal(pam_set_item(h, PAM_TTY, tty), PAM_SUCCESS);
+	if (rhost != NULL)
+		assert_int_equal(pam_set_item(h, PAM_RHOST, rhost), PAM_SUCCESS);
+	rv = pam_acct_mgmt(h, 0);
+	pam_end(h, rv);
+	return rv;
+}
+
+/* ---- windows ------------------------------------------------------------ */
+
+static void test_group_window(void **state)
+{
+	(void)state;
+	/* alice is in ops: weekdays 08:00-18:00 in Tokyo. */
+	assert_int_equal(account(LOGIN, "abcde-001", TUE_1000_JST, "tty1", NULL), PAM_SUCCESS);
+	assert_int_equal(account(LOGIN, "abcde-001", TUE_2000_JST, "tty1", NULL), PAM_PERM_DENIED);
+	/* The message says when (computed, local time). */
+	assert_non_null(strstr(errors, "abcde-001 may not log in at this time. Login is allowed "
+				       "again from 2026-12-02 08:00 (Wed) +0900."));
+	/* One event: the reason, the rule and the next time. */
+	assert_true(logged("reason=\"outside-window\""));
+	assert_true(logged("rule=rule_ops next=2026-12-02 08:00 (Wed) +0900"));
+	/* Saturday: next Monday. */
+	assert_int_equal(account(LOGIN, "abcde-001", SAT_1000_JST, "tty1", NULL), PAM_PERM_DENIED);
+	assert_non_null(strstr(errors, "from 2026-12-07 08:00 (Mon) +0900"));
+}
+
+static void test_id_rule_overrides_group(void **state)
+{
+	(void)state;
+	/* bob is in ops too, but his own rule wins: evenings only. */
+	assert_int_equal(account(LOGIN, "abcde-002", TUE_2000_JST, "tty1", NULL), PAM_SUCCESS);
+	assert_int_equal(account(LOGIN, "abcde-002", TUE_1000_JST, "tty1", NULL), PAM_PERM_DENIED);
+	assert_true(logged("rule=rule_bob"));
+	assert_non_null(strstr(errors, "from 2026-12-01 20:00 (Tue) +0900"));
+	/* dave: no rule names him, no all rule: no restriction. */
+	assert_int_equal(account(LOGIN, "abcde-004", SAT_1000_JST, NULL, "198.51.100.7"),
+			 PAM_SUCCESS);
+}
+
+static void test_service_tty_network(void **state)
+{
+	(void)state;
+	/* carol (named by her NACCS form): sshd or LOGIN, tty* or ssh,
+	 * 192.0.2.0/24 or a local login. */
+	assert_int_equal(account(LOGIN, "abcde-003", SAT_1000_JST, "/dev/tty3", NULL), PAM_SUCCESS);
+	assert_int_equal(account(LOGIN, "abcde-003", SAT_1000_JST, "ssh", "192.0.2.44"),
+			 PAM_SUCCESS);
+	assert_int_equal(account(SU, "abcde-003", SAT_1000_JST, "tty3", NULL), PAM_PERM_DENIED);
+	assert_true(logged("reason=\"service-not-allowed\""));
+	assert_non_null(strstr(errors, "abcde-003 may not log in through " SU "."));
+	assert_int_equal(account(LOGIN, "abcde-003", SAT_1000_JST, "pts/4", NULL), PAM_PERM_DENIED);
+	assert_true(logged("reason=\"tty-not-allowed\""));
+	assert_non_null(strstr(errors, "may not log in from this terminal"));
+	assert_int_equal(account(LOGIN, "abcde-003", SAT_1000_JST, NULL, NULL), PAM_PERM_DENIED);
+	assert_true(logged("reason=\"tty-not-allowed\""));
+	assert_int_equal(account(LOGIN, "abcde-003", SAT_1000_JST, "ssh", "198.51.100.7"),
+			 PAM_PERM_DENIED);
+	assert_true(logged("reason=\"network-not-allowed\""));
+	assert_non_null(strstr(errors, "may not log in from this address"));
+	/* A host name is never resolved: refused. */
+	assert_int_equal(account(LOGIN, "abcde-003", SAT_1000_JST, "ssh", "gw.example"),
+			 PAM_PERM_DENIED);
+}
+
+static void test_su_invoker_window(void **state)
+{
+	char v[16];
+
+	(void)state;
+	snprintf(v, sizeof(v), "%lu", (unsigned long)uid_alice);
+	setenv("NACCS_TEST_INVOKER_UID", v, 1);
+	setenv("NACCS_TEST_LOGINUID", v, 1);
+	/* alice may switch to root (wheel-naccs), within her own hours only:
+	 * the windows apply to the person, not to the shared ID. */
+	assert_int_equal(account(SU, "root", TUE_1000_JST, "pts/1", NULL), PAM_SUCCESS);
+	assert_true(logged("su-allowed"));
+	assert_int_equal(account(SU, "root", TUE_2000_JST, "pts/1", NULL), PAM_PERM_DENIED);
+	assert_true(logged("reason=\"su-invoker-outside-window\""));
+	assert_true(logged("invoker=abcde-001"));
+	assert_true(logged("rule=rule_ops applied-to=invoker"));
+	assert_non_null(strstr(errors, "Switching to root is refused: your ID abcde-001 may not be "
+				       "used at this time. It may be used again from 2026-12-02 "
+				       "08:00 (Wed) +0900."));
+	/* A rule on the target itself applies in full. */
+	write_conf("rule_root = id:root days=Mon-Fri\n");
+	assert_int_equal(account(SU, "root", TUE_2000_JST, "pts/1", NULL), PAM_SUCCESS);
+	assert_int_equal(account(SU, "root", SAT_1000_JST, "pts/1", NULL), PAM_PERM_DENIED);
+	assert_true(logged("reason=\"outside-window\""));
+	assert_true(logged("rule=rule_root"));
+}
+
+static void test_all_rule_and_bad_rule(void **state)
+{
+	(void)state;
+	write_conf("rule_everyone = all days=Mon-Fri\n");
+	assert_int_equal(account(LOGIN, "abcde-004", TUE_2000_JST, NULL, NULL), PAM_SUCCESS);
+	assert_int_equal(account(LOGIN, "abcde-004", SAT_1000_JST, NULL, NULL), PAM_PERM_DENIED);
+	assert_non_null(strstr(errors, "from 2026-12-07 00:00 (Mon) +0900"));
+	/* A rule that does not parse: nobody gets in (fail closed). */
+	write_conf("rule_bad = group:ops time=08:00-25:00\n");
+	assert_int_equal(account(LOGIN, "abcde-004", TUE_1000_JST, NULL, NULL), PAM_SERVICE_ERR);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	    T(test_group_window),      T(test_id_rule_overrides_group), T(test_service_tty_network),
+	    T(test_su_invoker_window), T(test_all_rule_and_bad_rule),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
