@@ -112,6 +112,9 @@ static const struct conf_key conf_keys[] = {
     {"su", "allow_ids", KIND_NAMES, FIELD(su_allow_ids), 0, 0, false},
     /* Admin IDs over the network (UTS-2.2.1.3(2)(c)(エ)). */
     {"access", "admin_allowed_networks", KIND_NETWORKS, FIELD(admin_allowed_networks), 0, 0, false},
+    /* Concurrent sessions per ID (UTS-2.2.1.2(1)(b)(ア), naccs_sessions.h). */
+    {"session", "max_sessions_per_id", KIND_UINT, FIELD(max_sessions_per_id), 0, 10000, false},
+    {"session", "session_dir", KIND_OPT_PATH, FIELD(session_dir), 0, 0, false},
     {"identity", "login_format", KIND_LOGIN_FORMAT, FIELD(login_format), 0, 0, false},
     {"identity", "uid_min", KIND_U32, FIELD(uid_min), 1000, ID_MAX, false},
     {"identity", "uid_max", KIND_U32, FIELD(uid_max), 1000, ID_MAX, false},
@@ -188,14 +191,14 @@ static const struct naccs_config_preset builtin_presets[] = {
     {NULL, NULL, NULL, NULL},
 };
 
-/* Sections whose rules arrive in later versions.  The section headers are
+/* Sections whose rules arrive in later versions, or arrive in parts.  The section headers are
  * accepted (the example lists them); a key in one that the table above
  * does not hold is an error until its rule exists, since nothing would
  * enforce it. */
 static const char *const reserved_sections[] = {
     /* [access]: admin_allowed_networks and the rule_NAME keys (time and
      * terminal windows, set_rule below) are implemented; any other key is
-     * still refused. */
+     * still refused.  [session]: max_sessions_per_id and session_dir. */
     "session", "access", "audit", "nss", "mfa",
 };
 
@@ -231,6 +234,8 @@ void naccs_config_defaults(struct naccs_config *cfg)
 	cfg->su_allow_groups[0] = '\0';
 	cfg->su_allow_ids[0] = '\0';
 	cfg->admin_allowed_networks[0] = '\0';
+	cfg->max_sessions_per_id = 0; /* off */
+	cfg->session_dir[0] = '\0';   /* "sessions" beside the store */
 	cfg->login_format = NACCS_LOGIN_LOWER_DASH;
 	cfg->uid_min = 20000;
 	cfg->uid_max = 29999;

@@ -161,6 +161,11 @@ struct naccs_config {
 	struct naccs_config_rule access_rules[NACCS_ACCESS_RULES_MAX];
 	unsigned access_rule_count;
 
+	/* [session] max_sessions_per_id, session_dir (naccs_sessions.h); any
+	 * other key of [session] is refused. */
+	unsigned max_sessions_per_id; /* 0: no limit */
+	char session_dir[PATH_MAX];   /* "": "sessions" beside the store */
+
 	/* [identity] login_format, uid_min, uid_max, gid, home_base, shell */
 	enum naccs_login_format login_format;
 	uint32_t uid_min, uid_max;

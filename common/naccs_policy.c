@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -890,6 +891,68 @@ enum naccs_outcome naccs_policy_account_unavailable(const struct naccs_config *c
 	return decide(out, req, "account", NACCS_OUT_UNAVAILABLE, "store-unavailable", NULL, why);
 }
 
+/* ---- concurrent sessions per ID (UTS-2.2.1.2(1)(b)(ア)) ----------------- */
+
+/* Count the session of out's ID against [session] max_sessions_per_id:
+ * NACCS_OUT_ALLOW (out->session filled), or the refusal decided. */
+static enum naccs_outcome session_limit(struct naccs_policy *pol, const struct naccs_request *req,
+					struct naccs_decision *out, struct naccs_err *err)
+{
+	const struct naccs_config *cfg = pol->cfg;
+	char dir[PATH_MAX], detail[64];
+	unsigned live = 0;
+	int rc = naccs_sessions_dir(cfg->session_dir, cfg->store_path, dir, sizeof(dir));
+
+	if (rc < 0)
+		naccs_err_set(err, -rc, _("session table: directory name too long"));
+	else if ((rc = naccs_sessions_self(&out->session)) < 0)
+		naccs_err_set(err, -rc, _("session table: this process cannot be identified"));
+	else
+		rc = naccs_sessions_open(dir, cfg->owner_uid, out->identity.login,
+					 cfg->max_sessions_per_id, &out->session, &live, err);
+	if (rc == 0) {
+		out->session_counted = true;
+		return NACCS_OUT_ALLOW;
+	}
+	if (rc != -EUSERS) {
+		decide(out, req, "session", NACCS_OUT_DENIED, "session-table-unavailable", NULL,
+		       err->msg);
+		snprintf(out->message, sizeof(out->message), "%s",
+			 _("Your session cannot be opened now: the session table cannot be used. "
+			   "Ask an administrator."));
+		return out->outcome;
+	}
+	snprintf(detail, sizeof(detail), "live=%u max=%u", live, cfg->max_sessions_per_id);
+	decide(out, req, "session", NACCS_OUT_DENIED, "too-many-sessions", NULL, detail);
+	snprintf(out->message, sizeof(out->message),
+		 _("%s already has %u sessions open, the most allowed at once. Close one and try "
+		   "again."),
+		 out->identity.login, live);
+	return out->outcome;
+}
+
+int naccs_policy_session_close(const struct naccs_config *cfg, const char *login,
+			       const struct naccs_session_mark *mark, struct naccs_err *err)
+{
+	char dir[PATH_MAX];
+	int rc = naccs_sessions_dir(cfg->session_dir, cfg->store_path, dir, sizeof(dir));
+
+	if (rc < 0)
+		return naccs_err_set(err, -rc, _("session table: directory name too long"));
+	rc = naccs_sessions_close(dir, cfg->owner_uid, login, mark, err);
+	if (rc < 0) {
+		struct naccs_event ev = {.type = "session",
+					 .action = "close",
+					 .result = "error",
+					 .reason = "session-table-unavailable",
+					 .login = login,
+					 .detail = err->msg};
+
+		report(&ev);
+	}
+	return rc;
+}
+
 enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct naccs_request *req,
 					struct naccs_decision *out, struct naccs_err *err)
 {
@@ -904,6 +967,9 @@ enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct n
 		return decide(out, req, "session", NACCS_OUT_UNAVAILABLE, "store-read-failed", NULL,
 			      err->msg);
 	out->known = true;
+	if (pol->cfg->max_sessions_per_id > 0 &&
+	    session_limit(pol, req, out, err) != NACCS_OUT_ALLOW)
+		return out->outcome;
 	/* The login is in the store whichever way the user came in (a
 	 * password here, or an SSH key): UTS-2.2.1.1(1)(g)(イ), (ウ). */
 	login_event(&ev, req);

@@ -5,6 +5,9 @@
  * and hours to an su to a shared admin ID, and fails closed on a bad rule.
  * The clock is the test build's NACCS_TEST_NOW, the zone TZ=Asia/Tokyo;
  * the invoker of su the test hooks NACCS_TEST_INVOKER_UID/LOGINUID.
+ * Also the optional limit on concurrent sessions per ID ([session]
+ * max_sessions_per_id): the session's process is NACCS_TEST_SESSION_PID,
+ * children of this test that stand in for sshd's or login's processes.
  * syslog is captured here (the binary exports it) to check the one event
  * of each decision. */
 #include "config.h"
@@ -16,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -194,6 +199,7 @@ static int teardown(void **state)
 	unsetenv("NACCS_TEST_NOW");
 	unsetenv("NACCS_TEST_INVOKER_UID");
 	unsetenv("NACCS_TEST_LOGINUID");
+	unsetenv("NACCS_TEST_SESSION_PID");
 	tu_rmtree(PAM_FIXTURE_DIR);
 	return 0;
 }
@@ -332,12 +338,138 @@ static void test_all_rule_and_bad_rule(void **state)
 	assert_int_equal(account(LOGIN, "abcde-004", TUE_1000_JST, NULL, NULL), PAM_SERVICE_ERR);
 }
 
+/* ---- concurrent sessions per ID ------------------------------------------- */
+
+/* A process that stands for a session's holder until killed. */
+static pid_t holder(void)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
+static void end_holder(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* Open a session of user held by pid; *h keeps the handle open when h is
+ * not NULL (for the close). */
+static int open_session(const char *user, pid_t pid, pam_handle_t **h)
+{
+	struct pam_conv c = {conv, NULL};
+	pam_handle_t *ph = NULL;
+	char v[16];
+	int rv;
+
+	snprintf(v, sizeof(v), "%ld", (long)pid);
+	setenv("NACCS_TEST_SESSION_PID", v, 1);
+	loglen = 0;
+	logbuf[0] = '\0';
+	errors[0] = '\0';
+	assert_int_equal(pam_start(LOGIN, user, &c, &ph), PAM_SUCCESS);
+	rv = pam_open_session(ph, 0);
+	if (h != NULL)
+		*h = ph;
+	else
+		pam_end(ph, rv);
+	return rv;
+}
+
+static unsigned table_lines(const char *login)
+{
+	char path[600], line[256];
+	unsigned n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/sessions/%s", PAM_FIXTURE_DIR, login);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		n++;
+	fclose(f);
+	return n;
+}
+
+static void test_session_limit(void **state)
+{
+	pid_t a = holder(), b = holder();
+	pam_handle_t *h = NULL;
+	struct stat sb;
+
+	(void)state;
+	/* Off by default: nothing counted, no table. */
+	assert_int_equal(open_session("abcde-004", a, NULL), PAM_SUCCESS);
+	assert_int_equal(stat(PAM_FIXTURE_DIR "/sessions", &sb), -1);
+	write_conf("[session]\nmax_sessions_per_id = 2\n");
+	assert_int_equal(open_session("abcde-004", a, NULL), PAM_SUCCESS);
+	assert_int_equal(open_session("ABCDE004", b, NULL), PAM_SUCCESS); /* the same ID */
+	assert_int_equal(table_lines("abcde-004"), 2);
+	/* A third, while both live: refused with a message and one event. */
+	assert_int_equal(open_session("abcde-004", getpid(), NULL), PAM_SESSION_ERR);
+	assert_non_null(strstr(errors, "abcde-004 already has 2 sessions open"));
+	assert_true(logged("reason=\"too-many-sessions\""));
+	assert_true(logged("live=2 max=2"));
+	/* Another ID is not affected. */
+	assert_int_equal(open_session("abcde-001", getpid(), NULL), PAM_SUCCESS);
+	/* A holder that crashed (kill -9, no close) stops counting. */
+	end_holder(a);
+	assert_int_equal(open_session("abcde-004", getpid(), &h), PAM_SUCCESS);
+	assert_int_equal(table_lines("abcde-004"), 2); /* the dead line dropped */
+	/* A closed session frees its place. */
+	assert_int_equal(pam_close_session(h, 0), PAM_SUCCESS);
+	pam_end(h, PAM_SUCCESS);
+	assert_int_equal(table_lines("abcde-004"), 1);
+	end_holder(b);
+}
+
+static void test_session_after_reboot(void **state)
+{
+	pid_t a = holder(), b = holder();
+	char path[600], text[512];
+	FILE *f;
+
+	(void)state;
+	write_conf("[session]\nmax_sessions_per_id = 1\n");
+	assert_int_equal(open_session("abcde-001", a, NULL), PAM_SUCCESS);
+	assert_int_equal(open_session("abcde-001", b, NULL), PAM_SESSION_ERR);
+	/* The line of a live process, but of another boot (the table
+	 * survived a reboot), and a line cut by a crash: neither counts. */
+	snprintf(path, sizeof(path), "%s/sessions/abcde-001", PAM_FIXTURE_DIR);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(text, sizeof(text), f));
+	fclose(f);
+	memcpy(text, "00000000", 8);
+	strcat(text, "garbage 12");
+	free(tu_write_file(PAM_FIXTURE_DIR "/sessions", "abcde-001", text, 0600));
+	assert_int_equal(open_session("abcde-001", b, NULL), PAM_SUCCESS);
+	assert_int_equal(table_lines("abcde-001"), 1);
+	/* A table nobody else may write, or fail closed. */
+	assert_int_equal(chmod(PAM_FIXTURE_DIR "/sessions", 0777), 0);
+	assert_int_equal(open_session("abcde-002", a, NULL), PAM_SESSION_ERR);
+	assert_true(logged("reason=\"session-table-unavailable\""));
+	assert_non_null(strstr(errors, "the session table cannot be used"));
+	assert_int_equal(chmod(PAM_FIXTURE_DIR "/sessions", 0700), 0);
+	end_holder(a);
+	end_holder(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-	    T(test_group_window),      T(test_id_rule_overrides_group), T(test_service_tty_network),
-	    T(test_su_invoker_window), T(test_all_rule_and_bad_rule),
+	    T(test_group_window),	   T(test_id_rule_overrides_group),
+	    T(test_service_tty_network),   T(test_su_invoker_window),
+	    T(test_all_rule_and_bad_rule), T(test_session_limit),
+	    T(test_session_after_reboot),
 #undef T
 	};
 
