@@ -18,16 +18,7 @@
 
 int naccs_flood_dir(const char *cfg_dir, const char *store_path, char *out, size_t outlen)
 {
-	char parent[4096];
-	int n;
-
-	if (cfg_dir[0] != '\0')
-		n = snprintf(out, outlen, "%s", cfg_dir);
-	else if (naccs_path_dirname(store_path, parent, sizeof(parent)) == 0)
-		n = snprintf(out, outlen, "%s/verify", parent);
-	else
-		return -ENAMETOOLONG;
-	return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
+	return naccs_path_beside(cfg_dir, store_path, "verify", out, outlen);
 }
 
 /* One pass over the slots: the index taken, or -1 when all are busy. */

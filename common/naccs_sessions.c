@@ -24,16 +24,7 @@
 
 int naccs_sessions_dir(const char *cfg_dir, const char *store_path, char *out, size_t outlen)
 {
-	char parent[4096];
-	int n;
-
-	if (cfg_dir[0] != '\0')
-		n = snprintf(out, outlen, "%s", cfg_dir);
-	else if (naccs_path_dirname(store_path, parent, sizeof(parent)) == 0)
-		n = snprintf(out, outlen, "%s/sessions", parent);
-	else
-		return -ENAMETOOLONG;
-	return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
+	return naccs_path_beside(cfg_dir, store_path, "sessions", out, outlen);
 }
 
 /* A small file of /proc into buf (NUL-terminated).  Length or -errno. */

@@ -29,8 +29,9 @@
 #include <security/pam_appl.h>
 #include <syslog.h>
 
-#include "naccs_hash.h"
 #include "naccs_store.h"
+#include "testlog.h"
+#include "teststore.h"
 #include "testutil.h"
 
 #define LOGIN	"naccs-window"	  /* a login service */
@@ -41,62 +42,6 @@
 #define TUE_1000_JST "1796086800" /* 2026-12-01 01:00 UTC */
 #define TUE_2000_JST "1796122800" /* 2026-12-01 11:00 UTC */
 #define SAT_1000_JST "1796432400" /* 2026-12-05 01:00 UTC */
-
-/* ---- syslog capture --------------------------------------------------- */
-
-static char logbuf[1 << 16];
-static size_t loglen;
-
-static void capture(const char *fmt, va_list ap)
-{
-	int n;
-
-	if (loglen + 2 >= sizeof(logbuf))
-		return;
-	n = vsnprintf(logbuf + loglen, sizeof(logbuf) - loglen - 1, fmt, ap);
-	if (n > 0)
-		loglen += (size_t)n < sizeof(logbuf) - loglen - 1 ? (size_t)n
-								  : sizeof(logbuf) - loglen - 2;
-	logbuf[loglen++] = '\n';
-	logbuf[loglen] = '\0';
-}
-
-#define VISIBLE __attribute__((visibility("default")))
-VISIBLE void __syslog_chk(int pri, int flag, const char *fmt, ...);
-VISIBLE void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap);
-
-VISIBLE void syslog(int pri, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	capture(fmt, ap);
-	va_end(ap);
-}
-
-VISIBLE void vsyslog(int pri, const char *fmt, va_list ap)
-{
-	capture(fmt, ap);
-}
-
-VISIBLE void __syslog_chk(int pri, int flag, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	capture(fmt, ap);
-	va_end(ap);
-}
-
-VISIBLE void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap)
-{
-	capture(fmt, ap);
-}
-
-static bool logged(const char *s)
-{
-	return strstr(logbuf, s) != NULL;
-}
 
 /* ---- fixture ---------------------------------------------------------- */
 
@@ -119,34 +64,6 @@ static void write_conf(const char *access)
 		 "[access]\n%s",
 		 store_path, access);
 	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
-}
-
-static uint32_t add(struct naccs_store *st, const char *code, const char *number, const char *login,
-		    uint32_t uid, bool admin)
-{
-	struct naccs_hash_params p;
-	struct naccs_identity id;
-	struct naccs_err err;
-	char phc[NACCS_PHC_MAX];
-
-	naccs_hash_params_default(&p);
-	p.m_kib = 1024;
-	p.t_cost = 1;
-	memset(&id, 0, sizeof(id));
-	snprintf(id.login, sizeof(id.login), "%s", login);
-	snprintf(id.user_code, sizeof(id.user_code), "%s", code);
-	snprintf(id.id_number, sizeof(id.id_number), "%s", number);
-	id.kind = code[0] != '\0' ? NACCS_KIND_INDIVIDUAL : NACCS_KIND_SHARED;
-	id.admin = admin;
-	id.uid = uid;
-	id.gid = 100;
-	snprintf(id.home, sizeof(id.home), "/home/%s", login);
-	snprintf(id.shell, sizeof(id.shell), "/bin/sh");
-	assert_int_equal(naccs_hash_new(&p, GOOD_PW, phc, &err), 0);
-	if (naccs_store_add_identity(st, naccs_deadline_in(5000), &id, 20000, 29999, phc, false,
-				     "test", "test person", &err) < 0)
-		fail_msg("add %s: %s", login, err.msg);
-	return id.uid;
 }
 
 static void group(struct naccs_store *st, const char *name, const char *const *members)
@@ -180,11 +97,12 @@ static int setup(void **state)
 	write_conf(rules);
 	if (naccs_store_open(&opt, &st, &err) < 0)
 		fail_msg("store open: %s", err.msg);
-	add(st, "", "", "root", 0, true);
-	uid_alice = add(st, "ABCDE", "001", "abcde-001", NACCS_UID_ALLOCATE, false);
-	add(st, "ABCDE", "002", "abcde-002", NACCS_UID_ALLOCATE, false);
-	add(st, "ABCDE", "003", "abcde-003", NACCS_UID_ALLOCATE, false);
-	add(st, "ABCDE", "004", "abcde-004", NACCS_UID_ALLOCATE, false);
+	tst_must_add_id(st, GOOD_PW, "", "", "root", 0, true);
+	uid_alice =
+	    tst_must_add_id(st, GOOD_PW, "ABCDE", "001", "abcde-001", NACCS_UID_ALLOCATE, false);
+	tst_must_add_id(st, GOOD_PW, "ABCDE", "002", "abcde-002", NACCS_UID_ALLOCATE, false);
+	tst_must_add_id(st, GOOD_PW, "ABCDE", "003", "abcde-003", NACCS_UID_ALLOCATE, false);
+	tst_must_add_id(st, GOOD_PW, "ABCDE", "004", "abcde-004", NACCS_UID_ALLOCATE, false);
 	group(st, "ops", ops);
 	group(st, "wheel-naccs", wheel);
 	naccs_store_close(st);
@@ -228,8 +146,7 @@ static int account(const char *service, const char *user, const char *now, const
 	pam_handle_t *h = NULL;
 	int rv;
 
-	loglen = 0;
-	logbuf[0] = '\0';
+	tl_reset();
 	errors[0] = '\0';
 	setenv("NACCS_TEST_NOW", now, 1);
 	assert_int_equal(pam_start(service, user, &c, &h), PAM_SUCCESS);
@@ -254,8 +171,8 @@ static void test_group_window(void **state)
 	assert_non_null(strstr(errors, "abcde-001 may not log in at this time. Login is allowed "
 				       "again from 2026-12-02 08:00 (Wed) +0900."));
 	/* One event: the reason, the rule and the next time. */
-	assert_true(logged("reason=\"outside-window\""));
-	assert_true(logged("rule=rule_ops next=2026-12-02 08:00 (Wed) +0900"));
+	assert_true(tl_logged("reason=\"outside-window\""));
+	assert_true(tl_logged("rule=rule_ops next=2026-12-02 08:00 (Wed) +0900"));
 	/* Saturday: next Monday. */
 	assert_int_equal(account(LOGIN, "abcde-001", SAT_1000_JST, "tty1", NULL), PAM_PERM_DENIED);
 	assert_non_null(strstr(errors, "from 2026-12-07 08:00 (Mon) +0900"));
@@ -267,7 +184,7 @@ static void test_id_rule_overrides_group(void **state)
 	/* bob is in ops too, but his own rule wins: evenings only. */
 	assert_int_equal(account(LOGIN, "abcde-002", TUE_2000_JST, "tty1", NULL), PAM_SUCCESS);
 	assert_int_equal(account(LOGIN, "abcde-002", TUE_1000_JST, "tty1", NULL), PAM_PERM_DENIED);
-	assert_true(logged("rule=rule_bob"));
+	assert_true(tl_logged("rule=rule_bob"));
 	assert_non_null(strstr(errors, "from 2026-12-01 20:00 (Tue) +0900"));
 	/* dave: no rule names him, no all rule: no restriction. */
 	assert_int_equal(account(LOGIN, "abcde-004", SAT_1000_JST, NULL, "198.51.100.7"),
@@ -283,16 +200,16 @@ static void test_service_tty_network(void **state)
 	assert_int_equal(account(LOGIN, "abcde-003", SAT_1000_JST, "ssh", "192.0.2.44"),
 			 PAM_SUCCESS);
 	assert_int_equal(account(SU, "abcde-003", SAT_1000_JST, "tty3", NULL), PAM_PERM_DENIED);
-	assert_true(logged("reason=\"service-not-allowed\""));
+	assert_true(tl_logged("reason=\"service-not-allowed\""));
 	assert_non_null(strstr(errors, "abcde-003 may not log in through " SU "."));
 	assert_int_equal(account(LOGIN, "abcde-003", SAT_1000_JST, "pts/4", NULL), PAM_PERM_DENIED);
-	assert_true(logged("reason=\"tty-not-allowed\""));
+	assert_true(tl_logged("reason=\"tty-not-allowed\""));
 	assert_non_null(strstr(errors, "may not log in from this terminal"));
 	assert_int_equal(account(LOGIN, "abcde-003", SAT_1000_JST, NULL, NULL), PAM_PERM_DENIED);
-	assert_true(logged("reason=\"tty-not-allowed\""));
+	assert_true(tl_logged("reason=\"tty-not-allowed\""));
 	assert_int_equal(account(LOGIN, "abcde-003", SAT_1000_JST, "ssh", "198.51.100.7"),
 			 PAM_PERM_DENIED);
-	assert_true(logged("reason=\"network-not-allowed\""));
+	assert_true(tl_logged("reason=\"network-not-allowed\""));
 	assert_non_null(strstr(errors, "may not log in from this address"));
 	/* A host name is never resolved: refused. */
 	assert_int_equal(account(LOGIN, "abcde-003", SAT_1000_JST, "ssh", "gw.example"),
@@ -310,11 +227,11 @@ static void test_su_invoker_window(void **state)
 	/* alice may switch to root (wheel-naccs), within her own hours only:
 	 * the windows apply to the person, not to the shared ID. */
 	assert_int_equal(account(SU, "root", TUE_1000_JST, "pts/1", NULL), PAM_SUCCESS);
-	assert_true(logged("su-allowed"));
+	assert_true(tl_logged("su-allowed"));
 	assert_int_equal(account(SU, "root", TUE_2000_JST, "pts/1", NULL), PAM_PERM_DENIED);
-	assert_true(logged("reason=\"su-invoker-outside-window\""));
-	assert_true(logged("invoker=abcde-001"));
-	assert_true(logged("rule=rule_ops applied-to=invoker"));
+	assert_true(tl_logged("reason=\"su-invoker-outside-window\""));
+	assert_true(tl_logged("invoker=abcde-001"));
+	assert_true(tl_logged("rule=rule_ops applied-to=invoker"));
 	assert_non_null(strstr(errors, "Switching to root is refused: your ID abcde-001 may not be "
 				       "used at this time. It may be used again from 2026-12-02 "
 				       "08:00 (Wed) +0900."));
@@ -322,8 +239,8 @@ static void test_su_invoker_window(void **state)
 	write_conf("rule_root = id:root days=Mon-Fri\n");
 	assert_int_equal(account(SU, "root", TUE_2000_JST, "pts/1", NULL), PAM_SUCCESS);
 	assert_int_equal(account(SU, "root", SAT_1000_JST, "pts/1", NULL), PAM_PERM_DENIED);
-	assert_true(logged("reason=\"outside-window\""));
-	assert_true(logged("rule=rule_root"));
+	assert_true(tl_logged("reason=\"outside-window\""));
+	assert_true(tl_logged("rule=rule_root"));
 }
 
 static void test_all_rule_and_bad_rule(void **state)
@@ -370,8 +287,7 @@ static int open_session(const char *user, pid_t pid, pam_handle_t **h)
 
 	snprintf(v, sizeof(v), "%ld", (long)pid);
 	setenv("NACCS_TEST_SESSION_PID", v, 1);
-	loglen = 0;
-	logbuf[0] = '\0';
+	tl_reset();
 	errors[0] = '\0';
 	assert_int_equal(pam_start(LOGIN, user, &c, &ph), PAM_SUCCESS);
 	rv = pam_open_session(ph, 0);
@@ -415,8 +331,8 @@ static void test_session_limit(void **state)
 	/* A third, while both live: refused with a message and one event. */
 	assert_int_equal(open_session("abcde-004", getpid(), NULL), PAM_SESSION_ERR);
 	assert_non_null(strstr(errors, "abcde-004 already has 2 sessions open"));
-	assert_true(logged("reason=\"too-many-sessions\""));
-	assert_true(logged("live=2 max=2"));
+	assert_true(tl_logged("reason=\"too-many-sessions\""));
+	assert_true(tl_logged("live=2 max=2"));
 	/* Another ID is not affected. */
 	assert_int_equal(open_session("abcde-001", getpid(), NULL), PAM_SUCCESS);
 	/* A holder that crashed (kill -9, no close) stops counting. */
@@ -455,7 +371,7 @@ static void test_session_after_reboot(void **state)
 	/* A table nobody else may write, or fail closed. */
 	assert_int_equal(chmod(PAM_FIXTURE_DIR "/sessions", 0777), 0);
 	assert_int_equal(open_session("abcde-002", a, NULL), PAM_SESSION_ERR);
-	assert_true(logged("reason=\"session-table-unavailable\""));
+	assert_true(tl_logged("reason=\"session-table-unavailable\""));
 	assert_non_null(strstr(errors, "the session table cannot be used"));
 	assert_int_equal(chmod(PAM_FIXTURE_DIR "/sessions", 0700), 0);
 	end_holder(a);
