@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "config_internal.h"
+#include "naccs_access.h"
 #include "naccs_config.h"
 #include "naccs_i18n.h"
 #include "naccs_netmatch.h"
@@ -113,6 +114,9 @@ static const struct conf_key conf_keys[] = {
     {"su", "allow_ids", KIND_NAMES, FIELD(su_allow_ids), 0, 0, false},
     /* Admin IDs over the network (UTS-2.2.1.3(2)(c)(エ)). */
     {"access", "admin_allowed_networks", KIND_NETWORKS, FIELD(admin_allowed_networks), 0, 0, false},
+    /* Concurrent sessions per ID (UTS-2.2.1.2(1)(b)(ア), naccs_sessions.h). */
+    {"session", "max_sessions_per_id", KIND_UINT, FIELD(max_sessions_per_id), 0, 10000, false},
+    {"session", "session_dir", KIND_OPT_PATH, FIELD(session_dir), 0, 0, false},
     {"identity", "login_format", KIND_LOGIN_FORMAT, FIELD(login_format), 0, 0, false},
     {"identity", "uid_min", KIND_U32, FIELD(uid_min), 1000, ID_MAX, false},
     {"identity", "uid_max", KIND_U32, FIELD(uid_max), 1000, ID_MAX, false},
@@ -198,13 +202,14 @@ static const struct naccs_config_preset builtin_presets[] = {
     {NULL, NULL, NULL, NULL},
 };
 
-/* Sections whose rules arrive in later versions.  The section headers are
+/* Sections whose rules arrive in later versions, or arrive in parts.  The section headers are
  * accepted (the example lists them); a key in one that the table above
  * does not hold is an error until its rule exists, since nothing would
  * enforce it. */
 static const char *const reserved_sections[] = {
-    /* [access]: admin_allowed_networks is implemented; its other keys
-     * (time and terminal windows) are still refused. */
+    /* [access]: admin_allowed_networks and the rule_NAME keys (time and
+     * terminal windows, set_rule below) are implemented; any other key is
+     * still refused.  [session]: max_sessions_per_id and session_dir. */
     "session", "access", "audit", "nss", "mfa",
 };
 
@@ -240,6 +245,8 @@ void naccs_config_defaults(struct naccs_config *cfg)
 	cfg->su_allow_groups[0] = '\0';
 	cfg->su_allow_ids[0] = '\0';
 	cfg->admin_allowed_networks[0] = '\0';
+	cfg->max_sessions_per_id = 0; /* off */
+	cfg->session_dir[0] = '\0';   /* "sessions" beside the store */
 	cfg->login_format = NACCS_LOGIN_LOWER_DASH;
 	cfg->uid_min = 20000;
 	cfg->uid_max = 29999;
@@ -739,6 +746,48 @@ static int apply_profile(struct naccs_config *cfg, struct naccs_err *err)
 	return 0;
 }
 
+/* [access] rule_NAME = RULE (UTS-2.2.1.2(1)(b)(ア), naccs_access.h): each
+ * rule is a key of its own, so it has its own line and origin, and an
+ * argument of the same name replaces the file's.  A rule that does not
+ * parse is an error: the caller fails closed. */
+static int set_rule(struct naccs_config *cfg, const char *key, const char *value, const char *where,
+		    struct naccs_config_origin origin, struct naccs_err *err)
+{
+	struct naccs_access_rule rule;
+	struct naccs_err why;
+	char key_buf[SHOW_BUF];
+	size_t plen = strlen(NACCS_ACCESS_RULE_PREFIX), klen = strlen(key), i;
+
+	shown(key, key_buf, sizeof(key_buf));
+	for (i = plen; i < klen; i++)
+		if (!((key[i] >= 'a' && key[i] <= 'z') || (key[i] >= 'A' && key[i] <= 'Z') ||
+		      (key[i] >= '0' && key[i] <= '9') || key[i] == '_' || key[i] == '-'))
+			break;
+	if (klen == plen || i < klen || klen >= NACCS_ACCESS_KEY_MAX)
+		return naccs_err_set(err, EINVAL,
+				     _("%s: access.%s: a rule's name is 1 to %d letters, digits, "
+				       "'_' or '-' after rule_"),
+				     where, key_buf, (int)(NACCS_ACCESS_KEY_MAX - 1 - plen));
+	naccs_err_clear(&why);
+	if (strlen(value) >= NACCS_ACCESS_TEXT_MAX)
+		return naccs_err_set(err, EINVAL, _("%s: access.%s: longer than %d bytes"), where,
+				     key_buf, NACCS_ACCESS_TEXT_MAX - 1);
+	if (naccs_access_parse(value, &rule, &why) < 0)
+		return naccs_err_set(err, EINVAL, _("%s: access.%s: %s"), where, key_buf, why.msg);
+	for (i = 0; i < cfg->access_rule_count; i++)
+		if (strcmp(cfg->access_rules[i].key, key) == 0)
+			break;
+	if (i == NACCS_ACCESS_RULES_MAX)
+		return naccs_err_set(err, EINVAL, _("%s: access.%s: more than %d rules"), where,
+				     key_buf, NACCS_ACCESS_RULES_MAX);
+	if (i == cfg->access_rule_count)
+		cfg->access_rule_count++;
+	memcpy(cfg->access_rules[i].key, key, klen + 1);
+	memcpy(cfg->access_rules[i].text, value, strlen(value) + 1);
+	cfg->access_rules[i].origin = origin;
+	return 0;
+}
+
 int config_set_from(struct naccs_config *cfg, const char *section, const char *key,
 		    const char *value, const char *where, struct naccs_config_origin origin,
 		    naccs_warn_fn warn, void *warn_ctx, struct naccs_err *err)
@@ -752,6 +801,9 @@ int config_set_from(struct naccs_config *cfg, const char *section, const char *k
 	if (where == NULL)
 		where = origin.kind == NACCS_ORIGIN_FILE ? _("configuration") : _("argument");
 
+	if (strcmp(section, "access") == 0 &&
+	    strncmp(key, NACCS_ACCESS_RULE_PREFIX, strlen(NACCS_ACCESS_RULE_PREFIX)) == 0)
+		return set_rule(cfg, key, value, where, origin, err);
 	k = find_key(section, key);
 	if (k == NULL && is_reserved_section(section))
 		return report_not_implemented(section, key, where, err);
@@ -875,8 +927,25 @@ int naccs_config_item(const struct naccs_config *cfg, size_t i, struct naccs_con
 {
 	const struct conf_key *k;
 
-	if (cfg == NULL || out == NULL || i >= COUNT(conf_keys))
+	if (cfg == NULL || out == NULL)
 		return -ENOENT;
+	if (i >= COUNT(conf_keys)) {
+		const struct naccs_config_rule *r;
+
+		if (i - COUNT(conf_keys) >= cfg->access_rule_count)
+			return -ENOENT;
+		r = &cfg->access_rules[i - COUNT(conf_keys)];
+		memset(out, 0, sizeof(*out));
+		out->section = "access";
+		out->key = r->key;
+		snprintf(out->value, sizeof(out->value), "%s", r->text);
+		out->origin = r->origin.kind;
+		if (out->origin == NACCS_ORIGIN_FILE) {
+			out->file = cfg->origin_file;
+			out->line = r->origin.line;
+		}
+		return 0;
+	}
 	k = &conf_keys[i];
 	memset(out, 0, sizeof(*out));
 	out->section = k->section;

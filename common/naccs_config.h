@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "naccs_access.h"
 #include "naccs_err.h"
 #include "naccs_hash.h"
 #include "naccs_name.h"
@@ -93,6 +94,15 @@ struct naccs_config_preset {
 	const char *profile, *section, *key, *value;
 };
 
+/* One time and terminal rule of [access] (rule_NAME = ..., naccs_access.h):
+ * its key, its text as written (checked by naccs_access_parse when set)
+ * and where it came from. */
+struct naccs_config_rule {
+	char key[NACCS_ACCESS_KEY_MAX];
+	char text[NACCS_ACCESS_TEXT_MAX];
+	struct naccs_config_origin origin;
+};
+
 /* Room for the provenance of every key of the table (config_keys.c checks). */
 #define NACCS_CONFIG_KEYS_MAX 128
 
@@ -144,10 +154,17 @@ struct naccs_config {
 	char su_allow_groups[512];    /* store groups whose members may switch */
 	char su_allow_ids[512];	      /* IDs (login or NACCS form) that may switch */
 
-	/* [access] admin_allowed_networks (naccs_netmatch.h); the other rules
-	 * of [access] (time and terminal windows) are not implemented: their
-	 * keys are refused. */
+	/* [access] admin_allowed_networks (naccs_netmatch.h), and the time and
+	 * terminal rules rule_NAME (naccs_access.h), in the order first set;
+	 * any other key of [access] is refused. */
 	char admin_allowed_networks[1024];
+	struct naccs_config_rule access_rules[NACCS_ACCESS_RULES_MAX];
+	unsigned access_rule_count;
+
+	/* [session] max_sessions_per_id, session_dir (naccs_sessions.h); any
+	 * other key of [session] is refused. */
+	unsigned max_sessions_per_id; /* 0: no limit */
+	char session_dir[PATH_MAX];   /* "": "sessions" beside the store */
 
 	/* [identity] login_format, login_prefix, uid_min, uid_max, gid,
 	 * home_base, shell, create_home, skel, home_mode, require_staff_number */
@@ -190,7 +207,8 @@ struct naccs_config_item {
 };
 
 /* The keys in table order: naccs_config_item fills out for key i <
- * naccs_config_key_count() (0), else -ENOENT. */
+ * naccs_config_key_count() (0); after them, for i < naccs_config_key_count()
+ * + cfg->access_rule_count, the [access] rules; else -ENOENT. */
 size_t naccs_config_key_count(void);
 int naccs_config_item(const struct naccs_config *cfg, size_t i, struct naccs_config_item *out);
 /* "default", "profile", "file", "argument" (stable tokens for --json). */

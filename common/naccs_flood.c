@@ -14,58 +14,11 @@
 #include "naccs_i18n.h"
 #include "naccs_path.h"
 #include "naccs_time.h"
+#include "naccs_trust.h"
 
 int naccs_flood_dir(const char *cfg_dir, const char *store_path, char *out, size_t outlen)
 {
-	char parent[4096];
-	int n;
-
-	if (cfg_dir[0] != '\0')
-		n = snprintf(out, outlen, "%s", cfg_dir);
-	else if (naccs_path_dirname(store_path, parent, sizeof(parent)) == 0)
-		n = snprintf(out, outlen, "%s/verify", parent);
-	else
-		return -ENAMETOOLONG;
-	return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
-}
-
-/* errno as a failure about path. */
-static int sys_fail(struct naccs_err *err, const char *what, const char *path)
-{
-	int e = errno;
-	char buf[NACCS_ERR_MSG_MAX];
-
-	return naccs_err_set(err, e, "%s %s: %s", what, path, naccs_strerror(e, buf, sizeof(buf)));
-}
-
-/* The directory, created when missing (its parent too, as /run/naccs),
- * opened without following links and checked on the descriptor. */
-static int open_dir(const char *dir, uid_t owner, struct naccs_err *err)
-{
-	struct stat sb;
-	int fd;
-
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT) {
-		char parent[4096];
-
-		if (naccs_path_dirname(dir, parent, sizeof(parent)) == 0 &&
-		    mkdir(parent, 0700) != 0 && errno != EEXIST)
-			return sys_fail(err, _("flood cap: cannot create"), parent);
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-			return sys_fail(err, _("flood cap: cannot create"), dir);
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	}
-	if (fd < 0)
-		return sys_fail(err, _("flood cap: cannot open"), dir);
-	if (fstat(fd, &sb) != 0 || sb.st_uid != owner || (sb.st_mode & 022) != 0) {
-		close(fd);
-		return naccs_err_set(err, EPERM,
-				     _("flood cap: %s must be a directory owned by uid %lu and "
-				       "writable by nobody else"),
-				     dir, (unsigned long)owner);
-	}
-	return fd;
+	return naccs_path_beside(cfg_dir, store_path, "verify", out, outlen);
 }
 
 /* One pass over the slots: the index taken, or -1 when all are busy. */
@@ -79,8 +32,13 @@ static int try_slots(int dirfd, unsigned max, struct naccs_flood_slot *slot, str
 		snprintf(name, sizeof(name), "slot.%u", i);
 		fd =
 		    openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
-		if (fd < 0)
-			return sys_fail(err, _("flood cap: cannot open"), name);
+		if (fd < 0) {
+			int e = errno;
+			char buf[NACCS_ERR_MSG_MAX];
+
+			return naccs_err_set(err, e, "%s %s: %s", _("flood cap: cannot open"), name,
+					     naccs_strerror(e, buf, sizeof(buf)));
+		}
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
 			slot->fd = fd;
 			slot->index = (int)i;
@@ -102,7 +60,7 @@ int naccs_flood_acquire(const char *dir, unsigned max, unsigned wait_ms, uid_t o
 	slot->index = -1;
 	if (max == 0)
 		return 0;
-	dirfd = open_dir(dir, owner, err);
+	dirfd = naccs_trust_private_dir(dir, owner, _("flood cap"), err);
 	if (dirfd < 0)
 		return dirfd;
 	for (;;) {

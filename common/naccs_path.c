@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "naccs_path.h"
@@ -37,4 +38,19 @@ int naccs_path_dirname(const char *path, char *out, size_t outlen)
 	while (end > 1 && path[end - 1] == '/') /* the slashes before it */
 		end--;
 	return copy_out(path, end, out, outlen);
+}
+
+int naccs_path_beside(const char *dir, const char *file_path, const char *leaf, char *out,
+		      size_t outlen)
+{
+	char parent[4096];
+	int n;
+
+	if (dir[0] != '\0')
+		n = snprintf(out, outlen, "%s", dir);
+	else if (naccs_path_dirname(file_path, parent, sizeof(parent)) == 0)
+		n = snprintf(out, outlen, "%s/%s", parent, leaf);
+	else
+		return -ENAMETOOLONG;
+	return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
 }

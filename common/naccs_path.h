@@ -12,4 +12,10 @@
  * then ""). */
 int naccs_path_dirname(const char *path, char *out, size_t outlen);
 
+/* A directory of the module's own: dir when it is not "", else leaf
+ * beside the file at file_path ("verify", "sessions" beside the store).
+ * 0 or -ENAMETOOLONG. */
+int naccs_path_beside(const char *dir, const char *file_path, const char *leaf, char *out,
+		      size_t outlen);
+
 #endif

@@ -1,9 +1,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 
+#include "naccs_access.h"
 #include "naccs_debug.h"
 #include "naccs_event.h"
 #include "naccs_flood.h"
@@ -637,7 +641,8 @@ static const char *invoker_unusable(void *ctx, const struct naccs_account_state 
  * naming the individual and the target. */
 static enum naccs_outcome su_gate(struct naccs_policy *pol, const struct naccs_request *req,
 				  struct naccs_decision *out, const struct naccs_account_state *st,
-				  char detail[NACCS_ERR_MSG_MAX], const char **allowed)
+				  char detail[NACCS_ERR_MSG_MAX], const char **allowed,
+				  struct naccs_identity *invoker)
 {
 	struct naccs_su_invoker inv;
 	struct naccs_su_verdict v;
@@ -651,6 +656,7 @@ static enum naccs_outcome su_gate(struct naccs_policy *pol, const struct naccs_r
 	snprintf(detail, NACCS_ERR_MSG_MAX, "%s", v.detail);
 	if (v.allow) {
 		*allowed = v.reason;
+		*invoker = v.invoker;
 		return NACCS_OUT_ALLOW;
 	}
 	o = v.unavailable ? NACCS_OUT_UNAVAILABLE : NACCS_OUT_DENIED;
@@ -659,10 +665,146 @@ static enum naccs_outcome su_gate(struct naccs_policy *pol, const struct naccs_r
 	return o;
 }
 
+/* ---- time and terminal windows (UTS-2.2.1.2(1)(b)(ア)) ------------------ */
+
+/* Does rule r name the ID id?  1, 0, or -errno (the store failed). */
+static int rule_names(struct naccs_policy *pol, const struct naccs_access_rule *r,
+		      const struct naccs_identity *id)
+{
+	struct naccs_identity named;
+	struct naccs_err err;
+	bool member = false;
+	int rc;
+
+	switch (r->selector) {
+	case NACCS_ACCESS_ALL:
+		return 1;
+	case NACCS_ACCESS_ID: /* login or NACCS form, by the one resolver */
+		rc = naccs_resolve_name(pol->store, deadline(pol), r->who, &named, NULL, &err);
+		if (rc == -ENOENT || rc == -EINVAL)
+			return 0;
+		return rc < 0 ? rc : strcmp(named.login, id->login) == 0;
+	case NACCS_ACCESS_GROUP:
+		rc = naccs_store_group_has_member(pol->store, deadline(pol), r->who, id->login,
+						  &member, &err);
+		if (rc == -EINVAL || rc == -ENOENT)
+			return 0;
+		return rc < 0 ? rc : member;
+	}
+	return 0;
+}
+
+/* The verdict of [access] rule_NAME on id for req (checks: everything, or
+ * for the person behind an su only days and time).  0, or -errno: a rule
+ * that does not parse or a store failure (the caller fails closed). */
+static int windows_verdict(struct naccs_policy *pol, const struct naccs_request *req,
+			   const struct naccs_identity *id, enum naccs_access_checks checks,
+			   struct naccs_access_verdict *v, char *when, size_t whenlen,
+			   struct naccs_err *err)
+{
+	const struct naccs_config *cfg = pol->cfg;
+	struct naccs_access_rule *rules;
+	struct naccs_access_request q = {req->service, req->tty, req->rhost, naccs_now_wall()};
+	struct naccs_access_zone zone;
+	bool applies[NACCS_ACCESS_RULES_MAX];
+	int rc = 0;
+
+	rules = calloc(NACCS_ACCESS_RULES_MAX, sizeof(*rules));
+	if (rules == NULL)
+		return naccs_err_set(err, ENOMEM, _("access rules: out of memory"));
+	for (unsigned i = 0; i < cfg->access_rule_count && rc == 0; i++) {
+		rc = naccs_access_parse(cfg->access_rules[i].text, &rules[i], err);
+		if (rc == 0) {
+			rc = rule_names(pol, &rules[i], id);
+			applies[i] = rc == 1;
+			if (rc < 0)
+				naccs_err_set(err, -rc,
+					      _("access rules: the store cannot be read"));
+			else
+				rc = 0;
+		}
+	}
+	if (rc == 0) {
+		/* In the system's zone, not a TZ the invoker of a set-uid
+		 * program (su) put in the environment. */
+		naccs_access_zone_enter(&zone, getauxval(AT_SECURE) != 0);
+		naccs_access_decide(rules, applies, cfg->access_rule_count, &q, checks, v);
+		if (v->has_next)
+			naccs_access_format(v->next, when, whenlen);
+		naccs_access_zone_leave(&zone);
+	}
+	free(rules);
+	return rc;
+}
+
+/* Apply the rules to the ID of out (and, for a switch, to the person
+ * switching: their days and time only).  NACCS_OUT_ALLOW, or the decision
+ * made (one event through decide()). */
+static enum naccs_outcome access_windows(struct naccs_policy *pol, const struct naccs_request *req,
+					 struct naccs_decision *out,
+					 const struct naccs_account_state *st,
+					 const struct naccs_identity *invoker,
+					 const char *su_detail, struct naccs_err *err)
+{
+	const struct naccs_identity *who = invoker != NULL ? invoker : &out->identity;
+	struct naccs_access_verdict v;
+	char when[80] = "", detail[NACCS_ERR_MSG_MAX + 128];
+	const char *reason;
+	enum naccs_outcome o;
+
+	if (pol->cfg->access_rule_count == 0)
+		return NACCS_OUT_ALLOW;
+	if (windows_verdict(pol, req, who,
+			    invoker != NULL ? NACCS_ACCESS_CHECK_TIME : NACCS_ACCESS_CHECK_ALL, &v,
+			    when, sizeof(when), err) < 0)
+		return decide(out, req, "account", NACCS_OUT_UNAVAILABLE,
+			      "access-rules-unavailable", st, err->msg);
+	naccs_debug(pol->cfg->debug, "account: '%s': access rules: %s (%s)", who->login,
+		    !v.restricted ? "none apply"
+		    : v.allow	  ? "allowed"
+				  : naccs_access_why_name(v.why),
+		    v.rule >= 0 ? pol->cfg->access_rules[v.rule].key : "-");
+	if (v.allow)
+		return NACCS_OUT_ALLOW;
+	reason = naccs_access_why_name(v.why);
+	snprintf(detail, sizeof(detail), "%s%srule=%s%s%s%s", su_detail ? su_detail : "",
+		 su_detail ? " " : "", pol->cfg->access_rules[v.rule].key,
+		 invoker != NULL ? " applied-to=invoker" : "", v.has_next ? " next=" : "", when);
+	o = decide(out, req, "account", NACCS_OUT_DENIED,
+		   invoker != NULL ? "su-invoker-outside-window" : reason, st, detail);
+	if (invoker != NULL && v.has_next)
+		snprintf(out->message, sizeof(out->message),
+			 _("Switching to %s is refused: your ID %s may not be used at this time. "
+			   "It may be used again from %s."),
+			 out->identity.login, invoker->login, when);
+	else if (invoker != NULL)
+		snprintf(out->message, sizeof(out->message),
+			 _("Switching to %s is refused: your ID %s may not be used at this time."),
+			 out->identity.login, invoker->login);
+	else if (v.why == NACCS_ACCESS_TIME && v.has_next)
+		snprintf(out->message, sizeof(out->message),
+			 _("%s may not log in at this time. Login is allowed again from %s."),
+			 out->identity.login, when);
+	else if (v.why == NACCS_ACCESS_TIME)
+		snprintf(out->message, sizeof(out->message), _("%s may not log in at this time."),
+			 out->identity.login);
+	else if (v.why == NACCS_ACCESS_SERVICE)
+		snprintf(out->message, sizeof(out->message), _("%s may not log in through %s."),
+			 out->identity.login, req->service ? req->service : "-");
+	else if (v.why == NACCS_ACCESS_TTY)
+		snprintf(out->message, sizeof(out->message),
+			 _("%s may not log in from this terminal."), out->identity.login);
+	else
+		snprintf(out->message, sizeof(out->message),
+			 _("%s may not log in from this address."), out->identity.login);
+	return o;
+}
+
 enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct naccs_request *req,
 					struct naccs_decision *out, struct naccs_err *err)
 {
 	struct naccs_account_state st;
+	struct naccs_identity invoker;
 	char su_detail[NACCS_ERR_MSG_MAX] = "";
 	const char *reason = NULL, *su_reason = NULL;
 	enum naccs_outcome result;
@@ -695,11 +837,23 @@ enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct n
 	/* A shared admin ID: no direct login, su only from an allowed person
 	 * (UTS-2.2.1.1(1)(g)(カ), naccs_su.c). */
 	if (result == NACCS_OUT_ALLOW && naccs_su_gated(&out->identity)) {
-		result = su_gate(pol, req, out, &st, su_detail, &su_reason);
+		result = su_gate(pol, req, out, &st, su_detail, &su_reason, &invoker);
 		if (result != NACCS_OUT_ALLOW) {
 			naccs_wipe(&st, sizeof(st));
 			return result;
 		}
+	}
+	/* Days, hours, services, terminals and networks of [access]
+	 * rule_NAME (UTS-2.2.1.2(1)(b)(ア)): the ID's own rules, and for a
+	 * switch to a shared admin ID also the switching person's days and
+	 * hours. */
+	if (result == NACCS_OUT_ALLOW &&
+	    (access_windows(pol, req, out, &st, NULL, su_reason ? su_detail : NULL, err) !=
+		 NACCS_OUT_ALLOW ||
+	     (su_reason != NULL &&
+	      access_windows(pol, req, out, &st, &invoker, su_detail, err) != NACCS_OUT_ALLOW))) {
+		naccs_wipe(&st, sizeof(st));
+		return out->outcome;
 	}
 	if (result == NACCS_OUT_ALLOW && st.must_change) {
 		/* An administrator set this password: the user must set their
@@ -737,6 +891,68 @@ enum naccs_outcome naccs_policy_account_unavailable(const struct naccs_config *c
 	return decide(out, req, "account", NACCS_OUT_UNAVAILABLE, "store-unavailable", NULL, why);
 }
 
+/* ---- concurrent sessions per ID (UTS-2.2.1.2(1)(b)(ア)) ----------------- */
+
+/* Count the session of out's ID against [session] max_sessions_per_id:
+ * NACCS_OUT_ALLOW (out->session filled), or the refusal decided. */
+static enum naccs_outcome session_limit(struct naccs_policy *pol, const struct naccs_request *req,
+					struct naccs_decision *out, struct naccs_err *err)
+{
+	const struct naccs_config *cfg = pol->cfg;
+	char dir[PATH_MAX], detail[64];
+	unsigned live = 0;
+	int rc = naccs_sessions_dir(cfg->session_dir, cfg->store_path, dir, sizeof(dir));
+
+	if (rc < 0)
+		naccs_err_set(err, -rc, _("session table: directory name too long"));
+	else if ((rc = naccs_sessions_self(&out->session)) < 0)
+		naccs_err_set(err, -rc, _("session table: this process cannot be identified"));
+	else
+		rc = naccs_sessions_open(dir, cfg->owner_uid, out->identity.login,
+					 cfg->max_sessions_per_id, &out->session, &live, err);
+	if (rc == 0) {
+		out->session_counted = true;
+		return NACCS_OUT_ALLOW;
+	}
+	if (rc != -EUSERS) {
+		decide(out, req, "session", NACCS_OUT_DENIED, "session-table-unavailable", NULL,
+		       err->msg);
+		snprintf(out->message, sizeof(out->message), "%s",
+			 _("Your session cannot be opened now: the session table cannot be used. "
+			   "Ask an administrator."));
+		return out->outcome;
+	}
+	snprintf(detail, sizeof(detail), "live=%u max=%u", live, cfg->max_sessions_per_id);
+	decide(out, req, "session", NACCS_OUT_DENIED, "too-many-sessions", NULL, detail);
+	snprintf(out->message, sizeof(out->message),
+		 _("%s already has %u sessions open, the most allowed at once. Close one and try "
+		   "again."),
+		 out->identity.login, live);
+	return out->outcome;
+}
+
+int naccs_policy_session_close(const struct naccs_config *cfg, const char *login,
+			       const struct naccs_session_mark *mark, struct naccs_err *err)
+{
+	char dir[PATH_MAX];
+	int rc = naccs_sessions_dir(cfg->session_dir, cfg->store_path, dir, sizeof(dir));
+
+	if (rc < 0)
+		return naccs_err_set(err, -rc, _("session table: directory name too long"));
+	rc = naccs_sessions_close(dir, cfg->owner_uid, login, mark, err);
+	if (rc < 0) {
+		struct naccs_event ev = {.type = "session",
+					 .action = "close",
+					 .result = "error",
+					 .reason = "session-table-unavailable",
+					 .login = login,
+					 .detail = err->msg};
+
+		report(&ev);
+	}
+	return rc;
+}
+
 enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct naccs_request *req,
 					struct naccs_decision *out, struct naccs_err *err)
 {
@@ -751,6 +967,9 @@ enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct n
 		return decide(out, req, "session", NACCS_OUT_UNAVAILABLE, "store-read-failed", NULL,
 			      err->msg);
 	out->known = true;
+	if (pol->cfg->max_sessions_per_id > 0 &&
+	    session_limit(pol, req, out, err) != NACCS_OUT_ALLOW)
+		return out->outcome;
 	/* The login is in the store whichever way the user came in (a
 	 * password here, or an SSH key): UTS-2.2.1.1(1)(g)(イ), (ウ). */
 	login_event(&ev, req);

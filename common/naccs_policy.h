@@ -14,6 +14,7 @@
 #include "naccs_config.h"
 #include "naccs_err.h"
 #include "naccs_pwpolicy.h"
+#include "naccs_sessions.h"
 #include "naccs_store.h"
 
 struct naccs_request {
@@ -51,6 +52,8 @@ struct naccs_decision {
 	struct naccs_account_state previous; /* (phc wiped) for later notices */
 	bool has_notice;		     /* session (or auth with notice_in_auth) */
 	struct naccs_login_notice notice;    /* what to tell the user (naccs_notice.h) */
+	bool session_counted;		     /* session: in the session table */
+	struct naccs_session_mark session;   /* its line, for the close */
 };
 
 struct naccs_policy {
@@ -97,13 +100,23 @@ enum naccs_outcome naccs_policy_account_unavailable(const struct naccs_config *c
 /* A session opens for req->user (UTS-2.2.1.1(1)(g)(イ), (ウ)): the login is
  * recorded if authentication did not (an SSH key), and out->notice says
  * what to tell the user.  NACCS_OUT_UNKNOWN for a name that is no ID here
- * (left to the stack), NACCS_OUT_UNAVAILABLE when the store fails. */
+ * (left to the stack), NACCS_OUT_UNAVAILABLE when the store fails.  With
+ * [session] max_sessions_per_id the session is first counted
+ * (naccs_sessions.h; out->session_counted, out->session): NACCS_OUT_DENIED
+ * when the ID has that many live sessions, or when the session table
+ * cannot be used (fail closed), with the user's message. */
 enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct naccs_request *req,
 					struct naccs_decision *out, struct naccs_err *err);
 
 /* How long after a password login its session still counts as that login
  * (seconds): a later session without authentication is another login. */
 #define NACCS_SESSION_MAX_AGE 600
+
+/* The session of d (session_counted) closes: forget its line.  An error
+ * is reported as an event and returned; a line left behind stops counting
+ * when its process ends. */
+int naccs_policy_session_close(const struct naccs_config *cfg, const char *login,
+			       const struct naccs_session_mark *mark, struct naccs_err *err);
 
 const char *naccs_outcome_name(enum naccs_outcome o);
 

@@ -284,3 +284,42 @@ int naccs_trust_check_file(const char *path, uid_t owner, struct naccs_err *err)
 		close(fd);
 	return rc;
 }
+
+/* errno as a failure about path. */
+static int sys_fail(struct naccs_err *err, const char *what, const char *doing, const char *path)
+{
+	int e = errno;
+	char buf[NACCS_ERR_MSG_MAX];
+
+	return naccs_err_set(err, e, "%s: %s %s: %s", what, doing, path,
+			     naccs_strerror(e, buf, sizeof(buf)));
+}
+
+int naccs_trust_private_dir(const char *dir, uid_t owner, const char *what, struct naccs_err *err)
+{
+	struct stat sb;
+	int fd;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		char parent[4096];
+
+		if (naccs_path_dirname(dir, parent, sizeof(parent)) == 0 &&
+		    mkdir(parent, 0700) != 0 && errno != EEXIST)
+			return sys_fail(err, what, _("cannot create"), parent);
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			return sys_fail(err, what, _("cannot create"), dir);
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return sys_fail(err, what, _("cannot open"), dir);
+	if (fstat(fd, &sb) != 0 || sb.st_uid != owner || (sb.st_mode & 022) != 0) {
+		close(fd);
+		return naccs_err_set(
+		    err, EPERM,
+		    _("%s: %s must be a directory owned by uid %lu and writable by "
+		      "nobody else"),
+		    what, dir, (unsigned long)owner);
+	}
+	return fd;
+}

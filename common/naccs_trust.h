@@ -55,6 +55,13 @@ int naccs_trust_check_file(const char *path, uid_t owner, struct naccs_err *err)
  * (-ENOTDIR if it or one above is not a real directory). */
 int naccs_trust_check_dir(const char *path, uid_t owner, struct naccs_err *err);
 
+/* A directory of machine-wide lock or state files (the flood cap's slots,
+ * the session table): created mode 0700 when missing (its parent too, as
+ * /run/naccs), opened without following links and checked on the
+ * descriptor: owned by owner, writable by nobody else.  The descriptor
+ * (O_RDONLY | O_DIRECTORY), or -errno with a message starting with what. */
+int naccs_trust_private_dir(const char *dir, uid_t owner, const char *what, struct naccs_err *err);
+
 /* Check an already open file descriptor (fstat) only: regular file, owner,
  * no group or other write.  path names it in messages (may be NULL). */
 int naccs_trust_check_fd(int fd, const char *path, uid_t owner, struct naccs_err *err);

@@ -7,13 +7,17 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "naccs_access.h"
 #include "naccs_config.h"
 #include "naccs_i18n.h"
+#include "naccs_resolve.h"
+#include "naccs_store.h"
 #include "naccsctl.h"
 
 struct check_report {
@@ -53,6 +57,72 @@ static void on_warning(void *ctx, const char *msg)
 	print_diagnostic(rep->file, _("warning"), msg);
 }
 
+/* Does the store know what rule r names?  NULL, or why it names nobody. */
+static const char *names_nobody(struct naccs_store *st, const struct naccs_access_rule *r)
+{
+	struct naccs_identity id;
+	struct naccs_group g;
+	struct naccs_err err;
+	int rc;
+
+	if (r->selector == NACCS_ACCESS_GROUP) {
+		rc = naccs_store_group_find(st, naccs_deadline_in(5000), r->who, &g, &err);
+		if (rc == -ENOENT)
+			return _("no such group in the store");
+		if (rc == 0 && g.deleted)
+			return _("the group was deleted");
+	} else if (r->selector == NACCS_ACCESS_ID) {
+		rc = naccs_resolve_name(st, naccs_deadline_in(5000), r->who, &id, NULL, &err);
+		if (rc == -ENOENT || rc == -EINVAL)
+			return _("no such ID in the store");
+	}
+	return NULL;
+}
+
+/* A rule naming a group or an ID the store does not have applies to
+ * nobody, and the people meant stay unrestricted (or under their other
+ * rules): a warning for each, when the store can be read. */
+static void check_rule_names(const struct naccs_config *cfg, const char *file, uid_t owner)
+{
+	struct naccs_store_options opt = {
+	    .path = cfg->store_path,
+	    .owner_uid = owner,
+	    .timeout_ms = cfg->store_timeout_ms,
+	    .read_only = true,
+	};
+	struct naccs_store *st = NULL;
+	struct naccs_err err;
+	char msg[NACCS_ERR_MSG_MAX + 160];
+
+	if (cfg->access_rule_count == 0)
+		return;
+	naccs_err_clear(&err);
+	if (naccs_store_open(&opt, &st, &err) < 0) {
+		snprintf(msg, sizeof(msg),
+			 _("the store cannot be read (%s): the groups and IDs of the access rules "
+			   "are not checked"),
+			 err.msg);
+		print_diagnostic(file, _("warning"), msg);
+		return;
+	}
+	for (unsigned i = 0; i < cfg->access_rule_count; i++) {
+		const struct naccs_config_rule *cr = &cfg->access_rules[i];
+		struct naccs_access_rule r;
+		const char *why;
+
+		if (naccs_access_parse(cr->text, &r, &err) < 0)
+			continue; /* the load refused it already */
+		why = names_nobody(st, &r);
+		if (why == NULL)
+			continue;
+		snprintf(msg, sizeof(msg),
+			 _("%s:%u: access.%s: '%s': %s; the rule applies to nobody"), file,
+			 cr->origin.line, cr->key, r.who, why);
+		print_diagnostic(file, _("warning"), msg);
+	}
+	naccs_store_close(st);
+}
+
 static int config_check(struct ctl_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -86,6 +156,7 @@ static int config_check(struct ctl_ctx *ctx, int argc, char **argv)
 		ctl_error(_("%s: the configuration has errors"), rep.file);
 		return CTL_EXIT_FAIL;
 	}
+	check_rule_names(&cfg, rep.file, ctx->owner);
 	printf(_("%s: OK\n"), rep.file);
 	return CTL_EXIT_OK;
 }

@@ -2,16 +2,50 @@
  * authentication did not record it (an SSH key), and the user is told of
  * the last login and the failed attempts since it (UTS-2.2.1.1(1)(g)(イ),
  * (ウ)).  Notices never refuse a session: a store problem is logged and the
- * session goes on (the auth and account types fail closed). */
+ * session goes on (the auth and account types fail closed).  The one
+ * refusal here is the optional limit on concurrent sessions per ID
+ * ([session] max_sessions_per_id, UTS-2.2.1.2(1)(b)(ア)): over it, or when
+ * the session table cannot be used, PAM_SESSION_ERR with a message. */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <syslog.h>
 
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
 #include "naccs_policy.h"
+#include "naccs_sessions.h"
 #include "pam_call.h"
+
+#define SESSION_DATA "pam_naccs_session"
+
+/* What the close needs: whose line, and which. */
+struct counted {
+	char login[NACCS_LOGIN_MAX + 1];
+	struct naccs_session_mark mark;
+};
+
+static void free_counted(pam_handle_t *pamh, void *data, int error_status)
+{
+	(void)pamh;
+	(void)error_status;
+	free(data);
+}
+
+static void remember(pam_handle_t *pamh, const struct naccs_decision *d)
+{
+	struct counted *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return; /* the line stops counting when this process ends */
+	snprintf(c->login, sizeof(c->login), "%s", d->identity.login);
+	c->mark = d->session;
+	if (pam_set_data(pamh, SESSION_DATA, c, free_counted) != PAM_SUCCESS)
+		free(c);
+}
 
 EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
@@ -27,6 +61,10 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const ch
 		call_notices(pamh, &c);
 		rv = PAM_SUCCESS;
 		break;
+	case NACCS_OUT_DENIED: /* the session limit */
+		call_report(pamh, &c, "session");
+		rv = PAM_SESSION_ERR;
+		break;
 	case NACCS_OUT_UNAVAILABLE:
 		pam_syslog(pamh, LOG_ERR, "session: login not recorded: %s", c.err.msg);
 		rv = PAM_IGNORE;
@@ -35,10 +73,34 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const ch
 		rv = PAM_IGNORE;
 		break;
 	}
+	if (c.d.session_counted)
+		remember(pamh, &c.d);
 	return call_end(&c, rv);
 }
 
 EXPORT int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	return PAM_IGNORE;
+	const void *data = NULL;
+	const struct counted *counted;
+	struct pam_naccs_opts *o;
+	struct naccs_err err;
+	int rv = PAM_IGNORE;
+
+	if (pam_get_data(pamh, SESSION_DATA, &data) != PAM_SUCCESS || data == NULL)
+		return PAM_IGNORE; /* not counted here */
+	counted = data;
+	o = malloc(sizeof(*o));
+	if (o == NULL)
+		return PAM_BUF_ERR;
+	naccs_err_clear(&err);
+	if (pam_naccs_load_opts(pamh, flags, argc, argv, o) == PAM_SUCCESS) {
+		if (naccs_policy_session_close(&o->cfg, counted->login, &counted->mark, &err) == 0)
+			rv = PAM_SUCCESS;
+		else
+			pam_syslog(pamh, LOG_ERR, "session: not removed from the session table: %s",
+				   err.msg);
+	}
+	free(o);
+	pam_set_data(pamh, SESSION_DATA, NULL, NULL);
+	return rv;
 }

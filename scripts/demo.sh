@@ -251,8 +251,20 @@ if [ "$(id -u)" -eq 0 ]; then
 	show ls -ld "$demo_dir/home/n1bcde-001"
 fi
 
-step "Not in this demo yet"
-echo "    Time and terminal windows."
+step "16. Time windows (UTS-2.2.1.2(1)(b)(ア)): the group ops may log in on weekdays 08:00-18:00"
+# The sandbox's clock and zone: a test build's NACCS_TEST_NOW (an installed
+# module has no such hook) and TZ=Asia/Tokyo, so the output is the same on
+# every machine.  2026-12-02 is a Wednesday.
+printf '[access]\nrule_ops = group:ops days=Mon-Fri time=08:00-18:00\n' >>"$SB_CONF"
+expect ok sb_ctl group add ops
+expect ok sb_ctl group member add ops abcde-002
+printf '$ naccsctl config show --effective | grep rule_\n'
+sb_ctl config show --effective | grep rule_ | sed 's/^/    /'
+echo "    Wednesday 10:00 in Tokyo: inside the window"
+NACCS_TEST_NOW=1796173200 TZ=Asia/Tokyo expect_login ok abcde-002 "Mw8!tRq-2zLp" authenticate acct_mgmt
+echo "    Wednesday 20:00: refused, and told when login is allowed again"
+NACCS_TEST_NOW=1796209200 TZ=Asia/Tokyo expect_login fail abcde-002 "Mw8!tRq-2zLp" authenticate acct_mgmt
+
 
 echo
 if [ "$failures" -eq 0 ]; then

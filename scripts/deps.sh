@@ -12,6 +12,8 @@ PACKAGES=(
 	# tests: unit, PAM and NSS wrappers, real clients
 	libcmocka-dev libpamtest0-dev libpam-wrapper libnss-wrapper libuid-wrapper
 	pamtester sqlite3 python3 valgrind locales clang-format
+	# the time-window tests use real zones (Europe/Berlin, America/New_York)
+	tzdata
 	# fuzzing (scripts/fuzz.sh): libFuzzer's runtime is only recommended by clang
 	clang libclang-rt-14-dev
 )

@@ -5,5 +5,7 @@
 expect_rc 0 "scripts/demo.sh runs every step as expected" \
 	env NACCS_DEMO_NO_BUILD=1 bash "$NACCS_TOP_SRCDIR/scripts/demo.sh"
 ok "  it issued an ID and showed its one-time password once" out_has "one-time password (shown once)"
+ok "  a login outside its time window says when it is allowed again" \
+	out_has "Login is allowed again from 2026-12-03 08:00 (Thu) +0900."
 ok "  no step was unexpected" bash -c "! grep -q UNEXPECTED '$T_OUT'"
 finish

@@ -23,66 +23,15 @@
 #include <sqlite3.h>
 #include <syslog.h>
 
-#include "naccs_hash.h"
 #include "naccs_store.h"
+#include "testlog.h"
+#include "teststore.h"
 #include "testutil.h"
 
 #define SU	 "naccs-su"	  /* listed in [su] switch_services */
 #define LOGIN	 "naccs-su-login" /* not listed: a direct login */
 #define GOOD_PW	 "Corr3ct-Horse!"
 #define ROOT_UID 0
-
-/* ---- syslog capture --------------------------------------------------- */
-
-static char logbuf[1 << 16];
-static size_t loglen;
-
-static void capture(const char *fmt, va_list ap)
-{
-	int n;
-
-	if (loglen + 2 >= sizeof(logbuf))
-		return;
-	n = vsnprintf(logbuf + loglen, sizeof(logbuf) - loglen - 1, fmt, ap);
-	if (n > 0)
-		loglen += (size_t)n < sizeof(logbuf) - loglen - 1 ? (size_t)n
-								  : sizeof(logbuf) - loglen - 2;
-	logbuf[loglen++] = '\n';
-	logbuf[loglen] = '\0';
-}
-
-/* Built with -fvisibility=hidden: these must be seen by the module. */
-#define VISIBLE __attribute__((visibility("default")))
-VISIBLE void __syslog_chk(int pri, int flag, const char *fmt, ...);
-VISIBLE void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap);
-
-VISIBLE void syslog(int pri, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	capture(fmt, ap);
-	va_end(ap);
-}
-
-VISIBLE void vsyslog(int pri, const char *fmt, va_list ap)
-{
-	capture(fmt, ap);
-}
-
-VISIBLE void __syslog_chk(int pri, int flag, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	capture(fmt, ap);
-	va_end(ap);
-}
-
-VISIBLE void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap)
-{
-	capture(fmt, ap);
-}
 
 /* ---- fixture ---------------------------------------------------------- */
 
@@ -116,34 +65,6 @@ static struct naccs_store *open_store(void)
 	return st;
 }
 
-static uint32_t add(struct naccs_store *st, const char *code, const char *number, const char *login,
-		    uint32_t uid, bool admin)
-{
-	struct naccs_hash_params p;
-	struct naccs_identity id;
-	struct naccs_err err;
-	char phc[NACCS_PHC_MAX];
-
-	naccs_hash_params_default(&p);
-	p.m_kib = 1024;
-	p.t_cost = 1;
-	memset(&id, 0, sizeof(id));
-	snprintf(id.login, sizeof(id.login), "%s", login);
-	snprintf(id.user_code, sizeof(id.user_code), "%s", code);
-	snprintf(id.id_number, sizeof(id.id_number), "%s", number);
-	id.kind = code[0] != '\0' ? NACCS_KIND_INDIVIDUAL : NACCS_KIND_SHARED;
-	id.admin = admin;
-	id.uid = uid;
-	id.gid = 100;
-	snprintf(id.home, sizeof(id.home), "/home/%s", login);
-	snprintf(id.shell, sizeof(id.shell), "/bin/sh");
-	assert_int_equal(naccs_hash_new(&p, GOOD_PW, phc, &err), 0);
-	if (naccs_store_add_identity(st, naccs_deadline_in(5000), &id, 20000, 29999, phc, false,
-				     "test", "test person", &err) < 0)
-		fail_msg("add %s: %s", login, err.msg);
-	return id.uid;
-}
-
 static void member(struct naccs_store *st, const char *login)
 {
 	struct naccs_err err;
@@ -167,15 +88,21 @@ static int setup(void **state)
 	snprintf(store_path, sizeof(store_path), "%s/naccs.db", PAM_FIXTURE_DIR);
 	write_conf("");
 	st = open_store();
-	add(st, "", "", "root", ROOT_UID, true);		/* the shared admin target */
-	add(st, "", "", "opsadmin2", NACCS_UID_ALLOCATE, true); /* another one */
-	uid_of[ALICE] = add(st, "ABCDE", "001", "abcde-001", NACCS_UID_ALLOCATE, false);
-	uid_of[BOB] = add(st, "ABCDE", "002", "abcde-002", NACCS_UID_ALLOCATE, false);
-	uid_of[CAROL] = add(st, "ABCDE", "003", "abcde-003", NACCS_UID_ALLOCATE, false);
-	uid_of[DAVE] = add(st, "ABCDE", "004", "abcde-004", NACCS_UID_ALLOCATE, false);
+	tst_must_add_id(st, GOOD_PW, "", "", "root", ROOT_UID, true); /* the shared admin target */
+	tst_must_add_id(st, GOOD_PW, "", "", "opsadmin2", NACCS_UID_ALLOCATE,
+			true); /* another one */
+	uid_of[ALICE] =
+	    tst_must_add_id(st, GOOD_PW, "ABCDE", "001", "abcde-001", NACCS_UID_ALLOCATE, false);
+	uid_of[BOB] =
+	    tst_must_add_id(st, GOOD_PW, "ABCDE", "002", "abcde-002", NACCS_UID_ALLOCATE, false);
+	uid_of[CAROL] =
+	    tst_must_add_id(st, GOOD_PW, "ABCDE", "003", "abcde-003", NACCS_UID_ALLOCATE, false);
+	uid_of[DAVE] =
+	    tst_must_add_id(st, GOOD_PW, "ABCDE", "004", "abcde-004", NACCS_UID_ALLOCATE, false);
 	/* A shared ID, named by allow_ids and in the group: still refused. */
-	uid_of[OPS] = add(st, "", "", "opsshared", NACCS_UID_ALLOCATE, false);
-	uid_of[ADMIN1] = add(st, "ABCDE", "009", "abcde-009", NACCS_UID_ALLOCATE, true);
+	uid_of[OPS] = tst_must_add_id(st, GOOD_PW, "", "", "opsshared", NACCS_UID_ALLOCATE, false);
+	uid_of[ADMIN1] =
+	    tst_must_add_id(st, GOOD_PW, "ABCDE", "009", "abcde-009", NACCS_UID_ALLOCATE, true);
 	snprintf(g.name, sizeof(g.name), "wheel-naccs");
 	if (naccs_store_group_add(st, naccs_deadline_in(5000), &g, 30000, 30999, "test", &err) < 0)
 		fail_msg("group: %s", err.msg);
@@ -233,8 +160,7 @@ static int account(const char *service, const char *user)
 	memset(err_buf, 0, sizeof(err_buf));
 	memset(&data, 0, sizeof(data));
 	data.out_err = errs;
-	loglen = 0;
-	logbuf[0] = '\0';
+	tl_reset();
 	perr = run_pamtest(service, user, &data, tc, NULL);
 	if (perr != PAMTEST_ERR_OK && perr != PAMTEST_ERR_CASE)
 		fail_msg("run_pamtest: %d", perr);
@@ -257,8 +183,7 @@ static int account_from(const char *service, const char *user, const char *rhost
 	pam_handle_t *h = NULL;
 	int rv;
 
-	loglen = 0;
-	logbuf[0] = '\0';
+	tl_reset();
 	assert_int_equal(pam_start(service, user, &conv, &h), PAM_SUCCESS);
 	if (rhost != NULL)
 		assert_int_equal(pam_set_item(h, PAM_RHOST, rhost), PAM_SUCCESS);
@@ -269,11 +194,6 @@ static int account_from(const char *service, const char *user, const char *rhost
 	return rv;
 }
 
-static bool logged(const char *s)
-{
-	return strstr(logbuf, s) != NULL;
-}
-
 /* ---- su gating (UTS-2.2.1.1(1)(g)(カ)) ---------------------------------- */
 
 static void test_su_allowed_member(void **state)
@@ -282,9 +202,9 @@ static void test_su_allowed_member(void **state)
 	invoker(uid_of[ALICE], NULL);
 	assert_int_equal(account(SU, "root"), PAM_SUCCESS);
 	/* One event naming the individual and the target. */
-	assert_true(logged("su-allowed"));
-	assert_true(logged("invoker=abcde-001 user_code=ABCDE id_number=001"));
-	assert_true(logged("target=root"));
+	assert_true(tl_logged("su-allowed"));
+	assert_true(tl_logged("invoker=abcde-001 user_code=ABCDE id_number=001"));
+	assert_true(tl_logged("target=root"));
 	/* Another shared admin target, by the same rule. */
 	assert_int_equal(account(SU, "opsadmin2"), PAM_SUCCESS);
 	/* The login uid unset (no audit session): the real uid alone. */
@@ -297,8 +217,8 @@ static void test_su_refused_not_allowed(void **state)
 	(void)state;
 	invoker(uid_of[BOB], NULL);
 	assert_int_equal(account(SU, "root"), PAM_PERM_DENIED);
-	assert_true(logged("su-invoker-not-allowed"));
-	assert_true(logged("invoker=abcde-002"));
+	assert_true(tl_logged("su-invoker-not-allowed"));
+	assert_true(tl_logged("invoker=abcde-002"));
 	assert_non_null(strstr(err_buf[0], "abcde-002 may not switch to root"));
 	/* PAM_RUSER is a claim of the application: naming an allowed person
 	 * there changes nothing. */
@@ -310,10 +230,10 @@ static void test_su_refused_locked_or_expired(void **state)
 	(void)state;
 	invoker(uid_of[CAROL], NULL);
 	assert_int_equal(account(SU, "root"), PAM_PERM_DENIED);
-	assert_true(logged("su-invoker-locked"));
+	assert_true(tl_logged("su-invoker-locked"));
 	invoker(uid_of[DAVE], NULL);
 	assert_int_equal(account(SU, "root"), PAM_PERM_DENIED);
-	assert_true(logged("su-invoker-password-expired"));
+	assert_true(tl_logged("su-invoker-password-expired"));
 }
 
 static void test_su_refused_from_shared(void **state)
@@ -323,11 +243,11 @@ static void test_su_refused_from_shared(void **state)
 	 * that hide the person. */
 	invoker(uid_of[OPS], NULL);
 	assert_int_equal(account(SU, "root"), PAM_PERM_DENIED);
-	assert_true(logged("su-invoker-shared"));
+	assert_true(tl_logged("su-invoker-shared"));
 	/* root itself switching to another shared admin ID. */
 	invoker(ROOT_UID, NULL);
 	assert_int_equal(account(SU, "opsadmin2"), PAM_PERM_DENIED);
-	assert_true(logged("su-invoker-shared"));
+	assert_true(tl_logged("su-invoker-shared"));
 }
 
 static void test_su_refused_mismatch_or_unknown(void **state)
@@ -341,11 +261,11 @@ static void test_su_refused_mismatch_or_unknown(void **state)
 		invoker(uid_of[ALICE], v);
 	}
 	assert_int_equal(account(SU, "root"), PAM_PERM_DENIED);
-	assert_true(logged("su-invoker-mismatch"));
+	assert_true(tl_logged("su-invoker-mismatch"));
 	/* A uid that is no ID of the store. */
 	invoker(4242, NULL);
 	assert_int_equal(account(SU, "root"), PAM_PERM_DENIED);
-	assert_true(logged("su-invoker-not-an-id"));
+	assert_true(tl_logged("su-invoker-not-an-id"));
 }
 
 static void test_su_allow_ids_resolved(void **state)
@@ -376,7 +296,7 @@ static void test_direct_login_refused(void **state)
 	/* Even with an allowed invoker: LOGIN is not a switch service. */
 	invoker(uid_of[ALICE], NULL);
 	assert_int_equal(account(LOGIN, "root"), PAM_PERM_DENIED);
-	assert_true(logged("direct-login-shared-admin"));
+	assert_true(tl_logged("direct-login-shared-admin"));
 	assert_non_null(strstr(err_buf[0], "logging in to it directly is not allowed"));
 	assert_int_equal(account(LOGIN, "opsadmin2"), PAM_PERM_DENIED);
 	/* Individual IDs log in as before; a shared ID that is not admin too. */
@@ -393,11 +313,11 @@ static void test_admin_networks(void **state)
 	assert_int_equal(account_from(LOGIN, "abcde-009", "::ffff:192.0.2.5", NULL), PAM_SUCCESS);
 	assert_int_equal(account_from(LOGIN, "abcde-009", "2001:db8::7", NULL), PAM_SUCCESS);
 	assert_int_equal(account_from(LOGIN, "abcde-009", "198.51.100.1", NULL), PAM_PERM_DENIED);
-	assert_true(logged("admin-network-not-allowed"));
+	assert_true(tl_logged("admin-network-not-allowed"));
 	assert_int_equal(account_from(LOGIN, "abcde-009", "2001:db9::7", NULL), PAM_PERM_DENIED);
 	/* A host name is refused, never resolved. */
 	assert_int_equal(account_from(LOGIN, "abcde-009", "localhost", NULL), PAM_PERM_DENIED);
-	assert_true(logged("admin-rhost-not-an-address"));
+	assert_true(tl_logged("admin-rhost-not-an-address"));
 	/* No PAM_RHOST: a local login. */
 	assert_int_equal(account_from(LOGIN, "abcde-009", NULL, NULL), PAM_SUCCESS);
 	/* Not an admin ID: not this rule's business. */

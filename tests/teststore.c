@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "naccs_hash.h"
 #include "teststore.h"
 #include "testutil.h"
 
@@ -66,4 +67,33 @@ void tst_must_add_shared(struct naccs_store *st, const char *login, uint32_t uid
 
 	if (tst_add_shared(st, login, uid, &err) < 0)
 		fail_msg("add %s: %s", login, err.msg);
+}
+
+uint32_t tst_must_add_id(struct naccs_store *st, const char *password, const char *code,
+			 const char *number, const char *login, uint32_t uid, bool admin)
+{
+	struct naccs_hash_params p;
+	struct naccs_identity id;
+	struct naccs_err err;
+	char phc[NACCS_PHC_MAX];
+
+	naccs_hash_params_default(&p);
+	p.m_kib = 1024;
+	p.t_cost = 1;
+	memset(&id, 0, sizeof(id));
+	snprintf(id.login, sizeof(id.login), "%s", login);
+	snprintf(id.user_code, sizeof(id.user_code), "%s", code);
+	snprintf(id.id_number, sizeof(id.id_number), "%s", number);
+	id.kind = code[0] != '\0' ? NACCS_KIND_INDIVIDUAL : NACCS_KIND_SHARED;
+	id.admin = admin;
+	id.uid = uid;
+	id.gid = 100;
+	snprintf(id.home, sizeof(id.home), "/home/%s", login);
+	snprintf(id.shell, sizeof(id.shell), "/bin/sh");
+	if (naccs_hash_new(&p, password, phc, &err) < 0)
+		fail_msg("hash for %s: %s", login, err.msg);
+	if (naccs_store_add_identity(st, naccs_deadline_in(5000), &id, 20000, 29999, phc, false,
+				     "test", "test person", &err) < 0)
+		fail_msg("add %s: %s", login, err.msg);
+	return id.uid;
 }

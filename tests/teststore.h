@@ -3,6 +3,7 @@
 #ifndef NACCS_TESTSTORE_H
 #define NACCS_TESTSTORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "naccs_store.h"
@@ -21,5 +22,13 @@ int tst_store_teardown(void **state);
  * 20000-29999); the must_ form fails the test on error. */
 int tst_add_shared(struct naccs_store *st, const char *login, uint32_t uid, struct naccs_err *err);
 void tst_must_add_shared(struct naccs_store *st, const char *login, uint32_t uid);
+
+/* Add an ID with password (hashed with cheap argon2id parameters): an
+ * individual one when code is not "" (code and number its user code and
+ * identifying number), else a shared one; admin marks it admin.  uid
+ * NACCS_UID_ALLOCATE or a given one (range 20000-29999); fails the test on
+ * error; returns the uid. */
+uint32_t tst_must_add_id(struct naccs_store *st, const char *password, const char *code,
+			 const char *number, const char *login, uint32_t uid, bool admin);
 
 #endif
