@@ -6,6 +6,10 @@
  * Format version 1.  Every key starts with a one-character prefix and ':'
  * (except the meta keys starting with '#'); numbers in keys are decimal:
  *   "#version"    "1"                     format version (text)
+ *   "#stale"      "0"                     set to "1" in place, in the old file,
+ *                                         once naccsctl renamed a new index over
+ *                                         it: readers that map the old file see
+ *                                         it without a system call
  *   "#count"      "NPW NGR"               entries enumerated by P: and G:
  *   "p:LOGIN"     passwd record           by canonical login (exact case)
  *   "a:FORM"      passwd record           by NACCS form, upper-cased, both
@@ -87,6 +91,12 @@ size_t naccs_index_key(char prefix, const char *text, char *key, size_t keylen);
 size_t naccs_index_key_num(char prefix, uint32_t n, char *key, size_t keylen);
 /* The alias key "a:CODENUMBER" or "a:CODE-NUMBER" of a NACCS user ID. */
 size_t naccs_index_alias_key(const struct naccs_user_id *id, bool dash, char *key, size_t keylen);
+/* Encode a passwd record from NUL-terminated fields into out: its length,
+ * or 0 when it does not fit outlen. */
+size_t naccs_index_encode_pw(uint32_t uid, uint32_t gid, const char *name, const char *gecos,
+			     const char *home, const char *shell, unsigned char *out,
+			     size_t outlen);
+void naccs_index_put_u32(unsigned char *p, uint32_t v);
 /* Decode a record (0, or -EINVAL when it is malformed). */
 int naccs_index_decode_pw(const unsigned char *v, size_t len, struct naccs_index_pw *out);
 int naccs_index_decode_gr(const unsigned char *v, size_t len, struct naccs_index_gr *out);
@@ -98,10 +108,16 @@ bool naccs_index_name_ok(const char *name);
 
 struct naccs_index_map;
 
-/* The mapping of the index at path, re-validated at each call (inode,
- * size, modification time): a replaced file is mapped afresh and the old
- * mapping is unmapped when its last user releases it.  0 with *out (release
- * it), -ENOENT when there is no index, or another -errno. */
+/* The mapping of the index at path.  A call costs no system call while the
+ * mapped file's "#stale" byte is "0" and the last stat of the path is less
+ * than NACCS_INDEX_RECHECK_MS old; otherwise the path is stat()ed (inode,
+ * size, modification time) and a replaced file is mapped afresh.  So an
+ * index naccsctl rebuilt (it marks the old file stale after the rename) is
+ * seen at the next call; a file replaced by other means within
+ * NACCS_INDEX_RECHECK_MS.  The old mapping is unmapped when its last user
+ * releases it.  0 with *out (release it), -ENOENT when there is no index,
+ * or another -errno. */
+#define NACCS_INDEX_RECHECK_MS 1000
 int naccs_index_acquire(const char *path, struct naccs_index_map **out);
 void naccs_index_release(struct naccs_index_map *m);
 /* The value of key: 1 found (*v, *vlen point into the mapping, valid

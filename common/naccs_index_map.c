@@ -23,6 +23,8 @@ struct naccs_index_map {
 	ino_t ino;
 	off_t size;
 	struct timespec mtim;
+	const volatile unsigned char *stale; /* the "#stale" byte; NULL: none */
+	int64_t checked_ms;		     /* CLOCK_MONOTONIC_COARSE of the last stat */
 	char path[PATH_MAX];
 };
 
@@ -35,6 +37,35 @@ static struct naccs_index_map *map_current;
 uint32_t naccs_index_u32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+void naccs_index_put_u32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+size_t naccs_index_encode_pw(uint32_t uid, uint32_t gid, const char *name, const char *gecos,
+			     const char *home, const char *shell, unsigned char *out, size_t outlen)
+{
+	const char *const f[] = {name, gecos, home, shell};
+	size_t pos = 8;
+
+	if (outlen < 8)
+		return 0;
+	naccs_index_put_u32(out, uid);
+	naccs_index_put_u32(out + 4, gid);
+	for (size_t i = 0; i < 4; i++) {
+		size_t n = strlen(f[i]) + 1;
+
+		if (n > outlen - pos)
+			return 0;
+		memcpy(out + pos, f[i], n);
+		pos += n;
+	}
+	return pos;
 }
 
 size_t naccs_index_key(char prefix, const char *text, char *key, size_t keylen)
@@ -142,6 +173,24 @@ int naccs_index_decode_gr(const unsigned char *v, size_t len, struct naccs_index
 
 /* ---- the shared mapping ---- */
 
+static int64_t coarse_ms(void)
+{
+	struct timespec ts;
+
+	/* The vDSO answers: no system call. */
+	if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) < 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Under map_lock: may m be used without a stat?  Not marked stale by
+ * naccsctl, and stat()ed recently enough. */
+static bool map_fresh(const struct naccs_index_map *m, const char *path, int64_t now)
+{
+	return m != NULL && m->stale != NULL && *m->stale == '0' && now >= m->checked_ms &&
+	       now - m->checked_ms < NACCS_INDEX_RECHECK_MS && strcmp(m->path, path) == 0;
+}
+
 static void map_free(struct naccs_index_map *m)
 {
 	cdb_free(&m->db);
@@ -202,6 +251,8 @@ static int map_open(const char *path, struct naccs_index_map **out)
 		map_free(m);
 		return -EPROTO;
 	}
+	if (naccs_index_get(m, "#stale", 6, &v, &vlen) == 1 && vlen == 1)
+		m->stale = v;
 	*out = m;
 	return 0;
 }
@@ -209,13 +260,23 @@ static int map_open(const char *path, struct naccs_index_map **out)
 int naccs_index_acquire(const char *path, struct naccs_index_map **out)
 {
 	struct naccs_index_map *fresh = NULL, *old = NULL;
+	int64_t now = coarse_ms();
 	struct stat st;
 	int rc;
 
+	pthread_mutex_lock(&map_lock);
+	if (map_fresh(map_current, path, now)) {
+		map_current->refs++;
+		*out = map_current;
+		pthread_mutex_unlock(&map_lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&map_lock);
 	if (stat(path, &st) < 0)
 		return -errno;
 	pthread_mutex_lock(&map_lock);
 	if (map_is(map_current, path, &st)) {
+		map_current->checked_ms = now;
 		map_current->refs++;
 		*out = map_current;
 		pthread_mutex_unlock(&map_lock);
@@ -226,6 +287,7 @@ int naccs_index_acquire(const char *path, struct naccs_index_map **out)
 	rc = map_open(path, &fresh);
 	if (rc < 0)
 		return rc;
+	fresh->checked_ms = now;
 	pthread_mutex_lock(&map_lock);
 	st.st_dev = fresh->dev;
 	st.st_ino = fresh->ino;

@@ -92,22 +92,6 @@ static int sink_add_str(struct sink *s, const char *key, size_t klen, const char
 
 #define REC_MAX (8 + 4 * NACCS_TEXT_MAX + 8)
 
-static void put_u32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
-}
-
-static size_t put_str(unsigned char *rec, size_t pos, const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	memcpy(rec + pos, s, n);
-	return pos + n;
-}
-
 /* ---- the generator ---- */
 
 struct login_gid {
@@ -156,14 +140,13 @@ static int add_pw(struct gen *g, const struct naccs_identity *id, bool suspended
 	size_t len, klen;
 	int rc;
 
-	put_u32(rec, id->uid);
-	put_u32(rec + 4, id->gid);
-	len = put_str(rec, 8, id->login);
-	len = put_str(rec, len, id->gecos);
-	len = put_str(rec, len, id->home);
 	/* UTS-2.2.1.3(2)(g): a suspended ID keeps its name on its files but
 	 * gets no shell from a service that does not ask pam_naccs. */
-	len = put_str(rec, len, suspended ? NACCS_INDEX_SUSPENDED_SHELL : id->shell);
+	len = naccs_index_encode_pw(id->uid, id->gid, id->login, id->gecos, id->home,
+				    suspended ? NACCS_INDEX_SUSPENDED_SHELL : id->shell, rec,
+				    sizeof(rec));
+	if (len == 0)
+		return -ENAMETOOLONG;
 
 	klen = naccs_index_key('p', id->login, key, sizeof(key));
 	if (klen == 0)
@@ -275,7 +258,7 @@ static int add_groups(struct gen *g, struct naccs_store *st, naccs_deadline_t dl
 		g->mem_len = 0;
 		if (!reserve((void **)&g->mem, &g->mem_cap, 8 + nlen, 1))
 			return naccs_err_set(err, ENOMEM, "out of memory");
-		put_u32(g->mem, grp->gid);
+		naccs_index_put_u32(g->mem, grp->gid);
 		memcpy(g->mem + 8, grp->name, nlen);
 		g->mem_len = 8 + nlen;
 		rc = naccs_store_group_members(st, dl, grp->name, member_cb, g, err);
@@ -283,7 +266,7 @@ static int add_groups(struct gen *g, struct naccs_store *st, naccs_deadline_t dl
 			rc = naccs_err_set(err, -g->rc, "out of memory");
 		if (rc < 0)
 			return rc;
-		put_u32(g->mem + 4, (uint32_t)(g->n_pairs - start));
+		naccs_index_put_u32(g->mem + 4, (uint32_t)(g->n_pairs - start));
 		rc = sink_add(g->sink, key, naccs_index_key('g', grp->name, key, sizeof(key)),
 			      g->mem, g->mem_len);
 		if (rc == 0)
@@ -319,7 +302,7 @@ static int add_lists(struct gen *g)
 		size_t j = i, n = 0;
 
 		for (; j < g->n_pairs && strcmp(g->pairs[j].login, g->pairs[i].login) == 0; j++)
-			put_u32(gids + 4 * n++, g->pairs[j].gid);
+			naccs_index_put_u32(gids + 4 * n++, g->pairs[j].gid);
 		rc = sink_add(g->sink, key,
 			      naccs_index_key('l', g->pairs[i].login, key, sizeof(key)), gids,
 			      4 * n);
@@ -348,6 +331,8 @@ static int generate(struct naccs_store *st, naccs_deadline_t dl, struct sink *si
 	memset(&g, 0, sizeof(g));
 	g.sink = sink;
 	rc = sink_add_str(sink, "#version", 8, NACCS_INDEX_VERSION);
+	if (rc == 0)
+		rc = sink_add_str(sink, "#stale", 6, "0");
 	if (rc == 0) {
 		rc = naccs_store_list(st, dl, list_cb, &g, err);
 		if (rc == 0 && g.rc < 0)
@@ -407,12 +392,31 @@ static int sync_dir(const char *path, struct naccs_err *err)
 	return 0;
 }
 
+/* The index that was at the path until the rename: its "#stale" byte set
+ * to "1", so that every process that maps it looks at the path again at
+ * its next call (naccs_index_acquire).  Best effort: a reader that misses
+ * it looks again within NACCS_INDEX_RECHECK_MS anyway. */
+static void mark_stale(int oldfd)
+{
+	unsigned dlen = 0;
+	off_t pos;
+
+	if (oldfd < 0)
+		return;
+	if (cdb_seek(oldfd, "#stale", 6, &dlen) > 0 && dlen == 1) {
+		pos = lseek(oldfd, 0, SEEK_CUR);
+		if (pos > 0 && pwrite(oldfd, "1", 1, pos) == 1)
+			(void)fdatasync(oldfd);
+	}
+	close(oldfd);
+}
+
 int naccs_index_write(struct naccs_store *st, naccs_deadline_t dl, const char *path,
 		      struct naccs_index_stats *stats, struct naccs_err *err)
 {
 	struct sink sink;
 	char tmp[PATH_MAX];
-	int fd, rc, e;
+	int fd, rc, e, oldfd;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
 		return naccs_err_set(err, ENAMETOOLONG, "index path too long: %s", path);
@@ -442,11 +446,26 @@ int naccs_index_write(struct naccs_store *st, naccs_deadline_t dl, const char *p
 		goto fail;
 	}
 	fd = -1;
+	/* The file being replaced (a regular file only: never follow a link
+	 * or block on a FIFO someone put there). */
+	oldfd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (oldfd >= 0) {
+		struct stat sb;
+
+		if (fstat(oldfd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+			close(oldfd);
+			oldfd = -1;
+		}
+	}
 	if (rename(tmp, path) < 0) {
 		rc = sys_fail(err, errno, "cannot replace", path);
+		if (oldfd >= 0)
+			close(oldfd);
 		goto fail;
 	}
-	return sync_dir(path, err);
+	rc = sync_dir(path, err);
+	mark_stale(oldfd);
+	return rc;
 fail:
 	e = errno;
 	if (fd >= 0)

@@ -5,5 +5,6 @@
 expect_rc 0 "scripts/demo.sh runs every step as expected" \
 	env NACCS_DEMO_NO_BUILD=1 bash "$NACCS_TOP_SRCDIR/scripts/demo.sh"
 ok "  it issued an ID and showed its one-time password once" out_has "one-time password (shown once)"
+ok "  getent passwd ABCDE001 printed the canonical entry (NSS)" out_has "abcde-001:x:20000:100:"
 ok "  no step was unexpected" bash -c "! grep -q UNEXPECTED '$T_OUT'"
 finish

@@ -23,7 +23,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cdb.h>
 #include <cmocka.h>
+#include <fcntl.h>
 
 #include "naccs_index.h"
 #include "naccs_index_write.h"
@@ -160,9 +162,10 @@ static int setup(void **state)
 	return 0;
 }
 
+/* The index stays: the next set-up replaces it the way naccsctl does (a
+ * file removed by hand is seen only within NACCS_INDEX_RECHECK_MS). */
 static int teardown(void **state)
 {
-	unlink(index_path);
 	return tst_store_teardown(state);
 }
 
@@ -533,6 +536,9 @@ static void test_missing_index_unavailable(void **state)
 	int e;
 
 	assert_int_equal(unlink(index_path), 0);
+	/* Removed by hand (naccsctl never does): seen at the next look at the
+	 * path, at most NACCS_INDEX_RECHECK_MS later. */
+	usleep((NACCS_INDEX_RECHECK_MS + 100) * 1000);
 	assert_int_equal(pwnam("abcde-001", &pw, buf, sizeof(buf), &e), NSS_STATUS_UNAVAIL);
 	assert_int_equal(e, ENOENT);
 	assert_int_equal(getgrgid_fn(30001, &gr, buf, sizeof(buf), &e), NSS_STATUS_UNAVAIL);
@@ -540,23 +546,73 @@ static void test_missing_index_unavailable(void **state)
 	assert_int_equal(getpwent_fn(&pw, buf, sizeof(buf), &e), NSS_STATUS_UNAVAIL);
 	endpwent_fn();
 	/* Not an index: unavailable too, never a crash. */
-	tu_write_file(base_dir, "passwd.cdb", "garbage", 0644);
+	free(tu_write_file(base_dir, "passwd.cdb", "garbage", 0644));
 	assert_int_equal(pwnam("abcde-001", &pw, buf, sizeof(buf), &e), NSS_STATUS_UNAVAIL);
 }
 
-/* A rebuilt index is seen at the next call. */
+/* The value of key in the cdb file at path ("" when absent). */
+static void cdb_value(const char *path, const char *key, char *out, size_t outlen)
+{
+	int fd = open(path, O_RDONLY);
+	unsigned len = 0;
+
+	assert_true(fd >= 0);
+	out[0] = '\0';
+	if (cdb_seek(fd, key, (unsigned)strlen(key), &len) > 0 && len < outlen) {
+		assert_int_equal(read(fd, out, len), (ssize_t)len);
+		out[len] = '\0';
+	}
+	close(fd);
+}
+
+/* A rebuilt index is seen at the next call: naccsctl marks the file it
+ * replaced stale, which every process mapping it sees without a system
+ * call; the new file is not. */
 static void test_replaced_index_seen(void **state)
 {
 	struct tst_fx *f = *state;
+	char old[PATH_MAX + 8], v[8];
 	struct passwd pw;
 	char buf[1024];
 	int e;
 
 	assert_int_equal(pwnam("QWERT-001", &pw, buf, sizeof(buf), &e), NSS_STATUS_NOTFOUND);
+	snprintf(old, sizeof(old), "%s.old", index_path);
+	unlink(old);
+	assert_int_equal(link(index_path, old), 0);
+	cdb_value(old, "#stale", v, sizeof(v));
+	assert_string_equal(v, "0");
 	add_id(f->st, "qwert-001", "QWERT", "001", 20010, "New");
 	write_index(f->st);
 	assert_int_equal(pwnam("QWERT-001", &pw, buf, sizeof(buf), &e), NSS_STATUS_SUCCESS);
 	assert_string_equal(pw.pw_name, "qwert-001");
+	cdb_value(old, "#stale", v, sizeof(v));
+	assert_string_equal(v, "1");
+	cdb_value(index_path, "#stale", v, sizeof(v));
+	assert_string_equal(v, "0");
+	unlink(old);
+}
+
+/* A file put there by other means (a rename without naccsctl) is seen
+ * within NACCS_INDEX_RECHECK_MS. */
+static void test_replaced_by_hand_seen(void **state)
+{
+	struct tst_fx *f = *state;
+	char saved[PATH_MAX + 8];
+	struct passwd pw;
+	char buf[1024];
+	int e;
+
+	snprintf(saved, sizeof(saved), "%s.saved", index_path);
+	unlink(saved);
+	assert_int_equal(link(index_path, saved), 0);
+	add_id(f->st, "qwert-001", "QWERT", "001", 20010, "New");
+	write_index(f->st);
+	assert_int_equal(pwnam("QWERT-001", &pw, buf, sizeof(buf), &e), NSS_STATUS_SUCCESS);
+	/* Back to the old file, by hand: not marked stale. */
+	assert_int_equal(rename(saved, index_path), 0);
+	usleep((NACCS_INDEX_RECHECK_MS + 100) * 1000);
+	assert_int_equal(pwnam("QWERT-001", &pw, buf, sizeof(buf), &e), NSS_STATUS_NOTFOUND);
 }
 
 /* ---- many readers while the index is rebuilt again and again ---- */
@@ -708,6 +764,7 @@ int main(void)
 	    T(test_retired_and_suspended),
 	    T(test_missing_index_unavailable),
 	    T(test_replaced_index_seen),
+	    T(test_replaced_by_hand_seen),
 	    T(test_rebuild_while_reading),
 	    T(test_index_check),
 	};
