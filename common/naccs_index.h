@@ -115,8 +115,9 @@ struct naccs_index_map;
  * index naccsctl rebuilt (it marks the old file stale after the rename) is
  * seen at the next call; a file replaced by other means within
  * NACCS_INDEX_RECHECK_MS.  The old mapping is unmapped when its last user
- * releases it.  0 with *out (release it), -ENOENT when there is no index,
- * or another -errno. */
+ * releases it.  A file group or others may write, or owned by someone
+ * other than root or the caller, is refused (-EPERM).  0 with *out
+ * (release it), -ENOENT when there is no index, or another -errno. */
 #define NACCS_INDEX_RECHECK_MS 1000
 int naccs_index_acquire(const char *path, struct naccs_index_map **out);
 void naccs_index_release(struct naccs_index_map *m);

@@ -227,6 +227,12 @@ static int map_open(const char *path, struct naccs_index_map **out)
 		close(fd);
 		return S_ISREG(st.st_mode) ? -EFBIG : -EINVAL;
 	}
+	/* Only root (naccsctl) or the caller itself may have written what the
+	 * caller is told about users: not writable by group or others. */
+	if ((st.st_mode & 022) != 0 || (st.st_uid != 0 && st.st_uid != geteuid())) {
+		close(fd);
+		return -EPERM;
+	}
 	m = calloc(1, sizeof(*m));
 	if (m == NULL) {
 		close(fd);

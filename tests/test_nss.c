@@ -548,6 +548,22 @@ static void test_missing_index_unavailable(void **state)
 	/* Not an index: unavailable too, never a crash. */
 	free(tu_write_file(base_dir, "passwd.cdb", "garbage", 0644));
 	assert_int_equal(pwnam("abcde-001", &pw, buf, sizeof(buf), &e), NSS_STATUS_UNAVAIL);
+	/* An index others may write is not trusted. */
+	{
+		struct tst_fx *f = *state;
+		char other[PATH_MAX + 8];
+		struct naccs_err err;
+
+		snprintf(other, sizeof(other), "%s/other.cdb", base_dir);
+		if (naccs_index_write(f->st, DL(), other, NULL, &err) < 0)
+			fail_msg("index: %s", err.msg);
+		assert_int_equal(chmod(other, 0666), 0);
+		assert_int_equal(rename(other, index_path), 0);
+		assert_int_equal(pwnam("abcde-001", &pw, buf, sizeof(buf), &e), NSS_STATUS_UNAVAIL);
+		assert_int_equal(e, EPERM);
+		assert_int_equal(chmod(index_path, 0644), 0);
+		assert_int_equal(pwnam("abcde-001", &pw, buf, sizeof(buf), &e), NSS_STATUS_SUCCESS);
+	}
 }
 
 /* The value of key in the cdb file at path ("" when absent). */
