@@ -71,11 +71,13 @@ static int sink_add(struct sink *s, const void *key, size_t klen, const void *va
 		key_text(key, klen, kt, sizeof(kt));
 		snprintf(s->diff, sizeof(s->diff), "record %s missing", kt);
 		s->differs = true;
-	} else if (cdb_keylen(&s->db) != klen || memcmp(cdb_getkey(&s->db), key, klen) != 0) {
+	} else if (cdb_keylen(&s->db) != klen || cdb_getkey(&s->db) == NULL ||
+		   memcmp(cdb_getkey(&s->db), key, klen) != 0) {
 		key_text(key, klen, kt, sizeof(kt));
 		snprintf(s->diff, sizeof(s->diff), "record %s missing or out of place", kt);
 		s->differs = true;
-	} else if (cdb_datalen(&s->db) != vlen || memcmp(cdb_getdata(&s->db), val, vlen) != 0) {
+	} else if (cdb_datalen(&s->db) != vlen || cdb_getdata(&s->db) == NULL ||
+		   memcmp(cdb_getdata(&s->db), val, vlen) != 0) {
 		key_text(key, klen, kt, sizeof(kt));
 		snprintf(s->diff, sizeof(s->diff), "record %s differs", kt);
 		s->differs = true;
@@ -219,7 +221,8 @@ static int member_cb(void *ctx, const char *login)
 	size_t n = strlen(login) + 1;
 
 	/* Only members that are in the index (not retired). */
-	if (bsearch(login, g->logins, g->n_logins, sizeof(*g->logins), cmp_login) == NULL)
+	if (g->n_logins == 0 ||
+	    bsearch(login, g->logins, g->n_logins, sizeof(*g->logins), cmp_login) == NULL)
 		return 0;
 	if (!reserve((void **)&g->mem, &g->mem_cap, g->mem_len + n, 1) ||
 	    !reserve((void **)&g->pairs, &g->cap_pairs, g->n_pairs + 1, sizeof(*g->pairs))) {
@@ -339,7 +342,8 @@ static int generate(struct naccs_store *st, naccs_deadline_t dl, struct sink *si
 			rc = g.rc;
 	}
 	if (rc == 0) {
-		qsort(g.logins, g.n_logins, sizeof(*g.logins), cmp_login);
+		if (g.n_logins > 0)
+			qsort(g.logins, g.n_logins, sizeof(*g.logins), cmp_login);
 		rc = naccs_store_group_list(st, dl, group_cb, &g, err);
 		if (rc == 0 && g.rc < 0)
 			rc = g.rc;
