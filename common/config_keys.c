@@ -85,6 +85,7 @@ static const struct conf_key conf_keys[] = {
     {"hash", "pbkdf2_iterations", KIND_U32, FIELD(hash.pbkdf2_iterations), 1, UINT32_MAX, false},
     {"store", "path", KIND_PATH, FIELD(store_path), 0, 0, false},
     {"store", "timeout_ms", KIND_UINT, FIELD(store_timeout_ms), 100, 600000, false},
+    {"nss", "index", KIND_OPT_PATH, FIELD(nss_index), 0, 0, false},
     {"auth", "fail_delay_ms", KIND_UINT, FIELD(fail_delay_ms), 0, 60000, false},
     {"auth", "show_locked", KIND_BOOL, FIELD(show_locked), 0, 0, false},
     {"auth", "max_concurrent_verifications", KIND_UINT, FIELD(max_concurrent_verifications), 0,
@@ -209,7 +210,8 @@ static const struct naccs_config_preset builtin_presets[] = {
 static const char *const reserved_sections[] = {
     /* [access]: admin_allowed_networks and the rule_NAME keys (time and
      * terminal windows, set_rule below) are implemented; any other key is
-     * still refused.  [session]: max_sessions_per_id and session_dir. */
+     * still refused.  [session]: max_sessions_per_id and session_dir.
+     * [nss]: index is implemented, nothing else. */
     "session", "access", "audit", "nss", "mfa",
 };
 

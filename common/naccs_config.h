@@ -121,6 +121,12 @@ struct naccs_config {
 	char store_path[PATH_MAX];
 	unsigned store_timeout_ms;
 
+	/* [nss] index: where naccsctl writes the public identity index
+	 * (naccs_index.h); "": NACCS_INDEX_FILE beside the store.  The NSS
+	 * module reads NACCS_NSS_INDEX (compiled in), which must name the
+	 * same file. */
+	char nss_index[PATH_MAX];
+
 	/* [auth] fail_delay_ms, show_locked, max_concurrent_verifications,
 	 * verification_wait_ms, verification_lock_dir */
 	unsigned fail_delay_ms;

@@ -273,6 +273,7 @@ int sq_group_members(void *impl, naccs_deadline_t dl, const char *name, naccs_me
 	while (rc == 0 && (rc = sq_step(s, st, err)) > 0) {
 		char login[NACCS_LOGIN_MAX + 1];
 
+		rc = 0; /* a row: go on to the next one (was: only the first member) */
 		if (!copy_col(st, 0, login, sizeof(login)) || !naccs_name_valid_login(login))
 			rc = bad_row(s, "member", err);
 		else if ((cb_rc = cb(ctx, login)) != 0)

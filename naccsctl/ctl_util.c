@@ -185,6 +185,7 @@ static int open_store(struct ctl_ctx *ctx, bool read_only, bool create)
 		ctl_error(_("store unavailable: %s"), err.msg[0] != '\0' ? err.msg : strerror(-rc));
 		return CTL_EXIT_UNAVAILABLE;
 	}
+	ctx->store_writable = !read_only;
 	return CTL_EXIT_OK;
 }
 

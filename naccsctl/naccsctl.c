@@ -48,6 +48,7 @@ static const struct ctl_command commands[] = {
     {"config", cmd_config, false, ctl_usage_config},
     {"user", cmd_user, true, usage_user_all},
     {"group", cmd_group, true, ctl_usage_group},
+    {"index", cmd_index, true, ctl_usage_index}, /* cmd_index.c */
     {"help", cmd_help, false, ctl_usage_main},
 };
 
@@ -82,6 +83,7 @@ void ctl_usage_main(FILE *out)
 		"  user staff-number LOGIN NUMBER  record whose individual ID it is\n"
 		"  group add|del|list|show ...  groups of the store (named by access rules)\n"
 		"  group member add|remove GROUP LOGIN\n"
+		"  index rebuild|check     the public identity index NSS reads\n"
 		"  help [COMMAND]          show help\n"
 		"\n"
 		"Options (before the command):\n"
@@ -369,6 +371,8 @@ int main(int argc, char **argv)
 			return rc;
 	}
 	rc = cmd->fn(&ctx, argc, argv);
+	/* The one place the public identity index follows the store. */
+	rc = ctl_index_after(&ctx, rc);
 	ctl_close_store(&ctx);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		ctl_error(_("write error on standard output"));

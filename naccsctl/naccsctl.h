@@ -44,6 +44,7 @@ struct ctl_ctx {
 	bool json;	    /* --json */
 	bool store_migrate; /* the store open is administrative (init, upgrade) */
 	bool cfg_loaded;
+	bool store_writable; /* the store was opened for writing: the index follows */
 	struct naccs_config cfg;
 	struct naccs_store *store;
 	char actor[NACCS_WHO_MAX]; /* the administrator, for records and events */
@@ -58,6 +59,11 @@ int cmd_user(struct ctl_ctx *ctx, int argc, char **argv);    /* cmd_user*.c, see
 int cmd_store(struct ctl_ctx *ctx, int argc, char **argv);   /* cmd_store.c */
 int cmd_upgrade(struct ctl_ctx *ctx, int argc, char **argv); /* cmd_store.c */
 int cmd_group(struct ctl_ctx *ctx, int argc, char **argv);   /* cmd_group.c */
+int cmd_index(struct ctl_ctx *ctx, int argc, char **argv);   /* cmd_index.c */
+/* After a command: when it opened the store for writing, rebuild the public
+ * identity index; the command's exit code, or CTL_EXIT_FAIL when it was OK
+ * and the index could not be written (cmd_index.c). */
+int ctl_index_after(struct ctl_ctx *ctx, int rc);
 
 /* ---- cmd_store.c, shared with init ---- */
 
@@ -79,6 +85,7 @@ void ctl_usage_store(FILE *out);
 void ctl_usage_upgrade(FILE *out);
 void ctl_usage_user(FILE *out, const char *sub);
 void ctl_usage_group(FILE *out); /* cmd_group.c */
+void ctl_usage_index(FILE *out); /* cmd_index.c */
 
 /* ---- ctl_util.c ---- */
 

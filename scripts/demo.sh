@@ -20,6 +20,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 show() { # show COMMAND...: print the command, run it, print its output
 	local shown
 	shown=$(printf ' %q' "$@")
+	shown=${shown/#' demo_nss'/}
 	printf '$%s\n' "${shown/#' sb_ctl'/ naccsctl}"
 	"$@" 2>&1 | sed 's/^/    /'
 	return "${PIPESTATUS[0]}"
@@ -264,6 +265,29 @@ echo "    Wednesday 10:00 in Tokyo: inside the window"
 NACCS_TEST_NOW=1796173200 TZ=Asia/Tokyo expect_login ok abcde-002 "Mw8!tRq-2zLp" authenticate acct_mgmt
 echo "    Wednesday 20:00: refused, and told when login is allowed again"
 NACCS_TEST_NOW=1796209200 TZ=Asia/Tokyo expect_login fail abcde-002 "Mw8!tRq-2zLp" authenticate acct_mgmt
+
+step "17. NSS: getent passwd ABCDE001 returns the canonical entry (libnss_naccs.so.2)"
+# nss_wrapper stands in for /etc/nsswitch.conf ("passwd: files naccs"): its
+# files hold only root; the module reads the sandbox's public index, which
+# naccsctl rebuilt after each change above (a test build reads the index
+# named by NACCS_TEST_NSS_INDEX; an installed module has it compiled in).
+demo_nss() {
+	env LD_PRELOAD="${NACCS_ASAN_PRELOAD:-} $(pkg-config --libs nss_wrapper)" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+		NSS_WRAPPER_PASSWD="$demo_dir/nss-passwd" NSS_WRAPPER_GROUP="$demo_dir/nss-group" \
+		NSS_WRAPPER_MODULE_SO_PATH="$SB_BUILD/nss_naccs/.libs/libnss_naccs.so.2" \
+		NSS_WRAPPER_MODULE_FN_PREFIX=naccs NACCS_TEST_NSS_INDEX="$SB_DIR/state/passwd.cdb" "$@"
+}
+printf 'root:x:0:0:root:/root:/bin/bash\n' >"$demo_dir/nss-passwd"
+printf 'root:x:0:\nusers:x:100:\n' >"$demo_dir/nss-group"
+expect ok sb_ctl index check
+expect ok demo_nss getent passwd ABCDE001
+expect ok demo_nss getent passwd abcde-002
+expect ok demo_nss getent group wheel-naccs
+expect ok demo_nss id abcde-001
+echo "    A retired ID disappears from the index (its uid is never given again):"
+expect ok sb_ctl user retire abcde-002 --reason "left the company" --yes
+expect fail demo_nss getent passwd ABCDE002
 
 
 echo

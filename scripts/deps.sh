@@ -8,7 +8,7 @@ PACKAGES=(
 	build-essential autoconf automake libtool pkg-config gettext autopoint
 	# libraries (configure names each one if missing)
 	libpam0g-dev libargon2-dev libsodium-dev libssl-dev libsqlite3-dev
-	libpwquality-dev libunistring-dev cracklib-runtime
+	libpwquality-dev libunistring-dev cracklib-runtime libcdb-dev
 	# tests: unit, PAM and NSS wrappers, real clients
 	libcmocka-dev libpamtest0-dev libpam-wrapper libnss-wrapper libuid-wrapper
 	pamtester sqlite3 python3 valgrind locales clang-format

@@ -7,5 +7,6 @@ expect_rc 0 "scripts/demo.sh runs every step as expected" \
 ok "  it issued an ID and showed its one-time password once" out_has "one-time password (shown once)"
 ok "  a login outside its time window says when it is allowed again" \
 	out_has "Login is allowed again from 2026-12-03 08:00 (Thu) +0900."
+ok "  getent passwd ABCDE001 printed the canonical entry (NSS)" out_has "abcde-001:x:20000:100:"
 ok "  no step was unexpected" bash -c "! grep -q UNEXPECTED '$T_OUT'"
 finish

@@ -121,6 +121,11 @@ static void test_members(void **state)
 	assert_int_equal(
 	    naccs_store_group_has_member(f->st, DL(), "wheel-naccs", "bob", &member, &err), 0);
 	assert_true(member);
+	/* Every member, not only the first (a regression found by #9). */
+	assert_int_equal(naccs_store_group_members(f->st, DL(), "wheel-naccs", collect, seen, &err),
+			 0);
+	assert_string_equal(seen, "alice,bob,");
+	seen[0] = '\0';
 	assert_int_equal(
 	    naccs_store_group_member(f->st, DL(), "wheel-naccs", "bob", false, "admin1", &err), 0);
 	assert_int_equal(

@@ -1,0 +1,151 @@
+/* The public identity index: a world-readable constant database (cdb,
+ * tinycdb) with passwd and group data only, written by naccsctl from the
+ * private store and read by libnss_naccs.so.2.  It never holds a hash, a
+ * counter or a flag (BRIEF.md, Storage).
+ *
+ * Format version 1.  Every key starts with a one-character prefix and ':'
+ * (except the meta keys starting with '#'); numbers in keys are decimal:
+ *   "#version"    "1"                     format version (text)
+ *   "#stale"      "0"                     set to "1" in place, in the old file,
+ *                                         once naccsctl renamed a new index over
+ *                                         it: readers that map the old file see
+ *                                         it without a system call
+ *   "#count"      "NPW NGR"               entries enumerated by P: and G:
+ *   "p:LOGIN"     passwd record           by canonical login (exact case)
+ *   "a:FORM"      passwd record           by NACCS form, upper-cased, both
+ *                                         "ABCDE001" and "ABCDE-001"
+ *   "u:UID"       passwd record           by uid
+ *   "P:N"         passwd record           N-th entry (0..NPW-1, login order)
+ *   "g:NAME"      group record            by group name
+ *   "i:GID"       group record            by gid
+ *   "G:N"         group record            N-th group (0..NGR-1, name order)
+ *   "l:LOGIN"     gid list                the store groups LOGIN is a member
+ *                                         of (initgroups), 4 bytes each
+ * A passwd record: uid, gid (4 bytes each, little endian), then name,
+ * gecos, home, shell, each NUL-terminated (nothing after the last NUL).
+ * A group record: gid, member count (4 bytes each), then the name and
+ * each member's login, each NUL-terminated.
+ *
+ * What is in it: identities that are not retired (a retired ID disappears,
+ * UTS-2.2.1.3(2)(g)(ウ)), and groups that are not deleted, with members that
+ * are in it.  A suspended ID stays (its files still show its name) but its
+ * shell is NACCS_INDEX_SUSPENDED_SHELL, so a service that does not ask
+ * pam_naccs (a key login with UsePAM off, cron) still gives it no shell; a
+ * locked ID is unchanged (locks are PAM's, applied at each login, and change
+ * without naccsctl).
+ *
+ * Reading (naccs_index_map.c) is the small core the NSS module links: no
+ * store, no hashing, no allocation per look-up.  Writing
+ * (naccs_index_write.c) is in libnaccs. */
+#ifndef NACCS_INDEX_H
+#define NACCS_INDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "naccs_err.h"
+#include "naccs_name.h"
+
+#define NACCS_INDEX_VERSION "1"
+#define NACCS_INDEX_MODE    0644
+#define NACCS_INDEX_FILE    "passwd.cdb"
+/* The shell a suspended ID gets in the index (see above). */
+#define NACCS_INDEX_SUSPENDED_SHELL "/usr/sbin/nologin"
+/* The index the NSS module reads (configure --with-nss-index). */
+#ifndef NACCS_NSS_INDEX
+#define NACCS_NSS_INDEX LOCALSTATEDIR "/lib/naccs/" NACCS_INDEX_FILE
+#endif
+/* Test builds only (--enable-test-hooks): the NSS module reads the index
+ * named by this variable instead (secure_getenv: never in a setuid or
+ * setgid process). */
+#define NACCS_NSS_INDEX_ENV "NACCS_TEST_NSS_INDEX"
+/* Longest name an NSS caller may pass before it is hostile input (the
+ * resolver's NACCS_NAME_INPUT_MAX). */
+#define NACCS_INDEX_NAME_MAX 128
+/* Longest key: a prefix, ':' and a name. */
+#define NACCS_INDEX_KEY_MAX (NACCS_INDEX_NAME_MAX + 8)
+
+/* A decoded passwd record: pointers into the mapping, lengths without NUL. */
+struct naccs_index_pw {
+	uint32_t uid, gid;
+	const char *name, *gecos, *home, *shell;
+	size_t name_len, gecos_len, home_len, shell_len;
+};
+
+/* A decoded group record; members[] are walked with naccs_index_gr_member. */
+struct naccs_index_gr {
+	uint32_t gid;
+	uint32_t n_members;
+	const char *name;
+	size_t name_len;
+	const char *members; /* n_members NUL-terminated strings back to back */
+	size_t members_len;  /* their bytes, NULs included */
+};
+
+/* ---- keys and records (shared by the writer and the reader) ---- */
+
+/* Build "PREFIX:TEXT" into key; its length, or 0 when it does not fit. */
+size_t naccs_index_key(char prefix, const char *text, char *key, size_t keylen);
+/* Build "PREFIX:NUMBER" into key; its length (never 0 for keylen >= 16). */
+size_t naccs_index_key_num(char prefix, uint32_t n, char *key, size_t keylen);
+/* The alias key "a:CODENUMBER" or "a:CODE-NUMBER" of a NACCS user ID. */
+size_t naccs_index_alias_key(const struct naccs_user_id *id, bool dash, char *key, size_t keylen);
+/* Encode a passwd record from NUL-terminated fields into out: its length,
+ * or 0 when it does not fit outlen. */
+size_t naccs_index_encode_pw(uint32_t uid, uint32_t gid, const char *name, const char *gecos,
+			     const char *home, const char *shell, unsigned char *out,
+			     size_t outlen);
+void naccs_index_put_u32(unsigned char *p, uint32_t v);
+/* Decode a record (0, or -EINVAL when it is malformed). */
+int naccs_index_decode_pw(const unsigned char *v, size_t len, struct naccs_index_pw *out);
+int naccs_index_decode_gr(const unsigned char *v, size_t len, struct naccs_index_gr *out);
+/* Is name one an NSS caller may look up at all?  No '/', no control
+ * characters, not over-long: a login, a group name or a NACCS form. */
+bool naccs_index_name_ok(const char *name);
+
+/* ---- the mapped file (thread-safe, process-wide) ---- */
+
+struct naccs_index_map;
+
+/* The mapping of the index at path.  A call costs no system call while the
+ * mapped file's "#stale" byte is "0" and the last stat of the path is less
+ * than NACCS_INDEX_RECHECK_MS old; otherwise the path is stat()ed (inode,
+ * size, modification time) and a replaced file is mapped afresh.  So an
+ * index naccsctl rebuilt (it marks the old file stale after the rename) is
+ * seen at the next call; a file replaced by other means within
+ * NACCS_INDEX_RECHECK_MS.  The old mapping is unmapped when its last user
+ * releases it.  A file group or others may write, or owned by someone
+ * other than root or the caller, is refused (-EPERM).  0 with *out
+ * (release it), -ENOENT when there is no index, or another -errno. */
+#define NACCS_INDEX_RECHECK_MS 1000
+int naccs_index_acquire(const char *path, struct naccs_index_map **out);
+void naccs_index_release(struct naccs_index_map *m);
+/* The value of key: 1 found (*v, *vlen point into the mapping, valid
+ * until release), 0 not found. */
+int naccs_index_get(struct naccs_index_map *m, const char *key, size_t klen,
+		    const unsigned char **v, size_t *vlen);
+/* The passwd record of a name as typed: the login (exact), else its NACCS
+ * form (naccs_resolve.h precedence).  1 found, 0 not, -EINVAL bad record. */
+int naccs_index_find_pw_name(struct naccs_index_map *m, const char *name,
+			     struct naccs_index_pw *out);
+/* The record under prefix:n ('u' uid, 'P' N-th; 'i', 'G' for groups). */
+int naccs_index_find_pw_num(struct naccs_index_map *m, char prefix, uint32_t n,
+			    struct naccs_index_pw *out);
+int naccs_index_find_gr_name(struct naccs_index_map *m, const char *name,
+			     struct naccs_index_gr *out);
+int naccs_index_find_gr_num(struct naccs_index_map *m, char prefix, uint32_t n,
+			    struct naccs_index_gr *out);
+/* The gid list of a login ("l:"): 1 with *gids (4 bytes each, little endian,
+ * read with naccs_index_u32) and *n, 0 when it has none. */
+int naccs_index_find_groups(struct naccs_index_map *m, const char *login, size_t login_len,
+			    const unsigned char **gids, size_t *n);
+/* "#count": the numbers of passwd and group entries (0 for a bad record). */
+void naccs_index_counts(struct naccs_index_map *m, uint32_t *npw, uint32_t *ngr);
+uint32_t naccs_index_u32(const unsigned char *p);
+
+/* Drop the process's cached mapping (tests; and the NSS module's
+ * destructor, so valgrind sees nothing left). */
+void naccs_index_forget(void);
+
+#endif

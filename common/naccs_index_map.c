@@ -1,0 +1,473 @@
+/* Reading the public identity index (naccs_index.h): the mapping shared by
+ * every thread of a process, records and keys.  The small core that
+ * libnss_naccs.so.2 links: tinycdb and the name rules, nothing else. */
+#include "config.h"
+
+#include <cdb.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "naccs_index.h"
+
+struct naccs_index_map {
+	struct cdb db; /* read through copies: cdb_find writes its answer there */
+	unsigned refs; /* users, the cache's own reference included */
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtim;
+	const volatile unsigned char *stale; /* the "#stale" byte; NULL: none */
+	int64_t checked_ms;		     /* CLOCK_MONOTONIC_COARSE of the last stat */
+	char path[PATH_MAX];
+};
+
+/* The mapping of the last index looked at; a reader holds a reference for
+ * the length of one call (or one enumeration), so a mapping replaced
+ * meanwhile stays valid until its last reader is done. */
+static pthread_mutex_t map_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct naccs_index_map *map_current;
+
+uint32_t naccs_index_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+void naccs_index_put_u32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+size_t naccs_index_encode_pw(uint32_t uid, uint32_t gid, const char *name, const char *gecos,
+			     const char *home, const char *shell, unsigned char *out, size_t outlen)
+{
+	const char *const f[] = {name, gecos, home, shell};
+	size_t pos = 8;
+
+	if (outlen < 8)
+		return 0;
+	naccs_index_put_u32(out, uid);
+	naccs_index_put_u32(out + 4, gid);
+	for (size_t i = 0; i < 4; i++) {
+		size_t n = strlen(f[i]) + 1;
+
+		if (n > outlen - pos)
+			return 0;
+		memcpy(out + pos, f[i], n);
+		pos += n;
+	}
+	return pos;
+}
+
+size_t naccs_index_key(char prefix, const char *text, char *key, size_t keylen)
+{
+	size_t n = strlen(text);
+
+	if (keylen < 3 || n > keylen - 3)
+		return 0;
+	key[0] = prefix;
+	key[1] = ':';
+	memcpy(key + 2, text, n + 1);
+	return n + 2;
+}
+
+size_t naccs_index_key_num(char prefix, uint32_t n, char *key, size_t keylen)
+{
+	int len = snprintf(key, keylen, "%c:%u", prefix, (unsigned)n);
+
+	return len < 0 || (size_t)len >= keylen ? 0 : (size_t)len;
+}
+
+size_t naccs_index_alias_key(const struct naccs_user_id *id, bool dash, char *key, size_t keylen)
+{
+	int len = snprintf(key, keylen, "a:%s%s%s", id->code, dash ? "-" : "", id->number);
+
+	return len < 0 || (size_t)len >= keylen ? 0 : (size_t)len;
+}
+
+bool naccs_index_name_ok(const char *name)
+{
+	size_t n;
+
+	if (name == NULL || name[0] == '\0')
+		return false;
+	n = strnlen(name, NACCS_INDEX_NAME_MAX + 1);
+	if (n > NACCS_INDEX_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c < 0x20 || c == 0x7f || c == '/' || c == ':')
+			return false;
+	}
+	return true;
+}
+
+/* The next NUL-terminated string at *pos of v[0..len): its start and length. */
+static int next_string(const unsigned char *v, size_t len, size_t *pos, const char **s,
+		       size_t *slen)
+{
+	const unsigned char *end;
+
+	if (*pos >= len)
+		return -EINVAL;
+	end = memchr(v + *pos, '\0', len - *pos);
+	if (end == NULL)
+		return -EINVAL;
+	*s = (const char *)(v + *pos);
+	*slen = (size_t)(end - (v + *pos));
+	*pos += *slen + 1;
+	return 0;
+}
+
+int naccs_index_decode_pw(const unsigned char *v, size_t len, struct naccs_index_pw *out)
+{
+	size_t pos = 8;
+
+	if (len < 8)
+		return -EINVAL;
+	out->uid = naccs_index_u32(v);
+	out->gid = naccs_index_u32(v + 4);
+	if (next_string(v, len, &pos, &out->name, &out->name_len) < 0 ||
+	    next_string(v, len, &pos, &out->gecos, &out->gecos_len) < 0 ||
+	    next_string(v, len, &pos, &out->home, &out->home_len) < 0 ||
+	    next_string(v, len, &pos, &out->shell, &out->shell_len) < 0 || pos != len ||
+	    out->name_len == 0)
+		return -EINVAL;
+	return 0;
+}
+
+int naccs_index_decode_gr(const unsigned char *v, size_t len, struct naccs_index_gr *out)
+{
+	size_t pos = 8, start;
+
+	if (len < 8)
+		return -EINVAL;
+	out->gid = naccs_index_u32(v);
+	out->n_members = naccs_index_u32(v + 4);
+	if (next_string(v, len, &pos, &out->name, &out->name_len) < 0 || out->name_len == 0)
+		return -EINVAL;
+	start = pos;
+	for (uint32_t i = 0; i < out->n_members; i++) {
+		const char *s;
+		size_t slen;
+
+		if (next_string(v, len, &pos, &s, &slen) < 0 || slen == 0)
+			return -EINVAL;
+	}
+	if (pos != len)
+		return -EINVAL;
+	out->members = (const char *)(v + start);
+	out->members_len = len - start;
+	return 0;
+}
+
+/* ---- the shared mapping ---- */
+
+static int64_t coarse_ms(void)
+{
+	struct timespec ts;
+
+	/* The vDSO answers: no system call. */
+	if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) < 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Under map_lock: may m be used without a stat?  Not marked stale by
+ * naccsctl, and stat()ed recently enough. */
+static bool map_fresh(const struct naccs_index_map *m, const char *path, int64_t now)
+{
+	return m != NULL && m->stale != NULL && *m->stale == '0' && now >= m->checked_ms &&
+	       now - m->checked_ms < NACCS_INDEX_RECHECK_MS && strcmp(m->path, path) == 0;
+}
+
+static void map_free(struct naccs_index_map *m)
+{
+	cdb_free(&m->db);
+	free(m);
+}
+
+static bool map_is(const struct naccs_index_map *m, const char *path, const struct stat *st)
+{
+	return m != NULL && m->dev == st->st_dev && m->ino == st->st_ino &&
+	       m->size == st->st_size && m->mtim.tv_sec == st->st_mtim.tv_sec &&
+	       m->mtim.tv_nsec == st->st_mtim.tv_nsec && strcmp(m->path, path) == 0;
+}
+
+/* Map the file at path afresh; its version must be ours. */
+static int map_open(const char *path, struct naccs_index_map **out)
+{
+	struct naccs_index_map *m;
+	struct stat st;
+	const unsigned char *v;
+	size_t vlen;
+	int fd, e;
+
+	if (strlen(path) >= sizeof(m->path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		e = errno;
+		close(fd);
+		return -e;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)UINT32_MAX) {
+		close(fd);
+		return S_ISREG(st.st_mode) ? -EFBIG : -EINVAL;
+	}
+	/* Only root (naccsctl) or the caller itself may have written what the
+	 * caller is told about users: not writable by group or others. */
+	if ((st.st_mode & 022) != 0 || (st.st_uid != 0 && st.st_uid != geteuid())) {
+		close(fd);
+		return -EPERM;
+	}
+	m = calloc(1, sizeof(*m));
+	if (m == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	if (cdb_init(&m->db, fd) < 0) {
+		close(fd);
+		free(m);
+		return -EPROTO;
+	}
+	/* The mapping outlives the descriptor: no descriptor is left open in
+	 * the host process. */
+	close(fd);
+	m->db.cdb_fd = -1;
+	m->dev = st.st_dev;
+	m->ino = st.st_ino;
+	m->size = st.st_size;
+	m->mtim = st.st_mtim;
+	memcpy(m->path, path, strlen(path) + 1);
+	if (naccs_index_get(m, "#version", 8, &v, &vlen) != 1 ||
+	    vlen != strlen(NACCS_INDEX_VERSION) || memcmp(v, NACCS_INDEX_VERSION, vlen) != 0) {
+		map_free(m);
+		return -EPROTO;
+	}
+	if (naccs_index_get(m, "#stale", 6, &v, &vlen) == 1 && vlen == 1)
+		m->stale = v;
+	*out = m;
+	return 0;
+}
+
+int naccs_index_acquire(const char *path, struct naccs_index_map **out)
+{
+	struct naccs_index_map *fresh = NULL, *old = NULL;
+	int64_t now = coarse_ms();
+	struct stat st;
+	int rc;
+
+	pthread_mutex_lock(&map_lock);
+	if (map_fresh(map_current, path, now)) {
+		map_current->refs++;
+		*out = map_current;
+		pthread_mutex_unlock(&map_lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&map_lock);
+	if (stat(path, &st) < 0)
+		return -errno;
+	pthread_mutex_lock(&map_lock);
+	if (map_is(map_current, path, &st)) {
+		map_current->checked_ms = now;
+		map_current->refs++;
+		*out = map_current;
+		pthread_mutex_unlock(&map_lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&map_lock);
+
+	rc = map_open(path, &fresh);
+	if (rc < 0)
+		return rc;
+	fresh->checked_ms = now;
+	pthread_mutex_lock(&map_lock);
+	st.st_dev = fresh->dev;
+	st.st_ino = fresh->ino;
+	st.st_size = fresh->size;
+	st.st_mtim = fresh->mtim;
+	if (map_is(map_current, path, &st)) {
+		/* Another thread mapped the same file meanwhile. */
+		old = fresh;
+		fresh = map_current;
+		fresh->refs++;
+	} else {
+		if (map_current != NULL && --map_current->refs == 0)
+			old = map_current;
+		fresh->refs = 2; /* the cache's and the caller's */
+		map_current = fresh;
+	}
+	*out = fresh;
+	pthread_mutex_unlock(&map_lock);
+	if (old != NULL)
+		map_free(old);
+	return 0;
+}
+
+void naccs_index_release(struct naccs_index_map *m)
+{
+	bool last;
+
+	if (m == NULL)
+		return;
+	pthread_mutex_lock(&map_lock);
+	last = --m->refs == 0;
+	pthread_mutex_unlock(&map_lock);
+	if (last)
+		map_free(m);
+}
+
+void naccs_index_forget(void)
+{
+	struct naccs_index_map *old = NULL;
+
+	pthread_mutex_lock(&map_lock);
+	if (map_current != NULL && --map_current->refs == 0)
+		old = map_current;
+	map_current = NULL;
+	pthread_mutex_unlock(&map_lock);
+	if (old != NULL)
+		map_free(old);
+}
+
+/* ---- look-ups ---- */
+
+int naccs_index_get(struct naccs_index_map *m, const char *key, size_t klen,
+		    const unsigned char **v, size_t *vlen)
+{
+	/* cdb_find writes where it found the value into the struct: each
+	 * reader works on its own copy, the mapping itself is read-only. */
+	struct cdb db = m->db;
+	const void *p;
+
+	if (klen > UINT32_MAX || cdb_find(&db, key, (unsigned)klen) <= 0)
+		return 0;
+	p = cdb_getdata(&db);
+	if (p == NULL)
+		return 0;
+	*v = p;
+	*vlen = cdb_datalen(&db);
+	return 1;
+}
+
+static int find_pw_key(struct naccs_index_map *m, const char *key, size_t klen,
+		       struct naccs_index_pw *out)
+{
+	const unsigned char *v;
+	size_t vlen;
+
+	if (klen == 0 || naccs_index_get(m, key, klen, &v, &vlen) != 1)
+		return 0;
+	return naccs_index_decode_pw(v, vlen, out) < 0 ? -EINVAL : 1;
+}
+
+static int find_gr_key(struct naccs_index_map *m, const char *key, size_t klen,
+		       struct naccs_index_gr *out)
+{
+	const unsigned char *v;
+	size_t vlen;
+
+	if (klen == 0 || naccs_index_get(m, key, klen, &v, &vlen) != 1)
+		return 0;
+	return naccs_index_decode_gr(v, vlen, out) < 0 ? -EINVAL : 1;
+}
+
+int naccs_index_find_pw_name(struct naccs_index_map *m, const char *name,
+			     struct naccs_index_pw *out)
+{
+	char key[NACCS_INDEX_KEY_MAX];
+	struct naccs_user_id id;
+	int rc;
+
+	if (!naccs_index_name_ok(name))
+		return 0;
+	/* The resolver's precedence (naccs_resolve.h): the login as stored,
+	 * then the NACCS form through naccs_name_parse, the same rule. */
+	rc = find_pw_key(m, key, naccs_index_key('p', name, key, sizeof(key)), out);
+	if (rc != 0 || naccs_name_parse(name, &id) < 0)
+		return rc;
+	return find_pw_key(m, key, naccs_index_alias_key(&id, true, key, sizeof(key)), out);
+}
+
+int naccs_index_find_pw_num(struct naccs_index_map *m, char prefix, uint32_t n,
+			    struct naccs_index_pw *out)
+{
+	char key[NACCS_INDEX_KEY_MAX];
+
+	return find_pw_key(m, key, naccs_index_key_num(prefix, n, key, sizeof(key)), out);
+}
+
+int naccs_index_find_gr_name(struct naccs_index_map *m, const char *name,
+			     struct naccs_index_gr *out)
+{
+	char key[NACCS_INDEX_KEY_MAX];
+
+	if (!naccs_index_name_ok(name))
+		return 0;
+	return find_gr_key(m, key, naccs_index_key('g', name, key, sizeof(key)), out);
+}
+
+int naccs_index_find_gr_num(struct naccs_index_map *m, char prefix, uint32_t n,
+			    struct naccs_index_gr *out)
+{
+	char key[NACCS_INDEX_KEY_MAX];
+
+	return find_gr_key(m, key, naccs_index_key_num(prefix, n, key, sizeof(key)), out);
+}
+
+int naccs_index_find_groups(struct naccs_index_map *m, const char *login, size_t login_len,
+			    const unsigned char **gids, size_t *n)
+{
+	char key[NACCS_INDEX_KEY_MAX];
+	size_t vlen;
+
+	if (login_len + 3 > sizeof(key))
+		return 0;
+	key[0] = 'l';
+	key[1] = ':';
+	memcpy(key + 2, login, login_len);
+	if (naccs_index_get(m, key, login_len + 2, gids, &vlen) != 1 || vlen % 4 != 0)
+		return 0;
+	*n = vlen / 4;
+	return *n > 0 ? 1 : 0;
+}
+
+/* A decimal number of at most 10 digits from p[0..len) at *pos. */
+static bool parse_u32(const unsigned char *p, size_t len, size_t *pos, uint32_t *out)
+{
+	uint64_t n = 0;
+	size_t start = *pos;
+
+	while (*pos < len && p[*pos] >= '0' && p[*pos] <= '9' && *pos - start < 10)
+		n = n * 10 + (uint64_t)(p[(*pos)++] - '0');
+	if (*pos == start || n > UINT32_MAX)
+		return false;
+	*out = (uint32_t)n;
+	return true;
+}
+
+void naccs_index_counts(struct naccs_index_map *m, uint32_t *npw, uint32_t *ngr)
+{
+	const unsigned char *v;
+	size_t vlen, pos = 0;
+
+	*npw = *ngr = 0;
+	if (naccs_index_get(m, "#count", 6, &v, &vlen) != 1)
+		return;
+	if (!parse_u32(v, vlen, &pos, npw) || pos >= vlen || v[pos++] != ' ' ||
+	    !parse_u32(v, vlen, &pos, ngr) || pos != vlen)
+		*npw = *ngr = 0;
+}

@@ -1,0 +1,793 @@
+/* Tier A of the NSS module (TESTING.md "NSS module"): libnss_naccs.so.2
+ * loaded with dlopen and called directly, over an index naccs_index_write
+ * made from a real store.  Canonical entries for NACCS forms, exact buffer
+ * sizes (every size below the need is ERANGE, heap buffers of exactly that
+ * size so the sanitizers and valgrind see any overrun), hostile names,
+ * enumeration and its restart, initgroups, suspended and retired IDs
+ * (UTS-2.2.1.3(2)(g)), an index replaced while many threads read it, and
+ * the index check. */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <glob.h>
+#include <limits.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cdb.h>
+#include <cmocka.h>
+#include <fcntl.h>
+
+#include "naccs_index.h"
+#include "naccs_index_write.h"
+#include "naccs_store.h"
+#include "nss_naccs.h"
+#include "teststore.h"
+#include "testutil.h"
+
+#define DL() naccs_deadline_in(10000)
+
+static void *module;
+static char *base_dir;
+static char index_path[PATH_MAX];
+
+static __typeof__(_nss_naccs_getpwnam_r) *getpwnam_fn;
+static __typeof__(_nss_naccs_getpwuid_r) *getpwuid_fn;
+static __typeof__(_nss_naccs_setpwent) *setpwent_fn;
+static __typeof__(_nss_naccs_getpwent_r) *getpwent_fn;
+static __typeof__(_nss_naccs_endpwent) *endpwent_fn;
+static __typeof__(_nss_naccs_getgrnam_r) *getgrnam_fn;
+static __typeof__(_nss_naccs_getgrgid_r) *getgrgid_fn;
+static __typeof__(_nss_naccs_setgrent) *setgrent_fn;
+static __typeof__(_nss_naccs_getgrent_r) *getgrent_fn;
+static __typeof__(_nss_naccs_endgrent) *endgrent_fn;
+static __typeof__(_nss_naccs_initgroups_dyn) *initgroups_fn;
+
+static void *sym(const char *name)
+{
+	void *p = dlsym(module, name);
+
+	if (p == NULL)
+		fail_msg("%s: %s", name, dlerror());
+	return p;
+}
+
+static int group_setup(void **state)
+{
+	base_dir = tu_mkdtemp("nss");
+	snprintf(index_path, sizeof(index_path), "%s/passwd.cdb", base_dir);
+	/* Honoured by test builds only (--enable-test-hooks). */
+	setenv(NACCS_NSS_INDEX_ENV, index_path, 1);
+	module = dlopen(NSS_MODULE_PATH, RTLD_NOW | RTLD_LOCAL);
+	if (module == NULL)
+		fail_msg("dlopen %s: %s", NSS_MODULE_PATH, dlerror());
+	getpwnam_fn = sym("_nss_naccs_getpwnam_r");
+	getpwuid_fn = sym("_nss_naccs_getpwuid_r");
+	setpwent_fn = sym("_nss_naccs_setpwent");
+	getpwent_fn = sym("_nss_naccs_getpwent_r");
+	endpwent_fn = sym("_nss_naccs_endpwent");
+	getgrnam_fn = sym("_nss_naccs_getgrnam_r");
+	getgrgid_fn = sym("_nss_naccs_getgrgid_r");
+	setgrent_fn = sym("_nss_naccs_setgrent");
+	getgrent_fn = sym("_nss_naccs_getgrent_r");
+	endgrent_fn = sym("_nss_naccs_endgrent");
+	initgroups_fn = sym("_nss_naccs_initgroups_dyn");
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	dlclose(module);
+	tu_rmtree(base_dir);
+	free(base_dir);
+	return 0;
+}
+
+static void add_id(struct naccs_store *st, const char *login, const char *code, const char *number,
+		   uint32_t uid, const char *gecos)
+{
+	struct naccs_identity id;
+	struct naccs_err err;
+
+	memset(&id, 0, sizeof(id));
+	snprintf(id.login, sizeof(id.login), "%s", login);
+	snprintf(id.user_code, sizeof(id.user_code), "%s", code);
+	snprintf(id.id_number, sizeof(id.id_number), "%s", number);
+	id.kind = code[0] != '\0' ? NACCS_KIND_INDIVIDUAL : NACCS_KIND_SHARED;
+	id.uid = uid;
+	id.gid = 100;
+	snprintf(id.gecos, sizeof(id.gecos), "%s", gecos);
+	snprintf(id.home, sizeof(id.home), "/home/%s", login);
+	snprintf(id.shell, sizeof(id.shell), "/bin/bash");
+	if (naccs_store_add_identity(st, DL(), &id, 20000, 29999,
+				     "$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA", true, "admin1",
+				     "test", &err) < 0)
+		fail_msg("add %s: %s", login, err.msg);
+}
+
+static void add_group(struct naccs_store *st, const char *name, uint32_t gid)
+{
+	struct naccs_group g;
+	struct naccs_err err;
+
+	memset(&g, 0, sizeof(g));
+	snprintf(g.name, sizeof(g.name), "%s", name);
+	g.gid = gid;
+	if (naccs_store_group_add(st, DL(), &g, 30000, 39999, "admin1", &err) < 0)
+		fail_msg("group add %s: %s", name, err.msg);
+}
+
+static void add_member(struct naccs_store *st, const char *group, const char *login)
+{
+	struct naccs_err err;
+
+	if (naccs_store_group_member(st, DL(), group, login, true, "admin1", &err) < 0)
+		fail_msg("member %s %s: %s", group, login, err.msg);
+}
+
+static void write_index(struct naccs_store *st)
+{
+	struct naccs_err err;
+
+	if (naccs_index_write(st, DL(), index_path, NULL, &err) < 0)
+		fail_msg("index: %s", err.msg);
+}
+
+/* The standard content: two individual IDs, a shared one, three groups. */
+static int setup(void **state)
+{
+	struct tst_fx *f;
+
+	tst_store_setup(state, "nss-store");
+	f = *state;
+	add_id(f->st, "abcde-001", "ABCDE", "001", 20001, "Taro Yamada");
+	add_id(f->st, "xyzab-7k2", "XYZAB", "7K2", 20002, "Hanako Suzuki");
+	add_id(f->st, "opsadmin", "", "", 20003, "Operations");
+	add_group(f->st, "ops", 30001);
+	add_group(f->st, "wheel-naccs", 30002);
+	add_group(f->st, "empty", 30003);
+	add_member(f->st, "ops", "abcde-001");
+	add_member(f->st, "ops", "xyzab-7k2");
+	add_member(f->st, "wheel-naccs", "abcde-001");
+	write_index(f->st);
+	return 0;
+}
+
+/* The index stays: the next set-up replaces it the way naccsctl does (a
+ * file removed by hand is seen only within NACCS_INDEX_RECHECK_MS). */
+static int teardown(void **state)
+{
+	return tst_store_teardown(state);
+}
+
+/* getpwnam into a large buffer: the status, *errnop, and the caller's
+ * errno left as it was. */
+static enum nss_status pwnam(const char *name, struct passwd *pw, char *buf, size_t len, int *e)
+{
+	enum nss_status st;
+
+	*e = 0;
+	errno = 4242;
+	st = getpwnam_fn(name, pw, buf, len, e);
+	assert_int_equal(errno, 4242);
+	return st;
+}
+
+static void assert_abcde(const struct passwd *pw)
+{
+	assert_string_equal(pw->pw_name, "abcde-001");
+	assert_string_equal(pw->pw_passwd, "x");
+	assert_int_equal(pw->pw_uid, 20001);
+	assert_int_equal(pw->pw_gid, 100);
+	assert_string_equal(pw->pw_gecos, "Taro Yamada");
+	assert_string_equal(pw->pw_dir, "/home/abcde-001");
+	assert_string_equal(pw->pw_shell, "/bin/bash");
+}
+
+static void test_getpwnam_canonical_and_forms(void **state)
+{
+	/* Every accepted NACCS form returns the canonical entry (the
+	 * resolver's forms: naccs_name_parse). */
+	static const char *const names[] = {"abcde-001", "ABCDE001", "ABCDE-001", "abcde001",
+					    "AbCdE-001"};
+	struct passwd pw;
+	char buf[1024];
+	int e;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		memset(&pw, 0, sizeof(pw));
+		assert_int_equal(pwnam(names[i], &pw, buf, sizeof(buf), &e), NSS_STATUS_SUCCESS);
+		assert_abcde(&pw);
+	}
+	assert_int_equal(pwnam("XYZAB7K2", &pw, buf, sizeof(buf), &e), NSS_STATUS_SUCCESS);
+	assert_string_equal(pw.pw_name, "xyzab-7k2");
+	assert_int_equal(pwnam("opsadmin", &pw, buf, sizeof(buf), &e), NSS_STATUS_SUCCESS);
+	assert_int_equal(pw.pw_uid, 20003);
+	/* A login is matched exactly (as stored). */
+	assert_int_equal(pwnam("OPSADMIN", &pw, buf, sizeof(buf), &e), NSS_STATUS_NOTFOUND);
+	assert_int_equal(e, ENOENT);
+	assert_int_equal(pwnam("abcde-002", &pw, buf, sizeof(buf), &e), NSS_STATUS_NOTFOUND);
+	assert_int_equal(e, ENOENT);
+}
+
+static void test_getpwuid(void **state)
+{
+	struct passwd pw;
+	char buf[1024];
+	int e = 0;
+
+	errno = 4242;
+	assert_int_equal(getpwuid_fn(20001, &pw, buf, sizeof(buf), &e), NSS_STATUS_SUCCESS);
+	assert_int_equal(errno, 4242);
+	assert_abcde(&pw);
+	assert_int_equal(getpwuid_fn(20999, &pw, buf, sizeof(buf), &e), NSS_STATUS_NOTFOUND);
+	assert_int_equal(e, ENOENT);
+	assert_int_equal(errno, 4242);
+	assert_int_equal(getpwuid_fn(0, &pw, buf, sizeof(buf), &e), NSS_STATUS_NOTFOUND);
+}
+
+static void test_invalid_names(void **state)
+{
+	static const char *const bad[] = {"",		"abc/def", "../etc",	"abcde\n001",
+					  "abc\x1b[2J", "abc:def", "tab\there", "del\x7f"};
+	char longname[NACCS_INDEX_NAME_MAX + 2];
+	struct passwd pw;
+	struct group gr;
+	char buf[1024];
+	long int start = 0, size = 0;
+	gid_t *groups = NULL;
+	int e;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(pwnam(bad[i], &pw, buf, sizeof(buf), &e), NSS_STATUS_NOTFOUND);
+		assert_int_equal(e, ENOENT);
+		assert_int_equal(getgrnam_fn(bad[i], &gr, buf, sizeof(buf), &e),
+				 NSS_STATUS_NOTFOUND);
+		assert_int_equal(initgroups_fn(bad[i], 100, &start, &size, &groups, 0, &e),
+				 NSS_STATUS_NOTFOUND);
+	}
+	/* Over-long: refused before any look-up, also when it begins with a
+	 * valid name. */
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	memcpy(longname, "abcde-001", 9);
+	assert_int_equal(pwnam(longname, &pw, buf, sizeof(buf), &e), NSS_STATUS_NOTFOUND);
+	assert_int_equal(start, 0);
+	assert_null(groups);
+}
+
+/* The bytes a passwd entry needs in the caller's buffer. */
+static size_t pw_need(const struct passwd *pw)
+{
+	return strlen(pw->pw_name) + 1 + strlen(pw->pw_passwd) + 1 + strlen(pw->pw_gecos) + 1 +
+	       strlen(pw->pw_dir) + 1 + strlen(pw->pw_shell) + 1;
+}
+
+/* Every size below the need is ERANGE (TRYAGAIN), the exact need works:
+ * each in a heap buffer of exactly that size. */
+static void test_pw_exact_buffer(void **state)
+{
+	struct passwd pw;
+	char big[1024];
+	size_t need;
+	int e;
+
+	assert_int_equal(pwnam("ABCDE001", &pw, big, sizeof(big), &e), NSS_STATUS_SUCCESS);
+	need = pw_need(&pw);
+	for (size_t len = 0; len <= need; len++) {
+		char *buf = malloc(len > 0 ? len : 1);
+
+		assert_non_null(buf);
+		e = 0;
+		errno = 4242;
+		if (len < need) {
+			assert_int_equal(getpwnam_fn("ABCDE001", &pw, buf, len, &e),
+					 NSS_STATUS_TRYAGAIN);
+			assert_int_equal(e, ERANGE);
+			assert_int_equal(getpwuid_fn(20001, &pw, buf, len, &e),
+					 NSS_STATUS_TRYAGAIN);
+			assert_int_equal(e, ERANGE);
+		} else {
+			assert_int_equal(getpwnam_fn("ABCDE001", &pw, buf, len, &e),
+					 NSS_STATUS_SUCCESS);
+			assert_abcde(&pw);
+			assert_int_equal(getpwuid_fn(20001, &pw, buf, len, &e), NSS_STATUS_SUCCESS);
+			assert_abcde(&pw);
+		}
+		assert_int_equal(errno, 4242);
+		free(buf);
+	}
+}
+
+static void assert_ops(const struct group *gr)
+{
+	assert_string_equal(gr->gr_name, "ops");
+	assert_string_equal(gr->gr_passwd, "x");
+	assert_int_equal(gr->gr_gid, 30001);
+	assert_non_null(gr->gr_mem);
+	assert_string_equal(gr->gr_mem[0], "abcde-001");
+	assert_string_equal(gr->gr_mem[1], "xyzab-7k2");
+	assert_null(gr->gr_mem[2]);
+}
+
+static void test_groups(void **state)
+{
+	struct group gr;
+	char buf[1024];
+	int e;
+
+	assert_int_equal(getgrnam_fn("ops", &gr, buf, sizeof(buf), &e), NSS_STATUS_SUCCESS);
+	assert_ops(&gr);
+	assert_int_equal(getgrgid_fn(30001, &gr, buf, sizeof(buf), &e), NSS_STATUS_SUCCESS);
+	assert_ops(&gr);
+	assert_int_equal(getgrnam_fn("empty", &gr, buf, sizeof(buf), &e), NSS_STATUS_SUCCESS);
+	assert_int_equal(gr.gr_gid, 30003);
+	assert_null(gr.gr_mem[0]);
+	assert_int_equal(getgrnam_fn("nosuch", &gr, buf, sizeof(buf), &e), NSS_STATUS_NOTFOUND);
+	assert_int_equal(e, ENOENT);
+	assert_int_equal(getgrgid_fn(100, &gr, buf, sizeof(buf), &e), NSS_STATUS_NOTFOUND);
+}
+
+/* A group's need: the member pointers (aligned; malloc's buffers are),
+ * then the strings. */
+static void test_gr_exact_buffer(void **state)
+{
+	size_t need = 3 * sizeof(char *) + sizeof("ops") + sizeof("x") + sizeof("abcde-001") +
+		      sizeof("xyzab-7k2");
+	struct group gr;
+	int e;
+
+	for (size_t len = 0; len <= need; len++) {
+		char *buf = malloc(len > 0 ? len : 1);
+
+		assert_non_null(buf);
+		e = 0;
+		if (len < need) {
+			assert_int_equal(getgrnam_fn("ops", &gr, buf, len, &e),
+					 NSS_STATUS_TRYAGAIN);
+			assert_int_equal(e, ERANGE);
+			assert_int_equal(getgrgid_fn(30001, &gr, buf, len, &e),
+					 NSS_STATUS_TRYAGAIN);
+			assert_int_equal(e, ERANGE);
+		} else {
+			assert_int_equal(getgrnam_fn("ops", &gr, buf, len, &e), NSS_STATUS_SUCCESS);
+			assert_ops(&gr);
+		}
+		free(buf);
+	}
+	/* A misaligned buffer still works (the pointers are aligned inside). */
+	{
+		char *buf = malloc(need + sizeof(char *));
+
+		assert_non_null(buf);
+		assert_int_equal(getgrnam_fn("ops", &gr, buf + 1, need + sizeof(char *) - 1, &e),
+				 NSS_STATUS_SUCCESS);
+		assert_ops(&gr);
+		free(buf);
+	}
+}
+
+/* Every passwd entry by enumeration; an ERANGE in the middle neither skips
+ * nor repeats; setpwent starts again. */
+static void test_pw_enumeration(void **state)
+{
+	static const char *const want[] = {"abcde-001", "opsadmin", "xyzab-7k2"};
+	struct passwd pw;
+	char buf[1024];
+	int e;
+
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(setpwent_fn(0), NSS_STATUS_SUCCESS);
+		for (size_t i = 0; i < 3; i++) {
+			if (i == 1) {
+				assert_int_equal(getpwent_fn(&pw, buf, 4, &e), NSS_STATUS_TRYAGAIN);
+				assert_int_equal(e, ERANGE);
+			}
+			assert_int_equal(getpwent_fn(&pw, buf, sizeof(buf), &e),
+					 NSS_STATUS_SUCCESS);
+			assert_string_equal(pw.pw_name, want[i]);
+		}
+		assert_int_equal(getpwent_fn(&pw, buf, sizeof(buf), &e), NSS_STATUS_NOTFOUND);
+		assert_int_equal(e, ENOENT);
+		assert_int_equal(getpwent_fn(&pw, buf, sizeof(buf), &e), NSS_STATUS_NOTFOUND);
+		if (round == 0) {
+			/* Restart in the middle: first entry again. */
+			assert_int_equal(setpwent_fn(0), NSS_STATUS_SUCCESS);
+			assert_int_equal(getpwent_fn(&pw, buf, sizeof(buf), &e),
+					 NSS_STATUS_SUCCESS);
+			assert_string_equal(pw.pw_name, want[0]);
+		}
+	}
+	assert_int_equal(endpwent_fn(), NSS_STATUS_SUCCESS);
+	/* Without setpwent (endpwent reset it): from the start. */
+	assert_int_equal(getpwent_fn(&pw, buf, sizeof(buf), &e), NSS_STATUS_SUCCESS);
+	assert_string_equal(pw.pw_name, want[0]);
+	assert_int_equal(endpwent_fn(), NSS_STATUS_SUCCESS);
+}
+
+static void test_gr_enumeration(void **state)
+{
+	static const char *const want[] = {"empty", "ops", "wheel-naccs"};
+	struct group gr;
+	char buf[1024];
+	int e;
+
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(setgrent_fn(0), NSS_STATUS_SUCCESS);
+		for (size_t i = 0; i < 3; i++) {
+			assert_int_equal(getgrent_fn(&gr, buf, 8, &e), NSS_STATUS_TRYAGAIN);
+			assert_int_equal(e, ERANGE);
+			assert_int_equal(getgrent_fn(&gr, buf, sizeof(buf), &e),
+					 NSS_STATUS_SUCCESS);
+			assert_string_equal(gr.gr_name, want[i]);
+		}
+		assert_int_equal(getgrent_fn(&gr, buf, sizeof(buf), &e), NSS_STATUS_NOTFOUND);
+	}
+	assert_int_equal(endgrent_fn(), NSS_STATUS_SUCCESS);
+}
+
+static void test_initgroups(void **state)
+{
+	long int start, size;
+	gid_t *groups;
+	int e;
+
+	/* By the canonical login and by a NACCS form; the primary group given
+	 * is not added, nor is a gid already in the list. */
+	static const char *const names[] = {"abcde-001", "ABCDE001"};
+	for (size_t i = 0; i < 2; i++) {
+		size = 2;
+		groups = malloc((size_t)size * sizeof(gid_t));
+		assert_non_null(groups);
+		groups[0] = 100;
+		groups[1] = 30002;
+		start = 2;
+		errno = 4242;
+		assert_int_equal(initgroups_fn(names[i], 100, &start, &size, &groups, 0, &e),
+				 NSS_STATUS_SUCCESS);
+		assert_int_equal(errno, 4242);
+		assert_int_equal(start, 3);
+		assert_true(size >= 3);
+		assert_int_equal(groups[2], 30001);
+		free(groups);
+	}
+	/* The primary group skipped; the limit is kept. */
+	size = 1;
+	groups = malloc(sizeof(gid_t));
+	assert_non_null(groups);
+	groups[0] = 100;
+	start = 1;
+	assert_int_equal(initgroups_fn("abcde-001", 30001, &start, &size, &groups, 2, &e),
+			 NSS_STATUS_SUCCESS);
+	assert_int_equal(start, 2);
+	assert_int_equal(size, 2);
+	assert_int_equal(groups[1], 30002);
+	free(groups);
+	/* No groups: success, nothing added; unknown user: not found. */
+	size = 0;
+	start = 0;
+	groups = NULL;
+	assert_int_equal(initgroups_fn("opsadmin", 100, &start, &size, &groups, 0, &e),
+			 NSS_STATUS_SUCCESS);
+	assert_int_equal(start, 0);
+	assert_int_equal(initgroups_fn("nosuch", 100, &start, &size, &groups, 0, &e),
+			 NSS_STATUS_NOTFOUND);
+	assert_null(groups);
+}
+
+/* UTS-2.2.1.3(2)(g)(ウ): a retired ID is gone from the index (name, forms,
+ * uid, enumeration, groups); a suspended one stays with no shell. */
+static void test_retired_and_suspended(void **state)
+{
+	struct tst_fx *f = *state;
+	struct naccs_err err;
+	struct passwd pw;
+	struct group gr;
+	char buf[1024];
+	int e, n = 0;
+
+	assert_int_equal(naccs_store_retire(f->st, DL(), "xyzab-7k2", "left", "admin1", &err), 0);
+	assert_int_equal(naccs_store_set_flag(f->st, DL(), "abcde-001", NACCS_FLAG_SUSPENDED, true,
+					      "leave", "admin1", &err),
+			 0);
+	assert_int_equal(naccs_store_set_flag(f->st, DL(), "opsadmin", NACCS_FLAG_LOCKED, true,
+					      "test", "admin1", &err),
+			 0);
+	write_index(f->st);
+
+	assert_int_equal(pwnam("xyzab-7k2", &pw, buf, sizeof(buf), &e), NSS_STATUS_NOTFOUND);
+	assert_int_equal(pwnam("XYZAB-7K2", &pw, buf, sizeof(buf), &e), NSS_STATUS_NOTFOUND);
+	assert_int_equal(getpwuid_fn(20002, &pw, buf, sizeof(buf), &e), NSS_STATUS_NOTFOUND);
+	assert_int_equal(getgrnam_fn("ops", &gr, buf, sizeof(buf), &e), NSS_STATUS_SUCCESS);
+	assert_string_equal(gr.gr_mem[0], "abcde-001");
+	assert_null(gr.gr_mem[1]);
+	assert_int_equal(setpwent_fn(0), NSS_STATUS_SUCCESS);
+	while (getpwent_fn(&pw, buf, sizeof(buf), &e) == NSS_STATUS_SUCCESS) {
+		assert_string_not_equal(pw.pw_name, "xyzab-7k2");
+		n++;
+	}
+	endpwent_fn();
+	assert_int_equal(n, 2);
+
+	/* Suspended: same name and uid (files keep their owner's name), no
+	 * shell; locked: unchanged (locks are PAM's, at each login). */
+	assert_int_equal(pwnam("ABCDE001", &pw, buf, sizeof(buf), &e), NSS_STATUS_SUCCESS);
+	assert_string_equal(pw.pw_name, "abcde-001");
+	assert_int_equal(pw.pw_uid, 20001);
+	assert_string_equal(pw.pw_shell, NACCS_INDEX_SUSPENDED_SHELL);
+	assert_int_equal(pwnam("opsadmin", &pw, buf, sizeof(buf), &e), NSS_STATUS_SUCCESS);
+	assert_string_equal(pw.pw_shell, "/bin/bash");
+}
+
+static void test_missing_index_unavailable(void **state)
+{
+	struct passwd pw;
+	struct group gr;
+	char buf[1024];
+	int e;
+
+	assert_int_equal(unlink(index_path), 0);
+	/* Removed by hand (naccsctl never does): seen at the next look at the
+	 * path, at most NACCS_INDEX_RECHECK_MS later. */
+	usleep((NACCS_INDEX_RECHECK_MS + 100) * 1000);
+	assert_int_equal(pwnam("abcde-001", &pw, buf, sizeof(buf), &e), NSS_STATUS_UNAVAIL);
+	assert_int_equal(e, ENOENT);
+	assert_int_equal(getgrgid_fn(30001, &gr, buf, sizeof(buf), &e), NSS_STATUS_UNAVAIL);
+	assert_int_equal(setpwent_fn(0), NSS_STATUS_UNAVAIL);
+	assert_int_equal(getpwent_fn(&pw, buf, sizeof(buf), &e), NSS_STATUS_UNAVAIL);
+	endpwent_fn();
+	/* Not an index: unavailable too, never a crash. */
+	free(tu_write_file(base_dir, "passwd.cdb", "garbage", 0644));
+	assert_int_equal(pwnam("abcde-001", &pw, buf, sizeof(buf), &e), NSS_STATUS_UNAVAIL);
+	/* An index others may write is not trusted. */
+	{
+		struct tst_fx *f = *state;
+		char other[PATH_MAX + 8];
+		struct naccs_err err;
+
+		snprintf(other, sizeof(other), "%s/other.cdb", base_dir);
+		if (naccs_index_write(f->st, DL(), other, NULL, &err) < 0)
+			fail_msg("index: %s", err.msg);
+		assert_int_equal(chmod(other, 0666), 0);
+		assert_int_equal(rename(other, index_path), 0);
+		assert_int_equal(pwnam("abcde-001", &pw, buf, sizeof(buf), &e), NSS_STATUS_UNAVAIL);
+		assert_int_equal(e, EPERM);
+		assert_int_equal(chmod(index_path, 0644), 0);
+		assert_int_equal(pwnam("abcde-001", &pw, buf, sizeof(buf), &e), NSS_STATUS_SUCCESS);
+	}
+}
+
+/* The value of key in the cdb file at path ("" when absent). */
+static void cdb_value(const char *path, const char *key, char *out, size_t outlen)
+{
+	int fd = open(path, O_RDONLY);
+	unsigned len = 0;
+
+	assert_true(fd >= 0);
+	out[0] = '\0';
+	if (cdb_seek(fd, key, (unsigned)strlen(key), &len) > 0 && len < outlen) {
+		assert_int_equal(read(fd, out, len), (ssize_t)len);
+		out[len] = '\0';
+	}
+	close(fd);
+}
+
+/* A rebuilt index is seen at the next call: naccsctl marks the file it
+ * replaced stale, which every process mapping it sees without a system
+ * call; the new file is not. */
+static void test_replaced_index_seen(void **state)
+{
+	struct tst_fx *f = *state;
+	char old[PATH_MAX + 8], v[8];
+	struct passwd pw;
+	char buf[1024];
+	int e;
+
+	assert_int_equal(pwnam("QWERT-001", &pw, buf, sizeof(buf), &e), NSS_STATUS_NOTFOUND);
+	snprintf(old, sizeof(old), "%s.old", index_path);
+	unlink(old);
+	assert_int_equal(link(index_path, old), 0);
+	cdb_value(old, "#stale", v, sizeof(v));
+	assert_string_equal(v, "0");
+	add_id(f->st, "qwert-001", "QWERT", "001", 20010, "New");
+	write_index(f->st);
+	assert_int_equal(pwnam("QWERT-001", &pw, buf, sizeof(buf), &e), NSS_STATUS_SUCCESS);
+	assert_string_equal(pw.pw_name, "qwert-001");
+	cdb_value(old, "#stale", v, sizeof(v));
+	assert_string_equal(v, "1");
+	cdb_value(index_path, "#stale", v, sizeof(v));
+	assert_string_equal(v, "0");
+	unlink(old);
+}
+
+/* A file put there by other means (a rename without naccsctl) is seen
+ * within NACCS_INDEX_RECHECK_MS. */
+static void test_replaced_by_hand_seen(void **state)
+{
+	struct tst_fx *f = *state;
+	char saved[PATH_MAX + 8];
+	struct passwd pw;
+	char buf[1024];
+	int e;
+
+	snprintf(saved, sizeof(saved), "%s.saved", index_path);
+	unlink(saved);
+	assert_int_equal(link(index_path, saved), 0);
+	add_id(f->st, "qwert-001", "QWERT", "001", 20010, "New");
+	write_index(f->st);
+	assert_int_equal(pwnam("QWERT-001", &pw, buf, sizeof(buf), &e), NSS_STATUS_SUCCESS);
+	/* Back to the old file, by hand: not marked stale. */
+	assert_int_equal(rename(saved, index_path), 0);
+	usleep((NACCS_INDEX_RECHECK_MS + 100) * 1000);
+	assert_int_equal(pwnam("QWERT-001", &pw, buf, sizeof(buf), &e), NSS_STATUS_NOTFOUND);
+}
+
+/* ---- many readers while the index is rebuilt again and again ---- */
+
+#define READERS	 6
+#define REBUILDS 40
+
+static volatile int stop_readers;
+
+static void *reader(void *arg)
+{
+	long bad = 0, n = 0;
+	unsigned id = (unsigned)(uintptr_t)arg;
+
+	while (!__atomic_load_n(&stop_readers, __ATOMIC_ACQUIRE) || n < 50) {
+		struct passwd pw;
+		struct group gr;
+		char buf[1024];
+		int e;
+
+		/* The fixed IDs are in every version of the index: any other
+		 * answer, or a wrong byte, is a torn read. */
+		if (getpwnam_fn(id % 2 ? "ABCDE001" : "abcde-001", &pw, buf, sizeof(buf), &e) !=
+			NSS_STATUS_SUCCESS ||
+		    strcmp(pw.pw_name, "abcde-001") != 0 || pw.pw_uid != 20001 ||
+		    strcmp(pw.pw_gecos, "Taro Yamada") != 0 ||
+		    strcmp(pw.pw_shell, "/bin/bash") != 0)
+			bad++;
+		if (getpwuid_fn(20002, &pw, buf, sizeof(buf), &e) != NSS_STATUS_SUCCESS ||
+		    strcmp(pw.pw_name, "xyzab-7k2") != 0)
+			bad++;
+		if (getgrnam_fn("ops", &gr, buf, sizeof(buf), &e) != NSS_STATUS_SUCCESS ||
+		    gr.gr_gid != 30001 || gr.gr_mem[0] == NULL ||
+		    strcmp(gr.gr_mem[0], "abcde-001") != 0)
+			bad++;
+		if (id == 0 && n % 16 == 0) {
+			/* Enumeration: one consistent snapshot, in order. */
+			char prev[64] = "";
+
+			setpwent_fn(0);
+			while (getpwent_fn(&pw, buf, sizeof(buf), &e) == NSS_STATUS_SUCCESS) {
+				if (strcmp(prev, pw.pw_name) >= 0)
+					bad++;
+				snprintf(prev, sizeof(prev), "%s", pw.pw_name);
+			}
+			endpwent_fn();
+		}
+		n++;
+	}
+	return (void *)(intptr_t)bad;
+}
+
+static void test_rebuild_while_reading(void **state)
+{
+	struct tst_fx *f = *state;
+	pthread_t th[READERS];
+	long bad = 0;
+
+	stop_readers = 0;
+	for (unsigned i = 0; i < READERS; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, reader, (void *)(uintptr_t)i), 0);
+	for (int r = 0; r < REBUILDS; r++) {
+		char login[32], code[8];
+
+		/* A different index each time: one more ID. */
+		snprintf(code, sizeof(code), "R%04d", r);
+		snprintf(login, sizeof(login), "r%04d-001", r);
+		add_id(f->st, login, code, "001", (uint32_t)(21000 + r), "Rebuild");
+		write_index(f->st);
+	}
+	__atomic_store_n(&stop_readers, 1, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < READERS; i++) {
+		void *ret;
+
+		assert_int_equal(pthread_join(th[i], &ret), 0);
+		bad += (long)(intptr_t)ret;
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* naccs_index_check: the index agrees with the store, record by record;
+ * a change in the store, a stale file, a wrong mode are each reported. */
+static void test_index_check(void **state)
+{
+	struct tst_fx *f = *state;
+	struct naccs_index_stats stats;
+	struct naccs_err err;
+	char *text;
+	size_t len;
+	FILE *fp;
+
+	assert_int_equal(naccs_index_check(f->st, DL(), index_path, &stats, &err), 0);
+	assert_int_equal(stats.users, 3);
+	assert_int_equal(stats.aliases, 4);
+	assert_int_equal(stats.groups, 3);
+	assert_int_equal(stats.members, 3);
+	add_member(f->st, "empty", "opsadmin");
+	assert_int_equal(naccs_index_check(f->st, DL(), index_path, &stats, &err), -ESTALE);
+	assert_non_null(strstr(err.msg, "differs"));
+	write_index(f->st);
+	assert_int_equal(naccs_index_check(f->st, DL(), index_path, &stats, &err), 0);
+	assert_int_equal(chmod(index_path, 0600), 0);
+	assert_int_equal(naccs_index_check(f->st, DL(), index_path, &stats, &err), -ESTALE);
+	assert_non_null(strstr(err.msg, "mode"));
+	write_index(f->st);
+	{
+		struct stat sb;
+
+		assert_int_equal(stat(index_path, &sb), 0);
+		assert_int_equal(sb.st_mode & 07777, NACCS_INDEX_MODE);
+	}
+	/* Never a hash or a flag in the public file. */
+	fp = fopen(index_path, "rb");
+	assert_non_null(fp);
+	text = malloc(1 << 16);
+	assert_non_null(text);
+	len = fread(text, 1, (1 << 16) - 1, fp);
+	fclose(fp);
+	assert_null(memmem(text, len, "$argon2", 7));
+	assert_null(memmem(text, len, "c2FsdA", 6));
+	free(text);
+	/* No temporary file left beside it. */
+	{
+		char pattern[PATH_MAX + 16];
+		glob_t g;
+
+		snprintf(pattern, sizeof(pattern), "%s.tmp.*", index_path);
+		assert_int_equal(glob(pattern, 0, NULL, &g), GLOB_NOMATCH);
+		globfree(&g);
+	}
+	unlink(index_path);
+	assert_int_equal(naccs_index_check(f->st, DL(), index_path, &stats, &err), -ENOENT);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(test_getpwnam_canonical_and_forms),
+	    T(test_getpwuid),
+	    T(test_invalid_names),
+	    T(test_pw_exact_buffer),
+	    T(test_groups),
+	    T(test_gr_exact_buffer),
+	    T(test_pw_enumeration),
+	    T(test_gr_enumeration),
+	    T(test_initgroups),
+	    T(test_retired_and_suspended),
+	    T(test_missing_index_unavailable),
+	    T(test_replaced_index_seen),
+	    T(test_replaced_by_hand_seen),
+	    T(test_rebuild_while_reading),
+	    T(test_index_check),
+	};
+
+#ifndef NACCS_TEST_HOOKS
+	puts("built without --enable-test-hooks: the module reads only its built-in index");
+	return 77;
+#endif
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
