@@ -35,19 +35,20 @@
 
 enum value_kind {
 	KIND_BOOL,
-	KIND_OWNER,	   /* uid_t */
-	KIND_U32,	   /* uint32_t */
-	KIND_UINT,	   /* unsigned */
-	KIND_ENGINE,	   /* enum naccs_engine_id */
-	KIND_ALGORITHM,	   /* enum naccs_hash_alg */
-	KIND_LOGIN_FORMAT, /* enum naccs_login_format */
-	KIND_PATH,	   /* char[size], absolute */
-	KIND_PASSWD_PATH,  /* same, and it ends up in a passwd entry: no ':' */
-	KIND_NAMES,	   /* char[size]: service names separated by spaces or commas */
-	KIND_OPT_PATH,	   /* "" (none) or an absolute path */
-	KIND_PW_CLASSES,   /* unsigned, enum naccs_pw_class bits */
-	KIND_PROFILE,	   /* enum naccs_policy_profile */
-	KIND_NETWORKS,	   /* char[size]: IPv4/IPv6 CIDRs separated by spaces or commas */
+	KIND_OWNER,	    /* uid_t */
+	KIND_U32,	    /* uint32_t */
+	KIND_UINT,	    /* unsigned */
+	KIND_ENGINE,	    /* enum naccs_engine_id */
+	KIND_ALGORITHM,	    /* enum naccs_hash_alg */
+	KIND_LOGIN_FORMAT,  /* enum naccs_login_format */
+	KIND_PATH,	    /* char[size], absolute */
+	KIND_PASSWD_PATH,   /* same, and it ends up in a passwd entry: no ':' */
+	KIND_NAMES,	    /* char[size]: service names separated by spaces or commas */
+	KIND_OPT_PATH,	    /* "" (none) or an absolute path */
+	KIND_PW_CLASSES,    /* unsigned, enum naccs_pw_class bits */
+	KIND_PROFILE,	    /* enum naccs_policy_profile */
+	KIND_NETWORKS,	    /* char[size]: IPv4/IPv6 CIDRs separated by spaces or commas */
+	KIND_AUDIT_FAILURE, /* bool: "deny" (true) or "allow" */
 };
 
 struct conf_key {
@@ -136,6 +137,11 @@ static const struct conf_key conf_keys[] = {
     {"password", "warn_days", KIND_U32, FIELD(password.warn_days), 0, 3650, false},
     {"password", "grace_days", KIND_U32, FIELD(password.grace_days), 0, 3650, false},
     {"password", "retry", KIND_U32, FIELD(password.retry), 1, 10, false},
+    /* The audit trail (UTS-2.2.1.4; at least a year: NACCS-LOG-RET). */
+    {"audit", "dir", KIND_PATH, FIELD(audit_dir), 0, 0, false},
+    {"audit", "retention_days", KIND_UINT, FIELD(audit_retention_days), 365, 36500, false},
+    {"audit", "on_audit_failure", KIND_AUDIT_FAILURE, FIELD(audit_fail_deny), 0, 0, false},
+    {"audit", "warn_free_space", KIND_UINT, FIELD(audit_warn_free_space), 0, 99, false},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -193,7 +199,9 @@ static const struct naccs_config_preset builtin_presets[] = {
  * enforce it. */
 static const char *const reserved_sections[] = {
     /* [access]: admin_allowed_networks is implemented; its other keys
-     * (time and terminal windows) are still refused. */
+     * (time and terminal windows) are still refused.  [audit]: dir,
+     * retention_days, on_audit_failure, warn_free_space are implemented;
+     * the alert keys are still refused. */
     "session", "access", "audit", "nss", "mfa",
 };
 
@@ -256,6 +264,11 @@ void naccs_config_defaults(struct naccs_config *cfg)
 	cfg->password.warn_days = 14;
 	cfg->password.grace_days = 0;
 	cfg->password.retry = 3;
+	/* [audit] (naccs_audit.h) */
+	snprintf(cfg->audit_dir, sizeof(cfg->audit_dir), "%s", NACCS_DEFAULT_AUDIT_DIR);
+	cfg->audit_retention_days = 366; /* NACCS-LOG-RET: one year, and a leap day */
+	cfg->audit_fail_deny = true;	 /* UTS-2.2.1.4(1)(b): fail closed */
+	cfg->audit_warn_free_space = 10;
 }
 
 /* ---- small helpers (ASCII only: the host's locale must not matter) ---- */
@@ -495,6 +508,12 @@ static int parse_into(const struct conf_key *k, struct naccs_config *cfg, const 
 		return parse_path(value, false, field, k->size);
 	case KIND_PW_CLASSES:
 		return parse_pw_classes(value, field);
+	case KIND_AUDIT_FAILURE:
+		if (ascii_caseeq(value, "deny") || ascii_caseeq(value, "allow")) {
+			*(bool *)field = ascii_caseeq(value, "deny");
+			return 0;
+		}
+		return -EINVAL;
 	}
 	return -EINVAL;
 }
@@ -552,6 +571,9 @@ static void describe_accepted(const struct conf_key *k, char *buf, size_t buflen
 	case KIND_PW_CLASSES:
 		snprintf(buf, buflen, "%s",
 			 _("a comma-separated list of upper, lower, digit, symbol, other"));
+		break;
+	case KIND_AUDIT_FAILURE:
+		snprintf(buf, buflen, "%s", _("deny or allow"));
 		break;
 	}
 }
@@ -804,6 +826,9 @@ static void format_value(const struct conf_key *k, const struct naccs_config *cf
 		break;
 	case KIND_PW_CLASSES:
 		format_pw_classes(*(const unsigned *)field, buf, buflen);
+		break;
+	case KIND_AUDIT_FAILURE:
+		snprintf(buf, buflen, "%s", *(const bool *)field ? "deny" : "allow");
 		break;
 	}
 }

@@ -58,6 +58,7 @@ int cmd_user(struct ctl_ctx *ctx, int argc, char **argv);    /* cmd_user*.c, see
 int cmd_store(struct ctl_ctx *ctx, int argc, char **argv);   /* cmd_store.c */
 int cmd_upgrade(struct ctl_ctx *ctx, int argc, char **argv); /* cmd_store.c */
 int cmd_group(struct ctl_ctx *ctx, int argc, char **argv);   /* cmd_group.c */
+int cmd_audit(struct ctl_ctx *ctx, int argc, char **argv);   /* cmd_audit.c */
 
 /* ---- cmd_store.c, shared with init ---- */
 
@@ -79,6 +80,7 @@ void ctl_usage_store(FILE *out);
 void ctl_usage_upgrade(FILE *out);
 void ctl_usage_user(FILE *out, const char *sub);
 void ctl_usage_group(FILE *out); /* cmd_group.c */
+void ctl_usage_audit(FILE *out); /* cmd_audit.c */
 
 /* ---- ctl_util.c ---- */
 

@@ -31,6 +31,9 @@ write_conf "$conf" <<EOF
 [store]
 path = $db
 
+[audit]
+dir = $tmp/audit
+
 [hash]
 memory_kib = 1024
 time_cost = 1
