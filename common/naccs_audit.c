@@ -509,6 +509,23 @@ int naccs_audit_append(const struct naccs_config *cfg, const struct naccs_event 
 	return rc;
 }
 
+int naccs_audit_lock(const struct naccs_config *cfg, int *dirfd, int *lockfd, struct naccs_err *err)
+{
+	*lockfd = -1;
+	*dirfd = open_dir(cfg, err);
+	if (*dirfd < 0)
+		return *dirfd;
+	*lockfd = take_lock(*dirfd, cfg, err);
+	if (*lockfd < 0) {
+		int rc = *lockfd;
+
+		close(*dirfd);
+		*dirfd = -1;
+		return rc;
+	}
+	return 0;
+}
+
 int naccs_audit_ready(const struct naccs_config *cfg, struct naccs_err *err)
 {
 	struct trail t;

@@ -93,6 +93,11 @@ int naccs_audit_append(const struct naccs_config *cfg, const struct naccs_event 
  * password change). 0 or -errno with a message. */
 int naccs_audit_ready(const struct naccs_config *cfg, struct naccs_err *err);
 
+/* The writers' lock (for naccs_audit_prune.c): 0 with *lockfd (closing it
+ * releases the lock) and *dirfd (the checked directory), or -errno. */
+int naccs_audit_lock(const struct naccs_config *cfg, int *dirfd, int *lockfd,
+		     struct naccs_err *err);
+
 /* "YYYY-MM" of t (UTC). */
 void naccs_audit_month(int64_t t, char out[8]);
 /* The month files of dir, sorted (oldest first): *names is a malloc'd array
@@ -100,6 +105,36 @@ void naccs_audit_month(int64_t t, char out[8]);
  * 0 or -errno. */
 int naccs_audit_list(const char *dir, char ***names, size_t *n, struct naccs_err *err);
 void naccs_audit_names_free(char **names, size_t n);
+
+/* ---- naccs_audit_prune.c: retention (UTS-2.2.1.4(2)(b), NACCS-LOG-RET) ----
+ *
+ * A month file goes once the whole month is older than retention_days (its
+ * last day plus retention_days has passed), never the newest file (the
+ * chain goes on from it).  The trail then begins at a later seq: the file
+ * "anchor" records that seq and its prev, and the prune itself is a line of
+ * the trail, written BEFORE anything is deleted, whose detail says "the
+ * trail now begins at seq N"; verify accepts a later beginning only with
+ * both. */
+
+struct naccs_audit_prune {
+	size_t nfiles;		  /* month files to delete, oldest first */
+	char first[16], last[16]; /* the first and last of them ("YYYY-MM.jsonl") */
+	uint64_t begin_seq;	  /* the seq the trail begins at afterwards */
+	char begin_prev[NACCS_AUDIT_MAC_HEX + 1];
+	char detail[160]; /* for the event line */
+};
+
+/* What pruning at now would delete (nothing changed). 0 (p->nfiles may be
+ * 0) or -errno. */
+int naccs_audit_prune_plan(const struct naccs_config *cfg, int64_t now, struct naccs_audit_prune *p,
+			   struct naccs_err *err);
+/* Delete what p names, under the writers' lock, after writing the anchor.
+ * The caller has written the prune's event line first. 0 or -errno. */
+int naccs_audit_prune_apply(const struct naccs_config *cfg, const struct naccs_audit_prune *p,
+			    struct naccs_err *err);
+/* The anchor: 1 and its fields, 0 when there is none, -errno. */
+int naccs_audit_anchor_read(const char *dir, uint64_t *begin_seq,
+			    char prev[NACCS_AUDIT_MAC_HEX + 1]);
 
 /* ---- naccs_audit_verify.c ---- */
 

@@ -49,6 +49,12 @@ struct walk {
 	uint64_t key_seq; /* the seq key is for (0: no key) */
 	uint64_t expect;  /* next seq (0: none read yet) */
 	char prev[NACCS_AUDIT_MAC_HEX + 1];
+	/* A pruned trail (naccs_audit_prune.c): where the anchor says it
+	 * begins, and whether the prune's own line was seen in the chain. */
+	bool has_anchor, prune_seen;
+	uint64_t anchor_seq;
+	char anchor_prev[NACCS_AUDIT_MAC_HEX + 1];
+	char first_file[64];
 };
 
 static bool fail(struct walk *w, const char *file, uint64_t line, const char *fmt, ...)
@@ -93,12 +99,16 @@ static bool check_line(struct walk *w, const char *file, uint64_t no, char *line
 	lmac = line + body + 8;
 	if (w->expect == 0) {
 		w->v->first_seq = seq;
-		if (seq != 1)
+		snprintf(w->first_file, sizeof(w->first_file), "%s", file);
+		/* After a prune the trail begins where the anchor says, with
+		 * the prev it recorded (UTS-2.2.1.4(2)(b)). */
+		if (seq != 1 && !(w->has_anchor && seq == w->anchor_seq &&
+				  strncmp(prev, w->anchor_prev, NACCS_AUDIT_MAC_HEX) == 0))
 			return fail(w, file, no,
 				    _("the trail begins at seq %" PRIu64
 				      ", not 1: earlier lines are missing"),
 				    seq);
-		for (int i = 0; i < NACCS_AUDIT_MAC_HEX; i++)
+		for (int i = 0; seq == 1 && i < NACCS_AUDIT_MAC_HEX; i++)
 			if (prev[i] != '0')
 				return fail(w, file, no, "%s",
 					    _("the first line does not begin the chain"));
@@ -130,6 +140,15 @@ static bool check_line(struct walk *w, const char *file, uint64_t no, char *line
 			return fail(w, file, no, "%s",
 				    _("the MAC does not match: the line was altered (or the key "
 				      "is not this trail's)"));
+	}
+	if (w->v->first_seq > 1 && !w->prune_seen) {
+		char action[32], detail[256], want[64];
+
+		snprintf(want, sizeof(want), "begins at seq %" PRIu64, w->v->first_seq);
+		w->prune_seen = naccs_audit_field(line, "action", action, sizeof(action)) &&
+				strcmp(action, "audit-prune") == 0 &&
+				naccs_audit_field(line, "detail", detail, sizeof(detail)) &&
+				strstr(detail, want) != NULL;
 	}
 	memcpy(w->prev, lmac, NACCS_AUDIT_MAC_HEX);
 	w->prev[NACCS_AUDIT_MAC_HEX] = '\0';
@@ -222,11 +241,19 @@ int naccs_audit_verify(const char *dir, const uint8_t *key1, struct naccs_audit_
 		w.key_seq = 1;
 		v->macs_checked = true;
 	}
-	rc = naccs_audit_list(dir, &names, &n, err);
+	rc = naccs_audit_anchor_read(dir, &w.anchor_seq, w.anchor_prev);
+	w.has_anchor = rc == 1;
+	rc = rc < 0 ? naccs_err_set(err, -rc, _("audit trail: cannot read the anchor")) : 0;
+	if (rc == 0)
+		rc = naccs_audit_list(dir, &names, &n, err);
 	for (size_t i = 0; rc == 0 && i < n && v->ok; i++) {
 		rc = walk_file(&w, dir, names[i], &nlines, err);
 		v->files++;
 	}
+	if (rc == 0 && v->ok && v->first_seq > 1 && !w.prune_seen)
+		fail(&w, w.first_file, 1, "%s",
+		     _("the trail begins after seq 1 but no prune line says so: earlier lines "
+		       "are missing"));
 	if (rc == 0 && v->ok)
 		check_end(&w, dir, n > 0 ? names[n - 1] : "", nlines);
 	naccs_audit_names_free(names, n);

@@ -13,6 +13,7 @@
 #include "naccs_csv.h"
 #include "naccs_i18n.h"
 #include "naccs_secret.h"
+#include "naccs_time.h"
 #include "naccsctl.h"
 
 void ctl_usage_audit(FILE *out)
@@ -28,7 +29,11 @@ void ctl_usage_audit(FILE *out)
 		"  audit export --since DATE --until DATE\n"
 		"    The NACCS log items of the events of NACCS IDs between the two\n"
 		"    dates (YYYY-MM-DD, UTC, both included), as CSV with a header:\n"
-		"    user code, identifying number, procedure code, time (UTC).\n"),
+		"    user code, identifying number, procedure code, time (UTC).\n"
+		"  audit prune\n"
+		"    Delete the month files entirely older than [audit] retention_days\n"
+		"    (never the newest); the prune is a line of the trail, written first,\n"
+		"    and verify accepts the later beginning it records.\n"),
 	      out);
 }
 
@@ -196,6 +201,40 @@ static int audit_export(struct ctl_ctx *ctx, int argc, char **argv)
 	return CTL_EXIT_OK;
 }
 
+/* Retention (UTS-2.2.1.4(2)(b), NACCS-LOG-RET): the prune is recorded in
+ * the trail BEFORE anything is deleted, so a trail that cannot take the
+ * line loses nothing. */
+static int audit_prune(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	struct naccs_audit_prune p;
+	struct naccs_err err;
+	int rc = ctl_max_args("audit prune", argc, argv, 0);
+
+	if (rc != CTL_EXIT_OK)
+		return rc;
+	naccs_err_clear(&err);
+	if (naccs_audit_prune_plan(&ctx->cfg, naccs_now_wall(), &p, &err) < 0) {
+		ctl_error("%s", err.msg);
+		return CTL_EXIT_FAIL;
+	}
+	if (p.nfiles == 0) {
+		printf(_("audit trail %s: nothing is past retention (%u days)\n"),
+		       ctx->cfg.audit_dir, ctx->cfg.audit_retention_days);
+		return CTL_EXIT_OK;
+	}
+	if (ctl_emit(ctx, "audit-prune", "done", NULL, NULL, NULL, p.detail) < 0)
+		return CTL_EXIT_FAIL;
+	if (naccs_audit_prune_apply(&ctx->cfg, &p, &err) < 0) {
+		ctl_error("%s", err.msg);
+		ctl_emit(ctx, "audit-prune", "error", NULL, NULL, NULL, err.msg);
+		return CTL_EXIT_FAIL;
+	}
+	printf(_("audit trail %s: %zu files past retention deleted (%s to %s); it now begins "
+		 "at seq %" PRIu64 "\n"),
+	       ctx->cfg.audit_dir, p.nfiles, p.first, p.last, p.begin_seq);
+	return CTL_EXIT_OK;
+}
+
 int cmd_audit(struct ctl_ctx *ctx, int argc, char **argv)
 {
 	if (argc < 2)
@@ -204,5 +243,7 @@ int cmd_audit(struct ctl_ctx *ctx, int argc, char **argv)
 		return audit_verify(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "export") == 0)
 		return audit_export(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "prune") == 0)
+		return audit_prune(ctx, argc - 1, argv + 1);
 	return ctl_usage_error("audit", _("unknown command '%s'"), argv[1]);
 }

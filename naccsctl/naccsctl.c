@@ -85,6 +85,7 @@ void ctl_usage_main(FILE *out)
 		"  group member add|remove GROUP LOGIN\n"
 		"  audit verify [--key KEY|-]  check the audit trail's chain and MACs\n"
 		"  audit export --since DATE --until DATE  NACCS log items as CSV\n"
+		"  audit prune             delete trail files past retention_days\n"
 		"  help [COMMAND]          show help\n"
 		"\n"
 		"Options (before the command):\n"

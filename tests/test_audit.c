@@ -518,6 +518,67 @@ static void test_unwritable_trail(void **state)
 	assert_true(verify(f, true).ok);
 }
 
+/* ---- retention (UTS-2.2.1.4(2)(b), NACCS-LOG-RET) ---- */
+
+#define T2 1804204800 /* 2027-03-04T00:00:00Z */
+
+static void prune_at(struct fx *f, int64_t now, size_t want_files)
+{
+	struct naccs_audit_prune p;
+	struct naccs_err err;
+	struct naccs_event ev = {.type = "admin", .action = "audit-prune", .result = "done"};
+
+	assert_int_equal(naccs_audit_prune_plan(&f->cfg, now, &p, &err), 0);
+	assert_int_equal(p.nfiles, want_files);
+	if (p.nfiles == 0)
+		return;
+	ev.detail = p.detail;
+	assert_int_equal(naccs_audit_append(&f->cfg, &ev, now, &err), 0);
+	assert_int_equal(naccs_audit_prune_apply(&f->cfg, &p, &err), 0);
+}
+
+static void test_prune_only_past_retention(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_audit_verdict v;
+	char path[PATH_MAX + 16];
+
+	append_n(f, 3);					       /* 2025-12: seq 1-3 */
+	assert_int_equal(append_at(f, T1, "login", "jan"), 0); /* 2026-01: seq 4 */
+	assert_int_equal(append_at(f, T2, "login", "mar"), 0); /* 2027-03: seq 5 */
+	/* 2026-01-01 + 366 days is 2027-01-02: December 2025 is past it on
+	 * 2027-01-03, not on 2027-01-01; January 2026 is past it on 2027-03-04
+	 * (Feb 1 + 366 = 2027-02-02). */
+	prune_at(f, 1767225600 + 365 * 86400, 0);
+	prune_at(f, T2, 2);
+	snprintf(path, sizeof(path), "%s/2025-12.jsonl", f->cfg.audit_dir);
+	assert_int_equal(access(path, F_OK), -1);
+	/* The chain goes on, and verifies from K_1 with the gap explained. */
+	assert_int_equal(append_at(f, T2 + 1, "login", "after the prune"), 0);
+	v = verify(f, true);
+	assert_true(v.ok);
+	assert_int_equal(v.first_seq, 5);
+	assert_int_equal(v.last_seq, 7);
+	/* Never the newest file, whatever the retention. */
+	prune_at(f, T2 + 3000LL * 86400, 0);
+}
+
+/* Deleting old files by hand, even with an anchor written, is not a prune:
+ * no prune line in the chain says so. */
+static void test_deletion_without_prune_line(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_audit_prune p;
+	struct naccs_err err;
+
+	append_n(f, 3);
+	assert_int_equal(append_at(f, T2, "login", "mar"), 0);
+	assert_int_equal(naccs_audit_prune_plan(&f->cfg, T2, &p, &err), 0);
+	assert_int_equal(p.nfiles, 1);
+	assert_int_equal(naccs_audit_prune_apply(&f->cfg, &p, &err), 0);
+	assert_bad(f, "2027-03.jsonl", 1, "no prune line");
+}
+
 /* init never overwrites a trail. */
 static void test_create_never_overwrites(void **state)
 {
@@ -551,6 +612,8 @@ int main(void)
 	    T(test_concurrent_writers),
 	    T(test_unwritable_trail),
 	    T(test_create_never_overwrites),
+	    T(test_prune_only_past_retention),
+	    T(test_deletion_without_prune_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,6 +27,7 @@
 
 #include "naccs_audit.h"
 #include "naccs_hash.h"
+#include "naccs_policy.h"
 #include "naccs_store.h"
 #include "testutil.h"
 
@@ -332,6 +333,50 @@ static void test_no_password_in_trail_or_syslog(void **state)
 	free(t);
 }
 
+/* A password change under deny: the trail is asked before the store takes
+ * the new hash, so a change never happens unrecorded (the old password
+ * stays valid); the check step that lets a change start is refused too. */
+static void test_password_change_denied_when_trail_unwritable(void **state)
+{
+	struct naccs_config cfg;
+	struct naccs_policy pol;
+	struct naccs_pw_change c;
+	struct naccs_request req = {.service = "passwd", .user = ALICE};
+	struct naccs_err err;
+	const char *new_pw = "Gr33n-Lantern#42";
+
+	(void)state;
+	naccs_config_defaults(&cfg);
+	cfg.owner_uid = geteuid();
+	cfg.hash.m_kib = 1024;
+	cfg.hash.t_cost = 1;
+	cfg.password.min_age_days = 0;
+	cfg.password.dictionary_check = false;
+	snprintf(cfg.store_path, sizeof(cfg.store_path), "%s", store_path);
+	snprintf(cfg.audit_dir, sizeof(cfg.audit_dir), "%s", audit_dir);
+	req.trail = &cfg;
+	assert_int_equal(naccs_policy_open(&pol, &cfg, false, &err), 0);
+	/* The trail goes away between the check and the change. */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(naccs_policy_password_begin(&pol, &req, false, GOOD_PW, &c, &err),
+			 NACCS_OUT_ALLOW);
+	assert_int_equal(chmod(audit_dir, 0755), 0);
+	assert_int_equal(naccs_policy_password_change(&pol, &req, &c, GOOD_PW, new_pw, &err),
+			 NACCS_OUT_UNAVAILABLE);
+	naccs_pw_change_clear(&c);
+	/* The check itself, under deny, does not let a change start. */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(naccs_policy_password_begin(&pol, &req, false, GOOD_PW, &c, &err),
+			 NACCS_OUT_UNAVAILABLE);
+	naccs_pw_change_clear(&c);
+	naccs_policy_close(&pol);
+	/* Nothing changed: the old password still works. */
+	assert_int_equal(chmod(audit_dir, 0700), 0);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, ALICE, GOOD_PW), PAM_SUCCESS);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, ALICE, new_pw), PAM_AUTH_ERR);
+	assert_true(trail_ok());
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -341,6 +386,7 @@ int main(void)
 	    T(test_deny_when_trail_unwritable),
 	    T(test_allow_when_trail_unwritable),
 	    T(test_no_password_in_trail_or_syslog),
+	    T(test_password_change_denied_when_trail_unwritable),
 	};
 
 	if (getenv("PAM_WRAPPER") == NULL) {

@@ -6,4 +6,6 @@ expect_rc 0 "scripts/demo.sh runs every step as expected" \
 	env NACCS_DEMO_NO_BUILD=1 bash "$NACCS_TOP_SRCDIR/scripts/demo.sh"
 ok "  it issued an ID and showed its one-time password once" out_has "one-time password (shown once)"
 ok "  no step was unexpected" bash -c "! grep -q UNEXPECTED '$T_OUT'"
+ok "  the audit trail verified with the kept key (#10)" out_has "every MAC checked with the key"
+ok "  a tampered copy failed, the line named (#10)" out_has "audit-tampered: FAILED at 20"
 finish

@@ -84,6 +84,11 @@ ok "export: rows with user code, number, procedure code, time to the second" \
 ok "export: four columns on every row" eval '! awk -F, "NF != 4" "$T_TMP/export.csv" | grep -q .'
 expect_rc 2 "export: dates required" sb_ctl audit export --since yesterday --until "$today"
 
+# Retention: nothing of this month is past it; never the newest file.
+expect_rc 0 "prune: nothing past retention" sb_ctl audit prune
+ok "prune: says so" out_has "nothing is past retention (366 days)"
+expect_rc 0 "prune: still intact" sb_ctl audit verify --key "$KEY"
+
 # The trail cannot be written: deny refuses the change, nothing changed.
 lines_before=$(wc -l <"$FILE")
 chmod 0755 "$AUD"
