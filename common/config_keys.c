@@ -142,6 +142,9 @@ static const struct conf_key conf_keys[] = {
     {"audit", "retention_days", KIND_UINT, FIELD(audit_retention_days), 365, 36500, false},
     {"audit", "on_audit_failure", KIND_AUDIT_FAILURE, FIELD(audit_fail_deny), 0, 0, false},
     {"audit", "warn_free_space", KIND_UINT, FIELD(audit_warn_free_space), 0, 99, false},
+    /* Immediate alerts (UTS-2.2.1.4(1)(d)(イ)). */
+    {"audit", "alert_command", KIND_OPT_PATH, FIELD(audit_alert_command), 0, 0, false},
+    {"audit", "alert_events", KIND_NAMES, FIELD(audit_alert_events), 0, 0, false},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -200,8 +203,8 @@ static const struct naccs_config_preset builtin_presets[] = {
 static const char *const reserved_sections[] = {
     /* [access]: admin_allowed_networks is implemented; its other keys
      * (time and terminal windows) are still refused.  [audit]: dir,
-     * retention_days, on_audit_failure, warn_free_space are implemented;
-     * the alert keys are still refused. */
+     * retention_days, on_audit_failure, warn_free_space, alert_command and
+     * alert_events are implemented. */
     "session", "access", "audit", "nss", "mfa",
 };
 
@@ -269,6 +272,9 @@ void naccs_config_defaults(struct naccs_config *cfg)
 	cfg->audit_retention_days = 366; /* NACCS-LOG-RET: one year, and a leap day */
 	cfg->audit_fail_deny = true;	 /* UTS-2.2.1.4(1)(b): fail closed */
 	cfg->audit_warn_free_space = 10;
+	cfg->audit_alert_command[0] = '\0';
+	snprintf(cfg->audit_alert_events, sizeof(cfg->audit_alert_events), "%s",
+		 "lock direct-login su admin-network audit-unavailable");
 }
 
 /* ---- small helpers (ASCII only: the host's locale must not matter) ---- */

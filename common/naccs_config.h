@@ -163,12 +163,15 @@ struct naccs_config {
 	 * retry */
 	struct naccs_password_config password;
 
-	/* [audit] dir, retention_days, on_audit_failure, warn_free_space
-	 * (naccs_audit.h; UTS-2.2.1.4, NACCS-LOG-RET) */
+	/* [audit] dir, retention_days, on_audit_failure, warn_free_space,
+	 * alert_command, alert_events (naccs_audit.h, naccs_alert.h;
+	 * UTS-2.2.1.4, NACCS-LOG-RET) */
 	char audit_dir[PATH_MAX];
-	unsigned audit_retention_days;	/* month files entirely older are pruned */
-	bool audit_fail_deny;		/* on_audit_failure = deny (else allow) */
-	unsigned audit_warn_free_space; /* percent free below which to warn; 0 off */
+	unsigned audit_retention_days;	    /* month files entirely older are pruned */
+	bool audit_fail_deny;		    /* on_audit_failure = deny (else allow) */
+	unsigned audit_warn_free_space;	    /* percent free below which to warn; 0 off */
+	char audit_alert_command[PATH_MAX]; /* "" none (naccs_alert.h) */
+	char audit_alert_events[256];	    /* event actions or reasons to alert on */
 
 	/* Provenance of each key's value, indexed like the key table
 	 * (naccs_config_item); origin_file names the file of FILE origins. */

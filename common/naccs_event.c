@@ -6,6 +6,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "naccs_alert.h"
 #include "naccs_audit.h"
 #include "naccs_event.h"
 #include "naccs_text.h"
@@ -92,5 +93,18 @@ int naccs_event_emit(const struct naccs_event *ev, struct naccs_err *err)
 	if (rc < 0)
 		syslog(LOG_AUTHPRIV | LOG_ALERT, "naccs: audit trail unavailable: %s (event: %s)",
 		       err->msg, line);
+	/* UTS-2.2.1.4(1)(d)(イ): an alert never changes the decision. */
+	if (ev->trail != NULL &&
+	    (naccs_alert_wanted(ev->trail, ev) ||
+	     (rc < 0 && ev->trail->audit_alert_command[0] != '\0' &&
+	      naccs_alert_wanted(ev->trail,
+				 &(struct naccs_event){.action = "audit-unavailable"})))) {
+		struct naccs_err aerr;
+
+		naccs_err_clear(&aerr);
+		if (naccs_alert_run(ev->trail, ev, &aerr) < 0)
+			syslog(LOG_AUTHPRIV | LOG_ALERT, "naccs: alert not delivered: %s",
+			       aerr.msg);
+	}
 	return rc;
 }

@@ -17,10 +17,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "naccs_alert.h"
 #include "naccs_audit.h"
 #include "naccs_config.h"
 #include "naccs_event.h"
@@ -579,6 +581,61 @@ static void test_deletion_without_prune_line(void **state)
 	assert_bad(f, "2027-03.jsonl", 1, "no prune line");
 }
 
+/* ---- alerts (UTS-2.2.1.4(1)(d)(イ)) ---- */
+
+static void test_alert_command(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_err err;
+	struct naccs_event lock = {.type = "auth",
+				   .action = "lock",
+				   .result = "done",
+				   .login = "abcde-001",
+				   .user_code = "ABCDE",
+				   .id_number = "001"};
+	struct naccs_event quiet = {.type = "auth", .action = "login", .result = "allow"};
+	char script[PATH_MAX + 64], out[PATH_MAX + 16], *text;
+	char *path;
+	double t0;
+
+	snprintf(out, sizeof(out), "%s/alert.out", f->dir);
+	snprintf(script, sizeof(script), "#!/bin/sh\ncat >>%s\n", out);
+	path = tu_write_file(f->dir, "alert", script, 0700);
+	snprintf(f->cfg.audit_alert_command, sizeof(f->cfg.audit_alert_command), "%s", path);
+	lock.trail = quiet.trail = &f->cfg;
+	assert_int_equal(naccs_event_emit(&lock, &err), 0);
+	assert_int_equal(naccs_event_emit(&quiet, &err), 0);
+	text = slurp(out, NULL);
+	/* The event as JSON on stdin, once: only the listed kind. */
+	assert_non_null(strstr(text, "\"action\":\"lock\""));
+	assert_non_null(strstr(text, "\"user_code\":\"ABCDE\""));
+	assert_null(strstr(text, "\"action\":\"login\""));
+	free(text);
+	/* su-* reasons match "su". */
+	{
+		struct naccs_event su = {.type = "account",
+					 .action = "check",
+					 .result = "deny",
+					 .reason = "su-invoker-locked",
+					 .trail = &f->cfg};
+
+		assert_int_equal(naccs_event_emit(&su, &err), 0);
+		text = slurp(out, NULL);
+		assert_non_null(strstr(text, "su-invoker-locked"));
+		free(text);
+	}
+	/* A hanging command is killed: the login is held a bounded time. */
+	free(tu_write_file(f->dir, "alert", "#!/bin/sh\nsleep 30\n", 0700));
+	t0 = (double)time(NULL);
+	assert_int_equal(naccs_event_emit(&lock, &err), 0); /* the decision stands */
+	assert_true((double)time(NULL) - t0 < 10);
+	/* Not a trusted file (writable by others): never run. */
+	assert_int_equal(chmod(path, 0777), 0);
+	assert_true(naccs_alert_run(&f->cfg, &lock, &err) < 0);
+	free(path);
+	assert_true(verify(f, true).ok);
+}
+
 /* init never overwrites a trail. */
 static void test_create_never_overwrites(void **state)
 {
@@ -614,6 +671,7 @@ int main(void)
 	    T(test_create_never_overwrites),
 	    T(test_prune_only_past_retention),
 	    T(test_deletion_without_prune_line),
+	    T(test_alert_command),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
