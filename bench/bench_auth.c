@@ -21,7 +21,10 @@
 #include <security/pam_appl.h>
 
 #include "bench_util.h"
+#include "naccs_audit.h"
+#include "naccs_config.h"
 #include "naccs_hash.h"
+#include "naccs_secret.h"
 #include "naccs_store.h"
 
 #define MAX_ROUNDS 1000
@@ -79,16 +82,25 @@ static int setup(struct bench *b)
 	    .owner_uid = getuid(), .timeout_ms = 5000, .create = true};
 	struct naccs_identity id = {.uid = NACCS_UID_ALLOCATE, .gid = 100};
 	struct naccs_store *st = NULL;
+	struct naccs_config acfg;
+	char key[NACCS_AUDIT_MAC_HEX + 1];
 	struct naccs_err err;
 	int rc;
 
 	snprintf(b->dir, sizeof(b->dir), "/tmp/naccs-bench-XXXXXX");
 	if (mkdtemp(b->dir) == NULL)
 		return -1;
+	/* The audit trail on, as installed: the bar includes its line. */
+	naccs_config_defaults(&acfg);
+	acfg.owner_uid = getuid();
+	snprintf(acfg.audit_dir, sizeof(acfg.audit_dir), "%s/audit", b->dir);
+	if (naccs_audit_create(&acfg, key, &err) < 0)
+		return -1;
+	naccs_wipe(key, sizeof(key));
 	snprintf(text, sizeof(text),
 		 "[store]\npath = %s/naccs.db\n[hash]\nmemory_kib = %u\ntime_cost = %u\n"
-		 "parallelism = %u\n",
-		 b->dir, b->cfg.m_kib, b->cfg.t_cost, b->cfg.parallelism);
+		 "parallelism = %u\n[audit]\ndir = %s/audit\n",
+		 b->dir, b->cfg.m_kib, b->cfg.t_cost, b->cfg.parallelism, b->dir);
 	snprintf(path, sizeof(path), "%s/naccs.conf", b->dir);
 	if (write_text(path, text) < 0)
 		return -1;

@@ -51,6 +51,7 @@ enum value_kind {
 	KIND_NETWORKS,	   /* char[size]: IPv4/IPv6 CIDRs separated by spaces or commas */
 	KIND_LOGIN_PREFIX, /* char[size]: naccs_name_valid_prefix */
 	KIND_MODE,	   /* unsigned, permission bits written in octal */
+	KIND_AUDIT_FAILURE, /* bool: "deny" (true) or "allow" */
 };
 
 struct conf_key {
@@ -152,6 +153,14 @@ static const struct conf_key conf_keys[] = {
     {"password", "warn_days", KIND_U32, FIELD(password.warn_days), 0, 3650, false},
     {"password", "grace_days", KIND_U32, FIELD(password.grace_days), 0, 3650, false},
     {"password", "retry", KIND_U32, FIELD(password.retry), 1, 10, false},
+    /* The audit trail (UTS-2.2.1.4; at least a year: NACCS-LOG-RET). */
+    {"audit", "dir", KIND_PATH, FIELD(audit_dir), 0, 0, false},
+    {"audit", "retention_days", KIND_UINT, FIELD(audit_retention_days), 365, 36500, false},
+    {"audit", "on_audit_failure", KIND_AUDIT_FAILURE, FIELD(audit_fail_deny), 0, 0, false},
+    {"audit", "warn_free_space", KIND_UINT, FIELD(audit_warn_free_space), 0, 99, false},
+    /* Immediate alerts (UTS-2.2.1.4(1)(d)(イ)). */
+    {"audit", "alert_command", KIND_OPT_PATH, FIELD(audit_alert_command), 0, 0, false},
+    {"audit", "alert_events", KIND_NAMES, FIELD(audit_alert_events), 0, 0, false},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -211,7 +220,9 @@ static const char *const reserved_sections[] = {
     /* [access]: admin_allowed_networks and the rule_NAME keys (time and
      * terminal windows, set_rule below) are implemented; any other key is
      * still refused.  [session]: max_sessions_per_id and session_dir.
-     * [nss]: index is implemented, nothing else. */
+     * [nss]: index is implemented, nothing else.  [audit]: dir,
+     * retention_days, on_audit_failure, warn_free_space, alert_command and
+     * alert_events are implemented. */
     "session", "access", "audit", "nss", "mfa",
 };
 
@@ -281,6 +292,14 @@ void naccs_config_defaults(struct naccs_config *cfg)
 	cfg->password.warn_days = 14;
 	cfg->password.grace_days = 0;
 	cfg->password.retry = 3;
+	/* [audit] (naccs_audit.h) */
+	snprintf(cfg->audit_dir, sizeof(cfg->audit_dir), "%s", NACCS_DEFAULT_AUDIT_DIR);
+	cfg->audit_retention_days = 366; /* NACCS-LOG-RET: one year, and a leap day */
+	cfg->audit_fail_deny = true;	 /* UTS-2.2.1.4(1)(b): fail closed */
+	cfg->audit_warn_free_space = 10;
+	cfg->audit_alert_command[0] = '\0';
+	snprintf(cfg->audit_alert_events, sizeof(cfg->audit_alert_events), "%s",
+		 "lock direct-login su admin-network audit-unavailable");
 }
 
 /* ---- small helpers (ASCII only: the host's locale must not matter) ---- */
@@ -547,6 +566,12 @@ static int parse_into(const struct conf_key *k, struct naccs_config *cfg, const 
 		return 0;
 	case KIND_MODE:
 		return parse_mode(value, k->max, field);
+	case KIND_AUDIT_FAILURE:
+		if (ascii_caseeq(value, "deny") || ascii_caseeq(value, "allow")) {
+			*(bool *)field = ascii_caseeq(value, "deny");
+			return 0;
+		}
+		return -EINVAL;
 	}
 	return -EINVAL;
 }
@@ -615,6 +640,8 @@ static void describe_accepted(const struct conf_key *k, char *buf, size_t buflen
 		snprintf(buf, buflen, "%s",
 			 _("permission bits in octal, at most 0755, not group- or "
 			   "other-writable (e.g. 0700)"));
+	case KIND_AUDIT_FAILURE:
+		snprintf(buf, buflen, "%s", _("deny or allow"));
 		break;
 	}
 }
@@ -916,6 +943,9 @@ static void format_value(const struct conf_key *k, const struct naccs_config *cf
 		break;
 	case KIND_PW_CLASSES:
 		format_pw_classes(*(const unsigned *)field, buf, buflen);
+		break;
+	case KIND_AUDIT_FAILURE:
+		snprintf(buf, buflen, "%s", *(const bool *)field ? "deny" : "allow");
 		break;
 	}
 }

@@ -32,6 +32,7 @@
 #define NACCS_DEFAULT_STORE	LOCALSTATEDIR "/lib/naccs/naccs.db"
 #define NACCS_DEFAULT_BANNER	SYSCONFDIR "/naccs/banner"
 #define NACCS_DEFAULT_BLOCKLIST SYSCONFDIR "/naccs/password-blocklist"
+#define NACCS_DEFAULT_AUDIT_DIR LOCALSTATEDIR "/log/naccs"
 
 /* Character classes a password may be required to mix ([password] classes),
  * judged on Unicode code points after NFC (pw_strength.c), never by the
@@ -191,6 +192,16 @@ struct naccs_config {
 	 * min_diff, history, min_age_days, max_age_days, warn_days, grace_days,
 	 * retry */
 	struct naccs_password_config password;
+
+	/* [audit] dir, retention_days, on_audit_failure, warn_free_space,
+	 * alert_command, alert_events (naccs_audit.h, naccs_alert.h;
+	 * UTS-2.2.1.4, NACCS-LOG-RET) */
+	char audit_dir[PATH_MAX];
+	unsigned audit_retention_days;	    /* month files entirely older are pruned */
+	bool audit_fail_deny;		    /* on_audit_failure = deny (else allow) */
+	unsigned audit_warn_free_space;	    /* percent free below which to warn; 0 off */
+	char audit_alert_command[PATH_MAX]; /* "" none (naccs_alert.h) */
+	char audit_alert_events[256];	    /* event actions or reasons to alert on */
 
 	/* Provenance of each key's value, indexed like the key table
 	 * (naccs_config_item); origin_file names the file of FILE origins. */

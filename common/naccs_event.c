@@ -6,8 +6,11 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "naccs_alert.h"
+#include "naccs_audit.h"
 #include "naccs_event.h"
 #include "naccs_text.h"
+#include "naccs_time.h"
 
 void naccs_event_sanitize(const char *s, char *out, size_t outlen)
 {
@@ -36,13 +39,38 @@ static void field(char *line, size_t len, size_t *pos, const char *key, const ch
 		*pos += (size_t)n < len - *pos ? (size_t)n : len - *pos - 1;
 }
 
+static bool starts(const char *s, const char *prefix)
+{
+	return s != NULL && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Locks, su decisions and suspicious refusals reach the operator at once
+ * (UTS-2.2.1.4(1)(d)(イ)): LOG_ALERT.  Other refusals LOG_NOTICE. */
+static int priority(const struct naccs_event *ev)
+{
+	const char *result = ev->result ? ev->result : "";
+
+	if ((ev->action != NULL && strcmp(ev->action, "lock") == 0) || starts(ev->reason, "su-") ||
+	    starts(ev->reason, "direct-login") || starts(ev->reason, "admin-"))
+		return LOG_ALERT;
+	if (strcmp(result, "allow") == 0 || strcmp(result, "done") == 0)
+		return LOG_INFO;
+	return LOG_NOTICE;
+}
+
 int naccs_event_emit(const struct naccs_event *ev, struct naccs_err *err)
 {
 	char line[LINE_MAX_BYTES];
+	struct naccs_err local;
 	size_t pos = 0;
+	int rc = 0;
 
 	if (ev == NULL)
 		return naccs_err_set(err, EINVAL, "naccs_event_emit: no event");
+	if (err == NULL) {
+		naccs_err_clear(&local);
+		err = &local;
+	}
 	line[0] = '\0';
 	field(line, sizeof(line), &pos, "type", ev->type);
 	field(line, sizeof(line), &pos, "action", ev->action);
@@ -56,12 +84,27 @@ int naccs_event_emit(const struct naccs_event *ev, struct naccs_err *err)
 	field(line, sizeof(line), &pos, "rhost", ev->rhost);
 	field(line, sizeof(line), &pos, "actor", ev->actor);
 	field(line, sizeof(line), &pos, "detail", ev->detail);
+	/* The trail first: it is the record of truth (UTS-2.2.1.4(1)(a)). */
+	if (ev->trail != NULL)
+		rc = naccs_audit_append(ev->trail, ev, naccs_now_wall(), err);
 	/* syslog(3) with an explicit facility: no openlog(), which would change
 	 * the host process's ident and options. */
-	syslog(LOG_AUTHPRIV | (strcmp(ev->result ? ev->result : "", "allow") == 0 ||
-				       strcmp(ev->result ? ev->result : "", "done") == 0
-				   ? LOG_INFO
-				   : LOG_NOTICE),
-	       "naccs: %s", line);
-	return 0;
+	syslog(LOG_AUTHPRIV | priority(ev), "naccs: %s", line);
+	if (rc < 0)
+		syslog(LOG_AUTHPRIV | LOG_ALERT, "naccs: audit trail unavailable: %s (event: %s)",
+		       err->msg, line);
+	/* UTS-2.2.1.4(1)(d)(イ): an alert never changes the decision. */
+	if (ev->trail != NULL &&
+	    (naccs_alert_wanted(ev->trail, ev) ||
+	     (rc < 0 && ev->trail->audit_alert_command[0] != '\0' &&
+	      naccs_alert_wanted(ev->trail,
+				 &(struct naccs_event){.action = "audit-unavailable"})))) {
+		struct naccs_err aerr;
+
+		naccs_err_clear(&aerr);
+		if (naccs_alert_run(ev->trail, ev, &aerr) < 0)
+			syslog(LOG_AUTHPRIV | LOG_ALERT, "naccs: alert not delivered: %s",
+			       aerr.msg);
+	}
+	return rc;
 }

@@ -1,7 +1,8 @@
 /* The one place where every allow/deny decision and every administrative
- * action is reported (UTS-2.2.1.4(1)(a)).  Today an event becomes one syslog
- * line (LOG_AUTHPRIV) with the NACCS log items; the tamper-evident audit trail
- * (its own issue) plugs in here, so no caller changes when it lands.
+ * action is reported (UTS-2.2.1.4(1)(a)).  An event becomes one line of the
+ * audit trail (naccs_audit.h, the record of truth) when ev->trail names a
+ * configuration, and one syslog line (LOG_AUTHPRIV; locks, su and
+ * suspicious refusals at LOG_ALERT) for central collection.
  * Never a password, a hash or any reversible form of one (REQUIREMENTS §3.3). */
 #ifndef NACCS_EVENT_H
 #define NACCS_EVENT_H
@@ -9,6 +10,8 @@
 #include <stddef.h>
 
 #include "naccs_err.h"
+
+struct naccs_config;
 
 struct naccs_event {
 	const char *type;      /* "auth", "account", "admin" */
@@ -23,10 +26,16 @@ struct naccs_event {
 	const char *rhost;
 	const char *actor; /* who did it (administrator, or ruser for su) */
 	const char *detail;
+	/* Write the audit trail of this configuration ([audit] dir); NULL:
+	 * syslog only (library tests that have no trail). */
+	const struct naccs_config *trail;
 };
 
-/* Report an event. Returns 0, or -errno if it could not be recorded (callers
- * that must fail closed when the trail cannot be written check this). */
+/* Report an event: the trail line (when ev->trail is set), then the syslog
+ * line.  Returns 0, or -errno with a message when the trail line could not
+ * be written (a syslog line at LOG_ALERT says so): callers that let someone
+ * in or change something check it and fail closed under
+ * [audit] on_audit_failure = deny (UTS-2.2.1.4(1)(b)). */
 int naccs_event_emit(const struct naccs_event *ev, struct naccs_err *err);
 
 /* Copy s into out (outlen bytes, NUL-terminated, never cut inside a

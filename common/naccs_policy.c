@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <syslog.h>
 
 #include "naccs_access.h"
 #include "naccs_debug.h"
@@ -90,10 +91,47 @@ static naccs_deadline_t deadline(const struct naccs_policy *pol)
 
 /* ---- reporting: the one way out for events ---------------------------- */
 
-/* Every event of a login leaves through here (UTS-2.2.1.4(1)(a)). */
-static void report(const struct naccs_event *ev)
+/* Every event of a login leaves through here (UTS-2.2.1.4(1)(a)): the
+ * trail line of req->trail, and syslog.  0, or -errno when the trail line
+ * could not be written (naccs_event_emit has said so at LOG_ALERT). */
+static int report(const struct naccs_request *req, struct naccs_event *ev)
 {
-	naccs_event_emit(ev, NULL);
+	ev->trail = req != NULL ? req->trail : NULL;
+	return naccs_event_emit(ev, NULL);
+}
+
+/* Does this outcome let someone in (or on to a password change)? */
+static bool lets_in(enum naccs_outcome o)
+{
+	return o == NACCS_OUT_ALLOW || o == NACCS_OUT_CHANGE_REQUIRED;
+}
+
+/* UTS-2.2.1.4(1)(b): nobody gets in unrecorded.  A decision that lets
+ * someone in is only returned once its trail line is written; when it
+ * cannot be, on_audit_failure = deny refuses (fail closed), allow lets the
+ * decision stand with a warning.  Refusals stay refusals either way (and a
+ * failed attempt was counted in the store before: the count never depends
+ * on the trail). */
+static enum naccs_outcome trail_failed(struct naccs_decision *d, const struct naccs_request *req,
+				       const char *type, const char *login)
+{
+	if (req->trail->audit_fail_deny) {
+		syslog(LOG_AUTHPRIV | LOG_ERR,
+		       "naccs: %s of '%s' refused: the audit trail cannot be written "
+		       "([audit] on_audit_failure = deny)",
+		       type, login);
+		d->outcome = NACCS_OUT_UNAVAILABLE;
+		d->audit_refused = true;
+		snprintf(d->message, sizeof(d->message), "%s",
+			 _("The audit trail cannot be written: access is refused until an "
+			   "administrator repairs it."));
+		return d->outcome;
+	}
+	syslog(LOG_AUTHPRIV | LOG_WARNING,
+	       "naccs: %s of '%s' allowed without an audit trail line "
+	       "([audit] on_audit_failure = allow)",
+	       type, login);
+	return d->outcome;
 }
 
 /* Fill the event fields common to every decision about req.  A name that
@@ -175,7 +213,8 @@ static enum naccs_outcome decide(struct naccs_decision *d, const struct naccs_re
 	ev.result = result_of(outcome);
 	ev.reason = reason;
 	ev.detail = detail;
-	report(&ev);
+	if (report(req, &ev) < 0 && lets_in(outcome))
+		return trail_failed(d, req, type, ev.login ? ev.login : "?");
 	return outcome;
 }
 
@@ -206,8 +245,8 @@ static enum naccs_outcome state_refusal(const struct naccs_account_state *st, co
 
 /* Upgrade a hash made with other parameters (UTS-2.2.1.6(1)(e)(イ)). A
  * failure here never fails the login: the old hash stays valid. */
-static void rehash(struct naccs_policy *pol, const char *login, const char *old_phc,
-		   const char *password)
+static void rehash(struct naccs_policy *pol, const struct naccs_request *req, const char *login,
+		   const char *old_phc, const char *password)
 {
 	char phc[NACCS_PHC_MAX];
 	struct naccs_err err;
@@ -221,12 +260,12 @@ static void rehash(struct naccs_policy *pol, const char *login, const char *old_
 	naccs_wipe(phc, sizeof(phc));
 	ev.result = rc == 0 ? "done" : "error";
 	ev.detail = rc == 0 ? "hash parameters upgraded" : err.msg;
-	report(&ev);
+	report(req, &ev);
 }
 
 /* Record a failed attempt: on the ID when the name is one, else as an
  * attempt on an unknown name.  Either is one transaction. */
-static void report_pruned(unsigned dropped, unsigned cap)
+static void report_pruned(const struct naccs_request *req, unsigned dropped, unsigned cap)
 {
 	char detail[160];
 	struct naccs_event ev = {.type = "auth", .action = "prune", .result = "done"};
@@ -235,7 +274,7 @@ static void report_pruned(unsigned dropped, unsigned cap)
 		 "%u oldest failures on unknown names dropped (lockout.unknown_failures_max = %u)",
 		 dropped, cap);
 	ev.detail = detail;
-	report(&ev);
+	report(req, &ev);
 }
 
 static void report_locked(const struct naccs_request *req, const struct naccs_decision *d,
@@ -254,7 +293,7 @@ static void report_locked(const struct naccs_request *req, const struct naccs_de
 	else
 		snprintf(detail, sizeof(detail), "locked until an administrator unlocks it");
 	ev.detail = detail;
-	report(&ev);
+	report(req, &ev);
 }
 
 static int record_failure(struct naccs_policy *pol, const struct naccs_request *req,
@@ -275,7 +314,7 @@ static int record_failure(struct naccs_policy *pol, const struct naccs_request *
 		rc = naccs_store_record_unknown_failure(pol->store, deadline(pol), req->user, &ev,
 							&dropped, err);
 		if (rc == 0 && dropped > 0)
-			report_pruned(dropped, pol->cfg->unknown_failures_max);
+			report_pruned(req, dropped, pol->cfg->unknown_failures_max);
 		return rc;
 	}
 	/* Recorded in the same transaction that counts the failures within
@@ -340,7 +379,7 @@ static enum naccs_outcome auth_succeeded(struct naccs_policy *pol, const struct 
 			      err->msg);
 	out->has_previous = true;
 	if (needs_rehash)
-		rehash(pol, out->identity.login, st->phc, password);
+		rehash(pol, req, out->identity.login, st->phc, password);
 	/* For services without sessions (notice_in_auth): the notices now. A
 	 * failure here never fails the login. */
 	if (pol->cfg->notice_in_auth)

@@ -23,6 +23,12 @@ struct naccs_request {
 	const char *tty;
 	const char *rhost;
 	const char *ruser;
+	/* Where the events of this request are recorded: the audit trail of
+	 * this configuration (naccs_audit.h), and whether a decision that lets
+	 * someone in must fail closed when its line cannot be written
+	 * ([audit] on_audit_failure, UTS-2.2.1.4(1)(b)).  The PAM module and
+	 * naccsctl always set it; NULL (library tests): syslog only. */
+	const struct naccs_config *trail;
 };
 
 enum naccs_outcome {
@@ -54,6 +60,8 @@ struct naccs_decision {
 	struct naccs_login_notice notice;    /* what to tell the user (naccs_notice.h) */
 	bool session_counted;		     /* session: in the session table */
 	struct naccs_session_mark session;   /* its line, for the close */
+	bool audit_refused;		     /* UNAVAILABLE because the trail line could not be
+						written ([audit] on_audit_failure = deny) */
 };
 
 struct naccs_policy {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "naccs_audit.h"
 #include "naccs_debug.h"
 #include "naccs_event.h"
 #include "naccs_i18n.h"
@@ -36,6 +37,11 @@ static const char *rule_name(enum naccs_pw_rule r)
 	};
 
 	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "invalid";
+}
+
+static void say(struct naccs_pw_change *c, const char *msg)
+{
+	snprintf(c->message, sizeof(c->message), "%s", msg);
 }
 
 /* Every decision of a change leaves through here, as one event. */
@@ -64,13 +70,18 @@ static enum naccs_outcome finish(struct naccs_pw_change *c, const struct naccs_r
 	ev.rhost = req->rhost;
 	ev.actor = c->root_for_other ? "root" : req->ruser;
 	ev.detail = detail;
-	naccs_event_emit(&ev, NULL);
-	return outcome;
-}
-
-static void say(struct naccs_pw_change *c, const char *msg)
-{
-	snprintf(c->message, sizeof(c->message), "%s", msg);
+	ev.trail = req->trail;
+	/* UTS-2.2.1.4(1)(b): a check that lets the change go on is only
+	 * returned once recorded (on_audit_failure = deny).  A change already
+	 * made stays made: naccs_policy_password_change asked the trail
+	 * before making it. */
+	if (naccs_event_emit(&ev, NULL) < 0 && outcome == NACCS_OUT_ALLOW &&
+	    strcmp(action, "check") == 0 && req->trail->audit_fail_deny) {
+		say(c, _("The audit trail cannot be written: access is refused until an "
+			 "administrator repairs it."));
+		c->outcome = NACCS_OUT_UNAVAILABLE;
+	}
+	return c->outcome;
 }
 
 void naccs_pw_change_clear(struct naccs_pw_change *c)
@@ -394,6 +405,15 @@ enum naccs_outcome naccs_policy_password_change(struct naccs_policy *pol,
 			   "password or one of your last %lu."),
 			 (unsigned long)pol->cfg->password.history);
 		return reject(c, req, &v);
+	}
+	/* No change unrecorded (UTS-2.2.1.4(1)(b)): the trail must take a
+	 * line before the store takes the new hash. */
+	if (req->trail != NULL && req->trail->audit_fail_deny &&
+	    naccs_audit_ready(req->trail, err) < 0) {
+		say(c, _("The audit trail cannot be written: the password cannot be changed "
+			 "now (the old one is still valid)."));
+		return finish(c, req, "change", NACCS_OUT_UNAVAILABLE, "audit-unavailable",
+			      err->msg);
 	}
 	rc = naccs_hash_new(&pol->cfg->hash, new_password, phc, err);
 	if (rc == 0)

@@ -1,5 +1,6 @@
-/* naccsctl init: create the state directory and an empty store, and the
- * configuration directory when it is missing.  Nothing that exists is ever
+/* naccsctl init: create the audit trail (printing its verification key
+ * once), the state directory and an empty store, and the configuration
+ * directory when it is missing.  Nothing that exists is ever
  * overwritten: an existing store is examined, upgraded if its schema is
  * older, and a damaged one is reported and left as it is (cmd_store.c). */
 #include "config.h"
@@ -12,8 +13,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "naccs_audit.h"
 #include "naccs_i18n.h"
 #include "naccs_path.h"
+#include "naccs_secret.h"
 #include "naccs_trust.h"
 #include "naccsctl.h"
 
@@ -87,6 +90,39 @@ static int create_or_check_store(struct ctl_ctx *ctx)
 	return rc;
 }
 
+/* The audit trail (naccs_audit.h): its directory (0700) and a new state
+ * with a random first key, printed this once for offline keeping (BRIEF.md:
+ * the verification key of naccsctl audit verify --key).  An existing trail
+ * is never touched. */
+static int create_trail(struct ctl_ctx *ctx, bool force_dirs)
+{
+	char parent[PATH_MAX], key[NACCS_AUDIT_MAC_HEX + 1];
+	struct naccs_err err;
+	int rc;
+
+	naccs_path_dirname(ctx->cfg.audit_dir, parent, sizeof(parent));
+	if (ensure_dir(parent, force_dirs) < 0)
+		return CTL_EXIT_FAIL;
+	naccs_err_clear(&err);
+	rc = naccs_audit_create(&ctx->cfg, key, &err);
+	if (rc == -EEXIST) {
+		printf(_("audit trail %s exists; left unchanged\n"), ctx->cfg.audit_dir);
+		return CTL_EXIT_OK;
+	}
+	if (rc < 0) {
+		ctl_error("%s", err.msg);
+		return CTL_EXIT_FAIL;
+	}
+	printf(_("created audit trail %s (mode 0700)\n"), ctx->cfg.audit_dir);
+	fflush(stdout);
+	rc = ctl_print_secret(_("audit trail verification key (shown only this once: keep it "
+				"offline; naccsctl audit verify --key KEY checks every line with "
+				"it):\n%s\n"),
+			      key);
+	naccs_wipe(key, sizeof(key));
+	return rc < 0 ? CTL_EXIT_FAIL : CTL_EXIT_OK;
+}
+
 static int parse_init_options(int argc, char **argv, bool *force_dirs)
 {
 	static const struct option opts[] = {
@@ -128,6 +164,11 @@ int cmd_init(struct ctl_ctx *ctx, int argc, char **argv)
 		rc = CTL_EXIT_FAIL;
 		goto out;
 	}
+	/* The trail first: every later change (this one's event included)
+	 * is recorded there (UTS-2.2.1.4(1)(a)). */
+	rc = create_trail(ctx, force_dirs);
+	if (rc != CTL_EXIT_OK)
+		goto out;
 	rc = create_or_check_store(ctx);
 	if (rc != CTL_EXIT_OK)
 		goto out;

@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "naccs_audit.h"
 #include "naccs_event.h"
 #include "naccs_i18n.h"
 #include "naccs_name.h"
@@ -191,6 +192,16 @@ static int open_store(struct ctl_ctx *ctx, bool read_only, bool create)
 
 int ctl_open_store(struct ctl_ctx *ctx, bool read_only)
 {
+	struct naccs_err err;
+
+	/* No change unrecorded (UTS-2.2.1.4(1)(b)): before a command that
+	 * writes, the audit trail must be able to take its line. */
+	naccs_err_clear(&err);
+	if (!read_only && ctx->store == NULL && ctx->cfg.audit_fail_deny &&
+	    naccs_audit_ready(&ctx->cfg, &err) < 0) {
+		ctl_error(_("%s; nothing was changed ([audit] on_audit_failure = deny)"), err.msg);
+		return CTL_EXIT_UNAVAILABLE;
+	}
 	return open_store(ctx, read_only, false);
 }
 
@@ -383,10 +394,15 @@ int ctl_emit(const struct ctl_ctx *ctx, const char *action, const char *result, 
 		ev.detail = claimed;
 	}
 	naccs_err_clear(&err);
+	ev.trail = ctx->cfg_loaded ? &ctx->cfg : NULL;
 	rc = naccs_event_emit(&ev, &err);
-	if (rc < 0)
+	if (rc < 0 && ctx->cfg.audit_fail_deny) {
+		ctl_error(_("the event could not be recorded: %s"), err.msg);
+		return rc;
+	}
+	if (rc < 0) /* on_audit_failure = allow */
 		ctl_warn(_("the event could not be recorded: %s"), err.msg);
-	return rc;
+	return 0;
 }
 
 int ctl_report_done(const struct ctl_ctx *ctx, const char *action, const struct naccs_identity *id,

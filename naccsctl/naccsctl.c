@@ -49,6 +49,7 @@ static const struct ctl_command commands[] = {
     {"user", cmd_user, true, usage_user_all},
     {"group", cmd_group, true, ctl_usage_group},
     {"index", cmd_index, true, ctl_usage_index}, /* cmd_index.c */
+    {"audit", cmd_audit, true, ctl_usage_audit}, /* cmd_audit.c */
     {"help", cmd_help, false, ctl_usage_main},
 };
 
@@ -66,7 +67,8 @@ void ctl_usage_main(FILE *out)
 	fputs(_("Administer NACCS workstation IDs (naccs-auth).\n"
 		"\n"
 		"Commands:\n"
-		"  init                    create the state directory and the store\n"
+		"  init                    create the audit trail, the state directory\n"
+		"                          and the store\n"
 		"  upgrade                 bring the store to this version's schema\n"
 		"  store check             check the store without changing it\n"
 		"  config check [FILE]     validate a configuration file\n"
@@ -84,6 +86,9 @@ void ctl_usage_main(FILE *out)
 		"  group add|del|list|show ...  groups of the store (named by access rules)\n"
 		"  group member add|remove GROUP LOGIN\n"
 		"  index rebuild|check     the public identity index NSS reads\n"
+		"  audit verify [--key KEY|-]  check the audit trail's chain and MACs\n"
+		"  audit export --since DATE --until DATE  NACCS log items as CSV\n"
+		"  audit prune             delete trail files past retention_days\n"
 		"  help [COMMAND]          show help\n"
 		"\n"
 		"Options (before the command):\n"

@@ -56,6 +56,9 @@ int call_begin(pam_handle_t *pamh, int flags, int argc, const char **argv, struc
 	if (user == NULL || user[0] == '\0')
 		return PAM_USER_UNKNOWN;
 	pam_call_request_from(pamh, user, &c->req);
+	/* Every event of this call goes to the trail of this configuration
+	 * (UTS-2.2.1.4(1)(a)); its on_audit_failure decides (1)(b). */
+	c->req.trail = &c->o.cfg;
 	c->store_open = naccs_policy_open(&c->pol, &c->o.cfg, read_only, &c->err) == 0;
 	if (!c->store_open)
 		pam_syslog(pamh, LOG_ERR, "credential store unavailable: %s", c->err.msg);
@@ -65,7 +68,8 @@ int call_begin(pam_handle_t *pamh, int flags, int argc, const char **argv, struc
 void call_report(pam_handle_t *pamh, const struct call *c, const char *what)
 {
 	if (c->d.outcome == NACCS_OUT_UNAVAILABLE)
-		pam_syslog(pamh, LOG_ERR, "%s failed closed: %s", what, c->err.msg);
+		pam_syslog(pamh, LOG_ERR, "%s failed closed: %s", what,
+			   c->d.audit_refused ? "the audit trail cannot be written" : c->err.msg);
 	if (c->o.quiet || c->d.message[0] == '\0')
 		return;
 	/* UTS-2.2.1.1(1)(c)(ア): an expiry warning or a change to make is

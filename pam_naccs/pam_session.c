@@ -66,6 +66,13 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const ch
 		rv = PAM_SESSION_ERR;
 		break;
 	case NACCS_OUT_UNAVAILABLE:
+		/* No session without its trail line (UTS-2.2.1.4(1)(b):
+		 * on_audit_failure = deny); a store failure alone is not
+		 * the session's to refuse. */
+		if (c.d.audit_refused) {
+			rv = PAM_SESSION_ERR;
+			break;
+		}
 		pam_syslog(pamh, LOG_ERR, "session: login not recorded: %s", c.err.msg);
 		rv = PAM_IGNORE;
 		break;

@@ -58,7 +58,7 @@ expect_login() {
 	fi
 }
 
-step "1. naccsctl init: a private store (0600, SQLite WAL) in $demo_dir"
+step "1. naccsctl init: the audit trail (0700) and a private store (0600, SQLite WAL) in $demo_dir"
 # Lock after 3 wrong passwords within 15 minutes, for 10 minutes; the
 # pre-login banner from the sandbox (installed as /etc/naccs/banner); no
 # minimum password age, so the demo can show the history rule at once.
@@ -288,6 +288,43 @@ expect ok demo_nss id abcde-001
 echo "    A retired ID disappears from the index (its uid is never given again):"
 expect ok sb_ctl user retire abcde-002 --reason "left the company" --yes
 expect fail demo_nss getent passwd ABCDE002
+
+step "18. The audit trail (UTS-2.2.1.4): every step above is one chained, MACed line"
+echo "    init printed the verification key once; the administrator keeps it offline"
+echo "    (here: $demo_dir/verification.key)."
+sb_audit_key >"$demo_dir/verification.key"
+show ls -l "$SB_DIR/audit"
+audit_file=$(ls "$SB_DIR/audit"/*.jsonl | tail -1)
+echo "    The lockout of step 11, as the trail has it:"
+grep '"type":"auth","action":"lock"' "$audit_file" | head -1 | sed 's/^/    /'
+as_expected() { # WANT RC
+	if { [ "$1" = ok ] && [ "$2" -eq 0 ]; } || { [ "$1" = fail ] && [ "$2" -ne 0 ]; }; then
+		echo "    -> as expected (exit $2)"
+	else
+		echo "    -> UNEXPECTED (exit $2)"
+		failures=$((failures + 1))
+	fi
+}
+today=$(date -u +%Y-%m-%d)
+printf '$ naccsctl audit export --since %s --until %s | head -4\n' "$today" "$today"
+sb_ctl audit export --since "$today" --until "$today" | head -4 | sed 's/^/    /'
+as_expected ok "${PIPESTATUS[0]}"
+audit_verify() { # [naccsctl options]: verify with the kept key, on stdin
+	sb_ctl "$@" audit verify --key - <"$demo_dir/verification.key" 2>&1 | sed 's/^/    /'
+	return "${PIPESTATUS[0]}"
+}
+printf '$ naccsctl audit verify --key - <verification.key\n'
+audit_verify
+as_expected ok $?
+echo "    Someone edits one line of a copy (a refusal becomes an \"allow\"): verify names it."
+cp -a "$SB_DIR/audit" "$SB_DIR/audit-tampered"
+line=$(grep -n '"result":"deny"' "$audit_file" | head -1 | cut -d: -f1)
+sed -i "${line}s/\"result\":\"deny\"/\"result\":\"allow\"/" \
+	"$SB_DIR/audit-tampered/$(basename "$audit_file")"
+printf '$ naccsctl --set audit.dir=%s audit verify --key - <verification.key\n' \
+	"$SB_DIR/audit-tampered"
+audit_verify --set "audit.dir=$SB_DIR/audit-tampered"
+as_expected fail $?
 
 
 echo

@@ -9,7 +9,8 @@ SB_MODULE=$SB_BUILD/pam_naccs/.libs/pam_naccs.so
 SB_PAM_WRAPPER=$(pkg-config --libs pam_wrapper)
 
 # sb_init DIR [extra config text]: write the config, the PAM service
-# "naccs-sandbox" and create the store with naccsctl init.
+# "naccs-sandbox" and create the audit trail (DIR/audit) and the store with
+# naccsctl init.
 sb_init() {
 	SB_DIR=$1
 	mkdir -p "$SB_DIR/pam.d" "$SB_DIR/etc" "$SB_DIR/home"
@@ -28,6 +29,8 @@ fail_delay_ms = 0
 [identity]
 home_base = $SB_DIR/home
 create_home = $create_home
+[audit]
+dir = $SB_DIR/audit
 ${2:-}
 EOT
 	chmod 0600 "$SB_CONF"
@@ -40,7 +43,14 @@ session  required $SB_MODULE $args
 EOT
 	printf 'auth required pam_deny.so\naccount required pam_deny.so\npassword required pam_deny.so\n' \
 		>"$SB_DIR/pam.d/other"
-	sb_ctl init >/dev/null
+	# The output holds the audit trail's verification key (printed once):
+	# kept in the sandbox for sb_audit_key.
+	sb_ctl init >"$SB_DIR/init.out"
+}
+
+# sb_audit_key: the sandbox trail's verification key, as init printed it.
+sb_audit_key() {
+	sed -n '/verification key/{n;p;}' "$SB_DIR/init.out"
 }
 
 # sb_ctl ARGS...: naccsctl on the sandbox's config and store.

@@ -9,4 +9,6 @@ ok "  a login outside its time window says when it is allowed again" \
 	out_has "Login is allowed again from 2026-12-03 08:00 (Thu) +0900."
 ok "  getent passwd ABCDE001 printed the canonical entry (NSS)" out_has "abcde-001:x:20000:100:"
 ok "  no step was unexpected" bash -c "! grep -q UNEXPECTED '$T_OUT'"
+ok "  the audit trail verified with the kept key (#10)" out_has "every MAC checked with the key"
+ok "  a tampered copy failed, the line named (#10)" out_has "audit-tampered: FAILED at 20"
 finish

@@ -50,13 +50,14 @@ static void set_now(long t)
 
 static void write_conf(void)
 {
-	char text[2048];
+	char text[2048], audit[512];
 
 	snprintf(text, sizeof(text),
-		 "[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
+		 "%s[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
 		 "[auth]\nfail_delay_ms = 0\n"
 		 "[notice]\nbanner_file = %s/no-banner\n%s",
-		 store_path, PAM_LOCKOUT_DIR, conf_extra);
+		 tu_audit_trail(PAM_LOCKOUT_DIR, audit, sizeof(audit)), store_path, PAM_LOCKOUT_DIR,
+		 conf_extra);
 	free(tu_write_file(PAM_LOCKOUT_DIR, "naccs.conf", text, 0600));
 }
 

@@ -37,6 +37,8 @@ path = $db
 [identity]
 home_base = $tmp/home
 create_home = $create_home
+[audit]
+dir = $tmp/audit
 
 [hash]
 memory_kib = 1024

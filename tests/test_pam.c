@@ -42,12 +42,12 @@ static struct naccs_hash_params small_params(uint32_t m_kib)
 
 static void write_conf(void)
 {
-	char text[2048];
+	char text[2048], audit[512];
 
 	snprintf(text, sizeof(text),
-		 "[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
+		 "%s[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
 		 "[auth]\nfail_delay_ms = 0\n%s",
-		 store_path, conf_extra);
+		 tu_audit_trail(PAM_FIXTURE_DIR, audit, sizeof(audit)), store_path, conf_extra);
 	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
 }
 

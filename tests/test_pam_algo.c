@@ -33,12 +33,12 @@ static char store_path[512];
 
 static void write_conf(const char *algorithm)
 {
-	char text[2048];
+	char text[2048], audit[512];
 
 	snprintf(text, sizeof(text),
-		 "[store]\npath = %s\n[hash]\nalgorithm = %s\nmemory_kib = 1024\ntime_cost = 1\n"
+		 "%s[store]\npath = %s\n[hash]\nalgorithm = %s\nmemory_kib = 1024\ntime_cost = 1\n"
 		 "pbkdf2_iterations = 100000\n[auth]\nfail_delay_ms = 0\n",
-		 store_path, algorithm);
+		 tu_audit_trail(PAM_FIXTURE_DIR, audit, sizeof(audit)), store_path, algorithm);
 	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
 }
 

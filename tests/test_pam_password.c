@@ -40,12 +40,12 @@ static uid_t real_uid; /* the uid the tests started with */
 
 static void write_conf(void)
 {
-	char text[4096];
+	char text[4096], audit[512];
 
 	snprintf(text, sizeof(text),
-		 "[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
+		 "%s[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
 		 "[auth]\nfail_delay_ms = 0\n[password]\nmin_age_days = 0\nretry = 1\n%s",
-		 store_path, conf_extra);
+		 tu_audit_trail(PAM_FIXTURE_DIR, audit, sizeof(audit)), store_path, conf_extra);
 	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
 }
 

@@ -41,15 +41,15 @@ enum { ALICE, BOB, CAROL, DAVE, OPS, ADMIN1 };
 
 static void write_conf(const char *extra)
 {
-	char text[2048];
+	char text[2048], audit[512];
 
 	snprintf(text, sizeof(text),
-		 "[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
+		 "%s[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
 		 "[auth]\nfail_delay_ms = 0\n[password]\nmax_age_days = 90\n"
 		 "[su]\nswitch_services = " SU "\nallow_groups = wheel-naccs\n"
 		 "allow_ids = OPSSHARED\n"
 		 "[access]\nadmin_allowed_networks = 192.0.2.0/24, 2001:db8::/32\n%s",
-		 store_path, extra);
+		 tu_audit_trail(PAM_FIXTURE_DIR, audit, sizeof(audit)), store_path, extra);
 	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
 }
 
@@ -273,12 +273,12 @@ static void test_su_allow_ids_resolved(void **state)
 	(void)state;
 	/* allow_ids in the NACCS form, resolved by the one resolver. */
 	{
-		char text[1024];
+		char text[1024], audit[512];
 
 		snprintf(text, sizeof(text),
-			 "[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
+			 "%s[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
 			 "[su]\nswitch_services = " SU "\nallow_ids = ABCDE002\n",
-			 store_path);
+			 tu_audit_trail(PAM_FIXTURE_DIR, audit, sizeof(audit)), store_path);
 		free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
 	}
 	invoker(uid_of[BOB], NULL);

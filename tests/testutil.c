@@ -1,6 +1,7 @@
 #include "config.h"
 
 #define _XOPEN_SOURCE 700
+#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -9,6 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "naccs_audit.h"
+#include "naccs_config.h"
+#include "naccs_secret.h"
 #include "testutil.h"
 
 char *tu_mkdtemp(const char *tag)
@@ -54,4 +58,24 @@ char *tu_write_file(const char *dir, const char *name, const char *text, unsigne
 		abort();
 	}
 	return path;
+}
+
+const char *tu_audit_trail(const char *dir, char *conf, size_t conflen)
+{
+	struct naccs_config cfg;
+	struct naccs_err err;
+	char key[NACCS_AUDIT_MAC_HEX + 1];
+	int rc;
+
+	naccs_config_defaults(&cfg);
+	cfg.owner_uid = geteuid(); /* the owner the tests' module arguments name */
+	snprintf(cfg.audit_dir, sizeof(cfg.audit_dir), "%s/audit", dir);
+	rc = naccs_audit_create(&cfg, key, &err);
+	if (rc < 0 && rc != -EEXIST) {
+		fprintf(stderr, "tu_audit_trail: %s\n", err.msg);
+		abort();
+	}
+	naccs_wipe(key, sizeof(key));
+	snprintf(conf, conflen, "[audit]\ndir = %s\n", cfg.audit_dir);
+	return conf;
 }

@@ -12,4 +12,10 @@ void tu_rmtree(const char *path);
 /* Write text to dir/name with the given mode; returns malloc'd full path. */
 char *tu_write_file(const char *dir, const char *name, const char *text, unsigned mode);
 
+/* Create the audit trail dir/audit (naccs_audit_create, owner getuid(); an
+ * existing one is kept) and write its config lines ("[audit]\ndir = ...\n")
+ * into conf; returns conf.  The PAM tests' configurations name it: with
+ * [audit] on_audit_failure = deny (the default) nobody logs in without it. */
+const char *tu_audit_trail(const char *dir, char *conf, size_t conflen);
+
 #endif

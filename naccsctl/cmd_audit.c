@@ -1,0 +1,249 @@
+/* naccsctl audit: verify the trail (UTS-2.2.1.4(1)(c), (d)(ア)) and export
+ * the NACCS log items for the NACCS Center (NACCS-T7-3-2, NACCS-LOG-LOC). */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "naccs_audit.h"
+#include "naccs_csv.h"
+#include "naccs_i18n.h"
+#include "naccs_secret.h"
+#include "naccs_time.h"
+#include "naccsctl.h"
+
+void ctl_usage_audit(FILE *out)
+{
+	fprintf(out, _("Usage: %s [OPTIONS] audit COMMAND [ARGS]\n\nCommands:\n"), CTL_PROG);
+	fputs(_("  audit verify [--key KEY|-]\n"
+		"    Check the audit trail: every line well formed, sequence numbers\n"
+		"    consecutive across the month files, each line chained to the one\n"
+		"    before, nothing missing at the end, no torn last line.  With the\n"
+		"    verification key printed by 'init' (KEY, or '-' to read it from\n"
+		"    standard input) every line's MAC is checked too.  Names the first\n"
+		"    bad file and line.  Exit 0 intact, 1 not.\n"
+		"  audit export --since DATE --until DATE\n"
+		"    The NACCS log items of the events of NACCS IDs between the two\n"
+		"    dates (YYYY-MM-DD, UTC, both included), as CSV with a header:\n"
+		"    user code, identifying number, procedure code, time (UTC).\n"
+		"  audit prune\n"
+		"    Delete the month files entirely older than [audit] retention_days\n"
+		"    (never the newest); the prune is a line of the trail, written first,\n"
+		"    and verify accepts the later beginning it records.\n"),
+	      out);
+}
+
+/* The key: from the argument, or from standard input for "-" (a key on the
+ * command line is visible to other users in the process list). */
+static int read_key(const char *arg, uint8_t key[NACCS_AUDIT_KEY_LEN])
+{
+	char buf[NACCS_AUDIT_MAC_HEX + 8];
+	int rc;
+
+	if (strcmp(arg, "-") != 0)
+		return naccs_audit_key_from_hex(arg, key);
+	if (fgets(buf, sizeof(buf), stdin) == NULL)
+		return -EINVAL;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	rc = naccs_audit_key_from_hex(buf, key);
+	naccs_wipe(buf, sizeof(buf));
+	return rc;
+}
+
+static int audit_verify(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"key", required_argument, NULL, 'k'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct naccs_audit_verdict v;
+	struct naccs_err err;
+	uint8_t key[NACCS_AUDIT_KEY_LEN];
+	bool have_key = false;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c != 'k')
+			return ctl_bad_option("audit verify", c, argv, optind);
+		if (read_key(optarg, key) < 0)
+			return ctl_usage_error("audit verify", "%s",
+					       _("--key: 64 hexadecimal digits expected"));
+		naccs_wipe(optarg, strlen(optarg));
+		have_key = true;
+	}
+	rc = ctl_max_args("audit verify", argc, argv, 0);
+	if (rc != CTL_EXIT_OK)
+		return rc;
+	naccs_err_clear(&err);
+	rc = naccs_audit_verify(ctx->cfg.audit_dir, have_key ? key : NULL, &v, &err);
+	naccs_wipe(key, sizeof(key));
+	if (rc < 0) {
+		ctl_error("%s", err.msg);
+		return CTL_EXIT_FAIL;
+	}
+	if (!v.ok) {
+		if (v.line > 0)
+			printf(_("audit trail %s: FAILED at %s:%" PRIu64 ": %s\n"),
+			       ctx->cfg.audit_dir, v.file, v.line, v.why);
+		else
+			printf(_("audit trail %s: FAILED at %s: %s\n"), ctx->cfg.audit_dir, v.file,
+			       v.why);
+		return CTL_EXIT_FAIL;
+	}
+	printf(_("audit trail %s: OK, %" PRIu64 " lines in %" PRIu64 " files (seq %" PRIu64
+		 " to %" PRIu64 ")%s\n"),
+	       ctx->cfg.audit_dir, v.lines, v.files, v.first_seq, v.last_seq,
+	       v.macs_checked ? _(", every MAC checked with the key")
+			      : _("; MACs not checked (no --key)"));
+	return CTL_EXIT_OK;
+}
+
+static bool valid_date(const char *s)
+{
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	return true;
+}
+
+/* One file's rows between since and until (dates, both included). */
+static int export_file(const char *dir, const char *name, const char *since, const char *until,
+		       struct naccs_csv *w, struct naccs_err *err)
+{
+	char path[PATH_MAX], when[32], code[128], number[128], service[128];
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
+		return naccs_err_set(err, ENAMETOOLONG, "%s", _("directory name too long"));
+	f = fopen(path, "re");
+	if (f == NULL)
+		return naccs_err_set(err, errno, _("cannot open %s"), path);
+	while (getline(&line, &cap, f) > 0) {
+		if (!naccs_audit_field(line, "time", when, sizeof(when)) ||
+		    strncmp(when, since, 10) < 0 || strncmp(when, until, 10) > 0 ||
+		    !naccs_audit_field(line, "user_code", code, sizeof(code)))
+			continue;
+		naccs_audit_field(line, "id_number", number, sizeof(number));
+		naccs_audit_field(line, "service", service, sizeof(service));
+		naccs_csv_text(w, code);
+		naccs_csv_text(w, number);
+		naccs_csv_text(w, service);
+		naccs_csv_text(w, when);
+		naccs_csv_end_row(w);
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+static int audit_export(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"since", required_argument, NULL, 's'},
+	    {"until", required_argument, NULL, 'u'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *since = NULL, *until = NULL;
+	struct naccs_csv w;
+	struct naccs_err err;
+	char **names = NULL;
+	size_t n = 0;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c == 's')
+			since = optarg;
+		else if (c == 'u')
+			until = optarg;
+		else
+			return ctl_bad_option("audit export", c, argv, optind);
+	}
+	rc = ctl_max_args("audit export", argc, argv, 0);
+	if (rc != CTL_EXIT_OK)
+		return rc;
+	if (!valid_date(since) || !valid_date(until))
+		return ctl_usage_error("audit export", "%s",
+				       _("--since and --until: dates YYYY-MM-DD expected"));
+	naccs_err_clear(&err);
+	rc = naccs_audit_list(ctx->cfg.audit_dir, &names, &n, &err);
+	if (rc < 0) {
+		ctl_error("%s", err.msg);
+		return CTL_EXIT_FAIL;
+	}
+	naccs_csv_init_stream(&w, stdout);
+	/* Exactly the NACCS log items (NACCS-T7-3-2). */
+	naccs_csv_text(&w, "user_code");
+	naccs_csv_text(&w, "identifying_number");
+	naccs_csv_text(&w, "procedure_code");
+	naccs_csv_text(&w, "time_utc");
+	naccs_csv_end_row(&w);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = export_file(ctx->cfg.audit_dir, names[i], since, until, &w, &err);
+	naccs_audit_names_free(names, n);
+	if (rc == 0)
+		rc = naccs_csv_finish(&w, &err);
+	if (rc < 0) {
+		ctl_error("%s", err.msg);
+		return CTL_EXIT_FAIL;
+	}
+	return CTL_EXIT_OK;
+}
+
+/* Retention (UTS-2.2.1.4(2)(b), NACCS-LOG-RET): the prune is recorded in
+ * the trail BEFORE anything is deleted, so a trail that cannot take the
+ * line loses nothing. */
+static int audit_prune(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	struct naccs_audit_prune p;
+	struct naccs_err err;
+	int rc = ctl_max_args("audit prune", argc, argv, 0);
+
+	if (rc != CTL_EXIT_OK)
+		return rc;
+	naccs_err_clear(&err);
+	if (naccs_audit_prune_plan(&ctx->cfg, naccs_now_wall(), &p, &err) < 0) {
+		ctl_error("%s", err.msg);
+		return CTL_EXIT_FAIL;
+	}
+	if (p.nfiles == 0) {
+		printf(_("audit trail %s: nothing is past retention (%u days)\n"),
+		       ctx->cfg.audit_dir, ctx->cfg.audit_retention_days);
+		return CTL_EXIT_OK;
+	}
+	if (ctl_emit(ctx, "audit-prune", "done", NULL, NULL, NULL, p.detail) < 0)
+		return CTL_EXIT_FAIL;
+	if (naccs_audit_prune_apply(&ctx->cfg, &p, &err) < 0) {
+		ctl_error("%s", err.msg);
+		ctl_emit(ctx, "audit-prune", "error", NULL, NULL, NULL, err.msg);
+		return CTL_EXIT_FAIL;
+	}
+	printf(_("audit trail %s: %zu files past retention deleted (%s to %s); it now begins "
+		 "at seq %" PRIu64 "\n"),
+	       ctx->cfg.audit_dir, p.nfiles, p.first, p.last, p.begin_seq);
+	return CTL_EXIT_OK;
+}
+
+int cmd_audit(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 2)
+		return ctl_usage_error("audit", "%s", _("missing command"));
+	if (strcmp(argv[1], "verify") == 0)
+		return audit_verify(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "export") == 0)
+		return audit_export(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "prune") == 0)
+		return audit_prune(ctx, argc - 1, argv + 1);
+	return ctl_usage_error("audit", _("unknown command '%s'"), argv[1]);
+}

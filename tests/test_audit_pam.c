@@ -1,0 +1,397 @@
+/* The audit trail through the PAM module (issue #10; libpamtest +
+ * pam_wrapper): every decision is a trail line with the NACCS log items
+ * (UTS-2.2.1.4(1)(a), NACCS-T7-3-2), written BEFORE the login is allowed;
+ * when the trail cannot be written, on_audit_failure = deny refuses
+ * authentication, account and session (fail closed) and allow lets them
+ * through with a warning, and a failed attempt is counted in the store
+ * either way (UTS-2.2.1.4(1)(b)); no password in the trail or in syslog
+ * (REQUIREMENTS §3.3).  syslog is captured here (the binary exports it). */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libpamtest.h>
+#include <security/pam_appl.h>
+
+#include "naccs_audit.h"
+#include "naccs_hash.h"
+#include "naccs_policy.h"
+#include "naccs_store.h"
+#include "testutil.h"
+
+#define SERVICE "naccs-audit"
+#define GOOD_PW "Corr3ct-Horse!"
+#define BAD_PW	"Wr0ng-Battery?"
+#define ALICE	"abcde-001"
+
+/* ---- syslog capture --------------------------------------------------- */
+
+static char logbuf[1 << 16];
+static size_t loglen;
+
+static void capture(const char *fmt, va_list ap)
+{
+	int n;
+
+	if (loglen + 2 >= sizeof(logbuf))
+		return;
+	n = vsnprintf(logbuf + loglen, sizeof(logbuf) - loglen - 1, fmt, ap);
+	if (n > 0)
+		loglen += (size_t)n < sizeof(logbuf) - loglen - 1 ? (size_t)n
+								  : sizeof(logbuf) - loglen - 2;
+	logbuf[loglen++] = '\n';
+	logbuf[loglen] = '\0';
+}
+
+#define VISIBLE __attribute__((visibility("default")))
+VISIBLE void __syslog_chk(int pri, int flag, const char *fmt, ...);
+VISIBLE void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap);
+
+VISIBLE void syslog(int pri, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)pri;
+	va_start(ap, fmt);
+	capture(fmt, ap);
+	va_end(ap);
+}
+
+VISIBLE void vsyslog(int pri, const char *fmt, va_list ap)
+{
+	(void)pri;
+	capture(fmt, ap);
+}
+
+VISIBLE void __syslog_chk(int pri, int flag, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)pri;
+	(void)flag;
+	va_start(ap, fmt);
+	capture(fmt, ap);
+	va_end(ap);
+}
+
+VISIBLE void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap)
+{
+	(void)pri;
+	(void)flag;
+	capture(fmt, ap);
+}
+
+/* ---- fixture ---------------------------------------------------------- */
+
+static char store_path[512], audit_dir[512];
+
+static void write_conf(const char *extra)
+{
+	char text[2048], audit[512];
+
+	snprintf(text, sizeof(text),
+		 "%s[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
+		 "[auth]\nfail_delay_ms = 0\n%s",
+		 tu_audit_trail(PAM_FIXTURE_DIR, audit, sizeof(audit)), store_path, extra);
+	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
+}
+
+static struct naccs_store *open_store(bool create)
+{
+	struct naccs_store_options opt = {
+	    .path = store_path, .owner_uid = geteuid(), .timeout_ms = 5000, .create = create};
+	struct naccs_store *st = NULL;
+	struct naccs_err err;
+
+	if (naccs_store_open(&opt, &st, &err) < 0)
+		fail_msg("store open: %s", err.msg);
+	return st;
+}
+
+static int setup(void **state)
+{
+	struct naccs_hash_params p;
+	struct naccs_identity id;
+	struct naccs_store *st;
+	struct naccs_err err;
+	char phc[NACCS_PHC_MAX];
+
+	(void)state;
+	tu_rmtree(PAM_FIXTURE_DIR);
+	if (mkdir(PAM_FIXTURE_DIR, 0700) != 0)
+		fail_msg("mkdir %s", PAM_FIXTURE_DIR);
+	snprintf(store_path, sizeof(store_path), "%s/naccs.db", PAM_FIXTURE_DIR);
+	snprintf(audit_dir, sizeof(audit_dir), "%s/audit", PAM_FIXTURE_DIR);
+	write_conf("");
+	st = open_store(true);
+	naccs_hash_params_default(&p);
+	p.m_kib = 1024;
+	p.t_cost = 1;
+	memset(&id, 0, sizeof(id));
+	snprintf(id.login, sizeof(id.login), "%s", ALICE);
+	snprintf(id.user_code, sizeof(id.user_code), "ABCDE");
+	snprintf(id.id_number, sizeof(id.id_number), "001");
+	id.kind = NACCS_KIND_INDIVIDUAL;
+	id.uid = NACCS_UID_ALLOCATE;
+	id.gid = 100;
+	snprintf(id.home, sizeof(id.home), "/home/%s", ALICE);
+	snprintf(id.shell, sizeof(id.shell), "/bin/sh");
+	assert_int_equal(naccs_hash_new(&p, GOOD_PW, phc, &err), 0);
+	if (naccs_store_add_identity(st, naccs_deadline_in(5000), &id, 20000, 29999, phc, false,
+				     "test", "test person", &err) < 0)
+		fail_msg("add: %s", err.msg);
+	naccs_store_close(st);
+	loglen = 0;
+	logbuf[0] = '\0';
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	chmod(audit_dir, 0700);
+	tu_rmtree(PAM_FIXTURE_DIR);
+	return 0;
+}
+
+static uint32_t failures(void)
+{
+	struct naccs_store *st = open_store(false);
+	struct naccs_account_state s;
+	struct naccs_err err;
+
+	if (naccs_store_get_state(st, naccs_deadline_in(5000), ALICE, &s, &err) < 0)
+		fail_msg("get_state: %s", err.msg);
+	naccs_store_close(st);
+	return s.failures_since_success;
+}
+
+static int run_op(enum pamtest_ops op, const char *user, const char *pw)
+{
+	struct pam_testcase tc[] = {pam_test(op, PAM_SUCCESS)};
+	const char *answers[2] = {pw, NULL};
+	char ibuf[4][PAM_MAX_MSG_SIZE], ebuf[4][PAM_MAX_MSG_SIZE];
+	char *info[5] = {ibuf[0], ibuf[1], ibuf[2], ibuf[3], NULL};
+	char *errs[5] = {ebuf[0], ebuf[1], ebuf[2], ebuf[3], NULL};
+	struct pamtest_conv_data data = {.in_echo_off = answers, .out_info = info, .out_err = errs};
+	enum pamtest_err perr;
+
+	memset(ibuf, 0, sizeof(ibuf));
+	memset(ebuf, 0, sizeof(ebuf));
+	perr = run_pamtest(SERVICE, user, &data, tc, NULL);
+	if (perr != PAMTEST_ERR_OK && perr != PAMTEST_ERR_CASE)
+		fail_msg("run_pamtest: %d", perr);
+	return tc[0].op_rv;
+}
+
+static char *trail_text(void)
+{
+	char **names = NULL, path[PATH_MAX], *all = calloc(1, 1);
+	size_t n = 0, len = 0;
+	struct naccs_err err;
+
+	assert_int_equal(naccs_audit_list(audit_dir, &names, &n, &err), 0);
+	for (size_t i = 0; i < n; i++) {
+		FILE *f;
+		char buf[4096];
+		size_t got;
+
+		snprintf(path, sizeof(path), "%s/%s", audit_dir, names[i]);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		while ((got = fread(buf, 1, sizeof(buf), f)) > 0) {
+			all = realloc(all, len + got + 1);
+			memcpy(all + len, buf, got);
+			len += got;
+			all[len] = '\0';
+		}
+		fclose(f);
+	}
+	naccs_audit_names_free(names, n);
+	return all;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t c = 0;
+
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		c++;
+	return c;
+}
+
+static bool trail_ok(void)
+{
+	struct naccs_audit_verdict v;
+	struct naccs_err err;
+
+	return naccs_audit_verify(audit_dir, NULL, &v, &err) == 0 && v.ok;
+}
+
+/* ---- tests ------------------------------------------------------------ */
+
+/* A login is a trail line with the NACCS log items, before it is allowed. */
+static void test_login_recorded(void **state)
+{
+	char *t;
+
+	(void)state;
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, ALICE, GOOD_PW), PAM_SUCCESS);
+	assert_int_equal(run_op(PAMTEST_ACCOUNT, ALICE, NULL), PAM_SUCCESS);
+	assert_int_equal(run_op(PAMTEST_OPEN_SESSION, ALICE, NULL), PAM_SUCCESS);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "ABCDE001", BAD_PW), PAM_AUTH_ERR);
+	t = trail_text();
+	assert_int_equal(count(t, "\n"), 4);
+	assert_non_null(strstr(t, "\"type\":\"auth\",\"action\":\"login\",\"result\":\"allow\","
+				  "\"reason\":\"password\",\"login\":\"abcde-001\",\"user_code\":"
+				  "\"ABCDE\",\"id_number\":\"001\",\"service\":\"naccs-audit\""));
+	assert_non_null(
+	    strstr(t, "\"type\":\"account\",\"action\":\"check\",\"result\":\"allow\""));
+	assert_non_null(strstr(t, "\"type\":\"session\",\"action\":\"open\",\"result\":\"allow\""));
+	assert_non_null(strstr(t, "\"result\":\"deny\",\"reason\":\"bad-password\""));
+	free(t);
+	assert_true(trail_ok());
+}
+
+/* deny (the default): the trail cannot be written, nobody gets in; the
+ * failed attempt is still counted; nothing earlier is lost. */
+static void test_deny_when_trail_unwritable(void **state)
+{
+	char *before, *after;
+
+	(void)state;
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, ALICE, GOOD_PW), PAM_SUCCESS);
+	before = trail_text();
+	/* Not root-only any more: the writer refuses it. */
+	assert_int_equal(chmod(audit_dir, 0755), 0);
+	loglen = 0;
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, ALICE, GOOD_PW), PAM_AUTHINFO_UNAVAIL);
+	assert_non_null(strstr(logbuf, "refused: the audit trail cannot be written"));
+	assert_int_equal(run_op(PAMTEST_ACCOUNT, ALICE, NULL), PAM_SYSTEM_ERR);
+	assert_int_equal(run_op(PAMTEST_OPEN_SESSION, ALICE, NULL), PAM_SESSION_ERR);
+	/* A wrong password: refused as ever, and counted in the store. */
+	assert_int_equal(failures(), 0);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, ALICE, BAD_PW), PAM_AUTH_ERR);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, ALICE, BAD_PW "2"), PAM_AUTH_ERR);
+	assert_int_equal(failures(), 2);
+	/* The trail missing altogether: the same. */
+	assert_int_equal(chmod(audit_dir, 0700), 0);
+	after = trail_text();
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	assert_true(trail_ok());
+	tu_rmtree(audit_dir);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, ALICE, GOOD_PW), PAM_AUTHINFO_UNAVAIL);
+}
+
+/* allow: the decision stands, with a warning in syslog. */
+static void test_allow_when_trail_unwritable(void **state)
+{
+	(void)state;
+	write_conf("[audit]\non_audit_failure = allow\n");
+	assert_int_equal(chmod(audit_dir, 0755), 0);
+	loglen = 0;
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, ALICE, GOOD_PW), PAM_SUCCESS);
+	assert_non_null(strstr(logbuf, "allowed without an audit trail line"));
+	assert_non_null(strstr(logbuf, "audit trail unavailable"));
+	assert_int_equal(run_op(PAMTEST_ACCOUNT, ALICE, NULL), PAM_SUCCESS);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, ALICE, BAD_PW), PAM_AUTH_ERR);
+	assert_int_equal(failures(), 1);
+}
+
+/* No password anywhere in the trail or in syslog, even one typed as the
+ * name (REQUIREMENTS §3.3). */
+static void test_no_password_in_trail_or_syslog(void **state)
+{
+	char *t;
+
+	(void)state;
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, ALICE, GOOD_PW), PAM_SUCCESS);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, ALICE, BAD_PW), PAM_AUTH_ERR);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, BAD_PW, GOOD_PW), PAM_AUTH_ERR);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, GOOD_PW, BAD_PW), PAM_AUTH_ERR);
+	t = trail_text();
+	assert_int_equal(count(t, "\n"), 4);
+	assert_null(strstr(t, GOOD_PW));
+	assert_null(strstr(t, BAD_PW));
+	assert_null(strstr(t, "Corr3ct"));
+	assert_null(strstr(logbuf, "Corr3ct"));
+	assert_null(strstr(logbuf, "Wr0ng"));
+	free(t);
+}
+
+/* A password change under deny: the trail is asked before the store takes
+ * the new hash, so a change never happens unrecorded (the old password
+ * stays valid); the check step that lets a change start is refused too. */
+static void test_password_change_denied_when_trail_unwritable(void **state)
+{
+	struct naccs_config cfg;
+	struct naccs_policy pol;
+	struct naccs_pw_change c;
+	struct naccs_request req = {.service = "passwd", .user = ALICE};
+	struct naccs_err err;
+	const char *new_pw = "Gr33n-Lantern#42";
+
+	(void)state;
+	naccs_config_defaults(&cfg);
+	cfg.owner_uid = geteuid();
+	cfg.hash.m_kib = 1024;
+	cfg.hash.t_cost = 1;
+	cfg.password.min_age_days = 0;
+	cfg.password.dictionary_check = false;
+	snprintf(cfg.store_path, sizeof(cfg.store_path), "%s", store_path);
+	snprintf(cfg.audit_dir, sizeof(cfg.audit_dir), "%s", audit_dir);
+	req.trail = &cfg;
+	assert_int_equal(naccs_policy_open(&pol, &cfg, false, &err), 0);
+	/* The trail goes away between the check and the change. */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(naccs_policy_password_begin(&pol, &req, false, GOOD_PW, &c, &err),
+			 NACCS_OUT_ALLOW);
+	assert_int_equal(chmod(audit_dir, 0755), 0);
+	assert_int_equal(naccs_policy_password_change(&pol, &req, &c, GOOD_PW, new_pw, &err),
+			 NACCS_OUT_UNAVAILABLE);
+	naccs_pw_change_clear(&c);
+	/* The check itself, under deny, does not let a change start. */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(naccs_policy_password_begin(&pol, &req, false, GOOD_PW, &c, &err),
+			 NACCS_OUT_UNAVAILABLE);
+	naccs_pw_change_clear(&c);
+	naccs_policy_close(&pol);
+	/* Nothing changed: the old password still works. */
+	assert_int_equal(chmod(audit_dir, 0700), 0);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, ALICE, GOOD_PW), PAM_SUCCESS);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, ALICE, new_pw), PAM_AUTH_ERR);
+	assert_true(trail_ok());
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(test_login_recorded),
+	    T(test_deny_when_trail_unwritable),
+	    T(test_allow_when_trail_unwritable),
+	    T(test_no_password_in_trail_or_syslog),
+	    T(test_password_change_denied_when_trail_unwritable),
+	};
+
+	if (getenv("PAM_WRAPPER") == NULL) {
+		fprintf(stderr, "test_audit_pam: needs pam_wrapper (run through make check)\n");
+		return 77;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
