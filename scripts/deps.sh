@@ -12,6 +12,8 @@ PACKAGES=(
 	# tests: unit, PAM and NSS wrappers, real clients
 	libcmocka-dev libpamtest0-dev libpam-wrapper libnss-wrapper libuid-wrapper
 	pamtester sqlite3 python3 valgrind locales clang-format
+	# tests/test_man.sh (groff's warnings), tests/test_deb.sh (the package)
+	groff-base debhelper dpkg-dev lintian
 	# fuzzing (scripts/fuzz.sh): libFuzzer's runtime is only recommended by clang
 	clang libclang-rt-14-dev
 )
