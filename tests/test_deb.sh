@@ -28,7 +28,7 @@ mkdir -p "$work/src"
 # The tree as a checkout has it (tracked and new files, not what .gitignore
 # names), else everything but build directories.
 if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
-	(cd "$src" && git ls-files -co --exclude-standard -z | xargs -0 tar -cf - --no-recursion) |
+	(cd "$src" && git ls-files -co --exclude-standard -z | tar -cf - --no-recursion --null -T -) |
 		tar -C "$work/src" -xf -
 else
 	tar -C "$src" --exclude=.git --exclude='./_build*' --exclude=autom4te.cache \

@@ -80,7 +80,63 @@ stack() {
 # local: an account only pam_unix (pam_matrix) knows.
 reset_passdb() { printf 'local:localpw:naccs-sandbox\nabcde-001:stalepw:naccs-sandbox\n' >"$PASSDB"; }
 
+# ---- 0. the real pam-auth-update, in a private mount namespace -------------
+# As root (CI), pam-auth-update runs on copies of /etc/pam.d, the profiles,
+# /var/lib/pam and the debconf database bind-mounted over the real ones in
+# a mount namespace of its own: nothing of the machine changes (each mount
+# must succeed before pam-auth-update runs).  It shows that --package only
+# registers the profile, that the stack emulated below is the one it
+# writes, and that --remove takes the module out again.
+norm() { grep -E "^$1[[:space:]].*pam_naccs\.so" "$2" | tr -s ' \t' ' ' | sed 's/ $//'; }
+if [ "$(id -u)" -eq 0 ] && command -v pam-auth-update >/dev/null && command -v unshare >/dev/null &&
+	unshare -m true 2>/dev/null; then
+	pau=$T_TMP/pau
+	mkdir -p "$pau/pamd" "$pau/configs" "$pau/varlib" "$pau/debconf"
+	cp -a /etc/pam.d/. "$pau/pamd/" && cp -a /usr/share/pam-configs/. "$pau/configs/" &&
+		cp "$PROFILE" "$pau/configs/naccs" && cp -a /var/cache/debconf/. "$pau/debconf/" &&
+		{ [ ! -d /var/lib/pam ] || cp -a /var/lib/pam/. "$pau/varlib/"; }
+	unshare -m sh -c '
+		set -e
+		mount --bind "$1/pamd" /etc/pam.d
+		mount --bind "$1/configs" /usr/share/pam-configs
+		mount --bind "$1/varlib" /var/lib/pam
+		mount --bind "$1/debconf" /var/cache/debconf
+		export DEBIAN_FRONTEND=noninteractive
+		pam-auth-update --package
+		cat /etc/pam.d/common-auth /etc/pam.d/common-account /etc/pam.d/common-password \
+			/etc/pam.d/common-session >"$1/after-package"
+		pam-auth-update --enable naccs
+		cat /etc/pam.d/common-auth /etc/pam.d/common-account /etc/pam.d/common-password \
+			/etc/pam.d/common-session /etc/pam.d/common-session-noninteractive >"$1/after-enable"
+		pam-auth-update --package --remove naccs
+		cat /etc/pam.d/common-auth /etc/pam.d/common-account /etc/pam.d/common-password \
+			/etc/pam.d/common-session >"$1/after-remove"
+	' sh "$pau" >"$T_OUT" 2>&1
+	ok "pam-auth-update ran on copies (private mount namespace)" test -s "$pau/after-remove"
+	sed 's/^/#   /' "$T_OUT"
+	ok "pam-auth-update --package registers, does not enable (Default: no)" \
+		sh -c "! grep -q pam_naccs '$pau/after-package'"
+	ok "pam-auth-update --enable naccs: in auth, account, password, session" \
+		test "$(grep -cE '^(auth|account|password|session)[[:space:]].*pam_naccs\.so' "$pau/after-enable")" = 4
+	ok "  above pam_unix in auth" sh -c "grep -E '^auth[[:space:]]' '$pau/after-enable' |
+		grep -E 'pam_(naccs|unix)\.so' | head -1 | grep -q pam_naccs"
+	ok "  not in common-session-noninteractive (cron records no login)" \
+		test "$(grep -c pam_naccs "$pau/after-enable")" = 4
+	ok "pam-auth-update --remove naccs takes it out" sh -c "! grep -q pam_naccs '$pau/after-remove'"
+	ok "the machine's own /etc/pam.d was not touched" sh -c "! grep -q pam_naccs /etc/pam.d/common-*"
+	real_enabled=$pau/after-enable
+else
+	echo "# not root or no unshare/pam-auth-update: the real pam-auth-update is not run"
+	real_enabled=
+fi
+
 # ---- 1. the controls, one code at a time ----------------------------------
+if [ -n "$real_enabled" ]; then
+	stack pam_naccs.so
+	for t in auth account password session; do
+		ok "emulated $t line = pam-auth-update's" test "$(norm $t "$SVC")" = "$(norm $t "$real_enabled")"
+	done
+fi
 reset_passdb
 for rc in success auth_err authinfo_unavail user_unknown ignore; do
 	stack "$STUB rc=$rc"
