@@ -77,8 +77,9 @@ module=$work/root/usr/lib/$multiarch/security/pam_naccs.so
 for b in "$module" "$work/root/usr/sbin/naccsctl"; do
 	ok "no test hooks in ${b#"$work/root"} (NACCS_TEST_*)" sh -c "! grep -aq NACCS_TEST_ '$b'"
 done
-ok "the module exports only pam_sm_*" \
-	sh -c "nm -D --defined-only '$module' | awk '{print \$3}' | grep -v '^pam_sm_' | grep -vq ."
+nm -D --defined-only "$module" | awk '{print $NF}' >"$work/syms"
+ok "the module exports pam_sm_authenticate" grep -qx pam_sm_authenticate "$work/syms"
+ok "the module exports only pam_sm_*" sh -c "! grep -v '^pam_sm_' '$work/syms' | grep -q ."
 ok "the profile is the source's" cmp -s "$work/root/usr/share/pam-configs/naccs" \
 	"$src/etc/pam-configs/naccs"
 ok "the profile is not enabled by default" \
