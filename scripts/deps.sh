@@ -14,6 +14,8 @@ PACKAGES=(
 	pamtester sqlite3 python3 valgrind locales clang-format
 	# the time-window tests use real zones (Europe/Berlin, America/New_York)
 	tzdata
+	# tests/test_man.sh (groff's warnings), tests/test_deb.sh (the package)
+	groff-base debhelper dpkg-dev lintian
 	# fuzzing (scripts/fuzz.sh): libFuzzer's runtime is only recommended by clang
 	clang libclang-rt-14-dev
 )

@@ -1,0 +1,120 @@
+#!/bin/bash
+# The Debian package: dpkg-buildpackage -us -uc -b builds it from a copy of
+# the source tree (nothing is written beside the tree), and it holds what an
+# administrator needs, in Debian's places, without the test hooks; its
+# maintainer scripts register the pam-auth-update profile without enabling
+# it and never touch /etc/nsswitch.conf or /etc/pam.d.  Slow (a whole
+# build): only with CI=true or NACCS_TEST_DEB=1.
+. "${NACCS_TOP_SRCDIR}/tests/lib.sh"
+
+if [ "${CI:-}" != true ] && [ "${NACCS_TEST_DEB:-}" != 1 ]; then
+	echo "builds the whole package (minutes): runs with CI=true or NACCS_TEST_DEB=1: skipped"
+	exit 77
+fi
+if [ -n "${NACCS_ASAN_PRELOAD:-}" ]; then
+	echo "sanitizer build: the package does not depend on it, checked in the plain phase: skipped"
+	exit 77
+fi
+for tool in dpkg-buildpackage dh dpkg-deb; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "$tool missing (bash scripts/deps.sh installs debhelper and dpkg-dev)"
+		exit 1
+	fi
+done
+
+src=$NACCS_TOP_SRCDIR
+work=$T_TMP/deb
+mkdir -p "$work/src"
+# The tree as a checkout has it (tracked and new files, not what .gitignore
+# names), else everything but build directories.
+if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
+	(cd "$src" && git ls-files -co --exclude-standard -z | tar -cf - --no-recursion --null -T -) |
+		tar -C "$work/src" -xf -
+else
+	tar -C "$src" --exclude=.git --exclude='./_build*' --exclude=autom4te.cache \
+		--exclude='./naccs-auth-*' -cf - . | tar -C "$work/src" -xf -
+fi
+ok "copied the source tree" test -f "$work/src/debian/control"
+before=$(ls "$src/.." | grep -c '^naccs-auth_')
+(cd "$work/src" && dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1
+rc=$?
+ok "dpkg-buildpackage -us -uc -b builds" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || tail -40 "$work/build.log" | sed 's/^/#   /'
+ok "  configured without --enable-test-hooks" \
+	sh -c "! grep -q -- '--enable-test-hooks' '$work/build.log'"
+deb=$(ls "$work"/naccs-auth_*_*.deb 2>/dev/null | head -1)
+ok "  naccs-auth_*.deb written outside the source tree" test -f "$deb"
+ok "  the source tree keeps no build output" \
+	sh -c "[ ! -e '$src/debian/naccs-auth' ] && [ ! -e '$src/debian/files' ] &&
+	       [ \"\$(ls '$src/..' | grep -c '^naccs-auth_')\" = '$before' ]"
+[ -f "$deb" ] || {
+	finish
+	exit 1
+}
+
+multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$work/files"
+has() { grep -qx -- "$1" "$work/files"; }
+for f in "/usr/lib/$multiarch/security/pam_naccs.so" /usr/sbin/naccsctl \
+	/usr/share/man/man8/pam_naccs.8.gz /usr/share/man/man5/naccs.conf.5.gz \
+	/usr/share/man/man8/naccsctl.8.gz /usr/share/man/man8/nss_naccs.8.gz \
+	/usr/share/pam-configs/naccs /usr/lib/tmpfiles.d/naccs.conf \
+	/etc/naccs/naccs.conf.example /etc/naccs/banner /etc/naccs/password-blocklist \
+	/usr/share/locale/ja/LC_MESSAGES/naccs-auth.mo /usr/share/doc/naccs-auth/copyright; do
+	ok "package holds $f" has "$f"
+done
+ok "package holds no libtool archive" sh -c "! grep -q '\\.la\$' '$work/files'"
+ok "package holds no test program or stub module" \
+	sh -c "! grep -Eq 'pam_rc_stub|/tests?/' '$work/files'"
+ok "package creates no /etc/pam.d or nsswitch.conf file" \
+	sh -c "! grep -Eq '^/etc/(pam\\.d/|nsswitch\\.conf)' '$work/files'"
+
+dpkg-deb -x "$deb" "$work/root"
+dpkg-deb -e "$deb" "$work/control"
+module=$work/root/usr/lib/$multiarch/security/pam_naccs.so
+# A package never honours the test clock or the test invoker (configure
+# --enable-test-hooks): the names are not even in the binaries.
+for b in "$module" "$work/root/usr/sbin/naccsctl"; do
+	ok "no test hooks in ${b#"$work/root"} (NACCS_TEST_*)" sh -c "! grep -aq NACCS_TEST_ '$b'"
+done
+nm -D --defined-only "$module" | awk '{print $NF}' >"$work/syms"
+ok "the module exports pam_sm_authenticate" grep -qx pam_sm_authenticate "$work/syms"
+ok "the module exports only pam_sm_*" sh -c "! grep -v '^pam_sm_' '$work/syms' | grep -q ."
+ok "the profile is the source's" cmp -s "$work/root/usr/share/pam-configs/naccs" \
+	"$src/etc/pam-configs/naccs"
+ok "the profile is not enabled by default" \
+	grep -qx 'Default: no' "$work/root/usr/share/pam-configs/naccs"
+tmpf=$work/root/usr/lib/tmpfiles.d/naccs.conf
+ok "tmpfiles: /var/lib/naccs 0755 root root" grep -Eq '^d /var/lib/naccs 0755 root root' "$tmpf"
+ok "tmpfiles: /var/log/naccs 0700 root root" grep -Eq '^d /var/log/naccs 0700 root root' "$tmpf"
+
+dpkg-deb -f "$deb" Depends >"$work/depends"
+ok "depends on libpam-runtime (pam-auth-update)" grep -q libpam-runtime "$work/depends"
+ok "depends on the libraries it links (shlibs)" grep -q libsodium "$work/depends"
+post=$work/control/postinst
+ok "postinst registers the profile: pam-auth-update --package" \
+	grep -Eq '^[[:space:]]*pam-auth-update --package$' "$post"
+ok "postinst never enables it (--enable / --force)" sh -c "! grep -Eq -- '--enable|--force' '$post'"
+ok "postinst creates /var/lib/naccs 0755 and /var/log/naccs 0700" \
+	sh -c "grep -q 'install -d -m 0755 -o root -g root /var/lib/naccs' '$post' &&
+	       grep -q 'install -d -m 0700 -o root -g root /var/log/naccs' '$post'"
+ok "postinst runs systemd-tmpfiles --create naccs.conf (dh_installtmpfiles)" \
+	grep -q 'systemd-tmpfiles.*--create naccs.conf' "$post"
+ok "prerm takes the profile out on remove" \
+	grep -q 'pam-auth-update --package --remove naccs' "$work/control/prerm"
+for s in preinst postinst prerm postrm; do
+	[ -f "$work/control/$s" ] || continue
+	ok "$s never edits /etc/nsswitch.conf or /etc/pam.d" \
+		sh -c "! grep -Eq 'nsswitch|/etc/pam\\.d' '$work/control/$s' ||
+		       ! grep -Ev '^[[:space:]]*#' '$work/control/$s' | grep -Eq 'nsswitch|/etc/pam\\.d'"
+done
+ok "/etc files are conffiles" grep -qx /etc/naccs/banner "$work/control/conffiles"
+
+if command -v lintian >/dev/null; then
+	changes=$(ls "$work"/naccs-auth_*.changes | head -1)
+	lintian --fail-on error,warning "$changes" >"$work/lintian" 2>&1
+	rc=$?
+	ok "lintian: no error or warning (README lists what remains)" test "$rc" -eq 0
+	sed 's/^/#   /' "$work/lintian"
+fi
+finish
