@@ -36,21 +36,21 @@
 
 enum value_kind {
 	KIND_BOOL,
-	KIND_OWNER,	   /* uid_t */
-	KIND_U32,	   /* uint32_t */
-	KIND_UINT,	   /* unsigned */
-	KIND_ENGINE,	   /* enum naccs_engine_id */
-	KIND_ALGORITHM,	   /* enum naccs_hash_alg */
-	KIND_LOGIN_FORMAT, /* enum naccs_login_format */
-	KIND_PATH,	   /* char[size], absolute */
-	KIND_PASSWD_PATH,  /* same, and it ends up in a passwd entry: no ':' */
-	KIND_NAMES,	   /* char[size]: service names separated by spaces or commas */
-	KIND_OPT_PATH,	   /* "" (none) or an absolute path */
-	KIND_PW_CLASSES,   /* unsigned, enum naccs_pw_class bits */
-	KIND_PROFILE,	   /* enum naccs_policy_profile */
-	KIND_NETWORKS,	   /* char[size]: IPv4/IPv6 CIDRs separated by spaces or commas */
-	KIND_LOGIN_PREFIX, /* char[size]: naccs_name_valid_prefix */
-	KIND_MODE,	   /* unsigned, permission bits written in octal */
+	KIND_OWNER,	    /* uid_t */
+	KIND_U32,	    /* uint32_t */
+	KIND_UINT,	    /* unsigned */
+	KIND_ENGINE,	    /* enum naccs_engine_id */
+	KIND_ALGORITHM,	    /* enum naccs_hash_alg */
+	KIND_LOGIN_FORMAT,  /* enum naccs_login_format */
+	KIND_PATH,	    /* char[size], absolute */
+	KIND_PASSWD_PATH,   /* same, and it ends up in a passwd entry: no ':' */
+	KIND_NAMES,	    /* char[size]: service names separated by spaces or commas */
+	KIND_OPT_PATH,	    /* "" (none) or an absolute path */
+	KIND_PW_CLASSES,    /* unsigned, enum naccs_pw_class bits */
+	KIND_PROFILE,	    /* enum naccs_policy_profile */
+	KIND_NETWORKS,	    /* char[size]: IPv4/IPv6 CIDRs separated by spaces or commas */
+	KIND_LOGIN_PREFIX,  /* char[size]: naccs_name_valid_prefix */
+	KIND_MODE,	    /* unsigned, permission bits written in octal */
 	KIND_AUDIT_FAILURE, /* bool: "deny" (true) or "allow" */
 };
 
@@ -640,6 +640,7 @@ static void describe_accepted(const struct conf_key *k, char *buf, size_t buflen
 		snprintf(buf, buflen, "%s",
 			 _("permission bits in octal, at most 0755, not group- or "
 			   "other-writable (e.g. 0700)"));
+		break;
 	case KIND_AUDIT_FAILURE:
 		snprintf(buf, buflen, "%s", _("deny or allow"));
 		break;

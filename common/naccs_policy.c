@@ -986,8 +986,9 @@ int naccs_policy_session_close(const struct naccs_config *cfg, const char *login
 					 .reason = "session-table-unavailable",
 					 .login = login,
 					 .detail = err->msg};
+		const struct naccs_request trail_only = {.trail = cfg};
 
-		report(&ev);
+		report(&trail_only, &ev);
 	}
 	return rc;
 }

@@ -64,7 +64,7 @@ int cmd_index(struct ctl_ctx *ctx, int argc, char **argv);   /* cmd_index.c */
  * identity index; the command's exit code, or CTL_EXIT_FAIL when it was OK
  * and the index could not be written (cmd_index.c). */
 int ctl_index_after(struct ctl_ctx *ctx, int rc);
-int cmd_audit(struct ctl_ctx *ctx, int argc, char **argv);   /* cmd_audit.c */
+int cmd_audit(struct ctl_ctx *ctx, int argc, char **argv); /* cmd_audit.c */
 
 /* ---- cmd_store.c, shared with init ---- */
 

@@ -55,14 +55,14 @@ static const char rules[] = "rule_ops = group:ops days=Mon-Fri time=08:00-18:00\
 
 static void write_conf(const char *access)
 {
-	char text[2048];
+	char text[2048], audit[512];
 
 	snprintf(text, sizeof(text),
-		 "[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
+		 "%s[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
 		 "[auth]\nfail_delay_ms = 0\n[password]\nmax_age_days = 0\n"
 		 "[su]\nswitch_services = " SU "\nallow_groups = wheel-naccs\n"
 		 "[access]\n%s",
-		 store_path, access);
+		 tu_audit_trail(PAM_FIXTURE_DIR, audit, sizeof(audit)), store_path, access);
 	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
 }
 

@@ -55,7 +55,8 @@ ok "  the source tree keeps no build output" \
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$work/files"
 has() { grep -qx -- "$1" "$work/files"; }
-for f in "/usr/lib/$multiarch/security/pam_naccs.so" /usr/sbin/naccsctl \
+for f in "/usr/lib/$multiarch/security/pam_naccs.so" "/usr/lib/$multiarch/libnss_naccs.so.2" \
+	/usr/sbin/naccsctl \
 	/usr/share/man/man8/pam_naccs.8.gz /usr/share/man/man5/naccs.conf.5.gz \
 	/usr/share/man/man8/naccsctl.8.gz /usr/share/man/man8/nss_naccs.8.gz \
 	/usr/share/pam-configs/naccs /usr/lib/tmpfiles.d/naccs.conf \
@@ -74,12 +75,18 @@ dpkg-deb -e "$deb" "$work/control"
 module=$work/root/usr/lib/$multiarch/security/pam_naccs.so
 # A package never honours the test clock or the test invoker (configure
 # --enable-test-hooks): the names are not even in the binaries.
-for b in "$module" "$work/root/usr/sbin/naccsctl"; do
+nssmod=$work/root/usr/lib/$multiarch/libnss_naccs.so.2
+for b in "$module" "$nssmod" "$work/root/usr/sbin/naccsctl"; do
 	ok "no test hooks in ${b#"$work/root"} (NACCS_TEST_*)" sh -c "! grep -aq NACCS_TEST_ '$b'"
 done
 nm -D --defined-only "$module" | awk '{print $NF}' >"$work/syms"
 ok "the module exports pam_sm_authenticate" grep -qx pam_sm_authenticate "$work/syms"
 ok "the module exports only pam_sm_*" sh -c "! grep -v '^pam_sm_' '$work/syms' | grep -q ."
+nm -D --defined-only "$nssmod" | awk '$2 == "T" {print $NF}' >"$work/nsssyms"
+ok "the NSS module exports _nss_naccs_getpwnam_r" grep -qx _nss_naccs_getpwnam_r "$work/nsssyms"
+ok "the NSS module exports only _nss_naccs_*" sh -c "! grep -v '^_nss_naccs_' '$work/nsssyms' | grep -q ."
+ok "the NSS module links no SQLite and no crypto" \
+	sh -c "! readelf -d '$nssmod' | grep NEEDED | grep -Eq 'sqlite|crypto|ssl|sodium|argon2'"
 ok "the profile is the source's" cmp -s "$work/root/usr/share/pam-configs/naccs" \
 	"$src/etc/pam-configs/naccs"
 ok "the profile is not enabled by default" \
@@ -92,6 +99,7 @@ dpkg-deb -f "$deb" Depends >"$work/depends"
 ok "depends on libpam-runtime (pam-auth-update)" grep -q libpam-runtime "$work/depends"
 ok "depends on the libraries it links (shlibs)" grep -q libsodium "$work/depends"
 post=$work/control/postinst
+ok "the package runs ldconfig (dpkg trigger)" grep -q ldconfig "$work/control/triggers"
 ok "postinst registers the profile: pam-auth-update --package" \
 	grep -Eq '^[[:space:]]*pam-auth-update --package$' "$post"
 ok "postinst never enables it (--enable / --force)" sh -c "! grep -Eq -- '--enable|--force' '$post'"

@@ -46,10 +46,10 @@ ok "init wrote an (empty) index, mode 0644" \
 	test "$(stat -c %a "$INDEX")" = 644
 issue --user-code ABCDE --id-number 001 --name "Taro Yamada"
 issue --user-code XYZAB --id-number 7K2
-issue --shared --login opsadmin
+issue --shared --approval APR-2026-01 --login opsadmin
 ok "user add rebuilt the index: index check says up to date" sbn index check
 ok "getent passwd ABCDE001 returns the canonical entry" \
-	test "$(ent passwd ABCDE001)" = "abcde-001:x:20000:100:Taro Yamada:/home/abcde-001:/bin/bash"
+	test "$(ent passwd ABCDE001)" = "abcde-001:x:20000:100:Taro Yamada:$SB_DIR/home/abcde-001:/bin/bash"
 ok "  ABCDE-001 too" test "$(ent passwd ABCDE-001 | cut -d: -f1)" = abcde-001
 ok "  abcde001 (any case) too" test "$(ent passwd abcde001 | cut -d: -f1)" = abcde-001
 ok "  the login itself" test "$(ent passwd abcde-001 | cut -d: -f3)" = 20000
@@ -77,7 +77,7 @@ ok "id ABCDE001 names the canonical login" \
 
 expect_rc 0 "user suspend" sbn user suspend xyzab-7k2 --reason leave
 ok "a suspended ID keeps its name and uid, with no shell" \
-	test "$(ent passwd XYZAB7K2)" = "xyzab-7k2:x:20001:100::/home/xyzab-7k2:/usr/sbin/nologin"
+	test "$(ent passwd XYZAB7K2)" = "xyzab-7k2:x:20001:100::$SB_DIR/home/xyzab-7k2:/usr/sbin/nologin"
 expect_rc 0 "user lock" sbn user lock opsadmin --reason test
 ok "a locked ID is unchanged (PAM refuses it at login)" \
 	test "$(ent passwd opsadmin | cut -d: -f7)" = /bin/bash
