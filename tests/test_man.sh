@@ -22,10 +22,17 @@ warnings() {
 	fi
 }
 
-# config_keys FILE: "section.key" of every entry of the conf_keys[] table.
+# config_keys FILE: "section.key" of every entry of the conf_keys[] table,
+# and "access.rule_" for the [access] rule_NAME keys the setter takes
+# besides the table (set_rule), documented as the term "rule_ NAME".
 config_keys() {
-	sed -n '/^static const struct conf_key conf_keys\[\] = {/,/^};/p' "$1" |
-		sed -n 's/^[[:space:]]*{"\([a-z0-9_]*\)", "\([a-z0-9_]*\)", KIND_.*/\1.\2/p' | sort -u
+	{
+		sed -n '/^static const struct conf_key conf_keys\[\] = {/,/^};/p' "$1" |
+			sed -n 's/^[[:space:]]*{"\([a-z0-9_]*\)", "\([a-z0-9_]*\)", KIND_.*/\1.\2/p'
+		if grep -q 'NACCS_ACCESS_RULE_PREFIX' "$1"; then
+			echo "access.rule_"
+		fi
+	} | sort -u
 }
 
 # documented_keys PAGE: "section.key" of every key term in naccs.conf(5):
@@ -87,16 +94,24 @@ fi
 
 # The checks can fail: a key added to the table, a command added to
 # naccsctl, a bad request in a page are each found.
-sed 's/^\(    {"password", "retry", .*\)$/\1\n    {"audit", "dir", KIND_PATH, FIELD(x), 0, 0, false},/' \
+# (The names below exist nowhere: self_check.new_key, selfcheck.)
+sed 's/^\(    {"password", "retry", .*\)$/\1\n    {"self_check", "new_key", KIND_PATH, FIELD(x), 0, 0, false},/' \
 	"$src/common/config_keys.c" >"$T_TMP/keys-plus.c"
 config_keys "$T_TMP/keys-plus.c" >"$T_TMP/keys-plus"
 ok "self-check: a new key without documentation is reported by name" \
-	test "$(missing "$T_TMP/keys-plus" "$T_TMP/doc-keys")" = "audit.dir"
-sed 's/^\(    {"help", cmd_help, .*\)$/\1\n    {"audit", cmd_audit, true, ctl_usage_audit},/' \
+	test "$(missing "$T_TMP/keys-plus" "$T_TMP/doc-keys")" = "self_check.new_key"
+sed '/NACCS_ACCESS_RULE_PREFIX/d' "$src/common/config_keys.c" >"$T_TMP/keys-norule.c"
+sed 's/^\.BI "rule_" NAME/.BI "renamed_" NAME/' "$src/man/naccs.conf.5" >"$T_TMP/norule.5"
+documented_keys "$T_TMP/norule.5" >"$T_TMP/doc-keys-norule"
+ok "self-check: [access] rule_NAME undocumented is reported" \
+	test "$(missing "$T_TMP/keys" "$T_TMP/doc-keys-norule")" = "access.rule_"
+ok "self-check: rule_NAME is expected only while the setter takes it" \
+	test -z "$(config_keys "$T_TMP/keys-norule.c" | grep -x 'access.rule_')"
+sed 's/^\(    {"help", cmd_help, .*\)$/\1\n    {"selfcheck", cmd_selfcheck, true, ctl_usage_selfcheck},/' \
 	"$src/naccsctl/naccsctl.c" >"$T_TMP/ctl-plus.c"
 naccsctl_commands "$T_TMP/ctl-plus.c" >"$T_TMP/cmds-plus"
 ok "self-check: a new command without documentation is reported by name" \
-	test "$(missing "$T_TMP/cmds-plus" "$T_TMP/doc-cmds")" = "audit"
+	test "$(missing "$T_TMP/cmds-plus" "$T_TMP/doc-cmds")" = "selfcheck"
 printf '.TH X 8\n.SH NAME\nx \\- y\n.SH DESCRIPTION\n.BX bad\n\\[nosuchchar]\n' >"$T_TMP/bad.8"
 warnings "$T_TMP/bad.8" >"$T_TMP/warn" 2>&1
 ok "self-check: a page with a bad request gives warnings" test -s "$T_TMP/warn"
