@@ -169,7 +169,7 @@ static int round_once(struct bench *b, unsigned r)
 {
 	if (verify(b, &b->ms[B_VERIFY][r]) < 0 ||
 	    pam_auth(b, "abcde-001", bench_pw, &b->ms[B_AUTH_OK][r]) != PAM_SUCCESS ||
-	    pam_auth(b, "zzzzz-999", bench_pw, &b->ms[B_AUTH_UNKNOWN][r]) != PAM_AUTH_ERR ||
+	    pam_auth(b, "zzzzz-999", bench_pw, &b->ms[B_AUTH_UNKNOWN][r]) != PAM_USER_UNKNOWN ||
 	    pam_auth(b, "abcde-001", "wrong", &b->ms[B_AUTH_WRONG][r]) != PAM_AUTH_ERR ||
 	    pam_auth(b, "abcde-002", bench_pw, &b->ms[B_AUTH_LOCKED][r]) != PAM_AUTH_ERR) {
 		fprintf(stderr, "bench_auth: a case did not give the expected answer\n");

@@ -330,6 +330,17 @@ static int record_failure(struct naccs_policy *pol, const struct naccs_request *
 	return rc;
 }
 
+/* A failed attempt.  A name that is no ID here (the same test as the
+ * account phase: naccs_resolve_name() finds nothing) is NACCS_OUT_UNKNOWN,
+ * "not mine": the stack goes on to the machine's own accounts (pam_unix),
+ * so root and the other local accounts keep their passwords behind the
+ * shipped profile's user_unknown=ignore.  It has cost exactly what a wrong
+ * password of a known ID costs by then (the same look-up, a dummy
+ * verification at the store's typical hash cost, one write transaction,
+ * and the fail delay, which the PAM library applies to the stack's final
+ * failure): only the code differs, and the stack, not the timing, decides
+ * what the caller sees.  A retired, suspended or locked ID is an ID here:
+ * auth_refused(), never this. */
 static enum naccs_outcome auth_failed(struct naccs_policy *pol, const struct naccs_request *req,
 				      struct naccs_decision *out, const char *reason,
 				      const struct naccs_account_state *st, struct naccs_err *err)
@@ -337,7 +348,8 @@ static enum naccs_outcome auth_failed(struct naccs_policy *pol, const struct nac
 	if (record_failure(pol, req, out, st, err) < 0)
 		return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed", NULL,
 			      err->msg);
-	return decide(out, req, "auth", NACCS_OUT_BAD_CREDENTIALS, reason, NULL, NULL);
+	return decide(out, req, "auth", out->known ? NACCS_OUT_BAD_CREDENTIALS : NACCS_OUT_UNKNOWN,
+		      reason, NULL, NULL);
 }
 
 /* A locked, suspended or retired ID: the attempt is counted, and the answer

@@ -33,8 +33,8 @@ struct naccs_request {
 
 enum naccs_outcome {
 	NACCS_OUT_ALLOW = 0,
-	NACCS_OUT_BAD_CREDENTIALS, /* wrong password, or unknown user: one answer */
-	NACCS_OUT_UNKNOWN,	   /* account phase: no such ID */
+	NACCS_OUT_BAD_CREDENTIALS, /* wrong password (or a refused state) of an ID */
+	NACCS_OUT_UNKNOWN,	   /* no such ID here: "not mine", left to the stack */
 	NACCS_OUT_LOCKED,
 	NACCS_OUT_SUSPENDED,
 	NACCS_OUT_RETIRED,
@@ -78,9 +78,12 @@ void naccs_policy_close(struct naccs_policy *pol);
 
 /* Verify password for req->user.  Every attempt costs one hash computation
  * and the same number of store transactions, and gets the same answer as a
- * wrong password, unless the password is right and the ID usable:
+ * wrong password, unless the password is right and the ID usable, or the
+ * name is no ID here:
  *  - unknown users run a dummy verification with the cost of the store's
- *    typical hash;
+ *    typical hash, their attempt is recorded, and the answer is
+ *    NACCS_OUT_UNKNOWN ("not mine", as in naccs_policy_account(): the stack
+ *    goes on to the machine's own accounts), whatever the password;
  *  - a locked, suspended or retired ID is refused BEFORE its password is
  *    checked, with a dummy verification of its own hash's cost, so the
  *    answer never tells whether a guess was right (auth.show_locked = yes

@@ -24,7 +24,13 @@ static int auth_code(enum naccs_outcome o)
 		return PAM_SUCCESS;
 	case NACCS_OUT_UNAVAILABLE:
 		return PAM_AUTHINFO_UNAVAIL;
-	default: /* wrong password, unknown, locked, suspended, retired */
+	case NACCS_OUT_UNKNOWN:
+		/* No such ID here: "not mine", as in the account phase, so a
+		 * stack with user_unknown=ignore goes on to pam_unix for the
+		 * machine's own accounts. Same work and fail delay as a wrong
+		 * password (naccs_policy_authenticate). */
+		return PAM_USER_UNKNOWN;
+	default: /* wrong password, locked, suspended, retired */
 		return PAM_AUTH_ERR;
 	}
 }
@@ -47,12 +53,14 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
 	rv = pam_get_authtok(pamh, PAM_AUTHTOK, &tok, _("Password: "));
 	if (rv != PAM_SUCCESS || tok == NULL)
 		return call_end(&c, rv == PAM_SUCCESS ? PAM_AUTH_ERR : rv);
-	/* The same wrong token again in this handle: counted once already. */
-	if (pam_once_already_failed(pamh, c.req.user, tok))
-		return call_end(&c, PAM_AUTH_ERR);
+	/* The same wrong token again in this handle: counted once already,
+	 * and answered as the first time. */
+	rv = pam_once_already_failed(pamh, c.req.user, tok);
+	if (rv != PAM_SUCCESS)
+		return call_end(&c, rv);
 	rv = auth_code(naccs_policy_authenticate(&c.pol, &c.req, tok, &c.d, &c.err));
-	if (rv == PAM_AUTH_ERR)
-		pam_once_remember_failure(pamh, c.req.user, tok);
+	if (rv == PAM_AUTH_ERR || rv == PAM_USER_UNKNOWN)
+		pam_once_remember_failure(pamh, c.req.user, tok, rv);
 	call_report(pamh, &c, "authentication");
 	if (rv == PAM_SUCCESS) /* notice_in_auth: services without sessions */
 		call_notices(pamh, &c);

@@ -4,7 +4,7 @@
  * token to the module twice, and a second failure record for it would lock
  * an ID early.  The first call records the failure; a later call in the
  * same handle, for the same name and the same token, gets the same answer
- * without a second record or verification.  The token is kept only as an
+ * (the same PAM code) without a second record or verification.  The token is kept only as an
  * HMAC under a random key, in the handle's memory, wiped at pam_end. */
 #include "config.h"
 
@@ -24,6 +24,7 @@ struct failed_token {
 	char user[NACCS_LOGIN_MAX * 4 + 1];
 	uint8_t key[NACCS_TAG_LEN];
 	uint8_t tag[NACCS_TAG_LEN];
+	int code; /* the answer the first time */
 };
 
 static void wipe_failed(pam_handle_t *pamh, void *data, int error_status)
@@ -32,7 +33,7 @@ static void wipe_failed(pam_handle_t *pamh, void *data, int error_status)
 	free(data);
 }
 
-bool pam_once_already_failed(pam_handle_t *pamh, const char *user, const char *tok)
+int pam_once_already_failed(pam_handle_t *pamh, const char *user, const char *tok)
 {
 	const void *data = NULL;
 	const struct failed_token *f;
@@ -40,16 +41,16 @@ bool pam_once_already_failed(pam_handle_t *pamh, const char *user, const char *t
 	bool same;
 
 	if (pam_get_data(pamh, ONCE_KEY, &data) != PAM_SUCCESS || data == NULL)
-		return false;
+		return PAM_SUCCESS;
 	f = data;
 	if (strcmp(f->user, user) != 0 || naccs_secret_tag(f->key, tok, tag) < 0)
-		return false;
+		return PAM_SUCCESS;
 	same = naccs_consttime_equal(tag, f->tag, sizeof(tag));
 	naccs_wipe(tag, sizeof(tag));
-	return same;
+	return same ? f->code : PAM_SUCCESS;
 }
 
-void pam_once_remember_failure(pam_handle_t *pamh, const char *user, const char *tok)
+void pam_once_remember_failure(pam_handle_t *pamh, const char *user, const char *tok, int code)
 {
 	struct failed_token *f = calloc(1, sizeof(*f));
 
@@ -61,6 +62,7 @@ void pam_once_remember_failure(pam_handle_t *pamh, const char *user, const char 
 		return;
 	}
 	memcpy(f->user, user, strlen(user) + 1);
+	f->code = code;
 	/* Replaces (and wipes, through the cleanup) an earlier one. */
 	if (pam_set_data(pamh, ONCE_KEY, f, wipe_failed) != PAM_SUCCESS)
 		wipe_failed(pamh, f, 0);

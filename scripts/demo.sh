@@ -130,9 +130,11 @@ echo "    'opsadmin' also reads as NACCS user ID OPSAD-MIN: issuing that is refu
 echo "    so typing 'opsadmin' can never mean someone else"
 expect fail sb_ctl user add --user-code OPSAD --id-number MIN --name "Someone Else"
 
-step "6. A wrong password is refused and recorded; an unknown ID gets the same answer"
+step "6. A wrong password is refused and recorded; an unknown ID takes the same work"
 expect_login fail abcde-001 "wrong-password" authenticate
 expect_login fail abcde-001 "another-guess" authenticate
+echo "    an ID the store never issued is \"not mine\" (User not known): recorded too,"
+echo "    and a full stack goes on to pam_unix, which refuses it as well"
 expect_login fail ZZZZZ999 "whatever" authenticate
 expect ok sb_ctl user show abcde-001
 

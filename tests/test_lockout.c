@@ -280,6 +280,21 @@ static void test_wrong_password_counted_once(void **state)
 	assert_int_equal(run_pamtest("naccs-twice", ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
 }
 
+/* The same for a name that is no ID here: the second call in the handle
+ * gives the first one's answer, "not mine" (PAM_USER_UNKNOWN), not a wrong
+ * password's, and the attempt is recorded once (issue #11). */
+static void test_unknown_name_counted_once(void **state)
+{
+	struct pam_testcase tc[] = {pam_test(PAMTEST_AUTHENTICATE, PAM_USER_UNKNOWN)};
+	struct conv c;
+
+	config(LOCK_3_60_300);
+	conv_init(&c, "wrong-once");
+	assert_int_equal(run_pamtest("naccs-twice", "zzzzz-999", &c.data, tc, NULL),
+			 PAMTEST_ERR_OK);
+	assert_int_equal(query("SELECT count(*) FROM unknown_failures"), 1);
+}
+
 /* Failures further apart than fail_interval never add up. */
 static void test_window(void **state)
 {
@@ -534,7 +549,7 @@ static void test_pruning_and_unknown_cap(void **state)
 		char name[16];
 
 		snprintf(name, sizeof(name), "zzzzz-%03d", i);
-		assert_int_equal(auth(name, "wrong"), PAM_AUTH_ERR);
+		assert_int_equal(auth(name, "wrong"), PAM_USER_UNKNOWN);
 	}
 	assert_int_equal(query("SELECT count(*) FROM unknown_failures"), 3);
 	assert_int_equal(query("SELECT count(*) FROM unknown_failures WHERE name = 'zzzzz-004'"),
@@ -630,6 +645,7 @@ int main(void)
 	    T(test_lock_exactly_at_deny),
 	    T(test_window),
 	    T(test_wrong_password_counted_once),
+	    T(test_unknown_name_counted_once),
 	    T(test_timed_unlock),
 	    T(test_admin_unlock),
 	    T(test_shared_ids),

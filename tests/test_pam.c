@@ -231,17 +231,21 @@ static void test_auth_wrong_password(void **state)
 	assert_int_equal(get_state(ALICE).failures_since_success, 0);
 }
 
-/* Unknown users get the same prompt and the same answer as a wrong password. */
+/* Unknown users get the same prompt and the same work as a wrong password,
+ * and the answer "not mine" (PAM_USER_UNKNOWN, as in the account phase):
+ * the stack goes on to pam_unix for the machine's own accounts (issue #11,
+ * secure as shipped). */
 static void test_auth_unknown_user(void **state)
 {
 	struct conv c;
 
-	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "nobody-here", GOOD_PW, &c), PAM_AUTH_ERR);
-	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "ZZZZZ999", GOOD_PW, &c), PAM_AUTH_ERR);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "nobody-here", GOOD_PW, &c),
+			 PAM_USER_UNKNOWN);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "ZZZZZ999", GOOD_PW, &c), PAM_USER_UNKNOWN);
 	/* Hostile names are refused without a crash, with the same answer. */
 	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "../../etc/passwd", GOOD_PW, &c),
-			 PAM_AUTH_ERR);
-	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "a\nb", GOOD_PW, &c), PAM_AUTH_ERR);
+			 PAM_USER_UNKNOWN);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "a\nb", GOOD_PW, &c), PAM_USER_UNKNOWN);
 	assert_string_equal(c.err_buf[0], "");
 	/* Each attempt is recorded, and none counts against a real ID. */
 	assert_int_equal(unknown_failures(), 4);

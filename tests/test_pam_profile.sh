@@ -235,12 +235,25 @@ expect_rc 0 "local account: password change goes on to pam_unix" \
 	sb_pam local "$(printf 'localpw\nNew-unix-pw1\nNew-unix-pw1')" chauthtok
 ok "  pam_unix's password changed" sh -c "! grep -q '^local:localpw:' '$PASSDB'"
 expect_rc 0 "local account: session goes on" sb_pam local "" open_session
-# Known gap (pam_naccs(8), BUGS): in the auth type pam_naccs.so answers
-# PAM_AUTH_ERR for a name the store never issued, so with this profile a
-# local account cannot authenticate with its pam_unix password.  When the
-# module answers PAM_USER_UNKNOWN there (section 1 shows the profile then
-# lets it through), this check fails: update BUGS and README, and turn it
-# into "expect_rc 0".
-expect_rc 1 "known gap: local account's password auth stops at pam_naccs.so (PAM_AUTH_ERR)" \
+# A name the store never issued is "not mine" in auth too (PAM_USER_UNKNOWN,
+# issue #11): a local account authenticates with its pam_unix password
+# through the profile (typed twice: pam_matrix asks again, where pam_unix
+# takes the token with try_first_pass) ...
+reset_passdb
+expect_rc 0 "local account: its pam_unix password authenticates through the profile" \
 	sb_pam local "$(printf 'localpw\nlocalpw')" authenticate
+expect_rc 1 "local account: a wrong password is refused (by pam_unix)" \
+	sb_pam local "$(printf 'wrong-for-unix\nwrong-for-unix')" authenticate
+# ... and a name neither knows is still refused by the stack, whatever the
+# password (a naccs ID's, a local account's), with the answer a wrong naccs
+# password gets: the stack's answer tells no name from another.
+expect_rc 1 "unknown everywhere: a naccs password is refused overall" \
+	sb_pam nobody-anywhere "$(printf '%s\n%s' "$otp" "$otp")" authenticate
+ok "  as an authentication failure" out_has "Authentication failure"
+expect_rc 1 "unknown everywhere: a local account's password is refused overall" \
+	sb_pam nobody-anywhere "$(printf 'localpw\nlocalpw')" authenticate
+ok "  as an authentication failure" out_has "Authentication failure"
+expect_rc 1 "naccs ID: a wrong password gets the same answer" \
+	sb_pam abcde-001 "$(printf 'wrong-guess\nwrong-guess')" authenticate
+ok "  as an authentication failure" out_has "Authentication failure"
 finish

@@ -416,8 +416,41 @@ static void test_unknown_user_dummy_has_the_typical_cost(void **state)
 	struct naccs_decision d;
 
 	f->cfg.hash.m_kib = 2048;
-	assert_int_equal(auth(f, "zzzzz-999", GOOD_PW, &d), NACCS_OUT_BAD_CREDENTIALS);
+	assert_int_equal(auth(f, "zzzzz-999", GOOD_PW, &d), NACCS_OUT_UNKNOWN);
 	assert_true(logged("typical hash $argon2id$v=19$m=1024,t=1,p=1$"));
+}
+
+/* A name the store never issued is "not mine" in auth too, whatever the
+ * password (empty, over-long, any): the same definition as the account
+ * phase, the same work as a wrong password (the dummy verification, one
+ * recorded attempt), logged as ignore with its reason (issue #11). */
+static void test_auth_of_an_unknown_name_is_not_mine(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_request req = {.service = "test", .user = "zzzzz-999"};
+	struct naccs_decision d;
+	struct naccs_err err;
+	char long_pw[600];
+
+	memset(long_pw, 'x', sizeof(long_pw) - 1);
+	long_pw[sizeof(long_pw) - 1] = '\0';
+	assert_int_equal(naccs_policy_account(&f->pol, &req, &d, &err), NACCS_OUT_UNKNOWN);
+	assert_int_equal(auth(f, "zzzzz-999", GOOD_PW, &d), NACCS_OUT_UNKNOWN);
+	assert_false(d.known);
+	assert_string_equal(d.message, "");
+	assert_true(logged("dummy verification with the cost of the store's typical hash"));
+	assert_true(logged("reason=\"unknown-user\""));
+	assert_true(logged("result=\"ignore\""));
+	assert_false(logged("result=\"deny\""));
+	assert_int_equal(auth(f, "zzzzz-999", "", &d), NACCS_OUT_UNKNOWN);
+	assert_int_equal(auth(f, "zzzzz-999", long_pw, &d), NACCS_OUT_UNKNOWN);
+	assert_int_equal(auth(f, "nobody", GOOD_PW, &d), NACCS_OUT_UNKNOWN);
+	/* An ID, whatever its state, is never "not mine". */
+	assert_int_equal(auth(f, "abcde-001", "a wrong guess", &d), NACCS_OUT_BAD_CREDENTIALS);
+	assert_int_equal(auth(f, "abcde-002", GOOD_PW, &d), NACCS_OUT_BAD_CREDENTIALS);
+	assert_int_equal(auth(f, "abcde-003", GOOD_PW, &d), NACCS_OUT_BAD_CREDENTIALS);
+	assert_int_equal(naccs_store_retire(f->st, DL(), "abcde-001", "left", "test", &err), 0);
+	assert_int_equal(auth(f, "abcde-001", GOOD_PW, &d), NACCS_OUT_BAD_CREDENTIALS);
 }
 
 /* ---- what reaches the log (review items 9, 13, 15) --------------------- */
@@ -430,12 +463,12 @@ static void test_unknown_name_is_not_logged_as_typed(void **state)
 	struct naccs_decision d;
 	struct naccs_err err;
 
-	assert_int_equal(auth(f, "Secr3t!Passw0rd", GOOD_PW, &d), NACCS_OUT_BAD_CREDENTIALS);
+	assert_int_equal(auth(f, "Secr3t!Passw0rd", GOOD_PW, &d), NACCS_OUT_UNKNOWN);
 	assert_int_equal(naccs_policy_account(&f->pol, &req, &d, &err), NACCS_OUT_UNKNOWN);
 	assert_false(logged("Secr3t"));
 	assert_true(logged("(not a user name)"));
 	/* A name that has the form of one is kept, for the audit. */
-	assert_int_equal(auth(f, "zzzzz-999", GOOD_PW, &d), NACCS_OUT_BAD_CREDENTIALS);
+	assert_int_equal(auth(f, "zzzzz-999", GOOD_PW, &d), NACCS_OUT_UNKNOWN);
 	assert_true(logged("login=\"zzzzz-999\""));
 }
 
@@ -539,6 +572,7 @@ int main(void)
 	    T(test_show_locked_tells_the_state_whatever_the_password),
 	    T(test_typical_hash_follows_the_store),
 	    T(test_unknown_user_dummy_has_the_typical_cost),
+	    T(test_auth_of_an_unknown_name_is_not_mine),
 	    T(test_unknown_name_is_not_logged_as_typed),
 	    T(test_account_of_a_local_user_is_not_a_denial),
 	    T(test_account_with_the_store_unavailable),
