@@ -29,6 +29,7 @@
 #include "naccs_i18n.h"
 #include "naccs_netmatch.h"
 #include "naccs_num.h"
+#include "naccs_su.h"
 #include "naccs_text.h"
 
 #define SHOW_BUF 84	      /* a user-supplied string quoted in a message: 80 bytes + "..." */
@@ -776,17 +777,43 @@ static int apply_profile(struct naccs_config *cfg, struct naccs_err *err)
 	return 0;
 }
 
-/* [access] rule_NAME = RULE (UTS-2.2.1.2(1)(b)(ア), naccs_access.h): each
- * rule is a key of its own, so it has its own line and origin, and an
- * argument of the same name replaces the file's.  A rule that does not
- * parse is an error: the caller fails closed. */
-static int set_rule(struct naccs_config *cfg, const char *key, const char *value, const char *where,
-		    struct naccs_config_origin origin, struct naccs_err *err)
+/* A checker of a named key's text: 0, or -EINVAL with why in err. */
+typedef int (*named_check_fn)(const char *text, struct naccs_err *err);
+
+static int check_access_rule(const char *text, struct naccs_err *err)
 {
 	struct naccs_access_rule rule;
+
+	return naccs_access_parse(text, &rule, err);
+}
+
+static int check_su_target(const char *text, struct naccs_err *err)
+{
+	struct naccs_su_target t;
+
+	return naccs_su_target_parse(text, &t, err);
+}
+
+/* Keys named by the administrator: [access] rule_NAME = RULE
+ * (UTS-2.2.1.2(1)(b)(ア), naccs_access.h) and [su] target_NAME = TARGET
+ * groups=... ids=... (UTS-2.2.1.1(1)(g)(カ), naccs_su.h).  Each is a key of
+ * its own, so it has its own line and origin, and an argument of the same
+ * name replaces the file's.  A text that does not parse is an error: the
+ * caller fails closed. */
+struct named_keys {
+	const char *section, *prefix;
+	struct naccs_config_rule *rules;
+	unsigned *count;
+	unsigned max;
+	named_check_fn check;
+};
+
+static int set_named(const struct named_keys *nk, const char *key, const char *value,
+		     const char *where, struct naccs_config_origin origin, struct naccs_err *err)
+{
 	struct naccs_err why;
 	char key_buf[SHOW_BUF];
-	size_t plen = strlen(NACCS_ACCESS_RULE_PREFIX), klen = strlen(key), i;
+	size_t plen = strlen(nk->prefix), klen = strlen(key), i;
 
 	shown(key, key_buf, sizeof(key_buf));
 	for (i = plen; i < klen; i++)
@@ -795,26 +822,31 @@ static int set_rule(struct naccs_config *cfg, const char *key, const char *value
 			break;
 	if (klen == plen || i < klen || klen >= NACCS_ACCESS_KEY_MAX)
 		return naccs_err_set(err, EINVAL,
-				     _("%s: access.%s: a rule's name is 1 to %d letters, digits, "
-				       "'_' or '-' after rule_"),
-				     where, key_buf, (int)(NACCS_ACCESS_KEY_MAX - 1 - plen));
+				     _("%s: %s.%s: a name is 1 to %d letters, digits, '_' or '-' "
+				       "after %s"),
+				     where, nk->section, key_buf,
+				     (int)(NACCS_ACCESS_KEY_MAX - 1 - plen), nk->prefix);
 	naccs_err_clear(&why);
 	if (strlen(value) >= NACCS_ACCESS_TEXT_MAX)
-		return naccs_err_set(err, EINVAL, _("%s: access.%s: longer than %d bytes"), where,
-				     key_buf, NACCS_ACCESS_TEXT_MAX - 1);
-	if (naccs_access_parse(value, &rule, &why) < 0)
-		return naccs_err_set(err, EINVAL, _("%s: access.%s: %s"), where, key_buf, why.msg);
-	for (i = 0; i < cfg->access_rule_count; i++)
-		if (strcmp(cfg->access_rules[i].key, key) == 0)
+		return naccs_err_set(err, EINVAL, _("%s: %s.%s: longer than %d bytes"), where,
+				     nk->section, key_buf, NACCS_ACCESS_TEXT_MAX - 1);
+	if (nk->check(value, &why) < 0)
+		return naccs_err_set(err, EINVAL, _("%s: %s.%s: %s"), where, nk->section, key_buf,
+				     why.msg);
+	for (i = 0; i < *nk->count; i++)
+		if (strcmp(nk->rules[i].key, key) == 0)
 			break;
-	if (i == NACCS_ACCESS_RULES_MAX)
-		return naccs_err_set(err, EINVAL, _("%s: access.%s: more than %d rules"), where,
-				     key_buf, NACCS_ACCESS_RULES_MAX);
-	if (i == cfg->access_rule_count)
-		cfg->access_rule_count++;
-	memcpy(cfg->access_rules[i].key, key, klen + 1);
-	memcpy(cfg->access_rules[i].text, value, strlen(value) + 1);
-	cfg->access_rules[i].origin = origin;
+	if (i == nk->max)
+		return strcmp(nk->section, "su") == 0
+			   ? naccs_err_set(err, EINVAL, _("%s: su.%s: more than %u target entries"),
+					   where, key_buf, nk->max)
+			   : naccs_err_set(err, EINVAL, _("%s: access.%s: more than %u rules"),
+					   where, key_buf, nk->max);
+	if (i == *nk->count)
+		(*nk->count)++;
+	memcpy(nk->rules[i].key, key, klen + 1);
+	memcpy(nk->rules[i].text, value, strlen(value) + 1);
+	nk->rules[i].origin = origin;
 	return 0;
 }
 
@@ -832,8 +864,27 @@ int config_set_from(struct naccs_config *cfg, const char *section, const char *k
 		where = origin.kind == NACCS_ORIGIN_FILE ? _("configuration") : _("argument");
 
 	if (strcmp(section, "access") == 0 &&
-	    strncmp(key, NACCS_ACCESS_RULE_PREFIX, strlen(NACCS_ACCESS_RULE_PREFIX)) == 0)
-		return set_rule(cfg, key, value, where, origin, err);
+	    strncmp(key, NACCS_ACCESS_RULE_PREFIX, strlen(NACCS_ACCESS_RULE_PREFIX)) == 0) {
+		const struct named_keys nk = {"access",
+					      NACCS_ACCESS_RULE_PREFIX,
+					      cfg->access_rules,
+					      &cfg->access_rule_count,
+					      NACCS_ACCESS_RULES_MAX,
+					      check_access_rule};
+
+		return set_named(&nk, key, value, where, origin, err);
+	}
+	if (strcmp(section, "su") == 0 &&
+	    strncmp(key, NACCS_SU_TARGET_PREFIX, strlen(NACCS_SU_TARGET_PREFIX)) == 0) {
+		const struct named_keys nk = {"su",
+					      NACCS_SU_TARGET_PREFIX,
+					      cfg->su_targets,
+					      &cfg->su_target_count,
+					      NACCS_SU_TARGETS_MAX,
+					      check_su_target};
+
+		return set_named(&nk, key, value, where, origin, err);
+	}
 	k = find_key(section, key);
 	if (k == NULL && is_reserved_section(section))
 		return report_not_implemented(section, key, where, err);
@@ -964,12 +1015,16 @@ int naccs_config_item(const struct naccs_config *cfg, size_t i, struct naccs_con
 		return -ENOENT;
 	if (i >= COUNT(conf_keys)) {
 		const struct naccs_config_rule *r;
+		size_t j = i - COUNT(conf_keys);
 
-		if (i - COUNT(conf_keys) >= cfg->access_rule_count)
+		if (j < cfg->access_rule_count)
+			r = &cfg->access_rules[j];
+		else if (j - cfg->access_rule_count < cfg->su_target_count)
+			r = &cfg->su_targets[j - cfg->access_rule_count];
+		else
 			return -ENOENT;
-		r = &cfg->access_rules[i - COUNT(conf_keys)];
 		memset(out, 0, sizeof(*out));
-		out->section = "access";
+		out->section = j < cfg->access_rule_count ? "access" : "su";
 		out->key = r->key;
 		snprintf(out->value, sizeof(out->value), "%s", r->text);
 		out->origin = r->origin.kind;

@@ -104,6 +104,10 @@ struct naccs_config_rule {
 	struct naccs_config_origin origin;
 };
 
+/* [su] target_NAME entries (naccs_su.h); key and text as for the rules. */
+#define NACCS_SU_TARGETS_MAX   32
+#define NACCS_SU_TARGET_PREFIX "target_"
+
 /* Room for the provenance of every key of the table (config_keys.c checks). */
 #define NACCS_CONFIG_KEYS_MAX 128
 
@@ -160,6 +164,11 @@ struct naccs_config {
 	char su_switch_services[256]; /* names separated by spaces or commas */
 	char su_allow_groups[512];    /* store groups whose members may switch */
 	char su_allow_ids[512];	      /* IDs (login or NACCS form) that may switch */
+	/* [su] target_NAME = TARGET groups=... ids=... (naccs_su.h): who may
+	 * switch to one target, in the order first set; a target with an
+	 * entry is decided by its entries alone. */
+	struct naccs_config_rule su_targets[NACCS_SU_TARGETS_MAX];
+	unsigned su_target_count;
 
 	/* [access] admin_allowed_networks (naccs_netmatch.h), and the time and
 	 * terminal rules rule_NAME (naccs_access.h), in the order first set;
@@ -225,7 +234,8 @@ struct naccs_config_item {
 
 /* The keys in table order: naccs_config_item fills out for key i <
  * naccs_config_key_count() (0); after them, for i < naccs_config_key_count()
- * + cfg->access_rule_count, the [access] rules; else -ENOENT. */
+ * + cfg->access_rule_count, the [access] rules; after them, for
+ * cfg->su_target_count more, the [su] target_NAME entries; else -ENOENT. */
 size_t naccs_config_key_count(void);
 int naccs_config_item(const struct naccs_config *cfg, size_t i, struct naccs_config_item *out);
 /* "default", "profile", "file", "argument" (stable tokens for --json). */

@@ -1009,6 +1009,7 @@ enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct n
 					struct naccs_decision *out, struct naccs_err *err)
 {
 	struct naccs_login_event ev;
+	char su_detail[NACCS_ERR_MSG_MAX] = "";
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -1019,6 +1020,35 @@ enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct n
 		return decide(out, req, "session", NACCS_OUT_UNAVAILABLE, "store-read-failed", NULL,
 			      err->msg);
 	out->known = true;
+	/* A switch to a shared admin ID, again at the session
+	 * (UTS-2.2.1.1(1)(g)(カ), naccs_su.c).  sudo authenticates and runs
+	 * the account phase as the invoking user; only in its
+	 * sudo_pam_begin_session (plugins/sudoers/auth/pam.c) does it set
+	 * PAM_USER to the run-as user, just before pam_open_session, from the
+	 * process that still runs as the invoker.  So the su verdict is
+	 * given here too for every service of [su] switch_services; for su
+	 * it repeats the account phase's.  sudo treats PAM_SESSION_ERR from
+	 * pam_open_session as non-fatal and runs the command anyway, so the
+	 * adapter answers a refusal with PAM_PERM_DENIED (su_refused). */
+	if (naccs_su_switch_service(pol->cfg, req->service) && naccs_su_gated(&out->identity)) {
+		struct naccs_su_invoker inv;
+		struct naccs_su_verdict v;
+
+		naccs_su_read_invoker(&inv);
+		naccs_su_decide(pol->store, deadline(pol), pol->cfg, req->service, &out->identity,
+				&inv, invoker_unusable, pol, &v);
+		naccs_debug(pol->cfg->debug, "session: '%s': %s (%s)", out->identity.login,
+			    v.reason, v.detail);
+		if (!v.allow) {
+			out->su_refused = true;
+			decide(out, req, "session",
+			       v.unavailable ? NACCS_OUT_UNAVAILABLE : NACCS_OUT_DENIED, v.reason,
+			       NULL, v.detail);
+			snprintf(out->message, sizeof(out->message), "%s", v.message);
+			return out->outcome;
+		}
+		snprintf(su_detail, sizeof(su_detail), "%s", v.detail);
+	}
 	if (pol->cfg->max_sessions_per_id > 0 &&
 	    session_limit(pol, req, out, err) != NACCS_OUT_ALLOW)
 		return out->outcome;
@@ -1031,5 +1061,6 @@ enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct n
 		return decide(out, req, "session", NACCS_OUT_UNAVAILABLE, "store-write-failed",
 			      NULL, err->msg);
 	out->has_notice = true;
-	return decide(out, req, "session", NACCS_OUT_ALLOW, "open", NULL, NULL);
+	return decide(out, req, "session", NACCS_OUT_ALLOW, "open", NULL,
+		      su_detail[0] ? su_detail : NULL);
 }

@@ -62,6 +62,7 @@ struct naccs_decision {
 	struct naccs_session_mark session;   /* its line, for the close */
 	bool audit_refused;		     /* UNAVAILABLE because the trail line could not be
 						written ([audit] on_audit_failure = deny) */
+	bool su_refused; /* session: the su rule refused the switch (naccs_su.h) */
 };
 
 struct naccs_policy {

@@ -150,12 +150,92 @@ static int unavailable(struct naccs_su_verdict *out, const char *target)
 	return refuse(out, "su-store-unavailable", msg);
 }
 
-/* Is the invoker named by allow_ids (resolved as any typed name is) or a
- * member of a store group named by allow_groups?  1, 0, -errno. */
-static int invoker_allowed(struct naccs_store *st, naccs_deadline_t dl,
-			   const struct naccs_config *cfg, const char *login)
+/* ---- [su] target_NAME entries ------------------------------------------ */
+
+static bool is_space(char c)
 {
-	const char *p = cfg->su_allow_ids;
+	return c == ' ' || c == '\t';
+}
+
+/* The list of a "KEY=LIST" word into out (once, not empty). */
+static int take_list(const char *word, size_t len, const char *key, char *out, size_t outlen,
+		     struct naccs_err *err)
+{
+	size_t klen = strlen(key);
+
+	if (out[0] != '\0')
+		return naccs_err_set(err, EINVAL, _("%s= is given twice"), key);
+	if (len == klen + 1)
+		return naccs_err_set(err, EINVAL, _("%s= names nobody"), key);
+	if (len - klen - 1 >= outlen)
+		return naccs_err_set(err, EINVAL, _("%s= is too long"), key);
+	memcpy(out, word + klen + 1, len - klen - 1);
+	out[len - klen - 1] = '\0';
+	return 0;
+}
+
+int naccs_su_target_parse(const char *text, struct naccs_su_target *out, struct naccs_err *err)
+{
+	const char *p = text;
+	bool first = true;
+
+	memset(out, 0, sizeof(*out));
+	for (;;) {
+		const char *word;
+		size_t len;
+		int rc;
+
+		while (is_space(*p))
+			p++;
+		if (*p == '\0')
+			break;
+		word = p;
+		while (*p != '\0' && !is_space(*p))
+			p++;
+		len = (size_t)(p - word);
+		if (first) {
+			first = false;
+			if (memchr(word, '=', len) != NULL || memchr(word, ',', len) != NULL)
+				return naccs_err_set(err, EINVAL,
+						     _("'%.*s' is not a target: expected TARGET "
+						       "groups=LIST and/or ids=LIST"),
+						     (int)(len > 64 ? 64 : len), word);
+			if (len >= sizeof(out->target))
+				return naccs_err_set(err, EINVAL, _("the target is too long"));
+			memcpy(out->target, word, len);
+			out->target[len] = '\0';
+			continue;
+		}
+		if (len > 7 && strncmp(word, "groups=", 7) == 0)
+			rc = take_list(word, len, "groups", out->groups, sizeof(out->groups), err);
+		else if (len > 4 && strncmp(word, "ids=", 4) == 0)
+			rc = take_list(word, len, "ids", out->ids, sizeof(out->ids), err);
+		else if (len == 7 && strncmp(word, "groups=", 7) == 0)
+			rc = naccs_err_set(err, EINVAL, _("%s= names nobody"), "groups");
+		else if (len == 4 && strncmp(word, "ids=", 4) == 0)
+			rc = naccs_err_set(err, EINVAL, _("%s= names nobody"), "ids");
+		else
+			rc = naccs_err_set(err, EINVAL,
+					   _("'%.*s': expected groups=LIST or ids=LIST"),
+					   (int)(len > 64 ? 64 : len), word);
+		if (rc < 0)
+			return rc;
+	}
+	if (first)
+		return naccs_err_set(err, EINVAL,
+				     _("empty: expected TARGET groups=LIST and/or ids=LIST"));
+	if (out->groups[0] == '\0' && out->ids[0] == '\0')
+		return naccs_err_set(
+		    err, EINVAL, _("no groups= or ids=: name who may switch to %s"), out->target);
+	return 0;
+}
+
+/* Is the invoker named by ids (resolved as any typed name is) or a member
+ * of a store group named by groups?  1, 0, -errno. */
+static int in_lists(struct naccs_store *st, naccs_deadline_t dl, const char *groups,
+		    const char *ids, const char *login)
+{
+	const char *p = ids;
 	char name[NACCS_LOGIN_MAX + 8];
 	struct naccs_err err;
 
@@ -168,7 +248,7 @@ static int invoker_allowed(struct naccs_store *st, naccs_deadline_t dl,
 		if (rc < 0 && rc != -ENOENT && rc != -EINVAL)
 			return rc;
 	}
-	p = cfg->su_allow_groups;
+	p = groups;
 	while (next_name(&p, name, sizeof(name))) {
 		bool member = false;
 		int rc = naccs_store_group_has_member(st, dl, name, login, &member, &err);
@@ -179,6 +259,62 @@ static int invoker_allowed(struct naccs_store *st, naccs_deadline_t dl,
 			return rc;
 	}
 	return 0;
+}
+
+/* May login switch to target?  The [su] target_NAME entries whose TARGET
+ * resolves (the one resolver) to target decide alone when there is one
+ * (*entry: the first such key); else [su] allow_groups and allow_ids.
+ * 1, 0, -errno (the store failed, or an entry no longer parses: fail
+ * closed). */
+static int invoker_allowed(struct naccs_store *st, naccs_deadline_t dl,
+			   const struct naccs_config *cfg, const struct naccs_identity *target,
+			   const char *login, const char **entry)
+{
+	struct naccs_su_target *t;
+	int result = 0;
+	unsigned i;
+
+	*entry = NULL;
+	if (cfg->su_target_count == 0)
+		return in_lists(st, dl, cfg->su_allow_groups, cfg->su_allow_ids, login);
+	t = malloc(sizeof(*t));
+	if (t == NULL)
+		return -ENOMEM;
+	for (i = 0; i < cfg->su_target_count && result == 0; i++) {
+		struct naccs_identity id;
+		struct naccs_err err;
+		int rc;
+
+		if (naccs_su_target_parse(cfg->su_targets[i].text, t, &err) < 0) {
+			result = -EINVAL;
+			break;
+		}
+		rc = naccs_resolve_name(st, dl, t->target, &id, NULL, &err);
+		if (rc == -ENOENT || rc == -EINVAL)
+			continue;
+		if (rc < 0) {
+			result = rc;
+			break;
+		}
+		if (strcmp(id.login, target->login) != 0)
+			continue;
+		if (*entry == NULL)
+			*entry = cfg->su_targets[i].key;
+		result = in_lists(st, dl, t->groups, t->ids, login);
+	}
+	free(t);
+	if (result == 0 && *entry == NULL)
+		return in_lists(st, dl, cfg->su_allow_groups, cfg->su_allow_ids, login);
+	return result;
+}
+
+/* The list that decided, for the event. */
+static void note_entry(struct naccs_su_verdict *out)
+{
+	size_t n = strlen(out->detail);
+
+	snprintf(out->detail + n, sizeof(out->detail) - n, " allow_list=su.%s",
+		 out->entry != NULL ? out->entry : "allow_groups/allow_ids");
 }
 
 int naccs_su_decide(struct naccs_store *st, naccs_deadline_t dl, const struct naccs_config *cfg,
@@ -238,9 +374,10 @@ int naccs_su_decide(struct naccs_store *st, naccs_deadline_t dl, const struct na
 			 target->login, out->invoker.login, bad);
 		return refuse(out, bad, msg);
 	}
-	rc = invoker_allowed(st, dl, cfg, out->invoker.login);
+	rc = invoker_allowed(st, dl, cfg, target, out->invoker.login, &out->entry);
 	if (rc < 0)
 		return unavailable(out, target->login);
+	note_entry(out);
 	if (rc == 0) {
 		snprintf(msg, sizeof(msg), _("%s may not switch to %s."), out->invoker.login,
 			 target->login);

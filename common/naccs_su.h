@@ -10,7 +10,11 @@
  *    it is allowed only when the invoking person is an active individual ID
  *    (not shared, not locked, suspended or retired, password not expired)
  *    named by [su] allow_ids or a member of a store group named by
- *    [su] allow_groups.
+ *    [su] allow_groups; or, for a target that has [su] target_NAME
+ *    entries, named by the ids= or a member of the groups= of one of its
+ *    entries (the global lists then do not apply to that target).
+ * The same verdict is applied again when a session opens on a switch
+ * service (sudo sets PAM_USER to the target only then).
  * The invoker is the real uid of the calling process and the audit login
  * uid (/proc/self/loginuid); when the login uid is set the two must agree
  * (else refused).  Never getlogin() or PAM_RUSER: those are claims of the
@@ -50,12 +54,26 @@ bool naccs_su_switch_service(const struct naccs_config *cfg, const char *service
  * reason ("locked", "password-expired", ...). */
 typedef const char *(*naccs_su_state_fn)(void *ctx, const struct naccs_account_state *st);
 
+/* One [su] target_NAME entry: "TARGET [groups=G1,G2] [ids=ID1,ID2]",
+ * words separated by spaces, lists by commas, at least one list.  TARGET
+ * and the IDs are resolved by the one resolver (naccs_resolve.h) when a
+ * decision is made, so the NACCS form works as at a login prompt. */
+struct naccs_su_target {
+	char target[NACCS_LOGIN_MAX + 8];
+	char groups[NACCS_ACCESS_TEXT_MAX];
+	char ids[NACCS_ACCESS_TEXT_MAX];
+};
+
+/* Parse text into *out: 0, or -EINVAL with why in err (no location). */
+int naccs_su_target_parse(const char *text, struct naccs_su_target *out, struct naccs_err *err);
+
 struct naccs_su_verdict {
 	bool allow;
 	bool unavailable;   /* the store failed: refuse (fail closed) */
 	const char *reason; /* "su-allowed", "direct-login-shared-admin", "su-invoker-..." */
 	bool invoker_known;
 	struct naccs_identity invoker;
+	const char *entry;		 /* the [su] target_NAME key that decided, NULL: global */
 	char detail[NACCS_ERR_MSG_MAX];	 /* individual and target, for the event */
 	char message[NACCS_ERR_MSG_MAX]; /* for the user ("" when allowed) */
 };

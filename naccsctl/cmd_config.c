@@ -17,6 +17,7 @@
 #include "naccs_config.h"
 #include "naccs_i18n.h"
 #include "naccs_resolve.h"
+#include "naccs_su.h"
 #include "naccs_store.h"
 #include "naccsctl.h"
 
@@ -79,6 +80,37 @@ static const char *names_nobody(struct naccs_store *st, const struct naccs_acces
 	return NULL;
 }
 
+/* An [su] target_NAME entry whose target is no shared admin ID of the
+ * store decides nothing (su to it is not gated, or it does not exist): a
+ * warning for each (UTS-2.2.1.1(1)(g)(カ)). */
+static void check_su_targets(const struct naccs_config *cfg, const char *file,
+			     struct naccs_store *st)
+{
+	char msg[NACCS_ERR_MSG_MAX + 160];
+
+	for (unsigned i = 0; i < cfg->su_target_count; i++) {
+		const struct naccs_config_rule *cr = &cfg->su_targets[i];
+		struct naccs_su_target t;
+		struct naccs_identity id;
+		struct naccs_err err;
+		const char *why = NULL;
+		int rc;
+
+		if (naccs_su_target_parse(cr->text, &t, &err) < 0)
+			continue; /* the load refused it already */
+		rc = naccs_resolve_name(st, naccs_deadline_in(5000), t.target, &id, NULL, &err);
+		if (rc == -ENOENT || rc == -EINVAL)
+			why = _("no such ID in the store");
+		else if (rc == 0 && !naccs_su_gated(&id))
+			why = _("not a shared administrator ID, so switching to it is not gated");
+		if (why == NULL)
+			continue;
+		snprintf(msg, sizeof(msg), _("%s:%u: su.%s: '%s': %s; the entry decides nothing"),
+			 file, cr->origin.line, cr->key, t.target, why);
+		print_diagnostic(file, _("warning"), msg);
+	}
+}
+
 /* A rule naming a group or an ID the store does not have applies to
  * nobody, and the people meant stay unrestricted (or under their other
  * rules): a warning for each, when the store can be read. */
@@ -94,13 +126,13 @@ static void check_rule_names(const struct naccs_config *cfg, const char *file, u
 	struct naccs_err err;
 	char msg[NACCS_ERR_MSG_MAX + 160];
 
-	if (cfg->access_rule_count == 0)
+	if (cfg->access_rule_count == 0 && cfg->su_target_count == 0)
 		return;
 	naccs_err_clear(&err);
 	if (naccs_store_open(&opt, &st, &err) < 0) {
 		snprintf(msg, sizeof(msg),
 			 _("the store cannot be read (%s): the groups and IDs of the access rules "
-			   "are not checked"),
+			   "and su targets are not checked"),
 			 err.msg);
 		print_diagnostic(file, _("warning"), msg);
 		return;
@@ -120,6 +152,7 @@ static void check_rule_names(const struct naccs_config *cfg, const char *file, u
 			 cr->origin.line, cr->key, r.who, why);
 		print_diagnostic(file, _("warning"), msg);
 	}
+	check_su_targets(cfg, file, st);
 	naccs_store_close(st);
 }
 

@@ -5,7 +5,10 @@
  * session goes on (the auth and account types fail closed).  The one
  * refusal here is the optional limit on concurrent sessions per ID
  * ([session] max_sessions_per_id, UTS-2.2.1.2(1)(b)(ア)): over it, or when
- * the session table cannot be used, PAM_SESSION_ERR with a message. */
+ * the session table cannot be used, PAM_SESSION_ERR with a message.  And
+ * on a service of [su] switch_services whose user is now a shared admin
+ * ID (sudo sets PAM_USER to the run-as user before opening the session),
+ * the su rule (UTS-2.2.1.1(1)(g)(カ)): refused with PAM_PERM_DENIED. */
 #include "config.h"
 
 #include <stdio.h>
@@ -50,13 +53,22 @@ static void remember(pam_handle_t *pamh, const struct naccs_decision *d)
 EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct call c;
+	enum naccs_outcome o;
 	int rv = call_begin(pamh, flags, argc, argv, &c, false, false);
 
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv == PAM_USER_UNKNOWN ? PAM_IGNORE : rv);
 	if (!c.store_open)
 		return call_end(&c, PAM_IGNORE);
-	switch (naccs_policy_session(&c.pol, &c.req, &c.d, &c.err)) {
+	o = naccs_policy_session(&c.pol, &c.req, &c.d, &c.err);
+	if (c.d.su_refused) {
+		/* The su rule on a switch service (sudo sets PAM_USER to the
+		 * target only now, naccs_policy_session): PAM_PERM_DENIED,
+		 * since sudo runs the command after a PAM_SESSION_ERR. */
+		call_report(pamh, &c, "session");
+		return call_end(&c, PAM_PERM_DENIED);
+	}
+	switch (o) {
 	case NACCS_OUT_ALLOW:
 		call_notices(pamh, &c);
 		rv = PAM_SUCCESS;

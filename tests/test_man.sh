@@ -24,13 +24,17 @@ warnings() {
 
 # config_keys FILE: "section.key" of every entry of the conf_keys[] table,
 # and "access.rule_" for the [access] rule_NAME keys the setter takes
-# besides the table (set_rule), documented as the term "rule_ NAME".
+# besides the table (set_named), documented as the term "rule_ NAME", and
+# "su.target_" for the [su] target_NAME keys alike.
 config_keys() {
 	{
 		sed -n '/^static const struct conf_key conf_keys\[\] = {/,/^};/p' "$1" |
 			sed -n 's/^[[:space:]]*{"\([a-z0-9_]*\)", "\([a-z0-9_]*\)", KIND_.*/\1.\2/p'
 		if grep -q 'NACCS_ACCESS_RULE_PREFIX' "$1"; then
 			echo "access.rule_"
+		fi
+		if grep -q 'NACCS_SU_TARGET_PREFIX' "$1"; then
+			echo "su.target_"
 		fi
 	} | sort -u
 }

@@ -30,6 +30,7 @@
 
 #define SU	 "naccs-su"	  /* listed in [su] switch_services */
 #define LOGIN	 "naccs-su-login" /* not listed: a direct login */
+#define SUDO	 "naccs-sudo"	  /* listed; account as the invoker, session as the target */
 #define GOOD_PW	 "Corr3ct-Horse!"
 #define ROOT_UID 0
 
@@ -46,7 +47,7 @@ static void write_conf(const char *extra)
 	snprintf(text, sizeof(text),
 		 "%s[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
 		 "[auth]\nfail_delay_ms = 0\n[password]\nmax_age_days = 90\n"
-		 "[su]\nswitch_services = " SU "\nallow_groups = wheel-naccs\n"
+		 "[su]\nswitch_services = " SU " " SUDO "\nallow_groups = wheel-naccs\n"
 		 "allow_ids = OPSSHARED\n"
 		 "[access]\nadmin_allowed_networks = 192.0.2.0/24, 2001:db8::/32\n%s",
 		 tu_audit_trail(PAM_FIXTURE_DIR, audit, sizeof(audit)), store_path, extra);
@@ -65,13 +66,18 @@ static struct naccs_store *open_store(void)
 	return st;
 }
 
-static void member(struct naccs_store *st, const char *login)
+static void member_of(struct naccs_store *st, const char *group, const char *login)
 {
 	struct naccs_err err;
 
-	if (naccs_store_group_member(st, naccs_deadline_in(5000), "wheel-naccs", login, true,
-				     "test", &err) < 0)
+	if (naccs_store_group_member(st, naccs_deadline_in(5000), group, login, true, "test",
+				     &err) < 0)
 		fail_msg("member %s: %s", login, err.msg);
+}
+
+static void member(struct naccs_store *st, const char *login)
+{
+	member_of(st, "wheel-naccs", login);
 }
 
 static int setup(void **state)
@@ -106,6 +112,12 @@ static int setup(void **state)
 	snprintf(g.name, sizeof(g.name), "wheel-naccs");
 	if (naccs_store_group_add(st, naccs_deadline_in(5000), &g, 30000, 30999, "test", &err) < 0)
 		fail_msg("group: %s", err.msg);
+	/* Group B of the per-target entries: bob only. */
+	snprintf(g.name, sizeof(g.name), "ops-b");
+	g.gid = NACCS_GID_ALLOCATE;
+	if (naccs_store_group_add(st, naccs_deadline_in(5000), &g, 30000, 30999, "test", &err) < 0)
+		fail_msg("group: %s", err.msg);
+	member_of(st, "ops-b", "abcde-002");
 	member(st, "abcde-001");
 	member(st, "abcde-003");
 	member(st, "abcde-004");
@@ -325,6 +337,126 @@ static void test_admin_networks(void **state)
 	assert_int_equal(account_from(LOGIN, "abcde-001", "host.example", NULL), PAM_SUCCESS);
 }
 
+/* ---- per-target allow lists: [su] target_NAME (UTS-2.2.1.1(1)(g)(カ)) ---- */
+
+static void test_su_target_entry_decides(void **state)
+{
+	(void)state;
+	/* opsadmin2 has its own entry naming group B (ops-b); root has none
+	 * and keeps the global lists (allow_groups = wheel-naccs). */
+	write_conf("[su]\ntarget_ops = opsadmin2 groups=ops-b\n");
+	/* alice (wheel-naccs, group A): root yes, opsadmin2 no. */
+	invoker(uid_of[ALICE], NULL);
+	assert_int_equal(account(SU, "root"), PAM_SUCCESS);
+	assert_true(tl_logged("allow_list=su.allow_groups/allow_ids"));
+	assert_int_equal(account(SU, "opsadmin2"), PAM_PERM_DENIED);
+	assert_true(tl_logged("su-invoker-not-allowed"));
+	assert_true(tl_logged("allow_list=su.target_ops"));
+	assert_non_null(strstr(err_buf[0], "abcde-001 may not switch to opsadmin2"));
+	/* bob (ops-b, group B): opsadmin2 yes, root no. */
+	invoker(uid_of[BOB], NULL);
+	assert_int_equal(account(SU, "opsadmin2"), PAM_SUCCESS);
+	assert_true(tl_logged("allow_list=su.target_ops"));
+	assert_int_equal(account(SU, "root"), PAM_PERM_DENIED);
+	/* The entry's rule on the invoker's state still holds: the shared
+	 * ID is refused whatever the entry names. */
+	write_conf("[su]\ntarget_ops = opsadmin2 ids=opsshared groups=wheel-naccs\n");
+	invoker(uid_of[OPS], NULL);
+	assert_int_equal(account(SU, "opsadmin2"), PAM_PERM_DENIED);
+	assert_true(tl_logged("su-invoker-shared"));
+}
+
+static void test_su_target_entry_ids_resolved(void **state)
+{
+	(void)state;
+	/* ids= in the NACCS form and the login form, through the one
+	 * resolver; two entries for one target add up. */
+	write_conf("[su]\ntarget_a = opsadmin2 ids=ABCDE002\n"
+		   "target_b = opsadmin2 ids=abcde-001,nobody-here\n");
+	invoker(uid_of[BOB], NULL);
+	assert_int_equal(account(SU, "opsadmin2"), PAM_SUCCESS);
+	assert_true(tl_logged("allow_list=su.target_a"));
+	invoker(uid_of[ALICE], NULL);
+	assert_int_equal(account(SU, "opsadmin2"), PAM_SUCCESS);
+	/* alice is in wheel-naccs (the global list), but opsadmin2 has an
+	 * entry that does not name her. */
+	write_conf("[su]\ntarget_a = opsadmin2 ids=ABCDE002\n");
+	invoker(uid_of[ALICE], NULL);
+	assert_int_equal(account(SU, "opsadmin2"), PAM_PERM_DENIED);
+	/* An entry naming an ID unknown to the store decides for no target:
+	 * root keeps the global lists. */
+	write_conf("[su]\ntarget_x = no-such-admin groups=ops-b\n");
+	assert_int_equal(account(SU, "root"), PAM_SUCCESS);
+}
+
+static void test_su_target_entry_bad(void **state)
+{
+	static const char *const bad[] = {
+	    "[su]\ntarget_ops = opsadmin2\n",		   /* no list */
+	    "[su]\ntarget_ops = opsadmin2 group=ops-b\n",  /* unknown word */
+	    "[su]\ntarget_ops = opsadmin2 groups=\n",	   /* empty list */
+	    "[su]\ntarget_ops = opsadmin2 ids=a ids=b\n",  /* twice */
+	    "[su]\ntarget_ops = groups=ops-b\n",	   /* no target */
+	    "[su]\ntarget_ = opsadmin2 groups=ops-b\n",	   /* no name */
+	    "[su]\ntarget_o.p = opsadmin2 groups=ops-b\n", /* bad name */
+	};
+	size_t i;
+
+	(void)state;
+	invoker(uid_of[ALICE], NULL);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_conf(bad[i]);
+		/* Fail closed: the module cannot load its configuration. */
+		if (account(SU, "root") != PAM_SERVICE_ERR)
+			fail_msg("'%s' was accepted", bad[i]);
+	}
+}
+
+/* ---- sudo: the target is PAM_USER only at the session ------------------ */
+
+/* sudo's order: account as the invoking user, then PAM_USER set to the
+ * run-as user, then the session.  The session's answer. */
+static int sudo_session(const char *invoker_login, const char *target)
+{
+	struct pam_conv conv = {conv_quiet, NULL};
+	pam_handle_t *h = NULL;
+	int rv;
+
+	tl_reset();
+	assert_int_equal(pam_start(SUDO, invoker_login, &conv, &h), PAM_SUCCESS);
+	assert_int_equal(pam_acct_mgmt(h, 0), PAM_SUCCESS);
+	assert_int_equal(pam_set_item(h, PAM_USER, target), PAM_SUCCESS);
+	rv = pam_open_session(h, 0);
+	if (rv == PAM_SUCCESS)
+		pam_close_session(h, 0); /* the module alone: it ignores it */
+	pam_end(h, rv);
+	return rv;
+}
+
+static void test_sudo_session_gated(void **state)
+{
+	(void)state;
+	/* alice may switch to root: the session opens, and its event names
+	 * her and the target. */
+	invoker(uid_of[ALICE], NULL);
+	assert_int_equal(sudo_session("abcde-001", "root"), PAM_SUCCESS);
+	assert_true(tl_logged("invoker=abcde-001"));
+	assert_true(tl_logged("target=root"));
+	/* bob may not: refused with PAM_PERM_DENIED (sudo runs the command
+	 * after a PAM_SESSION_ERR), one event. */
+	invoker(uid_of[BOB], NULL);
+	assert_int_equal(sudo_session("abcde-002", "root"), PAM_PERM_DENIED);
+	assert_true(tl_logged("su-invoker-not-allowed"));
+	assert_true(tl_logged("invoker=abcde-002"));
+	/* A target that is not a shared admin ID: not this rule's business. */
+	assert_int_equal(sudo_session("abcde-002", "abcde-001"), PAM_SUCCESS);
+	/* The per-target entries apply alike. */
+	write_conf("[su]\ntarget_ops = opsadmin2 groups=ops-b\n");
+	assert_int_equal(sudo_session("abcde-002", "opsadmin2"), PAM_SUCCESS);
+	invoker(uid_of[ALICE], NULL);
+	assert_int_equal(sudo_session("abcde-001", "opsadmin2"), PAM_PERM_DENIED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,6 +467,10 @@ int main(void)
 	    T(test_su_refused_from_shared),
 	    T(test_su_refused_mismatch_or_unknown),
 	    T(test_su_allow_ids_resolved),
+	    T(test_su_target_entry_decides),
+	    T(test_su_target_entry_ids_resolved),
+	    T(test_su_target_entry_bad),
+	    T(test_sudo_session_gated),
 	    T(test_direct_login_refused),
 	    T(test_admin_networks),
 #undef T
