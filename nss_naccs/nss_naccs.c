@@ -57,6 +57,33 @@ static enum nss_status unavailable(int rc, int *e)
 	return NSS_STATUS_UNAVAIL;
 }
 
+/* The answer of a look-up whose index could not be mapped (rc < 0). */
+static enum nss_status acquire_failed(int rc, int saved, int *errnop)
+{
+	int e;
+	enum nss_status st = unavailable(rc, &e);
+
+	return answer(st, e, saved, errnop);
+}
+
+/* A look-up's verdict before packing: found is 1, 0 or -EINVAL (a
+ * malformed record: the index is damaged).  True, with *st and *e set,
+ * when there is nothing to pack. */
+static bool missed(int found, enum nss_status *st, int *e)
+{
+	if (found < 0) {
+		*e = EIO;
+		*st = NSS_STATUS_UNAVAIL;
+		return true;
+	}
+	if (found == 0) {
+		*e = ENOENT;
+		*st = NSS_STATUS_NOTFOUND;
+		return true;
+	}
+	return false;
+}
+
 /* ---- packing into the caller's buffer ---- */
 
 struct out_buf {
@@ -130,18 +157,14 @@ range:
 
 /* ---- passwd ---- */
 
-/* found: 1, 0 or -EINVAL (a malformed record: the index is damaged). */
+/* found: as for missed(). */
 static enum nss_status pw_result(int found, const struct naccs_index_pw *r, struct passwd *pw,
 				 char *buf, size_t buflen, int *e)
 {
-	if (found < 0) {
-		*e = EIO;
-		return NSS_STATUS_UNAVAIL;
-	}
-	if (found == 0) {
-		*e = ENOENT;
-		return NSS_STATUS_NOTFOUND;
-	}
+	enum nss_status st;
+
+	if (missed(found, &st, e))
+		return st;
 	return pack_pw(r, pw, buf, buflen, e);
 }
 
@@ -157,7 +180,7 @@ NSS_EXPORT enum nss_status _nss_naccs_getpwnam_r(const char *name, struct passwd
 		return answer(NSS_STATUS_NOTFOUND, ENOENT, saved, errnop);
 	rc = naccs_index_acquire(index_path(), &m);
 	if (rc < 0)
-		return answer(unavailable(rc, &e), rc == -ENOENT ? ENOENT : -rc, saved, errnop);
+		return acquire_failed(rc, saved, errnop);
 	st = pw_result(naccs_index_find_pw_name(m, name, &r), &r, pw, buf, buflen, &e);
 	naccs_index_release(m);
 	return answer(st, e, saved, errnop);
@@ -173,7 +196,7 @@ NSS_EXPORT enum nss_status _nss_naccs_getpwuid_r(uid_t uid, struct passwd *pw, c
 
 	rc = naccs_index_acquire(index_path(), &m);
 	if (rc < 0)
-		return answer(unavailable(rc, &e), rc == -ENOENT ? ENOENT : -rc, saved, errnop);
+		return acquire_failed(rc, saved, errnop);
 	st = pw_result(naccs_index_find_pw_num(m, 'u', (uint32_t)uid, &r), &r, pw, buf, buflen, &e);
 	naccs_index_release(m);
 	return answer(st, e, saved, errnop);
@@ -272,14 +295,10 @@ NSS_EXPORT enum nss_status _nss_naccs_getpwent_r(struct passwd *pw, char *buf, s
 static enum nss_status gr_result(int found, const struct naccs_index_gr *r, struct group *gr,
 				 char *buf, size_t buflen, int *e)
 {
-	if (found < 0) {
-		*e = EIO;
-		return NSS_STATUS_UNAVAIL;
-	}
-	if (found == 0) {
-		*e = ENOENT;
-		return NSS_STATUS_NOTFOUND;
-	}
+	enum nss_status st;
+
+	if (missed(found, &st, e))
+		return st;
 	return pack_gr(r, gr, buf, buflen, e);
 }
 
@@ -295,7 +314,7 @@ NSS_EXPORT enum nss_status _nss_naccs_getgrnam_r(const char *name, struct group 
 		return answer(NSS_STATUS_NOTFOUND, ENOENT, saved, errnop);
 	rc = naccs_index_acquire(index_path(), &m);
 	if (rc < 0)
-		return answer(unavailable(rc, &e), rc == -ENOENT ? ENOENT : -rc, saved, errnop);
+		return acquire_failed(rc, saved, errnop);
 	st = gr_result(naccs_index_find_gr_name(m, name, &r), &r, gr, buf, buflen, &e);
 	naccs_index_release(m);
 	return answer(st, e, saved, errnop);
@@ -311,7 +330,7 @@ NSS_EXPORT enum nss_status _nss_naccs_getgrgid_r(gid_t gid, struct group *gr, ch
 
 	rc = naccs_index_acquire(index_path(), &m);
 	if (rc < 0)
-		return answer(unavailable(rc, &e), rc == -ENOENT ? ENOENT : -rc, saved, errnop);
+		return acquire_failed(rc, saved, errnop);
 	st = gr_result(naccs_index_find_gr_num(m, 'i', (uint32_t)gid, &r), &r, gr, buf, buflen, &e);
 	naccs_index_release(m);
 	return answer(st, e, saved, errnop);
@@ -399,7 +418,7 @@ NSS_EXPORT enum nss_status _nss_naccs_initgroups_dyn(const char *user, gid_t gro
 		return answer(NSS_STATUS_NOTFOUND, ENOENT, saved, errnop);
 	rc = naccs_index_acquire(index_path(), &m);
 	if (rc < 0)
-		return answer(unavailable(rc, &e), rc == -ENOENT ? ENOENT : -rc, saved, errnop);
+		return acquire_failed(rc, saved, errnop);
 	/* By the canonical login, also when user is a NACCS form. */
 	rc = naccs_index_find_pw_name(m, user, &r);
 	if (rc < 0) {
