@@ -17,7 +17,7 @@
 #include "pam_call.h"
 #include "pam_once.h"
 
-static int auth_code(enum naccs_outcome o)
+int pam_auth_code(enum naccs_outcome o)
 {
 	switch (o) {
 	case NACCS_OUT_ALLOW:
@@ -39,9 +39,14 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
 {
 	struct call c;
 	const char *tok = NULL;
-	/* Authentication records the outcome: read-write. */
-	int rv = call_begin(pamh, flags, argc, argv, &c, true, false);
+	int rv;
 
+	/* Neither root nor the store's owner: the store is out of reach, the
+	 * setuid helper decides (pam_chkpwd.c, issue #11). */
+	if (pam_chkpwd_needed(argc, argv))
+		return pam_chkpwd_authenticate(pamh, flags, argc, argv);
+	/* Authentication records the outcome: read-write. */
+	rv = call_begin(pamh, flags, argc, argv, &c, true, false);
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv);
 	if (!c.store_open) /* fail closed; the stack may go on to pam_unix */
@@ -58,7 +63,7 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
 	rv = pam_once_already_failed(pamh, c.req.user, tok);
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv);
-	rv = auth_code(naccs_policy_authenticate(&c.pol, &c.req, tok, &c.d, &c.err));
+	rv = pam_auth_code(naccs_policy_authenticate(&c.pol, &c.req, tok, &c.d, &c.err));
 	if (rv == PAM_AUTH_ERR || rv == PAM_USER_UNKNOWN)
 		pam_once_remember_failure(pamh, c.req.user, tok, rv);
 	call_report(pamh, &c, "authentication");
