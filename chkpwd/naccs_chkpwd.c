@@ -4,7 +4,8 @@
  * root's, 0600 / 0700).  The protocol is common/naccs_chkpwd.h; the decision
  * is pam_sm_authenticate's own, naccs_policy_authenticate(): failures
  * counted, lockout, suspension, retirement, the flood cap, the audit trail
- * line (UTS-2.2.1.4(1)(a)), then the fail delay.
+ * line (UTS-2.2.1.4(1)(a)), then the fail delay.  With --account, no
+ * password: pam_sm_acct_mgmt's own checks, naccs_policy_account().
  *
  * Nothing of the caller is trusted: the environment is cleared first, the
  * configuration is only the compiled-in file, descriptors above 2 are
@@ -301,9 +302,11 @@ static void fail_delay(unsigned ms)
 		;
 }
 
+/* password == NULL: --account, pam_sm_acct_mgmt's checks. */
 static int check(const struct caller *me, const char *name, const char *service,
 		 const char *password)
 {
+	bool account = password == NULL;
 	static struct naccs_config cfg; /* large: not on the stack */
 	struct naccs_policy pol;
 	struct naccs_request req;
@@ -315,7 +318,8 @@ static int check(const struct caller *me, const char *name, const char *service,
 	if (load_config(me, &cfg) < 0)
 		return NACCS_CHKPWD_ERROR;
 	naccs_err_clear(&err);
-	if (naccs_policy_open(&pol, &cfg, false, &err) < 0) {
+	/* The account phase only reads, as in pam_sm_acct_mgmt. */
+	if (naccs_policy_open(&pol, &cfg, account, &err) < 0) {
 		syslog(LOG_AUTHPRIV | LOG_ERR, "naccs_chkpwd: credential store unavailable: %s",
 		       err.msg);
 		return NACCS_CHKPWD_UNAVAILABLE;
@@ -328,16 +332,17 @@ static int check(const struct caller *me, const char *name, const char *service,
 		req.service = svc;
 		req.ruser = me->actor;
 		req.trail = &cfg; /* UTS-2.2.1.4(1)(a): the same trail as a login */
-		/* pam_sm_authenticate's own decision (naccs_policy.h). */
+		/* pam_sm_authenticate's (pam_sm_acct_mgmt's) own decision. */
 		code = naccs_chkpwd_exit_code(
-		    naccs_policy_authenticate(&pol, &req, password, &d, &err));
+		    account ? naccs_policy_account(&pol, &req, &d, &err)
+			    : naccs_policy_authenticate(&pol, &req, password, &d, &err));
 		if (d.outcome == NACCS_OUT_UNAVAILABLE)
 			syslog(LOG_AUTHPRIV | LOG_ERR, "naccs_chkpwd: failed closed: %s",
 			       d.audit_refused ? "the audit trail cannot be written" : err.msg);
 		naccs_wipe(&d, sizeof(d));
 	}
 	naccs_policy_close(&pol);
-	if (code != NACCS_CHKPWD_OK && code != NACCS_CHKPWD_UNKNOWN)
+	if (!account && code != NACCS_CHKPWD_OK && code != NACCS_CHKPWD_UNKNOWN)
 		fail_delay(cfg.fail_delay_ms);
 	naccs_wipe(&err, sizeof(err));
 	return code;
@@ -345,7 +350,8 @@ static int check(const struct caller *me, const char *name, const char *service,
 
 static void usage(void)
 {
-	fprintf(stderr, "%s\n", _("usage: naccs_chkpwd [--service NAME] [USER] < password"));
+	fprintf(stderr, "%s\n",
+		_("usage: naccs_chkpwd [--account] [--service NAME] [USER] < password"));
 }
 
 int main(int argc, char **argv)
@@ -353,7 +359,7 @@ int main(int argc, char **argv)
 	static char password[NACCS_CHKPWD_INPUT_MAX + 2];
 	struct caller me;
 	const char *name = NULL, *service = NULL;
-	bool dashdash = false;
+	bool dashdash = false, account = false;
 	int i = 1, code;
 
 	if (harden(&me) < 0) {
@@ -372,6 +378,8 @@ int main(int argc, char **argv)
 		      "from a pipe"));
 		return NACCS_CHKPWD_USAGE;
 	}
+	if (i < argc && strcmp(argv[i], "--account") == 0)
+		account = true, i++;
 	if (i + 1 < argc && strcmp(argv[i], "--service") == 0) {
 		service = argv[i + 1];
 		i += 2;
@@ -384,12 +392,12 @@ int main(int argc, char **argv)
 		usage();
 		return NACCS_CHKPWD_USAGE;
 	}
-	if (read_password(password, sizeof(password)) < 0) {
+	if (!account && read_password(password, sizeof(password)) < 0) {
 		naccs_wipe(password, sizeof(password));
 		say(_("unreadable input"));
 		return NACCS_CHKPWD_USAGE;
 	}
-	code = check(&me, name, service, password);
+	code = check(&me, name, service, account ? NULL : password);
 	naccs_wipe(password, sizeof(password));
 	closelog();
 	return code;

@@ -28,7 +28,13 @@ int naccs_chkpwd_exit_code(enum naccs_outcome o)
 		return NACCS_CHKPWD_RETIRED;
 	case NACCS_OUT_UNKNOWN:
 		return NACCS_CHKPWD_UNKNOWN;
-	default: /* nothing else comes out of an authentication: fail closed */
+	case NACCS_OUT_CHANGE_REQUIRED:
+		return NACCS_CHKPWD_CHANGE_REQUIRED;
+	case NACCS_OUT_EXPIRED:
+		return NACCS_CHKPWD_EXPIRED;
+	case NACCS_OUT_DENIED:
+		return NACCS_CHKPWD_DENIED;
+	default: /* nothing else comes out of auth or account: fail closed */
 		return NACCS_CHKPWD_UNAVAILABLE;
 	}
 }
@@ -49,6 +55,12 @@ enum naccs_outcome naccs_chkpwd_outcome(int exit_code)
 		return NACCS_OUT_RETIRED;
 	case NACCS_CHKPWD_UNKNOWN:
 		return NACCS_OUT_UNKNOWN;
+	case NACCS_CHKPWD_CHANGE_REQUIRED:
+		return NACCS_OUT_CHANGE_REQUIRED;
+	case NACCS_CHKPWD_EXPIRED:
+		return NACCS_OUT_EXPIRED;
+	case NACCS_CHKPWD_DENIED:
+		return NACCS_OUT_DENIED;
 	default:
 		return NACCS_OUT_UNAVAILABLE;
 	}
@@ -67,6 +79,9 @@ const char *naccs_chkpwd_exit_name(int exit_code)
 	    [NACCS_CHKPWD_UNAVAILABLE] = "store or audit trail unavailable",
 	    [NACCS_CHKPWD_ERROR] = "configuration or installation error",
 	    [NACCS_CHKPWD_USAGE] = "usage error",
+	    [NACCS_CHKPWD_CHANGE_REQUIRED] = "password change required",
+	    [NACCS_CHKPWD_EXPIRED] = "password expired",
+	    [NACCS_CHKPWD_DENIED] = "refused by an access rule",
 	};
 
 	if (exit_code < 0 || (size_t)exit_code >= sizeof(names) / sizeof(names[0]))
@@ -96,7 +111,7 @@ static void child(const struct naccs_chkpwd_call *call, int in, char *const argv
  * and the host never writes to a helper that may have exited. */
 static int fill(int fd, const char *password, struct naccs_err *err)
 {
-	size_t len = strnlen(password, NACCS_CHKPWD_INPUT_MAX + 1), off = 0;
+	size_t len = password ? strnlen(password, NACCS_CHKPWD_INPUT_MAX + 1) : 0, off = 0;
 
 	while (off < len) {
 		ssize_t n = write(fd, password + off, len - off);
@@ -113,7 +128,7 @@ static int fill(int fd, const char *password, struct naccs_err *err)
 
 int naccs_chkpwd_run(const struct naccs_chkpwd_call *call, int *exit_code, struct naccs_err *err)
 {
-	char *argv[6];
+	char *argv[7];
 	char service[96];
 	struct sigaction dfl, old;
 	int fds[2], status = 0, argc = 0, rc, saved;
@@ -121,6 +136,8 @@ int naccs_chkpwd_run(const struct naccs_chkpwd_call *call, int *exit_code, struc
 
 	*exit_code = -1;
 	argv[argc++] = (char *)"naccs_chkpwd";
+	if (call->account)
+		argv[argc++] = (char *)"--account";
 	if (call->service != NULL && call->service[0] != '\0') {
 		snprintf(service, sizeof(service), "%s", call->service);
 		argv[argc++] = (char *)"--service";

@@ -3,10 +3,12 @@
  * (issue #11; chkpwd/naccs_chkpwd.c, naccs_chkpwd(8)).  This header is the
  * whole protocol between the helper and pam_naccs.so:
  *
- *   naccs_chkpwd [--service NAME] [USER]
+ *   naccs_chkpwd [--account] [--service NAME] [USER]
  *
  * stdin: the password, nothing else, ended by end of file (never argv or the
- * environment); at most NACCS_CHKPWD_INPUT_MAX bytes are read.  stdout,
+ * environment); at most NACCS_CHKPWD_INPUT_MAX bytes are read.  With
+ * --account nothing is read: the account phase's checks instead (state,
+ * password age, access rules), as pam_sm_acct_mgmt makes them.  stdout,
  * stderr: nothing the caller needs.  The answer is the exit code below.
  * The helper only ever checks the password of the ID whose uid is the
  * caller's real uid; USER, when given, must name that same ID. */
@@ -45,10 +47,14 @@ enum naccs_chkpwd_exit {
 	NACCS_CHKPWD_UNAVAILABLE = 7, /* store, audit trail or flood cap: fail closed */
 	NACCS_CHKPWD_ERROR = 8,	      /* configuration refused, not installed setuid root */
 	NACCS_CHKPWD_USAGE = 9,	      /* bad arguments, a terminal on stdin, bad input */
+	/* --account only */
+	NACCS_CHKPWD_CHANGE_REQUIRED = 10, /* set by an administrator, or past its age */
+	NACCS_CHKPWD_EXPIRED = 11,	   /* expired beyond the grace period */
+	NACCS_CHKPWD_DENIED = 12,	   /* an access rule refuses */
 };
 
-/* The exit code for an authentication outcome (the helper's side), and the
- * outcome for an exit code (pam_naccs.so's side, mapped to PAM_* as its own
+/* The exit code for an authentication or account outcome (the helper's
+ * side), and the outcome for an exit code (pam_naccs.so's side, mapped to PAM_* as its own
  * decisions are).  Every code the helper does not define is UNAVAILABLE:
  * fail closed. */
 int naccs_chkpwd_exit_code(enum naccs_outcome o);
@@ -60,7 +66,8 @@ struct naccs_chkpwd_call {
 	const char *helper;   /* absolute path of the helper */
 	const char *user;     /* the name to check, or NULL: the caller's own */
 	const char *service;  /* recorded as "naccs_chkpwd:SERVICE", or NULL */
-	const char *password; /* written to the helper's stdin, never argv */
+	bool account;	      /* --account: the account phase, no password */
+	const char *password; /* written to the helper's stdin, never argv (or NULL) */
 	/* The helper's whole environment (NULL: an empty one).  Only a test
 	 * build passes anything. */
 	char *const *envp;

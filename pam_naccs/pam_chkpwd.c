@@ -1,8 +1,9 @@
-/* pam_sm_authenticate in a process that is neither root nor the store's
- * owner (a screen locker, UTS-2.3.2.1(1)(d)): it cannot open the store, so
- * the setuid-root helper naccs_chkpwd decides (issue #11).  This side only
- * asks the password, runs the helper (common/naccs_chkpwd.c) and maps its
- * exit code as pam_naccs.c maps its own decisions.  The helper reads only
+/* pam_sm_authenticate and pam_sm_acct_mgmt in a process that is neither
+ * root nor the store's owner (a screen locker, UTS-2.3.2.1(1)(d)): it cannot
+ * open the store, so the setuid-root helper naccs_chkpwd decides (issue
+ * #11).  This side only asks the password, runs the helper
+ * (common/naccs_chkpwd.c) and maps its exit code as pam_naccs.c maps its
+ * own decisions.  The helper reads only
  * the compiled-in configuration: conf=, key overrides and nodelay do not
  * apply to it (it waits [auth] fail_delay_ms itself after a failure). */
 #include "config.h"
@@ -58,10 +59,17 @@ static bool has_arg(int argc, const char **argv, const char *arg)
 	return false;
 }
 
-/* What the user is told when auth.show_locked = yes lets the helper say it. */
+/* What the user is told of a state (in auth only when auth.show_locked =
+ * yes lets the helper say it). */
 static const char *state_message(enum naccs_outcome o)
 {
 	switch (o) {
+	case NACCS_OUT_CHANGE_REQUIRED:
+		return _("Your password must be changed now.");
+	case NACCS_OUT_EXPIRED:
+		return _("Your password has expired. Ask an administrator to reset it.");
+	case NACCS_OUT_DENIED:
+		return _("This ID may not be used here now (the site's access rules).");
 	case NACCS_OUT_LOCKED:
 		return _("This ID is locked. Ask an administrator to unlock it.");
 	case NACCS_OUT_SUSPENDED:
@@ -79,6 +87,7 @@ static int run(pam_handle_t *pamh, const char *user, const char *tok, int *code)
 	    .helper = NACCS_CHKPWD_PATH,
 	    .user = user,
 	    .service = pam_call_item(pamh, PAM_SERVICE),
+	    .account = tok == NULL,
 	    .password = tok,
 	};
 	struct naccs_err err;
@@ -103,18 +112,41 @@ static int run(pam_handle_t *pamh, const char *user, const char *tok, int *code)
 	return rc;
 }
 
+/* The answer's log line (debug, or an error) and the user's message. */
+static void report(pam_handle_t *pamh, int flags, int argc, const char **argv, int code)
+{
+	enum naccs_outcome o = naccs_chkpwd_outcome(code);
+	const char *msg = state_message(o);
+
+	if (has_arg(argc, argv, "debug") || o == NACCS_OUT_UNAVAILABLE)
+		pam_syslog(pamh, o == NACCS_OUT_UNAVAILABLE ? LOG_ERR : LOG_DEBUG,
+			   "naccs_chkpwd answered %d (%s)", code, naccs_chkpwd_exit_name(code));
+	if (msg == NULL || (flags & PAM_SILENT) || has_arg(argc, argv, "silent"))
+		return;
+	if (o == NACCS_OUT_CHANGE_REQUIRED)
+		pam_info(pamh, "%s", msg);
+	else
+		pam_error(pamh, "%s", msg);
+}
+
+static int target(pam_handle_t *pamh, const char **user)
+{
+	int rv = pam_get_user(pamh, user, NULL);
+
+	if (rv != PAM_SUCCESS)
+		return rv;
+	return *user == NULL || (*user)[0] == '\0' ? PAM_USER_UNKNOWN : PAM_SUCCESS;
+}
+
 int pam_chkpwd_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	const char *user = NULL, *tok = NULL, *msg;
-	enum naccs_outcome o;
+	const char *user = NULL, *tok = NULL;
 	int rv, code;
 
 	naccs_i18n_init();
-	rv = pam_get_user(pamh, &user, NULL);
+	rv = target(pamh, &user);
 	if (rv != PAM_SUCCESS)
 		return rv;
-	if (user == NULL || user[0] == '\0')
-		return PAM_USER_UNKNOWN;
 	/* A conversation error is returned as it is, never counted. */
 	rv = pam_get_authtok(pamh, PAM_AUTHTOK, &tok, _("Password: "));
 	if (rv != PAM_SUCCESS || tok == NULL)
@@ -124,15 +156,24 @@ int pam_chkpwd_authenticate(pam_handle_t *pamh, int flags, int argc, const char 
 		return rv;
 	if (run(pamh, user, tok, &code) < 0)
 		return PAM_AUTHINFO_UNAVAIL; /* fail closed */
-	o = naccs_chkpwd_outcome(code);
-	rv = pam_auth_code(o);
-	if (has_arg(argc, argv, "debug") || o == NACCS_OUT_UNAVAILABLE)
-		pam_syslog(pamh, o == NACCS_OUT_UNAVAILABLE ? LOG_ERR : LOG_DEBUG,
-			   "naccs_chkpwd answered %d (%s)", code, naccs_chkpwd_exit_name(code));
+	rv = pam_auth_code(naccs_chkpwd_outcome(code));
 	if (rv == PAM_AUTH_ERR || rv == PAM_USER_UNKNOWN)
 		pam_once_remember_failure(pamh, user, tok, rv);
-	msg = state_message(o);
-	if (msg != NULL && !(flags & PAM_SILENT) && !has_arg(argc, argv, "silent"))
-		pam_error(pamh, "%s", msg);
+	report(pamh, flags, argc, argv, code);
 	return rv;
+}
+
+int pam_chkpwd_account(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	const char *user = NULL;
+	int rv, code;
+
+	naccs_i18n_init();
+	rv = target(pamh, &user);
+	if (rv != PAM_SUCCESS)
+		return rv;
+	if (run(pamh, user, NULL, &code) < 0)
+		return PAM_SYSTEM_ERR; /* fail closed, as without the store */
+	report(pamh, flags, argc, argv, code);
+	return pam_account_code(naccs_chkpwd_outcome(code));
 }

@@ -82,7 +82,7 @@ EXPORT int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **
 	return PAM_SUCCESS;
 }
 
-static int account_code(enum naccs_outcome o)
+int pam_account_code(enum naccs_outcome o)
 {
 	switch (o) {
 	case NACCS_OUT_ALLOW:
@@ -106,18 +106,23 @@ static int account_code(enum naccs_outcome o)
 EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct call c;
+	int rv;
+
+	/* Out of the store's reach: the helper's --account (pam_chkpwd.c). */
+	if (pam_chkpwd_needed(argc, argv))
+		return pam_chkpwd_account(pamh, flags, argc, argv);
 	/* The account phase only reads: it opens the store read-only. */
-	int rv = call_begin(pamh, flags, argc, argv, &c, false, true);
+	rv = call_begin(pamh, flags, argc, argv, &c, false, true);
 
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv);
 	/* Without the store: fail closed for what may be a naccs ID, but leave
 	 * the machine's own local accounts to the rest of the stack. */
 	if (!c.store_open)
-		rv = account_code(
+		rv = pam_account_code(
 		    naccs_policy_account_unavailable(&c.o.cfg, &c.req, &c.d, c.err.msg));
 	else
-		rv = account_code(naccs_policy_account(&c.pol, &c.req, &c.d, &c.err));
+		rv = pam_account_code(naccs_policy_account(&c.pol, &c.req, &c.d, &c.err));
 	call_report(pamh, &c, "account check");
 	return call_end(&c, rv);
 }

@@ -132,6 +132,21 @@ static void empty_environment(void **state)
 	unsetenv("LD_PRELOAD_TEST_MARK");
 }
 
+static void account_mode_sends_no_password(void **state)
+{
+	struct naccs_chkpwd_call call = {.helper = helper, .user = "u", .account = true};
+	struct naccs_err err;
+	int code = -1;
+
+	(void)state;
+	set_code("10");
+	naccs_err_clear(&err);
+	assert_int_equal(naccs_chkpwd_run(&call, &code, &err), 0);
+	assert_int_equal(code, 10);
+	assert_non_null(strstr(output(), "arg=--account\narg=--\narg=u\n"));
+	assert_non_null(strstr(output(), "stdin=\n")); /* nothing */
+}
+
 static void no_descriptor_leaks(void **state)
 {
 	int fd = open("/dev/null", O_RDONLY), code = -1;
@@ -248,12 +263,14 @@ static void helper_missing_or_killed(void **state)
 
 static void exit_codes_map_both_ways(void **state)
 {
-	static const enum naccs_outcome auth[] = {
-	    NACCS_OUT_ALLOW,   NACCS_OUT_BAD_CREDENTIALS, NACCS_OUT_LOCKED,	NACCS_OUT_SUSPENDED,
-	    NACCS_OUT_RETIRED, NACCS_OUT_UNKNOWN,	  NACCS_OUT_UNAVAILABLE};
+	static const enum naccs_outcome auth[] = {NACCS_OUT_ALLOW,	 NACCS_OUT_BAD_CREDENTIALS,
+						  NACCS_OUT_LOCKED,	 NACCS_OUT_SUSPENDED,
+						  NACCS_OUT_RETIRED,	 NACCS_OUT_UNKNOWN,
+						  NACCS_OUT_UNAVAILABLE, NACCS_OUT_CHANGE_REQUIRED,
+						  NACCS_OUT_EXPIRED,	 NACCS_OUT_DENIED};
 
 	(void)state;
-	/* Every outcome of an authentication survives the trip. */
+	/* Every outcome of auth and account survives the trip. */
 	for (size_t i = 0; i < sizeof(auth) / sizeof(auth[0]); i++)
 		assert_int_equal(naccs_chkpwd_outcome(naccs_chkpwd_exit_code(auth[i])), auth[i]);
 	assert_int_equal(naccs_chkpwd_outcome(NACCS_CHKPWD_NOT_YOURS), NACCS_OUT_BAD_CREDENTIALS);
@@ -262,8 +279,8 @@ static void exit_codes_map_both_ways(void **state)
 	assert_int_equal(naccs_chkpwd_outcome(NACCS_CHKPWD_USAGE), NACCS_OUT_UNAVAILABLE);
 	assert_int_equal(naccs_chkpwd_outcome(42), NACCS_OUT_UNAVAILABLE);
 	assert_int_equal(naccs_chkpwd_outcome(-1), NACCS_OUT_UNAVAILABLE);
-	assert_int_equal(naccs_chkpwd_exit_code(NACCS_OUT_CHANGE_REQUIRED),
-			 NACCS_CHKPWD_UNAVAILABLE);
+	assert_int_equal(naccs_chkpwd_exit_code(NACCS_OUT_NOT_MANAGED), NACCS_CHKPWD_UNAVAILABLE);
+	assert_int_equal(naccs_chkpwd_exit_code(NACCS_OUT_CHANGE_REQUIRED), 10);
 	assert_string_equal(naccs_chkpwd_exit_name(6), "another user's ID");
 	assert_string_equal(naccs_chkpwd_exit_name(99), "unexpected exit code");
 }
@@ -273,6 +290,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(password_on_stdin_only),
 	    cmocka_unit_test(empty_environment),
+	    cmocka_unit_test(account_mode_sends_no_password),
 	    cmocka_unit_test(no_descriptor_leaks),
 	    cmocka_unit_test(sigchld_handler_untouched),
 	    cmocka_unit_test(sigchld_ignored_by_host),
