@@ -243,6 +243,26 @@ if command -v pamtester >/dev/null; then
 		NACCS_TEST_CHKPWD=/nonexistent/naccs_chkpwd NACCS_TEST_CHKPWD_CONF="$SB_CONF" \
 		pamtester -v naccs-locker chkpw-001 authenticate >"$T_OUT" 2>&1
 	ok "  helper missing: refused (fail closed)" sh -c "! grep -q 'successfully authenticated' '$T_OUT'"
+	# The real libpam (no wrapper), as test_system_pam.sh: only where
+	# changing /etc/pam.d is asked for (CI), the service file removed after.
+	if [ -n "${CI:-}${NACCS_E2E_SYSTEM:-}" ]; then
+		service=naccs-chkpwd-$$
+		trap 'rm -f "/etc/pam.d/$service"; rm -rf "$T_TMP"' EXIT
+		printf 'auth required %s nodelay\naccount required %s\n' "$SB_MODULE" "$SB_MODULE" \
+			>"/etc/pam.d/$service"
+		printf '%s\n' "$otp" | setpriv --reuid="$uid" --regid="$uid" --clear-groups \
+			env LD_PRELOAD="${NACCS_ASAN_PRELOAD:-}" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+			NACCS_TEST_CHKPWD="$helper" NACCS_TEST_CHKPWD_CONF="$SB_CONF" \
+			pamtester -v "$service" chkpw-001 authenticate acct_mgmt >"$T_OUT" 2>&1
+		ok "real libpam: pamtester as uid $uid authenticates through naccs_chkpwd" \
+			grep -q 'successfully authenticated' "$T_OUT"
+		ok "  and passes the account phase" grep -q 'account management done' "$T_OUT"
+		ok "  the trail names the service" \
+			sh -c "cat '$SB_DIR'/audit/*.jsonl | grep -q '\"service\":\"naccs_chkpwd:$service\"'"
+		rm -f "/etc/pam.d/$service"
+	else
+		echo "# the real-libpam variant runs with CI=true or NACCS_E2E_SYSTEM=1"
+	fi
 else
 	echo "# pamtester missing: the PAM module's use of the helper not run"
 fi
