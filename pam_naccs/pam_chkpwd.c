@@ -20,7 +20,6 @@
 #include "naccs_chkpwd.h"
 #include "naccs_i18n.h"
 #include "naccs_num.h"
-#include "naccs_secret.h"
 #include "pam_call.h"
 #include "pam_once.h"
 
