@@ -17,7 +17,7 @@
 #include "pam_call.h"
 #include "pam_once.h"
 
-static int auth_code(enum naccs_outcome o)
+int pam_auth_code(enum naccs_outcome o)
 {
 	switch (o) {
 	case NACCS_OUT_ALLOW:
@@ -39,9 +39,14 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
 {
 	struct call c;
 	const char *tok = NULL;
-	/* Authentication records the outcome: read-write. */
-	int rv = call_begin(pamh, flags, argc, argv, &c, true, false);
+	int rv;
 
+	/* Neither root nor the store's owner: the store is out of reach, the
+	 * setuid helper decides (pam_chkpwd.c, issue #11). */
+	if (pam_chkpwd_needed(argc, argv))
+		return pam_chkpwd_authenticate(pamh, flags, argc, argv);
+	/* Authentication records the outcome: read-write. */
+	rv = call_begin(pamh, flags, argc, argv, &c, true, false);
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv);
 	if (!c.store_open) /* fail closed; the stack may go on to pam_unix */
@@ -58,7 +63,7 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
 	rv = pam_once_already_failed(pamh, c.req.user, tok);
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv);
-	rv = auth_code(naccs_policy_authenticate(&c.pol, &c.req, tok, &c.d, &c.err));
+	rv = pam_auth_code(naccs_policy_authenticate(&c.pol, &c.req, tok, &c.d, &c.err));
 	if (rv == PAM_AUTH_ERR || rv == PAM_USER_UNKNOWN)
 		pam_once_remember_failure(pamh, c.req.user, tok, rv);
 	call_report(pamh, &c, "authentication");
@@ -77,7 +82,7 @@ EXPORT int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **
 	return PAM_SUCCESS;
 }
 
-static int account_code(enum naccs_outcome o)
+int pam_account_code(enum naccs_outcome o)
 {
 	switch (o) {
 	case NACCS_OUT_ALLOW:
@@ -101,18 +106,23 @@ static int account_code(enum naccs_outcome o)
 EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct call c;
+	int rv;
+
+	/* Out of the store's reach: the helper's --account (pam_chkpwd.c). */
+	if (pam_chkpwd_needed(argc, argv))
+		return pam_chkpwd_account(pamh, flags, argc, argv);
 	/* The account phase only reads: it opens the store read-only. */
-	int rv = call_begin(pamh, flags, argc, argv, &c, false, true);
+	rv = call_begin(pamh, flags, argc, argv, &c, false, true);
 
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv);
 	/* Without the store: fail closed for what may be a naccs ID, but leave
 	 * the machine's own local accounts to the rest of the stack. */
 	if (!c.store_open)
-		rv = account_code(
+		rv = pam_account_code(
 		    naccs_policy_account_unavailable(&c.o.cfg, &c.req, &c.d, c.err.msg));
 	else
-		rv = account_code(naccs_policy_account(&c.pol, &c.req, &c.d, &c.err));
+		rv = pam_account_code(naccs_policy_account(&c.pol, &c.req, &c.d, &c.err));
 	call_report(pamh, &c, "account check");
 	return call_end(&c, rv);
 }

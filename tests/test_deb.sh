@@ -56,7 +56,7 @@ multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$work/files"
 has() { grep -qx -- "$1" "$work/files"; }
 for f in "/usr/lib/$multiarch/security/pam_naccs.so" "/usr/lib/$multiarch/libnss_naccs.so.2" \
-	/usr/sbin/naccsctl \
+	/usr/sbin/naccsctl /usr/sbin/naccs_chkpwd /usr/share/man/man8/naccs_chkpwd.8.gz \
 	/usr/share/man/man8/pam_naccs.8.gz /usr/share/man/man5/naccs.conf.5.gz \
 	/usr/share/man/man8/naccsctl.8.gz /usr/share/man/man8/nss_naccs.8.gz \
 	/usr/share/man/ja/man8/pam_naccs.8.gz /usr/share/man/ja/man5/naccs.conf.5.gz \
@@ -66,6 +66,9 @@ for f in "/usr/lib/$multiarch/security/pam_naccs.so" "/usr/lib/$multiarch/libnss
 	/usr/share/locale/ja/LC_MESSAGES/naccs-auth.mo /usr/share/doc/naccs-auth/copyright; do
 	ok "package holds $f" has "$f"
 done
+# The helper for processes that are not root, setuid root like unix_chkpwd.
+ok "naccs_chkpwd is setuid root: -rwsr-xr-x root/root" \
+	sh -c "dpkg-deb -c '$deb' | grep -Eq '^-rwsr-xr-x root/root .* \./usr/sbin/naccs_chkpwd\$'"
 ok "package holds no libtool archive" sh -c "! grep -q '\\.la\$' '$work/files'"
 ok "package holds no test program or stub module" \
 	sh -c "! grep -Eq 'pam_rc_stub|/tests?/' '$work/files'"
@@ -78,7 +81,7 @@ module=$work/root/usr/lib/$multiarch/security/pam_naccs.so
 # A package never honours the test clock or the test invoker (configure
 # --enable-test-hooks): the names are not even in the binaries.
 nssmod=$work/root/usr/lib/$multiarch/libnss_naccs.so.2
-for b in "$module" "$nssmod" "$work/root/usr/sbin/naccsctl"; do
+for b in "$module" "$nssmod" "$work/root/usr/sbin/naccsctl" "$work/root/usr/sbin/naccs_chkpwd"; do
 	ok "no test hooks in ${b#"$work/root"} (NACCS_TEST_*)" sh -c "! grep -aq NACCS_TEST_ '$b'"
 done
 nm -D --defined-only "$module" | awk '{print $NF}' >"$work/syms"

@@ -8,10 +8,10 @@ if ! command -v clang-format >/dev/null; then
 	exit 77
 fi
 cd "$NACCS_TOP_SRCDIR" || exit 1
-for f in $(grep -l '_("' common/*.c pam_naccs/*.c naccsctl/*.c); do
+for f in $(grep -l '_("' common/*.c pam_naccs/*.c naccsctl/*.c chkpwd/*.c); do
 	ok "po/POTFILES.in lists $f" grep -qx "$f" po/POTFILES.in
 done
-files=$(ls common/*.[ch] pam_naccs/*.[ch] naccsctl/*.[ch] tests/*.[ch] bench/*.[ch] fuzz/*.[ch] 2>/dev/null)
+files=$(ls common/*.[ch] pam_naccs/*.[ch] naccsctl/*.[ch] chkpwd/*.[ch] tests/*.[ch] bench/*.[ch] fuzz/*.[ch] 2>/dev/null)
 for f in $files; do
 	ok "clang-format: $f" clang-format --dry-run --Werror "$f"
 done
