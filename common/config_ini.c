@@ -1,7 +1,10 @@
 /* The configuration file's syntax: INI sections, "key = value" lines, '#'
  * and ';' comment lines, strict UTF-8, bounded lines.  Every assignment goes
  * through the one setter (config_keys.c); the first error, with FILE:LINE,
- * stops the parse and leaves the caller's struct as it was. */
+ * stops the parse and leaves the caller's struct as it was (what the PAM
+ * module reads: fail closed, UTS-2.2.1.2(2)(a)).  The same parser has a
+ * collect mode for naccsctl config check (naccs_config_check_text): every
+ * error is reported and the parse goes on with the next line. */
 #include "config.h"
 
 #include <errno.h>
@@ -65,6 +68,11 @@ struct parse_state {
 	bool in_section;
 	naccs_warn_fn warn;
 	void *warn_ctx;
+	/* Collect mode: every error goes to report and the parse goes on. */
+	naccs_config_diag_fn report;
+	void *report_ctx;
+	unsigned errors;
+	bool bad_section; /* collect mode: under a malformed header, keys are skipped */
 };
 
 static int syntax_error(const struct parse_state *st, const char *what, struct naccs_err *err)
@@ -79,14 +87,20 @@ static int parse_section_header(struct parse_state *st, char *s, struct naccs_er
 	char *name;
 
 	if (len < 2 || s[len - 1] != ']')
-		return syntax_error(st, _("malformed section header (expected [name])"), err);
+		goto bad;
 	s[len - 1] = '\0';
 	name = trim(s + 1);
 	if (!valid_name(name))
-		return syntax_error(st, _("malformed section header (expected [name])"), err);
+		goto bad;
 	memcpy(st->section, name, strlen(name) + 1);
 	st->in_section = true;
+	st->bad_section = false;
 	return 0;
+bad:
+	/* Collect mode: the keys below belong to no section we know; one
+	 * error for the header, not one more per key. */
+	st->bad_section = true;
+	return syntax_error(st, _("malformed section header (expected [name])"), err);
 }
 
 /* Remove one pair of surrounding double quotes; no escapes inside. */
@@ -150,13 +164,22 @@ static int parse_line(struct naccs_config *cfg, struct parse_state *st, const ch
 		return 0;
 	if (*s == '[')
 		return parse_section_header(st, s, err);
+	if (st->bad_section)
+		return 0;
 	return parse_assignment(cfg, st, s, err);
 }
 
-static int parse_text(struct naccs_config *cfg, const char *path, const char *text, size_t len,
-		      naccs_warn_fn warn, void *warn_ctx, struct naccs_err *err)
+/* Warnings of the collect mode go to its report function. */
+static void warn_to_report(void *ctx, const char *msg)
 {
-	struct parse_state st = {.path = path, .warn = warn, .warn_ctx = warn_ctx};
+	const struct parse_state *st = ctx;
+
+	st->report(st->report_ctx, NACCS_CONFIG_WARNING, msg);
+}
+
+static int parse_text(struct naccs_config *cfg, struct parse_state *st, const char *text,
+		      size_t len, struct naccs_err *err)
+{
 	size_t pos = 0;
 
 	/* Editors on other systems may start the file with a byte-order mark. */
@@ -167,18 +190,23 @@ static int parse_text(struct naccs_config *cfg, const char *path, const char *te
 		size_t line_len = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
 		int rc;
 
-		st.line++;
-		rc = parse_line(cfg, &st, text + pos, line_len, err);
-		if (rc != 0)
+		st->line++;
+		rc = parse_line(cfg, st, text + pos, line_len, err);
+		if (rc != 0 && (st->report == NULL || rc == -ENOMEM))
 			return rc;
+		if (rc != 0) { /* collect mode: report it, go on */
+			st->report(st->report_ctx, NACCS_CONFIG_ERROR, err->msg);
+			st->errors++;
+			naccs_err_clear(err);
+		}
 		pos += line_len + (nl != NULL ? 1 : 0);
 	}
-	return 0;
+	return st->errors > 0 ? -EINVAL : 0;
 }
 
-int naccs_config_parse_text(struct naccs_config *cfg, const char *text, size_t len,
-			    const char *name, naccs_warn_fn warn, void *warn_ctx,
-			    struct naccs_err *err)
+/* Parse into a copy so that text with an error leaves cfg as it was. */
+static int parse_copy(struct naccs_config *cfg, const char *text, size_t len, const char *name,
+		      struct parse_state *st, struct naccs_err *err)
 {
 	struct naccs_config *work;
 	int rc;
@@ -187,19 +215,54 @@ int naccs_config_parse_text(struct naccs_config *cfg, const char *text, size_t l
 		return naccs_err_set(err, EINVAL, _("configuration: missing argument"));
 	if (name == NULL)
 		name = _("configuration");
-
-	/* Parse into a copy so that text with an error leaves cfg as it was. */
+	st->path = name;
 	work = malloc(sizeof(*work));
 	if (work == NULL)
 		return naccs_err_set(err, ENOMEM, _("%s: out of memory"), name);
 	*work = *cfg;
 	/* The file that FILE:LINE origins name. */
 	snprintf(work->origin_file, sizeof(work->origin_file), "%s", name);
-	rc = parse_text(work, name, text, len, warn, warn_ctx, err);
+	rc = parse_text(work, st, text, len, err);
+	/* Collect mode: the cross-key checks too, on what the good lines set. */
+	if (rc != -ENOMEM && st->report != NULL)
+		st->errors += config_validate_report(work, st->report, st->report_ctx);
+	if (st->report != NULL && rc != -ENOMEM)
+		rc = st->errors > 0 ? -EINVAL : 0;
 	if (rc == 0) {
 		*cfg = *work;
 		naccs_err_clear(err); /* unknown keys were only warnings */
 	}
 	free(work);
 	return rc;
+}
+
+int naccs_config_parse_text(struct naccs_config *cfg, const char *text, size_t len,
+			    const char *name, naccs_warn_fn warn, void *warn_ctx,
+			    struct naccs_err *err)
+{
+	struct parse_state st = {.warn = warn, .warn_ctx = warn_ctx};
+
+	return parse_copy(cfg, text, len, name, &st, err);
+}
+
+int naccs_config_check_text(struct naccs_config *cfg, const char *text, size_t len,
+			    const char *name, naccs_config_diag_fn report, void *report_ctx,
+			    struct naccs_err *err)
+{
+	struct parse_state st = {.report = report, .report_ctx = report_ctx};
+	struct naccs_err line_err;
+	int rc;
+
+	if (report == NULL)
+		return naccs_err_set(err, EINVAL, _("configuration: missing argument"));
+	st.warn = warn_to_report;
+	st.warn_ctx = &st;
+	naccs_err_clear(&line_err);
+	rc = parse_copy(cfg, text, len, name, &st, &line_err);
+	if (rc == -ENOMEM || (rc < 0 && st.errors == 0)) {
+		naccs_err_set(err, -rc, "%s", line_err.msg);
+		return rc;
+	}
+	naccs_err_clear(err);
+	return (int)st.errors;
 }

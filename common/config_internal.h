@@ -14,4 +14,15 @@ int config_set_from(struct naccs_config *cfg, const char *section, const char *k
 		    const char *value, const char *where, struct naccs_config_origin origin,
 		    naccs_warn_fn warn, void *warn_ctx, struct naccs_err *err);
 
+/* The highest file line that set a key of section named key1 or key2 (both
+ * NULL: any key of the section); 0 when none came from the file.  Where a
+ * cross-key problem is reported (collect mode). */
+unsigned config_line_of(const struct naccs_config *cfg, const char *section, const char *key1,
+			const char *key2);
+
+/* The cross-key checks of naccs_config_validate, every problem to report
+ * as an error with FILE:LINE (config_load.c); the number reported. */
+unsigned config_validate_report(const struct naccs_config *cfg, naccs_config_diag_fn report,
+				void *report_ctx);
+
 #endif

@@ -907,6 +907,26 @@ int config_set_from(struct naccs_config *cfg, const char *section, const char *k
 	return 0;
 }
 
+unsigned config_line_of(const struct naccs_config *cfg, const char *section, const char *key1,
+			const char *key2)
+{
+	unsigned line = 0;
+
+	for (size_t i = 0; i < COUNT(conf_keys); i++) {
+		const char *k = conf_keys[i].key;
+
+		if (strcmp(conf_keys[i].section, section) != 0 ||
+		    cfg->origin[i].kind != NACCS_ORIGIN_FILE)
+			continue;
+		if ((key1 != NULL || key2 != NULL) && !(key1 != NULL && strcmp(k, key1) == 0) &&
+		    !(key2 != NULL && strcmp(k, key2) == 0))
+			continue;
+		if (cfg->origin[i].line > line)
+			line = cfg->origin[i].line;
+	}
+	return line;
+}
+
 int naccs_config_set(struct naccs_config *cfg, const char *section, const char *key,
 		     const char *value, const char *where, bool from_file, naccs_warn_fn warn,
 		     void *warn_ctx, struct naccs_err *err)
@@ -918,6 +938,12 @@ int naccs_config_set(struct naccs_config *cfg, const char *section, const char *
 
 int naccs_config_set_arg(struct naccs_config *cfg, const char *arg, naccs_warn_fn warn,
 			 void *warn_ctx, struct naccs_err *err)
+{
+	return naccs_config_set_arg_from(cfg, arg, _("argument"), warn, warn_ctx, err);
+}
+
+int naccs_config_set_arg_from(struct naccs_config *cfg, const char *arg, const char *where,
+			      naccs_warn_fn warn, void *warn_ctx, struct naccs_err *err)
 {
 	char section[CONF_NAME_MAX], key[CONF_NAME_MAX], arg_buf[SHOW_BUF];
 	const char *eq, *dot;
@@ -937,11 +963,10 @@ int naccs_config_set_arg(struct naccs_config *cfg, const char *arg, naccs_warn_f
 	section[sec_len] = '\0';
 	memcpy(key, dot + 1, key_len);
 	key[key_len] = '\0';
-	return naccs_config_set(cfg, section, key, eq + 1, _("argument"), false, warn, warn_ctx,
-				err);
+	return naccs_config_set(cfg, section, key, eq + 1, where, false, warn, warn_ctx, err);
 
 malformed:
-	return naccs_err_set(err, EINVAL, _("argument '%s': expected section.key=value"),
+	return naccs_err_set(err, EINVAL, _("%s '%s': expected section.key=value"), where,
 			     shown(arg, arg_buf, sizeof(arg_buf)));
 }
 

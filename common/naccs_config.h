@@ -265,6 +265,9 @@ int naccs_config_set(struct naccs_config *cfg, const char *section, const char *
 /* Apply one "section.key=value" override (as given in a PAM argument). */
 int naccs_config_set_arg(struct naccs_config *cfg, const char *arg, naccs_warn_fn warn,
 			 void *warn_ctx, struct naccs_err *err);
+/* The same, where naming the origin in messages (naccsctl: "--set"). */
+int naccs_config_set_arg_from(struct naccs_config *cfg, const char *arg, const char *where,
+			      naccs_warn_fn warn, void *warn_ctx, struct naccs_err *err);
 
 /* Parse the text of a configuration file (len bytes, need not be
  * NUL-terminated; the same rules as naccs_config_load) into cfg.  name is the
@@ -275,6 +278,36 @@ int naccs_config_set_arg(struct naccs_config *cfg, const char *arg, naccs_warn_f
 int naccs_config_parse_text(struct naccs_config *cfg, const char *text, size_t len,
 			    const char *name, naccs_warn_fn warn, void *warn_ctx,
 			    struct naccs_err *err);
+
+/* naccsctl config check: every problem of a file in one run.  Each is a
+ * message starting "FILE:LINE: " (or "FILE: " when no line is concerned;
+ * an untrusted location: the trust check's message). */
+enum naccs_config_severity {
+	NACCS_CONFIG_ERROR = 0,	    /* the module would refuse the file */
+	NACCS_CONFIG_WARNING = 1,   /* e.g. an unknown key (ignored) */
+	NACCS_CONFIG_UNTRUSTED = 2, /* where it lies, the file fails the trust checks */
+};
+typedef void (*naccs_config_diag_fn)(void *ctx, enum naccs_config_severity sev, const char *msg);
+
+/* The collect mode of the one parser (naccs_config_parse_text stops at the
+ * first error, which the module needs: fail closed): every error of every
+ * line goes to report and the parse goes on with the next line (the keys
+ * under a malformed section header are skipped); warnings go to report too;
+ * then the cross-key checks of naccs_config_validate, each error naming the
+ * line of a key it concerns.  cfg gets the result only when there was no
+ * error.  The number of errors reported (>= 0), or -errno when the text
+ * could not be checked at all (err: -ENOMEM, -EINVAL for a bad argument). */
+int naccs_config_check_text(struct naccs_config *cfg, const char *text, size_t len,
+			    const char *name, naccs_config_diag_fn report, void *report_ctx,
+			    struct naccs_err *err);
+
+/* The same for a file, wherever it lies: the trust checks of
+ * naccs_config_load (for cfg->owner_uid) are made and a failure reported
+ * as NACCS_CONFIG_UNTRUSTED, then the content is checked all the same.
+ * The number of errors in the content, or -errno when the file cannot be
+ * read (missing, a symbolic link, not a regular file, too big; err). */
+int naccs_config_check_file(struct naccs_config *cfg, const char *path, naccs_config_diag_fn report,
+			    void *report_ctx, struct naccs_err *err);
 
 /* Read path into cfg.  The file must pass naccs_trust_check_file for
  * cfg->owner_uid.  If must_exist is false a missing file leaves the defaults

@@ -45,6 +45,7 @@ int sq_fail(struct sq *s, int rc, struct naccs_err *err)
 {
 	const char *why = sqlite3_errmsg(s->db);
 	const char *op = s->op != NULL ? s->op : "";
+	char sys[128];
 
 	s->last_rc = rc;
 	switch (rc & 0xff) {
@@ -54,6 +55,10 @@ int sq_fail(struct sq *s, int rc, struct naccs_err *err)
 				     _("credential store %s is busy: gave up at the deadline (%s)"),
 				     s->path, op);
 	case SQLITE_CANTOPEN:
+		/* What the system said ("Permission denied"), not SQLite's
+		 * "unable to open database file". */
+		if (sqlite3_system_errno(s->db) != 0)
+			why = naccs_strerror(sqlite3_system_errno(s->db), sys, sizeof(sys));
 		return naccs_err_set(err, cantopen_errno(s),
 				     _("credential store %s: cannot open: %s"), s->path, why);
 	case SQLITE_FULL:

@@ -85,8 +85,10 @@ static int group_by_name(struct sq *s, const char *name, int64_t *id, struct nac
 
 /* ---- never issued twice ---------------------------------------------- */
 
+/* -EEXIST when the query finds a group: one sentence, naming the holder
+ * when it is not the group asked for (name: its name). */
 static int taken(struct sq *s, const char *sql, const char *types, int64_t key_i, const char *key_t,
-		 const char *what, struct naccs_err *err)
+		 const char *what, const char *name, struct naccs_err *err)
 {
 	sqlite3_stmt *st;
 	int rc = types[0] == 't' ? sq_prepare(s, &st, err, sql, types, key_t)
@@ -101,10 +103,23 @@ static int taken(struct sq *s, const char *sql, const char *types, int64_t key_i
 		bool deleted = sqlite3_column_int(st, 1) != 0;
 
 		sq_printable(t != NULL ? t : "", t != NULL ? strlen(t) : 0, holder, sizeof(holder));
-		rc = naccs_err_set(err, EEXIST,
-				   _("%s was already issued (to group '%s'%s); a group name or gid "
-				     "is never issued twice"),
-				   what, holder, deleted ? _(", now deleted") : "");
+		if (strcmp(holder, name) == 0)
+			rc = naccs_err_set(err, EEXIST,
+					   deleted
+					       ? _("group '%s' was issued before (now deleted); a "
+						   "group name or gid is never issued twice")
+					       : _("group '%s' already exists; a group name or "
+						   "gid is never issued twice"),
+					   holder);
+		else
+			rc = naccs_err_set(err, EEXIST,
+					   deleted
+					       ? _("%s was already issued to group '%s' (now "
+						   "deleted); a group name or gid is never "
+						   "issued twice")
+					       : _("%s was already issued to group '%s'; a group "
+						   "name or gid is never issued twice"),
+					   what, holder);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -117,11 +132,11 @@ static int check_unissued(struct sq *s, const struct naccs_group *g, struct nacc
 
 	snprintf(what, sizeof(what), _("group name '%s'"), g->name);
 	rc = taken(s, "SELECT name, deleted FROM groups WHERE name = ?1 COLLATE NOCASE", "t", 0,
-		   g->name, what, err);
+		   g->name, what, g->name, err);
 	if (rc == 0 && g->gid != NACCS_GID_ALLOCATE) {
 		snprintf(what, sizeof(what), _("gid %lu"), (unsigned long)g->gid);
 		rc = taken(s, "SELECT name, deleted FROM groups WHERE gid = ?1", "l",
-			   (int64_t)g->gid, NULL, what, err);
+			   (int64_t)g->gid, NULL, what, g->name, err);
 	}
 	return rc;
 }
@@ -188,10 +203,7 @@ int sq_group_del(void *impl, naccs_deadline_t dl, const char *name, const char *
 	if (rc == 0)
 		rc = group_by_name(s, name, &id, &g, err);
 	if (rc == 0 && g.deleted)
-		rc = naccs_err_set(err, EALREADY,
-				   _("credential store %s: group '%s' is already "
-				     "deleted"),
-				   s->path, name);
+		rc = naccs_err_set(err, EALREADY, _("group '%s' is already deleted"), name);
 	/* Each membership that ends gets its line, under the member's login. */
 	if (rc == 0)
 		rc = sq_prepare(s, &st, err,
@@ -323,8 +335,8 @@ int sq_group_member(void *impl, naccs_deadline_t dl, const char *name, const cha
 	if (rc == 0)
 		rc = group_by_name(s, name, &gid_row, &g, err);
 	if (rc == 0 && g.deleted)
-		rc = naccs_err_set(err, EINVAL, _("credential store %s: group '%s' is deleted"),
-				   s->path, name);
+		rc = naccs_err_set(
+		    err, EINVAL, _("group '%s' was deleted; a deleted group has no members"), name);
 	if (rc == 0)
 		rc = sq_identity_by_login(s, login, &ident, &meta, err);
 	if (rc == 0 && add)

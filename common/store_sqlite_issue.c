@@ -40,19 +40,31 @@ static int holder_of(struct sq *s, sqlite3_stmt *st, char holder[48], bool *reti
 	return rc;
 }
 
-/* -EEXIST if the prepared query (login, retired) finds a row. */
-static int taken(struct sq *s, sqlite3_stmt *st, const char *what, struct naccs_err *err)
+/* -EEXIST if the prepared query (login, retired) finds a row: one
+ * sentence, naming the holder when it is not the login asked for. */
+static int taken(struct sq *s, sqlite3_stmt *st, const char *what, const char *login,
+		 struct naccs_err *err)
 {
 	char holder[48];
 	bool retired = false;
 	int rc = holder_of(s, st, holder, &retired, err);
 
-	if (rc > 0)
-		rc = naccs_err_set(err, EEXIST,
-				   _("%s was already issued (to login '%s'%s); an ID is never "
-				     "issued twice"),
-				   what, holder, retired ? _(", now retired") : "");
-	return rc;
+	if (rc <= 0)
+		return rc;
+	if (strcmp(holder, login) == 0)
+		return naccs_err_set(err, EEXIST,
+				     retired
+					 ? _("%s was already issued (now retired); an ID is "
+					     "never issued twice")
+					 : _("%s was already issued; an ID is never issued twice"),
+				     what);
+	return naccs_err_set(err, EEXIST,
+			     retired
+				 ? _("%s was already issued to login '%s' (now retired); an "
+				     "ID is never issued twice")
+				 : _("%s was already issued to login '%s'; an ID is never issued "
+				     "twice"),
+			     what, holder);
 }
 
 /* Everything that makes an identity unique must never have been issued,
@@ -68,7 +80,7 @@ static int check_unissued(struct sq *s, const struct naccs_identity *id, struct 
 
 	snprintf(what, sizeof(what), _("login '%s'"), id->login);
 	if (rc == 0)
-		rc = taken(s, st, what, err);
+		rc = taken(s, st, what, id->login, err);
 	if (rc == 0 && id->user_code[0] != '\0') {
 		snprintf(what, sizeof(what), _("NACCS user ID %s-%s"), id->user_code,
 			 id->id_number);
@@ -77,14 +89,14 @@ static int check_unissued(struct sq *s, const struct naccs_identity *id, struct 
 				"WHERE user_code = ?1 AND id_number = ?2",
 				"tt", id->user_code, id->id_number);
 		if (rc == 0)
-			rc = taken(s, st, what, err);
+			rc = taken(s, st, what, id->login, err);
 	}
 	if (rc == 0 && id->uid != NACCS_UID_ALLOCATE) {
 		snprintf(what, sizeof(what), _("uid %lu"), (unsigned long)id->uid);
 		rc = sq_prepare(s, &st, err, "SELECT login, retired FROM identities WHERE uid = ?1",
 				"l", (int64_t)id->uid);
 		if (rc == 0)
-			rc = taken(s, st, what, err);
+			rc = taken(s, st, what, id->login, err);
 	}
 	return rc;
 }

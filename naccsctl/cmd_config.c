@@ -1,6 +1,10 @@
-/* naccsctl config check [FILE]: validate-only mode.  The file is read with
- * the same loader and trust checks as the PAM module uses, so a file that
- * passes here is one the module accepts.
+/* naccsctl config check [FILE]: validate-only mode.  The file goes through
+ * the parser and the trust checks the PAM module uses, in the parser's
+ * collect mode: every error and warning in one run, each as
+ * "FILE:LINE: error|warning: TEXT", then a count (issue #11).  A draft
+ * (FILE other than the configured file) is checked wherever it lies: that
+ * its location would not be trusted is a warning; for the configured file
+ * it is an error (the module refuses it, UTS-2.2.1.2(2)(a)).
  * naccsctl config show --effective [--json]: every key with its resolved
  * value and where it came from (built-in default, policy profile,
  * FILE:LINE, --set), after the file, --set and --store like any command. */
@@ -12,6 +16,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "naccs_access.h"
 #include "naccs_config.h"
@@ -23,6 +28,8 @@
 
 struct check_report {
 	const char *file;
+	bool draft; /* not the configured file: its location is only a warning */
+	unsigned errors, warnings;
 };
 
 /* Print one diagnostic as "FILE:LINE: LEVEL: TEXT".  Messages from the
@@ -51,11 +58,60 @@ static void print_diagnostic(const char *file, const char *level, const char *ms
 	printf("%s: %s: %s\n", file, level, p);
 }
 
-static void on_warning(void *ctx, const char *msg)
+static void report_warning(struct check_report *rep, const char *msg)
 {
-	const struct check_report *rep = ctx;
-
 	print_diagnostic(rep->file, _("warning"), msg);
+	rep->warnings++;
+}
+
+static void report_error(struct check_report *rep, const char *msg)
+{
+	print_diagnostic(rep->file, _("error"), msg);
+	rep->errors++;
+}
+
+static void on_diag(void *ctx, enum naccs_config_severity sev, const char *msg)
+{
+	struct check_report *rep = ctx;
+	char text[NACCS_ERR_MSG_MAX + 160];
+
+	switch (sev) {
+	case NACCS_CONFIG_ERROR:
+		report_error(rep, msg);
+		break;
+	case NACCS_CONFIG_WARNING:
+		report_warning(rep, msg);
+		break;
+	case NACCS_CONFIG_UNTRUSTED:
+		/* "FILE: why" about the file itself: the line names it already. */
+		if (strncmp(msg, rep->file, strlen(rep->file)) == 0 &&
+		    strncmp(msg + strlen(rep->file), ": ", 2) == 0)
+			msg += strlen(rep->file) + 2;
+		if (rep->draft) {
+			snprintf(text, sizeof(text),
+				 _("not trusted where it lies: %s (the PAM module would refuse "
+				   "it there)"),
+				 msg);
+			report_warning(rep, text);
+		} else {
+			snprintf(text, sizeof(text),
+				 _("not trusted: %s (the PAM module refuses it)"), msg);
+			report_error(rep, text);
+		}
+		break;
+	}
+}
+
+/* Is path the configured file (the one the module reads)?  A file that
+ * cannot be looked at is not. */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (strcmp(a, b) == 0)
+		return true;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
 }
 
 /* Does the store know what rule r names?  NULL, or why it names nobody. */
@@ -83,7 +139,7 @@ static const char *names_nobody(struct naccs_store *st, const struct naccs_acces
 /* An [su] target_NAME entry whose target is no shared admin ID of the
  * store decides nothing (su to it is not gated, or it does not exist): a
  * warning for each (UTS-2.2.1.1(1)(g)(カ)). */
-static void check_su_targets(const struct naccs_config *cfg, const char *file,
+static void check_su_targets(const struct naccs_config *cfg, struct check_report *rep,
 			     struct naccs_store *st)
 {
 	char msg[NACCS_ERR_MSG_MAX + 160];
@@ -106,15 +162,15 @@ static void check_su_targets(const struct naccs_config *cfg, const char *file,
 		if (why == NULL)
 			continue;
 		snprintf(msg, sizeof(msg), _("%s:%u: su.%s: '%s': %s; the entry decides nothing"),
-			 file, cr->origin.line, cr->key, t.target, why);
-		print_diagnostic(file, _("warning"), msg);
+			 rep->file, cr->origin.line, cr->key, t.target, why);
+		report_warning(rep, msg);
 	}
 }
 
 /* A rule naming a group or an ID the store does not have applies to
  * nobody, and the people meant stay unrestricted (or under their other
  * rules): a warning for each, when the store can be read. */
-static void check_rule_names(const struct naccs_config *cfg, const char *file, uid_t owner)
+static void check_rule_names(const struct naccs_config *cfg, struct check_report *rep, uid_t owner)
 {
 	struct naccs_store_options opt = {
 	    .path = cfg->store_path,
@@ -134,7 +190,7 @@ static void check_rule_names(const struct naccs_config *cfg, const char *file, u
 			 _("the store cannot be read (%s): the groups and IDs of the access rules "
 			   "and su targets are not checked"),
 			 err.msg);
-		print_diagnostic(file, _("warning"), msg);
+		report_warning(rep, msg);
 		return;
 	}
 	for (unsigned i = 0; i < cfg->access_rule_count; i++) {
@@ -148,12 +204,30 @@ static void check_rule_names(const struct naccs_config *cfg, const char *file, u
 		if (why == NULL)
 			continue;
 		snprintf(msg, sizeof(msg),
-			 _("%s:%u: access.%s: '%s': %s; the rule applies to nobody"), file,
+			 _("%s:%u: access.%s: '%s': %s; the rule applies to nobody"), rep->file,
 			 cr->origin.line, cr->key, r.who, why);
-		print_diagnostic(file, _("warning"), msg);
+		report_warning(rep, msg);
 	}
-	check_su_targets(cfg, file, st);
+	check_su_targets(cfg, rep, st);
 	naccs_store_close(st);
+}
+
+/* The last line: "FILE: OK", or how many errors and warnings. */
+static void print_summary(const struct check_report *rep)
+{
+	char warnings[96];
+
+	snprintf(warnings, sizeof(warnings),
+		 dngettext(NACCS_TEXTDOMAIN, "%u warning", "%u warnings", rep->warnings),
+		 rep->warnings);
+	if (rep->errors == 0 && rep->warnings == 0)
+		printf(_("%s: OK\n"), rep->file);
+	else if (rep->errors == 0)
+		printf(_("%s: OK, %s\n"), rep->file, warnings);
+	else
+		printf(dngettext(NACCS_TEXTDOMAIN, "%s: %u error, %s\n", "%s: %u errors, %s\n",
+				 rep->errors),
+		       rep->file, rep->errors, warnings);
 }
 
 static int config_check(struct ctl_ctx *ctx, int argc, char **argv)
@@ -175,23 +249,22 @@ static int config_check(struct ctl_ctx *ctx, int argc, char **argv)
 	if (rc != CTL_EXIT_OK)
 		return rc;
 	rep.file = optind < argc ? argv[optind] : ctx->conf_path;
+	rep.draft = !same_file(rep.file, ctx->conf_path);
 
 	naccs_err_clear(&err);
 	naccs_config_defaults(&cfg);
 	cfg.owner_uid = ctx->owner;
 	/* A file to check must exist, even the default one. */
-	rc = naccs_config_load(&cfg, rep.file, true, on_warning, &rep, &err);
-	if (rc == 0)
-		rc = naccs_config_validate(&cfg, &err);
+	rc = naccs_config_check_file(&cfg, rep.file, on_diag, &rep, &err);
 	if (rc < 0) {
-		print_diagnostic(rep.file, _("error"), err.msg);
-		fflush(stdout);
-		ctl_error(_("%s: the configuration has errors"), rep.file);
-		return CTL_EXIT_FAIL;
+		/* Nothing of it could be read: one line, the reason. */
+		report_error(&rep, err.msg);
+	} else if (rep.errors == 0) {
+		/* The store-based checks need a configuration that loads. */
+		check_rule_names(&cfg, &rep, ctx->owner);
 	}
-	check_rule_names(&cfg, rep.file, ctx->owner);
-	printf(_("%s: OK\n"), rep.file);
-	return CTL_EXIT_OK;
+	print_summary(&rep);
+	return rep.errors > 0 ? CTL_EXIT_FAIL : CTL_EXIT_OK;
 }
 
 /* Where a value came from, for people. */

@@ -123,6 +123,24 @@ static int create_trail(struct ctl_ctx *ctx, bool force_dirs)
 	return rc < 0 ? CTL_EXIT_FAIL : CTL_EXIT_OK;
 }
 
+/* The store (to change, or to create in its directory) and the trail's
+ * directory, where they exist already. */
+static bool init_access_denied(const struct ctl_ctx *ctx)
+{
+	char dir[PATH_MAX];
+	struct stat sb;
+
+	if (lstat(ctx->cfg.store_path, &sb) == 0 || errno != ENOENT) {
+		if (ctl_store_access_denied(ctx->cfg.store_path, true, false))
+			return true;
+	} else {
+		naccs_path_dirname(ctx->cfg.store_path, dir, sizeof(dir));
+		if (stat(dir, &sb) == 0 && ctl_store_access_denied(ctx->cfg.store_path, true, true))
+			return true;
+	}
+	return ctl_trail_access_denied(ctx->cfg.audit_dir);
+}
+
 static int parse_init_options(int argc, char **argv, bool *force_dirs)
 {
 	static const struct option opts[] = {
@@ -151,6 +169,10 @@ int cmd_init(struct ctl_ctx *ctx, int argc, char **argv)
 	rc = parse_init_options(argc, argv, &force_dirs);
 	if (rc != CTL_EXIT_OK)
 		return rc;
+	/* Without the rights to what is there already, nothing is tried (and
+	 * no event could be written): one plain sentence instead. */
+	if (init_access_denied(ctx))
+		return CTL_EXIT_UNAVAILABLE;
 
 	naccs_path_dirname(ctx->cfg.store_path, dir, sizeof(dir));
 	if (ensure_dir(dir, force_dirs) < 0) {

@@ -114,6 +114,9 @@ int cmd_upgrade(struct ctl_ctx *ctx, int argc, char **argv)
 
 	if (rc != CTL_EXIT_OK)
 		return rc;
+	/* Without the rights nothing is tried (and no event could be written). */
+	if (ctl_store_access_denied(ctx->cfg.store_path, true, false))
+		return CTL_EXIT_UNAVAILABLE;
 	rc = ctl_store_open_admin(ctx, &before, &was_wal);
 	if (rc == CTL_EXIT_OK && !ctl_store_report_changes(ctx, before, was_wal))
 		printf(_("store %s is at schema version %d; nothing to do\n"), ctx->cfg.store_path,
@@ -160,6 +163,8 @@ static int store_check(struct ctl_ctx *ctx, int argc, char **argv)
 
 	if (rc != CTL_EXIT_OK)
 		return rc;
+	if (ctl_store_access_denied(ctx->cfg.store_path, false, false))
+		return CTL_EXIT_UNAVAILABLE;
 	naccs_err_clear(&err);
 	rc = naccs_store_inspect(&opt, true, &rep, &err);
 	printf(_("store: %s\n"), ctx->cfg.store_path);

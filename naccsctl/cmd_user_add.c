@@ -486,10 +486,9 @@ static int report_issue(struct ctl_ctx *ctx, int rc, const struct naccs_err *err
 		return CTL_EXIT_FAIL;
 	}
 	if (rc == -EEXIST) {
-		/* UTS-2.2.1.3(2)(g)(ウ): the store keeps retired IDs as tombstones. */
-		ctl_error("%s: %s (%s)", id->login,
-			  _("ID already issued (IDs are never re-issued, UTS-2.2.1.3(2)(g)(ウ))"),
-			  err->msg);
+		/* UTS-2.2.1.3(2)(g)(ウ): the store keeps retired IDs as tombstones;
+		 * its message is the one sentence (what was issued, to whom). */
+		ctl_error("%s", err->msg);
 		ctl_emit(ctx, "user-add", "error", "exists", id, NULL, NULL);
 		return CTL_EXIT_FAIL;
 	}

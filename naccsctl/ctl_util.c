@@ -101,12 +101,20 @@ static int apply_overrides(struct ctl_ctx *ctx)
 		 * would not re-check it. */
 		if (strncasecmp(ctx->set_args[i], "general.owner=", strlen("general.owner=")) == 0)
 			return ctl_usage_error("", _("use --owner instead of --set general.owner"));
-		rc = naccs_config_set_arg(&ctx->cfg, ctx->set_args[i], print_config_warning, NULL,
-					  &err);
+		/* One sentence per problem: the setter's message names --set,
+		 * the key and the value; an unknown key is an error here. */
+		rc = naccs_config_set_arg_from(&ctx->cfg, ctx->set_args[i], "--set", NULL, NULL,
+					       &err);
+		if (rc == -ENOENT) {
+			char safe[256];
+
+			ctl_safe(ctx->set_args[i], safe, sizeof(safe));
+			return ctl_usage_error(
+			    "", _("--set '%s': no such configuration key (see naccs.conf(5))"),
+			    safe);
+		}
 		if (rc < 0)
-			return ctl_usage_error("", _("bad --set '%s'%s%s"), ctx->set_args[i],
-					       rc == -EINVAL ? ": " : "",
-					       rc == -EINVAL ? err.msg : "");
+			return ctl_usage_error("", "%s", err.msg);
 	}
 	if (ctx->store_path != NULL) {
 		char arg[PATH_MAX + 16];
@@ -114,10 +122,9 @@ static int apply_overrides(struct ctl_ctx *ctx)
 		if ((size_t)snprintf(arg, sizeof(arg), "store.path=%s", ctx->store_path) >=
 		    sizeof(arg))
 			return ctl_usage_error("", _("--store: path too long"));
-		rc = naccs_config_set_arg(&ctx->cfg, arg, print_config_warning, NULL, &err);
+		rc = naccs_config_set_arg_from(&ctx->cfg, arg, "--store", NULL, NULL, &err);
 		if (rc < 0)
-			return ctl_usage_error("", _("bad --store '%s': %s"), ctx->store_path,
-					       err.msg);
+			return ctl_usage_error("", "%s", err.msg);
 	}
 	return CTL_EXIT_OK;
 }
@@ -144,6 +151,11 @@ int ctl_load_config(struct ctl_ctx *ctx)
 	}
 	rc = naccs_config_load(&ctx->cfg, ctx->conf_path, ctx->conf_named, print_config_warning,
 			       NULL, &err);
+	if (rc == -EACCES && geteuid() != 0) {
+		/* The file may be readable by root only (issue #11: say so). */
+		ctl_error(_("%s (run naccsctl as root)"), err.msg);
+		return CTL_EXIT_FAIL;
+	}
 	if (rc < 0) {
 		ctl_error("%s", err.msg);
 		return CTL_EXIT_FAIL;
@@ -179,6 +191,9 @@ static int open_store(struct ctl_ctx *ctx, bool read_only, bool create)
 
 	if (ctx->store != NULL)
 		return CTL_EXIT_OK;
+	/* Without the rights: say which, not what SQLite makes of it. */
+	if (ctl_store_access_denied(ctx->cfg.store_path, !read_only, create))
+		return CTL_EXIT_UNAVAILABLE;
 	naccs_err_clear(&err);
 	rc = naccs_store_open(&opt, &ctx->store, &err);
 	if (rc < 0) {
@@ -197,6 +212,11 @@ int ctl_open_store(struct ctl_ctx *ctx, bool read_only)
 	/* No change unrecorded (UTS-2.2.1.4(1)(b)): before a command that
 	 * writes, the audit trail must be able to take its line. */
 	naccs_err_clear(&err);
+	if (ctx->store == NULL && ctl_store_access_denied(ctx->cfg.store_path, !read_only, false))
+		return CTL_EXIT_UNAVAILABLE;
+	if (!read_only && ctx->store == NULL && ctx->cfg.audit_fail_deny &&
+	    ctl_trail_access_denied(ctx->cfg.audit_dir))
+		return CTL_EXIT_UNAVAILABLE;
 	if (!read_only && ctx->store == NULL && ctx->cfg.audit_fail_deny &&
 	    naccs_audit_ready(&ctx->cfg, &err) < 0) {
 		ctl_error(_("%s; nothing was changed ([audit] on_audit_failure = deny)"), err.msg);
@@ -218,6 +238,18 @@ void ctl_close_store(struct ctl_ctx *ctx)
 	}
 }
 
+/* Does msg name what already ('what' in quotes)?  Then "what: " in front
+ * would only repeat it. */
+static bool names_subject(const char *msg, const char *what)
+{
+	char quoted[NACCS_LOGIN_MAX * 4 + 4];
+
+	if (what[0] == '\0' ||
+	    (size_t)snprintf(quoted, sizeof(quoted), "'%s'", what) >= sizeof(quoted))
+		return false;
+	return strstr(msg, quoted) != NULL;
+}
+
 int ctl_exit_for_store(int rc, const struct naccs_err *err, const char *what)
 {
 	const char *msg = err->msg[0] != '\0' ? err->msg : strerror(-rc);
@@ -235,7 +267,10 @@ int ctl_exit_for_store(int rc, const struct naccs_err *err, const char *what)
 		ctl_error(_("store unavailable: %s"), msg);
 		return CTL_EXIT_UNAVAILABLE;
 	}
-	ctl_error("%s: %s", what, msg);
+	if (names_subject(msg, what))
+		ctl_error("%s", msg);
+	else
+		ctl_error("%s: %s", what, msg);
 	return CTL_EXIT_FAIL;
 }
 

@@ -138,7 +138,8 @@ void ctl_usage_store(FILE *out)
 		"and the database's full integrity check. Says what to do about any\n"
 		"problem.\n"
 		"\n"
-		"Exit status: 0 healthy, 1 a problem was found, 2 usage error.\n"),
+		"Exit status: 0 healthy, 1 a problem was found, 2 usage error,\n"
+		"4 naccsctl may not read the store.\n"),
 	      out);
 }
 
@@ -147,7 +148,10 @@ void ctl_usage_config(FILE *out)
 	fprintf(out, _("Usage: %s [OPTIONS] config check [FILE]\n"), CTL_PROG);
 	fprintf(out, _("       %s [OPTIONS] config show --effective [--json]\n"), CTL_PROG);
 	fputs(_("check: validate a configuration file (default: the --conf file) and\n"
-		"report each warning and error with file and line.\n"
+		"report every error and warning in one run, each as\n"
+		"FILE:LINE: error|warning: MESSAGE, then their count; exit 1 if there is\n"
+		"an error.  A FILE other than the configured one is a draft: where it\n"
+		"lies, a location the PAM module would not trust is only a warning.\n"
 		"show --effective: print every key with its resolved value and where it\n"
 		"came from (built-in default, policy profile, FILE:LINE, command line).\n"),
 	      out);

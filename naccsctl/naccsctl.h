@@ -152,6 +152,16 @@ int ctl_report_store_error(const struct ctl_ctx *ctx, const char *action, int rc
 			   const struct naccs_err *err, const struct naccs_identity *id,
 			   const char *detail);
 
+/* ---- ctl_access.c: the rights to the store and the trail ---- */
+
+/* When this process lacks a permission the store at path needs (read; with
+ * write also write, the -wal and -shm files and their directory; with
+ * create write on the directory), print one plain sentence naming it (and
+ * "run naccsctl as root" when not root) and return true. */
+bool ctl_store_access_denied(const char *path, bool write, bool create);
+/* The same for the audit trail's directory (read, write and search). */
+bool ctl_trail_access_denied(const char *dir);
+
 /* ---- ctl_nss.c: the system's accounts and groups (every NSS source) ---- */
 
 /* A passwd entry as NSS returned it. */

@@ -143,7 +143,11 @@ check "config check: unknown key is a warning with FILE:LINE" \
 	eval 'rc_is 0 && has "$tmp/warn.conf:3: warning" "$out" && has "OK" "$out"'
 chmod 0620 "$tmp/warn.conf"
 run config check "$tmp/warn.conf"
-check "config check: group-writable file refused" rc_is 1
+check "config check: a group-writable draft: checked, its location a warning" \
+	eval 'rc_is 0 && has "$tmp/warn.conf: warning: not trusted where it lies" "$out"'
+run_bare --conf "$tmp/warn.conf" --owner "$owner" config check
+check "config check: the configured file group-writable is refused" \
+	eval 'rc_is 1 && has "$tmp/warn.conf: error: not trusted" "$out"'
 run config check "$tmp/none.conf"
 check "config check: missing file exits 1" rc_is 1
 
@@ -304,7 +308,7 @@ check "a retired ID cannot be locked" rc_is 1
 run user passwd abcde-001
 check "a retired ID gets no new password" rc_is 1
 run user add --user-code ABCDE --id-number 001 --name "Someone Else"
-check "a retired ID cannot be re-issued" eval 'rc_is 1 && has "never re-issued" "$err"'
+check "a retired ID cannot be re-issued" eval 'rc_is 1 && has "never issued twice" "$err"'
 
 # ---- store unavailable ----
 run --store "$tmp/nowhere/naccs.db" user list
