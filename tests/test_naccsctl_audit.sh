@@ -69,7 +69,8 @@ ok "tamper: truncation named" out_has "missing at the end"
 tampered "truncate -s -10 $F"
 expect_rc 1 "tamper: a torn last line is found" verify_copy
 ok "tamper: torn last line named" out_has "incomplete last line"
-tampered "sed -i '2s/\"prev\":\"./\"prev\":\"f/' $F"
+# Flip the first hex digit of line 2's prev (always a change, never f -> f).
+tampered "sed -i '2{/\"prev\":\"f/!s/\"prev\":\"./\"prev\":\"f/;t;s/\"prev\":\"f/\"prev\":\"0/}' $F"
 expect_rc 1 "tamper: a broken chain is found without the key too" \
 	"$SB_CTL" --conf "$SB_CONF" --owner "$(id -u)" --set "audit.dir=$T_TMP/t" audit verify
 
