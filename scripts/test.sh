@@ -3,6 +3,10 @@
 #   1. a normal build with warnings as errors: make check
 #   2. an AddressSanitizer + UndefinedBehaviorSanitizer build: make check
 #   3. the C tests (PAM module included) under valgrind: make check-valgrind
+#   4. (after 1) end to end with real programs: tests/e2e/run.sh installs the
+#      Debian package into overlays in a private namespace and drives
+#      pamtester, su, login, getent...; only as root with CI=true or
+#      NACCS_E2E=1, else skipped (counted nothing)
 # Ends with one line for all of it: N passed, N failed.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +34,29 @@ phase() { # phase NAME BUILDDIR CONFIGURE_FLAGS MAKE_TARGET
 	total_pass=$((total_pass + $(echo "$line" | awk '{print $1}')))
 	total_fail=$((total_fail + $(echo "$line" | awk '{print $3}')))
 }
+# e2e_phase BUILDDIR: tests/e2e/run.sh, counted like a phase (its last line
+# is "N passed, N failed"); skipped without root and CI=true/NACCS_E2E=1.
+e2e_phase() {
+	local dir=$1 line rc
+	echo
+	echo "==== end to end (real programs) ===="
+	bash tests/e2e/run.sh "$dir" | tee "$dir/e2e.out"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -eq 77 ]; then
+		return
+	fi
+	[ "$rc" -eq 0 ] || status=1
+	line=$(tail -1 "$dir/e2e.out")
+	if ! echo "$line" | grep -Eq '^[0-9]+ passed, [0-9]+ failed$'; then
+		total_fail=$((total_fail + 1))
+		status=1
+		return
+	fi
+	total_pass=$((total_pass + $(echo "$line" | awk '{print $1}')))
+	total_fail=$((total_fail + $(echo "$line" | awk '{print $3}')))
+}
 phase "make check (-Werror)" _build "" check
+e2e_phase _build
 phase "make check (AddressSanitizer + UBSan)" _build-san "--enable-sanitizers" check
 phase "make check-valgrind (C tests under valgrind)" _build "" check-valgrind
 

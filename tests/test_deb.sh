@@ -22,27 +22,18 @@ for tool in dpkg-buildpackage dh dpkg-deb; do
 	fi
 done
 
+. "${NACCS_TOP_SRCDIR}/tests/debbuild.sh"
 src=$NACCS_TOP_SRCDIR
 work=$T_TMP/deb
-mkdir -p "$work/src"
-# The tree as a checkout has it (tracked and new files, not what .gitignore
-# names), else everything but build directories.
-if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
-	(cd "$src" && git ls-files -co --exclude-standard -z | tar -cf - --no-recursion --null -T -) |
-		tar -C "$work/src" -xf -
-else
-	tar -C "$src" --exclude=.git --exclude='./_build*' --exclude=autom4te.cache \
-		--exclude='./naccs-auth-*' -cf - . | tar -C "$work/src" -xf -
-fi
-ok "copied the source tree" test -f "$work/src/debian/control"
 before=$(ls "$src/.." | grep -c '^naccs-auth_')
-(cd "$work/src" && dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1
+naccs_deb_build "$src" "$work"
 rc=$?
+ok "copied the source tree" test -f "$work/src/debian/control"
 ok "dpkg-buildpackage -us -uc -b builds" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || tail -40 "$work/build.log" | sed 's/^/#   /'
 ok "  configured without --enable-test-hooks" \
 	sh -c "! grep -q -- '--enable-test-hooks' '$work/build.log'"
-deb=$(ls "$work"/naccs-auth_*_*.deb 2>/dev/null | head -1)
+deb=$(naccs_deb_find "$work")
 ok "  naccs-auth_*.deb written outside the source tree" test -f "$deb"
 ok "  the source tree keeps no build output" \
 	sh -c "[ ! -e '$src/debian/naccs-auth' ] && [ ! -e '$src/debian/files' ] &&
@@ -51,6 +42,10 @@ ok "  the source tree keeps no build output" \
 	finish
 	exit 1
 }
+# Kept in the build directory: the end-to-end suite (tests/e2e/run.sh)
+# installs this package instead of building it again.
+ok "  kept in \$builddir/deb/ for the end-to-end suite" \
+	naccs_deb_keep "$work" "$NACCS_TOP_BUILDDIR/deb"
 
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$work/files"
