@@ -56,6 +56,7 @@ for f in "/usr/lib/$multiarch/security/pam_naccs.so" "/usr/lib/$multiarch/libnss
 	/usr/share/man/man8/naccsctl.8.gz /usr/share/man/man8/nss_naccs.8.gz \
 	/usr/share/man/ja/man8/pam_naccs.8.gz /usr/share/man/ja/man5/naccs.conf.5.gz \
 	/usr/share/man/ja/man8/naccsctl.8.gz /usr/share/man/ja/man8/nss_naccs.8.gz \
+	/usr/share/man/ja/man8/naccs_chkpwd.8.gz \
 	/usr/share/pam-configs/naccs /usr/lib/tmpfiles.d/naccs.conf \
 	/etc/naccs/naccs.conf.example /etc/naccs/banner /etc/naccs/password-blocklist \
 	/usr/share/locale/ja/LC_MESSAGES/naccs-auth.mo /usr/share/doc/naccs-auth/copyright; do

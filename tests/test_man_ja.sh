@@ -32,6 +32,7 @@ ja_section() {
 	"MODULE TYPES") echo "モジュールタイプ" ;;
 	"AUDIT TRAIL") echo "監査証跡" ;;
 	STACKING) echo "スタックの構成" ;;
+	SECURITY) echo "セキュリティ" ;;
 	"EXIT STATUS") echo "終了ステータス" ;;
 	FILES) echo "ファイル" ;;
 	EXAMPLE | EXAMPLES) echo "例" ;;
@@ -196,7 +197,7 @@ done
 # The checks can fail: a key, a command, an option, a section, an example
 # or a whole page added to the English pages only is each reported by
 # name, and a bad request in a Japanese page gives a warning.  (The names
-# below exist nowhere: self_check, selfcheck, --self-check, SECURITY.)
+# below exist nowhere: self_check, selfcheck, --self-check, SELFCHECK.)
 # selfcheck_page ENGLISH JAPANESE: the failures check_page reports (its
 # counters stay in the subshell).
 selfcheck_page() { (check_page "$1" "$2") | grep -E '^(not ok|# )'; }
@@ -221,9 +222,9 @@ names "$src/man/pam_naccs.8" >"$T_TMP/names"
 ok "self-check: the names are found (PAM_USER_UNKNOWN, lockout.deny, /etc/naccs/naccs.conf)" \
 	sh -c "grep -qx PAM_USER_UNKNOWN '$T_TMP/names' && grep -qx lockout.deny '$T_TMP/names' &&
 	       grep -qx /etc/naccs/naccs.conf '$T_TMP/names'"
-sed 's/^\.SH FILES$/.SH SECURITY\nx\n&/' "$src/man/nss_naccs.8" >"$T_TMP/nss_naccs.8"
+sed 's/^\.SH FILES$/.SH SELFCHECK\nx\n&/' "$src/man/nss_naccs.8" >"$T_TMP/nss_naccs.8"
 ok "self-check: a section only in the English page is reported" \
-	fails_with "$T_TMP/nss_naccs.8" "$src/man/ja/nss_naccs.8" "(SECURITY: no Japanese heading"
+	fails_with "$T_TMP/nss_naccs.8" "$src/man/ja/nss_naccs.8" "(SELFCHECK: no Japanese heading"
 sed 's/^naccsctl index check$/naccsctl index check \\-\\-self\\-check/' "$src/man/naccsctl.8" >"$T_TMP/naccsctl.8"
 ok "self-check: a changed example is reported" \
 	fails_with "$T_TMP/naccsctl.8" "$src/man/ja/naccsctl.8" "not ok"
