@@ -63,6 +63,9 @@ static int event_json(const struct naccs_event *ev, char *buf, size_t cap)
 	naccs_json_member_string(&w, "tty", ev->tty);
 	naccs_json_member_string(&w, "rhost", ev->rhost);
 	naccs_json_member_string(&w, "detail", ev->detail);
+	naccs_json_member_string(&w, "individual_login", ev->individual_login);
+	naccs_json_member_string(&w, "individual_user_code", ev->individual_user_code);
+	naccs_json_member_string(&w, "individual_id_number", ev->individual_id_number);
 	naccs_json_object_end(&w);
 	return naccs_json_finish(&w, NULL);
 }

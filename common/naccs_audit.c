@@ -38,7 +38,7 @@ void naccs_audit_month(int64_t t, char out[8])
 		snprintf(out, 8, "%s", "0000-00");
 }
 
-static void iso_time(int64_t t, char out[32])
+void naccs_audit_iso_time(int64_t t, char out[32])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -68,7 +68,7 @@ static int format_body(const struct naccs_event *ev, uint64_t seq, const char *p
 	char when[32], host[256];
 	int rc;
 
-	iso_time(now, when);
+	naccs_audit_iso_time(now, when);
 	if (gethostname(host, sizeof(host)) < 0)
 		host[0] = '\0';
 	host[sizeof(host) - 1] = '\0';
@@ -90,6 +90,11 @@ static int format_body(const struct naccs_event *ev, uint64_t seq, const char *p
 	member(&w, "rhost", ev->rhost);
 	member(&w, "actor", ev->actor);
 	member(&w, "detail", ev->detail);
+	/* The individual behind an su, in fields of their own (the NACCS
+	 * items of the person, not only the detail text). */
+	member(&w, "individual_login", ev->individual_login);
+	member(&w, "individual_user_code", ev->individual_user_code);
+	member(&w, "individual_id_number", ev->individual_id_number);
 	naccs_json_member_int(&w, "pid", (int64_t)getpid());
 	member(&w, "host", host);
 	/* The individual behind the process: the real uid and the audit login
@@ -209,9 +214,11 @@ static int take_lock(int dirfd, const struct naccs_config *cfg, struct naccs_err
 /* ---- the last line of a file: torn tails and roll-forward ---- */
 
 /* Cut a torn last line (no newline: its write never completed, so it was
- * never acknowledged) and return the last complete line in line (""
- * when the file is empty). */
-static int last_line(int fd, const char *path, char *line, size_t cap, struct naccs_err *err)
+ * never acknowledged) and return the last complete line at line + *start
+ * ("" when the file is empty).  An offset, not a move to the front: the
+ * line and what is before it may overlap. */
+static int last_line(int fd, const char *path, char *line, size_t cap, size_t *start,
+		     struct naccs_err *err)
 {
 	struct stat sb;
 	off_t from;
@@ -219,6 +226,7 @@ static int last_line(int fd, const char *path, char *line, size_t cap, struct na
 	char *nl;
 	size_t n;
 
+	*start = 0;
 	line[0] = '\0';
 	if (fstat(fd, &sb) < 0)
 		return naccs_err_set(err, errno, _("audit trail: cannot examine %s"), path);
@@ -251,7 +259,7 @@ static int last_line(int fd, const char *path, char *line, size_t cap, struct na
 	line[n - 1] = '\0';
 	nl = memrchr(line, '\n', n - 1);
 	if (nl != NULL)
-		memmove(line, nl + 1, strlen(nl + 1) + 1);
+		*start = (size_t)(nl + 1 - line);
 	else if (from > 0)
 		return naccs_err_set(err, EINVAL, _("audit trail: %s ends in a damaged line"),
 				     path);
@@ -284,15 +292,16 @@ static bool parse_line(const char *line, uint64_t *seq, size_t *body_len, const 
 static int reconcile(int fd, const char *path, struct naccs_audit_state *st, int statefd,
 		     struct naccs_err *err)
 {
-	char *line = malloc(NACCS_AUDIT_LINE_MAX + 1), mac[NACCS_AUDIT_MAC_HEX + 1];
-	const char *lmac;
+	char *buf = malloc(NACCS_AUDIT_LINE_MAX + 1), mac[NACCS_AUDIT_MAC_HEX + 1];
+	const char *lmac, *line;
 	uint64_t seq;
-	size_t body;
+	size_t body, start = 0;
 	int rc;
 
-	if (line == NULL)
+	if (buf == NULL)
 		return naccs_err_set(err, ENOMEM, _("audit trail: out of memory"));
-	rc = last_line(fd, path, line, NACCS_AUDIT_LINE_MAX + 1, err);
+	rc = last_line(fd, path, buf, NACCS_AUDIT_LINE_MAX + 1, &start, err);
+	line = buf + start;
 	if (rc < 0 || line[0] == '\0')
 		goto out;
 	if (!parse_line(line, &seq, &body, &lmac)) {
@@ -319,8 +328,8 @@ static int reconcile(int fd, const char *path, struct naccs_audit_state *st, int
 			     "): run naccsctl audit verify"),
 			   path, seq, st->seq_next);
 out:
-	naccs_wipe(line, NACCS_AUDIT_LINE_MAX + 1);
-	free(line);
+	naccs_wipe(buf, NACCS_AUDIT_LINE_MAX + 1);
+	free(buf);
 	return rc;
 }
 

@@ -98,6 +98,8 @@ int naccs_audit_ready(const struct naccs_config *cfg, struct naccs_err *err);
 int naccs_audit_lock(const struct naccs_config *cfg, int *dirfd, int *lockfd,
 		     struct naccs_err *err);
 
+/* "YYYY-MM-DDTHH:MM:SSZ" of t (UTC, to the second): the trail's time. */
+void naccs_audit_iso_time(int64_t t, char out[32]);
 /* "YYYY-MM" of t (UTC). */
 void naccs_audit_month(int64_t t, char out[8]);
 /* The month files of dir, sorted (oldest first): *names is a malloc'd array

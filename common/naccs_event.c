@@ -20,8 +20,8 @@ void naccs_event_sanitize(const char *s, char *out, size_t outlen)
 }
 
 #define FIELD_VALUE_MAX 256 /* bytes of one sanitised value, with its NUL */
-#define FIELD_COUNT	12
-#define KEY_MAX		9 /* "user_code", "id_number" */
+#define FIELD_COUNT	15
+#define KEY_MAX		20 /* "individual_user_code" */
 /* Room for every field at its longest (' ' key '="' value '"'), so a line is
  * never cut, and never inside a character. */
 #define LINE_MAX_BYTES (FIELD_COUNT * (1 + KEY_MAX + 2 + FIELD_VALUE_MAX + 1) + 1)
@@ -84,6 +84,9 @@ int naccs_event_emit(const struct naccs_event *ev, struct naccs_err *err)
 	field(line, sizeof(line), &pos, "rhost", ev->rhost);
 	field(line, sizeof(line), &pos, "actor", ev->actor);
 	field(line, sizeof(line), &pos, "detail", ev->detail);
+	field(line, sizeof(line), &pos, "individual_login", ev->individual_login);
+	field(line, sizeof(line), &pos, "individual_user_code", ev->individual_user_code);
+	field(line, sizeof(line), &pos, "individual_id_number", ev->individual_id_number);
 	/* The trail first: it is the record of truth (UTS-2.2.1.4(1)(a)). */
 	if (ev->trail != NULL)
 		rc = naccs_audit_append(ev->trail, ev, naccs_now_wall(), err);

@@ -26,6 +26,12 @@ struct naccs_event {
 	const char *rhost;
 	const char *actor; /* who did it (administrator, or ruser for su) */
 	const char *detail;
+	/* The individual behind an su to a shared ID (UTS-2.2.1.1(1)(g)(カ)),
+	 * when the invoker is an ID: canonical login, NACCS user code and
+	 * identifying number, each its own field of the trail line. */
+	const char *individual_login;
+	const char *individual_user_code;
+	const char *individual_id_number;
 	/* Write the audit trail of this configuration ([audit] dir); NULL:
 	 * syslog only (library tests that have no trail). */
 	const struct naccs_config *trail;

@@ -150,6 +150,11 @@ static void event_for(struct naccs_event *ev, const struct naccs_request *req,
 	ev->tty = req->tty;
 	ev->rhost = req->rhost;
 	ev->actor = req->ruser;
+	if (d->has_individual) {
+		ev->individual_login = d->individual.login;
+		ev->individual_user_code = d->individual.user_code;
+		ev->individual_id_number = d->individual.id_number;
+	}
 }
 
 static void user_message(struct naccs_decision *d, const struct naccs_account_state *st)
@@ -705,6 +710,11 @@ static enum naccs_outcome su_gate(struct naccs_policy *pol, const struct naccs_r
 	naccs_debug(pol->cfg->debug, "account: '%s': %s (%s)", out->identity.login, v.reason,
 		    v.detail);
 	snprintf(detail, NACCS_ERR_MSG_MAX, "%s", v.detail);
+	/* Every event of this decision names the individual in fields of
+	 * their own (UTS-2.2.1.1(1)(g)(カ), UTS-2.2.1.4(1)(a)). */
+	out->has_individual = v.invoker_known;
+	if (v.invoker_known)
+		out->individual = v.invoker;
 	if (v.allow) {
 		*allowed = v.reason;
 		*invoker = v.invoker;
@@ -1039,6 +1049,9 @@ enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct n
 				&inv, invoker_unusable, pol, &v);
 		naccs_debug(pol->cfg->debug, "session: '%s': %s (%s)", out->identity.login,
 			    v.reason, v.detail);
+		out->has_individual = v.invoker_known;
+		if (v.invoker_known)
+			out->individual = v.invoker;
 		if (!v.allow) {
 			out->su_refused = true;
 			decide(out, req, "session",

@@ -62,7 +62,9 @@ struct naccs_decision {
 	struct naccs_session_mark session;   /* its line, for the close */
 	bool audit_refused;		     /* UNAVAILABLE because the trail line could not be
 						written ([audit] on_audit_failure = deny) */
-	bool su_refused; /* session: the su rule refused the switch (naccs_su.h) */
+	bool su_refused;		  /* session: the su rule refused the switch (naccs_su.h) */
+	bool has_individual;		  /* a switch by an ID: the person behind it */
+	struct naccs_identity individual; /* (named in the decision's events) */
 };
 
 struct naccs_policy {

@@ -29,7 +29,18 @@ void ctl_usage_audit(FILE *out)
 		"  audit export --since DATE --until DATE\n"
 		"    The NACCS log items of the events of NACCS IDs between the two\n"
 		"    dates (YYYY-MM-DD, UTC, both included), as CSV with a header:\n"
-		"    user code, identifying number, procedure code, time (UTC).\n"
+		"    user code, identifying number, procedure code, time (UTC); for a\n"
+		"    switch to a shared ID, the individual's user code and number.\n"
+		"  audit report --since DATE --until DATE [--user ID] [--type TYPE]\n"
+		"               [--format text|json|csv]\n"
+		"    The events between the two times, grouped: failed logins per ID,\n"
+		"    locks and unlocks, switches to shared admin IDs (the individual\n"
+		"    and the target), logins refused by the access rules, and the\n"
+		"    timeline.  DATE is YYYY-MM-DD (UTC) or YYYY-MM-DDTHH:MM:SSZ;\n"
+		"    --since is included, --until DATE includes that whole day and\n"
+		"    --until TIME is excluded.  --user: the ID's events and the\n"
+		"    switches it made.  Lines that are not the trail's are named on\n"
+		"    standard error and skipped (exit 1).\n"
 		"  audit prune\n"
 		"    Delete the month files entirely older than [audit] retention_days\n"
 		"    (never the newest); the prune is a line of the trail, written first,\n"
@@ -130,10 +141,16 @@ static int export_file(const char *dir, const char *name, const char *since, con
 		return naccs_err_set(err, errno, _("cannot open %s"), path);
 	while (getline(&line, &cap, f) > 0) {
 		if (!naccs_audit_field(line, "time", when, sizeof(when)) ||
-		    strncmp(when, since, 10) < 0 || strncmp(when, until, 10) > 0 ||
-		    !naccs_audit_field(line, "user_code", code, sizeof(code)))
+		    strncmp(when, since, 10) < 0 || strncmp(when, until, 10) > 0)
 			continue;
-		naccs_audit_field(line, "id_number", number, sizeof(number));
+		/* A switch to a shared ID is the individual's act: their user
+		 * code and number (UTS-2.2.1.1(1)(g)(カ)); else the event's. */
+		if (naccs_audit_field(line, "individual_user_code", code, sizeof(code)))
+			naccs_audit_field(line, "individual_id_number", number, sizeof(number));
+		else if (naccs_audit_field(line, "user_code", code, sizeof(code)))
+			naccs_audit_field(line, "id_number", number, sizeof(number));
+		else
+			continue;
 		naccs_audit_field(line, "service", service, sizeof(service));
 		naccs_csv_text(w, code);
 		naccs_csv_text(w, number);
@@ -245,5 +262,7 @@ int cmd_audit(struct ctl_ctx *ctx, int argc, char **argv)
 		return audit_export(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "prune") == 0)
 		return audit_prune(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "report") == 0)
+		return ctl_audit_report(ctx, argc - 1, argv + 1);
 	return ctl_usage_error("audit", _("unknown command '%s'"), argv[1]);
 }

@@ -93,8 +93,8 @@ static int create_or_check_store(struct ctl_ctx *ctx)
 /* The audit trail (naccs_audit.h): its directory (0700) and a new state
  * with a random first key, printed this once for offline keeping (BRIEF.md:
  * the verification key of naccsctl audit verify --key).  An existing trail
- * is never touched. */
-static int create_trail(struct ctl_ctx *ctx, bool force_dirs)
+ * is never touched.  init and upgrade (a store from before the trail). */
+int ctl_create_trail(struct ctl_ctx *ctx, bool force_dirs, bool quiet_if_exists)
 {
 	char parent[PATH_MAX], key[NACCS_AUDIT_MAC_HEX + 1];
 	struct naccs_err err;
@@ -106,7 +106,8 @@ static int create_trail(struct ctl_ctx *ctx, bool force_dirs)
 	naccs_err_clear(&err);
 	rc = naccs_audit_create(&ctx->cfg, key, &err);
 	if (rc == -EEXIST) {
-		printf(_("audit trail %s exists; left unchanged\n"), ctx->cfg.audit_dir);
+		if (!quiet_if_exists)
+			printf(_("audit trail %s exists; left unchanged\n"), ctx->cfg.audit_dir);
 		return CTL_EXIT_OK;
 	}
 	if (rc < 0) {
@@ -188,7 +189,7 @@ int cmd_init(struct ctl_ctx *ctx, int argc, char **argv)
 	}
 	/* The trail first: every later change (this one's event included)
 	 * is recorded there (UTS-2.2.1.4(1)(a)). */
-	rc = create_trail(ctx, force_dirs);
+	rc = ctl_create_trail(ctx, force_dirs, false);
 	if (rc != CTL_EXIT_OK)
 		goto out;
 	rc = create_or_check_store(ctx);

@@ -117,7 +117,12 @@ int cmd_upgrade(struct ctl_ctx *ctx, int argc, char **argv)
 	/* Without the rights nothing is tried (and no event could be written). */
 	if (ctl_store_access_denied(ctx->cfg.store_path, true, false))
 		return CTL_EXIT_UNAVAILABLE;
-	rc = ctl_store_open_admin(ctx, &before, &was_wal);
+	/* A store from before the audit trail (#10): create the trail as init
+	 * does (its key printed once), else every login fails closed.  An
+	 * existing trail is left as it is, silently. */
+	rc = ctl_create_trail(ctx, false, true);
+	if (rc == CTL_EXIT_OK)
+		rc = ctl_store_open_admin(ctx, &before, &was_wal);
 	if (rc == CTL_EXIT_OK && !ctl_store_report_changes(ctx, before, was_wal))
 		printf(_("store %s is at schema version %d; nothing to do\n"), ctx->cfg.store_path,
 		       before);

@@ -126,7 +126,9 @@ void ctl_usage_upgrade(FILE *out)
 	fputs(_("Bring the store up to the schema version this naccs-auth needs, and\n"
 		"switch it to WAL mode if it is not. Logins never do this: until it is\n"
 		"done they fail closed with a message naming this command. A damaged\n"
-		"store is reported and left untouched (see 'store check').\n"),
+		"store is reported and left untouched (see 'store check'). A store\n"
+		"from before the audit trail gets its trail, as 'init' makes it (the\n"
+		"verification key is printed once); an existing trail is left as it is.\n"),
 	      out);
 }
 

@@ -88,6 +88,11 @@ void ctl_usage_user(FILE *out, const char *sub);
 void ctl_usage_group(FILE *out); /* cmd_group.c */
 void ctl_usage_index(FILE *out); /* cmd_index.c */
 void ctl_usage_audit(FILE *out); /* cmd_audit.c */
+/* Create the audit trail when it is missing, printing its key once
+ * (cmd_init.c; init and upgrade).  CTL_EXIT_OK or CTL_EXIT_FAIL. */
+int ctl_create_trail(struct ctl_ctx *ctx, bool force_dirs, bool quiet_if_exists);
+/* naccsctl audit report (cmd_audit_report.c); argv[0] is "report". */
+int ctl_audit_report(struct ctl_ctx *ctx, int argc, char **argv);
 
 /* ---- ctl_util.c ---- */
 

@@ -311,6 +311,10 @@ today=$(date -u +%Y-%m-%d)
 printf '$ naccsctl audit export --since %s --until %s | head -4\n' "$today" "$today"
 sb_ctl audit export --since "$today" --until "$today" | head -4 | sed 's/^/    /'
 as_expected ok "${PIPESTATUS[0]}"
+printf '$ naccsctl audit report --since 2026-01-01 --until 2099-12-31 --user ABCDE002 | sed "/^Timeline/,\$d"\n'
+sb_ctl audit report --since 2026-01-01 --until 2099-12-31 --user ABCDE002 | sed '/^Timeline/,$d' |
+	sed 's/^/    /'
+as_expected ok "${PIPESTATUS[0]}"
 audit_verify() { # [naccsctl options]: verify with the kept key, on stdin
 	sb_ctl "$@" audit verify --key - <"$demo_dir/verification.key" 2>&1 | sed 's/^/    /'
 	return "${PIPESTATUS[0]}"

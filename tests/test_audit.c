@@ -625,11 +625,19 @@ static void test_alert_command(void **state)
 					 .action = "check",
 					 .result = "deny",
 					 .reason = "su-invoker-locked",
+					 .login = "root",
+					 .individual_login = "abcde-002",
+					 .individual_user_code = "ABCDE",
+					 .individual_id_number = "002",
 					 .trail = &f->cfg};
 
 		assert_int_equal(naccs_event_emit(&su, &err), 0);
 		text = slurp(out, NULL);
 		assert_non_null(strstr(text, "su-invoker-locked"));
+		/* The individual behind it, in fields of their own (#10). */
+		assert_non_null(strstr(text, "\"individual_login\":\"abcde-002\","
+					     "\"individual_user_code\":\"ABCDE\","
+					     "\"individual_id_number\":\"002\""));
 		free(text);
 	}
 	/* A hanging command is killed: the login is held a bounded time. */

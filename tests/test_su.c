@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 #include <syslog.h>
 
+#include "naccs_audit.h"
 #include "naccs_store.h"
 #include "testlog.h"
 #include "teststore.h"
@@ -457,6 +458,67 @@ static void test_sudo_session_gated(void **state)
 	assert_int_equal(sudo_session("abcde-001", "opsadmin2"), PAM_PERM_DENIED);
 }
 
+/* ---- the individual in the trail (UTS-2.2.1.4(1)(a), #10) -------------- */
+
+/* The last line of the fixture's trail holding needle, in out ("" none). */
+static void trail_last(const char *needle, char *out, size_t outlen)
+{
+	char dir[600], path[700], **names = NULL, *line = NULL;
+	size_t n = 0, cap = 0;
+	struct naccs_err err;
+
+	out[0] = '\0';
+	snprintf(dir, sizeof(dir), "%s/audit", PAM_FIXTURE_DIR);
+	if (naccs_audit_list(dir, &names, &n, &err) < 0)
+		fail_msg("trail: %s", err.msg);
+	for (size_t i = 0; i < n; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		f = fopen(path, "re");
+		assert_non_null(f);
+		while (getline(&line, &cap, f) > 0)
+			if (strstr(line, needle) != NULL)
+				snprintf(out, outlen, "%s", line);
+		fclose(f);
+	}
+	free(line);
+	naccs_audit_names_free(names, n);
+}
+
+/* An su event carries the individual behind it in fields of its own, not
+ * only in the detail text; allowed and refused alike. */
+static void test_su_individual_fields(void **state)
+{
+	char line[NACCS_AUDIT_LINE_MAX];
+
+	(void)state;
+	invoker(uid_of[ALICE], NULL);
+	assert_int_equal(account(SU, "root"), PAM_SUCCESS);
+	trail_last("\"reason\":\"su-allowed\"", line, sizeof(line));
+	assert_non_null(strstr(line, "\"login\":\"root\""));
+	assert_non_null(strstr(line, "\"individual_login\":\"abcde-001\","
+				     "\"individual_user_code\":\"ABCDE\","
+				     "\"individual_id_number\":\"001\""));
+	assert_true(tl_logged("individual_user_code=\"ABCDE\" individual_id_number=\"001\""));
+	invoker(uid_of[BOB], NULL);
+	assert_int_equal(account(SU, "root"), PAM_PERM_DENIED);
+	trail_last("\"reason\":\"su-invoker-not-allowed\"", line, sizeof(line));
+	assert_non_null(strstr(line, "\"individual_login\":\"abcde-002\","
+				     "\"individual_user_code\":\"ABCDE\","
+				     "\"individual_id_number\":\"002\""));
+	/* An invoker that is no ID: no individual fields, the uid alone. */
+	invoker(4242, NULL);
+	assert_int_equal(account(SU, "root"), PAM_PERM_DENIED);
+	trail_last("\"reason\":\"su-invoker-not-an-id\"", line, sizeof(line));
+	assert_non_null(strstr(line, "\"uid\":4242"));
+	assert_null(strstr(line, "individual_"));
+	/* A login that is no su: none either. */
+	assert_int_equal(account(LOGIN, "abcde-001"), PAM_SUCCESS);
+	trail_last("\"service\":\"" LOGIN "\"", line, sizeof(line));
+	assert_null(strstr(line, "individual_"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -473,6 +535,7 @@ int main(void)
 	    T(test_sudo_session_gated),
 	    T(test_direct_login_refused),
 	    T(test_admin_networks),
+	    T(test_su_individual_fields),
 #undef T
 	};
 
