@@ -72,6 +72,8 @@ ok "  make check itself runs that rule (check-local)" \
 	grep -Eq '^check-local: naccs-tests-disabled' "$T_TMP/off/Makefile"
 ok "  make check-valgrind too" \
 	grep -Eq '^check-valgrind: naccs-tests-disabled' "$T_TMP/off/Makefile"
+ok "  make dist refuses (the tarball would lack the tests' files)" \
+	grep -Eq '^dist-hook:' "$T_TMP/off/Makefile"
 
 expect_rc 1 "configure --enable-tests fails without the test libraries" \
 	configure_in "$T_TMP/on" --enable-tests
