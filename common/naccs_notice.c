@@ -8,12 +8,21 @@
 #include "naccs_text.h"
 #include "naccs_time.h"
 
+/* A terminal as people name it: login(1) sets PAM_TTY to "/dev/pts/0",
+ * sshd to "ssh"; shown as "pts/0" (as pam_lastlog does; the access rules
+ * match it the same way).  Before, the notice said "on /dev/pts/0" (found
+ * by the end-to-end suite, #11). */
+static const char *tty_name(const char *tty)
+{
+	return strncmp(tty, "/dev/", 5) == 0 && tty[5] != '\0' ? tty + 5 : tty;
+}
+
 /* Where a login came from, as text: the host, else the terminal, else the
  * service.  Stored values are clean (naccs_store checks them), but a
  * terminal sees them: sanitised once more. */
 static void place(const struct naccs_login_event *ev, char *out, size_t outlen)
 {
-	const char *p = ev->rhost[0] ? ev->rhost : ev->tty[0] ? ev->tty : ev->service;
+	const char *p = ev->rhost[0] ? ev->rhost : ev->tty[0] ? tty_name(ev->tty) : ev->service;
 
 	naccs_text_sanitize(p, strlen(p), out, outlen, NACCS_TEXT_ELLIPSIS);
 }
@@ -29,13 +38,12 @@ void naccs_notice_format(const struct naccs_config *cfg, const struct naccs_logi
 		return;
 	if (cfg->notice_last_login) { /* UTS-2.2.1.1(1)(g)(イ) */
 		const struct naccs_login_event *p = &n->previous;
+		const char *where = p->tty[0] ? tty_name(p->tty) : p->service;
 
 		naccs_format_time(p->at, date, sizeof(date));
 		naccs_text_sanitize(p->rhost, strlen(p->rhost), host, sizeof(host),
 				    NACCS_TEXT_ELLIPSIS);
-		naccs_text_sanitize(p->tty[0] ? p->tty : p->service,
-				    strlen(p->tty[0] ? p->tty : p->service), tty, sizeof(tty),
-				    NACCS_TEXT_ELLIPSIS);
+		naccs_text_sanitize(where, strlen(where), tty, sizeof(tty), NACCS_TEXT_ELLIPSIS);
 		if (host[0] != '\0')
 			snprintf(last, NACCS_NOTICE_MAX, _("Last login: %s from %s on %s"), date,
 				 host, tty);

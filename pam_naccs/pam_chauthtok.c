@@ -137,6 +137,29 @@ static bool uses_authtok(int argc, const char **argv)
 	return false;
 }
 
+/* A name that is not ours: the module below (pam_unix) changes it.  In the
+ * stack pam-auth-update writes from the profile, pam_naccs.so comes first
+ * and pam_unix gets its non-initial line, "use_authtok try_first_pass": it
+ * takes the new password from a module above and never asks for it itself
+ * (as below pam_pwquality).  So, in the second step, ask it here (twice,
+ * libpam compares) and leave it in PAM_AUTHTOK for pam_unix, which checks
+ * and stores it: without this no local account could change its password
+ * once the profile is enabled (found by the end-to-end suite, issue #11).
+ * The first step asks nothing: pam_unix asks the current password itself. */
+static int not_ours(pam_handle_t *pamh, int flags)
+{
+	const char *tok = NULL;
+	int rv;
+
+	if (!(flags & PAM_UPDATE_AUTHTOK))
+		return PAM_IGNORE;
+	rv = pam_get_authtok(pamh, PAM_AUTHTOK, &tok, _("New password: "));
+	if (rv == PAM_SUCCESS)
+		return PAM_IGNORE;
+	pam_set_item(pamh, PAM_AUTHTOK, NULL);
+	return rv == PAM_TRY_AGAIN ? PAM_AUTHTOK_ERR : rv;
+}
+
 /* The second step: the new password, every rule, the swap. */
 static int update(pam_handle_t *pamh, int flags, int argc, const char **argv, struct call *c)
 {
@@ -150,7 +173,7 @@ static int update(pam_handle_t *pamh, int flags, int argc, const char **argv, st
 	memset(&ch, 0, sizeof(ch));
 	switch (naccs_policy_password_target(&c->pol, &c->req, &ch.identity, &c->err)) {
 	case NACCS_OUT_UNKNOWN:
-		return PAM_IGNORE;
+		return not_ours(pamh, flags);
 	case NACCS_OUT_ALLOW:
 		break;
 	default:
@@ -209,7 +232,7 @@ EXPORT int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char 
 		/* Fail closed for what may be a naccs ID; leave the machine's
 		 * own local accounts to the stack (root can still repair). */
 		if (naccs_local_account_outside(&c.o.cfg, c.req.user))
-			return call_end(&c, PAM_IGNORE);
+			return call_end(&c, not_ours(pamh, flags));
 		pam_syslog(pamh, LOG_ERR, "password change failed closed: %s", c.err.msg);
 		return call_end(&c, (flags & PAM_PRELIM_CHECK) ? PAM_TRY_AGAIN : PAM_AUTHTOK_ERR);
 	}

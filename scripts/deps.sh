@@ -12,8 +12,8 @@ PACKAGES=(
 	# tests: unit, PAM and NSS wrappers, real clients
 	libcmocka-dev libpamtest0-dev libpam-wrapper libnss-wrapper libuid-wrapper
 	pamtester sqlite3 python3 valgrind locales clang-format
-	# the end-to-end suite (tests/e2e/): su and login on a pseudo-terminal
-	expect
+	# the end-to-end suite (tests/e2e/): su, login and sudo on a pseudo-terminal
+	expect sudo
 	# the time-window tests use real zones (Europe/Berlin, America/New_York)
 	tzdata
 	# tests/test_man.sh (groff's warnings), tests/test_deb.sh (the package)

@@ -1,7 +1,8 @@
 /* A PAM module for the tests of the pam-auth-update profile
  * (tests/test_pam_profile.sh): every type answers the code named by its
  * argument rc=NAME, so that the profile's controls can be checked for each
- * answer pam_naccs.so may give, with pam_matrix standing in for pam_unix.
+ * answer pam_naccs.so may give, with pam_matrix standing in for pam_unix;
+ * in the password type it also stands in for pam_unix's use_authtok (below).
  * Test only: never installed. */
 #include "config.h"
 
@@ -57,8 +58,24 @@ STUB_EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const 
 	return answer(argc, argv);
 }
 
+/* use_authtok: in the second step, as pam_unix with use_authtok (the line
+ * pam-auth-update writes below a module that comes first), the new password
+ * must be in PAM_AUTHTOK already (else PAM_AUTHTOK_ERR); authtok=VALUE: and
+ * it must be VALUE. */
 STUB_EXPORT int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
+	const void *tok = NULL;
+
+	if (!(flags & PAM_UPDATE_AUTHTOK))
+		return answer(argc, argv);
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "use_authtok") != 0 && strncmp(argv[i], "authtok=", 8) != 0)
+			continue;
+		if (pam_get_item(pamh, PAM_AUTHTOK, &tok) != PAM_SUCCESS || tok == NULL)
+			return PAM_AUTHTOK_ERR;
+		if (strncmp(argv[i], "authtok=", 8) == 0 && strcmp(argv[i] + 8, tok) != 0)
+			return PAM_AUTHTOK_ERR;
+	}
 	return answer(argc, argv);
 }
 

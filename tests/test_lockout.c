@@ -452,6 +452,38 @@ static void test_session_notices(void **state)
 	assert_false(info_has(&c, "Last login"));
 }
 
+/* Times are whole seconds: a failure in the same second as the login it
+ * came before is not "since" that login (the end-to-end suite saw "2 failed
+ * login attempts" after one, #11); one in the login's second after it is. */
+static void test_session_notices_same_second(void **state)
+{
+	struct pam_testcase tc[] = {
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+	};
+	struct conv c;
+
+	set_now(T0);
+	assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
+	assert_int_equal(auth(ALICE, GOOD_PW), PAM_SUCCESS); /* the same second */
+	set_now(T0 + 100);
+	assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
+	set_now(T0 + 200);
+	conv_init(&c, GOOD_PW);
+	assert_int_equal(run_pamtest(SERVICE, ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
+	assert_true(info_has(&c, "1 failed login attempt since your last login"));
+	assert_false(info_has(&c, "2 failed login attempts"));
+	/* A failure in the login's own second, after it, counts. */
+	set_now(T0 + 300);
+	assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
+	assert_int_equal(auth(ALICE, GOOD_PW), PAM_SUCCESS);
+	assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
+	set_now(T0 + 400);
+	conv_init(&c, GOOD_PW);
+	assert_int_equal(run_pamtest(SERVICE, ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
+	assert_true(info_has(&c, "1 failed login attempt since your last login"));
+}
+
 /* A key login reaches only account and session: it is recorded as a login,
  * and the notices are right the next time. */
 static void test_key_login_recorded(void **state)
@@ -652,6 +684,7 @@ int main(void)
 	    T(test_account_only),
 	    T(test_conversation_error_not_counted),
 	    T(test_session_notices),
+	    T(test_session_notices_same_second),
 	    T(test_key_login_recorded),
 	    T(test_notice_in_auth),
 	    T(test_banner),

@@ -231,10 +231,13 @@ if [ "$(id -u)" -eq 0 ]; then
 	expect_rc 1 "  the pam_unix password still does not" \
 		sb_pam abcde-001 "$(printf 'stalepw\nstalepw')" authenticate
 fi
+# (pam_naccs.so asks the new password twice for pam_unix use_authtok, see
+# 3. below; pam_matrix, without use_authtok, asks it again.)
 expect_rc 0 "local account: password change goes on to pam_unix" \
-	sb_pam local "$(printf 'localpw\nNew-unix-pw1\nNew-unix-pw1')" chauthtok
+	sb_pam local "$(printf 'localpw\nNew-unix-pw1\nNew-unix-pw1\nNew-unix-pw1\nNew-unix-pw1')" chauthtok
 ok "  pam_unix's password changed" sh -c "! grep -q '^local:localpw:' '$PASSDB'"
 expect_rc 0 "local account: session goes on" sb_pam local "" open_session
+
 # A name the store never issued is "not mine" in auth too (PAM_USER_UNKNOWN,
 # issue #11): a local account authenticates with its pam_unix password
 # through the profile (typed twice: pam_matrix asks again, where pam_unix
@@ -256,4 +259,30 @@ ok "  as an authentication failure" out_has "Authentication failure"
 expect_rc 1 "naccs ID: a wrong password gets the same answer" \
 	sb_pam abcde-001 "$(printf 'wrong-guess\nwrong-guess')" authenticate
 ok "  as an authentication failure" out_has "Authentication failure"
+
+# ---- 3. pam_unix below takes the new password from pam_naccs.so ------------
+# pam-auth-update writes pam_unix's non-initial line below a module that
+# comes first: "use_authtok try_first_pass", so pam_unix never asks the new
+# password itself (as below pam_pwquality).  For a name that is not its own,
+# pam_naccs.so asks it (twice) and leaves it in PAM_AUTHTOK; before, it asked
+# nothing and no local account could change its password once the profile
+# was enabled (found by the end-to-end suite, tests/e2e/test_pamtester.sh,
+# issue #11).  The stub stands in for pam_unix use_authtok: it fails unless
+# PAM_AUTHTOK holds the password typed.
+if [ -n "$real_enabled" ]; then
+	ok "pam-auth-update gives pam_unix use_authtok below pam_naccs.so" \
+		sh -c "grep -E '^password[[:space:]].*pam_unix\.so' '$real_enabled' | grep -q use_authtok"
+fi
+{
+	profile_field Password-Initial | sed -e 's/=end/=2/g' \
+		-e "s|pam_naccs\.so|$SB_MODULE conf=$SB_CONF owner=$(id -u) nodelay|" -e 's|^|password |'
+	echo "password [success=1 default=ignore] $STUB rc=success use_authtok authtok=New-unix-pw2"
+	echo "password requisite pam_deny.so"
+	echo "password required pam_permit.so"
+} >"$SVC"
+expect_rc 0 "local account: pam_naccs.so asks the new password for pam_unix use_authtok" \
+	sb_pam local "$(printf 'New-unix-pw2\nNew-unix-pw2')" chauthtok
+ok "  asked twice (new, retype)" test "$(grep -o 'ew password: ' "$T_OUT" | wc -l)" = 2
+expect_rc 1 "local account: two different entries are refused before pam_unix" \
+	sb_pam local "$(printf 'New-unix-pw2\nNew-unix-pw3')" chauthtok
 finish

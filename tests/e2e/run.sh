@@ -8,10 +8,11 @@
 # otherwise prints "skipped: ..." and exits 77.
 #
 # The package: BUILD_DIR/deb/naccs-auth_*.deb (tests/test_deb.sh leaves it
-# there) when it is newer than every file of the source tree, else built
-# here from a copy of the tree (tests/debbuild.sh) and kept there.
-# NACCS_E2E_REBUILD=1 always builds.  NACCS_E2E_TESTS="nss su" runs only
-# those files.
+# there) when it is newer than every file of the source tree (tests/,
+# scripts/ and .ci/ aside: not in the package), else built here from a copy
+# of the tree (tests/debbuild.sh) and kept there.
+# NACCS_E2E_REBUILD=1 always builds; NACCS_E2E_DEB=FILE installs FILE as it
+# is.  NACCS_E2E_TESTS="nss su" runs only those files.
 #
 # Output: each file's ok / not ok lines, one line per file as
 # scripts/summary.sh prints them, and last "N passed, N failed".
@@ -35,15 +36,20 @@ mkdir -p "$logdir"
 # ---- the package
 deb=$(ls -t "$build"/deb/naccs-auth_*_*.deb 2>/dev/null | head -1)
 stale=
-if [ -n "$deb" ] && [ "${NACCS_E2E_REBUILD:-}" != 1 ]; then
+if [ -n "${NACCS_E2E_DEB:-}" ]; then
+	deb=$NACCS_E2E_DEB # the caller's package, as it is
+elif [ -n "$deb" ] && [ "${NACCS_E2E_REBUILD:-}" != 1 ]; then
 	if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
-		stale=$(cd "$top" && git ls-files -co --exclude-standard -z |
+		stale=$(cd "$top" && git ls-files -co --exclude-standard -z -- . \
+			':!tests/' ':!scripts/' ':!.ci/' |
 			xargs -0 -r find 2>/dev/null -maxdepth 0 -type f -newer "$deb" | head -1)
 	else
-		stale=$(find "$top" -path "$build" -prune -o -type f -newer "$deb" -print | head -1)
+		stale=$(find "$top" -path "$build" -prune -o -path "$top/tests" -prune \
+			-o -path "$top/scripts" -prune -o -type f -newer "$deb" -print | head -1)
 	fi
 fi
-if [ -z "$deb" ] || [ -n "$stale" ] || [ "${NACCS_E2E_REBUILD:-}" = 1 ]; then
+if [ -z "${NACCS_E2E_DEB:-}" ] && { [ -z "$deb" ] || [ -n "$stale" ] ||
+	[ "${NACCS_E2E_REBUILD:-}" = 1 ]; }; then
 	echo "# building the package (dpkg-buildpackage -us -uc -b; ${stale:+$stale changed; }minutes)"
 	work=$(mktemp -d "${TMPDIR:-/tmp}/naccs-e2e-deb.XXXXXX")
 	if naccs_deb_build "$top" "$work" && naccs_deb_keep "$work" "$build/deb"; then

@@ -1,0 +1,177 @@
+#!/bin/bash
+# End to end, su (issues #8, #11; UTS-2.2.1.1(1)(g)(カ)): util-linux su on a
+# pseudo-terminal (expect) through /etc/pam.d/su, which includes the
+# common-* stacks pam-auth-update wrote.  Root is registered as a shared
+# administrator ID (--adopt-local), so switching to it is gated by [su]:
+# only an active individual ID in the allowed store group may.  The
+# invoking person is what su's process is: started as the ID (uid, gid,
+# groups through NSS, audit login uid) like after a login, and once after a
+# real login(1).  Then the caller's TZ (su is set-uid: the system's zone
+# decides the time windows) and sudo, gated at session open (README).
+. "$(dirname "$0")/lib.sh"
+e2e_setup "[su]
+allow_groups = wheel-naccs
+switch_services = su su-l sudo"
+
+# The people: abcde-001 (allowed), qwert-002 (not in the group), zxcvb-003
+# (in the group, locked later), the shared admin ID opsroot; root adopted.
+root_otp=$(e2e_issue_shared root --admin --adopt-local --issued-to "operations team")
+ok "root registered as a shared admin ID (--adopt-local)" test -n "$root_otp"
+ops_otp=$(e2e_issue_shared opsroot --admin --issued-to "operations team")
+ok "opsroot issued as a shared admin ID" test -n "$ops_otp"
+e2e_ctl group add wheel-naccs >/dev/null
+for who in "ABCDE 001 Yamada" "QWERT 002 Suzuki" "ZXCVB 003 Tanaka"; do
+	set -- $who
+	login=$(e2e_login "$1" "$2")
+	otp=$(e2e_issue "$1" "$2" --name "$3")
+	e2e_set_password "$login" "$otp" "$E2E_PW"
+	expect_rc 0 "$login issued, its one-time password changed" \
+		e2e_pamtester e2e-chauthtok "$login" "$E2E_PW" authenticate acct_mgmt
+done
+e2e_ctl group member add wheel-naccs abcde-001 >/dev/null
+e2e_ctl group member add wheel-naccs zxcvb-003 >/dev/null
+e2e_set_password root "$root_otp" "$E2E_PW2"
+e2e_set_password opsroot "$ops_otp" "$E2E_PW3"
+expect_rc 0 "no ID has a change pending" e2e_ctl user list --must-change
+ok "  (neither root nor opsroot listed)" sh -c "! grep -Eq '(^| )(ops)?root ' '$T_OUT'"
+
+# su_as LOGIN TARGET PASSWORD [LOGINUID]: as LOGIN on a pty, su -c to
+# TARGET, PASSWORD typed at the prompt; the dialogue in $T_OUT.
+su_as() {
+	e2e_pty "$(e2e_as_cmd "$1" "${4:-}") su -c 'echo SU-OK-\$(id -un)' $2" \
+		"assword:" "$3"
+}
+show() { sed 's/^/#   /' "$T_OUT"; }
+
+# An allowed individual switches to root with root's (naccs) password.
+expect_rc 0 "abcde-001 (in wheel-naccs): su root with root's password" \
+	su_as abcde-001 root "$E2E_PW2"
+ok "  the command ran as root" out_has "SU-OK-root"
+show
+# The event names the person, not only the target (UTS-2.2.1.4(1)).
+ok "  the audit trail names the individual for su (su-allowed, abcde-001, root)" \
+	e2e_audit_has '"su-allowed"' 'abcde-001' '"root"'
+expect_rc 1 "abcde-001: su root with a wrong password" su_as abcde-001 root "Wrong-Pass-9"
+ok "  the command did not run" sh -c "! grep -q SU-OK '$T_OUT'"
+
+# A person outside the allowed group: the right password is not enough.
+expect_rc 1 "qwert-002 (not in wheel-naccs): su root refused" su_as qwert-002 root "$E2E_PW2"
+ok "  the command did not run" sh -c "! grep -q SU-OK '$T_OUT'"
+ok "  with the reason: qwert-002 may not switch to root" out_has "qwert-002 may not switch to root"
+show
+ok "  the audit trail names qwert-002 (su-invoker-not-allowed)" \
+	e2e_audit_has '"su-invoker-not-allowed"' 'qwert-002'
+
+# A locked individual, even in the group.
+e2e_ctl user lock zxcvb-003 --reason "e2e" >/dev/null
+expect_rc 1 "zxcvb-003 (in the group, locked): su root refused" su_as zxcvb-003 root "$E2E_PW2"
+ok "  the command did not run" sh -c "! grep -q SU-OK '$T_OUT'"
+ok "  with the reason (your ID zxcvb-003 cannot be used)" out_has "zxcvb-003 cannot be used"
+show
+
+# A shared ID switching to a shared ID: no chain that hides the person.
+expect_rc 1 "opsroot (shared) -> root (shared): refused" su_as opsroot root "$E2E_PW2"
+ok "  the command did not run" sh -c "! grep -q SU-OK '$T_OUT'"
+ok "  with the reason (from the shared ID opsroot)" out_has "from the shared ID opsroot"
+show
+
+# The process runs as one ID, the login was another's (loginuid): refused.
+expect_rc 1 "abcde-001's process with qwert-002's login uid: su root refused" \
+	su_as abcde-001 root "$E2E_PW2" "$(id -u qwert-002)"
+ok "  with the reason (another user than the one who logged in)" \
+	out_has "another user than the one who logged in"
+
+# Direct login of a shared admin ID (login(1) on a pty, not a switch
+# service): refused in account with a clear message.
+expect_rc 1 "login opsroot (direct, on a console): refused" \
+	e2e_pty "exec login" "login:" opsroot "assword:" "$E2E_PW3"
+ok "  logging in to it directly is not allowed" out_has "logging in to it directly is not allowed" ||
+	show
+
+# A real login(1) of abcde-001 (pam_loginuid sets the login uid), then su
+# root in its shell.
+expect_rc 0 "login abcde-001 on a console, then su root in its shell" \
+	e2e_pty "exec login" "login:" abcde-001 "assword:" "$E2E_PW" \
+	'\$ ' "su -c 'echo SU-OK-\$(id -un) LUID-\$(cat /proc/self/loginuid)' root; exit" \
+	"assword:" "$E2E_PW2"
+ok "  the command ran as root, login uid still abcde-001's" \
+	out_has "SU-OK-root LUID-$(id -u abcde-001)"
+[ "$(grep -c SU-OK-root "$T_OUT")" -ge 1 ] || show
+
+# The forced change inside su: an individual whose password an
+# administrator reset (naccsctl user passwd) is made to change it by su.
+reset=$(e2e_ctl --json user passwd qwert-002 | sed -n 's/.*"one_time_password":"\([^"]*\)".*/\1/p')
+ok "naccsctl user passwd qwert-002 gave a new one-time password" test -n "$reset"
+expect_rc 0 "abcde-001: su qwert-002 with the reset password: the change is forced" \
+	e2e_pty "$(e2e_as_cmd abcde-001) su -c 'echo SU-OK-\$(id -un)' qwert-002" \
+	"assword:" "$reset" "urrent password:" "$reset" \
+	"ew password:" "$E2E_PW3" "ew password:" "$E2E_PW3"
+ok "  then the command ran as qwert-002" out_has "SU-OK-qwert-002"
+show
+expect_rc 0 "  the new password is the store's" \
+	e2e_pamtester e2e-chauthtok qwert-002 "$E2E_PW3" authenticate acct_mgmt
+# The caller's TZ does not move the time windows (README "Time and terminal
+# windows": in a set-uid program the system's zone decides).  Windows of
+# abcde-001 around the time now in the system's zone, and around the time
+# now in Tokyo (9 hours on from UTC): TZ=Asia/Tokyo must not open the
+# second nor close the first.
+here=$(date +%H)
+tokyo=$(TZ=Asia/Tokyo date +%H)
+win() { printf '%02d:00-%02d:00' $(((10#$1 + 22) % 24)) $(((10#$1 + 2) % 24)); }
+if [ "$here" != "$tokyo" ]; then
+	e2e_conf "[access]
+rule_e2e = id:abcde-001 time=$(win "$tokyo")"
+	expect_rc 1 "abcde-001 outside its window (open in Tokyo): TZ=Asia/Tokyo su root refused" \
+		e2e_pty "$(e2e_as_cmd abcde-001) TZ=Asia/Tokyo su -c 'echo SU-OK-\$(id -un)' root" \
+		"assword:" "$E2E_PW2"
+	ok "  the command did not run" sh -c "! grep -q SU-OK '$T_OUT'"
+	ok "  the audit trail: su-invoker-outside-window" e2e_audit_has su-invoker-outside-window abcde-001
+	show
+	sed -i "s/^rule_e2e = .*/rule_e2e = id:abcde-001 time=$(win "$here")/" "$E2E_CONF"
+	expect_rc 0 "abcde-001 inside its window (closed in Tokyo): TZ=Asia/Tokyo su root allowed" \
+		e2e_pty "$(e2e_as_cmd abcde-001) TZ=Asia/Tokyo su -c 'echo SU-OK-\$(id -un)' root" \
+		"assword:" "$E2E_PW2"
+	ok "  the command ran as root" out_has "SU-OK-root"
+	sed -i '/^rule_e2e = /d' "$E2E_CONF"
+fi
+
+# sudo (README "shared admin IDs"): sudo authenticates and runs account as
+# the invoking person and sets PAM_USER to the target only for the session,
+# so the verdict is given at session open, with sudo in switch_services and
+# "session required pam_naccs.so" in /etc/pam.d/sudo, as the README says.
+if command -v sudo >/dev/null; then
+	echo "session required pam_naccs.so" >>/etc/pam.d/sudo
+	printf '%s ALL=(ALL:ALL) ALL\n' abcde-001 qwert-002 >/etc/sudoers.d/e2e
+	chmod 0440 /etc/sudoers.d/e2e
+	sudo_as() {
+		e2e_pty "$(e2e_as_cmd "$1") sudo -k -u root sh -c 'echo SUDO-OK-\$(id -un) RUID-\$(id -ru)'" \
+			"assword" "$2"
+	}
+	expect_rc 0 "sudo: abcde-001 (in wheel-naccs), its own password: runs as root" \
+		sudo_as abcde-001 "$E2E_PW"
+	ok "  the command ran as root" out_has "SUDO-OK-root RUID-0"
+	show
+	# (the session's own event, "open" for root, names the person in its
+	# detail: the su verdict's invoker=...)
+	ok "  the audit trail: the session of root on sudo names invoker=abcde-001" \
+		e2e_audit_has '"open"' '"service":"sudo"' 'invoker=abcde-001'
+	# A chain that hides the person (#8): sudo to root, then su (root
+	# needs no password) to the shared admin ID opsroot: the process runs
+	# as root, the login was abcde-001's: refused.
+	expect_rc 1 "sudo then su: abcde-001 -> root (sudo) -> opsroot (su) refused" \
+		e2e_pty "$(e2e_as_cmd abcde-001) sudo -k -u root su -c 'echo SU-OK-\$(id -un)' opsroot" \
+		"assword" "$E2E_PW"
+	ok "  the command did not run" sh -c "! grep -q SU-OK '$T_OUT'"
+	ok "  with the reason (another user than the one who logged in)" \
+		out_has "another user than the one who logged in"
+	show
+	expect_rc 1 "sudo: qwert-002 (not in wheel-naccs): refused at session open" \
+		sudo_as qwert-002 "$E2E_PW3"
+	ok "  the command did not run" sh -c "! grep -q SUDO-OK '$T_OUT'"
+	ok "  the audit trail: su-invoker-not-allowed for qwert-002 on sudo" \
+		e2e_audit_has '"su-invoker-not-allowed"' qwert-002 '"sudo"'
+	show
+else
+	echo "# sudo is not installed: the sudo scenarios are not run"
+fi
+finish
