@@ -26,7 +26,10 @@
 #                             prompt; the dialogue on stdout; exits with
 #                             ssh's code
 #   ssh_hangup CMD            run the ssh command line CMD on a terminal,
-#                             wait for the password prompt and hang up
+#                             wait for the password prompt and kill the
+#                             client (kill -9: closing its terminal instead
+#                             makes ssh answer the prompt with an empty
+#                             password, which is an attempt)
 #   sshd_has_ipv6             ::1 is up here (the server listens there too)
 #
 # The PAM service name: OpenSSH passes its program name (__progname, the
@@ -154,7 +157,7 @@ ssh_hangup() {
 set timeout 30
 spawn -noecho /bin/sh -c [lindex $argv 0]
 expect {
-	-gl "Password: " { close; catch wait; exit 0 }
+	-gl "Password: " { exec kill -9 [exp_pid]; close; catch wait; exit 0 }
 	timeout { exit 124 }
 	eof { exit 125 }
 }

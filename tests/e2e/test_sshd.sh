@@ -93,7 +93,8 @@ expect_rc 255 "two wrong passwords in one connection (NumberOfPasswordPrompts=2)
 n=$(failures "$u1")
 ok "  each counted once: 3 in all ($n)" test "$n" = 3
 
-ok "a client that hangs up at the prompt" ssh_hangup "$(ssh_cmd "$P" "$u1" 127.0.0.1 id -un)"
+ok "a client killed at the prompt (the connection drops)" \
+	ssh_hangup "$(ssh_cmd "$P" "$u1" 127.0.0.1 id -un)"
 sleep 1
 n=$(failures "$u1")
 ok "  is not counted ($n)" test "$n" = 3
