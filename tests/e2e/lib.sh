@@ -82,7 +82,8 @@
 #                             and Enter; then wait for the end.  Prints the
 #                             whole dialogue; exits with CMD's exit code,
 #                             124 when a PATTERN did not come within
-#                             E2E_PTY_TIMEOUT seconds (default 30)
+#                             E2E_PTY_TIMEOUT seconds (default 30), 125
+#                             when CMD ended before a PATTERN came
 #   e2e_audit_has TEXT...     the audit trail has a line holding every TEXT
 #   e2e_bg PID                register a background process: killed by
 #                             e2e_cleanup
