@@ -45,6 +45,10 @@ TEST_PACKAGES=(
 	tzdata
 	# tests/test_man.sh (groff's warnings), tests/test_deb.sh (the package)
 	groff-base debhelper dpkg-dev lintian
+	# tests/e2e/test_sshd.sh: the real OpenSSH server (its own config and port
+	# on loopback; a running ssh.service on port 22 is neither used nor
+	# needed) and client
+	openssh-server openssh-client
 	# fuzzing (scripts/fuzz.sh): libFuzzer's runtime is only recommended by clang
 	clang libclang-rt-14-dev
 )
