@@ -95,5 +95,20 @@ if [ "$(id -u)" -ne 0 ]; then
 	SUDO=sudo
 fi
 export DEBIAN_FRONTEND=noninteractive
+# A package installed for the tests must not start a service on this
+# machine (openssh-server would listen on port 22; the end-to-end suite runs
+# its own sshd on loopback inside a namespace): a temporary policy-rc.d
+# refuses service starts during the install (invoke-rc.d and
+# deb-systemd-invoke honour it), and an sshd installed here is left disabled.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+	$SUDO sh -c "printf '#!/bin/sh\nexit 101\n' >$policy && chmod 755 $policy"
+	trap '$SUDO rm -f "$policy"' EXIT
+fi
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+for p in "${missing[@]}"; do
+	if [ "$p" = openssh-server ] && command -v systemctl >/dev/null; then
+		$SUDO systemctl disable ssh.service >/dev/null 2>&1 || true
+	fi
+done

@@ -155,5 +155,6 @@ ok "a file name after config check" same "$T_TMP/naccs-draft.conf" \
 ok "nothing is offered for an option's value (user add --user-code)" \
 	same "" "$(comp user add --user-code '')"
 ok "nothing is offered for a LOGIN (user show)" same "" "$(comp user show '')"
+ok "the formats after audit report --format" same "csv json text" "$(comp audit report --format '')"
 ok "options after a LOGIN (user show abcde-001 --j)" same --json "$(comp user show abcde-001 --j)"
 finish
