@@ -985,10 +985,15 @@ static enum naccs_outcome session_limit(struct naccs_policy *pol, const struct n
 	}
 	snprintf(detail, sizeof(detail), "live=%u max=%u", live, cfg->max_sessions_per_id);
 	decide(out, req, "session", NACCS_OUT_DENIED, "too-many-sessions", NULL, detail);
-	snprintf(out->message, sizeof(out->message),
-		 _("%s already has %u sessions open, the most allowed at once. Close one and try "
-		   "again."),
-		 out->identity.login, live);
+	snprintf(
+	    out->message, sizeof(out->message),
+	    dngettext(NACCS_TEXTDOMAIN,
+		      "%s already has %u session open, the most allowed at once. Close it and "
+		      "try again.",
+		      "%s already has %u sessions open, the most allowed at once. Close one and "
+		      "try again.",
+		      live),
+	    out->identity.login, live);
 	return out->outcome;
 }
 

@@ -11,7 +11,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-bash scripts/deps.sh || exit 1
+bash scripts/deps.sh --test || exit 1
 
 status=0
 total_pass=0

@@ -356,6 +356,8 @@ static void test_session_after_reboot(void **state)
 	write_conf("[session]\nmax_sessions_per_id = 1\n");
 	assert_int_equal(open_session("abcde-001", a, NULL), PAM_SUCCESS);
 	assert_int_equal(open_session("abcde-001", b, NULL), PAM_SESSION_ERR);
+	/* One session: the singular (the e2e sshd test showed "1 sessions"). */
+	assert_non_null(strstr(errors, "abcde-001 already has 1 session open, the most allowed"));
 	/* The line of a live process, but of another boot (the table
 	 * survived a reboot), and a line cut by a crash: neither counts. */
 	snprintf(path, sizeof(path), "%s/sessions/abcde-001", PAM_FIXTURE_DIR);

@@ -33,6 +33,13 @@ ok "dpkg-buildpackage -us -uc -b builds" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || tail -40 "$work/build.log" | sed 's/^/#   /'
 ok "  configured without --enable-test-hooks" \
 	sh -c "! grep -q -- '--enable-test-hooks' '$work/build.log'"
+# #11: a production build needs no test library.
+ok "  configured with --disable-tests" grep -q -- '--disable-tests' "$work/build.log"
+ok "  configure looked for no test library" \
+	sh -c "! grep -Eq '^checking for (cmocka|libpamtest|pam_wrapper|nss_wrapper)' '$work/build.log'"
+ok "  Build-Depends names no test library (cmocka, libpamtest, the wrappers)" \
+	sh -c "! sed -n '/^Build-Depends:/,/^[A-Z]/p' '$src/debian/control' |
+	       grep -Eq 'cmocka|pamtest|wrapper|valgrind|clang'"
 deb=$(naccs_deb_find "$work")
 ok "  naccs-auth_*.deb written outside the source tree" test -f "$deb"
 ok "  the source tree keeps no build output" \
@@ -59,7 +66,8 @@ for f in "/usr/lib/$multiarch/security/pam_naccs.so" "/usr/lib/$multiarch/libnss
 	/usr/share/man/ja/man8/naccs_chkpwd.8.gz \
 	/usr/share/pam-configs/naccs /usr/lib/tmpfiles.d/naccs.conf \
 	/etc/naccs/naccs.conf.example /etc/naccs/banner /etc/naccs/password-blocklist \
-	/usr/share/locale/ja/LC_MESSAGES/naccs-auth.mo /usr/share/doc/naccs-auth/copyright; do
+	/usr/share/locale/ja/LC_MESSAGES/naccs-auth.mo /usr/share/doc/naccs-auth/copyright \
+	/usr/share/bash-completion/completions/naccsctl; do
 	ok "package holds $f" has "$f"
 done
 # The helper for processes that are not root, setuid root like unix_chkpwd.

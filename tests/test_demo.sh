@@ -11,4 +11,8 @@ ok "  getent passwd ABCDE001 printed the canonical entry (NSS)" out_has "abcde-0
 ok "  no step was unexpected" bash -c "! grep -q UNEXPECTED '$T_OUT'"
 ok "  the audit trail verified with the kept key (#10)" out_has "every MAC checked with the key"
 ok "  a tampered copy failed, the line named (#10)" out_has "audit-tampered: FAILED at 20"
+# #11: output to a file (not a terminal) carries no terminal escape codes.
+no_escape() { [ "$(tr -cd '\033' <"$1" | wc -c)" -eq 0 ]; }
+ok "  no terminal escape code in its output to a file (#11)" no_escape "$T_OUT"
+ok "  the step titles are there without them" out_has "== 2. Issue an individual ID"
 finish
