@@ -4,7 +4,8 @@
  * root's, 0600 / 0700).  The protocol is common/naccs_chkpwd.h; the decision
  * is pam_sm_authenticate's own, naccs_policy_authenticate(): failures
  * counted, lockout, suspension, retirement, the flood cap, the audit trail
- * line (UTS-2.2.1.4(1)(a)), then the fail delay.  With --account, no
+ * line (UTS-2.2.1.4(1)(a)), then the fail delay; on success the canonical
+ * login on stdout (pam_naccs.so sets PAM_USER to it).  With --account, no
  * password: pam_sm_acct_mgmt's own checks, naccs_policy_account().
  *
  * Nothing of the caller is trusted: the environment is cleared first, the
@@ -339,6 +340,12 @@ static int check(const struct caller *me, const char *name, const char *service,
 		if (d.outcome == NACCS_OUT_UNAVAILABLE)
 			syslog(LOG_AUTHPRIV | LOG_ERR, "naccs_chkpwd: failed closed: %s",
 			       d.audit_refused ? "the audit trail cannot be written" : err.msg);
+		/* The protocol (naccs_chkpwd.h): the canonical login on stdout
+		 * after a successful authentication, for PAM_USER.  Not
+		 * written: a failure, so the caller never takes it for one. */
+		if (!account && code == NACCS_CHKPWD_OK &&
+		    (printf("%s\n", login) < 0 || fflush(stdout) != 0))
+			code = NACCS_CHKPWD_UNAVAILABLE;
 		naccs_wipe(&d, sizeof(d));
 	}
 	naccs_policy_close(&pol);

@@ -89,14 +89,15 @@ const char *naccs_chkpwd_exit_name(int exit_code)
 	return names[exit_code];
 }
 
-/* In the child, between fork and execve: async-signal-safe calls only. */
-static void child(const struct naccs_chkpwd_call *call, int in, char *const argv[])
+/* In the child, between fork and execve: async-signal-safe calls only.
+ * out: the write end of the stdout pipe, or -1 (/dev/null). */
+static void child(const struct naccs_chkpwd_call *call, int in, int out, char *const argv[])
 {
 	static char *const empty[] = {NULL};
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	sigset_t none;
 
-	if (null < 0 || dup2(in, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+	if (null < 0 || dup2(in, 0) < 0 || dup2(out >= 0 ? out : null, 1) < 0 || dup2(null, 2) < 0)
 		_exit(126);
 	closefrom(3);
 	/* The host's blocked signals are not the helper's business. */
@@ -126,15 +127,48 @@ static int fill(int fd, const char *password, struct naccs_err *err)
 	return 0;
 }
 
+/* The login line the helper wrote (stdout, read after it exited: the pipe
+ * holds it; the helper writes one short line, far below a pipe's capacity,
+ * so it never blocks on it).  Anything but one line of printable, non-space
+ * characters that fits in cap - 1 bytes: "". */
+static void read_login(int fd, char *login, size_t cap)
+{
+	char buf[128];
+	ssize_t n;
+	size_t len;
+	char *nl;
+
+	login[0] = '\0';
+	do
+		n = read(fd, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	nl = memchr(buf, '\n', (size_t)n);
+	if (nl == NULL || nl[1] != '\0')
+		return; /* no newline, or more than one line */
+	len = (size_t)(nl - buf);
+	if (len == 0 || len >= cap)
+		return;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)buf[i] <= ' ' || (unsigned char)buf[i] >= 0x7f)
+			return;
+	memcpy(login, buf, len);
+	login[len] = '\0';
+}
+
 int naccs_chkpwd_run(const struct naccs_chkpwd_call *call, int *exit_code, struct naccs_err *err)
 {
 	char *argv[7];
 	char service[96];
 	struct sigaction dfl, old;
-	int fds[2], status = 0, argc = 0, rc, saved;
+	int fds[2], out[2] = {-1, -1}, status = 0, argc = 0, rc, saved;
 	pid_t pid, done;
 
 	*exit_code = -1;
+	if (call->login != NULL && call->login_cap > 0)
+		call->login[0] = '\0';
 	argv[argc++] = (char *)"naccs_chkpwd";
 	if (call->account)
 		argv[argc++] = (char *)"--account";
@@ -156,6 +190,18 @@ int naccs_chkpwd_run(const struct naccs_chkpwd_call *call, int *exit_code, struc
 		close(fds[0]);
 		return rc;
 	}
+	/* stdout: a pipe only when the caller wants the login; its read end
+	 * non-blocking (read after the helper exited: whatever it holds). */
+	if (call->login != NULL && call->login_cap > 0 &&
+	    (pipe2(out, O_CLOEXEC) < 0 || fcntl(out[0], F_SETFL, O_NONBLOCK) < 0)) {
+		saved = errno;
+		close(fds[0]);
+		if (out[0] >= 0) {
+			close(out[0]);
+			close(out[1]);
+		}
+		return naccs_err_set(err, saved, _("naccs_chkpwd: cannot make a pipe"));
+	}
 	/* As pam_unix around unix_chkpwd: the default action while the helper
 	 * runs, so waitpid gets its status whatever the host set. */
 	memset(&dfl, 0, sizeof(dfl));
@@ -164,11 +210,15 @@ int naccs_chkpwd_run(const struct naccs_chkpwd_call *call, int *exit_code, struc
 	sigaction(SIGCHLD, &dfl, &old);
 	pid = fork();
 	if (pid == 0)
-		child(call, fds[0], argv);
+		child(call, fds[0], out[1], argv);
 	saved = errno;
 	close(fds[0]);
+	if (out[1] >= 0)
+		close(out[1]);
 	if (pid < 0) {
 		sigaction(SIGCHLD, &old, NULL);
+		if (out[0] >= 0)
+			close(out[0]);
 		return naccs_err_set(err, saved, _("naccs_chkpwd: cannot start the helper"));
 	}
 	do
@@ -176,6 +226,12 @@ int naccs_chkpwd_run(const struct naccs_chkpwd_call *call, int *exit_code, struc
 	while (done < 0 && errno == EINTR);
 	saved = errno;
 	sigaction(SIGCHLD, &old, NULL);
+	if (out[0] >= 0) {
+		/* Only an exit 0 names the login. */
+		if (done >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == NACCS_CHKPWD_OK)
+			read_login(out[0], call->login, call->login_cap);
+		close(out[0]);
+	}
 	if (done < 0)
 		return naccs_err_set(err, saved, _("naccs_chkpwd: lost the helper"));
 	if (WIFSIGNALED(status))

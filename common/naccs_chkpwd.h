@@ -8,8 +8,12 @@
  * stdin: the password, nothing else, ended by end of file (never argv or the
  * environment); at most NACCS_CHKPWD_INPUT_MAX bytes are read.  With
  * --account nothing is read: the account phase's checks instead (state,
- * password age, access rules), as pam_sm_acct_mgmt makes them.  stdout,
- * stderr: nothing the caller needs.  The answer is the exit code below.
+ * password age, access rules), as pam_sm_acct_mgmt makes them.  The answer
+ * is the exit code below.  stdout: after an authentication that exits 0
+ * (NACCS_CHKPWD_OK, not --account), the ID's canonical login and a newline,
+ * nothing else (pam_naccs.so makes it PAM_USER, as pam_sm_authenticate does
+ * for a typed NACCS form such as ABCDE001); otherwise nothing.  stderr:
+ * messages for a person, nothing the caller needs.
  * The helper only ever checks the password of the ID whose uid is the
  * caller's real uid; USER, when given, must name that same ID. */
 #ifndef NACCS_CHKPWD_H
@@ -71,11 +75,18 @@ struct naccs_chkpwd_call {
 	/* The helper's whole environment (NULL: an empty one).  Only a test
 	 * build passes anything. */
 	char *const *envp;
+	/* Out (or NULL): the canonical login the helper wrote on stdout, a
+	 * string of at most login_cap - 1 bytes; "" when it wrote none, or
+	 * anything else than one line of printable, non-space characters that
+	 * fits. */
+	char *login;
+	size_t login_cap;
 };
 
 /* Run the helper and wait for it: the password goes through a pipe filled
  * before the fork (so a helper that exits early never raises SIGPIPE in the
- * host), stdout and stderr are /dev/null, every other descriptor is closed,
+ * host), stdout is a pipe read after the helper exits 0 (call->login), stderr
+ * /dev/null, every other descriptor is closed,
  * and SIGCHLD has its default action while the helper runs (a host that
  * ignores or reaps SIGCHLD neither loses the status nor sees the child; its
  * handler is restored after waitpid, as pam_unix does for unix_chkpwd).

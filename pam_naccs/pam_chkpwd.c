@@ -19,6 +19,7 @@
 
 #include "naccs_chkpwd.h"
 #include "naccs_i18n.h"
+#include "naccs_name.h"
 #include "naccs_num.h"
 #include "pam_call.h"
 #include "pam_once.h"
@@ -80,7 +81,9 @@ static const char *state_message(enum naccs_outcome o)
 	}
 }
 
-static int run(pam_handle_t *pamh, const char *user, const char *tok, int *code)
+/* login (auth only, else NULL): the canonical login the helper names. */
+static int run(pam_handle_t *pamh, const char *user, const char *tok, int *code, char *login,
+	       size_t login_cap)
 {
 	struct naccs_chkpwd_call call = {
 	    .helper = NACCS_CHKPWD_PATH,
@@ -88,6 +91,8 @@ static int run(pam_handle_t *pamh, const char *user, const char *tok, int *code)
 	    .service = pam_call_item(pamh, PAM_SERVICE),
 	    .account = tok == NULL,
 	    .password = tok,
+	    .login = login,
+	    .login_cap = login_cap,
 	};
 	struct naccs_err err;
 	int rc;
@@ -140,6 +145,7 @@ static int target(pam_handle_t *pamh, const char **user)
 int pam_chkpwd_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	const char *user = NULL, *tok = NULL;
+	char login[NACCS_LOGIN_MAX + 1];
 	int rv, code;
 
 	naccs_i18n_init();
@@ -153,13 +159,24 @@ int pam_chkpwd_authenticate(pam_handle_t *pamh, int flags, int argc, const char 
 	rv = pam_once_already_failed(pamh, user, tok);
 	if (rv != PAM_SUCCESS)
 		return rv;
-	if (run(pamh, user, tok, &code) < 0)
+	if (run(pamh, user, tok, &code, login, sizeof(login)) < 0)
 		return PAM_AUTHINFO_UNAVAIL; /* fail closed */
 	rv = pam_auth_code(naccs_chkpwd_outcome(code));
 	if (rv == PAM_AUTH_ERR || rv == PAM_USER_UNKNOWN)
 		pam_once_remember_failure(pamh, user, tok, rv);
 	report(pamh, flags, argc, argv, code);
-	return rv;
+	if (rv != PAM_SUCCESS)
+		return rv;
+	/* As pam_sm_authenticate: from here on the stack knows the user by the
+	 * canonical login (ABCDE001 typed: abcde-001).  A helper that names
+	 * none broke the protocol: fail closed. */
+	if (login[0] == '\0') {
+		pam_syslog(pamh, LOG_ERR, "naccs_chkpwd answered 0 without the login");
+		return PAM_AUTHINFO_UNAVAIL;
+	}
+	if (strcmp(user, login) != 0 && pam_set_item(pamh, PAM_USER, login) != PAM_SUCCESS)
+		return PAM_SYSTEM_ERR;
+	return PAM_SUCCESS;
 }
 
 int pam_chkpwd_account(pam_handle_t *pamh, int flags, int argc, const char **argv)
@@ -171,7 +188,7 @@ int pam_chkpwd_account(pam_handle_t *pamh, int flags, int argc, const char **arg
 	rv = target(pamh, &user);
 	if (rv != PAM_SUCCESS)
 		return rv;
-	if (run(pamh, user, NULL, &code) < 0)
+	if (run(pamh, user, NULL, &code, NULL, 0) < 0)
 		return PAM_SYSTEM_ERR; /* fail closed, as without the store */
 	report(pamh, flags, argc, argv, code);
 	return pam_account_code(naccs_chkpwd_outcome(code));

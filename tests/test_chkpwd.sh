@@ -75,6 +75,9 @@ expect_rc 0 "  the store shows the login through naccs_chkpwd:xlock" sb_ctl user
 ok "  (user show)" out_has "naccs_chkpwd:xlock"
 expect_rc 0 "  without a name: the caller's own ID" as "$uid" --
 expect_rc 0 "  a NACCS form of the own ID" as "$uid" -- CHKPW001
+# The protocol (naccs_chkpwd.h): the canonical login on stdout after a
+# success, which pam_naccs.so makes PAM_USER.
+ok "  stdout: the canonical login chkpw-001, one line" test "$(cat "$T_OUT")" = chkpw-001
 ok "  the trail has the line (service naccs_chkpwd:xlock, allow, actor uid=$uid)" \
 	sh -c "cat '$SB_DIR'/audit/*.jsonl | grep '\"service\":\"naccs_chkpwd:xlock\"' |
 	       grep '\"login\":\"chkpw-001\"' | grep '\"result\":\"allow\"' | grep -q '\"actor\":\"uid=$uid\"'"
@@ -89,6 +92,7 @@ expect_rc 0 "LD_PRELOAD, NACCS_CONF, LD_LIBRARY_PATH, TZ, IFS ignored" \
 
 PW=wrong-password
 expect_rc 1 "wrong password: exit 1" as "$uid" -- chkpw-001
+ok "  nothing on stdout (no login named)" test ! -s "$T_OUT"
 ok "  counted in the store (failures since: 1)" test "$(failures 1)" = 1
 ok "  the trail has the refusal (bad-password)" \
 	sh -c "cat '$SB_DIR'/audit/*.jsonl | grep '\"service\":\"naccs_chkpwd\"' | grep -q '\"reason\":\"bad-password\"'"
@@ -243,6 +247,27 @@ if command -v pamtester >/dev/null; then
 		NACCS_TEST_CHKPWD=/nonexistent/naccs_chkpwd NACCS_TEST_CHKPWD_CONF="$SB_CONF" \
 		pamtester -v naccs-locker chkpw-001 authenticate >"$T_OUT" 2>&1
 	ok "  helper missing: refused (fail closed)" sh -c "! grep -q 'successfully authenticated' '$T_OUT'"
+	# As pam_sm_authenticate (pam_naccs.c) does: after a success through
+	# the helper the stack knows the user by the canonical login (the
+	# helper names it); pam_exec below shows PAM_USER.
+	printf '#!/bin/sh\necho "PAM_USER=$PAM_USER"\n' >"$T_TMP/bin/show-user"
+	chmod 0755 "$T_TMP/bin/show-user"
+	printf 'auth required %s nodelay\nauth optional pam_exec.so stdout %s\n' \
+		"$SB_MODULE" "$T_TMP/bin/show-user" >"$T_TMP/pam.d/naccs-locker-user"
+	chmod 0644 "$T_TMP/pam.d/naccs-locker-user"
+	pw_locker() { # as locker, through the naccs-locker-user service
+		printf '%s\n' "$2" | setpriv --reuid="$uid" --regid="$uid" --clear-groups \
+			env LD_PRELOAD="${NACCS_ASAN_PRELOAD:-} $SB_PAM_WRAPPER" PAM_WRAPPER=1 \
+			ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+			PAM_WRAPPER_SERVICE_DIR="$T_TMP/pam.d" TMPDIR="$T_TMP/pamtmp" \
+			NACCS_TEST_CHKPWD="$helper" NACCS_TEST_CHKPWD_CONF="$SB_CONF" \
+			pamtester -v naccs-locker-user "$1" authenticate 2>&1
+	}
+	expect_rc 0 "pamtester as uid $uid, typed CHKPW001: authenticated through the helper" \
+		pw_locker CHKPW001 "$otp"
+	ok "  PAM_USER is the canonical login chkpw-001" out_has "PAM_USER=chkpw-001"
+	expect_rc 0 "  typed chkpw-001: PAM_USER chkpw-001" pw_locker chkpw-001 "$otp"
+	ok "  (PAM_USER=chkpw-001)" out_has "PAM_USER=chkpw-001"
 	# The real libpam (no wrapper), as test_system_pam.sh: only where
 	# changing /etc/pam.d is asked for (CI), the service file removed after.
 	if [ -n "${CI:-}${NACCS_E2E_SYSTEM:-}" ]; then

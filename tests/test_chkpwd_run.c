@@ -24,10 +24,11 @@
 #include "naccs_chkpwd.h"
 #include "testutil.h"
 
-static char *dir, *helper, *out_path, *code_path;
+static char *dir, *helper, *out_path, *code_path, *stdout_path;
 
 /* The fake helper: its arguments, environment, stdin and whether fd 37 is
- * open, into DIR/out; exits with the number in DIR/code ("kill": killed). */
+ * open, into DIR/out; DIR/stdout (if any) on its stdout; exits with the
+ * number in DIR/code ("kill": killed). */
 static const char script[] = "#!/bin/sh\n"
 			     "d=$(/usr/bin/dirname \"$0\")\n"
 			     "{\n"
@@ -38,6 +39,7 @@ static const char script[] = "#!/bin/sh\n"
 			     "    printf 'stdin='; /usr/bin/cat; echo\n"
 			     "  fi\n"
 			     "} >\"$d/out\"\n"
+			     "if [ -f \"$d/stdout\" ]; then /usr/bin/cat \"$d/stdout\"; fi\n"
 			     "c=$(/usr/bin/cat \"$d/code\")\n"
 			     "case $c in kill) kill -9 $$;; noread) exit 1;; esac\n"
 			     "exit \"$c\"\n";
@@ -47,7 +49,8 @@ static int setup(void **state)
 	(void)state;
 	dir = tu_mkdtemp("chkpwd");
 	helper = tu_write_file(dir, "helper", script, 0755);
-	if (asprintf(&out_path, "%s/out", dir) < 0 || asprintf(&code_path, "%s/code", dir) < 0)
+	if (asprintf(&out_path, "%s/out", dir) < 0 || asprintf(&code_path, "%s/code", dir) < 0 ||
+	    asprintf(&stdout_path, "%s/stdout", dir) < 0)
 		return -1;
 	return 0;
 }
@@ -60,6 +63,7 @@ static int teardown(void **state)
 	free(helper);
 	free(out_path);
 	free(code_path);
+	free(stdout_path);
 	return 0;
 }
 
@@ -71,6 +75,17 @@ static void set_code(const char *code)
 	fputs(code, f);
 	fclose(f);
 	unlink(out_path);
+	unlink(stdout_path);
+}
+
+/* What the fake helper writes on its stdout (after set_code). */
+static void set_stdout(const char *text)
+{
+	FILE *f = fopen(stdout_path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
 }
 
 /* What the helper wrote (static buffer). */
@@ -261,6 +276,52 @@ static void helper_missing_or_killed(void **state)
 	assert_int_equal(code, -1);
 }
 
+/* run_login CODE STDOUT: the login naccs_chkpwd_run reads (cap 33, as
+ * NACCS_LOGIN_MAX + 1), the exit code in *code. */
+static const char *run_login(const char *exit_code, const char *text, int *code)
+{
+	static char login[33];
+	struct naccs_chkpwd_call call = {.helper = helper,
+					 .user = "ABCDE001",
+					 .password = "pw",
+					 .login = login,
+					 .login_cap = sizeof(login)};
+	struct naccs_err err;
+
+	set_code(exit_code);
+	if (text != NULL)
+		set_stdout(text);
+	memset(login, 'z', sizeof(login));
+	naccs_err_clear(&err);
+	assert_int_equal(naccs_chkpwd_run(&call, code, &err), 0);
+	return login;
+}
+
+/* The protocol: after exit 0 the helper names the canonical login on
+ * stdout, which pam_naccs.so makes PAM_USER (UTS-2.3.2.1(1)(d)); anything
+ * else is no login. */
+static void login_from_stdout(void **state)
+{
+	int code = -1;
+
+	(void)state;
+	assert_string_equal(run_login("0", "abcde-001\n", &code), "abcde-001");
+	assert_int_equal(code, 0);
+	assert_non_null(strstr(output(), "stdin=pw\n"));	       /* stdin unchanged */
+	assert_string_equal(run_login("1", "abcde-001\n", &code), ""); /* only on exit 0 */
+	assert_int_equal(code, 1);
+	assert_string_equal(run_login("0", NULL, &code), "");		  /* none written */
+	assert_string_equal(run_login("0", "abcde-001", &code), "");	  /* no newline */
+	assert_string_equal(run_login("0", "abcde-001\nx\n", &code), ""); /* two lines */
+	assert_string_equal(run_login("0", "abc de\n", &code), "");	  /* a space */
+	assert_string_equal(run_login("0", "abc\tde\n", &code), "");	  /* a control */
+	assert_string_equal(run_login("0", "\n", &code), "");		  /* empty */
+	/* 32 bytes fit in 33, 33 do not. */
+	assert_string_equal(run_login("0", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", &code),
+			    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	assert_string_equal(run_login("0", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", &code), "");
+}
+
 static void exit_codes_map_both_ways(void **state)
 {
 	static const enum naccs_outcome auth[] = {NACCS_OUT_ALLOW,	 NACCS_OUT_BAD_CREDENTIALS,
@@ -298,6 +359,7 @@ int main(void)
 	    cmocka_unit_test(overlong_password_is_cut_but_still_overlong),
 	    cmocka_unit_test(helper_missing_or_killed),
 	    cmocka_unit_test(exit_codes_map_both_ways),
+	    cmocka_unit_test(login_from_stdout),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
