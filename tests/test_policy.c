@@ -28,71 +28,11 @@
 #include "naccs_resolve.h"
 #include "naccs_secret.h"
 #include "naccs_store.h"
+#include "testlog.h"
 #include "testutil.h"
 
 #define DL()	naccs_deadline_in(10000)
 #define GOOD_PW "Corr3ct-Horse!"
-
-/* ---- syslog capture --------------------------------------------------- */
-
-static char logbuf[1 << 16];
-static size_t loglen;
-
-static void capture(const char *fmt, va_list ap)
-{
-	int n;
-
-	if (loglen + 2 >= sizeof(logbuf))
-		return;
-	n = vsnprintf(logbuf + loglen, sizeof(logbuf) - loglen - 1, fmt, ap);
-	if (n > 0)
-		loglen += (size_t)n < sizeof(logbuf) - loglen - 1 ? (size_t)n
-								  : sizeof(logbuf) - loglen - 2;
-	logbuf[loglen++] = '\n';
-	logbuf[loglen] = '\0';
-}
-
-void __syslog_chk(int pri, int flag, const char *fmt, ...);
-void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap);
-
-void syslog(int pri, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	capture(fmt, ap);
-	va_end(ap);
-}
-
-void vsyslog(int pri, const char *fmt, va_list ap)
-{
-	capture(fmt, ap);
-}
-
-void __syslog_chk(int pri, int flag, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	capture(fmt, ap);
-	va_end(ap);
-}
-
-void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap)
-{
-	capture(fmt, ap);
-}
-
-static void log_reset(void)
-{
-	loglen = 0;
-	logbuf[0] = '\0';
-}
-
-static bool logged(const char *s)
-{
-	return strstr(logbuf, s) != NULL;
-}
 
 /* ---- fixture ---------------------------------------------------------- */
 
@@ -175,7 +115,7 @@ static int setup(void **state)
 	must_flag(f, "abcde-003", NACCS_FLAG_SUSPENDED);
 	f->pol.cfg = &f->cfg;
 	f->pol.store = f->st;
-	log_reset();
+	tl_reset();
 	*state = f;
 	return 0;
 }
@@ -347,14 +287,14 @@ static void test_locked_id_answers_like_a_wrong_password(void **state)
 	assert_string_equal(wrong.message, "");
 	assert_int_equal(failures(f, "abcde-002"), 2);
 	/* The audit line names the state; the debug line the dummy's cost. */
-	assert_true(logged("reason=\"locked\""));
-	assert_true(logged("dummy verification with the cost of the ID's own hash"));
-	assert_false(logged("verifying the password"));
+	assert_true(tl_logged("reason=\"locked\""));
+	assert_true(tl_logged("dummy verification with the cost of the ID's own hash"));
+	assert_false(tl_logged("verifying the password"));
 
 	assert_int_equal(auth(f, "abcde-003", GOOD_PW, &right), NACCS_OUT_BAD_CREDENTIALS);
 	assert_string_equal(right.message, "");
 	assert_int_equal(failures(f, "abcde-003"), 1);
-	assert_true(logged("reason=\"suspended\""));
+	assert_true(tl_logged("reason=\"suspended\""));
 }
 
 static void test_retired_id_answers_like_a_wrong_password(void **state)
@@ -366,7 +306,7 @@ static void test_retired_id_answers_like_a_wrong_password(void **state)
 	assert_int_equal(naccs_store_retire(f->st, DL(), "abcde-001", "left", "test", &err), 0);
 	assert_int_equal(auth(f, "abcde-001", GOOD_PW, &d), NACCS_OUT_BAD_CREDENTIALS);
 	assert_string_equal(d.message, "");
-	assert_true(logged("reason=\"retired\""));
+	assert_true(tl_logged("reason=\"retired\""));
 }
 
 /* auth.show_locked = yes: the state is told, whatever the password. */
@@ -417,7 +357,7 @@ static void test_unknown_user_dummy_has_the_typical_cost(void **state)
 
 	f->cfg.hash.m_kib = 2048;
 	assert_int_equal(auth(f, "zzzzz-999", GOOD_PW, &d), NACCS_OUT_UNKNOWN);
-	assert_true(logged("typical hash $argon2id$v=19$m=1024,t=1,p=1$"));
+	assert_true(tl_logged("typical hash $argon2id$v=19$m=1024,t=1,p=1$"));
 }
 
 /* A name the store never issued is "not mine" in auth too, whatever the
@@ -438,10 +378,10 @@ static void test_auth_of_an_unknown_name_is_not_mine(void **state)
 	assert_int_equal(auth(f, "zzzzz-999", GOOD_PW, &d), NACCS_OUT_UNKNOWN);
 	assert_false(d.known);
 	assert_string_equal(d.message, "");
-	assert_true(logged("dummy verification with the cost of the store's typical hash"));
-	assert_true(logged("reason=\"unknown-user\""));
-	assert_true(logged("result=\"ignore\""));
-	assert_false(logged("result=\"deny\""));
+	assert_true(tl_logged("dummy verification with the cost of the store's typical hash"));
+	assert_true(tl_logged("reason=\"unknown-user\""));
+	assert_true(tl_logged("result=\"ignore\""));
+	assert_false(tl_logged("result=\"deny\""));
 	assert_int_equal(auth(f, "zzzzz-999", "", &d), NACCS_OUT_UNKNOWN);
 	assert_int_equal(auth(f, "zzzzz-999", long_pw, &d), NACCS_OUT_UNKNOWN);
 	assert_int_equal(auth(f, "nobody", GOOD_PW, &d), NACCS_OUT_UNKNOWN);
@@ -465,11 +405,11 @@ static void test_unknown_name_is_not_logged_as_typed(void **state)
 
 	assert_int_equal(auth(f, "Secr3t!Passw0rd", GOOD_PW, &d), NACCS_OUT_UNKNOWN);
 	assert_int_equal(naccs_policy_account(&f->pol, &req, &d, &err), NACCS_OUT_UNKNOWN);
-	assert_false(logged("Secr3t"));
-	assert_true(logged("(not a user name)"));
+	assert_false(tl_logged("Secr3t"));
+	assert_true(tl_logged("(not a user name)"));
 	/* A name that has the form of one is kept, for the audit. */
 	assert_int_equal(auth(f, "zzzzz-999", GOOD_PW, &d), NACCS_OUT_UNKNOWN);
-	assert_true(logged("login=\"zzzzz-999\""));
+	assert_true(tl_logged("login=\"zzzzz-999\""));
 }
 
 /* Accounts that are no ID here are not ours to refuse: logged as ignore. */
@@ -481,8 +421,8 @@ static void test_account_of_a_local_user_is_not_a_denial(void **state)
 	struct naccs_err err;
 
 	assert_int_equal(naccs_policy_account(&f->pol, &req, &d, &err), NACCS_OUT_UNKNOWN);
-	assert_true(logged("result=\"ignore\""));
-	assert_false(logged("result=\"deny\""));
+	assert_true(tl_logged("result=\"ignore\""));
+	assert_false(tl_logged("result=\"deny\""));
 }
 
 /* The store unavailable: fail closed for what may be a naccs ID, leave the
@@ -516,14 +456,14 @@ static void test_debug_logs_the_decision_path(void **state)
 	struct naccs_decision d;
 
 	assert_int_equal(auth(f, "ABCDE001", GOOD_PW, &d), NACCS_OUT_ALLOW);
-	assert_true(logged("naccs debug: name 'ABCDE001' is the ID 'abcde-001'"));
-	assert_true(logged("naccs debug: verifying the password"));
-	assert_true(logged("naccs debug: authentication of 'abcde-001': allow"));
-	assert_false(logged(GOOD_PW));
-	log_reset();
+	assert_true(tl_logged("naccs debug: name 'ABCDE001' is the ID 'abcde-001'"));
+	assert_true(tl_logged("naccs debug: verifying the password"));
+	assert_true(tl_logged("naccs debug: authentication of 'abcde-001': allow"));
+	assert_false(tl_logged(GOOD_PW));
+	tl_reset();
 	f->cfg.debug = false;
 	assert_int_equal(auth(f, "ABCDE001", GOOD_PW, &d), NACCS_OUT_ALLOW);
-	assert_false(logged("naccs debug"));
+	assert_false(tl_logged("naccs debug"));
 }
 
 /* ---- empty passwords (review item 16) ---------------------------------- */
@@ -547,7 +487,7 @@ static void test_empty_password_never_verifies(void **state)
 						  "password-reset", "test", &err),
 			 0);
 	assert_int_equal(auth(f, "abcde-001", "", &d), NACCS_OUT_BAD_CREDENTIALS);
-	assert_true(logged("reason=\"empty-password\""));
+	assert_true(tl_logged("reason=\"empty-password\""));
 	assert_int_equal(failures(f, "abcde-001"), 1);
 	/* The hashing layer refuses it too, in every function. */
 	assert_int_equal(naccs_hash_verify(&p, encoded, "", &match, NULL, &err), -EINVAL);
