@@ -88,7 +88,7 @@ int naccs_event_emit(const struct naccs_event *ev, struct naccs_err *err)
 	field(line, sizeof(line), &pos, "individual_user_code", ev->individual_user_code);
 	field(line, sizeof(line), &pos, "individual_id_number", ev->individual_id_number);
 	/* The trail first: it is the record of truth (UTS-2.2.1.4(1)(a)). */
-	if (ev->trail != NULL)
+	if (ev->trail != NULL && !ev->trail_written)
 		rc = naccs_audit_append(ev->trail, ev, naccs_now_wall(), err);
 	/* syslog(3) with an explicit facility: no openlog(), which would change
 	 * the host process's ident and options. */

@@ -7,6 +7,7 @@
 #ifndef NACCS_EVENT_H
 #define NACCS_EVENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "naccs_err.h"
@@ -35,6 +36,9 @@ struct naccs_event {
 	/* Write the audit trail of this configuration ([audit] dir); NULL:
 	 * syslog only (library tests that have no trail). */
 	const struct naccs_config *trail;
+	/* The trail line is written already (naccsctl writes it inside the
+	 * store transaction of the change): syslog and the alert only. */
+	bool trail_written;
 };
 
 /* Report an event: the trail line (when ev->trail is set), then the syslog

@@ -576,6 +576,12 @@ void naccs_store_set_lockout(struct naccs_store *st, const struct naccs_lockout_
 		st->be->set_lockout(st->impl, rule);
 }
 
+void naccs_store_set_commit_hook(struct naccs_store *st, naccs_store_commit_fn fn, void *ctx)
+{
+	if (st != NULL)
+		st->be->set_commit_hook(st->impl, fn, ctx);
+}
+
 int naccs_store_session_login(struct naccs_store *st, naccs_deadline_t dl, const char *login,
 			      const struct naccs_login_event *ev, unsigned max_age, bool in_auth,
 			      struct naccs_login_notice *out, struct naccs_err *err)

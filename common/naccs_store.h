@@ -256,6 +256,15 @@ int naccs_store_record_unknown_failure(struct naccs_store *st, naccs_deadline_t 
  * since it for the session notices (naccs_store_session_login). */
 void naccs_store_set_lockout(struct naccs_store *st, const struct naccs_lockout_rule *rule);
 
+/* Called in every write transaction of this handle once its changes are
+ * made, just before the commit; a negative return (-errno, message in err)
+ * rolls the transaction back and is the operation's result.  naccsctl
+ * writes the audit trail line of a change here, so that a change the trail
+ * cannot take is not made (UTS-2.2.1.4(1)(b)).  fn NULL: none (the
+ * default). */
+typedef int (*naccs_store_commit_fn)(void *ctx, struct naccs_err *err);
+void naccs_store_set_commit_hook(struct naccs_store *st, naccs_store_commit_fn fn, void *ctx);
+
 /* A session opens for login (UTS-2.2.1.1(1)(g)(イ), (ウ)), one transaction.
  * If the password login that led here was recorded by record_success at
  * most max_age seconds before ev->at and no session took it yet, that is

@@ -55,6 +55,7 @@ struct naccs_store_backend {
 			     uint32_t *uid, struct naccs_err *err);
 	/* Lockout (store_sqlite_lockout.c). */
 	void (*set_lockout)(void *impl, const struct naccs_lockout_rule *rule);
+	void (*set_commit_hook)(void *impl, naccs_store_commit_fn fn, void *ctx);
 	int (*session_login)(void *impl, naccs_deadline_t dl, const char *login,
 			     const struct naccs_login_event *ev, unsigned max_age, bool in_auth,
 			     struct naccs_login_notice *out, struct naccs_err *err);

@@ -61,6 +61,7 @@ const struct naccs_store_backend naccs_store_sqlite = {
     .registry = sq_registry,
     .next_free_uid = sq_next_free_uid,
     .set_lockout = sq_set_lockout,
+    .set_commit_hook = sq_set_commit_hook,
     .session_login = sq_session_login,
     .failures = sq_failures,
     .get_history = sq_get_history,

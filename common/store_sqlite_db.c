@@ -273,6 +273,7 @@ int sq_tx_begin(struct sq *s, naccs_deadline_t dl, bool write, const char *op,
 					     s->path, op);
 		return 0;
 	}
+	s->writing = write;
 	return exec_begin(s, write, err);
 }
 
@@ -282,6 +283,10 @@ int sq_tx_end(struct sq *s, int rc, struct naccs_err *err)
 {
 	if (--s->depth > 0)
 		return rc;
+	/* The caller's last word on a write (naccsctl's trail line): a
+	 * refusal rolls the whole change back. */
+	if (rc == 0 && s->writing && s->commit_fn != NULL && !sqlite3_get_autocommit(s->db))
+		rc = s->commit_fn(s->commit_ctx, err);
 	if (rc == 0)
 		rc = sq_script(s, "COMMIT", err);
 	if (rc != 0 && !sqlite3_get_autocommit(s->db)) {
@@ -293,6 +298,14 @@ int sq_tx_end(struct sq *s, int rc, struct naccs_err *err)
 		sqlite3_finalize(st);
 	}
 	return rc;
+}
+
+void sq_set_commit_hook(void *impl, naccs_store_commit_fn fn, void *ctx)
+{
+	struct sq *s = impl;
+
+	s->commit_fn = fn;
+	s->commit_ctx = ctx;
 }
 
 /* ---- erasing old page images ----------------------------------------- */

@@ -29,6 +29,9 @@ struct sq {
 	bool read_only;
 	const char *op;			   /* what the call in progress does, for messages */
 	struct naccs_lockout_rule lockout; /* what a failure transaction applies */
+	bool writing;			   /* the open transaction is a write */
+	naccs_store_commit_fn commit_fn;   /* before each write commit (naccs_store.h) */
+	void *commit_ctx;
 	char path[];
 };
 
@@ -53,6 +56,7 @@ int sq_tx_begin(struct sq *s, naccs_deadline_t dl, bool write, const char *op,
 		struct naccs_err *err);
 int sq_tx_end(struct sq *s, int rc, struct naccs_err *err);
 void sq_erase_old_pages(struct sq *s);
+void sq_set_commit_hook(void *impl, naccs_store_commit_fn fn, void *ctx);
 
 /* The companions of the store file: path + "-wal", path + "-shm". */
 #define SQ_SIDE_FILES 2

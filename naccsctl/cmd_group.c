@@ -57,6 +57,9 @@ static int nss_failed(const char *what, int rc)
 static int report(struct ctl_ctx *ctx, const char *action, const char *result, const char *name,
 		  const char *detail)
 {
+	/* Written in the change's transaction (ctl_change_begin): the rest. */
+	if (strcmp(result, "done") == 0 && ctx->change.recorded)
+		return ctl_report_done(ctx, action, NULL, detail);
 	return ctl_emit(ctx, action, result, NULL, NULL, name, detail) < 0 ? CTL_EXIT_FAIL
 									   : CTL_EXIT_OK;
 }
@@ -189,9 +192,12 @@ static int group_add(struct ctl_ctx *ctx, int argc, char **argv)
 	if (rc != CTL_EXIT_OK)
 		return rc;
 	naccs_err_clear(&err);
+	snprintf(detail, sizeof(detail), "gid %lu", (unsigned long)g.gid);
+	ctl_change_begin(ctx, "group-add", NULL, g.name, detail);
 	rc = naccs_store_group_add(ctx->store, ctl_deadline(ctx), &g, ctx->cfg.uid_min,
 				   ctx->cfg.uid_max, ctx->actor, &err);
-	snprintf(detail, sizeof(detail), "gid %lu", (unsigned long)g.gid);
+	if (ctl_change_end(ctx) != CTL_EXIT_OK)
+		return CTL_EXIT_UNAVAILABLE;
 	if (rc < 0) {
 		ctl_emit(ctx, "group-add", "error", "store", NULL, g.name, detail);
 		return group_store_error(rc, &err, g.name);
@@ -227,8 +233,11 @@ static int group_del(struct ctl_ctx *ctx, int argc, char **argv)
 	if (rc != CTL_EXIT_OK)
 		return rc;
 	naccs_err_clear(&err);
+	ctl_change_begin(ctx, "group-del", NULL, argv[optind], reason);
 	rc = naccs_store_group_del(ctx->store, ctl_deadline(ctx), argv[optind], reason, ctx->actor,
 				   &err);
+	if (ctl_change_end(ctx) != CTL_EXIT_OK)
+		return CTL_EXIT_UNAVAILABLE;
 	if (rc < 0) {
 		ctl_emit(ctx, "group-del", "error", "store", NULL, argv[optind], reason);
 		return group_store_error(rc, &err, argv[optind]);
@@ -408,8 +417,11 @@ static int group_member(struct ctl_ctx *ctx, int argc, char **argv)
 	if (rc != CTL_EXIT_OK)
 		return rc;
 	naccs_err_clear(&err);
+	ctl_change_begin(ctx, action, &id, NULL, argv[2]);
 	rc = naccs_store_group_member(ctx->store, ctl_deadline(ctx), argv[2], id.login, add,
 				      ctx->actor, &err);
+	if (ctl_change_end(ctx) != CTL_EXIT_OK)
+		return CTL_EXIT_UNAVAILABLE;
 	if (rc < 0) {
 		ctl_emit(ctx, action, "error", "store", &id, NULL, argv[2]);
 		return group_store_error(rc, &err, argv[2]);

@@ -546,9 +546,12 @@ int user_add(struct ctl_ctx *ctx, int argc, char **argv)
 	if (rc != CTL_EXIT_OK)
 		return rc;
 
+	ctl_change_begin(ctx, "user-add", &id, NULL, issued_to);
 	rc = add_to_store(ctx, &id, phc, issued_to, &exit_code, &err);
 	naccs_wipe(phc, sizeof(phc));
-	if (exit_code == CTL_EXIT_OK)
+	if (ctl_change_end(ctx) != CTL_EXIT_OK)
+		exit_code = CTL_EXIT_UNAVAILABLE; /* not issued: no password to show */
+	else if (exit_code == CTL_EXIT_OK)
 		exit_code = report_issue(ctx, rc, &err, &id, otp, issued_to);
 	else
 		ctl_emit(ctx, "user-add", "error", "uid", &id, NULL, NULL);

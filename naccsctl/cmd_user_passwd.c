@@ -36,11 +36,14 @@ int user_passwd(struct ctl_ctx *ctx, int argc, char **argv)
 		return rc;
 
 	naccs_err_clear(&err);
+	ctl_change_begin(ctx, "password-reset", &id, NULL, NULL);
 	rc =
 	    naccs_store_set_password(ctx->store, ctl_deadline(ctx), id.login, phc, true,
 				     ctx->cfg.password.history, "password-reset", ctx->actor, &err);
 	naccs_wipe(phc, sizeof(phc));
-	if (rc < 0) {
+	if (ctl_change_end(ctx) != CTL_EXIT_OK) {
+		rc = CTL_EXIT_UNAVAILABLE;
+	} else if (rc < 0) {
 		rc = ctl_report_store_error(ctx, "password-reset", rc, &err, &id, NULL);
 	} else {
 		rc = ctl_report_done(ctx, "password-reset", &id, NULL);

@@ -62,8 +62,11 @@ int user_staff_number(struct ctl_ctx *ctx, int argc, char **argv)
 	if (rc != CTL_EXIT_OK)
 		return rc;
 	naccs_err_clear(&err);
+	ctl_change_begin(ctx, "staff-number", &id, NULL, number);
 	rc = naccs_store_set_staff_number(ctx->store, ctl_deadline(ctx), id.login, number, reason,
 					  ctx->actor, &err);
+	if (ctl_change_end(ctx) != CTL_EXIT_OK)
+		return CTL_EXIT_UNAVAILABLE;
 	if (rc == -ENOTUNIQ) {
 		ctl_error("%s: %s", id.login, err.msg);
 		ctl_error(_("to record it anyway, add --allow-second-id REASON (the reason is "

@@ -134,8 +134,11 @@ static int flag_command(struct ctl_ctx *ctx, const struct flag_action *fa, int a
 		return CTL_EXIT_OK;
 	}
 	naccs_err_clear(&err);
+	ctl_change_begin(ctx, fa->action, &id, NULL, a.reason);
 	rc = naccs_store_set_flag(ctx->store, ctl_deadline(ctx), id.login, fa->flag, fa->on,
 				  a.reason, ctx->actor, &err);
+	if (ctl_change_end(ctx) != CTL_EXIT_OK)
+		return CTL_EXIT_UNAVAILABLE;
 	if (rc < 0)
 		return ctl_report_store_error(ctx, fa->action, rc, &err, &id, a.reason);
 	printf("%s: %s\n", id.login, _(fa->done_msg));
@@ -201,8 +204,11 @@ int user_retire(struct ctl_ctx *ctx, int argc, char **argv)
 		return CTL_EXIT_FAIL;
 	}
 	naccs_err_clear(&err);
+	ctl_change_begin(ctx, "retire", &id, NULL, a.reason);
 	rc =
 	    naccs_store_retire(ctx->store, ctl_deadline(ctx), id.login, a.reason, ctx->actor, &err);
+	if (ctl_change_end(ctx) != CTL_EXIT_OK)
+		return CTL_EXIT_UNAVAILABLE;
 	if (rc == -EALREADY)
 		return already_retired(ctx, &id, a.reason);
 	if (rc < 0)

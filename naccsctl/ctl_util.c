@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "naccs_audit.h"
@@ -400,8 +401,11 @@ int ctl_parse_uint(const char *s, unsigned long max, unsigned long *out)
 
 /* ---- events ---- */
 
-int ctl_emit(const struct ctl_ctx *ctx, const char *action, const char *result, const char *reason,
-	     const struct naccs_identity *id, const char *login, const char *detail)
+/* The event of an administrative action, written (trail, syslog, alert)
+ * without a word on the terminal: 0 or -errno with err. */
+static int emit(const struct ctl_ctx *ctx, const char *action, const char *result,
+		const char *reason, const struct naccs_identity *id, const char *login,
+		const char *detail, bool trail_written, bool trail_only, struct naccs_err *err)
 {
 	const char *claim = sudo_claim(ctx->actor);
 	char claimed[NACCS_TEXT_MAX + NACCS_WHO_MAX + 32];
@@ -416,9 +420,8 @@ int ctl_emit(const struct ctl_ctx *ctx, const char *action, const char *result, 
 	    .service = CTL_PROG,
 	    .actor = ctx->actor,
 	    .detail = detail,
+	    .trail_written = trail_written,
 	};
-	struct naccs_err err;
-	int rc;
 
 	/* The actor is who the kernel says; what SUDO_USER says is kept beside
 	 * it as an unverified claim. */
@@ -428,9 +431,20 @@ int ctl_emit(const struct ctl_ctx *ctx, const char *action, const char *result, 
 			 detail != NULL && detail[0] != '\0' ? " " : "", claim);
 		ev.detail = claimed;
 	}
-	naccs_err_clear(&err);
+	naccs_err_clear(err);
 	ev.trail = ctx->cfg_loaded ? &ctx->cfg : NULL;
-	rc = naccs_event_emit(&ev, &err);
+	if (trail_only)
+		return ev.trail != NULL ? naccs_audit_append(ev.trail, &ev, naccs_now_wall(), err)
+					: 0;
+	return naccs_event_emit(&ev, err);
+}
+
+int ctl_emit(const struct ctl_ctx *ctx, const char *action, const char *result, const char *reason,
+	     const struct naccs_identity *id, const char *login, const char *detail)
+{
+	struct naccs_err err;
+	int rc = emit(ctx, action, result, reason, id, login, detail, false, false, &err);
+
 	if (rc < 0 && ctx->cfg.audit_fail_deny) {
 		ctl_error(_("the event could not be recorded: %s"), err.msg);
 		return rc;
@@ -440,9 +454,68 @@ int ctl_emit(const struct ctl_ctx *ctx, const char *action, const char *result, 
 	return 0;
 }
 
+/* The store's commit hook for the change under way: only the trail line
+ * (the syslog line and an alert go out once the change is committed,
+ * ctl_report_done), at most once. */
+static int change_hook(void *arg, struct naccs_err *err)
+{
+	struct ctl_ctx *ctx = arg;
+	struct naccs_err aerr;
+	int rc;
+
+	if (!ctx->change.armed || ctx->change.recorded)
+		return 0;
+	rc = emit(ctx, ctx->change.action, "done", NULL, ctx->change.id, ctx->change.login,
+		  ctx->change.detail, false, true, &aerr);
+	if (rc < 0 && ctx->cfg.audit_fail_deny) {
+		ctx->change.refused = true;
+		snprintf(ctx->change.msg, sizeof(ctx->change.msg), "%s", aerr.msg);
+		syslog(LOG_AUTHPRIV | LOG_ALERT,
+		       "naccs: audit trail unavailable: %s (%s refused, nothing changed)", aerr.msg,
+		       ctx->change.action);
+		return naccs_err_set(err, -rc, "%s", aerr.msg);
+	}
+	if (rc < 0) /* on_audit_failure = allow: the change goes on without it */
+		ctl_warn(_("the event could not be recorded: %s"), aerr.msg);
+	ctx->change.recorded = true;
+	return 0;
+}
+
+void ctl_change_begin(struct ctl_ctx *ctx, const char *action, const struct naccs_identity *id,
+		      const char *login, const char *detail)
+{
+	memset(&ctx->change, 0, sizeof(ctx->change));
+	ctx->change.action = action;
+	ctx->change.id = id;
+	ctx->change.login = login;
+	ctx->change.detail = detail;
+	ctx->change.armed = true;
+	naccs_store_set_commit_hook(ctx->store, change_hook, ctx);
+}
+
+int ctl_change_end(struct ctl_ctx *ctx)
+{
+	naccs_store_set_commit_hook(ctx->store, NULL, NULL);
+	ctx->change.armed = false;
+	if (!ctx->change.refused)
+		return CTL_EXIT_OK;
+	ctl_error(_("%s; nothing was changed ([audit] on_audit_failure = deny)"), ctx->change.msg);
+	return CTL_EXIT_UNAVAILABLE;
+}
+
 int ctl_report_done(const struct ctl_ctx *ctx, const char *action, const struct naccs_identity *id,
 		    const char *detail)
 {
+	struct naccs_err err;
+
+	/* Written in the change's transaction already: now syslog and the
+	 * alert, which never change the outcome. */
+	if (ctx->change.recorded && ctx->change.action != NULL &&
+	    strcmp(ctx->change.action, action) == 0) {
+		emit(ctx, action, "done", NULL, ctx->change.id, ctx->change.login,
+		     ctx->change.detail, true, false, &err);
+		return CTL_EXIT_OK;
+	}
 	return ctl_emit(ctx, action, "done", NULL, id, NULL, detail) < 0 ? CTL_EXIT_FAIL
 									 : CTL_EXIT_OK;
 }

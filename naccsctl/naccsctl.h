@@ -48,6 +48,16 @@ struct ctl_ctx {
 	struct naccs_config cfg;
 	struct naccs_store *store;
 	char actor[NACCS_WHO_MAX]; /* the administrator, for records and events */
+	/* The change under way (ctl_change_begin): its "done" line is written
+	 * by the store's commit hook, inside the change's transaction. */
+	struct {
+		const char *action, *login, *detail;
+		const struct naccs_identity *id;
+		bool armed;
+		bool recorded; /* the line is in the trail (or allowed without it) */
+		bool refused;  /* the trail refused it: the change was rolled back */
+		char msg[NACCS_ERR_MSG_MAX];
+	} change;
 };
 
 /* A command: argv[0] is the command's own name. Returns an exit code. */
@@ -147,8 +157,21 @@ int ctl_print_secret(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
  * event could not be recorded and returns -errno then. */
 int ctl_emit(const struct ctl_ctx *ctx, const char *action, const char *result, const char *reason,
 	     const struct naccs_identity *id, const char *login, const char *detail);
-/* The end of a change to id: a "done" event; CTL_EXIT_FAIL when it could
- * not be recorded, else CTL_EXIT_OK. */
+/* No change unrecorded (UTS-2.2.1.4(1)(b)): called just before the store
+ * call that makes a change, with the "done" event it will report.  The
+ * event's trail line is then written inside the store's transaction, before
+ * its commit; when the trail refuses it (a full disk) under
+ * on_audit_failure = deny, the store rolls the change back.  The pointers
+ * must stay valid until ctl_change_end. */
+void ctl_change_begin(struct ctl_ctx *ctx, const char *action, const struct naccs_identity *id,
+		      const char *login, const char *detail);
+/* After that store call: CTL_EXIT_UNAVAILABLE, with "nothing was changed"
+ * printed, when the trail refused the line (the change was rolled back);
+ * else CTL_EXIT_OK (the store's own answer is the caller's to judge). */
+int ctl_change_end(struct ctl_ctx *ctx);
+/* The end of a change to id: a "done" event (unless ctl_change_begin's
+ * hook wrote it already); CTL_EXIT_FAIL when it could not be recorded,
+ * else CTL_EXIT_OK. */
 int ctl_report_done(const struct ctl_ctx *ctx, const char *action, const struct naccs_identity *id,
 		    const char *detail);
 /* A change to id the store refused: an "error" event (reason "store") and
