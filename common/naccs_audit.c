@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "naccs_audit.h"
+#include "naccs_audit_report.h"
 #include "naccs_i18n.h"
 #include "naccs_json.h"
 #include "naccs_secret.h"
@@ -287,10 +288,23 @@ static bool parse_line(const char *line, uint64_t *seq, size_t *body_len, const 
 	return true;
 }
 
+/* The time of one of our lines into *last_time, when later. */
+static void later_time(const char *line, int64_t *last_time)
+{
+	char when[32];
+	int64_t t;
+	bool date_only;
+
+	if (naccs_audit_field(line, "time", when, sizeof(when)) &&
+	    naccs_audit_parse_time(when, &t, &date_only) == 0 && t > *last_time)
+		*last_time = t;
+}
+
 /* A line written but not yet counted (the writer died between the two):
- * roll the state forward over it if it is ours, else refuse. */
+ * roll the state forward over it if it is ours, else refuse.  The last
+ * line's time goes to *last_time. */
 static int reconcile(int fd, const char *path, struct naccs_audit_state *st, int statefd,
-		     struct naccs_err *err)
+		     int64_t *last_time, struct naccs_err *err)
 {
 	char *buf = malloc(NACCS_AUDIT_LINE_MAX + 1), mac[NACCS_AUDIT_MAC_HEX + 1];
 	const char *lmac, *line;
@@ -309,6 +323,7 @@ static int reconcile(int fd, const char *path, struct naccs_audit_state *st, int
 				   path);
 		goto out;
 	}
+	later_time(line, last_time);
 	if (seq + 1 == st->seq_next && strncmp(lmac, st->prev, NACCS_AUDIT_MAC_HEX) == 0)
 		goto out; /* as the state says */
 	if (seq == st->seq_next && naccs_audit_mac(st->key, line, body, mac) == 0 &&
@@ -338,6 +353,7 @@ out:
 struct trail {
 	int dirfd, lockfd, statefd, filefd;
 	bool created;
+	int64_t last_time; /* of the last line (0: none) */
 	char month[8];
 	char path[PATH_MAX];
 	struct naccs_audit_state st;
@@ -413,7 +429,7 @@ static int trail_open(struct trail *t, const struct naccs_config *cfg, int64_t n
 		if (fd < 0 && fd != -ENOENT)
 			return fd;
 		if (fd >= 0) {
-			rc = reconcile(fd, t->path, &t->st, t->statefd, err);
+			rc = reconcile(fd, t->path, &t->st, t->statefd, &t->last_time, err);
 			close(fd);
 			if (rc < 0)
 				return rc;
@@ -422,7 +438,7 @@ static int trail_open(struct trail *t, const struct naccs_config *cfg, int64_t n
 	t->filefd = open_month(t, cfg, t->month, true, err);
 	if (t->filefd < 0)
 		return t->filefd;
-	return reconcile(t->filefd, t->path, &t->st, t->statefd, err);
+	return reconcile(t->filefd, t->path, &t->st, t->statefd, &t->last_time, err);
 }
 
 static void warn_free_space(const struct naccs_config *cfg, int fd)
@@ -487,6 +503,15 @@ int naccs_audit_append(const struct naccs_config *cfg, const struct naccs_event 
 	if (line == NULL)
 		return naccs_err_set(err, ENOMEM, _("audit trail: out of memory"));
 	rc = trail_open(&t, cfg, now, err);
+	/* Time never goes backwards in the trail (verify refuses it): after a
+	 * clock set back, a line takes the last line's time. */
+	if (rc == 0 && now < t.last_time) {
+		syslog(LOG_AUTHPRIV | LOG_ALERT,
+		       "naccs: audit trail: the clock is %lld s behind the last line; the line "
+		       "keeps the last line's time",
+		       (long long)(t.last_time - now));
+		now = t.last_time;
+	}
 	if (rc == 0)
 		rc = format_body(ev, t.st.seq_next, t.st.prev, now, line, NACCS_AUDIT_LINE_MAX,
 				 &len, err);

@@ -110,13 +110,18 @@ void naccs_audit_names_free(char **names, size_t n);
 
 /* ---- naccs_audit_prune.c: retention (UTS-2.2.1.4(2)(b), NACCS-LOG-RET) ----
  *
- * A month file goes once the whole month is older than retention_days (its
- * last day plus retention_days has passed), never the newest file (the
- * chain goes on from it).  The trail then begins at a later seq: the file
+ * A month file goes once every line it may hold is older than
+ * retention_days: the month of the file after it began retention_days ago
+ * (verify can check that, from the first remaining file alone, #16); never
+ * the newest file (the chain goes on from it).  The trail then begins at a later seq: the file
  * "anchor" records that seq and its prev, and the prune itself is a line of
  * the trail, written BEFORE anything is deleted, whose detail says "the
  * trail now begins at seq N"; verify accepts a later beginning only with
  * both. */
+
+/* The least retention of the trail (NACCS-LOG-RET: one year): verify
+ * refuses a prune that removed a month younger than this at its time. */
+#define NACCS_AUDIT_RETENTION_MIN_DAYS 365
 
 struct naccs_audit_prune {
 	size_t nfiles;		  /* month files to delete, oldest first */
@@ -159,6 +164,10 @@ struct naccs_audit_verdict {
  * when the trail cannot be read. */
 int naccs_audit_verify(const char *dir, const uint8_t *key1, struct naccs_audit_verdict *v,
 		       struct naccs_err *err);
+/* The same with the clock of the verification given (seconds since the
+ * epoch; tests choose it, naccs_audit_verify passes the wall clock). */
+int naccs_audit_verify_at(const char *dir, const uint8_t *key1, int64_t now,
+			  struct naccs_audit_verdict *v, struct naccs_err *err);
 
 /* The string value of member key in a line of the trail (our own format:
  * members are ,"key":"value" with only \" and \\ escaped).  true and out

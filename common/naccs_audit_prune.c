@@ -18,14 +18,14 @@
 
 #define DAY 86400
 
-/* The first second after the month of name ("YYYY-MM.jsonl"), UTC. */
-static int64_t month_end(const char *name)
+/* The first second of the month of name ("YYYY-MM.jsonl"), UTC. */
+static int64_t month_start(const char *name)
 {
 	struct tm tm;
 
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = atoi(name) - 1900;
-	tm.tm_mon = atoi(name + 5); /* the next month (0-based: this one + 1) */
+	tm.tm_mon = atoi(name + 5) - 1;
 	tm.tm_mday = 1;
 	return (int64_t)timegm(&tm);
 }
@@ -63,8 +63,12 @@ int naccs_audit_prune_plan(const struct naccs_config *cfg, int64_t now, struct n
 	rc = naccs_audit_list(cfg->audit_dir, &names, &n, err);
 	if (rc < 0)
 		return rc;
-	/* Oldest first; never the newest file. */
-	while (k + 1 < n && month_end(names[k]) + (int64_t)cfg->audit_retention_days * DAY <= now)
+	/* Oldest first; never the newest file.  A file goes once the month of
+	 * the file after it began retention_days ago: its lines are older
+	 * than that beginning, whatever months no line was written in, and
+	 * verify can check it (naccs_audit_verify.c). */
+	while (k + 1 < n &&
+	       month_start(names[k + 1]) + (int64_t)cfg->audit_retention_days * DAY <= now)
 		k++;
 	if (k > 0) {
 		rc = first_line(cfg->audit_dir, names[k], &p->begin_seq, p->begin_prev, err);

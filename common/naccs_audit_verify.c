@@ -11,13 +11,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "naccs_audit.h"
+#include "naccs_audit_report.h"
 #include "naccs_i18n.h"
 #include "naccs_secret.h"
+#include "naccs_time.h"
 
 #define MAC_TAIL ",\"mac\":\""
+#define DAY	 86400
+/* A line may be this far ahead of verify's clock (a copy verified on a
+ * machine whose clock is a little behind); more is a line "in the future". */
+#define FUTURE_SLACK 3600
 
 bool naccs_audit_field(const char *line, const char *key, char *out, size_t outlen)
 {
@@ -55,7 +62,21 @@ struct walk {
 	uint64_t anchor_seq;
 	char anchor_prev[NACCS_AUDIT_MAC_HEX + 1];
 	char first_file[64];
+	int64_t now;	   /* verify's clock */
+	int64_t last_time; /* of the line before (0: none yet) */
 };
+
+/* The first second of the month of a file name ("YYYY-MM.jsonl"), UTC. */
+static int64_t month_start(const char *name)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = atoi(name) - 1900;
+	tm.tm_mon = atoi(name + 5) - 1;
+	tm.tm_mday = 1;
+	return (int64_t)timegm(&tm);
+}
 
 static bool fail(struct walk *w, const char *file, uint64_t line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -76,9 +97,11 @@ static bool fail(struct walk *w, const char *file, uint64_t line, const char *fm
 static bool check_line(struct walk *w, const char *file, uint64_t no, char *line, size_t len)
 {
 	size_t tail = sizeof(MAC_TAIL) - 1 + NACCS_AUDIT_MAC_HEX + 2, body;
-	char mac[NACCS_AUDIT_MAC_HEX + 1], month[8];
+	char mac[NACCS_AUDIT_MAC_HEX + 1], month[8], when[32];
 	const char *lmac, *prev;
 	uint64_t seq;
+	int64_t t;
+	bool date_only;
 	char *end;
 
 	if (len == 0 || line[len - 1] != '\n')
@@ -141,6 +164,19 @@ static bool check_line(struct walk *w, const char *file, uint64_t no, char *line
 				    _("the MAC does not match: the line was altered (or the key "
 				      "is not this trail's)"));
 	}
+	/* Time only goes forward, and never past verify's clock: a line
+	 * dated ahead (a prune made to look past retention) or behind is not
+	 * the writer's (it never writes a time before the last line's). */
+	if (!naccs_audit_field(line, "time", when, sizeof(when)) ||
+	    naccs_audit_parse_time(when, &t, &date_only) < 0 || date_only)
+		return fail(w, file, no, "%s", _("the line's time is not a time of the trail"));
+	if (w->last_time != 0 && t < w->last_time)
+		return fail(w, file, no,
+			    _("the line's time goes backwards (%s, before the line "
+			      "before)"),
+			    when);
+	if (t > w->now + FUTURE_SLACK)
+		return fail(w, file, no, _("the line's time lies in the future (%s)"), when);
 	if (w->v->first_seq > 1 && !w->prune_seen) {
 		char action[32], detail[256], want[64];
 
@@ -149,10 +185,23 @@ static bool check_line(struct walk *w, const char *file, uint64_t no, char *line
 				strcmp(action, "audit-prune") == 0 &&
 				naccs_audit_field(line, "detail", detail, sizeof(detail)) &&
 				strstr(detail, want) != NULL;
+		/* Whoever holds the current key can write a prune line: it is
+		 * believed only for what retention allows.  The lines it
+		 * removed are older than the first remaining file's month, so
+		 * that month must have begun at least the retention minimum
+		 * (365 days, NACCS-LOG-RET) before the prune; our prune keeps
+		 * every file until then (naccs_audit_prune.c). */
+		if (w->prune_seen &&
+		    month_start(w->first_file) + (int64_t)NACCS_AUDIT_RETENTION_MIN_DAYS * DAY > t)
+			return fail(w, file, no,
+				    _("the prune at %s removed lines younger than the retention "
+				      "minimum (%d days, NACCS-LOG-RET): the trail begins in %.7s"),
+				    when, NACCS_AUDIT_RETENTION_MIN_DAYS, w->first_file);
 	}
 	memcpy(w->prev, lmac, NACCS_AUDIT_MAC_HEX);
 	w->prev[NACCS_AUDIT_MAC_HEX] = '\0';
 	w->expect = seq + 1;
+	w->last_time = t;
 	w->v->last_seq = seq;
 	w->v->lines++;
 	return true;
@@ -226,6 +275,12 @@ static void check_end(struct walk *w, const char *dir, const char *last_file, ui
 int naccs_audit_verify(const char *dir, const uint8_t *key1, struct naccs_audit_verdict *v,
 		       struct naccs_err *err)
 {
+	return naccs_audit_verify_at(dir, key1, naccs_now_wall(), v, err);
+}
+
+int naccs_audit_verify_at(const char *dir, const uint8_t *key1, int64_t now,
+			  struct naccs_audit_verdict *v, struct naccs_err *err)
+{
 	struct walk w;
 	char **names = NULL;
 	size_t n = 0;
@@ -234,6 +289,7 @@ int naccs_audit_verify(const char *dir, const uint8_t *key1, struct naccs_audit_
 
 	memset(v, 0, sizeof(*v));
 	memset(&w, 0, sizeof(w));
+	w.now = now;
 	v->ok = true;
 	w.v = v;
 	if (key1 != NULL) {

@@ -27,6 +27,7 @@
 #include "naccs_config.h"
 #include "naccs_event.h"
 #include "naccs_secret.h"
+#include "naccs_time.h"
 #include "testutil.h"
 
 #define T0 1764547200 /* 2025-12-01T00:00:00Z */
@@ -37,6 +38,7 @@ struct fx {
 	struct naccs_config cfg;
 	uint8_t key1[NACCS_AUDIT_KEY_LEN];
 	char path[PATH_MAX + 16]; /* the December file */
+	int64_t now;		  /* verify's clock: after every line the tests write */
 };
 
 static int setup(void **state)
@@ -54,6 +56,9 @@ static int setup(void **state)
 		fail_msg("create: %s", err.msg);
 	assert_int_equal(naccs_audit_key_from_hex(hex, f->key1), 0);
 	snprintf(f->path, sizeof(f->path), "%s/2025-12.jsonl", f->cfg.audit_dir);
+	/* The tests write lines up to 2027 (and prune as if years later):
+	 * verify as if it were later still, unless a test says otherwise. */
+	f->now = 1804204800LL + 4000LL * 86400;
 	*state = f;
 	return 0;
 }
@@ -106,7 +111,8 @@ static struct naccs_audit_verdict verify(struct fx *f, bool with_key)
 	struct naccs_audit_verdict v;
 	struct naccs_err err;
 
-	if (naccs_audit_verify(f->cfg.audit_dir, with_key ? f->key1 : NULL, &v, &err) < 0)
+	if (naccs_audit_verify_at(f->cfg.audit_dir, with_key ? f->key1 : NULL, f->now, &v, &err) <
+	    0)
 		fail_msg("verify: %s", err.msg);
 	if (!v.ok)
 		print_message("verdict: %s:%llu: %s\n", v.file, (unsigned long long)v.line, v.why);
@@ -530,7 +536,8 @@ static void test_unwritable_trail(void **state)
 
 /* ---- retention (UTS-2.2.1.4(2)(b), NACCS-LOG-RET) ---- */
 
-#define T2 1804204800 /* 2027-03-04T00:00:00Z */
+#define T2     1804204800 /* 2027-03-04T00:00:00Z */
+#define T1_FEB 1769904000 /* 2026-02-01T00:00:00Z */
 
 static void prune_at(struct fx *f, int64_t now, size_t want_files)
 {
@@ -553,12 +560,17 @@ static void test_prune_only_past_retention(void **state)
 	struct naccs_audit_verdict v;
 	char path[PATH_MAX + 16];
 
-	append_n(f, 3);					       /* 2025-12: seq 1-3 */
-	assert_int_equal(append_at(f, T1, "login", "jan"), 0); /* 2026-01: seq 4 */
-	assert_int_equal(append_at(f, T2, "login", "mar"), 0); /* 2027-03: seq 5 */
-	/* 2026-01-01 + 366 days is 2027-01-02: December 2025 is past it on
+	append_n(f, 3);						   /* 2025-12: seq 1-3 */
+	assert_int_equal(append_at(f, T1, "login", "jan"), 0);	   /* 2026-01: seq 4 */
+	assert_int_equal(append_at(f, T1_FEB, "login", "feb"), 0); /* 2026-02: seq 5 */
+	assert_int_equal(append_at(f, T2, "login", "mar"), 0);	   /* 2027-03: seq 6 */
+	/* A file goes once the month of the file after it began
+	 * retention_days ago (no line of it can be younger):
+	 * 2026-01-01 + 366 days is 2027-01-02: December 2025 is past it on
 	 * 2027-01-03, not on 2027-01-01; January 2026 is past it on 2027-03-04
-	 * (Feb 1 + 366 = 2027-02-02). */
+	 * (Feb 1 + 366 = 2027-02-02).  February 2026 is not: the file after
+	 * it is March 2027's, and verify could not tell its last line from
+	 * one of a month ago (#16 item 13). */
 	prune_at(f, 1767225600 + 365 * 86400, 0);
 	prune_at(f, T2, 2);
 	snprintf(path, sizeof(path), "%s/2025-12.jsonl", f->cfg.audit_dir);
@@ -568,9 +580,12 @@ static void test_prune_only_past_retention(void **state)
 	v = verify(f, true);
 	assert_true(v.ok);
 	assert_int_equal(v.first_seq, 5);
-	assert_int_equal(v.last_seq, 7);
-	/* Never the newest file, whatever the retention. */
+	assert_int_equal(v.last_seq, 8);
+	/* Never the newest file, whatever the retention: February 2026 goes
+	 * years later, the newest (the prune's own line) stays. */
+	prune_at(f, T2 + 3000LL * 86400, 1);
 	prune_at(f, T2 + 3000LL * 86400, 0);
+	assert_true(verify(f, true).ok);
 }
 
 /* Deleting old files by hand, even with an anchor written, is not a prune:
@@ -582,11 +597,157 @@ static void test_deletion_without_prune_line(void **state)
 	struct naccs_err err;
 
 	append_n(f, 3);
+	assert_int_equal(append_at(f, T1, "login", "jan"), 0);
 	assert_int_equal(append_at(f, T2, "login", "mar"), 0);
 	assert_int_equal(naccs_audit_prune_plan(&f->cfg, T2, &p, &err), 0);
 	assert_int_equal(p.nfiles, 1);
 	assert_int_equal(naccs_audit_prune_apply(&f->cfg, &p, &err), 0);
-	assert_bad(f, "2027-03.jsonl", 1, "no prune line");
+	assert_bad(f, "2026-01.jsonl", 1, "no prune line");
+}
+
+/* ---- prunes forged with the current key (#16 item 13) ---- */
+
+/* Noon on day 1 + days of the month k months before the one of t (UTC). */
+static int64_t month_plus(int64_t t, int k, int days)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	assert_non_null(gmtime_r(&tt, &tm));
+	tm.tm_mon -= k;
+	tm.tm_mday = 1 + days;
+	tm.tm_hour = 12;
+	tm.tm_min = tm.tm_sec = 0;
+	return (int64_t)timegm(&tm);
+}
+
+/* What someone holding only the state file (the current key) can write
+ * without our writer: a line of their own choosing, chained and MACed as
+ * ours are, the state advanced. */
+static void forge_append(struct fx *f, int64_t t, const char *action, const char *detail)
+{
+	char path[PATH_MAX + 32], when[32], month[8], body[1024], mac[NACCS_AUDIT_MAC_HEX + 1];
+	struct naccs_audit_state st;
+	struct naccs_err err;
+	FILE *fp;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "%s/state", f->cfg.audit_dir);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(naccs_audit_state_read(fd, &st, &err), 0);
+	naccs_audit_iso_time(t, when);
+	naccs_audit_month(t, month);
+	n = snprintf(body, sizeof(body),
+		     "{\"seq\":%llu,\"prev\":\"%s\",\"time\":\"%s\",\"type\":\"admin\","
+		     "\"action\":\"%s\",\"result\":\"done\",\"detail\":\"%s\",\"pid\":1,"
+		     "\"host\":\"h\",\"uid\":0,\"loginuid\":null",
+		     (unsigned long long)st.seq_next, st.prev, when, action, detail);
+	assert_true(n > 0 && (size_t)n < sizeof(body));
+	assert_int_equal(naccs_audit_mac(st.key, body, (size_t)n, mac), 0);
+	if (strcmp(month, st.month) < 0)
+		snprintf(month, sizeof(month), "%s", st.month);
+	snprintf(path, sizeof(path), "%s/%s.jsonl", f->cfg.audit_dir, month);
+	fp = fopen(path, "a");
+	assert_non_null(fp);
+	fprintf(fp, "%s,\"mac\":\"%s\"}\n", body, mac);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(chmod(path, 0600), 0);
+	memcpy(st.prev, mac, sizeof(st.prev));
+	st.seq_next++;
+	snprintf(st.month, sizeof(st.month), "%s", month);
+	assert_int_equal(naccs_audit_key_evolve(st.key), 0);
+	assert_int_equal(naccs_audit_state_write(fd, &st, &err), 0);
+	naccs_wipe(&st, sizeof(st));
+	close(fd);
+}
+
+/* Four months of lines up to a minute ago (seq 1-4, one file each), the
+ * clock of verify now. */
+static int64_t recent_months(struct fx *f)
+{
+	int64_t now = naccs_now_wall();
+
+	f->now = now;
+	for (int k = 3; k >= 1; k--)
+		assert_int_equal(append_at(f, month_plus(now, k, 0), "login", "recent"), 0);
+	assert_int_equal(append_at(f, now - 60, "login", "today"), 0);
+	assert_true(verify(f, true).ok);
+	return now;
+}
+
+/* Someone holding the state deletes the months before this one, writes
+ * the anchor and a prune line that names them, MACed with the current
+ * key: verify with K_1 refuses it, because those months are younger than
+ * the retention minimum (365 days, NACCS-LOG-RET) at the prune line's
+ * time. */
+static void test_forged_prune_of_young_months(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_audit_prune p;
+	struct naccs_audit_verdict v;
+	struct naccs_err err;
+	int64_t now = recent_months(f);
+
+	/* The plan of a prune far in the future: every file but the newest. */
+	assert_int_equal(naccs_audit_prune_plan(&f->cfg, now + 3000LL * 86400, &p, &err), 0);
+	assert_true(p.nfiles >= 2);
+	forge_append(f, now - 30, "audit-prune", p.detail);
+	assert_int_equal(naccs_audit_prune_apply(&f->cfg, &p, &err), 0);
+	v = verify(f, true);
+	assert_false(v.ok);
+	assert_non_null(strstr(v.why, "retention"));
+	/* Without the key too: the times alone show it. */
+	assert_false(verify(f, false).ok);
+}
+
+/* The same prune dated a year ahead, to look past retention: a line in
+ * the future is refused. */
+static void test_forged_prune_dated_ahead(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_audit_prune p;
+	struct naccs_audit_verdict v;
+	struct naccs_err err;
+	int64_t now = recent_months(f);
+
+	assert_int_equal(naccs_audit_prune_plan(&f->cfg, now + 3000LL * 86400, &p, &err), 0);
+	forge_append(f, now + 400LL * 86400, "audit-prune", p.detail);
+	assert_int_equal(naccs_audit_prune_apply(&f->cfg, &p, &err), 0);
+	v = verify(f, true);
+	assert_false(v.ok);
+	assert_non_null(strstr(v.why, "future"));
+}
+
+/* Line times never go backwards: a forged line dated before the one
+ * before it is refused. */
+static void test_time_going_backwards(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_audit_verdict v;
+	int64_t now = recent_months(f);
+
+	forge_append(f, now - 3600, "login", "earlier than the line before");
+	v = verify(f, true);
+	assert_false(v.ok);
+	assert_non_null(strstr(v.why, "backwards"));
+	assert_int_equal(v.line, 2);
+}
+
+/* Our own writer never writes a time before the last line's (a clock set
+ * back): the line takes the last line's time, and the trail verifies. */
+static void test_writer_keeps_time_monotonic(void **state)
+{
+	struct fx *f = *state;
+	char *text;
+
+	append_n(f, 2);
+	assert_int_equal(append_at(f, T0 + 5000, "login", "later"), 0);
+	assert_int_equal(append_at(f, T0 + 100, "login", "clock back"), 0);
+	text = slurp(f->path, NULL);
+	assert_non_null(strstr(line_at(text, 4), "\"time\":\"2025-12-01T01:23:20Z\""));
+	free(text);
+	assert_true(verify(f, true).ok);
 }
 
 /* ---- alerts (UTS-2.2.1.4(1)(d)(イ)) ---- */
@@ -687,6 +848,10 @@ int main(void)
 	    T(test_create_never_overwrites),
 	    T(test_prune_only_past_retention),
 	    T(test_deletion_without_prune_line),
+	    T(test_forged_prune_of_young_months),
+	    T(test_forged_prune_dated_ahead),
+	    T(test_time_going_backwards),
+	    T(test_writer_keeps_time_monotonic),
 	    T(test_alert_command),
 	};
 
