@@ -1,5 +1,7 @@
-/* naccsctl audit: verify the trail (UTS-2.2.1.4(1)(c), (d)(ア)) and export
- * the NACCS log items for the NACCS Center (NACCS-T7-3-2, NACCS-LOG-LOC). */
+/* naccsctl audit: verify the trail (UTS-2.2.1.4(1)(c), (d)(ア)), export the
+ * logins, switches and sessions of issued IDs (the access log; the NACCS
+ * message log of NACCS-T7-3-2 needs message-level records, which the trail
+ * does not hold yet), report and prune. */
 #include "config.h"
 
 #include <errno.h>
@@ -27,10 +29,14 @@ void ctl_usage_audit(FILE *out)
 		"    standard input) every line's MAC is checked too.  Names the first\n"
 		"    bad file and line.  Exit 0 intact, 1 not.\n"
 		"  audit export --since DATE --until DATE\n"
-		"    The NACCS log items of the events of NACCS IDs between the two\n"
-		"    dates (YYYY-MM-DD, UTC, both included), as CSV with a header:\n"
-		"    user code, identifying number, procedure code, time (UTC); for a\n"
-		"    switch to a shared ID, the individual's user code and number.\n"
+		"    The access log of issued IDs between the two dates (YYYY-MM-DD,\n"
+		"    UTC, both included): their logins (auth and account), switches\n"
+		"    (su) and sessions (open, close), as CSV with a header: time_utc,\n"
+		"    event, result, pam_service, login, user_code, identifying_number,\n"
+		"    and for a switch to a shared ID the individual behind it\n"
+		"    (individual_login, individual_user_code,\n"
+		"    individual_identifying_number).  Not the NACCS message log: no\n"
+		"    procedure codes, no administrative events.\n"
 		"  audit report --since DATE --until DATE [--user ID] [--type TYPE]\n"
 		"               [--format text|json|csv]\n"
 		"    The events between the two times, grouped: failed logins per ID,\n"
@@ -125,11 +131,66 @@ static bool valid_date(const char *s)
 	return true;
 }
 
+/* The columns of the export, each the trail member it holds ("event" is
+ * made from type and action). */
+static const char *const export_columns[] = {
+    "time_utc",
+    "event",
+    "result",
+    "pam_service",
+    "login",
+    "user_code",
+    "identifying_number",
+    "individual_login",
+    "individual_user_code",
+    "individual_identifying_number",
+};
+static const char *const export_members[] = {
+    "time",
+    NULL,
+    "result",
+    "service",
+    "login",
+    "user_code",
+    "id_number",
+    "individual_login",
+    "individual_user_code",
+    "individual_id_number",
+};
+
+/* The event of a line when it is one the export holds: a login (auth,
+ * account), a switch (the same, by su) or a session of an issued ID.  The
+ * PAM module names an ID's user code only when the name was an issued ID
+ * (naccs_policy.c), so a line without one is a name that is no ID, or an
+ * ID without a user code (a shared one, reached only by su: then the
+ * individual's code is there).  NULL: not exported. */
+static const char *export_event(const char *line)
+{
+	char type[16], action[16], code[8];
+
+	if (!naccs_audit_field(line, "type", type, sizeof(type)) ||
+	    !naccs_audit_field(line, "action", action, sizeof(action)))
+		return NULL;
+	if (!naccs_audit_field(line, "user_code", code, sizeof(code)) &&
+	    !naccs_audit_field(line, "individual_user_code", code, sizeof(code)))
+		return NULL;
+	if (strcmp(type, "auth") == 0 && strcmp(action, "login") == 0)
+		return "auth";
+	if (strcmp(type, "account") == 0 && strcmp(action, "check") == 0)
+		return "account";
+	if (strcmp(type, "session") == 0 && strcmp(action, "open") == 0)
+		return "session-open";
+	if (strcmp(type, "session") == 0 && strcmp(action, "close") == 0)
+		return "session-close";
+	return NULL;
+}
+
 /* One file's rows between since and until (dates, both included). */
 static int export_file(const char *dir, const char *name, const char *since, const char *until,
 		       struct naccs_csv *w, struct naccs_err *err)
 {
-	char path[PATH_MAX], when[32], code[128], number[128], service[128];
+	char path[PATH_MAX], when[32], value[1024];
+	const char *event;
 	char *line = NULL;
 	size_t cap = 0;
 	FILE *f;
@@ -143,19 +204,19 @@ static int export_file(const char *dir, const char *name, const char *since, con
 		if (!naccs_audit_field(line, "time", when, sizeof(when)) ||
 		    strncmp(when, since, 10) < 0 || strncmp(when, until, 10) > 0)
 			continue;
-		/* A switch to a shared ID is the individual's act: their user
-		 * code and number (UTS-2.2.1.1(1)(g)(カ)); else the event's. */
-		if (naccs_audit_field(line, "individual_user_code", code, sizeof(code)))
-			naccs_audit_field(line, "individual_id_number", number, sizeof(number));
-		else if (naccs_audit_field(line, "user_code", code, sizeof(code)))
-			naccs_audit_field(line, "id_number", number, sizeof(number));
-		else
+		event = export_event(line);
+		if (event == NULL)
 			continue;
-		naccs_audit_field(line, "service", service, sizeof(service));
-		naccs_csv_text(w, code);
-		naccs_csv_text(w, number);
-		naccs_csv_text(w, service);
-		naccs_csv_text(w, when);
+		/* A switch to a shared ID names the individual behind it in
+		 * columns of their own (UTS-2.2.1.1(1)(g)(カ)). */
+		for (size_t i = 0; i < sizeof(export_members) / sizeof(export_members[0]); i++) {
+			if (export_members[i] == NULL)
+				naccs_csv_text(w, event);
+			else if (naccs_audit_field(line, export_members[i], value, sizeof(value)))
+				naccs_csv_text(w, value);
+			else
+				naccs_csv_text(w, "");
+		}
 		naccs_csv_end_row(w);
 	}
 	free(line);
@@ -200,11 +261,10 @@ static int audit_export(struct ctl_ctx *ctx, int argc, char **argv)
 		return CTL_EXIT_FAIL;
 	}
 	naccs_csv_init_stream(&w, stdout);
-	/* Exactly the NACCS log items (NACCS-T7-3-2). */
-	naccs_csv_text(&w, "user_code");
-	naccs_csv_text(&w, "identifying_number");
-	naccs_csv_text(&w, "procedure_code");
-	naccs_csv_text(&w, "time_utc");
+	/* Each column named for what it holds: a PAM service is no NACCS
+	 * procedure code, and this is no NACCS message log (NACCS-T7-3-2). */
+	for (size_t i = 0; i < sizeof(export_columns) / sizeof(export_columns[0]); i++)
+		naccs_csv_text(&w, export_columns[i]);
 	naccs_csv_end_row(&w);
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = export_file(ctx->cfg.audit_dir, names[i], since, until, &w, &err);

@@ -87,7 +87,7 @@ void ctl_usage_main(FILE *out)
 		"  group member add|remove GROUP LOGIN\n"
 		"  index rebuild|check     the public identity index NSS reads\n"
 		"  audit verify [--key KEY|-]  check the audit trail's chain and MACs\n"
-		"  audit export --since DATE --until DATE  NACCS log items as CSV\n"
+		"  audit export --since DATE --until DATE  logins, su and sessions of IDs (CSV)\n"
 		"  audit prune             delete trail files past retention_days\n"
 		"  help [COMMAND]          show help\n"
 		"\n"
