@@ -20,6 +20,7 @@
 #include "naccs_policy.h"
 #include "naccs_resolve.h"
 #include "naccs_secret.h"
+#include "naccs_time.h"
 
 #define DAY 86400
 
@@ -44,14 +45,13 @@ static void say(struct naccs_pw_change *c, const char *msg)
 	snprintf(c->message, sizeof(c->message), "%s", msg);
 }
 
-/* Every decision of a change leaves through here, as one event. */
-static enum naccs_outcome finish(struct naccs_pw_change *c, const struct naccs_request *req,
-				 const char *action, enum naccs_outcome outcome, const char *reason,
-				 const char *detail)
+/* The event of a decision of a change. */
+static void event_of(const struct naccs_pw_change *c, const struct naccs_request *req,
+		     const char *action, enum naccs_outcome outcome, const char *reason,
+		     const char *detail, struct naccs_event *out)
 {
 	struct naccs_event ev;
 
-	c->outcome = outcome;
 	memset(&ev, 0, sizeof(ev));
 	ev.type = "password";
 	ev.action = action;
@@ -71,10 +71,23 @@ static enum naccs_outcome finish(struct naccs_pw_change *c, const struct naccs_r
 	ev.actor = c->root_for_other ? "root" : req->ruser;
 	ev.detail = detail;
 	ev.trail = req->trail;
+	*out = ev;
+}
+
+/* Every decision of a change leaves through here, as one event
+ * (trail_written: its trail line is in already, change_line_hook). */
+static enum naccs_outcome finish_as(struct naccs_pw_change *c, const struct naccs_request *req,
+				    const char *action, enum naccs_outcome outcome,
+				    const char *reason, const char *detail, bool trail_written)
+{
+	struct naccs_event ev;
+
+	c->outcome = outcome;
+	event_of(c, req, action, outcome, reason, detail, &ev);
+	ev.trail_written = trail_written;
 	/* UTS-2.2.1.4(1)(b): a check that lets the change go on is only
-	 * returned once recorded (on_audit_failure = deny).  A change already
-	 * made stays made: naccs_policy_password_change asked the trail
-	 * before making it. */
+	 * returned once recorded (on_audit_failure = deny).  The change's own
+	 * line was written before its commit (change_line_hook). */
 	if (naccs_event_emit(&ev, NULL) < 0 && outcome == NACCS_OUT_ALLOW &&
 	    strcmp(action, "check") == 0 && req->trail->audit_fail_deny) {
 		say(c, _("The audit trail cannot be written: access is refused until an "
@@ -82,6 +95,42 @@ static enum naccs_outcome finish(struct naccs_pw_change *c, const struct naccs_r
 		c->outcome = NACCS_OUT_UNAVAILABLE;
 	}
 	return c->outcome;
+}
+
+static enum naccs_outcome finish(struct naccs_pw_change *c, const struct naccs_request *req,
+				 const char *action, enum naccs_outcome outcome, const char *reason,
+				 const char *detail)
+{
+	return finish_as(c, req, action, outcome, reason, detail, false);
+}
+
+/* The change's trail line, written inside the store's transaction just
+ * before its commit (naccs_store_set_commit_hook): a line the trail cannot
+ * take (a full disk) under on_audit_failure = deny rolls the change back,
+ * so no password changes unrecorded (UTS-2.2.1.4(1)(b)). */
+struct change_line {
+	const struct naccs_event *ev;
+	bool written, refused;
+};
+
+static int change_line_hook(void *arg, struct naccs_err *err)
+{
+	struct change_line *l = arg;
+	struct naccs_err aerr;
+	int rc;
+
+	if (l->written)
+		return 0;
+	naccs_err_clear(&aerr);
+	rc = naccs_audit_append(l->ev->trail, l->ev, naccs_now_wall(), &aerr);
+	if (rc == 0) {
+		l->written = true;
+		return 0;
+	}
+	if (!l->ev->trail->audit_fail_deny)
+		return 0; /* allow: the change goes on; finish says so in syslog */
+	l->refused = true;
+	return naccs_err_set(err, -rc, "%s", aerr.msg);
 }
 
 void naccs_pw_change_clear(struct naccs_pw_change *c)
@@ -367,6 +416,8 @@ enum naccs_outcome naccs_policy_password_change(struct naccs_policy *pol,
 {
 	struct naccs_pw_verdict v;
 	struct naccs_pw_user u;
+	struct naccs_event line;
+	struct change_line cl = {.ev = &line};
 	char phc[NACCS_PHC_MAX];
 	bool used = false;
 	int rc;
@@ -415,13 +466,23 @@ enum naccs_outcome naccs_policy_password_change(struct naccs_policy *pol,
 		return finish(c, req, "change", NACCS_OUT_UNAVAILABLE, "audit-unavailable",
 			      err->msg);
 	}
+	event_of(c, req, "change", NACCS_OUT_ALLOW, "changed", NULL, &line);
 	rc = naccs_hash_new(&pol->cfg->hash, new_password, phc, err);
+	if (rc == 0 && req->trail != NULL)
+		naccs_store_set_commit_hook(pol->store, change_line_hook, &cl);
 	if (rc == 0)
 		rc = naccs_store_change_password(pol->store, deadline(pol), c->identity.login,
 						 c->expected_phc, phc, pol->cfg->password.history,
 						 c->root_for_other ? "root" : c->identity.login,
 						 err);
+	naccs_store_set_commit_hook(pol->store, NULL, NULL);
 	naccs_wipe(phc, sizeof(phc));
+	if (cl.refused) {
+		say(c, _("The audit trail cannot be written: the password cannot be changed "
+			 "now (the old one is still valid)."));
+		return finish(c, req, "change", NACCS_OUT_UNAVAILABLE, "audit-unavailable",
+			      err->msg);
+	}
 	if (rc == -ESTALE) {
 		say(c, _("The password was changed by someone else meanwhile; nothing was "
 			 "changed. Try again."));
@@ -434,5 +495,5 @@ enum naccs_outcome naccs_policy_password_change(struct naccs_policy *pol,
 			      err->msg);
 	}
 	say(c, "");
-	return finish(c, req, "change", NACCS_OUT_ALLOW, "changed", NULL);
+	return finish_as(c, req, "change", NACCS_OUT_ALLOW, "changed", NULL, cl.written);
 }

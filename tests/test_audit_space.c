@@ -7,7 +7,9 @@
  *    (on_audit_failure = deny) with the syslog line saying why, a wrong
  *    one is still refused and counted, nothing written before is lost and
  *    the trail still verifies with its key; once there is room again,
- *    logins are recorded and allowed.  Needs root for the namespace:
+ *    logins are recorded and allowed;
+ *  - a user's password change whose line no longer fits is refused and
+ *    the old password stays (#16 item 12).  Needs root for the namespace:
  *    skipped otherwise, with the reason.
  * The policy layer is driven directly (the PAM adapter's mapping of these
  * outcomes is tests/test_audit_pam.c's); syslog is captured by
@@ -45,6 +47,7 @@
 #define DL()	naccs_deadline_in(10000)
 #define GOOD_PW "Corr3ct-Horse!"
 #define BAD_PW	"Wr0ng-Battery?"
+#define NEW_PW	"Zq7#kV2m!pW9rT-x"
 #define WARNING "less than"
 
 struct fx {
@@ -339,12 +342,90 @@ static void test_full_disk_denies(void **state)
 	assert_int_equal(umount(f->cfg.audit_dir), 0);
 }
 
+/* A user's own password change on a full disk (#16 item 12): the check
+ * found room, the change's line does not fit: the change is refused and
+ * the old password stays, rather than a new one the trail never saw. */
+static void test_full_disk_password_change(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_store_options opt = {
+	    .owner_uid = geteuid(), .timeout_ms = 5000, .create = true};
+	struct naccs_request req = {
+	    .service = "naccs-space", .user = "abcde-001", .trail = &f->cfg};
+	struct naccs_account_state before, after;
+	struct naccs_pw_change c;
+	struct naccs_policy pol;
+	struct naccs_decision d;
+	struct naccs_err err;
+	char filler[PATH_MAX + 16];
+	uint64_t lines = 0;
+
+	if (geteuid() != 0) {
+		print_message("# a full disk needs root (a private mount namespace and a tmpfs): "
+			      "skipped\n");
+		skip();
+	}
+	if (unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) {
+		print_message("# no private mount namespace here (%d): skipped\n", errno);
+		skip();
+	}
+	assert_int_equal(mkdir(f->cfg.audit_dir, 0700), 0);
+	if (mount("naccs-test", f->cfg.audit_dir, "tmpfs", MS_NOSUID | MS_NODEV,
+		  "size=64k,mode=0700") < 0) {
+		print_message("# cannot mount a tmpfs (%d): skipped\n", errno);
+		skip();
+	}
+	create_trail(f);
+	f->cfg.audit_warn_free_space = 0;
+	f->cfg.password.min_age_days = 0;
+	f->cfg.password.dictionary_check = false;
+	opt.path = f->cfg.store_path;
+	if (naccs_store_open(&opt, &pol.store, &err) < 0)
+		fail_msg("store: %s", err.msg);
+	pol.cfg = &f->cfg;
+	add_id(f, pol.store);
+
+	/* The check is recorded while there is room. */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(naccs_policy_password_begin(&pol, &req, false, GOOD_PW, &c, &err),
+			 NACCS_OUT_ALLOW);
+	/* Then the disk fills, to the last line the month file's page takes. */
+	snprintf(filler, sizeof(filler), "%s/filler", f->cfg.audit_dir);
+	fill(filler);
+	for (int i = 0; login(f, &pol, GOOD_PW, &d) == NACCS_OUT_ALLOW; i++)
+		assert_true(i < 64);
+	assert_true(d.audit_refused);
+	assert_int_equal(naccs_store_get_state(pol.store, DL(), "abcde-001", &before, &err), 0);
+	assert_int_equal(naccs_policy_password_change(&pol, &req, &c, GOOD_PW, NEW_PW, &err),
+			 NACCS_OUT_UNAVAILABLE);
+	naccs_pw_change_clear(&c);
+	/* Nothing changed: the same hash, and the trail intact. */
+	assert_int_equal(naccs_store_get_state(pol.store, DL(), "abcde-001", &after, &err), 0);
+	assert_string_equal(before.phc, after.phc);
+	naccs_wipe(&before, sizeof(before));
+	naccs_wipe(&after, sizeof(after));
+	assert_true(verified(f, &lines));
+	/* Room again: the change goes through and is a line. */
+	assert_int_equal(unlink(filler), 0);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(naccs_policy_password_begin(&pol, &req, false, GOOD_PW, &c, &err),
+			 NACCS_OUT_ALLOW);
+	assert_int_equal(naccs_policy_password_change(&pol, &req, &c, GOOD_PW, NEW_PW, &err),
+			 NACCS_OUT_ALLOW);
+	naccs_pw_change_clear(&c);
+	assert_int_equal(login(f, &pol, NEW_PW, &d), NACCS_OUT_ALLOW);
+	assert_true(verified(f, &lines));
+	naccs_store_close(pol.store);
+	assert_int_equal(umount(f->cfg.audit_dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_warn_free_space, setup, teardown),
 	    /* Last: it leaves this process in a mount namespace of its own. */
 	    cmocka_unit_test_setup_teardown(test_full_disk_denies, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_full_disk_password_change, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
