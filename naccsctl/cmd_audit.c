@@ -14,6 +14,7 @@
 #include "naccs_audit.h"
 #include "naccs_csv.h"
 #include "naccs_i18n.h"
+#include "naccs_name.h"
 #include "naccs_secret.h"
 #include "naccs_time.h"
 #include "naccsctl.h"
@@ -158,21 +159,12 @@ static const char *const export_members[] = {
     "individual_id_number",
 };
 
-/* The event of a line when it is one the export holds: a login (auth,
- * account), a switch (the same, by su) or a session of an issued ID.  The
- * PAM module names an ID's user code only when the name was an issued ID
- * (naccs_policy.c), so a line without one is a name that is no ID, or an
- * ID without a user code (a shared one, reached only by su: then the
- * individual's code is there).  NULL: not exported. */
-static const char *export_event(const char *line)
+static const char *export_kind(const char *line)
 {
-	char type[16], action[16], code[8];
+	char type[16], action[16];
 
 	if (!naccs_audit_field(line, "type", type, sizeof(type)) ||
 	    !naccs_audit_field(line, "action", action, sizeof(action)))
-		return NULL;
-	if (!naccs_audit_field(line, "user_code", code, sizeof(code)) &&
-	    !naccs_audit_field(line, "individual_user_code", code, sizeof(code)))
 		return NULL;
 	if (strcmp(type, "auth") == 0 && strcmp(action, "login") == 0)
 		return "auth";
@@ -185,15 +177,52 @@ static const char *export_event(const char *line)
 	return NULL;
 }
 
+/* The event of a line when it is one the export holds (*event, else
+ * NULL): a login (auth, account), a switch (the same, by su) or a session
+ * of an issued ID.  The PAM module names an ID's user code only when the
+ * name was an issued ID (naccs_policy.c); an ID without one (a shared ID)
+ * is one its decision judged (allow, deny, error: a name that is no ID is
+ * "ignore") and the store knows.  0, or -errno with err when the store
+ * cannot say. */
+static int export_event(struct ctl_ctx *ctx, const char *line, const char **event,
+			struct naccs_err *err)
+{
+	char code[8], result[16], login[NACCS_LOGIN_MAX + 2];
+	struct naccs_identity id;
+	int rc;
+
+	*event = export_kind(line);
+	if (*event == NULL || naccs_audit_field(line, "user_code", code, sizeof(code)) ||
+	    naccs_audit_field(line, "individual_user_code", code, sizeof(code)))
+		return 0;
+	if (!naccs_audit_field(line, "result", result, sizeof(result)) ||
+	    (strcmp(result, "allow") != 0 && strcmp(result, "deny") != 0 &&
+	     strcmp(result, "error") != 0) ||
+	    !naccs_audit_field(line, "login", login, sizeof(login)) ||
+	    !naccs_name_valid_login(login)) {
+		*event = NULL;
+		return 0;
+	}
+	rc = naccs_store_find(ctx->store, ctl_deadline(ctx), login, &id, err);
+	if (rc == -ENOENT) {
+		naccs_err_clear(err);
+		*event = NULL;
+		return 0;
+	}
+	return rc;
+}
+
 /* One file's rows between since and until (dates, both included). */
-static int export_file(const char *dir, const char *name, const char *since, const char *until,
+static int export_file(struct ctl_ctx *ctx, const char *name, const char *since, const char *until,
 		       struct naccs_csv *w, struct naccs_err *err)
 {
+	const char *dir = ctx->cfg.audit_dir;
 	char path[PATH_MAX], when[32], value[1024];
 	const char *event;
 	char *line = NULL;
 	size_t cap = 0;
 	FILE *f;
+	int rc = 0;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
 		return naccs_err_set(err, ENAMETOOLONG, "%s", _("directory name too long"));
@@ -204,7 +233,9 @@ static int export_file(const char *dir, const char *name, const char *since, con
 		if (!naccs_audit_field(line, "time", when, sizeof(when)) ||
 		    strncmp(when, since, 10) < 0 || strncmp(when, until, 10) > 0)
 			continue;
-		event = export_event(line);
+		rc = export_event(ctx, line, &event, err);
+		if (rc < 0)
+			break;
 		if (event == NULL)
 			continue;
 		/* A switch to a shared ID names the individual behind it in
@@ -221,7 +252,7 @@ static int export_file(const char *dir, const char *name, const char *since, con
 	}
 	free(line);
 	fclose(f);
-	return 0;
+	return rc;
 }
 
 static int audit_export(struct ctl_ctx *ctx, int argc, char **argv)
@@ -254,6 +285,10 @@ static int audit_export(struct ctl_ctx *ctx, int argc, char **argv)
 	if (!valid_date(since) || !valid_date(until))
 		return ctl_usage_error("audit export", "%s",
 				       _("--since and --until: dates YYYY-MM-DD expected"));
+	/* The store tells which names are issued IDs. */
+	rc = ctl_open_store(ctx, true);
+	if (rc != CTL_EXIT_OK)
+		return rc;
 	naccs_err_clear(&err);
 	rc = naccs_audit_list(ctx->cfg.audit_dir, &names, &n, &err);
 	if (rc < 0) {
@@ -267,7 +302,7 @@ static int audit_export(struct ctl_ctx *ctx, int argc, char **argv)
 		naccs_csv_text(&w, export_columns[i]);
 	naccs_csv_end_row(&w);
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = export_file(ctx->cfg.audit_dir, names[i], since, until, &w, &err);
+		rc = export_file(ctx, names[i], since, until, &w, &err);
 	naccs_audit_names_free(names, n);
 	if (rc == 0)
 		rc = naccs_csv_finish(&w, &err);

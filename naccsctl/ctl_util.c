@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <syslog.h>
 #include <unistd.h>
 
 #include "naccs_audit.h"
@@ -470,9 +469,6 @@ static int change_hook(void *arg, struct naccs_err *err)
 	if (rc < 0 && ctx->cfg.audit_fail_deny) {
 		ctx->change.refused = true;
 		snprintf(ctx->change.msg, sizeof(ctx->change.msg), "%s", aerr.msg);
-		syslog(LOG_AUTHPRIV | LOG_ALERT,
-		       "naccs: audit trail unavailable: %s (%s refused, nothing changed)", aerr.msg,
-		       ctx->change.action);
 		return naccs_err_set(err, -rc, "%s", aerr.msg);
 	}
 	if (rc < 0) /* on_audit_failure = allow: the change goes on without it */
@@ -495,10 +491,17 @@ void ctl_change_begin(struct ctl_ctx *ctx, const char *action, const struct nacc
 
 int ctl_change_end(struct ctl_ctx *ctx)
 {
+	struct naccs_err err;
+
 	naccs_store_set_commit_hook(ctx->store, NULL, NULL);
 	ctx->change.armed = false;
 	if (!ctx->change.refused)
 		return CTL_EXIT_OK;
+	/* The refusal, as any event: syslog at LOG_ALERT and the alert of a
+	 * trail that cannot be written (its own line fails as the change's
+	 * did, unless there is room again). */
+	emit(ctx, ctx->change.action, "error", "audit-unavailable", ctx->change.id,
+	     ctx->change.login, ctx->change.detail, false, false, &err);
 	ctl_error(_("%s; nothing was changed ([audit] on_audit_failure = deny)"), ctx->change.msg);
 	return CTL_EXIT_UNAVAILABLE;
 }

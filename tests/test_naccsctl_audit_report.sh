@@ -183,11 +183,15 @@ assert by["access"][0]["reason"] == "outside-window"
 assert len(by["timeline"]) > 10
 EOF
 
-# ---- export: a switch is the individual's (their user code and number) ----
+# ---- export: a switch names the individual behind it (#16 item 17) ----
 sb_ctl audit export --since "$D1" --until "$D1" | tr -d '\r' >"$T_TMP/export.csv"
-ok "export: the allowed switch under the individual's code and number" \
-	grep -qx "ABCDE,001,naccs-su,${D1}T10:00:00Z" "$T_TMP/export.csv"
-ok "export: the refused one too" grep -qx "ABCDE,003,naccs-su,${D1}T10:00:00Z" "$T_TMP/export.csv"
+ok "export: the allowed switch, the individual in columns of their own" \
+	grep -qx "${D1}T10:00:00Z,account,allow,naccs-su,opsroot,,,abcde-001,ABCDE,001" "$T_TMP/export.csv"
+ok "export: the refused one too" \
+	grep -qx "${D1}T10:00:00Z,account,deny,naccs-su,opsroot,,,abcde-003,ABCDE,003" "$T_TMP/export.csv"
+ok "export: a shared ID without a user code is an issued ID too" \
+	grep -qx "${D1}T09:00:00Z,auth,allow,naccs-sandbox,opsroot,,,,," "$T_TMP/export.csv"
+ok "export: no administrative event (the unlock)" eval '! grep -q ",naccsctl," "$T_TMP/export.csv"'
 
 # ---- bad arguments: exit 2 ----
 expect_rc 2 "usage: --since and --until required" report --since "$D1"
