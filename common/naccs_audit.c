@@ -166,6 +166,8 @@ static int open_private(int dirfd, const char *name, int flags, const char *path
 		fd = openat(dirfd, name, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd >= 0)
 			*created = true;
+		else if (errno == EEXIST) /* another writer made it meanwhile (the lock) */
+			fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
 	}
 	if (fd < 0)
 		return naccs_err_set(err, errno, _("audit trail: cannot open %s"), path);
