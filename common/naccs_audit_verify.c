@@ -243,6 +243,18 @@ static int walk_file(struct walk *w, const char *dir, const char *name, uint64_t
 	return rc;
 }
 
+/* With K_1: is the state's key K_seq_next, evolved from it? */
+static bool state_key_is_the_trails(struct walk *w, const struct naccs_audit_state *st)
+{
+	while (w->key_seq < st->seq_next) {
+		if (naccs_audit_key_evolve(w->key) < 0)
+			return false;
+		w->key_seq++;
+	}
+	return w->key_seq == st->seq_next &&
+	       naccs_consttime_equal(w->key, st->key, NACCS_AUDIT_KEY_LEN);
+}
+
 /* The end of the trail against the state file: lines cut off the end of
  * the last file, or a whole last file deleted, show here. */
 static void check_end(struct walk *w, const char *dir, const char *last_file, uint64_t last_line)
@@ -268,6 +280,12 @@ static void check_end(struct walk *w, const char *dir, const char *last_file, ui
 	else if (w->expect != 0 && strcmp(st.prev, w->prev) != 0)
 		fail(w, last_file, last_line, "%s",
 		     _("the last line is not the one the state recorded (replaced)"));
+	else if (w->key_seq != 0 && !state_key_is_the_trails(w, &st))
+		/* Whoever holds the state cannot cut lines off the end and set
+		 * it back: the key it must hold then is one only K_1 gives. */
+		fail(w, "state", 0, "%s",
+		     _("the state's key is not the trail's at its seq: the state was set back "
+		       "(lines cut off the end)"));
 	naccs_wipe(&st, sizeof(st));
 	close(fd);
 }

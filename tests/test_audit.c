@@ -734,6 +734,39 @@ static void test_time_going_backwards(void **state)
 	assert_int_equal(v.line, 2);
 }
 
+/* Someone holding the state cuts the last lines off and sets the state
+ * back to the line before them (seq, prev), keeping the only key they
+ * have: without K_1 nothing shows, with it the state's key is not the one
+ * of its seq. */
+static void test_state_set_back(void **state)
+{
+	struct fx *f = *state;
+	char path[PATH_MAX + 32], *text;
+	struct naccs_audit_state st;
+	struct naccs_err err;
+	const char *mac3;
+	int fd;
+
+	append_n(f, 5);
+	text = slurp(f->path, NULL);
+	/* The MAC of line 3, then the file cut after it. */
+	mac3 = strstr(line_at(text, 3), ",\"mac\":\"") + 8;
+	snprintf(path, sizeof(path), "%s/state", f->cfg.audit_dir);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(naccs_audit_state_read(fd, &st, &err), 0);
+	st.seq_next = 4;
+	memcpy(st.prev, mac3, NACCS_AUDIT_MAC_HEX);
+	assert_int_equal(naccs_audit_state_write(fd, &st, &err), 0);
+	naccs_wipe(&st, sizeof(st));
+	close(fd);
+	*line_at(text, 4) = '\0';
+	spit(f->path, text);
+	free(text);
+	assert_true(verify(f, false).ok);
+	assert_bad(f, "state", 0, "set back");
+}
+
 /* Our own writer never writes a time before the last line's (a clock set
  * back): the line takes the last line's time, and the trail verifies. */
 static void test_writer_keeps_time_monotonic(void **state)
@@ -852,6 +885,7 @@ int main(void)
 	    T(test_forged_prune_dated_ahead),
 	    T(test_time_going_backwards),
 	    T(test_writer_keeps_time_monotonic),
+	    T(test_state_set_back),
 	    T(test_alert_command),
 	};
 
