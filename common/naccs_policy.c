@@ -218,6 +218,18 @@ static enum naccs_outcome decide(struct naccs_decision *d, const struct naccs_re
 	ev.result = result_of(outcome);
 	ev.reason = reason;
 	ev.detail = detail;
+	/* A name that is no ID here is not ours (issue 16, item 16): its
+	 * account check and its session (cron's and sudo's for local
+	 * accounts, every minute) are not recorded, so they never take the
+	 * trail's lock or a disk sync; only syslog hears of a local account
+	 * let through while the store is unavailable.  Its refused
+	 * authentication is recorded (an attempt on a name may be an attack). */
+	if (!d->known && strcmp(type, "auth") != 0 &&
+	    (outcome == NACCS_OUT_UNKNOWN || outcome == NACCS_OUT_NOT_MANAGED)) {
+		if (outcome == NACCS_OUT_NOT_MANAGED)
+			naccs_event_emit(&ev, NULL);
+		return outcome;
+	}
 	if (report(req, &ev) < 0 && lets_in(outcome))
 		return trail_failed(d, req, type, ev.login ? ev.login : "?");
 	return outcome;
@@ -997,26 +1009,68 @@ static enum naccs_outcome session_limit(struct naccs_policy *pol, const struct n
 	return out->outcome;
 }
 
-int naccs_policy_session_close(const struct naccs_config *cfg, const char *login,
-			       const struct naccs_session_mark *mark, struct naccs_err *err)
+void naccs_session_record_from(struct naccs_session_record *r, const struct naccs_decision *d,
+			       int64_t now)
 {
-	char dir[PATH_MAX];
-	int rc = naccs_sessions_dir(cfg->session_dir, cfg->store_path, dir, sizeof(dir));
-
-	if (rc < 0)
-		return naccs_err_set(err, -rc, _("session table: directory name too long"));
-	rc = naccs_sessions_close(dir, cfg->owner_uid, login, mark, err);
-	if (rc < 0) {
-		struct naccs_event ev = {.type = "session",
-					 .action = "close",
-					 .result = "error",
-					 .reason = "session-table-unavailable",
-					 .login = login,
-					 .detail = err->msg};
-		const struct naccs_request trail_only = {.trail = cfg};
-
-		report(&trail_only, &ev);
+	memset(r, 0, sizeof(*r));
+	snprintf(r->login, sizeof(r->login), "%s", d->identity.login);
+	snprintf(r->user_code, sizeof(r->user_code), "%s", d->identity.user_code);
+	snprintf(r->id_number, sizeof(r->id_number), "%s", d->identity.id_number);
+	r->has_individual = d->has_individual;
+	if (d->has_individual) {
+		snprintf(r->individual_login, sizeof(r->individual_login), "%s",
+			 d->individual.login);
+		snprintf(r->individual_user_code, sizeof(r->individual_user_code), "%s",
+			 d->individual.user_code);
+		snprintf(r->individual_id_number, sizeof(r->individual_id_number), "%s",
+			 d->individual.id_number);
 	}
+	r->opened_at = now;
+	r->counted = d->session_counted;
+	r->mark = d->session;
+}
+
+int naccs_policy_session_close(const struct naccs_config *cfg, const struct naccs_request *req,
+			       const struct naccs_session_record *r, struct naccs_err *err)
+{
+	char dir[PATH_MAX], detail[NACCS_ERR_MSG_MAX + 64];
+	int64_t now = naccs_now_wall();
+	int rc = 0;
+	struct naccs_event ev = {.type = "session",
+				 .action = "close",
+				 .result = "done",
+				 .login = r->login,
+				 .user_code = r->user_code,
+				 .id_number = r->id_number,
+				 .service = req->service,
+				 .tty = req->tty,
+				 .rhost = req->rhost,
+				 .actor = req->ruser,
+				 .detail = detail,
+				 .trail = cfg};
+
+	if (r->has_individual) {
+		ev.individual_login = r->individual_login;
+		ev.individual_user_code = r->individual_user_code;
+		ev.individual_id_number = r->individual_id_number;
+	}
+	if (r->counted) {
+		rc = naccs_sessions_dir(cfg->session_dir, cfg->store_path, dir, sizeof(dir));
+		if (rc < 0)
+			naccs_err_set(err, -rc, _("session table: directory name too long"));
+		else
+			rc = naccs_sessions_close(dir, cfg->owner_uid, r->login, &r->mark, err);
+	}
+	/* A logout (issue 16, item 15): when and where from the close, how
+	 * long from the open. */
+	snprintf(detail, sizeof(detail), "duration=%lld%s%s",
+		 (long long)(now > r->opened_at ? now - r->opened_at : 0), rc < 0 ? " " : "",
+		 rc < 0 ? err->msg : "");
+	if (rc < 0) {
+		ev.result = "error";
+		ev.reason = "session-table-unavailable";
+	}
+	naccs_event_emit(&ev, NULL);
 	return rc;
 }
 

@@ -52,6 +52,10 @@ static enum naccs_outcome finish(struct naccs_pw_change *c, const struct naccs_r
 	struct naccs_event ev;
 
 	c->outcome = outcome;
+	/* A name that is no ID here is not ours: not recorded (as its
+	 * account check and session, naccs_policy.c decide()). */
+	if (outcome == NACCS_OUT_UNKNOWN && !c->known)
+		return outcome;
 	memset(&ev, 0, sizeof(ev));
 	ev.type = "password";
 	ev.action = action;
