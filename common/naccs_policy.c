@@ -15,6 +15,7 @@
 #include "naccs_i18n.h"
 #include "naccs_local.h"
 #include "naccs_lockout.h"
+#include "naccs_nametag.h"
 #include "naccs_netmatch.h"
 #include "naccs_policy.h"
 #include "naccs_resolve.h"
@@ -134,14 +135,24 @@ static enum naccs_outcome trail_failed(struct naccs_decision *d, const struct na
 	return d->outcome;
 }
 
+/* req->user as it may be written when it is no ID here (naccs_nametag.h:
+ * people type their password into the name field): the account's name,
+ * or its tag; made once per decision. */
+static const char *typed_name(const struct naccs_config *cfg, const struct naccs_request *req,
+			      struct naccs_decision *d)
+{
+	if (d->user_shown[0] == '\0')
+		naccs_name_shown(cfg, req->user, d->user_shown);
+	return d->user_shown;
+}
+
 /* Fill the event fields common to every decision about req.  A name that
- * is no ID here is logged only if it has the form of a name: people type
- * their password into the name field (the store keeps the same rule). */
+ * is no ID here as typed_name() made it (the store keeps the same). */
 static void event_for(struct naccs_event *ev, const struct naccs_request *req,
 		      const struct naccs_decision *d)
 {
 	memset(ev, 0, sizeof(*ev));
-	ev->login = d->known ? d->identity.login : naccs_debug_name(req->user);
+	ev->login = d->known ? d->identity.login : d->user_shown;
 	if (d->known) {
 		ev->user_code = d->identity.user_code;
 		ev->id_number = d->identity.id_number;
@@ -210,6 +221,8 @@ static enum naccs_outcome decide(struct naccs_decision *d, const struct naccs_re
 
 	d->outcome = outcome;
 	user_message(d, st != NULL ? st : &none);
+	if (!d->known)
+		typed_name(req->trail, req, d);
 	event_for(&ev, req, d);
 	ev.type = type;
 	ev.action = strcmp(type, "auth") == 0	   ? "login"
@@ -314,8 +327,8 @@ static void report_locked(const struct naccs_request *req, const struct naccs_de
 }
 
 static int record_failure(struct naccs_policy *pol, const struct naccs_request *req,
-			  const struct naccs_decision *out,
-			  const struct naccs_account_state *before, struct naccs_err *err)
+			  struct naccs_decision *out, const struct naccs_account_state *before,
+			  struct naccs_err *err)
 {
 	struct naccs_login_event ev;
 	struct naccs_account_state after;
@@ -328,8 +341,8 @@ static int record_failure(struct naccs_policy *pol, const struct naccs_request *
 		 * and the write makes them cost what a known user's failure
 		 * costs.  Their number is capped (lockout.unknown_failures_max):
 		 * a flood of random names cannot grow the store. */
-		rc = naccs_store_record_unknown_failure(pol->store, deadline(pol), req->user, &ev,
-							&dropped, err);
+		rc = naccs_store_record_unknown_failure(
+		    pol->store, deadline(pol), typed_name(pol->cfg, req, out), &ev, &dropped, err);
 		if (rc == 0 && dropped > 0)
 			report_pruned(req, dropped, pol->cfg->unknown_failures_max);
 		return rc;
@@ -431,8 +444,9 @@ static int look_up(struct naccs_policy *pol, const struct naccs_request *req,
 
 	if (rc == 0) {
 		out->known = true;
-		naccs_debug(pol->cfg->debug, "name '%s' is the ID '%s'%s",
-			    naccs_debug_name(req->user), out->identity.login,
+		/* A name of the ID (its login or NACCS form): not a secret. */
+		naccs_debug(pol->cfg->debug, "name '%s' is the ID '%s'%s", req->user,
+			    out->identity.login,
 			    ambiguous ? " (by its login; it also reads as another ID's NACCS "
 					"user ID: fix the store)"
 				      : "");
@@ -447,7 +461,8 @@ static int look_up(struct naccs_policy *pol, const struct naccs_request *req,
 	}
 	if (rc != -ENOENT && rc != -EINVAL)
 		return rc;
-	naccs_debug(pol->cfg->debug, "name '%s' is no ID here", naccs_debug_name(req->user));
+	naccs_debug(pol->cfg->debug, "name '%s' is no ID here",
+		    naccs_debug_name(pol->cfg->debug, req->user));
 	return naccs_store_typical_hash(pol->store, deadline(pol), typical, err);
 }
 
@@ -538,7 +553,7 @@ enum naccs_outcome naccs_policy_authenticate(struct naccs_policy *pol,
 		result = auth_succeeded(pol, req, password, needs_rehash, &st, out, err);
 out:
 	naccs_debug(pol->cfg->debug, "authentication of '%s': %s",
-		    out->known ? out->identity.login : naccs_debug_name(req->user),
+		    out->known ? out->identity.login : naccs_debug_name(pol->cfg->debug, req->user),
 		    naccs_outcome_name(result));
 	naccs_wipe(&st, sizeof(st));
 	naccs_wipe(typical, sizeof(typical));
@@ -888,7 +903,7 @@ enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct n
 	rc = naccs_resolve_name(pol->store, deadline(pol), req->user, &out->identity, NULL, err);
 	if (rc == -ENOENT || rc == -EINVAL) {
 		naccs_debug(pol->cfg->debug, "account: '%s' is no ID here; left to the stack",
-			    naccs_debug_name(req->user));
+			    naccs_debug_name(pol->cfg->debug, req->user));
 		return decide(out, req, "account", NACCS_OUT_UNKNOWN, "not-managed", NULL, NULL);
 	}
 	if (rc < 0)
@@ -956,7 +971,7 @@ enum naccs_outcome naccs_policy_account_unavailable(const struct naccs_config *c
 		naccs_debug(cfg->debug,
 			    "account: '%s' is a local account outside uids %lu-%lu; "
 			    "left to the stack while the store is unavailable",
-			    naccs_debug_name(req->user), (unsigned long)cfg->uid_min,
+			    naccs_debug_name(cfg->debug, req->user), (unsigned long)cfg->uid_min,
 			    (unsigned long)cfg->uid_max);
 		return decide(out, req, "account", NACCS_OUT_NOT_MANAGED,
 			      "store-unavailable-local-account", NULL, why);

@@ -13,6 +13,7 @@
 
 #include "naccs_config.h"
 #include "naccs_err.h"
+#include "naccs_nametag.h"
 #include "naccs_pwpolicy.h"
 #include "naccs_sessions.h"
 #include "naccs_store.h"
@@ -65,6 +66,8 @@ struct naccs_decision {
 	bool su_refused;		  /* session: the su rule refused the switch (naccs_su.h) */
 	bool has_individual;		  /* a switch by an ID: the person behind it */
 	struct naccs_identity individual; /* (named in the decision's events) */
+	char user_shown[NACCS_NAME_SHOWN_MAX]; /* not known: the name as it may be
+						  written (naccs_nametag.h) */
 };
 
 struct naccs_policy {

@@ -50,6 +50,7 @@ static enum naccs_outcome finish(struct naccs_pw_change *c, const struct naccs_r
 				 const char *detail)
 {
 	struct naccs_event ev;
+	char shown[NACCS_NAME_SHOWN_MAX];
 
 	c->outcome = outcome;
 	/* A name that is no ID here is not ours: not recorded (as its
@@ -64,7 +65,7 @@ static enum naccs_outcome finish(struct naccs_pw_change *c, const struct naccs_r
 		    : outcome == NACCS_OUT_UNKNOWN     ? "ignore"
 						       : "deny";
 	ev.reason = reason;
-	ev.login = c->known ? c->identity.login : naccs_debug_name(req->user);
+	ev.login = c->known ? c->identity.login : naccs_name_shown(req->trail, req->user, shown);
 	if (c->known) {
 		ev.user_code = c->identity.user_code;
 		ev.id_number = c->identity.id_number;
