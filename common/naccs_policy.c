@@ -218,9 +218,19 @@ static enum naccs_outcome decide(struct naccs_decision *d, const struct naccs_re
 {
 	static const struct naccs_account_state none;
 	struct naccs_event ev;
+	bool not_ours = !d->known && strcmp(type, "auth") != 0 &&
+			(outcome == NACCS_OUT_UNKNOWN || outcome == NACCS_OUT_NOT_MANAGED);
 
 	d->outcome = outcome;
 	user_message(d, st != NULL ? st : &none);
+	/* A name that is no ID here is not ours (issue 16, item 16): its
+	 * account check and its session (cron's and sudo's for local
+	 * accounts, every minute) are not recorded, so they never take the
+	 * trail's lock or a disk sync; only syslog hears of a local account
+	 * let through while the store is unavailable.  Its refused
+	 * authentication is recorded (an attempt on a name may be an attack). */
+	if (not_ours && outcome == NACCS_OUT_UNKNOWN)
+		return outcome;
 	if (!d->known)
 		typed_name(req->trail, req, d);
 	event_for(&ev, req, d);
@@ -231,16 +241,8 @@ static enum naccs_outcome decide(struct naccs_decision *d, const struct naccs_re
 	ev.result = result_of(outcome);
 	ev.reason = reason;
 	ev.detail = detail;
-	/* A name that is no ID here is not ours (issue 16, item 16): its
-	 * account check and its session (cron's and sudo's for local
-	 * accounts, every minute) are not recorded, so they never take the
-	 * trail's lock or a disk sync; only syslog hears of a local account
-	 * let through while the store is unavailable.  Its refused
-	 * authentication is recorded (an attempt on a name may be an attack). */
-	if (!d->known && strcmp(type, "auth") != 0 &&
-	    (outcome == NACCS_OUT_UNKNOWN || outcome == NACCS_OUT_NOT_MANAGED)) {
-		if (outcome == NACCS_OUT_NOT_MANAGED)
-			naccs_event_emit(&ev, NULL);
+	if (not_ours) { /* syslog only */
+		naccs_event_emit(&ev, NULL);
 		return outcome;
 	}
 	if (report(req, &ev) < 0 && lets_in(outcome))
