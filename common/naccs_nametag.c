@@ -76,13 +76,18 @@ static int make_key(const char *path, uid_t owner, struct naccs_err *err)
 {
 	char tmp[PATH_MAX];
 	uint8_t key[NACCS_TAG_LEN];
+	uint32_t nonce = 0;
 	int fd, rc = 0;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid()) >= sizeof(tmp))
-		return naccs_err_set(err, ENAMETOOLONG, _("name tags: directory name too long"));
-	if (naccs_random_bytes(key, sizeof(key)) < 0)
+	if (naccs_random_bytes(key, sizeof(key)) < 0 ||
+	    naccs_random_bytes(&nonce, sizeof(nonce)) < 0)
 		return naccs_err_set(err, EIO, _("name tags: no random bytes for the key"));
-	(void)unlink(tmp); /* a leftover of a process of this pid */
+	/* Its own temporary name (another thread, another process). */
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%ld.%08lx", path, (long)getpid(),
+			     (unsigned long)nonce) >= sizeof(tmp)) {
+		rc = naccs_err_set(err, ENAMETOOLONG, _("name tags: directory name too long"));
+		goto out;
+	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
 	if (fd < 0) {
 		rc = naccs_err_set(err, errno, _("name tags: cannot create %s"), tmp);
@@ -96,6 +101,19 @@ static int make_key(const char *path, uid_t owner, struct naccs_err *err)
 	if (rc == 0 && link(tmp, path) < 0 && errno != EEXIST)
 		rc = naccs_err_set(err, errno, _("name tags: cannot create %s"), path);
 	(void)unlink(tmp);
+	if (rc == 0) {
+		/* The name durable too: a key lost in a crash would change
+		 * every tag after it. */
+		char dir[PATH_MAX];
+		int dfd = naccs_path_dirname(path, dir, sizeof(dir)) == 0
+			      ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+			      : -1;
+
+		if (dfd >= 0) {
+			(void)fsync(dfd);
+			close(dfd);
+		}
+	}
 out:
 	naccs_wipe(key, sizeof(key));
 	return rc;

@@ -464,6 +464,16 @@ static void test_typed_name_is_tagged_everywhere(void **state)
 	assert_non_null(login_of_line_with(t, "\"seq\":5,", local));
 	assert_string_equal(local, "nobody");
 	free(t);
+	/* A key others may read is no key: the placeholder, never the name. */
+	snprintf(db, sizeof(db), "%s/name-tag.key", PAM_FIXTURE_DIR);
+	assert_int_equal(chmod(db, 0644), 0);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "summer2026", BAD_PW), PAM_USER_UNKNOWN);
+	t = trail_text();
+	assert_non_null(login_of_line_with(t, "\"seq\":6,", tag3));
+	assert_string_equal(tag3, "(not a user name)");
+	assert_null(strstr(t, "summer2026"));
+	assert_false(tl_logged("summer2026"));
+	free(t);
 	assert_true(trail_ok());
 }
 
