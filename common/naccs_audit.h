@@ -31,7 +31,8 @@
  *
  * Values are sanitised (controls, malformed UTF-8 replaced) and cut at 512
  * bytes.  Never a password or anything derived from one (REQUIREMENTS §3.3):
- * the callers pass names only as naccs_debug_name allows. */
+ * the callers pass a name someone typed only as naccs_name_shown gives it
+ * (naccs_nametag.h: an account of the system, else a keyed tag). */
 #ifndef NACCS_AUDIT_H
 #define NACCS_AUDIT_H
 

@@ -5,7 +5,7 @@
 #include <syslog.h>
 
 #include "naccs_debug.h"
-#include "naccs_name.h"
+#include "naccs_nametag.h"
 
 void naccs_debug(bool on, const char *fmt, ...)
 {
@@ -22,7 +22,9 @@ void naccs_debug(bool on, const char *fmt, ...)
 	syslog(LOG_AUTHPRIV | LOG_DEBUG, "naccs debug: %s", line);
 }
 
-const char *naccs_debug_name(const char *name)
+const char *naccs_debug_name(bool on, const char *name)
 {
-	return naccs_name_loggable(name) ? name : "(not a user name)";
+	if (!on)
+		return "";
+	return naccs_name_is_account(name) ? name : NACCS_NAME_HIDDEN;
 }

@@ -19,7 +19,8 @@ struct naccs_event {
 	const char *action;    /* "login", "user-add", "lock", ... */
 	const char *result;    /* "allow", "deny", "error", "done" */
 	const char *reason;    /* short machine-readable reason, e.g. "bad-password" */
-	const char *login;     /* canonical login (or the name as given, sanitised) */
+	const char *login;     /* canonical login, or a typed name that is no ID as
+				  naccs_name_shown gives it (naccs_nametag.h) */
 	const char *user_code; /* NACCS user code, if known */
 	const char *id_number; /* NACCS identifying number, if known */
 	const char *service;

@@ -52,9 +52,9 @@ bool naccs_name_valid_prefix(const char *s);
 /* A safe POSIX-ish login name: [a-zA-Z_][a-zA-Z0-9_.-]*, at most NACCS_LOGIN_MAX,
  * not all digits, no control characters. Hostile names are rejected early. */
 bool naccs_name_valid_login(const char *s);
-/* May a name someone typed be written to a log or the store?  Only when it
- * has the form of a login or a NACCS user ID: users sometimes type their
- * password into the name field, and that must never be kept. */
+/* Has s the form of a login or a NACCS user ID?  The form alone never
+ * makes a typed name writable (a password often has it): naccs_nametag.h
+ * decides what is written. */
 bool naccs_name_loggable(const char *s);
 int naccs_login_format_from_name(const char *name, enum naccs_login_format *out);
 const char *naccs_login_format_name(enum naccs_login_format fmt);

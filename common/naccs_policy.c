@@ -15,6 +15,7 @@
 #include "naccs_i18n.h"
 #include "naccs_local.h"
 #include "naccs_lockout.h"
+#include "naccs_nametag.h"
 #include "naccs_netmatch.h"
 #include "naccs_policy.h"
 #include "naccs_resolve.h"
@@ -134,14 +135,24 @@ static enum naccs_outcome trail_failed(struct naccs_decision *d, const struct na
 	return d->outcome;
 }
 
+/* req->user as it may be written when it is no ID here (naccs_nametag.h:
+ * people type their password into the name field): the account's name,
+ * or its tag; made once per decision. */
+static const char *typed_name(const struct naccs_config *cfg, const struct naccs_request *req,
+			      struct naccs_decision *d)
+{
+	if (d->user_shown[0] == '\0')
+		naccs_name_shown(cfg, req->user, d->user_shown);
+	return d->user_shown;
+}
+
 /* Fill the event fields common to every decision about req.  A name that
- * is no ID here is logged only if it has the form of a name: people type
- * their password into the name field (the store keeps the same rule). */
+ * is no ID here as typed_name() made it (the store keeps the same). */
 static void event_for(struct naccs_event *ev, const struct naccs_request *req,
 		      const struct naccs_decision *d)
 {
 	memset(ev, 0, sizeof(*ev));
-	ev->login = d->known ? d->identity.login : naccs_debug_name(req->user);
+	ev->login = d->known ? d->identity.login : d->user_shown;
 	if (d->known) {
 		ev->user_code = d->identity.user_code;
 		ev->id_number = d->identity.id_number;
@@ -207,9 +218,21 @@ static enum naccs_outcome decide(struct naccs_decision *d, const struct naccs_re
 {
 	static const struct naccs_account_state none;
 	struct naccs_event ev;
+	bool not_ours = !d->known && strcmp(type, "auth") != 0 &&
+			(outcome == NACCS_OUT_UNKNOWN || outcome == NACCS_OUT_NOT_MANAGED);
 
 	d->outcome = outcome;
 	user_message(d, st != NULL ? st : &none);
+	/* A name that is no ID here is not ours (issue 16, item 16): its
+	 * account check and its session (cron's and sudo's for local
+	 * accounts, every minute) are not recorded, so they never take the
+	 * trail's lock or a disk sync; only syslog hears of a local account
+	 * let through while the store is unavailable.  Its refused
+	 * authentication is recorded (an attempt on a name may be an attack). */
+	if (not_ours && outcome == NACCS_OUT_UNKNOWN)
+		return outcome;
+	if (!d->known)
+		typed_name(req->trail, req, d);
 	event_for(&ev, req, d);
 	ev.type = type;
 	ev.action = strcmp(type, "auth") == 0	   ? "login"
@@ -218,6 +241,10 @@ static enum naccs_outcome decide(struct naccs_decision *d, const struct naccs_re
 	ev.result = result_of(outcome);
 	ev.reason = reason;
 	ev.detail = detail;
+	if (not_ours) { /* syslog only */
+		naccs_event_emit(&ev, NULL);
+		return outcome;
+	}
 	if (report(req, &ev) < 0 && lets_in(outcome))
 		return trail_failed(d, req, type, ev.login ? ev.login : "?");
 	return outcome;
@@ -302,8 +329,8 @@ static void report_locked(const struct naccs_request *req, const struct naccs_de
 }
 
 static int record_failure(struct naccs_policy *pol, const struct naccs_request *req,
-			  const struct naccs_decision *out,
-			  const struct naccs_account_state *before, struct naccs_err *err)
+			  struct naccs_decision *out, const struct naccs_account_state *before,
+			  struct naccs_err *err)
 {
 	struct naccs_login_event ev;
 	struct naccs_account_state after;
@@ -316,8 +343,8 @@ static int record_failure(struct naccs_policy *pol, const struct naccs_request *
 		 * and the write makes them cost what a known user's failure
 		 * costs.  Their number is capped (lockout.unknown_failures_max):
 		 * a flood of random names cannot grow the store. */
-		rc = naccs_store_record_unknown_failure(pol->store, deadline(pol), req->user, &ev,
-							&dropped, err);
+		rc = naccs_store_record_unknown_failure(
+		    pol->store, deadline(pol), typed_name(pol->cfg, req, out), &ev, &dropped, err);
 		if (rc == 0 && dropped > 0)
 			report_pruned(req, dropped, pol->cfg->unknown_failures_max);
 		return rc;
@@ -419,8 +446,9 @@ static int look_up(struct naccs_policy *pol, const struct naccs_request *req,
 
 	if (rc == 0) {
 		out->known = true;
-		naccs_debug(pol->cfg->debug, "name '%s' is the ID '%s'%s",
-			    naccs_debug_name(req->user), out->identity.login,
+		/* A name of the ID (its login or NACCS form): not a secret. */
+		naccs_debug(pol->cfg->debug, "name '%s' is the ID '%s'%s", req->user,
+			    out->identity.login,
 			    ambiguous ? " (by its login; it also reads as another ID's NACCS "
 					"user ID: fix the store)"
 				      : "");
@@ -435,7 +463,8 @@ static int look_up(struct naccs_policy *pol, const struct naccs_request *req,
 	}
 	if (rc != -ENOENT && rc != -EINVAL)
 		return rc;
-	naccs_debug(pol->cfg->debug, "name '%s' is no ID here", naccs_debug_name(req->user));
+	naccs_debug(pol->cfg->debug, "name '%s' is no ID here",
+		    naccs_debug_name(pol->cfg->debug, req->user));
 	return naccs_store_typical_hash(pol->store, deadline(pol), typical, err);
 }
 
@@ -526,7 +555,7 @@ enum naccs_outcome naccs_policy_authenticate(struct naccs_policy *pol,
 		result = auth_succeeded(pol, req, password, needs_rehash, &st, out, err);
 out:
 	naccs_debug(pol->cfg->debug, "authentication of '%s': %s",
-		    out->known ? out->identity.login : naccs_debug_name(req->user),
+		    out->known ? out->identity.login : naccs_debug_name(pol->cfg->debug, req->user),
 		    naccs_outcome_name(result));
 	naccs_wipe(&st, sizeof(st));
 	naccs_wipe(typical, sizeof(typical));
@@ -876,7 +905,7 @@ enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct n
 	rc = naccs_resolve_name(pol->store, deadline(pol), req->user, &out->identity, NULL, err);
 	if (rc == -ENOENT || rc == -EINVAL) {
 		naccs_debug(pol->cfg->debug, "account: '%s' is no ID here; left to the stack",
-			    naccs_debug_name(req->user));
+			    naccs_debug_name(pol->cfg->debug, req->user));
 		return decide(out, req, "account", NACCS_OUT_UNKNOWN, "not-managed", NULL, NULL);
 	}
 	if (rc < 0)
@@ -944,7 +973,7 @@ enum naccs_outcome naccs_policy_account_unavailable(const struct naccs_config *c
 		naccs_debug(cfg->debug,
 			    "account: '%s' is a local account outside uids %lu-%lu; "
 			    "left to the stack while the store is unavailable",
-			    naccs_debug_name(req->user), (unsigned long)cfg->uid_min,
+			    naccs_debug_name(cfg->debug, req->user), (unsigned long)cfg->uid_min,
 			    (unsigned long)cfg->uid_max);
 		return decide(out, req, "account", NACCS_OUT_NOT_MANAGED,
 			      "store-unavailable-local-account", NULL, why);
@@ -997,26 +1026,68 @@ static enum naccs_outcome session_limit(struct naccs_policy *pol, const struct n
 	return out->outcome;
 }
 
-int naccs_policy_session_close(const struct naccs_config *cfg, const char *login,
-			       const struct naccs_session_mark *mark, struct naccs_err *err)
+void naccs_session_record_from(struct naccs_session_record *r, const struct naccs_decision *d,
+			       int64_t now)
 {
-	char dir[PATH_MAX];
-	int rc = naccs_sessions_dir(cfg->session_dir, cfg->store_path, dir, sizeof(dir));
-
-	if (rc < 0)
-		return naccs_err_set(err, -rc, _("session table: directory name too long"));
-	rc = naccs_sessions_close(dir, cfg->owner_uid, login, mark, err);
-	if (rc < 0) {
-		struct naccs_event ev = {.type = "session",
-					 .action = "close",
-					 .result = "error",
-					 .reason = "session-table-unavailable",
-					 .login = login,
-					 .detail = err->msg};
-		const struct naccs_request trail_only = {.trail = cfg};
-
-		report(&trail_only, &ev);
+	memset(r, 0, sizeof(*r));
+	snprintf(r->login, sizeof(r->login), "%s", d->identity.login);
+	snprintf(r->user_code, sizeof(r->user_code), "%s", d->identity.user_code);
+	snprintf(r->id_number, sizeof(r->id_number), "%s", d->identity.id_number);
+	r->has_individual = d->has_individual;
+	if (d->has_individual) {
+		snprintf(r->individual_login, sizeof(r->individual_login), "%s",
+			 d->individual.login);
+		snprintf(r->individual_user_code, sizeof(r->individual_user_code), "%s",
+			 d->individual.user_code);
+		snprintf(r->individual_id_number, sizeof(r->individual_id_number), "%s",
+			 d->individual.id_number);
 	}
+	r->opened_at = now;
+	r->counted = d->session_counted;
+	r->mark = d->session;
+}
+
+int naccs_policy_session_close(const struct naccs_config *cfg, const struct naccs_request *req,
+			       const struct naccs_session_record *r, struct naccs_err *err)
+{
+	char dir[PATH_MAX], detail[NACCS_ERR_MSG_MAX + 64];
+	int64_t now = naccs_now_wall();
+	int rc = 0;
+	struct naccs_event ev = {.type = "session",
+				 .action = "close",
+				 .result = "done",
+				 .login = r->login,
+				 .user_code = r->user_code,
+				 .id_number = r->id_number,
+				 .service = req->service,
+				 .tty = req->tty,
+				 .rhost = req->rhost,
+				 .actor = req->ruser,
+				 .detail = detail,
+				 .trail = cfg};
+
+	if (r->has_individual) {
+		ev.individual_login = r->individual_login;
+		ev.individual_user_code = r->individual_user_code;
+		ev.individual_id_number = r->individual_id_number;
+	}
+	if (r->counted) {
+		rc = naccs_sessions_dir(cfg->session_dir, cfg->store_path, dir, sizeof(dir));
+		if (rc < 0)
+			naccs_err_set(err, -rc, _("session table: directory name too long"));
+		else
+			rc = naccs_sessions_close(dir, cfg->owner_uid, r->login, &r->mark, err);
+	}
+	/* A logout (issue 16, item 15): when and where from the close, how
+	 * long from the open. */
+	snprintf(detail, sizeof(detail), "duration=%lld%s%s",
+		 (long long)(now > r->opened_at ? now - r->opened_at : 0), rc < 0 ? " " : "",
+		 rc < 0 ? err->msg : "");
+	if (rc < 0) {
+		ev.result = "error";
+		ev.reason = "session-table-unavailable";
+	}
+	naccs_event_emit(&ev, NULL);
 	return rc;
 }
 

@@ -13,6 +13,7 @@
 
 #include "naccs_config.h"
 #include "naccs_err.h"
+#include "naccs_nametag.h"
 #include "naccs_pwpolicy.h"
 #include "naccs_sessions.h"
 #include "naccs_store.h"
@@ -65,6 +66,8 @@ struct naccs_decision {
 	bool su_refused;		  /* session: the su rule refused the switch (naccs_su.h) */
 	bool has_individual;		  /* a switch by an ID: the person behind it */
 	struct naccs_identity individual; /* (named in the decision's events) */
+	char user_shown[NACCS_NAME_SHOWN_MAX]; /* not known: the name as it may be
+						  written (naccs_nametag.h) */
 };
 
 struct naccs_policy {
@@ -126,11 +129,34 @@ enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct n
  * (seconds): a later session without authentication is another login. */
 #define NACCS_SESSION_MAX_AGE 600
 
-/* The session of d (session_counted) closes: forget its line.  An error
- * is reported as an event and returned; a line left behind stops counting
- * when its process ends. */
-int naccs_policy_session_close(const struct naccs_config *cfg, const char *login,
-			       const struct naccs_session_mark *mark, struct naccs_err *err);
+/* What the close of an ID's session needs, kept from its open (the PAM
+ * module keeps it in the handle). */
+struct naccs_session_record {
+	char login[NACCS_LOGIN_MAX + 1];
+	char user_code[NACCS_CODE_MAX + 1];
+	char id_number[NACCS_NUMBER_LEN + 1];
+	bool has_individual; /* a switch by an ID: the person behind it */
+	char individual_login[NACCS_LOGIN_MAX + 1];
+	char individual_user_code[NACCS_CODE_MAX + 1];
+	char individual_id_number[NACCS_NUMBER_LEN + 1];
+	int64_t opened_at;		/* wall seconds */
+	bool counted;			/* in the session table: */
+	struct naccs_session_mark mark; /* its line */
+};
+
+/* The record of the session d allowed, opened at now. */
+void naccs_session_record_from(struct naccs_session_record *r, const struct naccs_decision *d,
+			       int64_t now);
+
+/* The session of r closes (a logout): every close of an ID's session is a
+ * trail line (UTS-2.2.1.4(1)(a)) with the time, req's service, terminal and
+ * host, and its duration in seconds (detail "duration=N"); a counted
+ * session's line of the session table is forgotten.  A table error is
+ * that line's result ("error") and returned; a line left behind stops
+ * counting when its process ends.  A close is never refused: a trail that
+ * cannot be written is said in syslog (naccs_event_emit). */
+int naccs_policy_session_close(const struct naccs_config *cfg, const struct naccs_request *req,
+			       const struct naccs_session_record *r, struct naccs_err *err);
 
 const char *naccs_outcome_name(enum naccs_outcome o);
 

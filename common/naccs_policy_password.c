@@ -48,7 +48,7 @@ static void say(struct naccs_pw_change *c, const char *msg)
 /* The event of a decision of a change. */
 static void event_of(const struct naccs_pw_change *c, const struct naccs_request *req,
 		     const char *action, enum naccs_outcome outcome, const char *reason,
-		     const char *detail, struct naccs_event *out)
+		     const char *detail, char shown[NACCS_NAME_SHOWN_MAX], struct naccs_event *out)
 {
 	struct naccs_event ev;
 
@@ -60,7 +60,7 @@ static void event_of(const struct naccs_pw_change *c, const struct naccs_request
 		    : outcome == NACCS_OUT_UNKNOWN     ? "ignore"
 						       : "deny";
 	ev.reason = reason;
-	ev.login = c->known ? c->identity.login : naccs_debug_name(req->user);
+	ev.login = c->known ? c->identity.login : naccs_name_shown(req->trail, req->user, shown);
 	if (c->known) {
 		ev.user_code = c->identity.user_code;
 		ev.id_number = c->identity.id_number;
@@ -81,9 +81,14 @@ static enum naccs_outcome finish_as(struct naccs_pw_change *c, const struct nacc
 				    const char *reason, const char *detail, bool trail_written)
 {
 	struct naccs_event ev;
+	char shown[NACCS_NAME_SHOWN_MAX];
 
 	c->outcome = outcome;
-	event_of(c, req, action, outcome, reason, detail, &ev);
+	/* A name that is no ID here is not ours: not recorded (as its
+	 * account check and session, naccs_policy.c decide()). */
+	if (outcome == NACCS_OUT_UNKNOWN && !c->known)
+		return outcome;
+	event_of(c, req, action, outcome, reason, detail, shown, &ev);
 	ev.trail_written = trail_written;
 	/* UTS-2.2.1.4(1)(b): a check that lets the change go on is only
 	 * returned once recorded (on_audit_failure = deny).  The change's own
@@ -417,6 +422,7 @@ enum naccs_outcome naccs_policy_password_change(struct naccs_policy *pol,
 	struct naccs_pw_verdict v;
 	struct naccs_pw_user u;
 	struct naccs_event line;
+	char line_shown[NACCS_NAME_SHOWN_MAX];
 	struct change_line cl = {.ev = &line};
 	char phc[NACCS_PHC_MAX];
 	bool used = false;
@@ -466,7 +472,7 @@ enum naccs_outcome naccs_policy_password_change(struct naccs_policy *pol,
 		return finish(c, req, "change", NACCS_OUT_UNAVAILABLE, "audit-unavailable",
 			      err->msg);
 	}
-	event_of(c, req, "change", NACCS_OUT_ALLOW, "changed", NULL, &line);
+	event_of(c, req, "change", NACCS_OUT_ALLOW, "changed", NULL, line_shown, &line);
 	rc = naccs_hash_new(&pol->cfg->hash, new_password, phc, err);
 	if (rc == 0 && req->trail != NULL)
 		naccs_store_set_commit_hook(pol->store, change_line_hook, &cl);

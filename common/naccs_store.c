@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "naccs_i18n.h"
+#include "naccs_nametag.h"
 #include "naccs_secret.h"
 #include "naccs_store.h"
 #include "naccs_store_backend.h"
@@ -561,9 +562,11 @@ int naccs_store_record_unknown_failure(struct naccs_store *st, naccs_deadline_t 
 		rc = clean_event(ev, &clean, err);
 	if (rc < 0)
 		return rc;
-	/* Only what looks like a name is kept: users sometimes type their
-	 * password into the name field, and it must not be stored. */
-	if (name != NULL && strnlen(name, sizeof(kept)) < sizeof(kept) && naccs_name_loggable(name))
+	/* Only a name as it may be written (naccs_nametag.h: an account of
+	 * the system, or a tag) is kept: users sometimes type their password
+	 * into the name field, and it must not be stored. */
+	if (name != NULL && strnlen(name, sizeof(kept)) < sizeof(kept) &&
+	    (naccs_name_is_tag(name) || naccs_name_is_account(name)))
 		snprintf(kept, sizeof(kept), "%s", name);
 	rc = st->be->record_unknown_failure(st->impl, dl, kept, &clean, dropped, err);
 	naccs_wipe(kept, sizeof(kept));

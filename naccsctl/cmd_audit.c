@@ -15,6 +15,7 @@
 #include "naccs_csv.h"
 #include "naccs_i18n.h"
 #include "naccs_name.h"
+#include "naccs_nametag.h"
 #include "naccs_secret.h"
 #include "naccs_time.h"
 #include "naccsctl.h"
@@ -51,7 +52,14 @@ void ctl_usage_audit(FILE *out)
 		"  audit prune\n"
 		"    Delete the month files entirely older than [audit] retention_days\n"
 		"    (never the newest); the prune is a line of the trail, written first,\n"
-		"    and verify accepts the later beginning it records.\n"),
+		"    and verify accepts the later beginning it records.\n"
+		"  audit name-tag\n"
+		"    For each name on standard input (a guess may be a password: never\n"
+		"    an argument), how the trail, syslog and alerts write it when it is\n"
+		"    typed at a login: the name itself for an account of this system,\n"
+		"    else its tag (#, 16 hex digits, keyed by this installation's\n"
+		"    name-tag.key beside the store).  Search the trail for the tag\n"
+		"    (audit report --user TAG).\n"),
 	      out);
 }
 
@@ -347,6 +355,40 @@ static int audit_prune(struct ctl_ctx *ctx, int argc, char **argv)
 	return CTL_EXIT_OK;
 }
 
+/* Test a guess against the tags of the trail (naccs_nametag.h): one name
+ * per line of standard input, its written form on standard output. */
+static int audit_name_tag(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	char out[NACCS_NAME_SHOWN_MAX], *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	struct naccs_err err;
+	int rc = ctl_max_args("audit name-tag", argc, argv, 0);
+	bool any = false;
+
+	if (rc != CTL_EXIT_OK)
+		return rc;
+	while (rc == CTL_EXIT_OK && (len = getline(&line, &cap, stdin)) >= 0) {
+		line[strcspn(line, "\r\n")] = '\0';
+		naccs_err_clear(&err);
+		if (naccs_name_is_account(line))
+			snprintf(out, sizeof(out), "%s", line);
+		else if (naccs_name_tag(&ctx->cfg, line, out, &err) < 0) {
+			ctl_error("%s", err.msg);
+			rc = CTL_EXIT_FAIL;
+			break;
+		}
+		puts(out);
+		any = true;
+	}
+	if (line != NULL)
+		naccs_wipe(line, cap);
+	free(line);
+	if (rc == CTL_EXIT_OK && !any)
+		return ctl_usage_error("audit name-tag", "%s", _("no name on standard input"));
+	return rc;
+}
+
 int cmd_audit(struct ctl_ctx *ctx, int argc, char **argv)
 {
 	if (argc < 2)
@@ -359,5 +401,7 @@ int cmd_audit(struct ctl_ctx *ctx, int argc, char **argv)
 		return audit_prune(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "report") == 0)
 		return ctl_audit_report(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "name-tag") == 0)
+		return audit_name_tag(ctx, argc - 1, argv + 1);
 	return ctl_usage_error("audit", _("unknown command '%s'"), argv[1]);
 }

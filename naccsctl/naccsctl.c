@@ -89,6 +89,7 @@ void ctl_usage_main(FILE *out)
 		"  audit verify [--key KEY|-]  check the audit trail's chain and MACs\n"
 		"  audit export --since DATE --until DATE  logins, su and sessions of IDs (CSV)\n"
 		"  audit prune             delete trail files past retention_days\n"
+		"  audit name-tag          the tag a typed name is written as (stdin)\n"
 		"  help [COMMAND]          show help\n"
 		"\n"
 		"Options (before the command):\n"

@@ -8,7 +8,9 @@
  * the session table cannot be used, PAM_SESSION_ERR with a message.  And
  * on a service of [su] switch_services whose user is now a shared admin
  * ID (sudo sets PAM_USER to the run-as user before opening the session),
- * the su rule (UTS-2.2.1.1(1)(g)(カ)): refused with PAM_PERM_DENIED. */
+ * the su rule (UTS-2.2.1.1(1)(g)(カ)): refused with PAM_PERM_DENIED.
+ * Every close of an ID's session is a trail line: the logout, with the
+ * session's duration (UTS-2.2.1.4(1)(a)). */
 #include "config.h"
 
 #include <stdio.h>
@@ -21,15 +23,10 @@
 
 #include "naccs_policy.h"
 #include "naccs_sessions.h"
+#include "naccs_time.h"
 #include "pam_call.h"
 
 #define SESSION_DATA "pam_naccs_session"
-
-/* What the close needs: whose line, and which. */
-struct counted {
-	char login[NACCS_LOGIN_MAX + 1];
-	struct naccs_session_mark mark;
-};
 
 static void free_counted(pam_handle_t *pamh, void *data, int error_status)
 {
@@ -38,16 +35,17 @@ static void free_counted(pam_handle_t *pamh, void *data, int error_status)
 	free(data);
 }
 
+/* What the close needs (naccs_policy_session_close): the ID, when the
+ * session opened, its line of the session table. */
 static void remember(pam_handle_t *pamh, const struct naccs_decision *d)
 {
-	struct counted *c = calloc(1, sizeof(*c));
+	struct naccs_session_record *r = calloc(1, sizeof(*r));
 
-	if (c == NULL)
+	if (r == NULL)
 		return; /* the line stops counting when this process ends */
-	snprintf(c->login, sizeof(c->login), "%s", d->identity.login);
-	c->mark = d->session;
-	if (pam_set_data(pamh, SESSION_DATA, c, free_counted) != PAM_SUCCESS)
-		free(c);
+	naccs_session_record_from(r, d, naccs_now_wall());
+	if (pam_set_data(pamh, SESSION_DATA, r, free_counted) != PAM_SUCCESS)
+		free(r);
 }
 
 EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
@@ -92,7 +90,9 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const ch
 		rv = PAM_IGNORE;
 		break;
 	}
-	if (c.d.session_counted)
+	/* Every session of an ID that goes on is closed with a trail line
+	 * (issue 16, item 15). */
+	if (c.d.known && (rv == PAM_SUCCESS || rv == PAM_IGNORE))
 		remember(pamh, &c.d);
 	return call_end(&c, rv);
 }
@@ -100,26 +100,31 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const ch
 EXPORT int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	const void *data = NULL;
-	const struct counted *counted;
 	struct pam_naccs_opts *o;
+	struct naccs_request req;
 	struct naccs_err err;
 	int rv = PAM_IGNORE;
 
 	if (pam_get_data(pamh, SESSION_DATA, &data) != PAM_SUCCESS || data == NULL)
-		return PAM_IGNORE; /* not counted here */
-	counted = data;
+		return PAM_IGNORE; /* no session of an ID opened here */
 	o = malloc(sizeof(*o));
 	if (o == NULL)
 		return PAM_BUF_ERR;
 	naccs_err_clear(&err);
 	if (pam_naccs_load_opts(pamh, flags, argc, argv, o) == PAM_SUCCESS) {
-		if (naccs_policy_session_close(&o->cfg, counted->login, &counted->mark, &err) == 0)
+		const struct naccs_session_record *r = data;
+
+		memset(&req, 0, sizeof(req));
+		pam_call_request_from(pamh, r->login, &req);
+		req.trail = &o->cfg;
+		if (naccs_policy_session_close(&o->cfg, &req, r, &err) == 0)
 			rv = PAM_SUCCESS;
 		else
 			pam_syslog(pamh, LOG_ERR, "session: not removed from the session table: %s",
 				   err.msg);
 	}
 	free(o);
+	/* Closed once: a second close writes nothing. */
 	pam_set_data(pamh, SESSION_DATA, NULL, NULL);
 	return rv;
 }

@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -35,6 +37,25 @@
 #define GOOD_PW "Corr3ct-Horse!"
 #define BAD_PW	"Wr0ng-Battery?"
 #define ALICE	"abcde-001"
+
+/* ---- disk syncs ------------------------------------------------------- */
+
+/* Every fdatasync(2) and fsync(2) of the module and of the SQLite it links
+ * (exported like syslog, tests/testlog.c: the dlopened module calls
+ * these). */
+static unsigned syncs;
+
+__attribute__((visibility("default"))) int fdatasync(int fd)
+{
+	syncs++;
+	return (int)syscall(SYS_fdatasync, fd);
+}
+
+__attribute__((visibility("default"))) int fsync(int fd)
+{
+	syncs++;
+	return (int)syscall(SYS_fsync, fd);
+}
 
 /* ---- fixture ---------------------------------------------------------- */
 
@@ -320,6 +341,202 @@ static void test_password_change_denied_when_trail_unwritable(void **state)
 	assert_true(trail_ok());
 }
 
+/* One PAM handle: the ops in order, with PAM_TTY and PAM_RHOST; the test
+ * clock NACCS_TEST_NOW moves to now[i] before op i (0: unchanged). */
+static void in_one_handle(const char *user, const char *tty, const char *rhost, const char *ops,
+			  const int64_t *now)
+{
+	struct pam_conv conv = {NULL, NULL};
+	pam_handle_t *h = NULL;
+	char t[32];
+
+	assert_int_equal(pam_start(SERVICE, user, &conv, &h), PAM_SUCCESS);
+	if (tty != NULL)
+		assert_int_equal(pam_set_item(h, PAM_TTY, tty), PAM_SUCCESS);
+	if (rhost != NULL)
+		assert_int_equal(pam_set_item(h, PAM_RHOST, rhost), PAM_SUCCESS);
+	for (size_t i = 0; ops[i] != '\0'; i++) {
+		if (now != NULL && now[i] != 0) {
+			snprintf(t, sizeof(t), "%lld", (long long)now[i]);
+			setenv("NACCS_TEST_NOW", t, 1);
+		}
+		/* The answers do not matter here: what is written does. */
+		if (ops[i] == 'a')
+			(void)pam_acct_mgmt(h, 0);
+		else if (ops[i] == 'o')
+			(void)pam_open_session(h, 0);
+		else if (ops[i] == 'c')
+			(void)pam_close_session(h, 0);
+	}
+	pam_end(h, PAM_SUCCESS);
+	unsetenv("NACCS_TEST_NOW");
+}
+
+static bool file_holds(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t n;
+	bool found;
+
+	if (f == NULL)
+		return false;
+	buf = malloc(1 << 22);
+	assert_non_null(buf);
+	n = fread(buf, 1, (1 << 22) - 1, f);
+	fclose(f);
+	found = memmem(buf, n, needle, strlen(needle)) != NULL;
+	free(buf);
+	return found;
+}
+
+/* The value of "login" in the trail line that holds what (NULL: none). */
+static char *login_of_line_with(const char *trail, const char *what, char out[64])
+{
+	const char *p = strstr(trail, what), *bol, *l;
+	size_t n;
+
+	if (p == NULL)
+		return NULL;
+	for (bol = p; bol > trail && bol[-1] != '\n'; bol--)
+		;
+	l = strstr(bol, "\"login\":\"");
+	if (l == NULL || l > strchr(bol, '\n'))
+		return NULL;
+	l += 9;
+	n = strcspn(l, "\"");
+	if (n >= 64)
+		return NULL;
+	memcpy(out, l, n);
+	out[n] = '\0';
+	return out;
+}
+
+/* Item 14 of issue 16: a name typed at the login prompt that is no ID and
+ * no account of this system (often a password typed one field too early)
+ * is never written as typed, in the trail, syslog, the alert's JSON or the
+ * store: a keyed tag stands for it, the same for the same name, so
+ * repeated attempts still correlate.  An account the system knows is
+ * written by its name. */
+static void test_typed_name_is_tagged_everywhere(void **state)
+{
+	char alert_out[PATH_MAX], script[PATH_MAX + 64], extra[PATH_MAX + 128], db[PATH_MAX],
+	    tag1[64], tag2[64], tag3[64], local[64];
+	const char *secrets[] = {"summer2026", "correct-horse-battery", "ABCDE-999"};
+	char *t, *path;
+
+	(void)state;
+	snprintf(alert_out, sizeof(alert_out), "%s/alert.out", PAM_FIXTURE_DIR);
+	snprintf(script, sizeof(script), "#!/bin/sh\ncat >>%s\n", alert_out);
+	path = tu_write_file(PAM_FIXTURE_DIR, "alert", script, 0700);
+	snprintf(extra, sizeof(extra), "[audit]\nalert_command = %s\nalert_events = unknown-user\n",
+		 path);
+	free(path);
+	write_conf(extra);
+	tl_reset();
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(run_op(PAMTEST_AUTHENTICATE, secrets[i], BAD_PW),
+				 PAM_USER_UNKNOWN);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "summer2026", GOOD_PW), PAM_USER_UNKNOWN);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "nobody", BAD_PW), PAM_USER_UNKNOWN);
+	t = trail_text();
+	assert_int_equal(count(t, "\n"), 5);
+	snprintf(db, sizeof(db), "%s-wal", store_path);
+	for (size_t i = 0; i < 3; i++) {
+		assert_null(strstr(t, secrets[i]));
+		assert_false(tl_logged(secrets[i]));
+		assert_false(file_holds(alert_out, secrets[i]));
+		assert_false(file_holds(store_path, secrets[i]));
+		assert_false(file_holds(db, secrets[i]));
+	}
+	/* The same name, the same tag; another name, another. */
+	assert_non_null(login_of_line_with(t, "\"seq\":1,", tag1));
+	assert_non_null(login_of_line_with(t, "\"seq\":2,", tag2));
+	assert_non_null(login_of_line_with(t, "\"seq\":4,", tag3));
+	assert_int_equal(tag1[0], '#');
+	assert_int_equal(strlen(tag1), 17);
+	assert_int_equal(strspn(tag1 + 1, "0123456789abcdef"), 16);
+	assert_string_equal(tag1, tag3);
+	assert_string_not_equal(tag1, tag2);
+	assert_true(tl_logged(tag1));
+	assert_true(file_holds(alert_out, tag1));
+	/* An account of the system: by its name. */
+	assert_non_null(login_of_line_with(t, "\"seq\":5,", local));
+	assert_string_equal(local, "nobody");
+	free(t);
+	/* A key others may read is no key: the placeholder, never the name. */
+	snprintf(db, sizeof(db), "%s/name-tag.key", PAM_FIXTURE_DIR);
+	assert_int_equal(chmod(db, 0644), 0);
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "summer2026", BAD_PW), PAM_USER_UNKNOWN);
+	t = trail_text();
+	assert_non_null(login_of_line_with(t, "\"seq\":6,", tag3));
+	assert_string_equal(tag3, "(not a user name)");
+	assert_null(strstr(t, "summer2026"));
+	assert_false(tl_logged("summer2026"));
+	free(t);
+	assert_true(trail_ok());
+}
+
+/* Item 15 of issue 16: every session close of an ID is a trail line, with
+ * the time, the terminal, the host and how long the session lasted; a
+ * second close of the same session writes nothing. */
+static void test_session_close_recorded(void **state)
+{
+	int64_t t0 = (int64_t)time(NULL) - 3600;
+	int64_t at[] = {t0, t0 + 3725, t0 + 3800};
+	char *t, when[32];
+	const char *close_line;
+
+	(void)state;
+	in_one_handle(ALICE, "pts/3", "192.0.2.9", "occ", at);
+	t = trail_text();
+	assert_int_equal(count(t, "\n"), 2);
+	assert_non_null(strstr(t, "\"type\":\"session\",\"action\":\"open\",\"result\":\"allow\""));
+	close_line = strstr(t, "\"type\":\"session\",\"action\":\"close\",\"result\":\"done\"");
+	assert_non_null(close_line);
+	assert_non_null(strstr(close_line, "\"login\":\"abcde-001\",\"user_code\":\"ABCDE\","
+					   "\"id_number\":\"001\",\"service\":\"naccs-audit\","
+					   "\"tty\":\"pts/3\",\"rhost\":\"192.0.2.9\""));
+	assert_non_null(strstr(close_line, "\"detail\":\"duration=3725\""));
+	naccs_audit_iso_time(t0 + 3725, when);
+	assert_non_null(strstr(t, when));
+	assert_true(tl_logged("action=\"close\""));
+	free(t);
+	assert_true(trail_ok());
+}
+
+/* Item 16 of issue 16: the account check and the session of a name that
+ * is no ID (cron and sudo for local accounts) write nothing: no trail
+ * line, no disk sync.  A refused authentication of such a name is still
+ * recorded (an attempt on a name that may be an attack). */
+static void test_names_not_ours_not_recorded(void **state)
+{
+	char *t;
+
+	(void)state;
+	tl_reset();
+	syncs = 0;
+	in_one_handle("nobody", "cron", NULL, "aoc", NULL);
+	in_one_handle("root", NULL, NULL, "aoc", NULL);
+	assert_int_equal(syncs, 0);
+	t = trail_text();
+	assert_int_equal(count(t, "\n"), 0);
+	free(t);
+	assert_false(tl_logged("login=\"nobody\""));
+	/* What is kept: the refused authentication. */
+	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, "nobody", BAD_PW), PAM_USER_UNKNOWN);
+	t = trail_text();
+	assert_int_equal(count(t, "\n"), 1);
+	assert_non_null(strstr(t, "\"type\":\"auth\",\"action\":\"login\",\"result\":\"ignore\","
+				  "\"reason\":\"unknown-user\",\"login\":\"nobody\""));
+	free(t);
+	/* And an ID's account check and session are recorded as ever. */
+	in_one_handle(ALICE, "tty1", NULL, "aoc", NULL);
+	t = trail_text();
+	assert_int_equal(count(t, "\n"), 4);
+	free(t);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -330,6 +547,9 @@ int main(void)
 	    T(test_allow_when_trail_unwritable),
 	    T(test_no_password_in_trail_or_syslog),
 	    T(test_password_change_denied_when_trail_unwritable),
+	    T(test_typed_name_is_tagged_everywhere),
+	    T(test_session_close_recorded),
+	    T(test_names_not_ours_not_recorded),
 	};
 
 	if (getenv("PAM_WRAPPER") == NULL) {

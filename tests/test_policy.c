@@ -407,12 +407,21 @@ static void test_unknown_name_is_not_logged_as_typed(void **state)
 	assert_int_equal(naccs_policy_account(&f->pol, &req, &d, &err), NACCS_OUT_UNKNOWN);
 	assert_false(tl_logged("Secr3t"));
 	assert_true(tl_logged("(not a user name)"));
-	/* A name that has the form of one is kept, for the audit. */
+	/* Nor one that has the form of a name, or of a NACCS user ID (any
+	 * eight letters and digits read as one: "summer26"), when the system
+	 * has no such account (issue 16, item 14; without a configuration,
+	 * no tag either: naccs_nametag.h). */
 	assert_int_equal(auth(f, "zzzzz-999", GOOD_PW, &d), NACCS_OUT_UNKNOWN);
-	assert_true(tl_logged("login=\"zzzzz-999\""));
+	assert_int_equal(auth(f, "summer26", GOOD_PW, &d), NACCS_OUT_UNKNOWN);
+	assert_false(tl_logged("zzzzz-999"));
+	assert_false(tl_logged("summer26"));
+	/* An account of the system is written by its name. */
+	assert_int_equal(auth(f, "nobody", GOOD_PW, &d), NACCS_OUT_UNKNOWN);
+	assert_true(tl_logged("login=\"nobody\""));
 }
 
-/* Accounts that are no ID here are not ours to refuse: logged as ignore. */
+/* Accounts that are no ID here are not ours to refuse, nor to record
+ * (issue 16, item 16: cron's account check of a local account). */
 static void test_account_of_a_local_user_is_not_a_denial(void **state)
 {
 	struct fx *f = *state;
@@ -420,8 +429,9 @@ static void test_account_of_a_local_user_is_not_a_denial(void **state)
 	struct naccs_decision d;
 	struct naccs_err err;
 
+	tl_reset();
 	assert_int_equal(naccs_policy_account(&f->pol, &req, &d, &err), NACCS_OUT_UNKNOWN);
-	assert_true(tl_logged("result=\"ignore\""));
+	assert_false(tl_logged("login=\"nobody\""));
 	assert_false(tl_logged("result=\"deny\""));
 }
 

@@ -690,13 +690,20 @@ static void test_failures_and_success(void **state)
 }
 
 /* UTS-2.2.1.1(1)(g)(ウ): attempts on unknown names are recorded too, with the
- * name only when it looks like one (never a password typed as a name). */
+ * name only as it may be written (naccs_nametag.h: an account of the
+ * system, or a tag), never a password typed as a name, even one that has
+ * the form of a name or of a NACCS user ID (issue 16, item 14). */
 static void test_unknown_failures(void **state)
 {
 	struct fx *f = *state;
 	struct naccs_login_event ev = event("sshd", "192.0.2.9");
 	struct naccs_err err;
 
+	assert_int_equal(naccs_store_record_unknown_failure(f->st, DL(), "nobody", &ev, NULL, &err),
+			 0);
+	assert_int_equal(
+	    naccs_store_record_unknown_failure(f->st, DL(), "#0123456789abcdef", &ev, NULL, &err),
+	    0);
 	assert_int_equal(
 	    naccs_store_record_unknown_failure(f->st, DL(), "zzzzz-999", &ev, NULL, &err), 0);
 	assert_int_equal(
@@ -704,13 +711,13 @@ static void test_unknown_failures(void **state)
 	assert_int_equal(
 	    naccs_store_record_unknown_failure(f->st, DL(), "S3cret pass!", &ev, NULL, &err), 0);
 	assert_int_equal(naccs_store_record_unknown_failure(f->st, DL(), NULL, &ev, NULL, &err), 0);
-	assert_int_equal(raw_query_int(f->path, "SELECT count(*) FROM unknown_failures"), 4);
+	assert_int_equal(raw_query_int(f->path, "SELECT count(*) FROM unknown_failures"), 6);
 	assert_int_equal(raw_query_int(f->path, "SELECT count(*) FROM unknown_failures "
-						"WHERE name IN ('zzzzz-999', 'ZZZZZ999')"),
+						"WHERE name IN ('nobody', '#0123456789abcdef')"),
 			 2);
 	assert_int_equal(raw_query_int(f->path, "SELECT count(*) FROM unknown_failures "
 						"WHERE name = '' AND rhost = '192.0.2.9'"),
-			 2);
+			 4);
 	/* nothing was counted against any identity */
 	assert_int_equal(raw_query_int(f->path, "SELECT count(*) FROM failures"), 0);
 	assert_int_equal(naccs_store_record_unknown_failure(f->st, DL(), "x", NULL, NULL, &err),

@@ -50,6 +50,9 @@ expect_rc 1 "the one-time password no longer works" pt abcde-001 "$otp" authenti
 # Notices (UTS-2.2.1.1(1)(f)): at open_session, the previous login and the
 # failures since, once there was a login to show.
 expect_rc 0 "a login with a session" pt abcde-001 "$E2E_PW" authenticate acct_mgmt open_session close_session
+ok "  its logout is a trail line (session close, duration)" \
+	e2e_audit_has '"login":"abcde-001"' '"type":"session","action":"close","result":"done"' \
+	"$svc" '"detail":"duration='
 expect_rc 1 "one more wrong password" pt abcde-001 "Wrong-Pass-43" authenticate
 expect_rc 0 "the next session shows the notices" \
 	pt abcde-001 "$E2E_PW" authenticate acct_mgmt open_session close_session
@@ -80,6 +83,10 @@ ok "a local account e2elocal: chpasswd through common-password sets its shadow p
 expect_rc 0 "local account: its shadow password authenticates (pam_unix)" \
 	pt e2elocal "Local-Pass-7q" authenticate acct_mgmt open_session close_session
 expect_rc 1 "local account: a wrong password is refused" pt e2elocal "nope" authenticate
+ok "local account: its account check and session write no trail line (not ours)" \
+	bash -c "! grep -h '\"login\":\"e2elocal\"' /var/log/naccs/*.jsonl | grep -Eq '\"type\":\"(account|session)\"'"
+ok "  its refused password is recorded, under its name (an account of the system)" \
+	e2e_audit_has '"login":"e2elocal"' '"type":"auth"' '"reason":"unknown-user"'
 shadow_before=$(grep '^e2elocal:' /etc/shadow)
 # pam_naccs.so asks the new password (twice) for pam_unix use_authtok.
 expect_rc 0 "local account: root changes its password through pam_unix" \

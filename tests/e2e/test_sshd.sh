@@ -232,6 +232,9 @@ done
 ok "the trail names only the canonical login for sshd (never a typed form)" \
 	bash -c "! grep -h '$svc' /var/log/naccs/*.jsonl | grep -Eq '\"login\":\"(ABCDE001|ABCDE-001|abcde001)\"'"
 ok "  and has session lines for $u1" e2e_audit_has "\"login\":\"$u1\"" "$svc" '"type":"session"'
+ok "  and its logouts (close, remote host, duration)" \
+	e2e_audit_has "\"login\":\"$u1\"" "$svc" '"action":"close"' '"rhost":"127.0.0.1"' \
+	'"detail":"duration='
 n=$(failures "$u1")
 ok "  no failure counted along the way ($n)" test "$n" = 0
 
