@@ -309,7 +309,9 @@ static void test_boundaries_accepted(void **state)
 	assert_int_equal(auth(ALICE, "Cafe\xcc\x81-12X"), PAM_SUCCESS);
 }
 
-/* retry=N: asked again after a refusal, up to N times. */
+/* retry=N: asked again after a refusal, up to N times; then PAM_MAXTRIES,
+ * as pam_pwquality and pam_pwhistory answer (with one try, the refusal's own
+ * code, as pam_pwquality does). */
 static void test_retry(void **state)
 {
 	const char *a[] = {CUR, "short", "short", "xkcdzqwv", "xkcdzqwv", NEW, NEW, NULL};
@@ -323,7 +325,15 @@ static void test_retry(void **state)
 	assert_true(said(c.err_buf, "at least 3 of"));
 	snprintf(conf_extra, sizeof(conf_extra), "retry = 2\n");
 	write_conf();
-	assert_int_equal(passwd(SERVICE, ALICE, b, &c), PAM_AUTHTOK_ERR);
+	assert_int_equal(passwd(SERVICE, ALICE, b, &c), PAM_MAXTRIES);
+	assert_int_equal(auth(ALICE, NEW), PAM_SUCCESS);
+	/* Entries that do not match use up the tries the same way. */
+	{
+		const char *m[] = {
+		    NEW, "Xq7-vJ2p!kW7", "Xq7-vJ2p!kW8", "Xq7-vJ2p!kW7", "Xq7-vJ2p!kW9", NULL};
+
+		assert_int_equal(passwd(SERVICE, ALICE, m, &c), PAM_MAXTRIES);
+	}
 	assert_int_equal(auth(ALICE, NEW), PAM_SUCCESS);
 }
 
