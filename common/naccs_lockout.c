@@ -32,6 +32,12 @@ bool naccs_lockout_in_force(const struct naccs_account_state *st, int64_t now)
 	return st->locked && (st->lock_until == 0 || now < st->lock_until);
 }
 
+unsigned naccs_state_bars(const struct naccs_account_state *st, int64_t now)
+{
+	return (st->retired ? NACCS_BAR_RETIRED : 0u) | (st->suspended ? NACCS_BAR_SUSPENDED : 0u) |
+	       (naccs_lockout_in_force(st, now) ? NACCS_BAR_LOCKED : 0u);
+}
+
 int64_t naccs_lockout_count_from(const struct naccs_lockout_rule *rule,
 				 const struct naccs_account_state *st, int64_t now)
 {

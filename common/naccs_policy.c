@@ -235,17 +235,25 @@ static void login_event(struct naccs_login_event *ev, const struct naccs_request
 }
 
 /* Refusals that hold whatever the credential: a retired, suspended or locked
- * ID is never let in (UTS-2.2.1.1(1)(d), (g)(ウ); UTS-2.2.1.3(2)(g)(ウ)). */
-static enum naccs_outcome state_refusal(const struct naccs_account_state *st, const char **reason)
+ * ID is never let in (UTS-2.2.1.1(1)(d), (g)(ウ); UTS-2.2.1.3(2)(g)(ウ)).
+ * The one rule of naccs_lockout.c (naccs_state_bars), for every path. */
+enum naccs_outcome naccs_policy_state_refusal(const struct naccs_account_state *st, int64_t now,
+					      const char **reason)
 {
-	if (st->retired)
+	unsigned bars = naccs_state_bars(st, now);
+
+	if (bars & NACCS_BAR_RETIRED)
 		return *reason = "retired", NACCS_OUT_RETIRED;
-	if (st->suspended)
+	if (bars & NACCS_BAR_SUSPENDED)
 		return *reason = "suspended", NACCS_OUT_SUSPENDED;
-	/* A timed lock ends by itself: the one rule of naccs_lockout.c. */
-	if (naccs_lockout_in_force(st, naccs_now_wall()))
+	if (bars & NACCS_BAR_LOCKED)
 		return *reason = "locked", NACCS_OUT_LOCKED;
 	return NACCS_OUT_ALLOW;
+}
+
+static enum naccs_outcome state_refusal(const struct naccs_account_state *st, const char **reason)
+{
+	return naccs_policy_state_refusal(st, naccs_now_wall(), reason);
 }
 
 /* Upgrade a hash made with other parameters (UTS-2.2.1.6(1)(e)(イ)). A

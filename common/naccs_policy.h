@@ -134,6 +134,13 @@ int naccs_policy_session_close(const struct naccs_config *cfg, const char *login
 
 const char *naccs_outcome_name(enum naccs_outcome o);
 
+/* What keeps st out at now whatever the credential (naccs_state_bars of
+ * naccs_lockout.h, as an outcome): NACCS_OUT_RETIRED, _SUSPENDED, _LOCKED
+ * (in that order) with *reason, or NACCS_OUT_ALLOW.  Auth, account and the
+ * password change all ask this one. */
+enum naccs_outcome naccs_policy_state_refusal(const struct naccs_account_state *st, int64_t now,
+					      const char **reason);
+
 /* ---- password age (UTS-2.2.1.1(1)(c)(ア)) -----------------------------
  * The one computation of a password's expiry, used by the account phase,
  * naccsctl user show and user list --expired (UTS-2.2.1.3(2)(d)). */

@@ -120,19 +120,20 @@ static bool too_early(const struct naccs_policy *pol, const struct naccs_account
 	return true;
 }
 
+/* The rule of auth and account (naccs_policy_state_refusal): a timed lock
+ * that has ended refuses no change (issue #16: the raw flag did). */
 static enum naccs_outcome state_refusal(const struct naccs_account_state *st,
 					struct naccs_pw_change *c, const char **reason)
 {
-	if (st->retired)
-		return say(c, _("This ID has been retired and can no longer be used.")),
-		       *reason = "retired", NACCS_OUT_RETIRED;
-	if (st->suspended)
-		return say(c, _("This ID is suspended. Ask an administrator.")),
-		       *reason = "suspended", NACCS_OUT_SUSPENDED;
-	if (st->locked)
-		return say(c, _("This ID is locked. Ask an administrator to unlock it.")),
-		       *reason = "locked", NACCS_OUT_LOCKED;
-	return NACCS_OUT_ALLOW;
+	enum naccs_outcome o = naccs_policy_state_refusal(st, naccs_now_wall(), reason);
+
+	if (o == NACCS_OUT_RETIRED)
+		say(c, _("This ID has been retired and can no longer be used."));
+	else if (o == NACCS_OUT_SUSPENDED)
+		say(c, _("This ID is suspended. Ask an administrator."));
+	else if (o == NACCS_OUT_LOCKED)
+		say(c, _("This ID is locked. Ask an administrator to unlock it."));
+	return o;
 }
 
 static enum naccs_outcome wrong_current(struct naccs_policy *pol, const struct naccs_request *req,

@@ -157,8 +157,7 @@ int sq_record_success(void *impl, naccs_deadline_t dl, const char *login,
 		rc = sq_load_state(s, login, &meta, false, before, err);
 	/* The flags as they are now, not as they were before the password was
 	 * checked: an ID locked or suspended meanwhile gets no success. */
-	if (rc == 0 &&
-	    (naccs_lockout_in_force(before, ev->at) || before->suspended || before->retired))
+	if (rc == 0 && naccs_state_bars(before, ev->at) != 0)
 		rc = naccs_err_set(err, ECANCELED,
 				   _("credential store %s: '%s' was locked, suspended or retired "
 				     "during the login; success not recorded"),

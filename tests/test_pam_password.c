@@ -397,6 +397,45 @@ static void test_forced_change_after_reset_same_handle(void **state)
 	assert_false(get_state(RESET).must_change);
 }
 
+static void set_lock(const char *login, int64_t at, int64_t until)
+{
+	sqlite3 *db = tdb_open(store_path);
+	char sql[256];
+
+	snprintf(sql, sizeof(sql),
+		 "UPDATE flags SET locked = 1, locked_at = %lld, lock_until = %lld, "
+		 "lock_reason = 'too many failed logins' WHERE identity = "
+		 "(SELECT id FROM identities WHERE login = '%s')",
+		 (long long)at, (long long)until, login);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* One rule for the lock's end (UTS-2.2.1.1(1)(g)(ウ), issue #16): a timed
+ * lock that has ended no longer refuses the password change either, as it
+ * no longer refuses auth and account (a key login that must change its
+ * password goes on to the change); one still in force does. */
+static void test_change_after_timed_lock_ended(void **state)
+{
+	struct pam_testcase key_login[] = {
+	    pam_test(PAMTEST_ACCOUNT, PAM_NEW_AUTHTOK_REQD),
+	    pam_test_flags(PAMTEST_CHAUTHTOK, PAM_SUCCESS, PAM_CHANGE_EXPIRED_AUTHTOK),
+	};
+	const char *a[] = {CUR, NEW, NEW, NULL};
+	const char *b[] = {NEW, CUR, CUR, NULL};
+	int64_t now = naccs_now_wall();
+	struct conv c;
+
+	set_lock(RESET, now - 400, now - 100);
+	conv_init(&c, a);
+	assert_int_equal(run_pamtest(SERVICE, RESET, &c.data, key_login, NULL), PAMTEST_ERR_OK);
+	assert_false(said(c.err_buf, "locked"));
+	assert_false(get_state(RESET).must_change);
+	set_lock(ALICE, now - 10, now + 300);
+	assert_int_equal(passwd(SERVICE, ALICE, b, &c), PAM_PERM_DENIED);
+	assert_true(said(c.err_buf, "locked"));
+}
+
 /* Past the maximum age: a warning first, then a forced change in the same
  * handle (UTS-2.2.1.1(1)(c)(ア)(イ)); after the grace period, refused. */
 static void test_expiry(void **state)
@@ -508,6 +547,7 @@ int main(void)
 	    T(test_history),
 	    T(test_min_age),
 	    T(test_forced_change_after_reset_same_handle),
+	    T(test_change_after_timed_lock_ended),
 	    T(test_expiry),
 	    T(test_root_changes_another_users_password),
 	    T(test_use_authtok),
