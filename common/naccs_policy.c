@@ -310,8 +310,7 @@ static void report_locked(const struct naccs_request *req, const struct naccs_de
 }
 
 static int record_failure(struct naccs_policy *pol, const struct naccs_request *req,
-			  const struct naccs_decision *out,
-			  const struct naccs_account_state *before, struct naccs_err *err)
+			  const struct naccs_decision *out, struct naccs_err *err)
 {
 	struct naccs_login_event ev;
 	struct naccs_account_state after;
@@ -336,8 +335,10 @@ static int record_failure(struct naccs_policy *pol, const struct naccs_request *
 	 * and lock exactly at the limit. */
 	rc = naccs_store_record_failure(pol->store, deadline(pol), out->identity.login, &ev, &after,
 					err);
-	if (rc == 0 && !naccs_lockout_in_force(before, ev.at) &&
-	    naccs_lockout_in_force(&after, ev.at))
+	/* Only the transaction that took the lock reports it: the state read
+	 * before the verification is stale under concurrent attempts, and
+	 * each of them saw "unlocked before, locked after" (issue #16). */
+	if (rc == 0 && after.lock_taken)
 		report_locked(req, out, &after);
 	naccs_wipe(&after, sizeof(after));
 	return rc;
@@ -358,7 +359,7 @@ static enum naccs_outcome auth_failed(struct naccs_policy *pol, const struct nac
 				      struct naccs_decision *out, const char *reason,
 				      const struct naccs_account_state *st, struct naccs_err *err)
 {
-	if (record_failure(pol, req, out, st, err) < 0)
+	if (record_failure(pol, req, out, err) < 0)
 		return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed", NULL,
 			      err->msg);
 	return decide(out, req, "auth", out->known ? NACCS_OUT_BAD_CREDENTIALS : NACCS_OUT_UNKNOWN,
@@ -373,7 +374,7 @@ static enum naccs_outcome auth_refused(struct naccs_policy *pol, const struct na
 				       const char *reason, const struct naccs_account_state *st,
 				       struct naccs_err *err)
 {
-	if (record_failure(pol, req, out, st, err) < 0)
+	if (record_failure(pol, req, out, err) < 0)
 		return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed", NULL,
 			      err->msg);
 	return decide(out, req, "auth", pol->cfg->show_locked ? refusal : NACCS_OUT_BAD_CREDENTIALS,

@@ -96,6 +96,10 @@ struct naccs_account_state {
 	uint32_t failures_since_success; /* failures recorded after last_success */
 	bool has_last_failure;
 	struct naccs_login_event last_failure;
+
+	bool lock_taken; /* naccs_store_record_failure only: this very
+			    transaction moved the ID from unlocked to locked
+			    (the one that reports the lock, issue #16) */
 };
 
 /* Flags an administrator (or later: policy) can set and clear. */

@@ -113,6 +113,8 @@ int sq_failure_lockout(struct sq *s, const char *login, const struct naccs_ident
 	}
 	if (rc == 0)
 		rc = sq_load_state(s, login, meta, false, after, err);
+	if (rc == 0)
+		after->lock_taken = true;
 	return rc;
 }
 
