@@ -49,6 +49,14 @@ bool naccs_lockout_in_force(const struct naccs_account_state *st, int64_t now);
 #define NACCS_BAR_LOCKED    4u
 unsigned naccs_state_bars(const struct naccs_account_state *st, int64_t now);
 
+/* The ID's failure/lock generation, as text: it changes when the failures
+ * stop counting (our own successful check, an unlock), when a lock is taken
+ * or lifted, and when the password is set.  A wrong password found by a
+ * real verification stays wrong only within it (pam_naccs's repeat cache,
+ * issue #16).  st == NULL: a name that is no ID here. */
+#define NACCS_GENERATION_MAX 128
+void naccs_lockout_generation(const struct naccs_account_state *st, char out[NACCS_GENERATION_MAX]);
+
 /* The earliest time a failure counts towards a lock at now: inside the
  * window, and after a timed lock that has ended (its failures are spent). */
 int64_t naccs_lockout_count_from(const struct naccs_lockout_rule *rule,

@@ -310,7 +310,7 @@ static void report_locked(const struct naccs_request *req, const struct naccs_de
 }
 
 static int record_failure(struct naccs_policy *pol, const struct naccs_request *req,
-			  const struct naccs_decision *out, struct naccs_err *err)
+			  struct naccs_decision *out, struct naccs_err *err)
 {
 	struct naccs_login_event ev;
 	struct naccs_account_state after;
@@ -327,6 +327,7 @@ static int record_failure(struct naccs_policy *pol, const struct naccs_request *
 							&dropped, err);
 		if (rc == 0 && dropped > 0)
 			report_pruned(req, dropped, pol->cfg->unknown_failures_max);
+		naccs_lockout_generation(NULL, out->generation);
 		return rc;
 	}
 	/* Recorded in the same transaction that counts the failures within
@@ -340,6 +341,8 @@ static int record_failure(struct naccs_policy *pol, const struct naccs_request *
 	 * each of them saw "unlocked before, locked after" (issue #16). */
 	if (rc == 0 && after.lock_taken)
 		report_locked(req, out, &after);
+	if (rc == 0)
+		naccs_lockout_generation(&after, out->generation);
 	naccs_wipe(&after, sizeof(after));
 	return rc;
 }
@@ -362,6 +365,10 @@ static enum naccs_outcome auth_failed(struct naccs_policy *pol, const struct nac
 	if (record_failure(pol, req, out, err) < 0)
 		return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed", NULL,
 			      err->msg);
+	/* Only a verification that found the password wrong (or a name that
+	 * is no ID) may be remembered as wrong (issue #16). */
+	out->verified_wrong =
+	    strcmp(reason, "bad-password") == 0 || strcmp(reason, "unknown-user") == 0;
 	return decide(out, req, "auth", out->known ? NACCS_OUT_BAD_CREDENTIALS : NACCS_OUT_UNKNOWN,
 		      reason, NULL, NULL);
 }
@@ -540,6 +547,25 @@ out:
 	naccs_wipe(&st, sizeof(st));
 	naccs_wipe(typical, sizeof(typical));
 	return result;
+}
+
+int naccs_policy_generation(struct naccs_policy *pol, const struct naccs_request *req,
+			    char gen[NACCS_GENERATION_MAX], struct naccs_err *err)
+{
+	struct naccs_identity id;
+	struct naccs_account_state st;
+	int rc = naccs_resolve_name(pol->store, deadline(pol), req->user, &id, NULL, err);
+
+	if (rc == -ENOENT || rc == -EINVAL) {
+		naccs_lockout_generation(NULL, gen);
+		return 0;
+	}
+	if (rc == 0)
+		rc = naccs_store_get_state(pol->store, deadline(pol), id.login, &st, err);
+	if (rc == 0)
+		naccs_lockout_generation(&st, gen);
+	naccs_wipe(&st, sizeof(st));
+	return rc;
 }
 
 /* ---- password age (UTS-2.2.1.1(1)(c)(ア)(イ)) ------------------------- */

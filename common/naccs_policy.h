@@ -13,6 +13,7 @@
 
 #include "naccs_config.h"
 #include "naccs_err.h"
+#include "naccs_lockout.h"
 #include "naccs_pwpolicy.h"
 #include "naccs_sessions.h"
 #include "naccs_store.h"
@@ -65,6 +66,12 @@ struct naccs_decision {
 	bool su_refused;		  /* session: the su rule refused the switch (naccs_su.h) */
 	bool has_individual;		  /* a switch by an ID: the person behind it */
 	struct naccs_identity individual; /* (named in the decision's events) */
+	/* auth: a real verification found the password wrong (or the name is
+	 * no ID here), and the generation it holds for
+	 * (naccs_lockout_generation, read in the failure's transaction):
+	 * what a repeat cache may remember (issue #16). */
+	bool verified_wrong;
+	char generation[NACCS_GENERATION_MAX];
 };
 
 struct naccs_policy {
@@ -133,6 +140,11 @@ int naccs_policy_session_close(const struct naccs_config *cfg, const char *login
 			       const struct naccs_session_mark *mark, struct naccs_err *err);
 
 const char *naccs_outcome_name(enum naccs_outcome o);
+
+/* The failure/lock generation of req->user now (naccs_lockout_generation;
+ * "unknown" for a name that is no ID here).  0, or -errno. */
+int naccs_policy_generation(struct naccs_policy *pol, const struct naccs_request *req,
+			    char gen[NACCS_GENERATION_MAX], struct naccs_err *err);
 
 /* What keeps st out at now whatever the credential (naccs_state_bars of
  * naccs_lockout.h, as an outcome): NACCS_OUT_RETIRED, _SUSPENDED, _LOCKED

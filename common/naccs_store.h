@@ -97,9 +97,12 @@ struct naccs_account_state {
 	bool has_last_failure;
 	struct naccs_login_event last_failure;
 
-	bool lock_taken; /* naccs_store_record_failure only: this very
-			    transaction moved the ID from unlocked to locked
-			    (the one that reports the lock, issue #16) */
+	int64_t failure_mark; /* the failures counted are the newer ones: moves
+				 at our own successful check and at an unlock
+				 (naccs_lockout_generation) */
+	bool lock_taken;      /* naccs_store_record_failure only: this very
+				 transaction moved the ID from unlocked to locked
+				 (the one that reports the lock, issue #16) */
 };
 
 /* Flags an administrator (or later: policy) can set and clear. */

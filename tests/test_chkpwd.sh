@@ -268,6 +268,37 @@ if command -v pamtester >/dev/null; then
 	ok "  PAM_USER is the canonical login chkpw-001" out_has "PAM_USER=chkpw-001"
 	expect_rc 0 "  typed chkpw-001: PAM_USER chkpw-001" pw_locker chkpw-001 "$otp"
 	ok "  (PAM_USER=chkpw-001)" out_has "PAM_USER=chkpw-001"
+	# The repeat cache remembers only a wrong password that was checked
+	# (issue #16): a screen locker keeps one handle, and the right password
+	# typed while the ID was locked gets in once the lock has ended.  Here
+	# in one pam_authenticate: pam_naccs (optional) refused while locked,
+	# pam_exec waits for the 2 s lock to end, pam_naccs (required,
+	# use_first_pass) is given the same token.
+	sed 's/^unlock_time = 0$/unlock_time = 2/' "$SB_CONF" >"$SB_DIR/etc/timed.conf"
+	chmod 0600 "$SB_DIR/etc/timed.conf"
+	printf 'auth optional %s nodelay
+auth optional pam_exec.so /bin/sleep 3
+auth required %s nodelay use_first_pass
+' \
+		"$SB_MODULE" "$SB_MODULE" >"$T_TMP/pam.d/naccs-locker-wait"
+	chmod 0644 "$T_TMP/pam.d/naccs-locker-wait"
+	timed_locker() { # SERVICE PASSWORD, the helper reading timed.conf
+		printf '%s\n' "$2" | setpriv --reuid="$uid" --regid="$uid" --clear-groups \
+			env LD_PRELOAD="${NACCS_ASAN_PRELOAD:-} $SB_PAM_WRAPPER" PAM_WRAPPER=1 \
+			ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+			PAM_WRAPPER_SERVICE_DIR="$T_TMP/pam.d" TMPDIR="$T_TMP/pamtmp" \
+			NACCS_TEST_CHKPWD="$helper" NACCS_TEST_CHKPWD_CONF="$SB_DIR/etc/timed.conf" \
+			pamtester -v "$1" chkpw-001 authenticate 2>&1
+	}
+	sb_ctl user unlock chkpw-001 >/dev/null
+	for i in 1 2 3; do
+		expect_rc 1 "screen locker: wrong password $i of 3" timed_locker naccs-locker "wrong-$i"
+	done
+	expect_rc 0 "  user show" sb_ctl user show chkpw-001
+	ok "  locked" grep -qE '^ *locked: +yes' "$T_OUT"
+	expect_rc 0 "screen locker: the right password, refused while locked, gets in once the lock ended (one handle)" \
+		timed_locker naccs-locker-wait "$otp"
+	sb_ctl user unlock chkpw-001 >/dev/null
 	# The real libpam (no wrapper), as test_system_pam.sh: only where
 	# changing /etc/pam.d is asked for (CI), the service file removed after.
 	if [ -n "${CI:-}${NACCS_E2E_SYSTEM:-}" ]; then

@@ -305,6 +305,64 @@ static void test_wrong_password_counted_once(void **state)
 	assert_int_equal(run_pamtest("naccs-twice", ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
 }
 
+/* One PAM handle, as a screen locker or login's retry loop keeps it: the
+ * password is asked again by every pam_authenticate. */
+static int same_handle_conv(int n, const struct pam_message **msg, struct pam_response **resp,
+			    void *data)
+{
+	struct pam_response *r = calloc((size_t)n, sizeof(*r));
+
+	if (r == NULL)
+		return PAM_BUF_ERR;
+	for (int i = 0; i < n; i++)
+		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF)
+			r[i].resp = strdup(*(const char **)data);
+	*resp = r;
+	return PAM_SUCCESS;
+}
+
+/* The repeat cache remembers only a wrong password a real verification
+ * found, tied to the ID's failure/lock generation (issue #16): the right
+ * password typed while the ID was locked gets in, in the same handle, once
+ * an administrator unlocked it or the timed lock ended; a wrong one is
+ * counted once per generation. */
+static void test_repeat_cache_same_handle(void **state)
+{
+	const char *pw = GOOD_PW;
+	struct pam_conv conv = {same_handle_conv, &pw};
+	pam_handle_t *pamh = NULL;
+
+	config(LOCK_3_60_300);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
+	assert_true(get_state(ALICE).locked);
+	/* An administrator unlocks while the handle lives. */
+	assert_int_equal(pam_start(SERVICE, ALICE, &conv, &pamh), PAM_SUCCESS);
+	assert_int_equal(pam_authenticate(pamh, 0), PAM_AUTH_ERR);
+	admin_unlock(ALICE);
+	assert_int_equal(pam_authenticate(pamh, 0), PAM_SUCCESS);
+	pam_end(pamh, PAM_SUCCESS);
+	/* The timed lock ends while the handle lives. */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
+	assert_int_equal(pam_start(SERVICE, ALICE, &conv, &pamh), PAM_SUCCESS);
+	assert_int_equal(pam_authenticate(pamh, 0), PAM_AUTH_ERR);
+	set_now(T0 + 300);
+	assert_int_equal(pam_authenticate(pamh, 0), PAM_SUCCESS);
+	pam_end(pamh, PAM_SUCCESS);
+	/* A wrong password verified as wrong counts once in the handle; after
+	 * an unlock (a new generation) it is verified and counted again. */
+	pw = "wrong-again";
+	assert_int_equal(pam_start(SERVICE, ALICE, &conv, &pamh), PAM_SUCCESS);
+	assert_int_equal(pam_authenticate(pamh, 0), PAM_AUTH_ERR);
+	assert_int_equal(pam_authenticate(pamh, 0), PAM_AUTH_ERR);
+	assert_int_equal(get_state(ALICE).failures_since_success, 1);
+	admin_unlock(ALICE);
+	assert_int_equal(pam_authenticate(pamh, 0), PAM_AUTH_ERR);
+	assert_int_equal(get_state(ALICE).failures_since_success, 1);
+	pam_end(pamh, PAM_SUCCESS);
+}
+
 /* The same for a name that is no ID here: the second call in the handle
  * gives the first one's answer, "not mine" (PAM_USER_UNKNOWN), not a wrong
  * password's, and the attempt is recorded once (issue #11). */
@@ -707,6 +765,7 @@ int main(void)
 	    T(test_window),
 	    T(test_wrong_password_counted_once),
 	    T(test_unknown_name_counted_once),
+	    T(test_repeat_cache_same_handle),
 	    T(test_timed_unlock),
 	    T(test_admin_unlock),
 	    T(test_shared_ids),
