@@ -118,27 +118,25 @@ int sq_failure_lockout(struct sq *s, const char *login, const struct naccs_ident
 	return rc;
 }
 
-/* The failures after the login `from` (all, when there was none: then
- * nothing is shown anyway), and the latest of them.  Times are whole
- * seconds: a failure in the login's own second is after it only when its
- * row is newer than the failure mark that login set (the failures up to
- * the login stop counting then); before, a typo just before the login
- * was shown as a failure since it (found by the end-to-end suite, #11). */
-static int failures_after(struct sq *s, const char *login, int64_t id, int64_t from,
-			  struct naccs_login_notice *n, struct naccs_err *err)
+/* The failures after the last login (all, when there was none: then
+ * nothing is shown anyway), and the latest of them: the rows newer than
+ * the one that login noted (last_success.failure_id, schema 7).  Row ids,
+ * never times (whole seconds) nor the lockout's failure mark (an unlock
+ * moves it): issue #16 saw 9 failures shown as 6 after an unlock. */
+static int failures_after(struct sq *s, const char *login, int64_t id, struct naccs_login_notice *n,
+			  struct naccs_err *err)
 {
 	sqlite3_stmt *st;
-	int64_t count, mark = 0;
-	int rc = failure_mark(s, id, &mark, err);
-
-	if (rc < 0)
-		return rc;
-	rc = sq_prepare(s, &st, err,
-			"SELECT at, service, tty, rhost, (SELECT count(*) FROM failures "
-			"WHERE identity = ?1 AND (at > ?2 OR (at = ?2 AND id > ?3))) FROM failures "
-			"WHERE identity = ?1 AND (at > ?2 OR (at = ?2 AND id > ?3)) "
-			"ORDER BY at DESC, id DESC LIMIT 1",
-			"lll", id, from, mark);
+	int64_t count;
+#define SINCE_LOGIN                                                                                \
+	"identity = ?1 AND id > (SELECT coalesce(max(failure_id), 0) FROM last_success "           \
+	"WHERE identity = ?1)"
+	int rc = sq_prepare(s, &st, err,
+			    "SELECT at, service, tty, rhost, (SELECT count(*) FROM failures "
+			    "WHERE " SINCE_LOGIN ") FROM failures WHERE " SINCE_LOGIN
+			    " ORDER BY id DESC LIMIT 1",
+			    "l", id);
+#undef SINCE_LOGIN
 	if (rc < 0)
 		return rc;
 	rc = sq_step(s, st, err);
@@ -165,7 +163,7 @@ int sq_keep_previous_login(struct sq *s, int64_t id, const struct naccs_account_
 	if (before->has_last_success) {
 		n.has_previous = true;
 		n.previous = before->last_success;
-		rc = failures_after(s, "", id, before->last_success.at, &n, err);
+		rc = failures_after(s, "", id, &n, err);
 	}
 	if (rc == 0)
 		rc =
@@ -180,12 +178,14 @@ int sq_keep_previous_login(struct sq *s, int64_t id, const struct naccs_account_
 			   n.has_last_failure ? n.last_failure.at : (int64_t)-1,
 			   n.last_failure.service, n.last_failure.tty, n.last_failure.rhost);
 	if (rc == 0)
-		rc = sq_run(s, NULL, err,
-			    "INSERT INTO last_success (identity, at, service, tty, rhost) "
-			    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (identity) DO UPDATE SET "
-			    "at = excluded.at, service = excluded.service, tty = excluded.tty, "
-			    "rhost = excluded.rhost",
-			    "llttt", id, ev->at, ev->service, ev->tty, ev->rhost);
+		rc = sq_run(
+		    s, NULL, err,
+		    "INSERT INTO last_success (identity, at, service, tty, rhost, "
+		    "failure_id) VALUES (?1, ?2, ?3, ?4, ?5, (SELECT coalesce(max(id), 0) "
+		    "FROM failures WHERE identity = ?1)) ON CONFLICT (identity) DO UPDATE SET "
+		    "at = excluded.at, service = excluded.service, tty = excluded.tty, "
+		    "rhost = excluded.rhost, failure_id = excluded.failure_id",
+		    "llttt", id, ev->at, ev->service, ev->tty, ev->rhost);
 	return rc;
 }
 

@@ -567,6 +567,40 @@ static void test_session_notices_same_second(void **state)
 	assert_true(info_has(&c, "1 failed login attempt since your last login"));
 }
 
+/* The notice counts exactly the failures since the previous login, whatever
+ * an unlock did meanwhile (issue #16: 9 failures recorded, the next login
+ * said 6, the unlock having moved the failure mark past the failures in the
+ * login's own second). */
+static void test_session_notices_after_unlock(void **state)
+{
+	struct pam_testcase tc[] = {
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+	};
+	struct conv c;
+
+	config(LOCK_3_60_300);
+	conv_init(&c, GOOD_PW);
+	assert_int_equal(run_pamtest(SERVICE, ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
+	/* In the login's own second, after it: 3 failures, which lock. */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
+	assert_true(get_state(ALICE).locked);
+	admin_unlock(ALICE);
+	set_now(T0 + 100);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
+	admin_unlock(ALICE);
+	set_now(T0 + 200);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
+	assert_int_equal(query("SELECT count(*) FROM failures"), 7);
+	set_now(T0 + 300);
+	conv_init(&c, GOOD_PW);
+	assert_int_equal(run_pamtest(SERVICE, ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
+	assert_true(info_has(&c, "7 failed login attempts since your last login"));
+}
+
 /* A key login reaches only account and session: it is recorded as a login,
  * and the notices are right the next time. */
 static void test_key_login_recorded(void **state)
@@ -773,6 +807,7 @@ int main(void)
 	    T(test_conversation_error_not_counted),
 	    T(test_session_notices),
 	    T(test_session_notices_same_second),
+	    T(test_session_notices_after_unlock),
 	    T(test_key_login_recorded),
 	    T(test_notice_in_auth),
 	    T(test_banner),
