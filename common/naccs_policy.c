@@ -16,6 +16,7 @@
 #include "naccs_local.h"
 #include "naccs_lockout.h"
 #include "naccs_netmatch.h"
+#include "naccs_notice.h"
 #include "naccs_policy.h"
 #include "naccs_resolve.h"
 #include "naccs_secret.h"
@@ -418,7 +419,8 @@ static enum naccs_outcome auth_succeeded(struct naccs_policy *pol, const struct 
 	if (pol->cfg->notice_in_auth)
 		out->has_notice =
 		    naccs_store_session_login(pol->store, deadline(pol), out->identity.login, &ev,
-					      NACCS_SESSION_MAX_AGE, true, &out->notice, err) == 0;
+					      NACCS_SESSION_MAX_AGE, NACCS_STEP_AUTH_END,
+					      &out->notice, err) == 0;
 	return decide(out, req, "auth", NACCS_OUT_ALLOW, "password", NULL, NULL);
 }
 
@@ -987,6 +989,29 @@ enum naccs_outcome naccs_policy_account_unavailable(const struct naccs_config *c
 	return decide(out, req, "account", NACCS_OUT_UNAVAILABLE, "store-unavailable", NULL, why);
 }
 
+int naccs_policy_account_login(const struct naccs_config *cfg, const struct naccs_request *req,
+			       const struct naccs_decision *d, struct naccs_err *err)
+{
+	struct naccs_policy pol;
+	struct naccs_login_event ev;
+	struct naccs_login_notice none;
+	int rc;
+
+	/* Only an account phase that lets the user in with no change pending,
+	 * on a service named as one without sessions (issue #16). */
+	if (d->outcome != NACCS_OUT_ALLOW || !d->known ||
+	    !naccs_notice_sessionless(cfg, req->service))
+		return 0;
+	rc = naccs_policy_open(&pol, cfg, false, err);
+	if (rc < 0)
+		return rc;
+	login_event(&ev, req);
+	rc = naccs_store_session_login(pol.store, deadline(&pol), d->identity.login, &ev,
+				       NACCS_SESSION_MAX_AGE, NACCS_STEP_ACCOUNT, &none, err);
+	naccs_policy_close(&pol);
+	return rc;
+}
+
 /* ---- concurrent sessions per ID (UTS-2.2.1.2(1)(b)(ア)) ----------------- */
 
 /* Count the session of out's ID against [session] max_sessions_per_id:
@@ -1108,8 +1133,11 @@ enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct n
 	/* The login is in the store whichever way the user came in (a
 	 * password here, or an SSH key): UTS-2.2.1.1(1)(g)(イ), (ウ). */
 	login_event(&ev, req);
-	rc = naccs_store_session_login(pol->store, deadline(pol), out->identity.login, &ev,
-				       NACCS_SESSION_MAX_AGE, false, &out->notice, err);
+	rc = naccs_store_session_login(
+	    pol->store, deadline(pol), out->identity.login, &ev, NACCS_SESSION_MAX_AGE,
+	    naccs_notice_sessionless(pol->cfg, req->service) ? NACCS_STEP_SESSION_COUNTED
+							     : NACCS_STEP_SESSION,
+	    &out->notice, err);
 	if (rc < 0)
 		return decide(out, req, "session", NACCS_OUT_UNAVAILABLE, "store-write-failed",
 			      NULL, err->msg);

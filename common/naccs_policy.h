@@ -118,6 +118,15 @@ enum naccs_outcome naccs_policy_account_unavailable(const struct naccs_config *c
 						    const struct naccs_request *req,
 						    struct naccs_decision *out, const char *why);
 
+/* After an account phase (d its decision): on a service of [session]
+ * sessionless_services, an ID let in with no change pending, the password
+ * login auth noted counts now (a login of any other service counts when
+ * its session opens: naccs_policy_session).  Opens the store read-write
+ * for that one transaction.  0 (also when there is nothing to record), or
+ * -errno: the caller logs it and never refuses for it. */
+int naccs_policy_account_login(const struct naccs_config *cfg, const struct naccs_request *req,
+			       const struct naccs_decision *d, struct naccs_err *err);
+
 /* A session opens for req->user (UTS-2.2.1.1(1)(g)(イ), (ウ)): the login is
  * recorded if authentication did not (an SSH key), and out->notice says
  * what to tell the user.  NACCS_OUT_UNKNOWN for a name that is no ID here

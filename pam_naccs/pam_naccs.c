@@ -137,6 +137,10 @@ EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char 
 		    naccs_policy_account_unavailable(&c.o.cfg, &c.req, &c.d, c.err.msg));
 	else
 		rv = pam_account_code(naccs_policy_account(&c.pol, &c.req, &c.d, &c.err));
+	/* A service without sessions: the login counts now (issue #16). */
+	if (rv == PAM_SUCCESS && c.store_open &&
+	    naccs_policy_account_login(&c.o.cfg, &c.req, &c.d, &c.err) < 0)
+		pam_syslog(pamh, LOG_ERR, "account check: login not recorded: %s", c.err.msg);
 	call_report(pamh, &c, "account check");
 	return call_end(&c, rv);
 }

@@ -237,6 +237,22 @@ static int auth(const char *user, const char *pw)
 	return run_op(PAMTEST_AUTHENTICATE, user, pw, &c);
 }
 
+/* A whole login: auth, then the session, in one handle. */
+static int login(const char *user, const char *pw, struct conv *c)
+{
+	struct pam_testcase tc[] = {
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+	};
+	enum pamtest_err perr;
+
+	conv_init(c, pw);
+	perr = run_pamtest(SERVICE, user, &c->data, tc, NULL);
+	if (perr != PAMTEST_ERR_OK && perr != PAMTEST_ERR_CASE)
+		fail_msg("run_pamtest: %d", perr);
+	return tc[0].op_rv != PAM_SUCCESS ? tc[0].op_rv : tc[1].op_rv;
+}
+
 /* Is s among the info messages of c? */
 static bool info_has(const struct conv *c, const char *s)
 {
@@ -548,7 +564,7 @@ static void test_session_notices_same_second(void **state)
 
 	set_now(T0);
 	assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
-	assert_int_equal(auth(ALICE, GOOD_PW), PAM_SUCCESS); /* the same second */
+	assert_int_equal(login(ALICE, GOOD_PW, &c), PAM_SUCCESS); /* the same second */
 	set_now(T0 + 100);
 	assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
 	set_now(T0 + 200);
@@ -559,7 +575,7 @@ static void test_session_notices_same_second(void **state)
 	/* A failure in the login's own second, after it, counts. */
 	set_now(T0 + 300);
 	assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
-	assert_int_equal(auth(ALICE, GOOD_PW), PAM_SUCCESS);
+	assert_int_equal(login(ALICE, GOOD_PW, &c), PAM_SUCCESS);
 	assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
 	set_now(T0 + 400);
 	conv_init(&c, GOOD_PW);
@@ -601,6 +617,45 @@ static void test_session_notices_after_unlock(void **state)
 	assert_true(info_has(&c, "7 failed login attempts since your last login"));
 }
 
+/* A login counts when its session opens; for a service without sessions
+ * ([session] sessionless_services) when auth and account both succeed and
+ * no change is pending (issue #16).  Auth alone is no login. */
+static void test_sessionless_services(void **state)
+{
+	struct pam_testcase tc[] = {
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS),
+	};
+	struct naccs_store *st;
+	struct naccs_err err;
+	struct conv c;
+
+	assert_int_equal(auth(ALICE, GOOD_PW), PAM_SUCCESS);
+	assert_false(get_state(ALICE).has_last_success);
+	conv_init(&c, GOOD_PW);
+	assert_int_equal(run_pamtest(SERVICE, ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
+	assert_false(get_state(ALICE).has_last_success); /* a session was to come */
+	config("[session]\nsessionless_services = other, " SERVICE "\n");
+	set_now(T0 + NACCS_SESSION_MAX_AGE + 1); /* the auths above are over */
+	assert_int_equal(run_op(PAMTEST_ACCOUNT, ALICE, NULL, &c), PAM_SUCCESS);
+	assert_false(get_state(ALICE).has_last_success); /* no auth before it */
+	set_now(T0 + 1000);
+	conv_init(&c, GOOD_PW);
+	assert_int_equal(run_pamtest(SERVICE, ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
+	assert_true(get_state(ALICE).has_last_success);
+	assert_int_equal(get_state(ALICE).last_success.at, T0 + 1000);
+	/* A change pending: no login until it is made. */
+	st = open_store(false);
+	if (naccs_store_set_flag(st, naccs_deadline_in(5000), BOB, NACCS_FLAG_MUST_CHANGE, true, "",
+				 "admin-test", &err) < 0)
+		fail_msg("must change: %s", err.msg);
+	naccs_store_close(st);
+	tc[1].expected_rv = PAM_NEW_AUTHTOK_REQD;
+	conv_init(&c, GOOD_PW);
+	assert_int_equal(run_pamtest(SERVICE, BOB, &c.data, tc, NULL), PAMTEST_ERR_OK);
+	assert_false(get_state(BOB).has_last_success);
+}
+
 /* A key login reaches only account and session: it is recorded as a login,
  * and the notices are right the next time. */
 static void test_key_login_recorded(void **state)
@@ -629,7 +684,7 @@ static void test_notice_in_auth(void **state)
 	struct conv c;
 
 	config("[notice]\nnotice_in_auth = yes\n");
-	assert_int_equal(auth(ALICE, GOOD_PW), PAM_SUCCESS);
+	assert_int_equal(login(ALICE, GOOD_PW, &c), PAM_SUCCESS);
 	set_now(T0 + 50);
 	assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
 	set_now(T0 + 100);
@@ -809,6 +864,7 @@ int main(void)
 	    T(test_session_notices_same_second),
 	    T(test_session_notices_after_unlock),
 	    T(test_key_login_recorded),
+	    T(test_sessionless_services),
 	    T(test_notice_in_auth),
 	    T(test_banner),
 	    T(test_unencrypted_warning),

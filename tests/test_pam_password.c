@@ -436,6 +436,44 @@ static void test_change_after_timed_lock_ended(void **state)
 	assert_true(said(c.err_buf, "locked"));
 }
 
+/* A login counts when its session opens (issue #16): a first login whose
+ * forced change was aborted (wrong current password) never happened, and
+ * is not the "Last login" of the first real one; that one is, of the next. */
+static void test_aborted_login_not_counted(void **state)
+{
+	struct pam_testcase aborted[] = {
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test(PAMTEST_ACCOUNT, PAM_NEW_AUTHTOK_REQD),
+	    pam_test_flags(PAMTEST_CHAUTHTOK, PAM_AUTH_ERR, PAM_CHANGE_EXPIRED_AUTHTOK),
+	};
+	struct pam_testcase first[] = {
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test(PAMTEST_ACCOUNT, PAM_NEW_AUTHTOK_REQD),
+	    pam_test_flags(PAMTEST_CHAUTHTOK, PAM_SUCCESS, PAM_CHANGE_EXPIRED_AUTHTOK),
+	    pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+	};
+	struct pam_testcase next[] = {
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS),
+	    pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+	};
+	const char *a[] = {CUR, "Wrong-current-1", NULL};
+	const char *b[] = {CUR, CUR, NEW, NEW, NULL};
+	const char *n[] = {NEW, NULL};
+	struct conv c;
+
+	conv_init(&c, a);
+	assert_int_equal(run_pamtest(SERVICE, RESET, &c.data, aborted, NULL), PAMTEST_ERR_OK);
+	assert_false(get_state(RESET).has_last_success);
+	conv_init(&c, b);
+	assert_int_equal(run_pamtest(SERVICE, RESET, &c.data, first, NULL), PAMTEST_ERR_OK);
+	assert_false(said(c.info_buf, "Last login"));
+	assert_true(get_state(RESET).has_last_success);
+	conv_init(&c, n);
+	assert_int_equal(run_pamtest(SERVICE, RESET, &c.data, next, NULL), PAMTEST_ERR_OK);
+	assert_true(said(c.info_buf, "Last login"));
+}
+
 /* Past the maximum age: a warning first, then a forced change in the same
  * handle (UTS-2.2.1.1(1)(c)(ア)(イ)); after the grace period, refused. */
 static void test_expiry(void **state)
@@ -548,6 +586,7 @@ int main(void)
 	    T(test_min_age),
 	    T(test_forced_change_after_reset_same_handle),
 	    T(test_change_after_timed_lock_ended),
+	    T(test_aborted_login_not_counted),
 	    T(test_expiry),
 	    T(test_root_changes_another_users_password),
 	    T(test_use_authtok),

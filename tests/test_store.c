@@ -698,6 +698,19 @@ static void test_failures_and_success(void **state)
 	state_of(f->st, "abcde-001", &after);
 	assert_int_equal(after.failures_since_success, 0);
 	assert_false(after.has_last_failure);
+	/* Noted, not counted: the login counts when its session opens
+	 * (issue #16). */
+	assert_false(after.has_last_success);
+	naccs_wipe(&after, sizeof(after));
+	{
+		struct naccs_login_notice n;
+
+		assert_int_equal(naccs_store_session_login(f->st, DL(), "abcde-001", &ev, 600,
+							   NACCS_STEP_SESSION, &n, &err),
+				 0);
+		assert_false(n.has_previous); /* the first login */
+	}
+	state_of(f->st, "abcde-001", &after);
 	assert_true(after.has_last_success);
 	assert_int_equal(after.last_success.at, 1700000100);
 	assert_string_equal(after.last_success.service, "login");
