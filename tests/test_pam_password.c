@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +23,7 @@
 #include <security/pam_appl.h>
 #include <sqlite3.h>
 
+#include "naccs_audit.h"
 #include "naccs_hash.h"
 #include "naccs_store.h"
 #include "testdb.h"
@@ -235,6 +237,47 @@ static void test_wrong_current_password(void **state)
 	assert_true(said(c.err_buf, "current password is not correct"));
 	assert_int_equal(get_state(ALICE).failures_since_success, 1);
 	assert_int_equal(auth(ALICE, CUR), PAM_SUCCESS);
+}
+
+/* How many lines of the trail hold needle. */
+static size_t trail_count(const char *needle)
+{
+	char **names = NULL, dir[600], path[PATH_MAX], line[8192];
+	size_t n = 0, c = 0;
+	struct naccs_err err;
+
+	snprintf(dir, sizeof(dir), "%s/audit", PAM_FIXTURE_DIR);
+	assert_int_equal(naccs_audit_list(dir, &names, &n, &err), 0);
+	for (size_t i = 0; i < n; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		while (fgets(line, sizeof(line), f) != NULL)
+			c += strstr(line, needle) != NULL;
+		fclose(f);
+	}
+	naccs_audit_names_free(names, n);
+	return c;
+}
+
+/* A wrong current password counts as a failed login, and the one that
+ * reaches lockout.deny locks the ID with its lock event, once (issue #16). */
+static void test_wrong_current_password_locks(void **state)
+{
+	const char *a[] = {"Wrong-pw-1", NULL};
+	struct conv c;
+
+	snprintf(conf_extra, sizeof(conf_extra), "[lockout]\ndeny = 2\nunlock_time = 0\n");
+	write_conf();
+	assert_int_equal(passwd(SERVICE, ALICE, a, &c), PAM_AUTH_ERR);
+	assert_int_equal(trail_count("\"action\":\"lock\""), 0);
+	assert_int_equal(passwd(SERVICE, ALICE, a, &c), PAM_AUTH_ERR);
+	assert_true(get_state(ALICE).locked);
+	assert_int_equal(trail_count("\"action\":\"lock\""), 1);
+	assert_int_equal(passwd(SERVICE, ALICE, a, &c), PAM_PERM_DENIED);
+	assert_int_equal(trail_count("\"action\":\"lock\""), 1);
 }
 
 static void test_mismatch_refused(void **state)
@@ -578,6 +621,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_change),
 	    T(test_wrong_current_password),
+	    T(test_wrong_current_password_locks),
 	    T(test_mismatch_refused),
 	    T(test_each_rule_refused_with_its_message),
 	    T(test_boundaries_accepted),
