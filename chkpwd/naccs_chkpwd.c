@@ -340,11 +340,9 @@ static int check(const struct caller *me, const char *name, const char *service,
 		if (d.outcome == NACCS_OUT_UNAVAILABLE)
 			syslog(LOG_AUTHPRIV | LOG_ERR, "naccs_chkpwd: failed closed: %s",
 			       d.audit_refused ? "the audit trail cannot be written" : err.msg);
-		/* As pam_sm_acct_mgmt: on a service without sessions the
-		 * login counts now (issue #16). */
-		if (account && naccs_policy_account_login(&cfg, &req, &d, &err) < 0)
-			syslog(LOG_AUTHPRIV | LOG_ERR, "naccs_chkpwd: login not recorded: %s",
-			       err.msg);
+		/* No login counts here, unlike pam_sm_acct_mgmt on a service of
+		 * [session] sessionless_services: the service name is the
+		 * caller's choice (issue #16). */
 		/* The protocol (naccs_chkpwd.h): the canonical login on stdout
 		 * after a successful authentication, for PAM_USER.  Not
 		 * written: a failure, so the caller never takes it for one. */

@@ -168,6 +168,20 @@ sb_ctl user unsuspend chkpw-002 >/dev/null
 expect_rc 5 "  a caller that is no ID: exit 5" as 65534 -- --account
 otp=$new
 
+# Through the helper no login counts, even on a service named in [session]
+# sessionless_services: the service name is the caller's choice (issue #16).
+printf '[session]\nsessionless_services = xlock\n' |
+	cat "$SB_CONF" - >"$SB_DIR/etc/sessionless.conf"
+chmod 0600 "$SB_DIR/etc/sessionless.conf"
+PW=$otp
+CONF=$SB_DIR/etc/sessionless.conf expect_rc 0 "sessionless service xlock: the check" \
+	as "$uid" -- --service xlock chkpw-001
+PW=
+CONF=$SB_DIR/etc/sessionless.conf expect_rc 0 "  then its account phase" \
+	as "$uid" -- --account --service xlock chkpw-001
+expect_rc 0 "  user show" sb_ctl user show chkpw-001
+ok "  no login counted through the helper" grep -qE '^ *last login: +never$' "$T_OUT"
+
 # Inherited descriptors are closed; the process is wholly root with few
 # capabilities.  The helper waits on its stdin (a FIFO) while we look.
 mkfifo "$T_TMP/fifo"
