@@ -340,6 +340,9 @@ static int check(const struct caller *me, const char *name, const char *service,
 		if (d.outcome == NACCS_OUT_UNAVAILABLE)
 			syslog(LOG_AUTHPRIV | LOG_ERR, "naccs_chkpwd: failed closed: %s",
 			       d.audit_refused ? "the audit trail cannot be written" : err.msg);
+		/* No login counts here, unlike pam_sm_acct_mgmt on a service of
+		 * [session] sessionless_services: the service name is the
+		 * caller's choice (issue #16). */
 		/* The protocol (naccs_chkpwd.h): the canonical login on stdout
 		 * after a successful authentication, for PAM_USER.  Not
 		 * written: a failure, so the caller never takes it for one. */

@@ -120,6 +120,8 @@ static const struct conf_key conf_keys[] = {
     /* Concurrent sessions per ID (UTS-2.2.1.2(1)(b)(ア), naccs_sessions.h). */
     {"session", "max_sessions_per_id", KIND_UINT, FIELD(max_sessions_per_id), 0, 10000, false},
     {"session", "session_dir", KIND_OPT_PATH, FIELD(session_dir), 0, 0, false},
+    /* Services that open no session: where a login counts (issue #16). */
+    {"session", "sessionless_services", KIND_NAMES, FIELD(sessionless_services), 0, 0, false},
     {"identity", "login_format", KIND_LOGIN_FORMAT, FIELD(login_format), 0, 0, false},
     {"identity", "uid_min", KIND_U32, FIELD(uid_min), 1000, ID_MAX, false},
     {"identity", "uid_max", KIND_U32, FIELD(uid_max), 1000, ID_MAX, false},
@@ -220,7 +222,8 @@ static const struct naccs_config_preset builtin_presets[] = {
 static const char *const reserved_sections[] = {
     /* [access]: admin_allowed_networks and the rule_NAME keys (time and
      * terminal windows, set_rule below) are implemented; any other key is
-     * still refused.  [session]: max_sessions_per_id and session_dir.
+     * still refused.  [session]: max_sessions_per_id, session_dir and
+     * sessionless_services.
      * [nss]: index is implemented, nothing else.  [audit]: dir,
      * retention_days, on_audit_failure, warn_free_space, alert_command and
      * alert_events are implemented. */
@@ -259,8 +262,9 @@ void naccs_config_defaults(struct naccs_config *cfg)
 	cfg->su_allow_groups[0] = '\0';
 	cfg->su_allow_ids[0] = '\0';
 	cfg->admin_allowed_networks[0] = '\0';
-	cfg->max_sessions_per_id = 0; /* off */
-	cfg->session_dir[0] = '\0';   /* "sessions" beside the store */
+	cfg->max_sessions_per_id = 0;	     /* off */
+	cfg->session_dir[0] = '\0';	     /* "sessions" beside the store */
+	cfg->sessionless_services[0] = '\0'; /* every login counts at its session */
 	cfg->login_format = NACCS_LOGIN_LOWER_DASH;
 	cfg->uid_min = 20000;
 	cfg->uid_max = 29999;

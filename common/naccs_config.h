@@ -177,10 +177,12 @@ struct naccs_config {
 	struct naccs_config_rule access_rules[NACCS_ACCESS_RULES_MAX];
 	unsigned access_rule_count;
 
-	/* [session] max_sessions_per_id, session_dir (naccs_sessions.h); any
-	 * other key of [session] is refused. */
-	unsigned max_sessions_per_id; /* 0: no limit */
-	char session_dir[PATH_MAX];   /* "": "sessions" beside the store */
+	/* [session] max_sessions_per_id, session_dir (naccs_sessions.h),
+	 * sessionless_services (naccs_policy_account_login); any other key of
+	 * [session] is refused. */
+	unsigned max_sessions_per_id;	/* 0: no limit */
+	char session_dir[PATH_MAX];	/* "": "sessions" beside the store */
+	char sessionless_services[256]; /* names separated by spaces or commas */
 
 	/* [identity] login_format, login_prefix, uid_min, uid_max, gid,
 	 * home_base, shell, create_home, skel, home_mode, require_staff_number */

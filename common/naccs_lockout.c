@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "naccs_lockout.h"
@@ -30,6 +31,23 @@ void naccs_lockout_rule_from_config(const struct naccs_config *cfg, struct naccs
 bool naccs_lockout_in_force(const struct naccs_account_state *st, int64_t now)
 {
 	return st->locked && (st->lock_until == 0 || now < st->lock_until);
+}
+
+unsigned naccs_state_bars(const struct naccs_account_state *st, int64_t now)
+{
+	return (st->retired ? NACCS_BAR_RETIRED : 0u) | (st->suspended ? NACCS_BAR_SUSPENDED : 0u) |
+	       (naccs_lockout_in_force(st, now) ? NACCS_BAR_LOCKED : 0u);
+}
+
+void naccs_lockout_generation(const struct naccs_account_state *st, char out[NACCS_GENERATION_MAX])
+{
+	if (st == NULL) {
+		snprintf(out, NACCS_GENERATION_MAX, "unknown");
+		return;
+	}
+	snprintf(out, NACCS_GENERATION_MAX, "mark=%lld locked=%d at=%lld until=%lld pw=%lld",
+		 (long long)st->failure_mark, st->locked ? 1 : 0, (long long)st->locked_at,
+		 (long long)st->lock_until, (long long)st->password_changed_at);
 }
 
 int64_t naccs_lockout_count_from(const struct naccs_lockout_rule *rule,

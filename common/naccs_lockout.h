@@ -38,6 +38,25 @@ void naccs_lockout_rule_default(struct naccs_lockout_rule *rule);
  * itself at lock_until; lock_until == 0 is until an administrator unlocks. */
 bool naccs_lockout_in_force(const struct naccs_account_state *st, int64_t now);
 
+/* What keeps an ID out at now whatever the credential, as bits: retired,
+ * suspended, and a lock in force (naccs_lockout_in_force: a timed lock that
+ * has ended is none).  The one rule every path asks (auth, account, the
+ * password change, naccs_chkpwd through them, the store's success
+ * transaction) and every display (naccsctl user show, user list), so they
+ * never disagree (UTS-2.2.1.1(1)(d), (g)(ウ); UTS-2.2.1.3(2)(g)(ウ)). */
+#define NACCS_BAR_RETIRED   1u
+#define NACCS_BAR_SUSPENDED 2u
+#define NACCS_BAR_LOCKED    4u
+unsigned naccs_state_bars(const struct naccs_account_state *st, int64_t now);
+
+/* The ID's failure/lock generation, as text: it changes when the failures
+ * stop counting (our own successful check, an unlock), when a lock is taken
+ * or lifted, and when the password is set.  A wrong password found by a
+ * real verification stays wrong only within it (pam_naccs's repeat cache,
+ * issue #16).  st == NULL: a name that is no ID here. */
+#define NACCS_GENERATION_MAX 128
+void naccs_lockout_generation(const struct naccs_account_state *st, char out[NACCS_GENERATION_MAX]);
+
 /* The earliest time a failure counts towards a lock at now: inside the
  * window, and after a timed lock that has ended (its failures are spent). */
 int64_t naccs_lockout_count_from(const struct naccs_lockout_rule *rule,

@@ -70,9 +70,10 @@ static bool is_sep(char c)
 	return c == ' ' || c == ',' || c == '\t';
 }
 
-bool naccs_notice_unencrypted(const struct naccs_config *cfg, const char *service)
+/* Is service one of the names in list (spaces or commas between)? */
+static bool listed(const char *list, const char *service)
 {
-	const char *p = cfg->unencrypted_services;
+	const char *p = list;
 	size_t len;
 
 	if (service == NULL || service[0] == '\0')
@@ -90,6 +91,16 @@ bool naccs_notice_unencrypted(const struct naccs_config *cfg, const char *servic
 			return true;
 	}
 	return false;
+}
+
+bool naccs_notice_unencrypted(const struct naccs_config *cfg, const char *service)
+{
+	return listed(cfg->unencrypted_services, service);
+}
+
+bool naccs_notice_sessionless(const struct naccs_config *cfg, const char *service)
+{
+	return listed(cfg->sessionless_services, service);
 }
 
 /* UTS-2.2.1.1(1)(b)(ウ) */

@@ -22,6 +22,10 @@ void naccs_notice_format(const struct naccs_config *cfg, const struct naccs_logi
 
 /* Is service one of [notice] unencrypted_services? */
 bool naccs_notice_unencrypted(const struct naccs_config *cfg, const char *service);
+/* Is service one of [session] sessionless_services?  Its logins count when
+ * auth and account both succeed with no change pending; any other
+ * service's when its session opens (issue #16). */
+bool naccs_notice_sessionless(const struct naccs_config *cfg, const char *service);
 /* The warning shown before the password prompt on such a service. */
 const char *naccs_notice_unencrypted_text(void);
 

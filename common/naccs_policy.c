@@ -17,6 +17,7 @@
 #include "naccs_lockout.h"
 #include "naccs_nametag.h"
 #include "naccs_netmatch.h"
+#include "naccs_notice.h"
 #include "naccs_policy.h"
 #include "naccs_resolve.h"
 #include "naccs_secret.h"
@@ -262,17 +263,25 @@ static void login_event(struct naccs_login_event *ev, const struct naccs_request
 }
 
 /* Refusals that hold whatever the credential: a retired, suspended or locked
- * ID is never let in (UTS-2.2.1.1(1)(d), (g)(ウ); UTS-2.2.1.3(2)(g)(ウ)). */
-static enum naccs_outcome state_refusal(const struct naccs_account_state *st, const char **reason)
+ * ID is never let in (UTS-2.2.1.1(1)(d), (g)(ウ); UTS-2.2.1.3(2)(g)(ウ)).
+ * The one rule of naccs_lockout.c (naccs_state_bars), for every path. */
+enum naccs_outcome naccs_policy_state_refusal(const struct naccs_account_state *st, int64_t now,
+					      const char **reason)
 {
-	if (st->retired)
+	unsigned bars = naccs_state_bars(st, now);
+
+	if (bars & NACCS_BAR_RETIRED)
 		return *reason = "retired", NACCS_OUT_RETIRED;
-	if (st->suspended)
+	if (bars & NACCS_BAR_SUSPENDED)
 		return *reason = "suspended", NACCS_OUT_SUSPENDED;
-	/* A timed lock ends by itself: the one rule of naccs_lockout.c. */
-	if (naccs_lockout_in_force(st, naccs_now_wall()))
+	if (bars & NACCS_BAR_LOCKED)
 		return *reason = "locked", NACCS_OUT_LOCKED;
 	return NACCS_OUT_ALLOW;
+}
+
+static enum naccs_outcome state_refusal(const struct naccs_account_state *st, const char **reason)
+{
+	return naccs_policy_state_refusal(st, naccs_now_wall(), reason);
 }
 
 /* Upgrade a hash made with other parameters (UTS-2.2.1.6(1)(e)(イ)). A
@@ -329,8 +338,7 @@ static void report_locked(const struct naccs_request *req, const struct naccs_de
 }
 
 static int record_failure(struct naccs_policy *pol, const struct naccs_request *req,
-			  struct naccs_decision *out, const struct naccs_account_state *before,
-			  struct naccs_err *err)
+			  struct naccs_decision *out, struct naccs_err *err)
 {
 	struct naccs_login_event ev;
 	struct naccs_account_state after;
@@ -347,6 +355,7 @@ static int record_failure(struct naccs_policy *pol, const struct naccs_request *
 		    pol->store, deadline(pol), typed_name(pol->cfg, req, out), &ev, &dropped, err);
 		if (rc == 0 && dropped > 0)
 			report_pruned(req, dropped, pol->cfg->unknown_failures_max);
+		naccs_lockout_generation(NULL, out->generation);
 		return rc;
 	}
 	/* Recorded in the same transaction that counts the failures within
@@ -355,9 +364,13 @@ static int record_failure(struct naccs_policy *pol, const struct naccs_request *
 	 * and lock exactly at the limit. */
 	rc = naccs_store_record_failure(pol->store, deadline(pol), out->identity.login, &ev, &after,
 					err);
-	if (rc == 0 && !naccs_lockout_in_force(before, ev.at) &&
-	    naccs_lockout_in_force(&after, ev.at))
+	/* Only the transaction that took the lock reports it: the state read
+	 * before the verification is stale under concurrent attempts, and
+	 * each of them saw "unlocked before, locked after" (issue #16). */
+	if (rc == 0 && after.lock_taken)
 		report_locked(req, out, &after);
+	if (rc == 0)
+		naccs_lockout_generation(&after, out->generation);
 	naccs_wipe(&after, sizeof(after));
 	return rc;
 }
@@ -377,9 +390,13 @@ static enum naccs_outcome auth_failed(struct naccs_policy *pol, const struct nac
 				      struct naccs_decision *out, const char *reason,
 				      const struct naccs_account_state *st, struct naccs_err *err)
 {
-	if (record_failure(pol, req, out, st, err) < 0)
+	if (record_failure(pol, req, out, err) < 0)
 		return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed", NULL,
 			      err->msg);
+	/* Only a verification that found the password wrong (or a name that
+	 * is no ID) may be remembered as wrong (issue #16). */
+	out->verified_wrong =
+	    strcmp(reason, "bad-password") == 0 || strcmp(reason, "unknown-user") == 0;
 	return decide(out, req, "auth", out->known ? NACCS_OUT_BAD_CREDENTIALS : NACCS_OUT_UNKNOWN,
 		      reason, NULL, NULL);
 }
@@ -392,7 +409,7 @@ static enum naccs_outcome auth_refused(struct naccs_policy *pol, const struct na
 				       const char *reason, const struct naccs_account_state *st,
 				       struct naccs_err *err)
 {
-	if (record_failure(pol, req, out, st, err) < 0)
+	if (record_failure(pol, req, out, err) < 0)
 		return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed", NULL,
 			      err->msg);
 	return decide(out, req, "auth", pol->cfg->show_locked ? refusal : NACCS_OUT_BAD_CREDENTIALS,
@@ -429,7 +446,8 @@ static enum naccs_outcome auth_succeeded(struct naccs_policy *pol, const struct 
 	if (pol->cfg->notice_in_auth)
 		out->has_notice =
 		    naccs_store_session_login(pol->store, deadline(pol), out->identity.login, &ev,
-					      NACCS_SESSION_MAX_AGE, true, &out->notice, err) == 0;
+					      NACCS_SESSION_MAX_AGE, NACCS_STEP_AUTH_END,
+					      &out->notice, err) == 0;
 	return decide(out, req, "auth", NACCS_OUT_ALLOW, "password", NULL, NULL);
 }
 
@@ -560,6 +578,25 @@ out:
 	naccs_wipe(&st, sizeof(st));
 	naccs_wipe(typical, sizeof(typical));
 	return result;
+}
+
+int naccs_policy_generation(struct naccs_policy *pol, const struct naccs_request *req,
+			    char gen[NACCS_GENERATION_MAX], struct naccs_err *err)
+{
+	struct naccs_identity id;
+	struct naccs_account_state st;
+	int rc = naccs_resolve_name(pol->store, deadline(pol), req->user, &id, NULL, err);
+
+	if (rc == -ENOENT || rc == -EINVAL) {
+		naccs_lockout_generation(NULL, gen);
+		return 0;
+	}
+	if (rc == 0)
+		rc = naccs_store_get_state(pol->store, deadline(pol), id.login, &st, err);
+	if (rc == 0)
+		naccs_lockout_generation(&st, gen);
+	naccs_wipe(&st, sizeof(st));
+	return rc;
 }
 
 /* ---- password age (UTS-2.2.1.1(1)(c)(ア)(イ)) ------------------------- */
@@ -981,6 +1018,29 @@ enum naccs_outcome naccs_policy_account_unavailable(const struct naccs_config *c
 	return decide(out, req, "account", NACCS_OUT_UNAVAILABLE, "store-unavailable", NULL, why);
 }
 
+int naccs_policy_account_login(const struct naccs_config *cfg, const struct naccs_request *req,
+			       const struct naccs_decision *d, struct naccs_err *err)
+{
+	struct naccs_policy pol;
+	struct naccs_login_event ev;
+	struct naccs_login_notice none;
+	int rc;
+
+	/* Only an account phase that lets the user in with no change pending,
+	 * on a service named as one without sessions (issue #16). */
+	if (d->outcome != NACCS_OUT_ALLOW || !d->known ||
+	    !naccs_notice_sessionless(cfg, req->service))
+		return 0;
+	rc = naccs_policy_open(&pol, cfg, false, err);
+	if (rc < 0)
+		return rc;
+	login_event(&ev, req);
+	rc = naccs_store_session_login(pol.store, deadline(&pol), d->identity.login, &ev,
+				       NACCS_SESSION_MAX_AGE, NACCS_STEP_ACCOUNT, &none, err);
+	naccs_policy_close(&pol);
+	return rc;
+}
+
 /* ---- concurrent sessions per ID (UTS-2.2.1.2(1)(b)(ア)) ----------------- */
 
 /* Count the session of out's ID against [session] max_sessions_per_id:
@@ -1144,8 +1204,11 @@ enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct n
 	/* The login is in the store whichever way the user came in (a
 	 * password here, or an SSH key): UTS-2.2.1.1(1)(g)(イ), (ウ). */
 	login_event(&ev, req);
-	rc = naccs_store_session_login(pol->store, deadline(pol), out->identity.login, &ev,
-				       NACCS_SESSION_MAX_AGE, false, &out->notice, err);
+	rc = naccs_store_session_login(
+	    pol->store, deadline(pol), out->identity.login, &ev, NACCS_SESSION_MAX_AGE,
+	    naccs_notice_sessionless(pol->cfg, req->service) ? NACCS_STEP_SESSION_COUNTED
+							     : NACCS_STEP_SESSION,
+	    &out->notice, err);
 	if (rc < 0)
 		return decide(out, req, "session", NACCS_OUT_UNAVAILABLE, "store-write-failed",
 			      NULL, err->msg);

@@ -14,6 +14,7 @@
 #include "naccs_config.h"
 #include "naccs_err.h"
 #include "naccs_nametag.h"
+#include "naccs_lockout.h"
 #include "naccs_pwpolicy.h"
 #include "naccs_sessions.h"
 #include "naccs_store.h"
@@ -68,6 +69,12 @@ struct naccs_decision {
 	struct naccs_identity individual; /* (named in the decision's events) */
 	char user_shown[NACCS_NAME_SHOWN_MAX]; /* not known: the name as it may be
 						  written (naccs_nametag.h) */
+	/* auth: a real verification found the password wrong (or the name is
+	 * no ID here), and the generation it holds for
+	 * (naccs_lockout_generation, read in the failure's transaction):
+	 * what a repeat cache may remember (issue #16). */
+	bool verified_wrong;
+	char generation[NACCS_GENERATION_MAX];
 };
 
 struct naccs_policy {
@@ -114,6 +121,15 @@ enum naccs_outcome naccs_policy_account_unavailable(const struct naccs_config *c
 						    const struct naccs_request *req,
 						    struct naccs_decision *out, const char *why);
 
+/* After an account phase (d its decision): on a service of [session]
+ * sessionless_services, an ID let in with no change pending, the password
+ * login auth noted counts now (a login of any other service counts when
+ * its session opens: naccs_policy_session).  Opens the store read-write
+ * for that one transaction.  0 (also when there is nothing to record), or
+ * -errno: the caller logs it and never refuses for it. */
+int naccs_policy_account_login(const struct naccs_config *cfg, const struct naccs_request *req,
+			       const struct naccs_decision *d, struct naccs_err *err);
+
 /* A session opens for req->user (UTS-2.2.1.1(1)(g)(イ), (ウ)): the login is
  * recorded if authentication did not (an SSH key), and out->notice says
  * what to tell the user.  NACCS_OUT_UNKNOWN for a name that is no ID here
@@ -159,6 +175,18 @@ int naccs_policy_session_close(const struct naccs_config *cfg, const struct nacc
 			       const struct naccs_session_record *r, struct naccs_err *err);
 
 const char *naccs_outcome_name(enum naccs_outcome o);
+
+/* The failure/lock generation of req->user now (naccs_lockout_generation;
+ * "unknown" for a name that is no ID here).  0, or -errno. */
+int naccs_policy_generation(struct naccs_policy *pol, const struct naccs_request *req,
+			    char gen[NACCS_GENERATION_MAX], struct naccs_err *err);
+
+/* What keeps st out at now whatever the credential (naccs_state_bars of
+ * naccs_lockout.h, as an outcome): NACCS_OUT_RETIRED, _SUSPENDED, _LOCKED
+ * (in that order) with *reason, or NACCS_OUT_ALLOW.  Auth, account and the
+ * password change all ask this one. */
+enum naccs_outcome naccs_policy_state_refusal(const struct naccs_account_state *st, int64_t now,
+					      const char **reason);
 
 /* ---- password age (UTS-2.2.1.1(1)(c)(ア)) -----------------------------
  * The one computation of a password's expiry, used by the account phase,

@@ -174,19 +174,49 @@ static bool too_early(const struct naccs_policy *pol, const struct naccs_account
 	return true;
 }
 
+/* The rule of auth and account (naccs_policy_state_refusal): a timed lock
+ * that has ended refuses no change (issue #16: the raw flag did). */
 static enum naccs_outcome state_refusal(const struct naccs_account_state *st,
 					struct naccs_pw_change *c, const char **reason)
 {
-	if (st->retired)
-		return say(c, _("This ID has been retired and can no longer be used.")),
-		       *reason = "retired", NACCS_OUT_RETIRED;
-	if (st->suspended)
-		return say(c, _("This ID is suspended. Ask an administrator.")),
-		       *reason = "suspended", NACCS_OUT_SUSPENDED;
-	if (st->locked)
-		return say(c, _("This ID is locked. Ask an administrator to unlock it.")),
-		       *reason = "locked", NACCS_OUT_LOCKED;
-	return NACCS_OUT_ALLOW;
+	enum naccs_outcome o = naccs_policy_state_refusal(st, naccs_now_wall(), reason);
+
+	if (o == NACCS_OUT_RETIRED)
+		say(c, _("This ID has been retired and can no longer be used."));
+	else if (o == NACCS_OUT_SUSPENDED)
+		say(c, _("This ID is suspended. Ask an administrator."));
+	else if (o == NACCS_OUT_LOCKED)
+		say(c, _("This ID is locked. Ask an administrator to unlock it."));
+	return o;
+}
+
+/* The lock a wrong current password took (UTS-2.2.1.1(1)(g)(ウ)): the same
+ * event as naccs_policy.c's for a wrong password at login. */
+static void report_locked(const struct naccs_pw_change *c, const struct naccs_request *req,
+			  const struct naccs_account_state *after)
+{
+	char detail[160];
+	struct naccs_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = "auth";
+	ev.action = "lock";
+	ev.result = "done";
+	ev.reason = "too-many-failures";
+	ev.login = c->identity.login;
+	ev.user_code = c->identity.user_code;
+	ev.id_number = c->identity.id_number;
+	ev.service = req->service;
+	ev.tty = req->tty;
+	ev.rhost = req->rhost;
+	ev.actor = req->ruser;
+	if (after->lock_until != 0)
+		snprintf(detail, sizeof(detail), "locked until %lld", (long long)after->lock_until);
+	else
+		snprintf(detail, sizeof(detail), "locked until an administrator unlocks it");
+	ev.detail = detail;
+	ev.trail = req->trail;
+	naccs_event_emit(&ev, NULL);
 }
 
 static enum naccs_outcome wrong_current(struct naccs_policy *pol, const struct naccs_request *req,
@@ -204,6 +234,9 @@ static enum naccs_outcome wrong_current(struct naccs_policy *pol, const struct n
 	snprintf(ev.rhost, sizeof(ev.rhost), "%s", req->rhost ? req->rhost : "");
 	rc = naccs_store_record_failure(pol->store, deadline(pol), c->identity.login, &ev, &after,
 					err);
+	/* The failure that took the lock reports it, as in auth (issue #16). */
+	if (rc == 0 && after.lock_taken)
+		report_locked(c, req, &after);
 	naccs_wipe(&after, sizeof(after));
 	if (rc < 0)
 		return finish(c, req, "check", NACCS_OUT_UNAVAILABLE, "store-write-failed",

@@ -586,8 +586,9 @@ void naccs_store_set_commit_hook(struct naccs_store *st, naccs_store_commit_fn f
 }
 
 int naccs_store_session_login(struct naccs_store *st, naccs_deadline_t dl, const char *login,
-			      const struct naccs_login_event *ev, unsigned max_age, bool in_auth,
-			      struct naccs_login_notice *out, struct naccs_err *err)
+			      const struct naccs_login_event *ev, unsigned max_age,
+			      enum naccs_login_step step, struct naccs_login_notice *out,
+			      struct naccs_err *err)
 {
 	struct naccs_login_event clean;
 	int rc = enter(st, &dl, login, true, err);
@@ -599,7 +600,7 @@ int naccs_store_session_login(struct naccs_store *st, naccs_deadline_t dl, const
 	if (rc < 0)
 		return rc;
 	memset(out, 0, sizeof(*out));
-	rc = st->be->session_login(st->impl, dl, login, &clean, max_age, in_auth, out, err);
+	rc = st->be->session_login(st->impl, dl, login, &clean, max_age, step, out, err);
 	if (rc < 0)
 		memset(out, 0, sizeof(*out));
 	return finish(rc, err);

@@ -96,6 +96,13 @@ struct naccs_account_state {
 	uint32_t failures_since_success; /* failures recorded after last_success */
 	bool has_last_failure;
 	struct naccs_login_event last_failure;
+
+	int64_t failure_mark; /* the failures counted are the newer ones: moves
+				 at our own successful check and at an unlock
+				 (naccs_lockout_generation) */
+	bool lock_taken;      /* naccs_store_record_failure only: this very
+				 transaction moved the ID from unlocked to locked
+				 (the one that reports the lock, issue #16) */
 };
 
 /* Flags an administrator (or later: policy) can set and clear. */
@@ -223,8 +230,8 @@ int naccs_store_typical_hash(struct naccs_store *st, naccs_deadline_t dl,
 
 /* Login outcomes, each one transaction.  record_failure returns the state as
  * it is after the failure was added (counts, lock flags), read in the same
- * transaction; record_success returns the state as it was before (for the
- * last-login notice) and makes this login the last success — unless, read in
+ * transaction; record_success returns the state as it was before and notes
+ * this login (it counts later: naccs_store_session_login) — unless, read in
  * that same transaction, the identity is locked, suspended or retired (an
  * administrator acted while the password was being checked): then nothing is
  * written and it returns -ECANCELED, with that state in *before. */
@@ -265,19 +272,36 @@ void naccs_store_set_lockout(struct naccs_store *st, const struct naccs_lockout_
 typedef int (*naccs_store_commit_fn)(void *ctx, struct naccs_err *err);
 void naccs_store_set_commit_hook(struct naccs_store *st, naccs_store_commit_fn fn, void *ctx);
 
-/* A session opens for login (UTS-2.2.1.1(1)(g)(イ), (ウ)), one transaction.
- * If the password login that led here was recorded by record_success at
- * most max_age seconds before ev->at and no session took it yet, that is
- * the login: *out is what it found before it.  Otherwise the user came in
- * another way (an SSH key): this is recorded as the login (the last success
- * moves to the previous one), without resetting the failures that count
- * towards a lock.  *out: the previous login and the failures since.
- * in_auth: called at the end of a password login's auth (notice_in_auth):
- * the notices of that login are taken now, and its session later shows
- * none (out->has_previous false). */
+/* Where in a login naccs_store_session_login is called.  A login counts
+ * (becomes the last success) when its session opens, or, for a service
+ * without sessions, when auth and account both succeed with no change
+ * pending; a password auth alone only notes it (record_success), so a
+ * login given up before (a forced change aborted) never counts (issue
+ * #16). */
+enum naccs_login_step {
+	NACCS_STEP_AUTH_END,	    /* end of a password auth (notice_in_auth): the
+				       notices of the login it noted, nothing counted */
+	NACCS_STEP_ACCOUNT,	    /* account allowed, no change pending, on a
+				       service without sessions: the login auth noted
+				       counts now; no notices */
+	NACCS_STEP_SESSION,	    /* a session opens: it is the login now (the one
+				       auth noted, or another way in: an SSH key) */
+	NACCS_STEP_SESSION_COUNTED, /* a session of a service without sessions:
+				       the account step counted; notices only */
+};
+
+/* One step of a login for login (UTS-2.2.1.1(1)(g)(イ), (ウ)), one
+ * transaction.  If the password auth that led here noted its login at most
+ * max_age seconds before ev->at and no session took it yet, this belongs
+ * to it.  Otherwise the user came in another way (an SSH key): a session
+ * is the login then.  Counting a login never resets the failures that
+ * count towards a lock (only our own credential check does).  *out: the
+ * previous login and the failures since, where this step shows them (at
+ * the session, or at AUTH_END, and then not again at the session). */
 int naccs_store_session_login(struct naccs_store *st, naccs_deadline_t dl, const char *login,
-			      const struct naccs_login_event *ev, unsigned max_age, bool in_auth,
-			      struct naccs_login_notice *out, struct naccs_err *err);
+			      const struct naccs_login_event *ev, unsigned max_age,
+			      enum naccs_login_step step, struct naccs_login_notice *out,
+			      struct naccs_err *err);
 
 /* The failed attempts on login at or after since (0: all kept), oldest
  * first; cb returns non-zero to stop. */

@@ -57,8 +57,9 @@ struct naccs_store_backend {
 	void (*set_lockout)(void *impl, const struct naccs_lockout_rule *rule);
 	void (*set_commit_hook)(void *impl, naccs_store_commit_fn fn, void *ctx);
 	int (*session_login)(void *impl, naccs_deadline_t dl, const char *login,
-			     const struct naccs_login_event *ev, unsigned max_age, bool in_auth,
-			     struct naccs_login_notice *out, struct naccs_err *err);
+			     const struct naccs_login_event *ev, unsigned max_age,
+			     enum naccs_login_step step, struct naccs_login_notice *out,
+			     struct naccs_err *err);
 	int (*failures)(void *impl, naccs_deadline_t dl, const char *login, int64_t since,
 			naccs_failure_fn cb, void *ctx, struct naccs_err *err);
 	int (*get_history)(void *impl, naccs_deadline_t dl, const char *login,

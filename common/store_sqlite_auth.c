@@ -140,8 +140,10 @@ static int reset_failures(struct sq *s, int64_t id, struct naccs_err *err)
 		      "l", id);
 }
 
-/* The state before (for the last-login notice), then this login becomes the
- * last success and the failures so far stop counting. */
+/* The state before, then the failures so far stop counting towards a lock,
+ * and the login is noted (pending) with its notices: it counts only when
+ * its session opens, or, on a service without sessions, when the account
+ * phase allows it too (naccs_store_session_login; issue #16). */
 int sq_record_success(void *impl, naccs_deadline_t dl, const char *login,
 		      const struct naccs_login_event *ev, struct naccs_account_state *before,
 		      struct naccs_err *err)
@@ -157,15 +159,14 @@ int sq_record_success(void *impl, naccs_deadline_t dl, const char *login,
 		rc = sq_load_state(s, login, &meta, false, before, err);
 	/* The flags as they are now, not as they were before the password was
 	 * checked: an ID locked or suspended meanwhile gets no success. */
-	if (rc == 0 &&
-	    (naccs_lockout_in_force(before, ev->at) || before->suspended || before->retired))
+	if (rc == 0 && naccs_state_bars(before, ev->at) != 0)
 		rc = naccs_err_set(err, ECANCELED,
 				   _("credential store %s: '%s' was locked, suspended or retired "
 				     "during the login; success not recorded"),
 				   s->path, login);
-	/* The login before this one is kept for the session's notices. */
+	/* Noted with the notices of the login before it; not counted yet. */
 	if (rc == 0)
-		rc = sq_keep_previous_login(s, meta.id, before, ev, true, err);
+		rc = sq_keep_previous_login(s, meta.id, before, ev, 1, err);
 	if (rc == 0)
 		rc = reset_failures(s, meta.id, err);
 	/* A timed lock that has ended is cleared here, in the transaction

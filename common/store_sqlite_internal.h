@@ -177,10 +177,12 @@ int sq_failure_lockout(struct sq *s, const char *login, const struct naccs_ident
 		       struct naccs_account_state *after, struct naccs_err *err);
 int sq_prune(struct sq *s, const char *table, int64_t before, struct naccs_err *err);
 int sq_keep_previous_login(struct sq *s, int64_t id, const struct naccs_account_state *before,
-			   const struct naccs_login_event *ev, bool pending, struct naccs_err *err);
+			   const struct naccs_login_event *ev, int64_t pending,
+			   struct naccs_err *err);
 int sq_session_login(void *impl, naccs_deadline_t dl, const char *login,
-		     const struct naccs_login_event *ev, unsigned max_age, bool in_auth,
-		     struct naccs_login_notice *out, struct naccs_err *err);
+		     const struct naccs_login_event *ev, unsigned max_age,
+		     enum naccs_login_step step, struct naccs_login_notice *out,
+		     struct naccs_err *err);
 int sq_failures(void *impl, naccs_deadline_t dl, const char *login, int64_t since,
 		naccs_failure_fn cb, void *ctx, struct naccs_err *err);
 int sq_read_event(struct sq *s, sqlite3_stmt *st, const char *table, const char *login, int col,

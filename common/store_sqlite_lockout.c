@@ -113,30 +113,30 @@ int sq_failure_lockout(struct sq *s, const char *login, const struct naccs_ident
 	}
 	if (rc == 0)
 		rc = sq_load_state(s, login, meta, false, after, err);
+	if (rc == 0)
+		after->lock_taken = true;
 	return rc;
 }
 
-/* The failures after the login `from` (all, when there was none: then
- * nothing is shown anyway), and the latest of them.  Times are whole
- * seconds: a failure in the login's own second is after it only when its
- * row is newer than the failure mark that login set (the failures up to
- * the login stop counting then); before, a typo just before the login
- * was shown as a failure since it (found by the end-to-end suite, #11). */
-static int failures_after(struct sq *s, const char *login, int64_t id, int64_t from,
-			  struct naccs_login_notice *n, struct naccs_err *err)
+/* The failures after the last login (all, when there was none: then
+ * nothing is shown anyway), and the latest of them: the rows newer than
+ * the one that login noted (last_success.failure_id, schema 7).  Row ids,
+ * never times (whole seconds) nor the lockout's failure mark (an unlock
+ * moves it): issue #16 saw 9 failures shown as 6 after an unlock. */
+static int failures_after(struct sq *s, const char *login, int64_t id, struct naccs_login_notice *n,
+			  struct naccs_err *err)
 {
 	sqlite3_stmt *st;
-	int64_t count, mark = 0;
-	int rc = failure_mark(s, id, &mark, err);
-
-	if (rc < 0)
-		return rc;
-	rc = sq_prepare(s, &st, err,
-			"SELECT at, service, tty, rhost, (SELECT count(*) FROM failures "
-			"WHERE identity = ?1 AND (at > ?2 OR (at = ?2 AND id > ?3))) FROM failures "
-			"WHERE identity = ?1 AND (at > ?2 OR (at = ?2 AND id > ?3)) "
-			"ORDER BY at DESC, id DESC LIMIT 1",
-			"lll", id, from, mark);
+	int64_t count;
+#define SINCE_LOGIN                                                                                \
+	"identity = ?1 AND id > (SELECT coalesce(max(failure_id), 0) FROM last_success "           \
+	"WHERE identity = ?1)"
+	int rc = sq_prepare(s, &st, err,
+			    "SELECT at, service, tty, rhost, (SELECT count(*) FROM failures "
+			    "WHERE " SINCE_LOGIN ") FROM failures WHERE " SINCE_LOGIN
+			    " ORDER BY id DESC LIMIT 1",
+			    "l", id);
+#undef SINCE_LOGIN
 	if (rc < 0)
 		return rc;
 	rc = sq_step(s, st, err);
@@ -150,11 +150,14 @@ static int failures_after(struct sq *s, const char *login, int64_t id, int64_t f
 	return rc < 0 ? rc : 0;
 }
 
-/* The last success becomes the previous login, with the failures since it;
- * then ev becomes the last success.  pending: a password login whose
- * session has not opened yet. */
+/* The notices of a login: the last counted login (before->last_success)
+ * and the failures since it, kept as the previous_login row with
+ * recorded_at = ev->at.  pending: 1 a password auth noted this login and
+ * no session took it yet; 2 the same, its notices shown at the end of auth
+ * (notice_in_auth); 0 taken. */
 int sq_keep_previous_login(struct sq *s, int64_t id, const struct naccs_account_state *before,
-			   const struct naccs_login_event *ev, bool pending, struct naccs_err *err)
+			   const struct naccs_login_event *ev, int64_t pending,
+			   struct naccs_err *err)
 {
 	struct naccs_login_notice n;
 	int rc = 0;
@@ -163,7 +166,7 @@ int sq_keep_previous_login(struct sq *s, int64_t id, const struct naccs_account_
 	if (before->has_last_success) {
 		n.has_previous = true;
 		n.previous = before->last_success;
-		rc = failures_after(s, "", id, before->last_success.at, &n, err);
+		rc = failures_after(s, "", id, &n, err);
 	}
 	if (rc == 0)
 		rc =
@@ -172,19 +175,26 @@ int sq_keep_previous_login(struct sq *s, int64_t id, const struct naccs_account_
 			   "at, service, tty, rhost, failures, fail_at, fail_service, fail_tty, "
 			   "fail_rhost) VALUES (?1, ?2, ?3, nullif(?4, -1), ?5, ?6, ?7, ?8, "
 			   "nullif(?9, -1), ?10, ?11, ?12)",
-			   "lllltttllttt", id, ev->at, (int64_t)(pending ? 1 : 0),
+			   "lllltttllttt", id, ev->at, pending,
 			   n.has_previous ? n.previous.at : (int64_t)-1, n.previous.service,
 			   n.previous.tty, n.previous.rhost, (int64_t)n.failures,
 			   n.has_last_failure ? n.last_failure.at : (int64_t)-1,
 			   n.last_failure.service, n.last_failure.tty, n.last_failure.rhost);
-	if (rc == 0)
-		rc = sq_run(s, NULL, err,
-			    "INSERT INTO last_success (identity, at, service, tty, rhost) "
-			    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (identity) DO UPDATE SET "
-			    "at = excluded.at, service = excluded.service, tty = excluded.tty, "
-			    "rhost = excluded.rhost",
-			    "llttt", id, ev->at, ev->service, ev->tty, ev->rhost);
 	return rc;
+}
+
+/* The login counts: it becomes the last success, noting the newest failure
+ * row (the next notice counts the rows after it). */
+static int count_login(struct sq *s, int64_t id, const struct naccs_login_event *ev,
+		       struct naccs_err *err)
+{
+	return sq_run(s, NULL, err,
+		      "INSERT INTO last_success (identity, at, service, tty, rhost, "
+		      "failure_id) VALUES (?1, ?2, ?3, ?4, ?5, (SELECT coalesce(max(id), 0) "
+		      "FROM failures WHERE identity = ?1)) ON CONFLICT (identity) DO UPDATE SET "
+		      "at = excluded.at, service = excluded.service, tty = excluded.tty, "
+		      "rhost = excluded.rhost, failure_id = excluded.failure_id",
+		      "llttt", id, ev->at, ev->service, ev->tty, ev->rhost);
 }
 
 /* The previous_login row: 1 and *n filled when it exists. */
@@ -224,46 +234,79 @@ static int read_previous(struct sq *s, const char *login, int64_t id, struct nac
 	return rc;
 }
 
-int sq_session_login(void *impl, naccs_deadline_t dl, const char *login,
-		     const struct naccs_login_event *ev, unsigned max_age, bool in_auth,
+/* This step's login counts: the notices of the previous one (kept with
+ * pending), then it becomes the last success; *out the notices. */
+static int count_now(struct sq *s, const char *login, const struct sq_ident_meta *meta,
+		     const struct naccs_login_event *ev, int64_t pending,
 		     struct naccs_login_notice *out, struct naccs_err *err)
+{
+	struct naccs_account_state before;
+	int64_t recorded_at = 0, left = 0;
+	int rc = sq_load_state(s, login, meta, false, &before, err);
+
+	if (rc == 0)
+		rc = sq_keep_previous_login(s, meta->id, &before, ev, pending, err);
+	if (rc == 0)
+		rc = count_login(s, meta->id, ev, err);
+	if (rc == 0)
+		rc = read_previous(s, login, meta->id, out, &recorded_at, &left, err);
+	naccs_wipe(&before, sizeof(before));
+	return rc > 0 ? 0 : rc;
+}
+
+int sq_session_login(void *impl, naccs_deadline_t dl, const char *login,
+		     const struct naccs_login_event *ev, unsigned max_age,
+		     enum naccs_login_step step, struct naccs_login_notice *out,
+		     struct naccs_err *err)
 {
 	struct sq *s = impl;
 	struct naccs_identity id;
 	struct sq_ident_meta meta;
-	struct naccs_account_state before;
 	int64_t recorded_at = 0, pending = 0;
-	bool fresh;
+	bool noted;
 	int rc = sq_tx_begin(s, dl, true, _("recording a session"), err);
 
-	memset(&before, 0, sizeof(before));
 	if (rc == 0)
 		rc = sq_identity_by_login(s, login, &id, &meta, err);
 	if (rc == 0)
 		rc = read_previous(s, login, meta.id, out, &recorded_at, &pending, err);
-	fresh = rc == 1 && ev->at >= recorded_at && ev->at - recorded_at <= (int64_t)max_age;
-	if (fresh && (pending == 1 || (pending == 2 && !in_auth))) {
-		/* The password login auth recorded: its notices now, or none
-		 * when auth showed them already. */
-		if (pending == 2)
-			memset(out, 0, sizeof(*out));
-		rc = sq_run(s, NULL, err,
-			    "UPDATE previous_login SET pending = ?2 WHERE identity = ?1", "ll",
-			    meta.id, (int64_t)(in_auth ? 2 : 0));
+	if (rc < 0)
 		return sq_tx_end(s, rc, err);
+	/* The password login auth noted, not yet taken by a session. */
+	noted = rc == 1 && (pending == 1 || pending == 2) && ev->at >= recorded_at &&
+		ev->at - recorded_at <= (int64_t)max_age;
+	rc = 0;
+	switch (step) {
+	case NACCS_STEP_AUTH_END: /* its notices now, none at its session */
+		if (!noted || pending != 1)
+			memset(out, 0, sizeof(*out));
+		else
+			rc = sq_run(s, NULL, err,
+				    "UPDATE previous_login SET pending = 2 WHERE identity = ?1",
+				    "l", meta.id);
+		break;
+	case NACCS_STEP_ACCOUNT: /* a service without sessions: it counts now */
+		if (noted)
+			rc = count_now(s, login, &meta, ev, pending, out, err);
+		memset(out, 0, sizeof(*out));
+		break;
+	case NACCS_STEP_SESSION_COUNTED: /* counted by the account step */
+		if (noted && pending == 1)
+			rc = sq_run(s, NULL, err,
+				    "UPDATE previous_login SET pending = 0 WHERE identity = ?1",
+				    "l", meta.id);
+		else
+			memset(out, 0, sizeof(*out));
+		break;
+	case NACCS_STEP_SESSION:
+		/* The login now: the one auth noted, or another way in (an
+		 * SSH key).  Its notices are the failures up to now; none when
+		 * auth showed them already. */
+		rc = count_now(s, login, &meta, ev, 0, out, err);
+		if (noted && pending == 2)
+			memset(out, 0, sizeof(*out));
+		break;
 	}
-	/* Another way in (an SSH key): this is the login now.  The failures
-	 * that count towards a lock stay counted: only our own credential
-	 * check resets them. */
-	if (rc >= 0)
-		rc = sq_load_state(s, login, &meta, false, &before, err);
-	if (rc == 0)
-		rc = sq_keep_previous_login(s, meta.id, &before, ev, false, err);
-	if (rc == 0)
-		rc = read_previous(s, login, meta.id, out, &recorded_at, &pending, err);
-	if (rc > 0)
-		rc = 0;
-	naccs_wipe(&before, sizeof(before));
 	return sq_tx_end(s, rc, err);
 }
 

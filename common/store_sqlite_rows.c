@@ -438,6 +438,7 @@ int sq_load_state(struct sq *s, const char *login, const struct sq_ident_meta *m
 		rc = load_last_success(s, login, meta->id, out, err);
 	if (rc == 0)
 		rc = load_failures(s, login, meta->id, mark, out, err);
+	out->failure_mark = mark;
 	if (rc < 0)
 		naccs_wipe(out, sizeof(*out));
 	return rc;

@@ -14,7 +14,7 @@
 #ifndef NACCS_STORE_SQLITE_SCHEMA_H
 #define NACCS_STORE_SQLITE_SCHEMA_H
 
-#define NACCS_SQLITE_SCHEMA_VERSION 6
+#define NACCS_SQLITE_SCHEMA_VERSION 7
 
 /* The hash parameters of a PHC string ("$argon2id$v=19$m=65536,t=3,p=1$"):
  * the salt and the hash are unpadded base64, so trimming the base64 alphabet,
@@ -271,6 +271,18 @@ static const char *const naccs_sqlite_migrations[NACCS_SQLITE_SCHEMA_VERSION] = 
     " WHEN OLD.approval IS NOT NULL BEGIN"
     " SELECT RAISE(ABORT, 'a recorded approval reference never changes');"
     " END;",
+
+    /* Version 7: the failures since the last login, exactly
+     * (UTS-2.2.1.1(1)(g)(ウ), issue #16).  failure_id: the newest failure
+     * row of the identity when that login was counted; the notice counts
+     * the rows after it.  (flags.failure_mark is the lockout's: an unlock
+     * moves it too, and times are whole seconds.)  A login recorded
+     * before gets the row its notice would have started after. */
+    "ALTER TABLE last_success ADD COLUMN failure_id INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE last_success SET failure_id = coalesce((SELECT max(f.id) FROM failures f"
+    " WHERE f.identity = last_success.identity AND (f.at < last_success.at"
+    " OR (f.at = last_success.at AND f.id <= (SELECT failure_mark FROM flags"
+    " WHERE flags.identity = last_success.identity)))), 0);",
 };
 
 #endif

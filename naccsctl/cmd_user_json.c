@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "naccs_json.h"
+#include "naccs_lockout.h"
 #include "naccs_store.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
@@ -65,11 +66,15 @@ void user_json_state(struct naccs_json *w, const struct naccs_account_state *st)
 	json_time(w, "password_changed_at", st->has_password && st->password_changed_at != 0,
 		  st->password_changed_at);
 	naccs_json_member_bool(w, "must_change", st->must_change);
-	naccs_json_member_bool(w, "locked", st->locked);
-	json_time(w, "locked_at", st->locked, st->locked_at);
-	user_json_text(w, "lock_reason", st->locked ? st->lock_reason : NULL);
+	/* A lock in force, by the logins' own rule (naccs_state_bars): a
+	 * timed lock that has ended is no lock here either. */
+	bool locked = (naccs_state_bars(st, naccs_now_wall()) & NACCS_BAR_LOCKED) != 0;
+
+	naccs_json_member_bool(w, "locked", locked);
+	json_time(w, "locked_at", locked, st->locked_at);
+	user_json_text(w, "lock_reason", locked ? st->lock_reason : NULL);
 	/* null: until an administrator unlocks (naccs_lockout.h) */
-	json_time(w, "lock_until", st->locked && st->lock_until != 0, st->lock_until);
+	json_time(w, "lock_until", locked && st->lock_until != 0, st->lock_until);
 	naccs_json_member_bool(w, "suspended", st->suspended);
 	json_time(w, "suspended_at", st->suspended, st->suspended_at);
 	user_json_text(w, "suspend_reason", st->suspended ? st->suspend_reason : NULL);

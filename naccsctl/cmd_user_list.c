@@ -135,10 +135,11 @@ static bool list_match(const struct list_filter *f, const struct naccs_identity 
 		       const struct naccs_account_state *st)
 {
 	int64_t last = st->has_last_success ? st->last_success.at : id->created_at;
+	unsigned bars = naccs_state_bars(st, f->now); /* the logins' own rule */
 
-	if ((f->locked && !naccs_lockout_in_force(st, f->now)) ||
-	    (f->suspended && !st->suspended) || (f->retired && !st->retired) ||
-	    (f->must_change && !st->must_change))
+	if ((f->locked && !(bars & NACCS_BAR_LOCKED)) ||
+	    (f->suspended && !(bars & NACCS_BAR_SUSPENDED)) ||
+	    (f->retired && !(bars & NACCS_BAR_RETIRED)) || (f->must_change && !st->must_change))
 		return false;
 	if ((f->shared && id->kind != NACCS_KIND_SHARED) || (f->admin && !id->admin) ||
 	    (f->never_logged_in && st->has_last_success) ||
@@ -156,9 +157,11 @@ static bool list_match(const struct list_filter *f, const struct naccs_identity 
 static void status_words(const struct naccs_account_state *st, int64_t now, char *out,
 			 size_t outlen)
 {
-	snprintf(out, outlen, "%s%s%s%s", naccs_lockout_in_force(st, now) ? "locked," : "",
-		 st->suspended ? "suspended," : "", st->retired ? "retired," : "",
-		 st->must_change ? "must-change," : "");
+	unsigned bars = naccs_state_bars(st, now);
+
+	snprintf(out, outlen, "%s%s%s%s", bars & NACCS_BAR_LOCKED ? "locked," : "",
+		 bars & NACCS_BAR_SUSPENDED ? "suspended," : "",
+		 bars & NACCS_BAR_RETIRED ? "retired," : "", st->must_change ? "must-change," : "");
 	if (out[0] == '\0')
 		snprintf(out, outlen, "active");
 	else
@@ -271,6 +274,7 @@ static int list_one_csv(struct list_filter *f, const struct naccs_identity *id,
 	char status[64];
 	int64_t exp = 0;
 	bool expires = naccs_password_expiry(&f->ctx->cfg.password, st, &exp);
+	bool locked = (naccs_state_bars(st, f->now) & NACCS_BAR_LOCKED) != 0;
 
 	status_words(st, f->now, status, sizeof(status));
 	naccs_csv_text(w, id->login);
@@ -289,8 +293,8 @@ static int list_one_csv(struct list_filter *f, const struct naccs_identity *id,
 	naccs_csv_text(w, ev != NULL ? ev->rhost : NULL);
 	csv_time(w, st->has_password && st->password_changed_at != 0, st->password_changed_at);
 	csv_time(w, expires, exp);
-	csv_time(w, st->locked, st->locked_at);
-	csv_time(w, st->locked && st->lock_until != 0, st->lock_until);
+	csv_time(w, locked, st->locked_at);
+	csv_time(w, locked && st->lock_until != 0, st->lock_until);
 	csv_time(w, st->suspended, st->suspended_at);
 	naccs_csv_text(w, st->suspended ? st->suspend_reason : NULL);
 	csv_time(w, st->retired, st->retired_at);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "naccs_i18n.h"
+#include "naccs_lockout.h"
 #include "naccs_policy.h"
 #include "naccs_secret.h"
 #include "naccs_store.h"
@@ -113,7 +114,10 @@ static void show_state_text(const struct naccs_account_state *st)
 		      when, sizeof(when));
 	text_line(_("password changed:"), st->has_password ? when : _("no password"));
 	text_line(_("must change password:"), st->must_change ? _("yes") : _("no"));
-	text_flag_line(_("locked:"), st->locked, st->locked_at, st->lock_reason);
+	/* A lock in force, by the logins' own rule (naccs_state_bars). */
+	text_flag_line(_("locked:"),
+		       (naccs_state_bars(st, naccs_now_wall()) & NACCS_BAR_LOCKED) != 0,
+		       st->locked_at, st->lock_reason);
 	text_flag_line(_("suspended:"), st->suspended, st->suspended_at, st->suspend_reason);
 	text_flag_line(_("retired:"), st->retired, st->retired_at, NULL);
 	text_event_line(_("last login:"), st->has_last_success, &st->last_success);

@@ -166,7 +166,7 @@ static int update(pam_handle_t *pamh, int flags, int argc, const char **argv, st
 	struct naccs_pw_change ch;
 	const void *verified = NULL;
 	const char *cur = NULL, *tok = NULL;
-	unsigned tries = c->o.cfg.password.retry;
+	unsigned tries = c->o.cfg.password.retry, i;
 	bool as_root;
 	int rv = PAM_AUTHTOK_ERR;
 
@@ -197,7 +197,7 @@ static int update(pam_handle_t *pamh, int flags, int argc, const char **argv, st
 	}
 	if (uses_authtok(argc, argv))
 		tries = 1; /* the token is a module above's: nothing to ask again */
-	for (unsigned i = 0; i < tries; i++) {
+	for (i = 0; i < tries; i++) {
 		rv = pam_get_authtok(pamh, PAM_AUTHTOK, &tok, _("New password: "));
 		if (rv == PAM_TRY_AGAIN) { /* the two entries did not match */
 			pam_set_item(pamh, PAM_AUTHTOK, NULL);
@@ -214,6 +214,11 @@ static int update(pam_handle_t *pamh, int flags, int argc, const char **argv, st
 			break;
 		pam_set_item(pamh, PAM_AUTHTOK, NULL); /* ask again */
 	}
+	/* Every try used up by a refusal or by entries that did not match:
+	 * PAM_MAXTRIES, as pam_pwquality and pam_pwhistory answer; with one
+	 * try only, the refusal's own code (as pam_pwquality does). */
+	if (rv == PAM_AUTHTOK_ERR && tries > 1 && i == tries)
+		rv = PAM_MAXTRIES;
 	if (rv == PAM_SUCCESS && !c->o.quiet)
 		pam_info(pamh, "%s", _("The password was changed."));
 	naccs_pw_change_clear(&ch);

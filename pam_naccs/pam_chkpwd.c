@@ -156,14 +156,19 @@ int pam_chkpwd_authenticate(pam_handle_t *pamh, int flags, int argc, const char 
 	rv = pam_get_authtok(pamh, PAM_AUTHTOK, &tok, _("Password: "));
 	if (rv != PAM_SUCCESS || tok == NULL)
 		return rv == PAM_SUCCESS ? PAM_AUTH_ERR : rv;
-	rv = pam_once_already_failed(pamh, user, tok);
+	rv = pam_once_already_failed(pamh, user, tok, NULL, NULL);
 	if (rv != PAM_SUCCESS)
 		return rv;
 	if (run(pamh, user, tok, &code, login, sizeof(login)) < 0)
 		return PAM_AUTHINFO_UNAVAIL; /* fail closed */
 	rv = pam_auth_code(naccs_chkpwd_outcome(code));
-	if (rv == PAM_AUTH_ERR || rv == PAM_USER_UNKNOWN)
-		pam_once_remember_failure(pamh, user, tok, rv);
+	/* The helper's wrong-password answer does not say whether a password
+	 * was checked (a locked ID gets it too, auth.show_locked = no), and
+	 * this side cannot read the ID's generation: only a name that is no ID
+	 * here is remembered (issue #16); a repeated wrong token is verified
+	 * and counted again. */
+	if (rv == PAM_USER_UNKNOWN)
+		pam_once_remember_failure(pamh, user, tok, rv, NULL);
 	report(pamh, flags, argc, argv, code);
 	if (rv != PAM_SUCCESS)
 		return rv;

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -35,6 +36,18 @@ int pam_auth_code(enum naccs_outcome o)
 	}
 }
 
+/* pam_once's view of the ID now (naccs_policy_generation). */
+static int generation_now(void *ctx, char *gen, size_t len)
+{
+	struct call *c = ctx;
+	char g[NACCS_GENERATION_MAX];
+	int rc = naccs_policy_generation(&c->pol, &c->req, g, &c->err);
+
+	if (rc == 0)
+		snprintf(gen, len, "%s", g);
+	return rc;
+}
+
 EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct call c;
@@ -58,14 +71,15 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
 	rv = pam_get_authtok(pamh, PAM_AUTHTOK, &tok, _("Password: "));
 	if (rv != PAM_SUCCESS || tok == NULL)
 		return call_end(&c, rv == PAM_SUCCESS ? PAM_AUTH_ERR : rv);
-	/* The same wrong token again in this handle: counted once already,
-	 * and answered as the first time. */
-	rv = pam_once_already_failed(pamh, c.req.user, tok);
+	/* The same wrong token again in this handle, in the same generation
+	 * of the ID: counted once already, and answered as the first time. */
+	rv = pam_once_already_failed(pamh, c.req.user, tok, generation_now, &c);
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv);
 	rv = pam_auth_code(naccs_policy_authenticate(&c.pol, &c.req, tok, &c.d, &c.err));
-	if (rv == PAM_AUTH_ERR || rv == PAM_USER_UNKNOWN)
-		pam_once_remember_failure(pamh, c.req.user, tok, rv);
+	/* Only what a verification found wrong (issue #16). */
+	if ((rv == PAM_AUTH_ERR || rv == PAM_USER_UNKNOWN) && c.d.verified_wrong)
+		pam_once_remember_failure(pamh, c.req.user, tok, rv, c.d.generation);
 	call_report(pamh, &c, "authentication");
 	if (rv == PAM_SUCCESS) /* notice_in_auth: services without sessions */
 		call_notices(pamh, &c);
@@ -123,6 +137,10 @@ EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char 
 		    naccs_policy_account_unavailable(&c.o.cfg, &c.req, &c.d, c.err.msg));
 	else
 		rv = pam_account_code(naccs_policy_account(&c.pol, &c.req, &c.d, &c.err));
+	/* A service without sessions: the login counts now (issue #16). */
+	if (rv == PAM_SUCCESS && c.store_open &&
+	    naccs_policy_account_login(&c.o.cfg, &c.req, &c.d, &c.err) < 0)
+		pam_syslog(pamh, LOG_ERR, "account check: login not recorded: %s", c.err.msg);
 	call_report(pamh, &c, "account check");
 	return call_end(&c, rv);
 }

@@ -5,15 +5,25 @@
  * an ID early.  The first call records the failure; a later call in the
  * same handle, for the same name and the same token, gets the same answer
  * (the same PAM code) without a second record or verification.  The token is kept only as an
- * HMAC under a random key, in the handle's memory, wiped at pam_end. */
+ * HMAC under a random key, in the handle's memory, wiped at pam_end.
+ *
+ * Only a wrong password that a real verification found is remembered (or a
+ * name that is no ID here), and only for the ID's failure/lock generation
+ * it was found in (naccs_lockout_generation, kept as an HMAC too): a
+ * refusal of a locked ID checked no password, and after an unlock, a lock
+ * taken or ended, a success or a new password the token is verified (and
+ * counted) again (issue #16: the right password typed while the ID was
+ * locked stayed refused in the handle after the unlock). */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <security/pam_modules.h>
 
+#include "naccs_lockout.h"
 #include "naccs_name.h"
 #include "naccs_secret.h"
 #include "pam_once.h"
@@ -24,7 +34,9 @@ struct failed_token {
 	char user[NACCS_LOGIN_MAX * 4 + 1];
 	uint8_t key[NACCS_TAG_LEN];
 	uint8_t tag[NACCS_TAG_LEN];
-	int code; /* the answer the first time */
+	bool has_gen;
+	uint8_t gen[NACCS_TAG_LEN]; /* the generation's tag */
+	int code;		    /* the answer the first time */
 };
 
 static void wipe_failed(pam_handle_t *pamh, void *data, int error_status)
@@ -33,34 +45,47 @@ static void wipe_failed(pam_handle_t *pamh, void *data, int error_status)
 	free(data);
 }
 
-int pam_once_already_failed(pam_handle_t *pamh, const char *user, const char *tok)
+int pam_once_already_failed(pam_handle_t *pamh, const char *user, const char *tok,
+			    pam_once_gen_fn gen_fn, void *ctx)
 {
 	const void *data = NULL;
 	const struct failed_token *f;
 	uint8_t tag[NACCS_TAG_LEN];
+	char gen[NACCS_GENERATION_MAX];
 	bool same;
 
 	if (pam_get_data(pamh, ONCE_KEY, &data) != PAM_SUCCESS || data == NULL)
 		return PAM_SUCCESS;
 	f = data;
-	if (strcmp(f->user, user) != 0 || naccs_secret_tag(f->key, tok, tag) < 0)
+	if (strcmp(f->user, user) != 0 || f->has_gen != (gen_fn != NULL) ||
+	    naccs_secret_tag(f->key, tok, tag) < 0)
 		return PAM_SUCCESS;
 	same = naccs_consttime_equal(tag, f->tag, sizeof(tag));
+	/* The same token: still the same generation of the ID? */
+	if (same && f->has_gen) {
+		same = gen_fn(ctx, gen, sizeof(gen)) == 0 &&
+		       naccs_secret_tag(f->key, gen, tag) == 0 &&
+		       naccs_consttime_equal(tag, f->gen, sizeof(tag));
+		naccs_wipe(gen, sizeof(gen));
+	}
 	naccs_wipe(tag, sizeof(tag));
 	return same ? f->code : PAM_SUCCESS;
 }
 
-void pam_once_remember_failure(pam_handle_t *pamh, const char *user, const char *tok, int code)
+void pam_once_remember_failure(pam_handle_t *pamh, const char *user, const char *tok, int code,
+			       const char *generation)
 {
 	struct failed_token *f = calloc(1, sizeof(*f));
 
 	if (f == NULL)
 		return; /* then a repeat is counted again: never fewer */
 	if (strlen(user) >= sizeof(f->user) || naccs_random_bytes(f->key, sizeof(f->key)) < 0 ||
-	    naccs_secret_tag(f->key, tok, f->tag) < 0) {
+	    naccs_secret_tag(f->key, tok, f->tag) < 0 ||
+	    (generation != NULL && naccs_secret_tag(f->key, generation, f->gen) < 0)) {
 		wipe_failed(pamh, f, 0);
 		return;
 	}
+	f->has_gen = generation != NULL;
 	memcpy(f->user, user, strlen(user) + 1);
 	f->code = code;
 	/* Replaces (and wipes, through the cleanup) an earlier one. */

@@ -71,8 +71,11 @@ failures() { sb_ctl user show chkpw-00"$1" | sed -n 's/^ *failures since[^:]*: *
 
 PW=$otp
 expect_rc 0 "right password, own ID: exit 0" as "$uid" -- --service xlock chkpw-001
-expect_rc 0 "  the store shows the login through naccs_chkpwd:xlock" sb_ctl user show chkpw-001
-ok "  (user show)" out_has "naccs_chkpwd:xlock"
+expect_rc 0 "  user show" sb_ctl user show chkpw-001
+# A password check alone is no login: a login counts when its session opens
+# (or, for a service named in [session] sessionless_services, at its
+# account phase) (issue #16).
+ok "  (no login counted by the check alone)" grep -qE '^ *last login: +never$' "$T_OUT"
 expect_rc 0 "  without a name: the caller's own ID" as "$uid" --
 expect_rc 0 "  a NACCS form of the own ID" as "$uid" -- CHKPW001
 # The protocol (naccs_chkpwd.h): the canonical login on stdout after a
@@ -164,6 +167,20 @@ expect_rc 3 "  a suspended ID's own account check: exit 3" as "$uid2" -- --accou
 sb_ctl user unsuspend chkpw-002 >/dev/null
 expect_rc 5 "  a caller that is no ID: exit 5" as 65534 -- --account
 otp=$new
+
+# Through the helper no login counts, even on a service named in [session]
+# sessionless_services: the service name is the caller's choice (issue #16).
+printf '[session]\nsessionless_services = xlock\n' |
+	cat "$SB_CONF" - >"$SB_DIR/etc/sessionless.conf"
+chmod 0600 "$SB_DIR/etc/sessionless.conf"
+PW=$otp
+CONF=$SB_DIR/etc/sessionless.conf expect_rc 0 "sessionless service xlock: the check" \
+	as "$uid" -- --service xlock chkpw-001
+PW=
+CONF=$SB_DIR/etc/sessionless.conf expect_rc 0 "  then its account phase" \
+	as "$uid" -- --account --service xlock chkpw-001
+expect_rc 0 "  user show" sb_ctl user show chkpw-001
+ok "  no login counted through the helper" grep -qE '^ *last login: +never$' "$T_OUT"
 
 # Inherited descriptors are closed; the process is wholly root with few
 # capabilities.  The helper waits on its stdin (a FIFO) while we look.
@@ -268,6 +285,37 @@ if command -v pamtester >/dev/null; then
 	ok "  PAM_USER is the canonical login chkpw-001" out_has "PAM_USER=chkpw-001"
 	expect_rc 0 "  typed chkpw-001: PAM_USER chkpw-001" pw_locker chkpw-001 "$otp"
 	ok "  (PAM_USER=chkpw-001)" out_has "PAM_USER=chkpw-001"
+	# The repeat cache remembers only a wrong password that was checked
+	# (issue #16): a screen locker keeps one handle, and the right password
+	# typed while the ID was locked gets in once the lock has ended.  Here
+	# in one pam_authenticate: pam_naccs (optional) refused while locked,
+	# pam_exec waits for the 2 s lock to end, pam_naccs (required,
+	# use_first_pass) is given the same token.
+	sed 's/^unlock_time = 0$/unlock_time = 2/' "$SB_CONF" >"$SB_DIR/etc/timed.conf"
+	chmod 0600 "$SB_DIR/etc/timed.conf"
+	printf 'auth optional %s nodelay
+auth optional pam_exec.so /bin/sleep 3
+auth required %s nodelay use_first_pass
+' \
+		"$SB_MODULE" "$SB_MODULE" >"$T_TMP/pam.d/naccs-locker-wait"
+	chmod 0644 "$T_TMP/pam.d/naccs-locker-wait"
+	timed_locker() { # SERVICE PASSWORD, the helper reading timed.conf
+		printf '%s\n' "$2" | setpriv --reuid="$uid" --regid="$uid" --clear-groups \
+			env LD_PRELOAD="${NACCS_ASAN_PRELOAD:-} $SB_PAM_WRAPPER" PAM_WRAPPER=1 \
+			ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+			PAM_WRAPPER_SERVICE_DIR="$T_TMP/pam.d" TMPDIR="$T_TMP/pamtmp" \
+			NACCS_TEST_CHKPWD="$helper" NACCS_TEST_CHKPWD_CONF="$SB_DIR/etc/timed.conf" \
+			pamtester -v "$1" chkpw-001 authenticate 2>&1
+	}
+	sb_ctl user unlock chkpw-001 >/dev/null
+	for i in 1 2 3; do
+		expect_rc 1 "screen locker: wrong password $i of 3" timed_locker naccs-locker "wrong-$i"
+	done
+	expect_rc 0 "  user show" sb_ctl user show chkpw-001
+	ok "  locked" grep -qE '^ *locked: +yes' "$T_OUT"
+	expect_rc 0 "screen locker: the right password, refused while locked, gets in once the lock ended (one handle)" \
+		timed_locker naccs-locker-wait "$otp"
+	sb_ctl user unlock chkpw-001 >/dev/null
 	# The real libpam (no wrapper), as test_system_pam.sh: only where
 	# changing /etc/pam.d is asked for (CI), the service file removed after.
 	if [ -n "${CI:-}${NACCS_E2E_SYSTEM:-}" ]; then

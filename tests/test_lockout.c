@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +24,7 @@
 #include <security/pam_appl.h>
 #include <sqlite3.h>
 
+#include "naccs_audit.h"
 #include "naccs_flood.h"
 #include "naccs_hash.h"
 #include "naccs_lockout.h"
@@ -161,6 +163,29 @@ static long query(const char *sql)
 	return n;
 }
 
+/* How many lines of the trail under PAM_LOCKOUT_DIR/audit hold needle. */
+static size_t trail_count(const char *needle)
+{
+	char **names = NULL, dir[600], path[PATH_MAX], line[8192];
+	size_t n = 0, c = 0;
+	struct naccs_err err;
+
+	snprintf(dir, sizeof(dir), "%s/audit", PAM_LOCKOUT_DIR);
+	assert_int_equal(naccs_audit_list(dir, &names, &n, &err), 0);
+	for (size_t i = 0; i < n; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		while (fgets(line, sizeof(line), f) != NULL)
+			c += strstr(line, needle) != NULL;
+		fclose(f);
+	}
+	naccs_audit_names_free(names, n);
+	return c;
+}
+
 static void admin_unlock(const char *login)
 {
 	struct naccs_store *st = open_store(false);
@@ -211,6 +236,22 @@ static int auth(const char *user, const char *pw)
 	struct conv c;
 
 	return run_op(PAMTEST_AUTHENTICATE, user, pw, &c);
+}
+
+/* A whole login: auth, then the session, in one handle. */
+static int login(const char *user, const char *pw, struct conv *c)
+{
+	struct pam_testcase tc[] = {
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+	};
+	enum pamtest_err perr;
+
+	conv_init(c, pw);
+	perr = run_pamtest(SERVICE, user, &c->data, tc, NULL);
+	if (perr != PAMTEST_ERR_OK && perr != PAMTEST_ERR_CASE)
+		fail_msg("run_pamtest: %d", perr);
+	return tc[0].op_rv != PAM_SUCCESS ? tc[0].op_rv : tc[1].op_rv;
 }
 
 /* Is s among the info messages of c? */
@@ -279,6 +320,64 @@ static void test_wrong_password_counted_once(void **state)
 	tc[0].expected_rv = PAM_SUCCESS;
 	conv_init(&c, GOOD_PW);
 	assert_int_equal(run_pamtest("naccs-twice", ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
+}
+
+/* One PAM handle, as a screen locker or login's retry loop keeps it: the
+ * password is asked again by every pam_authenticate. */
+static int same_handle_conv(int n, const struct pam_message **msg, struct pam_response **resp,
+			    void *data)
+{
+	struct pam_response *r = calloc((size_t)n, sizeof(*r));
+
+	if (r == NULL)
+		return PAM_BUF_ERR;
+	for (int i = 0; i < n; i++)
+		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF)
+			r[i].resp = strdup(*(const char **)data);
+	*resp = r;
+	return PAM_SUCCESS;
+}
+
+/* The repeat cache remembers only a wrong password a real verification
+ * found, tied to the ID's failure/lock generation (issue #16): the right
+ * password typed while the ID was locked gets in, in the same handle, once
+ * an administrator unlocked it or the timed lock ended; a wrong one is
+ * counted once per generation. */
+static void test_repeat_cache_same_handle(void **state)
+{
+	const char *pw = GOOD_PW;
+	struct pam_conv conv = {same_handle_conv, &pw};
+	pam_handle_t *pamh = NULL;
+
+	config(LOCK_3_60_300);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
+	assert_true(get_state(ALICE).locked);
+	/* An administrator unlocks while the handle lives. */
+	assert_int_equal(pam_start(SERVICE, ALICE, &conv, &pamh), PAM_SUCCESS);
+	assert_int_equal(pam_authenticate(pamh, 0), PAM_AUTH_ERR);
+	admin_unlock(ALICE);
+	assert_int_equal(pam_authenticate(pamh, 0), PAM_SUCCESS);
+	pam_end(pamh, PAM_SUCCESS);
+	/* The timed lock ends while the handle lives. */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
+	assert_int_equal(pam_start(SERVICE, ALICE, &conv, &pamh), PAM_SUCCESS);
+	assert_int_equal(pam_authenticate(pamh, 0), PAM_AUTH_ERR);
+	set_now(T0 + 300);
+	assert_int_equal(pam_authenticate(pamh, 0), PAM_SUCCESS);
+	pam_end(pamh, PAM_SUCCESS);
+	/* A wrong password verified as wrong counts once in the handle; after
+	 * an unlock (a new generation) it is verified and counted again. */
+	pw = "wrong-again";
+	assert_int_equal(pam_start(SERVICE, ALICE, &conv, &pamh), PAM_SUCCESS);
+	assert_int_equal(pam_authenticate(pamh, 0), PAM_AUTH_ERR);
+	assert_int_equal(pam_authenticate(pamh, 0), PAM_AUTH_ERR);
+	assert_int_equal(get_state(ALICE).failures_since_success, 1);
+	admin_unlock(ALICE);
+	assert_int_equal(pam_authenticate(pamh, 0), PAM_AUTH_ERR);
+	assert_int_equal(get_state(ALICE).failures_since_success, 1);
+	pam_end(pamh, PAM_SUCCESS);
 }
 
 /* The same for a name that is no ID here: the second call in the handle
@@ -466,7 +565,7 @@ static void test_session_notices_same_second(void **state)
 
 	set_now(T0);
 	assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
-	assert_int_equal(auth(ALICE, GOOD_PW), PAM_SUCCESS); /* the same second */
+	assert_int_equal(login(ALICE, GOOD_PW, &c), PAM_SUCCESS); /* the same second */
 	set_now(T0 + 100);
 	assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
 	set_now(T0 + 200);
@@ -477,12 +576,85 @@ static void test_session_notices_same_second(void **state)
 	/* A failure in the login's own second, after it, counts. */
 	set_now(T0 + 300);
 	assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
-	assert_int_equal(auth(ALICE, GOOD_PW), PAM_SUCCESS);
+	assert_int_equal(login(ALICE, GOOD_PW, &c), PAM_SUCCESS);
 	assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
 	set_now(T0 + 400);
 	conv_init(&c, GOOD_PW);
 	assert_int_equal(run_pamtest(SERVICE, ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
 	assert_true(info_has(&c, "1 failed login attempt since your last login"));
+}
+
+/* The notice counts exactly the failures since the previous login, whatever
+ * an unlock did meanwhile (issue #16: 9 failures recorded, the next login
+ * said 6, the unlock having moved the failure mark past the failures in the
+ * login's own second). */
+static void test_session_notices_after_unlock(void **state)
+{
+	struct pam_testcase tc[] = {
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+	};
+	struct conv c;
+
+	config(LOCK_3_60_300);
+	conv_init(&c, GOOD_PW);
+	assert_int_equal(run_pamtest(SERVICE, ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
+	/* In the login's own second, after it: 3 failures, which lock. */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
+	assert_true(get_state(ALICE).locked);
+	admin_unlock(ALICE);
+	set_now(T0 + 100);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
+	admin_unlock(ALICE);
+	set_now(T0 + 200);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
+	assert_int_equal(query("SELECT count(*) FROM failures"), 7);
+	set_now(T0 + 300);
+	conv_init(&c, GOOD_PW);
+	assert_int_equal(run_pamtest(SERVICE, ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
+	assert_true(info_has(&c, "7 failed login attempts since your last login"));
+}
+
+/* A login counts when its session opens; for a service without sessions
+ * ([session] sessionless_services) when auth and account both succeed and
+ * no change is pending (issue #16).  Auth alone is no login. */
+static void test_sessionless_services(void **state)
+{
+	struct pam_testcase tc[] = {
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS),
+	};
+	struct naccs_store *st;
+	struct naccs_err err;
+	struct conv c;
+
+	assert_int_equal(auth(ALICE, GOOD_PW), PAM_SUCCESS);
+	assert_false(get_state(ALICE).has_last_success);
+	conv_init(&c, GOOD_PW);
+	assert_int_equal(run_pamtest(SERVICE, ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
+	assert_false(get_state(ALICE).has_last_success); /* a session was to come */
+	config("[session]\nsessionless_services = other, " SERVICE "\n");
+	set_now(T0 + NACCS_SESSION_MAX_AGE + 1); /* the auths above are over */
+	assert_int_equal(run_op(PAMTEST_ACCOUNT, ALICE, NULL, &c), PAM_SUCCESS);
+	assert_false(get_state(ALICE).has_last_success); /* no auth before it */
+	set_now(T0 + 1000);
+	conv_init(&c, GOOD_PW);
+	assert_int_equal(run_pamtest(SERVICE, ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
+	assert_true(get_state(ALICE).has_last_success);
+	assert_int_equal(get_state(ALICE).last_success.at, T0 + 1000);
+	/* A change pending: no login until it is made. */
+	st = open_store(false);
+	if (naccs_store_set_flag(st, naccs_deadline_in(5000), BOB, NACCS_FLAG_MUST_CHANGE, true, "",
+				 "admin-test", &err) < 0)
+		fail_msg("must change: %s", err.msg);
+	naccs_store_close(st);
+	tc[1].expected_rv = PAM_NEW_AUTHTOK_REQD;
+	conv_init(&c, GOOD_PW);
+	assert_int_equal(run_pamtest(SERVICE, BOB, &c.data, tc, NULL), PAMTEST_ERR_OK);
+	assert_false(get_state(BOB).has_last_success);
 }
 
 /* A key login reaches only account and session: it is recorded as a login,
@@ -513,7 +685,7 @@ static void test_notice_in_auth(void **state)
 	struct conv c;
 
 	config("[notice]\nnotice_in_auth = yes\n");
-	assert_int_equal(auth(ALICE, GOOD_PW), PAM_SUCCESS);
+	assert_int_equal(login(ALICE, GOOD_PW, &c), PAM_SUCCESS);
 	set_now(T0 + 50);
 	assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
 	set_now(T0 + 100);
@@ -646,6 +818,7 @@ static int wrong_passwords(int m)
 	if (naccs_config_load(&cfg, conf, true, NULL, NULL, &err) < 0 ||
 	    naccs_policy_open(&pol, &cfg, false, &err) < 0)
 		return 100;
+	req.trail = &cfg; /* as the module does: every event to the trail */
 	for (int j = 0; j < m; j++)
 		bad += naccs_policy_authenticate(&pol, &req, "wrong", &d, &err) !=
 		       NACCS_OUT_BAD_CREDENTIALS;
@@ -682,11 +855,14 @@ static void test_concurrency(void **state)
 	assert_int_equal(get_state(ALICE).failures_since_success, 20);
 	admin_unlock(ALICE);
 	config("[lockout]\ndeny = 7\nfail_interval = 600\n[store]\ntimeout_ms = 60000\n");
-	run_concurrent(4, 5);
+	run_concurrent(8, 10);
 	assert_true(get_state(ALICE).locked);
 	/* Locked exactly once, and every attempt after it counted as refused. */
 	assert_int_equal(query("SELECT count(*) FROM registry WHERE event = 'locked'"), 1);
-	assert_int_equal(get_state(ALICE).failures_since_success, 20);
+	/* One lock event in the trail too: only the transaction that moved the
+	 * ID from unlocked to locked reports it (issue #16: 8 x 10 wrote 3). */
+	assert_int_equal(trail_count("\"action\":\"lock\""), 1);
+	assert_int_equal(get_state(ALICE).failures_since_success, 80);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -698,6 +874,7 @@ int main(void)
 	    T(test_window),
 	    T(test_wrong_password_counted_once),
 	    T(test_unknown_name_counted_once),
+	    T(test_repeat_cache_same_handle),
 	    T(test_timed_unlock),
 	    T(test_admin_unlock),
 	    T(test_shared_ids),
@@ -705,7 +882,9 @@ int main(void)
 	    T(test_conversation_error_not_counted),
 	    T(test_session_notices),
 	    T(test_session_notices_same_second),
+	    T(test_session_notices_after_unlock),
 	    T(test_key_login_recorded),
+	    T(test_sessionless_services),
 	    T(test_notice_in_auth),
 	    T(test_banner),
 	    T(test_unencrypted_warning),

@@ -55,6 +55,15 @@ expect_rc 3 "failures of an unknown ID" sb_ctl user failures zzzzz-999
 export NACCS_TEST_NOW=1800000400
 expect_rc 0 "list --locked after unlock_time" sb_ctl user list --locked
 ok "  not listed" bash -c "! grep -q abcde-001 '$T_OUT'"
+# ...and every display agrees with the list (one rule, issue #16): show
+# says it is not locked, in text and in JSON.
+expect_rc 0 "show after unlock_time" sb_ctl user show abcde-001
+ok "  locked: no" grep -qE '^ *locked: +no$' "$T_OUT"
+expect_rc 0 "show --json after unlock_time" sb_ctl --json user show abcde-001
+ok "  \"locked\": false" test "$(json_eval 'j["state"]["locked"]')" = False
+export NACCS_TEST_NOW=1800000399
+expect_rc 0 "show a second before the end" sb_ctl user show abcde-001
+ok "  locked: yes" grep -qE '^ *locked: +yes' "$T_OUT"
 export NACCS_TEST_NOW=1800000200
 expect_rc 0 "unlock" sb_ctl user unlock abcde-001
 ok "  failure count cleared" out_has "failure count cleared"

@@ -133,7 +133,7 @@ expect_rc 2 "an invalid prefix is refused" \
 	sb_ctl --set identity.login_prefix=1n user list
 otp=$(sb_issue --user-code 4BCDE --id-number 001 --no-create-home)
 expect_rc 0 "PAM: the NACCS form 4BCDE001 authenticates as the prefixed login" \
-	sb_pam 4BCDE001 "$otp" authenticate
+	sb_pam 4BCDE001 "$otp" authenticate open_session
 expect_rc 0 "  user show: the login was recorded" sb_ctl --json user show n4bcde-001
 ok "  last_login set" test "$(json_eval 'j["state"]["last_login"] is not None')" = True
 

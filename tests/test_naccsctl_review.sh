@@ -63,8 +63,8 @@ expect_rc 0 "abcde-001 logs in on day 10 and changes its password" sb_pam abcde-
 	"$otp1
 $otp1
 $new1
-$new1" authenticate 'chauthtok(PAM_CHANGE_EXPIRED_AUTHTOK)' acct_mgmt
-expect_rc 0 "kiosk logs in on day 10" sb_pam kiosk "$otp5" authenticate
+$new1" authenticate 'chauthtok(PAM_CHANGE_EXPIRED_AUTHTOK)' acct_mgmt open_session
+expect_rc 0 "kiosk logs in on day 10" sb_pam kiosk "$otp5" authenticate open_session
 export NACCS_TEST_NOW=$((T0 + 20 * DAY))
 expect_rc 0 "abcde-002's password reset on day 20" sb_ctl user passwd abcde-002
 

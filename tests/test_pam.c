@@ -208,7 +208,17 @@ static void test_auth_good_password(void **state)
 {
 	struct naccs_account_state s;
 
+	struct pam_testcase tc[] = {
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+	};
+	struct conv c;
+
 	assert_int_equal(auth(ALICE, GOOD_PW), PAM_SUCCESS);
+	/* Auth alone is no login: it counts when its session opens (#16). */
+	assert_false(get_state(ALICE).has_last_success);
+	conv_init(&c, GOOD_PW);
+	assert_int_equal(run_pamtest(SERVICE, ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
 	s = get_state(ALICE);
 	assert_true(s.has_last_success);
 	assert_string_equal(s.last_success.service, SERVICE);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +23,7 @@
 #include <security/pam_appl.h>
 #include <sqlite3.h>
 
+#include "naccs_audit.h"
 #include "naccs_hash.h"
 #include "naccs_store.h"
 #include "testdb.h"
@@ -237,6 +239,47 @@ static void test_wrong_current_password(void **state)
 	assert_int_equal(auth(ALICE, CUR), PAM_SUCCESS);
 }
 
+/* How many lines of the trail hold needle. */
+static size_t trail_count(const char *needle)
+{
+	char **names = NULL, dir[600], path[PATH_MAX], line[8192];
+	size_t n = 0, c = 0;
+	struct naccs_err err;
+
+	snprintf(dir, sizeof(dir), "%s/audit", PAM_FIXTURE_DIR);
+	assert_int_equal(naccs_audit_list(dir, &names, &n, &err), 0);
+	for (size_t i = 0; i < n; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		while (fgets(line, sizeof(line), f) != NULL)
+			c += strstr(line, needle) != NULL;
+		fclose(f);
+	}
+	naccs_audit_names_free(names, n);
+	return c;
+}
+
+/* A wrong current password counts as a failed login, and the one that
+ * reaches lockout.deny locks the ID with its lock event, once (issue #16). */
+static void test_wrong_current_password_locks(void **state)
+{
+	const char *a[] = {"Wrong-pw-1", NULL};
+	struct conv c;
+
+	snprintf(conf_extra, sizeof(conf_extra), "[lockout]\ndeny = 2\nunlock_time = 0\n");
+	write_conf();
+	assert_int_equal(passwd(SERVICE, ALICE, a, &c), PAM_AUTH_ERR);
+	assert_int_equal(trail_count("\"action\":\"lock\""), 0);
+	assert_int_equal(passwd(SERVICE, ALICE, a, &c), PAM_AUTH_ERR);
+	assert_true(get_state(ALICE).locked);
+	assert_int_equal(trail_count("\"action\":\"lock\""), 1);
+	assert_int_equal(passwd(SERVICE, ALICE, a, &c), PAM_PERM_DENIED);
+	assert_int_equal(trail_count("\"action\":\"lock\""), 1);
+}
+
 static void test_mismatch_refused(void **state)
 {
 	const char *a[] = {CUR, NEW, "Xq7-vJ2p!kW2", NULL};
@@ -309,7 +352,9 @@ static void test_boundaries_accepted(void **state)
 	assert_int_equal(auth(ALICE, "Cafe\xcc\x81-12X"), PAM_SUCCESS);
 }
 
-/* retry=N: asked again after a refusal, up to N times. */
+/* retry=N: asked again after a refusal, up to N times; then PAM_MAXTRIES,
+ * as pam_pwquality and pam_pwhistory answer (with one try, the refusal's own
+ * code, as pam_pwquality does). */
 static void test_retry(void **state)
 {
 	const char *a[] = {CUR, "short", "short", "xkcdzqwv", "xkcdzqwv", NEW, NEW, NULL};
@@ -323,7 +368,15 @@ static void test_retry(void **state)
 	assert_true(said(c.err_buf, "at least 3 of"));
 	snprintf(conf_extra, sizeof(conf_extra), "retry = 2\n");
 	write_conf();
-	assert_int_equal(passwd(SERVICE, ALICE, b, &c), PAM_AUTHTOK_ERR);
+	assert_int_equal(passwd(SERVICE, ALICE, b, &c), PAM_MAXTRIES);
+	assert_int_equal(auth(ALICE, NEW), PAM_SUCCESS);
+	/* Entries that do not match use up the tries the same way. */
+	{
+		const char *m[] = {
+		    NEW, "Xq7-vJ2p!kW7", "Xq7-vJ2p!kW8", "Xq7-vJ2p!kW7", "Xq7-vJ2p!kW9", NULL};
+
+		assert_int_equal(passwd(SERVICE, ALICE, m, &c), PAM_MAXTRIES);
+	}
 	assert_int_equal(auth(ALICE, NEW), PAM_SUCCESS);
 }
 
@@ -385,6 +438,83 @@ static void test_forced_change_after_reset_same_handle(void **state)
 	assert_int_equal(run_pamtest(SERVICE, RESET, &c.data, tc, NULL), PAMTEST_ERR_OK);
 	assert_true(said(c.info_buf, "Your password was reset by an administrator on "));
 	assert_false(get_state(RESET).must_change);
+}
+
+static void set_lock(const char *login, int64_t at, int64_t until)
+{
+	sqlite3 *db = tdb_open(store_path);
+	char sql[256];
+
+	snprintf(sql, sizeof(sql),
+		 "UPDATE flags SET locked = 1, locked_at = %lld, lock_until = %lld, "
+		 "lock_reason = 'too many failed logins' WHERE identity = "
+		 "(SELECT id FROM identities WHERE login = '%s')",
+		 (long long)at, (long long)until, login);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* One rule for the lock's end (UTS-2.2.1.1(1)(g)(ウ), issue #16): a timed
+ * lock that has ended no longer refuses the password change either, as it
+ * no longer refuses auth and account (a key login that must change its
+ * password goes on to the change); one still in force does. */
+static void test_change_after_timed_lock_ended(void **state)
+{
+	struct pam_testcase key_login[] = {
+	    pam_test(PAMTEST_ACCOUNT, PAM_NEW_AUTHTOK_REQD),
+	    pam_test_flags(PAMTEST_CHAUTHTOK, PAM_SUCCESS, PAM_CHANGE_EXPIRED_AUTHTOK),
+	};
+	const char *a[] = {CUR, NEW, NEW, NULL};
+	const char *b[] = {NEW, CUR, CUR, NULL};
+	int64_t now = naccs_now_wall();
+	struct conv c;
+
+	set_lock(RESET, now - 400, now - 100);
+	conv_init(&c, a);
+	assert_int_equal(run_pamtest(SERVICE, RESET, &c.data, key_login, NULL), PAMTEST_ERR_OK);
+	assert_false(said(c.err_buf, "locked"));
+	assert_false(get_state(RESET).must_change);
+	set_lock(ALICE, now - 10, now + 300);
+	assert_int_equal(passwd(SERVICE, ALICE, b, &c), PAM_PERM_DENIED);
+	assert_true(said(c.err_buf, "locked"));
+}
+
+/* A login counts when its session opens (issue #16): a first login whose
+ * forced change was aborted (wrong current password) never happened, and
+ * is not the "Last login" of the first real one; that one is, of the next. */
+static void test_aborted_login_not_counted(void **state)
+{
+	struct pam_testcase aborted[] = {
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test(PAMTEST_ACCOUNT, PAM_NEW_AUTHTOK_REQD),
+	    pam_test_flags(PAMTEST_CHAUTHTOK, PAM_AUTH_ERR, PAM_CHANGE_EXPIRED_AUTHTOK),
+	};
+	struct pam_testcase first[] = {
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test(PAMTEST_ACCOUNT, PAM_NEW_AUTHTOK_REQD),
+	    pam_test_flags(PAMTEST_CHAUTHTOK, PAM_SUCCESS, PAM_CHANGE_EXPIRED_AUTHTOK),
+	    pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+	};
+	struct pam_testcase next[] = {
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS),
+	    pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+	};
+	const char *a[] = {CUR, "Wrong-current-1", NULL};
+	const char *b[] = {CUR, CUR, NEW, NEW, NULL};
+	const char *n[] = {NEW, NULL};
+	struct conv c;
+
+	conv_init(&c, a);
+	assert_int_equal(run_pamtest(SERVICE, RESET, &c.data, aborted, NULL), PAMTEST_ERR_OK);
+	assert_false(get_state(RESET).has_last_success);
+	conv_init(&c, b);
+	assert_int_equal(run_pamtest(SERVICE, RESET, &c.data, first, NULL), PAMTEST_ERR_OK);
+	assert_false(said(c.info_buf, "Last login"));
+	assert_true(get_state(RESET).has_last_success);
+	conv_init(&c, n);
+	assert_int_equal(run_pamtest(SERVICE, RESET, &c.data, next, NULL), PAMTEST_ERR_OK);
+	assert_true(said(c.info_buf, "Last login"));
 }
 
 /* Past the maximum age: a warning first, then a forced change in the same
@@ -491,6 +621,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_change),
 	    T(test_wrong_current_password),
+	    T(test_wrong_current_password_locks),
 	    T(test_mismatch_refused),
 	    T(test_each_rule_refused_with_its_message),
 	    T(test_boundaries_accepted),
@@ -498,6 +629,8 @@ int main(void)
 	    T(test_history),
 	    T(test_min_age),
 	    T(test_forced_change_after_reset_same_handle),
+	    T(test_change_after_timed_lock_ended),
+	    T(test_aborted_login_not_counted),
 	    T(test_expiry),
 	    T(test_root_changes_another_users_password),
 	    T(test_use_authtok),

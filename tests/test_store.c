@@ -414,6 +414,45 @@ static void test_migration_from_v1(void **state)
 			 NACCS_SQLITE_SCHEMA_VERSION);
 }
 
+/* Version 7 (issue #16): a last login recorded at version 6 notes the newest
+ * failure row before it, as the old notice query read it (a failure in the
+ * login's second before it: id up to the failure mark). */
+static void test_migration_v7_failure_id(void **state)
+{
+	struct fx *f = *state;
+	char path[PATH_MAX + 16];
+	struct naccs_err err;
+
+	snprintf(path, sizeof(path), "%s/v6.db", f->dir);
+	sqlite3 *db = tdb_open(path);
+	for (int v = 0; v < 6; v++)
+		assert_int_equal(raw_exec(db, naccs_sqlite_migrations[v]), SQLITE_OK);
+	assert_int_equal(
+	    raw_exec(db, "INSERT INTO schema_version (version, applied_at) VALUES (1, 1), (2, 1), "
+			 " (3, 1), (4, 1), (5, 1), (6, 1);"
+			 "INSERT INTO identities (login, user_code, id_number, uid, gid, gecos, "
+			 " home, shell, kind, admin, created_by, created_at) VALUES ('abcde-009', "
+			 " 'ABCDE', '009', 20500, 100, 'Old', '/home/o', '/bin/sh', 'individual', "
+			 " 0, 'admin0', 1);"
+			 "INSERT INTO flags (identity, failure_mark) VALUES (1, 3);"
+			 "INSERT INTO last_success (identity, at, service, tty, rhost) VALUES "
+			 " (1, 100, 'login', '', '');"
+			 "INSERT INTO failures (identity, at, service, tty, rhost) VALUES "
+			 " (1, 90, 'login', '', ''), (1, 100, 'login', '', ''), "
+			 " (1, 100, 'login', '', ''), (1, 100, 'login', '', ''), "
+			 " (1, 150, 'login', '', '');"),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(chmod(path, 0600), 0);
+
+	struct naccs_store_options admin = {
+	    .path = path, .owner_uid = getuid(), .timeout_ms = 5000, .migrate = true};
+	struct naccs_store *st = NULL;
+	assert_int_equal(naccs_store_open(&admin, &st, &err), 0);
+	naccs_store_close(st);
+	assert_int_equal(raw_query_int(path, "SELECT failure_id FROM last_success"), 3);
+}
+
 /* ---- identities ------------------------------------------------------ */
 
 static void test_add_and_find(void **state)
@@ -659,6 +698,19 @@ static void test_failures_and_success(void **state)
 	state_of(f->st, "abcde-001", &after);
 	assert_int_equal(after.failures_since_success, 0);
 	assert_false(after.has_last_failure);
+	/* Noted, not counted: the login counts when its session opens
+	 * (issue #16). */
+	assert_false(after.has_last_success);
+	naccs_wipe(&after, sizeof(after));
+	{
+		struct naccs_login_notice n;
+
+		assert_int_equal(naccs_store_session_login(f->st, DL(), "abcde-001", &ev, 600,
+							   NACCS_STEP_SESSION, &n, &err),
+				 0);
+		assert_false(n.has_previous); /* the first login */
+	}
+	state_of(f->st, "abcde-001", &after);
 	assert_true(after.has_last_success);
 	assert_int_equal(after.last_success.at, 1700000100);
 	assert_string_equal(after.last_success.service, "login");
@@ -1370,6 +1422,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_not_a_store, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_future_schema_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_migration_from_v1, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_migration_v7_failure_id, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_add_and_find, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_uid_allocation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_reissue, setup, teardown),

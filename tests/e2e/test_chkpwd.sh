@@ -71,9 +71,14 @@ expect_rc 0 "abcde-001 changed its one-time password" \
 expect_rc 0 "as abcde-001: its password authenticates, account passes (auth, acct_mgmt)" \
 	pt_as abcde-001 abcde-001 "$E2E_PW"
 ok "  pamtester: successfully authenticated" out_has "successfully authenticated"
-expect_rc 0 "  naccsctl user show: the last login is the helper's (not a root fallback)" \
-	e2e_ctl user show abcde-001
-ok "  (service naccs_chkpwd:$svc)" grep -Eq "^last login: .*service naccs_chkpwd:$svc" "$T_OUT"
+ok "  the trail: the helper's check allowed it (not a root fallback)" \
+	e2e_audit_has '"abcde-001"' "\"naccs_chkpwd:$svc\"" '"result":"allow"'
+# A screen unlock opens no session: it is no login (issue #16: a login
+# counts when its session opens, or on a service named in [session]
+# sessionless_services), so it is not the last login.
+expect_rc 0 "  naccsctl user show" e2e_ctl user show abcde-001
+ok "  the last login is not the screen unlock" \
+	sh -c "! grep -Eq '^last login: .*naccs_chkpwd:$svc' '$T_OUT'"
 ok "  the name in the NACCS form (ABCDE001) works too" pt_auth_as abcde-001 ABCDE001 "$E2E_PW"
 # As pam_sm_authenticate does without the helper: after the success the
 # stack knows the user by the canonical login (PAM_USER), shown here by
