@@ -397,9 +397,9 @@ static int sync_dir(const char *path, struct naccs_err *err)
 }
 
 /* The index that was at the path until the rename: its "#stale" byte set
- * to "1", so that every process that maps it looks at the path again at
- * its next call (naccs_index_acquire).  Best effort: a reader that misses
- * it looks again within NACCS_INDEX_RECHECK_MS anyway. */
+ * to "1", for processes that still run an earlier NSS module (one that
+ * mapped the file and looked at the path again only then, or after a
+ * second); today's reader stat()s the path at every call.  Best effort. */
 static void mark_stale(int oldfd)
 {
 	unsigned dlen = 0;
