@@ -33,6 +33,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 cat >"$NSS_GROUP" <<EOT
 root:x:0:
+adm:x:4:
 users:x:100:
 opsuser:x:20500:
 EOT
@@ -136,5 +137,31 @@ sys.exit(1)' "$T_OUT"
 expect_rc 0 "the default gid 100 (users) exists: no warning" \
 	nss_ctl --json user add --user-code ABCDE --id-number 007
 ok "  no warning" eval '! out_has "warning"'
+
+# ---- system groups (issue 16 item 21): an ID in root's group (or another
+# system group) gets that group's rights; refused unless the administrator
+# says why, and the reason goes to the audit trail ----
+expect_rc 1 "user add --gid 0 (root's group) is refused" \
+	nss_ctl user add --user-code ABCDE --id-number 008 --gid 0
+ok "  saying it is a system group" out_has "system group"
+ok "  and how to allow it deliberately" out_has "--allow-system-gid"
+expect_rc 3 "  nothing was issued" nss_ctl user show ABCDE-008
+expect_rc 1 "identity.gid 4 (adm, a configured default) is refused too" \
+	nss_ctl --set identity.gid=4 user add --user-code ABCDE --id-number 008
+ok "  naming the group" out_has "adm"
+expect_rc 2 "--allow-system-gid needs a reason" \
+	nss_ctl user add --user-code ABCDE --id-number 008 --gid 0 --allow-system-gid ""
+expect_rc 0 "--allow-system-gid REASON issues it" \
+	nss_ctl --json user add --user-code ABCDE --id-number 008 --gid 0 \
+	--allow-system-gid "CHG-2026-77 backup operator"
+ok "  gid 0" python3 -c 'import json,sys
+for line in open(sys.argv[1]):
+    if line.startswith("{"):
+        sys.exit(0 if json.loads(line)["gid"] == 0 else 1)
+sys.exit(1)' "$T_OUT"
+ok "  the reason is in the audit trail" \
+	sh -c "cat '$SB_DIR'/audit/*.jsonl | grep '\"action\":\"user-add\"' | grep 'abcde-008' | grep -q 'CHG-2026-77 backup operator'"
+expect_rc 0 "the users group (gid 100) is no system group for this rule" \
+	nss_ctl --json user add --user-code ABCDE --id-number 009 --gid 100
 
 finish
