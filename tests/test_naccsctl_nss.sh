@@ -78,6 +78,39 @@ uids = [json.load(open(f))["uid"] for f in sys.argv[1:]]
 sys.exit(0 if len(set(uids)) == 6 and not {20000, 20003, 20004} & set(uids) else 1)' \
 	"$T_TMP"/race?.out
 
+# ---- concurrent rebuilds (issue 16 item 19): every command that changes
+# IDs or groups rebuilds the index; run at once, with explicit rebuilds
+# beside them, they take turns (the lock file) and each reads one snapshot
+# of the store, so the index left in place is the store's last state ----
+for i in 1 2 3 4 5 6; do
+	nss_ctl group add "rebuild$i" --gid "2900$i" >"$T_TMP/rb-add$i.out" 2>&1 &
+	nss_ctl index rebuild >"$T_TMP/rb-idx$i.out" 2>&1 &
+done
+rebuild_ok=true
+for job in $(jobs -p); do
+	wait "$job" || rebuild_ok=false
+done
+$rebuild_ok || head -n 5 "$T_TMP"/rb-*.out
+ok "six group add and six index rebuild runs at once all succeed" $rebuild_ok
+expect_rc 0 "  the index is the store's last state" nss_ctl index check
+ok "  no temporary file left" sh -c "! ls '$SB_DIR'/state/ | grep -q '\.tmp\.'"
+
+# While another rebuild holds the lock (here this shell, with flock(1)),
+# a command's rebuild waits for it instead of renaming its own file over
+# the other's; once it is free the rebuild follows.
+exec 9>"$SB_DIR/state/passwd.cdb.lock"
+flock 9
+nss_ctl --set store.timeout_ms=20000 group add heldlock --gid 29010 >"$T_TMP/held.out" 2>&1 9>&- &
+held=$!
+sleep 1
+ok "a rebuild waits while another holds the lock" kill -0 "$held"
+exec 9>&-
+held_rc=0
+wait "$held" || held_rc=$?
+[ "$held_rc" = 0 ] || cat "$T_TMP/held.out"
+ok "  and goes on once it is free" test "$held_rc" = 0
+expect_rc 0 "  the index has the new group" nss_ctl index check
+
 # ---- an explicit uid that NSS knows ----
 expect_rc 1 "user add --uid of a local account is refused" \
 	nss_ctl user add --user-code ABCDE --id-number 004 --uid 20000

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -840,6 +841,78 @@ static void test_rebuild_while_reading(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* ---- rebuilds are serialised and read one snapshot (issue 16 item 19) ---- */
+
+/* A rebuild waits for the one before it: the lock file beside the index.
+ * While another holds it, a rebuild whose deadline passes fails and
+ * leaves the index as it was. */
+static void test_rebuild_locked(void **state)
+{
+	struct tst_fx *f = *state;
+	char lock[PATH_MAX + 8];
+	struct naccs_err err;
+	struct stat before, after;
+	int fd, rc;
+
+	snprintf(lock, sizeof(lock), "%s.lock", index_path);
+	fd = open(lock, O_RDWR | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX), 0);
+	assert_int_equal(stat(index_path, &before), 0);
+	add_id(f->st, "qwert-001", "QWERT", "001", 20010, "New");
+	rc = naccs_index_write(f->st, naccs_deadline_in(300), index_path, NULL, &err);
+	assert_int_equal(rc, -ETIMEDOUT);
+	assert_non_null(strstr(err.msg, "lock"));
+	assert_int_equal(stat(index_path, &after), 0);
+	assert_int_equal(before.st_ino, after.st_ino);
+	close(fd); /* the other rebuild is done */
+	write_index(f->st);
+	assert_int_equal(stat(index_path, &after), 0);
+	assert_int_not_equal(before.st_ino, after.st_ino);
+	{
+		struct stat sb;
+
+		assert_int_equal(stat(lock, &sb), 0);
+		assert_int_equal(sb.st_mode & 07777, 0600);
+	}
+}
+
+/* The listing of a read snapshot does not see what another handle
+ * committed after it began, and sees it once it ended. */
+static int count_groups(void *ctx, const struct naccs_group *g)
+{
+	(void)g;
+	(*(unsigned *)ctx)++;
+	return 0;
+}
+
+static void test_read_snapshot(void **state)
+{
+	struct tst_fx *f = *state;
+	struct naccs_store_options opt = {.owner_uid = getuid(), .timeout_ms = 5000};
+	struct naccs_store *other;
+	struct naccs_err err;
+	char path[PATH_MAX + 16];
+	unsigned n = 0;
+
+	snprintf(path, sizeof(path), "%s/naccs.db", f->dir);
+	opt.path = path;
+	if (naccs_store_open(&opt, &other, &err) < 0)
+		fail_msg("open: %s", err.msg);
+	assert_int_equal(naccs_store_read_begin(f->st, DL(), &err), 0);
+	assert_int_equal(naccs_store_group_list(f->st, DL(), count_groups, &n, &err), 0);
+	assert_int_equal(n, 3);
+	add_group(other, "late", 30009);
+	n = 0;
+	assert_int_equal(naccs_store_group_list(f->st, DL(), count_groups, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(naccs_store_read_end(f->st, 0, &err), 0);
+	n = 0;
+	assert_int_equal(naccs_store_group_list(f->st, DL(), count_groups, &n, &err), 0);
+	assert_int_equal(n, 4);
+	naccs_store_close(other);
+}
+
 /* naccs_index_check: the index agrees with the store, record by record;
  * a change in the store, a stale file, a wrong mode are each reported. */
 static void test_index_check(void **state)
@@ -914,6 +987,8 @@ int main(void)
 	    T(test_replaced_by_hand_seen),
 	    T(test_overwritten_in_place),
 	    T(test_rebuild_while_reading),
+	    T(test_rebuild_locked),
+	    T(test_read_snapshot),
 	    T(test_index_check),
 	};
 
