@@ -197,4 +197,17 @@ ok "  the reason is in the audit trail" \
 expect_rc 0 "the users group (gid 100) is no system group for this rule" \
 	nss_ctl --json user add --user-code ABCDE --id-number 009 --gid 100
 
+# ---- a local account created later with an ID's uid (issue 16 item 20):
+# two holders for one uid (UTS-2.2.1.3(2)(g)(ア)); the local account would
+# own the ID's files and could pass for it wherever a uid is resolved ----
+expect_rc 0 "store check: healthy, no uid shared" nss_ctl store check
+echo "intruder:x:20001:100:Later Local:/tmp:/bin/sh" >>"$NSS_PASSWD"
+expect_rc 1 "store check: a local account with an ID's uid is reported" nss_ctl store check
+ok "  naming the account, the uid and the ID" \
+	eval 'out_has intruder && out_has 20001 && out_has abcde-001'
+expect_rc 1 "index check: reported too" nss_ctl index check
+ok "  naming the account" out_has intruder
+sed -i '/^intruder:/d' "$NSS_PASSWD"
+expect_rc 0 "store check: healthy again once it is gone" nss_ctl store check
+
 finish
