@@ -14,7 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -281,6 +285,56 @@ static void test_su_refused_mismatch_or_unknown(void **state)
 	assert_true(tl_logged("su-invoker-not-an-id"));
 }
 
+/* A local account created later with the uid of an allowed invoker (issue
+ * 16 item 20): the uid no longer names one holder, so the switch is
+ * refused while it is so.  /etc/passwd is a copy with the extra account,
+ * bind-mounted in a private mount namespace of a child (root only): the
+ * machine's own file is never touched. */
+static void test_su_refused_uid_ambiguous(void **state)
+{
+	char fake[600];
+	FILE *in, *out;
+	int c, status;
+	pid_t pid;
+
+	(void)state;
+	invoker(uid_of[ALICE], NULL);
+	assert_int_equal(account(SU, "root"), PAM_SUCCESS);
+	if (geteuid() != 0)
+		skip();
+	snprintf(fake, sizeof(fake), "%s/passwd.clash", PAM_FIXTURE_DIR);
+	in = fopen("/etc/passwd", "r");
+	out = fopen(fake, "w");
+	assert_non_null(in);
+	assert_non_null(out);
+	while ((c = fgetc(in)) != EOF)
+		fputc(c, out);
+	fprintf(out, "intruder:x:%lu:%lu:Later Local:/tmp:/bin/sh\n", (unsigned long)uid_of[ALICE],
+		(unsigned long)uid_of[ALICE]);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+	assert_int_equal(chmod(fake, 0644), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGABRT, SIG_DFL);
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount(fake, "/etc/passwd", NULL, MS_BIND, NULL) < 0)
+			_exit(77);
+		_exit(account(SU, "root") == PAM_PERM_DENIED && tl_logged("su-invoker-ambiguous")
+			  ? 0
+			  : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	unlink(fake);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77)
+		skip();
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void test_su_allow_ids_resolved(void **state)
 {
 	(void)state;
@@ -528,6 +582,7 @@ int main(void)
 	    T(test_su_refused_locked_or_expired),
 	    T(test_su_refused_from_shared),
 	    T(test_su_refused_mismatch_or_unknown),
+	    T(test_su_refused_uid_ambiguous),
 	    T(test_su_allow_ids_resolved),
 	    T(test_su_target_entry_decides),
 	    T(test_su_target_entry_ids_resolved),
