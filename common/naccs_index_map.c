@@ -178,7 +178,7 @@ int naccs_index_decode_gr(const unsigned char *v, size_t len, struct naccs_index
 	return 0;
 }
 
-/* ---- the shared mapping ---- */
+/* ---- the process's copy ---- */
 
 static void map_free(struct naccs_index_map *m)
 {
@@ -214,8 +214,8 @@ static bool read_all(int fd, unsigned char *data, size_t size)
 }
 
 /* Read the file at path afresh; its version must be ours.  -EAGAIN when
- * it changed while it was read (it is being written in place): the
- * caller answers "unavailable" and the next call reads it again. */
+ * it changed while it was read (replaced, or being written in place):
+ * naccs_index_acquire looks at the path again. */
 static int map_open(const char *path, struct naccs_index_map **out)
 {
 	struct naccs_index_map *m;

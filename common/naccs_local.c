@@ -89,10 +89,9 @@ static int file_other(uint32_t uid, const char *login, char *other, size_t other
 	char buf[4096];
 	int rc = 0, e;
 
-	/* glibc's answer at the end of the file is ENOENT. */
-
 	if (f == NULL)
 		return errno == ENOENT ? 0 : -errno;
+	/* glibc's answer at the end of the file is ENOENT. */
 	while ((e = fgetpwent_r(f, &pw, buf, sizeof(buf), &found)) != ENOENT) {
 		if (e != 0) { /* ERANGE included: an entry longer than 4 KiB */
 			rc = -e;
