@@ -23,6 +23,7 @@
 #include <limits.h>
 #include <linux/capability.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +39,11 @@
 #include "naccs_config.h"
 #include "naccs_event.h"
 #include "naccs_i18n.h"
+#include "naccs_local.h"
 #include "naccs_policy.h"
 #include "naccs_resolve.h"
 #include "naccs_secret.h"
+#include "naccs_text.h"
 #include "naccs_time.h"
 
 #define SERVICE_PREFIX "naccs_chkpwd"
@@ -262,6 +265,7 @@ static int whose(struct naccs_policy *pol, const struct caller *me, const char *
 {
 	struct naccs_identity mine, named;
 	struct naccs_err err;
+	char other[256], safe[256 * 4];
 	naccs_deadline_t dl = naccs_deadline_in(pol->cfg->store_timeout_ms);
 	bool ambiguous = false, have_mine;
 	int rc;
@@ -287,6 +291,18 @@ static int whose(struct naccs_policy *pol, const struct caller *me, const char *
 	}
 	if (!have_mine)
 		return NACCS_CHKPWD_UNKNOWN;
+	/* The uid must name this ID alone: a local account created later
+	 * with it must not check (or lock) the ID's password. */
+	rc = naccs_uid_other_account((uint32_t)me->uid, mine.login, other, sizeof(other));
+	if (rc != 0) {
+		if (rc > 0)
+			naccs_text_sanitize(other, SIZE_MAX, safe, sizeof(safe), NACCS_TEXT_QUOTES);
+		syslog(LOG_AUTHPRIV | LOG_WARNING,
+		       "naccs_chkpwd: uid %lu is ID %s's and also the system account '%s': "
+		       "refused while the uid is ambiguous (naccsctl store check)",
+		       (unsigned long)me->uid, mine.login, rc > 0 ? safe : "(could not tell)");
+		return NACCS_CHKPWD_NOT_YOURS;
+	}
 	snprintf(login, cap, "%s", mine.login);
 	return NACCS_CHKPWD_OK;
 unavailable:

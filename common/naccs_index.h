@@ -8,8 +8,9 @@
  *   "#version"    "1"                     format version (text)
  *   "#stale"      "0"                     set to "1" in place, in the old file,
  *                                         once naccsctl renamed a new index over
- *                                         it: readers that map the old file see
- *                                         it without a system call
+ *                                         it (for readers of earlier versions,
+ *                                         which mapped the file; today's reader
+ *                                         stat()s the path at every call)
  *   "#count"      "NPW NGR"               entries enumerated by P: and G:
  *   "p:LOGIN"     passwd record           by canonical login (exact case)
  *   "a:FORM"      passwd record           by NACCS form, upper-cased, both
@@ -35,7 +36,7 @@
  * without naccsctl).
  *
  * Reading (naccs_index_map.c) is the small core the NSS module links: no
- * store, no hashing, no allocation per look-up.  Writing
+ * store, no hashing, no allocation per look-up (one stat).  Writing
  * (naccs_index_write.c) is in libnaccs. */
 #ifndef NACCS_INDEX_H
 #define NACCS_INDEX_H
@@ -66,7 +67,7 @@
 /* Longest key: a prefix, ':' and a name. */
 #define NACCS_INDEX_KEY_MAX (NACCS_INDEX_NAME_MAX + 8)
 
-/* A decoded passwd record: pointers into the mapping, lengths without NUL. */
+/* A decoded passwd record: pointers into the copy, lengths without NUL. */
 struct naccs_index_pw {
 	uint32_t uid, gid;
 	const char *name, *gecos, *home, *shell;
@@ -104,24 +105,26 @@ int naccs_index_decode_gr(const unsigned char *v, size_t len, struct naccs_index
  * characters, not over-long: a login, a group name or a NACCS form. */
 bool naccs_index_name_ok(const char *name);
 
-/* ---- the mapped file (thread-safe, process-wide) ---- */
+/* ---- the file, read into memory (thread-safe, process-wide) ---- */
 
 struct naccs_index_map;
 
-/* The mapping of the index at path.  A call costs no system call while the
- * mapped file's "#stale" byte is "0" and the last stat of the path is less
- * than NACCS_INDEX_RECHECK_MS old; otherwise the path is stat()ed (inode,
- * size, modification time) and a replaced file is mapped afresh.  So an
- * index naccsctl rebuilt (it marks the old file stale after the rename) is
- * seen at the next call; a file replaced by other means within
- * NACCS_INDEX_RECHECK_MS.  The old mapping is unmapped when its last user
- * releases it.  A file group or others may write, or owned by someone
- * other than root or the caller, is refused (-EPERM).  0 with *out
- * (release it), -ENOENT when there is no index, or another -errno. */
-#define NACCS_INDEX_RECHECK_MS 1000
+/* The index at path, as a private copy of the file.  Each call stat()s
+ * the path (one system call) and compares device, inode, size,
+ * modification and change times with the copy's: a file replaced by a
+ * rename (naccsctl, a backup restored by hand) or rewritten in place is
+ * read afresh at that call.  The file is read into private memory, never
+ * mapped: truncating or overwriting it in place (cp backup.cdb
+ * passwd.cdb) cannot kill a reader with SIGBUS, and a copy in use stays
+ * as it was.  A file that changes while it is read is read again; one
+ * that keeps changing (a cp still under way) is -EAGAIN, read again at
+ * the next call.  The old copy is freed when
+ * its last user releases it.  A file group or others may write, or owned
+ * by someone other than root or the caller, is refused (-EPERM).  0 with
+ * *out (release it), -ENOENT when there is no index, or another -errno. */
 int naccs_index_acquire(const char *path, struct naccs_index_map **out);
 void naccs_index_release(struct naccs_index_map *m);
-/* The value of key: 1 found (*v, *vlen point into the mapping, valid
+/* The value of key: 1 found (*v, *vlen point into the copy, valid
  * until release), 0 not found. */
 int naccs_index_get(struct naccs_index_map *m, const char *key, size_t klen,
 		    const unsigned char **v, size_t *vlen);
@@ -144,7 +147,7 @@ int naccs_index_find_groups(struct naccs_index_map *m, const char *login, size_t
 void naccs_index_counts(struct naccs_index_map *m, uint32_t *npw, uint32_t *ngr);
 uint32_t naccs_index_u32(const unsigned char *p);
 
-/* Drop the process's cached mapping (tests; and the NSS module's
+/* Drop the process's cached copy (tests; and the NSS module's
  * destructor, so valgrind sees nothing left). */
 void naccs_index_forget(void);
 

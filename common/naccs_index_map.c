@@ -16,20 +16,27 @@
 
 #include "naccs_index.h"
 
+/* Reads of a file that keeps changing under the reader (a cp under way)
+ * before the call answers -EAGAIN. */
+#define NACCS_INDEX_READ_TRIES 3
+
+/* The file is read into private memory, never mapped: a mapping of a file
+ * someone truncates or overwrites in place (cp backup.cdb passwd.cdb)
+ * kills its reader with SIGBUS, and a module must not install a signal
+ * handler in its host.  A private copy cannot change under its readers. */
 struct naccs_index_map {
-	struct cdb db; /* read through copies: cdb_find writes its answer there */
-	unsigned refs; /* users, the cache's own reference included */
+	struct cdb db;	     /* read through copies: cdb_find writes its answer there */
+	unsigned char *data; /* the file's bytes (db.cdb_mem) */
+	unsigned refs;	     /* users, the cache's own reference included */
 	dev_t dev;
 	ino_t ino;
 	off_t size;
-	struct timespec mtim;
-	const volatile unsigned char *stale; /* the "#stale" byte; NULL: none */
-	int64_t checked_ms;		     /* CLOCK_MONOTONIC_COARSE of the last stat */
+	struct timespec mtim, ctim;
 	char path[PATH_MAX];
 };
 
-/* The mapping of the last index looked at; a reader holds a reference for
- * the length of one call (or one enumeration), so a mapping replaced
+/* The copy of the last index looked at; a reader holds a reference for
+ * the length of one call (or one enumeration), so a copy replaced
  * meanwhile stays valid until its last reader is done. */
 static pthread_mutex_t map_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct naccs_index_map *map_current;
@@ -171,29 +178,11 @@ int naccs_index_decode_gr(const unsigned char *v, size_t len, struct naccs_index
 	return 0;
 }
 
-/* ---- the shared mapping ---- */
-
-static int64_t coarse_ms(void)
-{
-	struct timespec ts;
-
-	/* The vDSO answers: no system call. */
-	if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) < 0)
-		return 0;
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Under map_lock: may m be used without a stat?  Not marked stale by
- * naccsctl, and stat()ed recently enough. */
-static bool map_fresh(const struct naccs_index_map *m, const char *path, int64_t now)
-{
-	return m != NULL && m->stale != NULL && *m->stale == '0' && now >= m->checked_ms &&
-	       now - m->checked_ms < NACCS_INDEX_RECHECK_MS && strcmp(m->path, path) == 0;
-}
+/* ---- the process's copy ---- */
 
 static void map_free(struct naccs_index_map *m)
 {
-	cdb_free(&m->db);
+	free(m->data);
 	free(m);
 }
 
@@ -201,21 +190,44 @@ static bool map_is(const struct naccs_index_map *m, const char *path, const stru
 {
 	return m != NULL && m->dev == st->st_dev && m->ino == st->st_ino &&
 	       m->size == st->st_size && m->mtim.tv_sec == st->st_mtim.tv_sec &&
-	       m->mtim.tv_nsec == st->st_mtim.tv_nsec && strcmp(m->path, path) == 0;
+	       m->mtim.tv_nsec == st->st_mtim.tv_nsec && m->ctim.tv_sec == st->st_ctim.tv_sec &&
+	       m->ctim.tv_nsec == st->st_ctim.tv_nsec && strcmp(m->path, path) == 0;
 }
 
-/* Map the file at path afresh; its version must be ours. */
+/* The size bytes of fd into data; false when the file is shorter or
+ * longer now (being rewritten in place) or cannot be read. */
+static bool read_all(int fd, unsigned char *data, size_t size)
+{
+	size_t got = 0;
+	unsigned char extra;
+
+	while (got < size) {
+		ssize_t n = pread(fd, data + got, size - got, (off_t)got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		got += (size_t)n;
+	}
+	return pread(fd, &extra, 1, (off_t)size) == 0;
+}
+
+/* Read the file at path afresh; its version must be ours.  -EAGAIN when
+ * it changed while it was read (replaced, or being written in place):
+ * naccs_index_acquire looks at the path again. */
 static int map_open(const char *path, struct naccs_index_map **out)
 {
 	struct naccs_index_map *m;
-	struct stat st;
+	struct stat st, after;
 	const unsigned char *v;
 	size_t vlen;
+	unsigned dend;
 	int fd, e;
 
 	if (strlen(path) >= sizeof(m->path))
 		return -ENAMETOOLONG;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
@@ -233,32 +245,45 @@ static int map_open(const char *path, struct naccs_index_map **out)
 		close(fd);
 		return -EPERM;
 	}
+	/* tinycdb's own check (cdb_init): at least the table of contents. */
+	if (st.st_size < 2048) {
+		close(fd);
+		return -EPROTO;
+	}
 	m = calloc(1, sizeof(*m));
-	if (m == NULL) {
+	if (m == NULL || (m->data = malloc((size_t)st.st_size)) == NULL) {
+		free(m);
 		close(fd);
 		return -ENOMEM;
 	}
-	if (cdb_init(&m->db, fd) < 0) {
+	if (!read_all(fd, m->data, (size_t)st.st_size) || fstat(fd, &after) < 0 ||
+	    after.st_size != st.st_size || after.st_mtim.tv_sec != st.st_mtim.tv_sec ||
+	    after.st_mtim.tv_nsec != st.st_mtim.tv_nsec) {
 		close(fd);
-		free(m);
-		return -EPROTO;
+		map_free(m);
+		return -EAGAIN;
 	}
-	/* The mapping outlives the descriptor: no descriptor is left open in
-	 * the host process. */
+	/* No descriptor is left open in the host process. */
 	close(fd);
+	/* What cdb_init does with a mapping, over the private copy: the
+	 * reader (cdb_find, cdb_get) checks every position against
+	 * cdb_fsize and cdb_dend. */
 	m->db.cdb_fd = -1;
+	m->db.cdb_fsize = (unsigned)st.st_size;
+	m->db.cdb_mem = m->data;
+	dend = cdb_unpack(m->data);
+	m->db.cdb_dend = dend < 2048 ? 2048 : (dend >= m->db.cdb_fsize ? m->db.cdb_fsize : dend);
 	m->dev = st.st_dev;
 	m->ino = st.st_ino;
 	m->size = st.st_size;
 	m->mtim = st.st_mtim;
+	m->ctim = st.st_ctim;
 	memcpy(m->path, path, strlen(path) + 1);
 	if (naccs_index_get(m, "#version", 8, &v, &vlen) != 1 ||
 	    vlen != strlen(NACCS_INDEX_VERSION) || memcmp(v, NACCS_INDEX_VERSION, vlen) != 0) {
 		map_free(m);
 		return -EPROTO;
 	}
-	if (naccs_index_get(m, "#stale", 6, &v, &vlen) == 1 && vlen == 1)
-		m->stale = v;
 	*out = m;
 	return 0;
 }
@@ -266,41 +291,39 @@ static int map_open(const char *path, struct naccs_index_map **out)
 int naccs_index_acquire(const char *path, struct naccs_index_map **out)
 {
 	struct naccs_index_map *fresh = NULL, *old = NULL;
-	int64_t now = coarse_ms();
 	struct stat st;
 	int rc;
 
-	pthread_mutex_lock(&map_lock);
-	if (map_fresh(map_current, path, now)) {
-		map_current->refs++;
-		*out = map_current;
+	/* One stat per call: a file replaced by a rename (naccsctl, or by
+	 * hand) or rewritten in place is seen at the next call.  A file that
+	 * changed while it was read is looked at again: naccsctl marks the
+	 * file it replaced stale in place, so a reader that opened it just
+	 * before the rename finds the new one the next time round. */
+	for (int tries = 0;; tries++) {
+		if (stat(path, &st) < 0)
+			return -errno;
+		pthread_mutex_lock(&map_lock);
+		if (map_is(map_current, path, &st)) {
+			map_current->refs++;
+			*out = map_current;
+			pthread_mutex_unlock(&map_lock);
+			return 0;
+		}
 		pthread_mutex_unlock(&map_lock);
-		return 0;
+		rc = map_open(path, &fresh);
+		if (rc != -EAGAIN || tries == NACCS_INDEX_READ_TRIES - 1)
+			break;
 	}
-	pthread_mutex_unlock(&map_lock);
-	if (stat(path, &st) < 0)
-		return -errno;
-	pthread_mutex_lock(&map_lock);
-	if (map_is(map_current, path, &st)) {
-		map_current->checked_ms = now;
-		map_current->refs++;
-		*out = map_current;
-		pthread_mutex_unlock(&map_lock);
-		return 0;
-	}
-	pthread_mutex_unlock(&map_lock);
-
-	rc = map_open(path, &fresh);
 	if (rc < 0)
 		return rc;
-	fresh->checked_ms = now;
 	pthread_mutex_lock(&map_lock);
 	st.st_dev = fresh->dev;
 	st.st_ino = fresh->ino;
 	st.st_size = fresh->size;
 	st.st_mtim = fresh->mtim;
+	st.st_ctim = fresh->ctim;
 	if (map_is(map_current, path, &st)) {
-		/* Another thread mapped the same file meanwhile. */
+		/* Another thread read the same file meanwhile. */
 		old = fresh;
 		fresh = map_current;
 		fresh->refs++;

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "naccs_index.h"
@@ -333,6 +335,11 @@ static int generate(struct naccs_store *st, naccs_deadline_t dl, struct sink *si
 
 	memset(&g, 0, sizeof(g));
 	g.sink = sink;
+	/* One read transaction: the IDs, the groups and their members as the
+	 * store was at one moment, whatever naccsctl commits meanwhile. */
+	rc = naccs_store_read_begin(st, dl, err);
+	if (rc < 0)
+		return rc;
 	rc = sink_add_str(sink, "#version", 8, NACCS_INDEX_VERSION);
 	if (rc == 0)
 		rc = sink_add_str(sink, "#stale", 6, "0");
@@ -357,6 +364,7 @@ static int generate(struct naccs_store *st, naccs_deadline_t dl, struct sink *si
 			 (unsigned)g.stats.groups);
 		rc = sink_add_str(sink, "#count", 6, count);
 	}
+	rc = naccs_store_read_end(st, rc, err);
 	if (stats != NULL)
 		*stats = g.stats;
 	gen_free(&g);
@@ -397,9 +405,9 @@ static int sync_dir(const char *path, struct naccs_err *err)
 }
 
 /* The index that was at the path until the rename: its "#stale" byte set
- * to "1", so that every process that maps it looks at the path again at
- * its next call (naccs_index_acquire).  Best effort: a reader that misses
- * it looks again within NACCS_INDEX_RECHECK_MS anyway. */
+ * to "1", for processes that still run an earlier NSS module (one that
+ * mapped the file and looked at the path again only then, or after a
+ * second); today's reader stat()s the path at every call.  Best effort. */
 static void mark_stale(int oldfd)
 {
 	unsigned dlen = 0;
@@ -415,8 +423,46 @@ static void mark_stale(int oldfd)
 	close(oldfd);
 }
 
-int naccs_index_write(struct naccs_store *st, naccs_deadline_t dl, const char *path,
-		      struct naccs_index_stats *stats, struct naccs_err *err)
+/* The rebuilders' lock, PATH.lock beside the index (mode 0600, never a
+ * link), waited for until the deadline: two rebuilds at once (two
+ * naccsctl runs) would each read the store at their own moment and the
+ * later rename could put the older picture in place.  Under the lock, a
+ * rebuild reads the store after the one before it renamed its file.
+ * The descriptor (close it to unlock), or -errno with the message. */
+static int take_lock(const char *path, naccs_deadline_t dl, struct naccs_err *err)
+{
+	char lock[PATH_MAX];
+	struct stat sb;
+	int fd, e;
+
+	if (snprintf(lock, sizeof(lock), "%s.lock", path) >= (int)sizeof(lock))
+		return naccs_err_set(err, ENAMETOOLONG, "index path too long: %s", path);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0600);
+	if (fd < 0)
+		return sys_fail(err, errno, "cannot open", lock);
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return naccs_err_set(err, EINVAL, "%s is not a regular file", lock);
+	}
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		struct timespec ts = {0, 5000000};
+
+		e = errno;
+		if ((e != EWOULDBLOCK && e != EINTR) || naccs_deadline_left_ms(dl) == 0) {
+			close(fd);
+			if (e == EWOULDBLOCK)
+				return naccs_err_set(err, ETIMEDOUT,
+						     "another index rebuild holds the lock %s",
+						     lock);
+			return sys_fail(err, e, "cannot lock", lock);
+		}
+		nanosleep(&ts, NULL);
+	}
+	return fd;
+}
+
+static int write_locked(struct naccs_store *st, naccs_deadline_t dl, const char *path,
+			struct naccs_index_stats *stats, struct naccs_err *err)
 {
 	struct sink sink;
 	char tmp[PATH_MAX];
@@ -476,6 +522,18 @@ fail:
 		close(fd);
 	unlink(tmp);
 	errno = e;
+	return rc;
+}
+
+int naccs_index_write(struct naccs_store *st, naccs_deadline_t dl, const char *path,
+		      struct naccs_index_stats *stats, struct naccs_err *err)
+{
+	int lockfd = take_lock(path, dl, err), rc;
+
+	if (lockfd < 0)
+		return lockfd;
+	rc = write_locked(st, dl, path, stats, err);
+	close(lockfd); /* unlocks */
 	return rc;
 }
 

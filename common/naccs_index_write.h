@@ -26,7 +26,12 @@ int naccs_index_path(const struct naccs_config *cfg, char *out, size_t outlen);
 /* Write the index of the store to path atomically: a temporary file in the
  * same directory, fsync, mode 0644, rename over path, fsync of the
  * directory.  Readers see the old file or the new one, never a part.
- * 0, or -errno with the message (the old index is then left as it was). */
+ * Rebuilds take turns: each holds the lock file path + ".lock" (mode
+ * 0600, flock) from reading the store to the rename, waiting for it until
+ * dl (-ETIMEDOUT), and reads the store in one read transaction
+ * (naccs_store_read_begin), so the file left in place is the store's
+ * state after the last change, as one snapshot.  0, or -errno with the
+ * message (the old index is then left as it was). */
 int naccs_index_write(struct naccs_store *st, naccs_deadline_t dl, const char *path,
 		      struct naccs_index_stats *stats, struct naccs_err *err);
 

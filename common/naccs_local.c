@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -38,4 +39,82 @@ bool naccs_local_account_outside(const struct naccs_config *cfg, const char *nam
 		outside = pw.pw_uid < cfg->uid_min || pw.pw_uid > cfg->uid_max;
 	free(buf);
 	return outside;
+}
+
+static void name_out(const char *name, char *other, size_t otherlen)
+{
+	if (other != NULL && otherlen > 0)
+		snprintf(other, otherlen, "%s", name);
+}
+
+/* getpwuid_r's answer: 1 another name, 0 none or the ID's, -errno. */
+static int db_other(uint32_t uid, const char *login, char *other, size_t otherlen)
+{
+	struct passwd pw, *found = NULL;
+	size_t size = PW_BUF_START;
+	char *buf = NULL;
+	int rc = ENOMEM;
+
+	for (;;) {
+		char *bigger = realloc(buf, size);
+
+		if (bigger == NULL) {
+			rc = ENOMEM;
+			break;
+		}
+		buf = bigger;
+		rc = getpwuid_r((uid_t)uid, &pw, buf, size, &found);
+		if (rc != ERANGE || size >= PW_BUF_MAX)
+			break;
+		size *= 2;
+	}
+	if (rc == 0 && found != NULL && strcmp(pw.pw_name, login) != 0) {
+		name_out(pw.pw_name, other, otherlen);
+		rc = 1;
+	} else if (rc == 0 || rc == ENOENT || rc == ESRCH || rc == EBADF || rc == EPERM) {
+		/* glibc's documented "not found" answers of some sources */
+		rc = 0;
+	} else {
+		rc = -rc;
+	}
+	free(buf);
+	return rc;
+}
+
+/* NACCS_LOCAL_PASSWD read line by line: 1 another name with uid, 0 none. */
+static int file_other(uint32_t uid, const char *login, char *other, size_t otherlen)
+{
+	FILE *f = fopen(NACCS_LOCAL_PASSWD, "re");
+	struct passwd pw, *found;
+	char buf[4096];
+	int rc = 0, e;
+
+	if (f == NULL)
+		return errno == ENOENT ? 0 : -errno;
+	/* glibc's answer at the end of the file is ENOENT. */
+	while ((e = fgetpwent_r(f, &pw, buf, sizeof(buf), &found)) != ENOENT) {
+		if (e != 0) { /* ERANGE included: an entry longer than 4 KiB */
+			rc = -e;
+			break;
+		}
+		if (pw.pw_uid == (uid_t)uid && strcmp(pw.pw_name, login) != 0) {
+			name_out(pw.pw_name, other, otherlen);
+			rc = 1;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+int naccs_uid_other_account(uint32_t uid, const char *login, char *other, size_t otherlen)
+{
+	int rc;
+
+	if (login == NULL)
+		return -EINVAL;
+	rc = db_other(uid, login, other, otherlen);
+	if (rc != 0)
+		return rc;
+	return file_other(uid, login, other, otherlen);
 }

@@ -755,6 +755,22 @@ static int list_guard_cb(void *ctx, const struct naccs_identity *id,
 	return g->cb_rc;
 }
 
+int naccs_store_read_begin(struct naccs_store *st, naccs_deadline_t dl, struct naccs_err *err)
+{
+	int rc = enter(st, &dl, NULL, false, err);
+
+	if (rc < 0)
+		return rc;
+	return st->be->read_begin(st->impl, dl, err);
+}
+
+int naccs_store_read_end(struct naccs_store *st, int rc, struct naccs_err *err)
+{
+	if (st == NULL || st->be == NULL)
+		return rc;
+	return st->be->read_end(st->impl, rc, err);
+}
+
 int naccs_store_list(struct naccs_store *st, naccs_deadline_t dl, naccs_store_list_fn cb, void *ctx,
 		     struct naccs_err *err)
 {

@@ -159,6 +159,14 @@ struct naccs_store_options {
 int naccs_store_open(const struct naccs_store_options *opt, struct naccs_store **out,
 		     struct naccs_err *err);
 void naccs_store_close(struct naccs_store *st);
+/* One read snapshot: every read of st from naccs_store_read_begin to
+ * naccs_store_read_end (listings included) sees the store as it was at
+ * the first of them, whatever other handles commit meanwhile; a write
+ * through st in between is refused (-EDEADLK).  naccs_store_read_end
+ * only after a read_begin that returned 0; it returns rc (or the error of
+ * ending the snapshot when rc is 0). */
+int naccs_store_read_begin(struct naccs_store *st, naccs_deadline_t dl, struct naccs_err *err);
+int naccs_store_read_end(struct naccs_store *st, int rc, struct naccs_err *err);
 /* The schema version the store is at (after migrations on open). */
 int naccs_store_schema_version(struct naccs_store *st, naccs_deadline_t dl, int *version,
 			       struct naccs_err *err);

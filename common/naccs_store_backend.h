@@ -13,6 +13,8 @@ struct naccs_store_backend {
 	int (*inspect)(const struct naccs_store_options *opt, bool deep,
 		       struct naccs_store_report *out, struct naccs_err *err);
 	int (*schema_version)(void *impl, naccs_deadline_t dl, int *version, struct naccs_err *err);
+	int (*read_begin)(void *impl, naccs_deadline_t dl, struct naccs_err *err);
+	int (*read_end)(void *impl, int rc, struct naccs_err *err);
 	int (*find)(void *impl, naccs_deadline_t dl, const char *login, struct naccs_identity *out,
 		    struct naccs_err *err);
 	int (*find_by_user_id)(void *impl, naccs_deadline_t dl, const struct naccs_user_id *u,

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "naccs_i18n.h"
+#include "naccs_local.h"
 #include "naccs_num.h"
 #include "naccs_resolve.h"
 #include "naccs_secret.h"
@@ -352,6 +353,15 @@ int naccs_su_decide(struct naccs_store *st, naccs_deadline_t dl, const struct na
 			 _("Switching to %s is allowed only from your own individual ID."),
 			 target->login);
 		return refuse(out, "su-invoker-not-an-id", msg);
+	}
+	/* The invoker's uid must name its ID alone: a local account created
+	 * later with that uid is not the ID (issue 16 item 20). */
+	if (naccs_uid_other_account(inv->uid, out->invoker.login, NULL, 0) != 0) {
+		snprintf(msg, sizeof(msg),
+			 _("Switching to %s is refused: your uid is also another account's "
+			   "(an administrator must run naccsctl store check)."),
+			 target->login);
+		return refuse(out, "su-invoker-ambiguous", msg);
 	}
 	out->invoker_known = true;
 	describe(out, service, target, inv);

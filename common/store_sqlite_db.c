@@ -308,6 +308,24 @@ void sq_set_commit_hook(void *impl, naccs_store_commit_fn fn, void *ctx)
 	s->commit_ctx = ctx;
 }
 
+/* A read snapshot the caller holds across several calls (naccs_store.h):
+ * the calls inside nest in it (sq_tx_begin's depth), so they share its
+ * one read transaction.  A failed begin is undone here. */
+int sq_read_begin(void *impl, naccs_deadline_t dl, struct naccs_err *err)
+{
+	struct sq *s = impl;
+	int rc = sq_tx_begin(s, dl, false, "read snapshot", err);
+
+	if (rc < 0)
+		sq_tx_end(s, rc, err);
+	return rc;
+}
+
+int sq_read_end(void *impl, int rc, struct naccs_err *err)
+{
+	return sq_tx_end(impl, rc, err);
+}
+
 /* ---- erasing old page images ----------------------------------------- */
 
 /* Erasing old page images after a credential change is worth this much

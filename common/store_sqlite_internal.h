@@ -55,6 +55,8 @@ int sq_script(struct sq *s, const char *sql, struct naccs_err *err);
 int sq_tx_begin(struct sq *s, naccs_deadline_t dl, bool write, const char *op,
 		struct naccs_err *err);
 int sq_tx_end(struct sq *s, int rc, struct naccs_err *err);
+int sq_read_begin(void *impl, naccs_deadline_t dl, struct naccs_err *err);
+int sq_read_end(void *impl, int rc, struct naccs_err *err);
 void sq_erase_old_pages(struct sq *s);
 void sq_set_commit_hook(void *impl, naccs_store_commit_fn fn, void *ctx);
 

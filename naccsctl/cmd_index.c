@@ -91,6 +91,10 @@ static int check(struct ctl_ctx *ctx, const char *path)
 	}
 	if (rc < 0)
 		return ctl_exit_for_store(rc, &err, path);
+	/* A uid the index publishes for an ID that a system account also
+	 * has: NSS answers two names for it. */
+	if (ctl_uid_clashes(ctx) != 0)
+		return CTL_EXIT_FAIL;
 	ctl_safe(path, safe, sizeof(safe));
 	printf(_("index %s: up to date (%u IDs, %u groups)\n"), safe, (unsigned)stats.users,
 	       (unsigned)stats.groups);

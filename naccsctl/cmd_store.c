@@ -175,6 +175,13 @@ static int store_check(struct ctl_ctx *ctx, int argc, char **argv)
 	printf(_("store: %s\n"), ctx->cfg.store_path);
 	print_report(&rep);
 	if (rc == 0) {
+		/* UTS-2.2.1.3(2)(g)(ア): one holder per ID, so one account per
+		 * uid. */
+		rc = ctl_open_store(ctx, true);
+		if (rc != CTL_EXIT_OK)
+			return rc;
+		if (ctl_uid_clashes(ctx) != 0)
+			return CTL_EXIT_FAIL;
 		printf(_("%s: healthy\n"), ctx->cfg.store_path);
 		return CTL_EXIT_OK;
 	}

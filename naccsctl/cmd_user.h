@@ -82,7 +82,8 @@ int user_show_otp(const struct ctl_ctx *ctx, const struct naccs_identity *id, co
 /* What user add was given explicitly; the rest are defaults. */
 struct user_add_given {
 	bool uid, gid, home, shell;
-	bool adopt_local; /* --adopt-local: register an existing local shared account */
+	bool adopt_local;	      /* --adopt-local: register an existing local shared account */
+	const char *allow_system_gid; /* --allow-system-gid REASON, or NULL */
 };
 
 /* Check id (uid, gid, login) against the system's own accounts (NSS);

@@ -21,7 +21,7 @@
 
 struct add_options {
 	const char *code, *number, *login, *name, *home, *shell, *issued_to;
-	const char *staff_number, *second_id_reason, *approval;
+	const char *staff_number, *second_id_reason, *approval, *allow_system_gid;
 	bool shared, admin, adopt_local, no_create_home;
 	bool has_uid, has_gid;
 	unsigned long uid, gid;
@@ -49,6 +49,7 @@ enum {
 	OPT_ALLOW_SECOND_ID,
 	OPT_APPROVAL,
 	OPT_NO_CREATE_HOME,
+	OPT_ALLOW_SYSTEM_GID,
 };
 
 /* The registry rules (UTS-2.2.1.3(2)(g)(ア), (2)(b)): a staff number is a
@@ -92,6 +93,7 @@ static int parse_add_options(struct ctl_ctx *ctx, int argc, char **argv, struct 
 	    {"allow-second-id", required_argument, NULL, OPT_ALLOW_SECOND_ID},
 	    {"approval", required_argument, NULL, OPT_APPROVAL},
 	    {"no-create-home", no_argument, NULL, OPT_NO_CREATE_HOME},
+	    {"allow-system-gid", required_argument, NULL, OPT_ALLOW_SYSTEM_GID},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -144,6 +146,14 @@ static int parse_add_options(struct ctl_ctx *ctx, int argc, char **argv, struct 
 			break;
 		case OPT_NO_CREATE_HOME:
 			o->no_create_home = true;
+			break;
+		case OPT_ALLOW_SYSTEM_GID:
+			/* Recorded in the trail: a printable reason, never empty. */
+			if (optarg[0] == '\0' || !user_passwd_field_ok(optarg) ||
+			    strlen(optarg) >= NACCS_TEXT_MAX)
+				return ctl_usage_error("user add",
+						       _("--allow-system-gid: give a reason"));
+			o->allow_system_gid = optarg;
 			break;
 		case OPT_UID:
 			if (ctl_parse_uint(optarg, UINT32_MAX - 1, &o->uid) < 0)
@@ -473,7 +483,8 @@ static int make_home(const struct ctl_ctx *ctx, const struct naccs_identity *id)
 
 /* After the store answered: the error, or the event and the password. */
 static int report_issue(struct ctl_ctx *ctx, int rc, const struct naccs_err *err,
-			const struct naccs_identity *id, const char *otp, const char *issued_to)
+			const struct naccs_identity *id, const char *otp, const char *issued_to,
+			const char *detail)
 {
 	char notice[2560] = "";
 
@@ -494,7 +505,7 @@ static int report_issue(struct ctl_ctx *ctx, int rc, const struct naccs_err *err
 	}
 	if (rc < 0)
 		return ctl_report_store_error(ctx, "user-add", rc, err, id, NULL);
-	rc = ctl_report_done(ctx, "user-add", id, issued_to);
+	rc = ctl_report_done(ctx, "user-add", id, detail);
 	if (id->kind == NACCS_KIND_SHARED)
 		shared_notice(id, issued_to, notice, sizeof(notice));
 	/* The ID exists now: its one-time password must be shown. */
@@ -514,6 +525,7 @@ int user_add(struct ctl_ctx *ctx, int argc, char **argv)
 	struct naccs_identity id;
 	struct naccs_err err;
 	char issued_to[NACCS_TEXT_MAX];
+	char detail[2 * NACCS_TEXT_MAX + 64];
 	char otp[CTL_OTP_MAX + 1];
 	char phc[NACCS_PHC_MAX];
 	int rc, exit_code;
@@ -523,7 +535,8 @@ int user_add(struct ctl_ctx *ctx, int argc, char **argv)
 					.gid = o.has_gid,
 					.home = o.home != NULL,
 					.shell = o.shell != NULL,
-					.adopt_local = o.adopt_local};
+					.adopt_local = o.adopt_local,
+					.allow_system_gid = o.allow_system_gid};
 	if (rc == CTL_EXIT_OK)
 		rc = build_identity(ctx, &o, &id);
 	if (rc == CTL_EXIT_OK && o.issued_to != NULL)
@@ -546,13 +559,19 @@ int user_add(struct ctl_ctx *ctx, int argc, char **argv)
 	if (rc != CTL_EXIT_OK)
 		return rc;
 
-	ctl_change_begin(ctx, "user-add", &id, NULL, issued_to);
+	/* --allow-system-gid: the gid and the reason go to the trail. */
+	if (o.allow_system_gid != NULL)
+		snprintf(detail, sizeof(detail), "%s; system gid %lu allowed: %s", issued_to,
+			 (unsigned long)id.gid, o.allow_system_gid);
+	else
+		snprintf(detail, sizeof(detail), "%s", issued_to);
+	ctl_change_begin(ctx, "user-add", &id, NULL, detail);
 	rc = add_to_store(ctx, &id, phc, issued_to, &exit_code, &err);
 	naccs_wipe(phc, sizeof(phc));
 	if (ctl_change_end(ctx) != CTL_EXIT_OK)
 		exit_code = CTL_EXIT_UNAVAILABLE; /* not issued: no password to show */
 	else if (exit_code == CTL_EXIT_OK)
-		exit_code = report_issue(ctx, rc, &err, &id, otp, issued_to);
+		exit_code = report_issue(ctx, rc, &err, &id, otp, issued_to, detail);
 	else
 		ctl_emit(ctx, "user-add", "error", "uid", &id, NULL, NULL);
 	naccs_wipe(otp, sizeof(otp));

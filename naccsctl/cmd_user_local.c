@@ -20,6 +20,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +33,9 @@
 /* A bound on the uids one allocation may look at: a source that claimed
  * every uid would otherwise keep naccsctl busy for a long time. */
 #define PICK_PROBES_MAX 65536
+
+/* Where the system's gid ranges are set (useradd, groupadd). */
+#define CTL_LOGIN_DEFS "/etc/login.defs"
 
 static int nss_failed(const char *what, int rc)
 {
@@ -237,9 +242,71 @@ static int check_gid(const struct user_add_given *given, const struct naccs_iden
 	return CTL_EXIT_OK;
 }
 
+/* The highest system gid: login.defs's SYS_GID_MAX, else GID_MIN - 1,
+ * else 999 (Debian's and shadow's defaults), the rule useradd and groupadd
+ * follow. */
+static uint32_t sys_gid_max(void)
+{
+	unsigned long sys_max = 0, gid_min = 0;
+	bool have_sys = false, have_min = false;
+	char line[256];
+	FILE *f = fopen(CTL_LOGIN_DEFS, "re");
+
+	if (f == NULL)
+		return 999;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char key[32];
+		unsigned long v;
+
+		if (sscanf(line, " %31s %lu", key, &v) != 2 || v > UINT32_MAX)
+			continue;
+		if (strcmp(key, "SYS_GID_MAX") == 0) {
+			sys_max = v;
+			have_sys = true;
+		} else if (strcmp(key, "GID_MIN") == 0 && v > 0) {
+			gid_min = v;
+			have_min = true;
+		}
+	}
+	fclose(f);
+	if (have_sys)
+		return (uint32_t)sys_max;
+	return have_min ? (uint32_t)(gid_min - 1) : 999;
+}
+
+/* An ID's primary group gives its holder that group's rights: root's group
+ * (gid 0) or another system group (adm, shadow, disk, sudo ...) only with
+ * --allow-system-gid REASON, which the audit trail records
+ * (UTS-2.2.1.3(2)(f): least privilege).  The group Debian
+ * provides for ordinary users ("users", gid 100) is not one; an adopted
+ * local account keeps its own group. */
+static int check_system_gid(const struct user_add_given *given, bool adopted,
+			    const struct naccs_identity *id)
+{
+	char name[256] = "", safe[1024];
+
+	if (adopted && !given->gid)
+		return CTL_EXIT_OK;
+	if (id->gid != 0 && id->gid > sys_gid_max())
+		return CTL_EXIT_OK;
+	if (id->gid != 0 && ctl_nss_group_by_gid(id->gid, name, sizeof(name)) == 1 &&
+	    strcmp(name, "users") == 0)
+		return CTL_EXIT_OK;
+	if (given->allow_system_gid != NULL)
+		return CTL_EXIT_OK;
+	if (name[0] == '\0' && ctl_nss_group_by_gid(id->gid, name, sizeof(name)) != 1)
+		snprintf(name, sizeof(name), "?");
+	ctl_safe(name, safe, sizeof(safe));
+	ctl_error(_("gid %lu is a system group ('%s'): an ID in it gets that group's rights"),
+		  (unsigned long)id->gid, safe);
+	ctl_error(_("choose the gid of an ordinary group (--gid or identity.gid), or add "
+		    "--allow-system-gid REASON (the reason is recorded in the audit trail)"));
+	return CTL_EXIT_FAIL;
+}
+
 int user_check_local(const struct user_add_given *given, struct naccs_identity *id)
 {
-	bool adopted;
+	bool adopted = false;
 	int rc;
 
 	rc = check_login(given, id, &adopted);
@@ -247,5 +314,7 @@ int user_check_local(const struct user_add_given *given, struct naccs_identity *
 		rc = check_explicit_uid(id);
 	if (rc == CTL_EXIT_OK)
 		rc = check_gid(given, id);
+	if (rc == CTL_EXIT_OK)
+		rc = check_system_gid(given, adopted, id);
 	return rc;
 }

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "naccs_i18n.h"
+#include "naccs_local.h"
 #include "naccsctl.h"
 
 /* getpw*_r / getgr*_r buffers grow up to this on ERANGE (a group with
@@ -107,4 +109,56 @@ int ctl_nss_group_by_gid(uint32_t gid, char *name, size_t namelen)
 int ctl_nss_group_by_name(const char *name)
 {
 	return nss_lookup(GROUP_BY_NAME, name, 0, NULL, NULL, 0);
+}
+
+struct clash_walk {
+	int found;
+	int failed; /* a look-up that could not be answered: -errno */
+	uint32_t failed_uid;
+};
+
+static int clash_cb(void *ctx, const struct naccs_identity *id,
+		    const struct naccs_account_state *state)
+{
+	struct clash_walk *w = ctx;
+	char other[256], safe[256 * 4 + 1];
+	int rc;
+
+	if (state->retired)
+		return 0;
+	rc = naccs_uid_other_account(id->uid, id->login, other, sizeof(other));
+	if (rc < 0 && w->failed == 0) {
+		w->failed = rc;
+		w->failed_uid = id->uid;
+	}
+	if (rc <= 0)
+		return 0;
+	ctl_safe(other, safe, sizeof(safe));
+	ctl_error(_("uid %lu of ID %s is also the system account '%s': that account owns the "
+		    "ID's files and is refused where a uid names the ID (naccs_chkpwd, su); give "
+		    "it another uid or remove it"),
+		  (unsigned long)id->uid, id->login, safe);
+	w->found++;
+	return 0;
+}
+
+int ctl_uid_clashes(struct ctl_ctx *ctx)
+{
+	struct clash_walk w = {0, 0, 0};
+	struct naccs_err err;
+	char buf[128];
+	int rc;
+
+	naccs_err_clear(&err);
+	rc = naccs_store_list(ctx->store, ctl_deadline(ctx), clash_cb, &w, &err);
+	if (rc < 0) {
+		ctl_error(_("cannot list the IDs: %s"), err.msg);
+		return -1;
+	}
+	if (w.failed < 0) {
+		ctl_error(_("uid %lu: the system's user database did not answer: %s"),
+			  (unsigned long)w.failed_uid, naccs_strerror(-w.failed, buf, sizeof(buf)));
+		return -1;
+	}
+	return w.found;
 }

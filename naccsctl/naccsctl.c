@@ -169,6 +169,7 @@ static const struct {
 	       "         [--home DIR] [--shell SHELL] [--issued-to PERSON] [--json]\n"
 	       "         [--staff-number N [--allow-second-id REASON]]\n"
 	       "         [--approval REF] [--adopt-local] [--no-create-home]\n"
+	       "         [--allow-system-gid REASON]\n"
 	       "    Issue an ID. Individual IDs need a user code and identifying\n"
 	       "    number; shared IDs (--shared) need --login and --approval REF\n"
 	       "    (who authorised it). Prints a one-time password, shown only\n"
@@ -180,7 +181,10 @@ static const struct {
 	       "    --no-create-home (or identity.create_home = no).\n"
 	       "    Uids, logins and groups the system already has (NSS) are not\n"
 	       "    issued; --shared --adopt-local registers an existing local\n"
-	       "    account (e.g. root) with its own uid.\n")},
+	       "    account (e.g. root) with its own uid.\n"
+	       "    A system group (gid 0, or up to SYS_GID_MAX of login.defs;\n"
+	       "    not \"users\") as the ID's group is refused unless\n"
+	       "    --allow-system-gid gives the reason (recorded in the trail).\n")},
     {"passwd", N_("user passwd LOGIN [--json]\n"
 		  "    Reset the password to a new one-time password (shown once).\n")},
     {"show", N_("user show LOGIN [--json]\n"

@@ -208,5 +208,10 @@ int ctl_nss_user_by_name(const char *name, struct ctl_nss_user *u);
 int ctl_nss_group_by_gid(uint32_t gid, char *name, size_t namelen);
 /* Whether some source knows a group by that name: 1, 0 or -errno. */
 int ctl_nss_group_by_name(const char *name);
+/* Every ID of the open store (not retired) whose uid a system account of
+ * another name also has (naccs_uid_other_account, the rule naccs_chkpwd
+ * applies): one error line each.  The number found, or -1 when the store
+ * could not be listed or a uid could not be looked up (message printed). */
+int ctl_uid_clashes(struct ctl_ctx *ctx);
 
 #endif

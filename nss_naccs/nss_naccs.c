@@ -439,7 +439,7 @@ NSS_EXPORT enum nss_status _nss_naccs_initgroups_dyn(const char *user, gid_t gro
 	return answer(st, e, saved, errnop);
 }
 
-/* Unloaded (or the process ends): nothing left mapped, for valgrind. */
+/* Unloaded (or the process ends): nothing left allocated, for valgrind. */
 __attribute__((destructor)) static void nss_naccs_unload(void)
 {
 	ent_end(&pw_ent);

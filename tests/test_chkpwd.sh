@@ -87,6 +87,27 @@ ok "  the trail has the line (service naccs_chkpwd:xlock, allow, actor uid=$uid)
 expect_rc 0 "a service name cannot pass for another: sanitised" as "$uid" -- --service 'ss"hd x' chkpw-001
 ok "  recorded as naccs_chkpwd:ss?hd?x" sh -c "cat '$SB_DIR'/audit/*.jsonl | grep -q 'naccs_chkpwd:ss?hd?x'"
 
+# A local account created later with the ID's uid (issue 16 item 20): the
+# uid no longer names one holder, so the helper refuses it (exit 6) while
+# it is ambiguous, whatever the password.  /etc/passwd is a copy with the
+# extra account, bind-mounted in a private mount namespace: the machine's
+# own file is never touched.
+cp /etc/passwd "$T_TMP/passwd.clash"
+echo "intruder:x:$uid:$uid:Later Local:/tmp:/bin/sh" >>"$T_TMP/passwd.clash"
+chmod 0644 "$T_TMP/passwd.clash"
+clash() {
+	printf '%s' "$PW" | unshare -m sh -c 'mount --bind "$1" /etc/passwd || exit 99
+		shift
+		exec setpriv --reuid="$1" --regid="$1" --clear-groups \
+			env NACCS_TEST_CHKPWD_CONF="$2" ASAN_OPTIONS="$3" "$4" chkpw-001' \
+		sh "$T_TMP/passwd.clash" "$uid" "$SB_CONF" "$HELPER_ASAN" "$helper"
+}
+PW=$otp
+expect_rc 6 "a local account with the ID's uid: refused while the uid is ambiguous" clash
+ok "  nothing on stdout" test ! -s "$T_OUT"
+expect_rc 0 "  without it (the real /etc/passwd) the same call is accepted" \
+	as "$uid" -- chkpw-001
+
 # The environment is cleared: none of these changes anything.
 PW=$otp
 expect_rc 0 "LD_PRELOAD, NACCS_CONF, LD_LIBRARY_PATH, TZ, IFS ignored" \

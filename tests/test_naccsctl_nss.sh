@@ -33,6 +33,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 cat >"$NSS_GROUP" <<EOT
 root:x:0:
+adm:x:4:
 users:x:100:
 opsuser:x:20500:
 EOT
@@ -76,6 +77,39 @@ ok "  with six distinct uids, none of them local" python3 -c 'import json,sys
 uids = [json.load(open(f))["uid"] for f in sys.argv[1:]]
 sys.exit(0 if len(set(uids)) == 6 and not {20000, 20003, 20004} & set(uids) else 1)' \
 	"$T_TMP"/race?.out
+
+# ---- concurrent rebuilds (issue 16 item 19): every command that changes
+# IDs or groups rebuilds the index; run at once, with explicit rebuilds
+# beside them, they take turns (the lock file) and each reads one snapshot
+# of the store, so the index left in place is the store's last state ----
+for i in 1 2 3 4 5 6; do
+	nss_ctl group add "rebuild$i" --gid "2900$i" >"$T_TMP/rb-add$i.out" 2>&1 &
+	nss_ctl index rebuild >"$T_TMP/rb-idx$i.out" 2>&1 &
+done
+rebuild_ok=true
+for job in $(jobs -p); do
+	wait "$job" || rebuild_ok=false
+done
+$rebuild_ok || head -n 5 "$T_TMP"/rb-*.out
+ok "six group add and six index rebuild runs at once all succeed" $rebuild_ok
+expect_rc 0 "  the index is the store's last state" nss_ctl index check
+ok "  no temporary file left" sh -c "! ls '$SB_DIR'/state/ | grep -q '\.tmp\.'"
+
+# While another rebuild holds the lock (here this shell, with flock(1)),
+# a command's rebuild waits for it instead of renaming its own file over
+# the other's; once it is free the rebuild follows.
+exec 9>"$SB_DIR/state/passwd.cdb.lock"
+flock 9
+nss_ctl --set store.timeout_ms=20000 group add heldlock --gid 29010 >"$T_TMP/held.out" 2>&1 9>&- &
+held=$!
+sleep 1
+ok "a rebuild waits while another holds the lock" kill -0 "$held"
+exec 9>&-
+held_rc=0
+wait "$held" || held_rc=$?
+[ "$held_rc" = 0 ] || cat "$T_TMP/held.out"
+ok "  and goes on once it is free" test "$held_rc" = 0
+expect_rc 0 "  the index has the new group" nss_ctl index check
 
 # ---- an explicit uid that NSS knows ----
 expect_rc 1 "user add --uid of a local account is refused" \
@@ -136,5 +170,44 @@ sys.exit(1)' "$T_OUT"
 expect_rc 0 "the default gid 100 (users) exists: no warning" \
 	nss_ctl --json user add --user-code ABCDE --id-number 007
 ok "  no warning" eval '! out_has "warning"'
+
+# ---- system groups (issue 16 item 21): an ID in root's group (or another
+# system group) gets that group's rights; refused unless the administrator
+# says why, and the reason goes to the audit trail ----
+expect_rc 1 "user add --gid 0 (root's group) is refused" \
+	nss_ctl user add --user-code ABCDE --id-number 008 --gid 0
+ok "  saying it is a system group" out_has "system group"
+ok "  and how to allow it deliberately" out_has "--allow-system-gid"
+expect_rc 3 "  nothing was issued" nss_ctl user show ABCDE-008
+expect_rc 1 "identity.gid 4 (adm, a configured default) is refused too" \
+	nss_ctl --set identity.gid=4 user add --user-code ABCDE --id-number 008
+ok "  naming the group" out_has "adm"
+expect_rc 2 "--allow-system-gid needs a reason" \
+	nss_ctl user add --user-code ABCDE --id-number 008 --gid 0 --allow-system-gid ""
+expect_rc 0 "--allow-system-gid REASON issues it" \
+	nss_ctl --json user add --user-code ABCDE --id-number 008 --gid 0 \
+	--allow-system-gid "CHG-2026-77 backup operator"
+ok "  gid 0" python3 -c 'import json,sys
+for line in open(sys.argv[1]):
+    if line.startswith("{"):
+        sys.exit(0 if json.loads(line)["gid"] == 0 else 1)
+sys.exit(1)' "$T_OUT"
+ok "  the reason is in the audit trail" \
+	sh -c "cat '$SB_DIR'/audit/*.jsonl | grep '\"action\":\"user-add\"' | grep 'abcde-008' | grep -q 'CHG-2026-77 backup operator'"
+expect_rc 0 "the users group (gid 100) is no system group for this rule" \
+	nss_ctl --json user add --user-code ABCDE --id-number 009 --gid 100
+
+# ---- a local account created later with an ID's uid (issue 16 item 20):
+# two holders for one uid (UTS-2.2.1.3(2)(g)(ア)); the local account would
+# own the ID's files and could pass for it wherever a uid is resolved ----
+expect_rc 0 "store check: healthy, no uid shared" nss_ctl store check
+echo "intruder:x:20001:100:Later Local:/tmp:/bin/sh" >>"$NSS_PASSWD"
+expect_rc 1 "store check: a local account with an ID's uid is reported" nss_ctl store check
+ok "  naming the account, the uid and the ID" \
+	eval 'out_has intruder && out_has 20001 && out_has abcde-001'
+expect_rc 1 "index check: reported too" nss_ctl index check
+ok "  naming the account" out_has intruder
+sed -i '/^intruder:/d' "$NSS_PASSWD"
+expect_rc 0 "store check: healthy again once it is gone" nss_ctl store check
 
 finish

@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -281,6 +284,50 @@ static void test_su_refused_mismatch_or_unknown(void **state)
 	assert_true(tl_logged("su-invoker-not-an-id"));
 }
 
+/* A local account created later with the uid of an allowed invoker (issue
+ * 16 item 20): the uid no longer names one holder, so the switch is
+ * refused while it is so.  /etc/passwd is a copy with the extra account,
+ * bind-mounted in a private mount namespace (root only): the machine's
+ * own file is never touched. */
+static void test_su_refused_uid_ambiguous(void **state)
+{
+	char fake[600];
+	FILE *in, *out;
+	bool refused;
+	int c;
+
+	(void)state;
+	invoker(uid_of[ALICE], NULL);
+	assert_int_equal(account(SU, "root"), PAM_SUCCESS);
+	if (geteuid() != 0)
+		skip();
+	snprintf(fake, sizeof(fake), "%s/passwd.clash", PAM_FIXTURE_DIR);
+	in = fopen("/etc/passwd", "r");
+	out = fopen(fake, "w");
+	assert_non_null(in);
+	assert_non_null(out);
+	while ((c = fgetc(in)) != EOF)
+		fputc(c, out);
+	fprintf(out, "intruder:x:%lu:%lu:Later Local:/tmp:/bin/sh\n", (unsigned long)uid_of[ALICE],
+		(unsigned long)uid_of[ALICE]);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+	assert_int_equal(chmod(fake, 0644), 0);
+	/* This process's own mount namespace, private: the bind mount is
+	 * seen here only, and undone at the end of the test. */
+	if (unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount(fake, "/etc/passwd", "none", MS_BIND, NULL) < 0) {
+		unlink(fake);
+		skip();
+	}
+	refused = account(SU, "root") == PAM_PERM_DENIED && tl_logged("su-invoker-ambiguous");
+	assert_int_equal(umount2("/etc/passwd", MNT_DETACH), 0);
+	unlink(fake);
+	assert_true(refused);
+	/* The account gone: allowed again. */
+	assert_int_equal(account(SU, "root"), PAM_SUCCESS);
+}
+
 static void test_su_allow_ids_resolved(void **state)
 {
 	(void)state;
@@ -528,6 +575,7 @@ int main(void)
 	    T(test_su_refused_locked_or_expired),
 	    T(test_su_refused_from_shared),
 	    T(test_su_refused_mismatch_or_unknown),
+	    T(test_su_refused_uid_ambiguous),
 	    T(test_su_allow_ids_resolved),
 	    T(test_su_target_entry_decides),
 	    T(test_su_target_entry_ids_resolved),
