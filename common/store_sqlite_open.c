@@ -343,8 +343,8 @@ static int check_alone(const struct sq *s, const struct stat *checked, struct na
 
 	if (immutable_uri(s->path, uri, sizeof(uri)) < 0)
 		return naccs_err_set(err, ENAMETOOLONG, _("%s: path too long"), s->path);
-	rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW,
-			     NULL);
+	rc = sqlite3_open_v2(uri, &db,
+			     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW, NULL);
 	if (rc == SQLITE_OK && naccs_trust_same_stat(checked, s->path, err) < 0) {
 		sqlite3_close_v2(db);
 		return -EAGAIN; /* replaced meanwhile: err says so */

@@ -110,9 +110,8 @@ static void build_fixture(void)
 		 "[auth]\nfail_delay_ms = 0\n",
 		 tu_audit_trail(state_dir, audit, sizeof(audit)), store_path);
 	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
-	snprintf(text, sizeof(text),
-		 "%s:%s:%s\n%s:%s:%s\n%s:%s:%s\n", LOCAL, LOCAL_PW, SERVICE, ALICE, STALE_PW,
-		 SERVICE, ADOPTED, STALE_PW, SERVICE);
+	snprintf(text, sizeof(text), "%s:%s:%s\n%s:%s:%s\n%s:%s:%s\n", LOCAL, LOCAL_PW, SERVICE,
+		 ALICE, STALE_PW, SERVICE, ADOPTED, STALE_PW, SERVICE);
 	free(tu_write_file(PAM_FIXTURE_DIR, "passdb", text, 0600));
 	st = open_store(true);
 	add_user(st, "ABCDE", ALICE);
@@ -380,8 +379,8 @@ static void test_pages_unreadable(void **state)
 	 * reads (a connection checkpoints once it has read the store) */
 	assert_int_equal(sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL),
 			 SQLITE_OK);
-	assert_int_equal(sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	page = sqlite3_column_int64(st, 0);
