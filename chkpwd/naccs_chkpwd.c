@@ -310,6 +310,23 @@ unavailable:
 	return NACCS_CHKPWD_UNAVAILABLE;
 }
 
+/* The store unusable: are the caller's uid and the name it gave (if any)
+ * both outside the public identity index?  Then it is "not mine" and the
+ * stack goes on to pam_unix (a local account's screen locker); an ID, or
+ * no trusted index, fails closed (issue 16, naccs_local.h). */
+static bool not_an_id(const struct naccs_config *cfg, const struct caller *me, const char *name)
+{
+	struct naccs_err err;
+	bool held = true;
+
+	naccs_err_clear(&err);
+	if (naccs_local_index_holds(cfg, NULL, me->uid, &held, &err) == 0 && !held && name != NULL)
+		(void)naccs_local_index_holds(cfg, name, 0, &held, &err);
+	if (err.msg[0] != '\0')
+		syslog(LOG_AUTHPRIV | LOG_ERR, "naccs_chkpwd: %s", err.msg);
+	return !held;
+}
+
 /* The fail delay of a refused attempt ([auth] fail_delay_ms), whole. */
 static void fail_delay(unsigned ms)
 {
@@ -339,7 +356,7 @@ static int check(const struct caller *me, const char *name, const char *service,
 	if (naccs_policy_open(&pol, &cfg, account, &err) < 0) {
 		syslog(LOG_AUTHPRIV | LOG_ERR, "naccs_chkpwd: credential store unavailable: %s",
 		       err.msg);
-		return NACCS_CHKPWD_UNAVAILABLE;
+		return not_an_id(&cfg, me, name) ? NACCS_CHKPWD_UNKNOWN : NACCS_CHKPWD_UNAVAILABLE;
 	}
 	code = whose(&pol, me, name, login, sizeof(login));
 	if (code == NACCS_CHKPWD_OK) {

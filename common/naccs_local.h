@@ -1,24 +1,35 @@
-/* Accounts that naccs-auth does not manage.  When the credential store
- * cannot be read, the account phase must still fail closed for naccs IDs,
- * but must not lock out the machine's own local accounts (root on the
- * console repairing the store).  Without the store, a name is taken as a
- * naccs ID unless the system's user database (getpwnam_r, through
- * nsswitch.conf) knows it with a uid outside [identity.uid_min,
- * identity.uid_max], the range naccsctl issues uids from.  (Whether a name
- * reads as a NACCS user ID says nothing here: "postgres" does.)  A shared ID
- * registered from an existing local account outside that range, such as
- * root, is therefore left to the rest of the stack (pam_unix) while the
- * store is unavailable. */
+/* Names naccs-auth does not manage, while the credential store cannot be
+ * used (issue 16).  A login must fail closed for a naccs ID whose state
+ * cannot be read or recorded, but must not lock out the machine's own
+ * local accounts (root on the console repairing the store).  Which names
+ * are naccs IDs is what the public identity index (naccs_index.h) says: it
+ * holds every ID that is not retired -- by its login and its NACCS forms,
+ * an adopted local account (root registered as a shared admin ID)
+ * included -- and it is a trusted file of its own, readable while the store
+ * is not.  (Neither a name's form nor its uid says it: "postgres" reads as
+ * a NACCS user ID, and an adopted root has uid 0.)  No index, or one that
+ * cannot be trusted, tells nothing: every name is then taken as a naccs
+ * ID. */
 #ifndef NACCS_LOCAL_H
 #define NACCS_LOCAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "naccs_config.h"
+#include "naccs_err.h"
 
-bool naccs_local_account_outside(const struct naccs_config *cfg, const char *name);
+/* Does the index of cfg ([nss] index, or passwd.cdb beside the store) hold
+ * name (a login, or a NACCS form of an ID) -- or, when name is NULL, the
+ * uid?  0 and *held; or -errno with the message: no index (-ENOENT), an
+ * index that fails the trust rule of naccs_trust.h for cfg->owner_uid
+ * (owner, mode, its directory chain: -EPERM, -ENOTDIR, ...), or one that
+ * is not a readable index (-EPROTO).  The process keeps no mapping of it
+ * afterwards. */
+int naccs_local_index_holds(const struct naccs_config *cfg, const char *name, uid_t uid, bool *held,
+			    struct naccs_err *err);
 
 /* Where the machine's own accounts are (read directly by
  * naccs_uid_other_account). */

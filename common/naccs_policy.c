@@ -390,9 +390,15 @@ static enum naccs_outcome auth_failed(struct naccs_policy *pol, const struct nac
 				      struct naccs_decision *out, const char *reason,
 				      const struct naccs_account_state *st, struct naccs_err *err)
 {
-	if (record_failure(pol, req, out, err) < 0)
+	if (record_failure(pol, req, out, err) < 0) {
+		/* Recording an attempt on a name that is no ID never blocks the
+		 * stack (a full disk must not lock root out, issue 16): still
+		 * "not mine", with why it was not recorded. */
+		if (!out->known)
+			return decide(out, req, "auth", NACCS_OUT_UNKNOWN, reason, NULL, err->msg);
 		return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed", NULL,
 			      err->msg);
+	}
 	/* Only a verification that found the password wrong (or a name that
 	 * is no ID) may be remembered as wrong (issue #16). */
 	out->verified_wrong =
@@ -540,9 +546,13 @@ enum naccs_outcome naccs_policy_authenticate(struct naccs_policy *pol,
 	memset(out, 0, sizeof(*out));
 	memset(&st, 0, sizeof(st));
 	rc = look_up(pol, req, out, &st, typical, err);
-	if (rc < 0) { /* fail closed */
+	if (rc < 0 && out->known) { /* an ID whose state cannot be read: fail closed */
 		result = decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-read-failed", NULL,
 				err->msg);
+		goto out;
+	}
+	if (rc < 0) { /* is it an ID at all?  The index says (issue 16) */
+		result = naccs_policy_unavailable(pol->cfg, req, "auth", out, err->msg);
 		goto out;
 	}
 	/* Refused before any hashing, for everybody alike. */
@@ -945,9 +955,8 @@ enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct n
 			    naccs_debug_name(pol->cfg->debug, req->user));
 		return decide(out, req, "account", NACCS_OUT_UNKNOWN, "not-managed", NULL, NULL);
 	}
-	if (rc < 0)
-		return decide(out, req, "account", NACCS_OUT_UNAVAILABLE, "store-read-failed", NULL,
-			      err->msg);
+	if (rc < 0) /* is it an ID at all?  The index says (issue 16) */
+		return naccs_policy_unavailable(pol->cfg, req, "account", out, err->msg);
 	out->known = true;
 	rc = naccs_store_get_state(pol->store, deadline(pol), out->identity.login, &st, err);
 	if (rc < 0)
@@ -999,23 +1008,42 @@ enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct n
 	return result;
 }
 
+enum naccs_outcome naccs_policy_unavailable(const struct naccs_config *cfg,
+					    const struct naccs_request *req, const char *type,
+					    struct naccs_decision *out, const char *why)
+{
+	char detail[2 * NACCS_ERR_MSG_MAX + 32];
+	struct naccs_err ierr;
+	bool held = true;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	naccs_err_clear(&ierr);
+	/* Root on the console must be able to repair the store; a naccs ID
+	 * must not get in while its state cannot be read or recorded: the
+	 * public identity index tells which is which (naccs_local.h). */
+	rc = naccs_local_index_holds(cfg, req->user, 0, &held, &ierr);
+	if (rc < 0) {
+		snprintf(detail, sizeof(detail), "%s; %s", why != NULL ? why : "", ierr.msg);
+		return decide(out, req, type, NACCS_OUT_UNAVAILABLE, "store-and-index-unavailable",
+			      NULL, detail);
+	}
+	if (held)
+		return decide(out, req, type, NACCS_OUT_UNAVAILABLE, "store-unavailable", NULL,
+			      why);
+	naccs_debug(cfg->debug,
+		    "%s: '%s' is no ID in the identity index; left to the stack while the store "
+		    "is unavailable",
+		    type, naccs_debug_name(cfg->debug, req->user));
+	return decide(out, req, type, NACCS_OUT_NOT_MANAGED, "store-unavailable-not-an-id", NULL,
+		      why);
+}
+
 enum naccs_outcome naccs_policy_account_unavailable(const struct naccs_config *cfg,
 						    const struct naccs_request *req,
 						    struct naccs_decision *out, const char *why)
 {
-	memset(out, 0, sizeof(*out));
-	/* Root on the console must be able to repair the store; a naccs ID
-	 * must not get in while its state cannot be read. */
-	if (naccs_local_account_outside(cfg, req->user)) {
-		naccs_debug(cfg->debug,
-			    "account: '%s' is a local account outside uids %lu-%lu; "
-			    "left to the stack while the store is unavailable",
-			    naccs_debug_name(cfg->debug, req->user), (unsigned long)cfg->uid_min,
-			    (unsigned long)cfg->uid_max);
-		return decide(out, req, "account", NACCS_OUT_NOT_MANAGED,
-			      "store-unavailable-local-account", NULL, why);
-	}
-	return decide(out, req, "account", NACCS_OUT_UNAVAILABLE, "store-unavailable", NULL, why);
+	return naccs_policy_unavailable(cfg, req, "account", out, why);
 }
 
 int naccs_policy_account_login(const struct naccs_config *cfg, const struct naccs_request *req,

@@ -42,8 +42,8 @@ enum naccs_outcome {
 	NACCS_OUT_RETIRED,
 	NACCS_OUT_CHANGE_REQUIRED,
 	NACCS_OUT_UNAVAILABLE, /* store or resources unavailable: fail closed */
-	NACCS_OUT_NOT_MANAGED, /* account phase, store unavailable: a local account
-				  naccs-auth does not manage (naccs_local.h) */
+	NACCS_OUT_NOT_MANAGED, /* store unavailable: a name the identity index does
+				  not hold, left to the stack (naccs_local.h) */
 	NACCS_OUT_REJECTED,    /* password change: the new password broke a rule,
 				  or it is too early to change (minimum age) */
 	NACCS_OUT_EXPIRED,     /* account: password expired and the grace period over */
@@ -114,9 +114,17 @@ enum naccs_outcome naccs_policy_authenticate(struct naccs_policy *pol,
 enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct naccs_request *req,
 					struct naccs_decision *out, struct naccs_err *err);
 
-/* The account phase when the store could not be opened (why: the error):
- * NACCS_OUT_NOT_MANAGED for a local account outside naccs-auth's uid range,
- * NACCS_OUT_UNAVAILABLE (fail closed) for anything that may be a naccs ID. */
+/* A decision of type ("auth", "account", "password", "session") when the
+ * store cannot be opened, read or written (why: the error), issue 16:
+ * NACCS_OUT_NOT_MANAGED for a name the public identity index does not hold
+ * (a local account, root: the stack goes on to pam_unix), else
+ * NACCS_OUT_UNAVAILABLE (fail closed): a naccs ID, an adopted local account
+ * included, or any name when the index is missing or cannot be trusted
+ * (naccs_local.h).  One event, as every decision. */
+enum naccs_outcome naccs_policy_unavailable(const struct naccs_config *cfg,
+					    const struct naccs_request *req, const char *type,
+					    struct naccs_decision *out, const char *why);
+/* The same, for the account phase. */
 enum naccs_outcome naccs_policy_account_unavailable(const struct naccs_config *cfg,
 						    const struct naccs_request *req,
 						    struct naccs_decision *out, const char *why);

@@ -27,6 +27,9 @@ struct sq {
 	int depth;	     /* open transaction levels (a listing callback may nest reads) */
 	int last_rc;	     /* extended code of the last failed SQLite call */
 	bool read_only;
+	bool check_alone;		   /* a login's or naccsctl's open, not store check's: a
+					      store without its -wal or -shm is checked on its
+					      own first (store_sqlite_open.c, check_alone) */
 	const char *op;			   /* what the call in progress does, for messages */
 	struct naccs_lockout_rule lockout; /* what a failure transaction applies */
 	bool writing;			   /* the open transaction is a write */

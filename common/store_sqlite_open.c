@@ -280,6 +280,104 @@ static int check_header(const struct sq *s, bool *wal, struct naccs_err *err)
 	return 0;
 }
 
+/* Is every companion (-wal, -shm) of the store there? */
+static bool side_files_present(const struct sq *s)
+{
+	char side[PATH_MAX + 8];
+	struct stat sb;
+
+	for (int i = 0; i < SQ_SIDE_FILES; i++)
+		if (sq_side_path(s->path, i, side, sizeof(side)) < 0 || lstat(side, &sb) < 0)
+			return false;
+	return true;
+}
+
+/* "file:PATH?immutable=1", PATH percent-encoded (RFC 3986 unreserved bytes
+ * and '/' kept): 0, or -ENAMETOOLONG. */
+static int immutable_uri(const char *path, char *out, size_t size)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	static const char tail[] = "?immutable=1";
+	size_t o = 0;
+
+	if (size < sizeof("file:") + sizeof(tail))
+		return -ENAMETOOLONG;
+	memcpy(out, "file:", 5);
+	o = 5;
+	for (const unsigned char *p = (const unsigned char *)path; *p != '\0'; p++) {
+		bool keep = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || *p == '/' || *p == '.' || *p == '_' ||
+			    *p == '-' || *p == '~';
+
+		if (o + 3 + sizeof(tail) > size)
+			return -ENAMETOOLONG;
+		if (keep) {
+			out[o++] = (char)*p;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 0xf];
+		}
+	}
+	memcpy(out + o, tail, sizeof(tail));
+	return 0;
+}
+
+/* A store without its -wal or -shm (a backup restored without them, or a
+ * tool that checkpointed it at its last close): at the first read of a
+ * store in WAL mode SQLite creates both, before it can tell whether the
+ * pages are sound, so a damaged store would get two new files beside it
+ * from a login (issue 16).  The file is therefore checked on its own first:
+ * opened read-only and immutable (SQLite then takes no lock and opens or
+ * creates no companion file) and read whole by quick_check.  Damage fails
+ * with -EIO, nothing created; a sound store goes on to the real open,
+ * which makes the companions as always.  The path must still name the file
+ * checked before (the directory chain is trusted). */
+static int check_alone(const struct sq *s, const struct stat *checked, struct naccs_err *err)
+{
+	char uri[3 * PATH_MAX + 32], why[NACCS_ERR_MSG_MAX];
+	const unsigned char *text = NULL;
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db = NULL;
+	int rc;
+
+	if (immutable_uri(s->path, uri, sizeof(uri)) < 0)
+		return naccs_err_set(err, ENAMETOOLONG, _("%s: path too long"), s->path);
+	rc = sqlite3_open_v2(uri, &db,
+			     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW, NULL);
+	if (rc == SQLITE_OK && naccs_trust_same_stat(checked, s->path, err) < 0) {
+		sqlite3_close_v2(db);
+		return -EAGAIN; /* replaced meanwhile: err says so */
+	}
+	if (rc == SQLITE_OK) {
+		sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+		sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+		rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL);
+	}
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			text = sqlite3_column_text(st, 0);
+	}
+	if (rc == SQLITE_ROW && text != NULL && strcmp((const char *)text, "ok") == 0) {
+		rc = 0;
+	} else if (rc == SQLITE_ROW || (rc & 0xff) == SQLITE_CORRUPT ||
+		   (rc & 0xff) == SQLITE_NOTADB) {
+		const char *said = text != NULL ? (const char *)text : sqlite3_errmsg(db);
+		char clean[256];
+
+		sq_printable(said, strlen(said), clean, sizeof(clean));
+		snprintf(why, sizeof(why), _("SQLite finds it malformed: %s"), clean);
+		rc = damaged(s, why, err);
+	} else {
+		rc = naccs_err_set(err, EIO, _("credential store %s: cannot be read: %s"), s->path,
+				   db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	}
+	sqlite3_finalize(st);
+	sqlite3_close_v2(db);
+	return rc;
+}
+
 /* ---- connection ------------------------------------------------------ */
 
 static int open_db(struct sq *s, struct naccs_err *err)
@@ -528,6 +626,8 @@ int sq_open_existing(struct sq *s, uid_t owner, bool allow_rollback, struct sq_h
 		hdr->ok = rc == 0;
 		hdr->damaged = rc == -EIO;
 	}
+	if (rc == 0 && s->check_alone && hdr->wal && !side_files_present(s))
+		rc = check_alone(s, &checked, err);
 	if (rc == 0 && !hdr->wal && !allow_rollback)
 		rc = sq_refuse_not_wal(s, err);
 	if (rc == 0)
@@ -555,6 +655,7 @@ static int open_steps(struct sq *s, const struct naccs_store_options *opt, struc
 	bool created = false;
 	int rc;
 
+	s->check_alone = true;
 	if (opt->create)
 		rc = create_store(s, opt->owner_uid, &created, err);
 	else

@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "naccs_i18n.h"
 #include "naccsctl.h"
@@ -106,13 +107,66 @@ static int no_options(const char *cmd, int argc, char **argv)
 	return ctl_max_args(cmd, argc, argv, 0);
 }
 
+static int upgrade_options(int argc, char **argv, bool *package)
+{
+	static const struct option opts[] = {
+	    {"package", no_argument, NULL, 'p'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c != 'p')
+			return ctl_bad_option("upgrade", c, argv, optind);
+		*package = true;
+	}
+	return ctl_max_args("upgrade", argc, argv, 0);
+}
+
+/* --package (the Debian package's postinst, issue 16): only a store that
+ * exists is upgraded, and a missing trail is not created, since its key
+ * would be printed into the package manager's log.  CTL_EXIT_OK to go on,
+ * else the exit code (*done: nothing more to do). */
+static int package_checks(struct ctl_ctx *ctx, bool *done)
+{
+	char safe[PATH_MAX * 4 + 1], state[PATH_MAX + 8];
+	struct stat sb;
+
+	*done = false;
+	if (lstat(ctx->cfg.store_path, &sb) < 0 && errno == ENOENT) {
+		ctl_safe(ctx->cfg.store_path, safe, sizeof(safe));
+		printf(_("no store at %s: nothing to upgrade (naccsctl init creates it)\n"), safe);
+		*done = true;
+		return CTL_EXIT_OK;
+	}
+	/* The trail is its state file (naccs_audit.h): the package makes the
+	 * directory itself. */
+	if ((size_t)snprintf(state, sizeof(state), "%s/state", ctx->cfg.audit_dir) <
+		sizeof(state) &&
+	    lstat(state, &sb) < 0 && errno == ENOENT) {
+		ctl_safe(ctx->cfg.audit_dir, safe, sizeof(safe));
+		ctl_error(_("the audit trail %s does not exist: the store was left as it is; run "
+			    "'naccsctl upgrade' by hand (it creates the trail and prints its "
+			    "verification key once)"),
+			  safe);
+		return CTL_EXIT_UNAVAILABLE;
+	}
+	return CTL_EXIT_OK;
+}
+
 int cmd_upgrade(struct ctl_ctx *ctx, int argc, char **argv)
 {
-	int before = -1;
-	bool was_wal = true;
-	int rc = no_options("upgrade", argc, argv);
+	char detail[PATH_MAX + 64];
+	int before = -1, after = -1;
+	bool was_wal = true, package = false, done = false;
+	struct naccs_err err;
+	int rc = upgrade_options(argc, argv, &package);
 
 	if (rc != CTL_EXIT_OK)
+		return rc;
+	if (package && ((rc = package_checks(ctx, &done)) != CTL_EXIT_OK || done))
 		return rc;
 	/* Without the rights nothing is tried (and no event could be written). */
 	if (ctl_store_access_denied(ctx->cfg.store_path, true, false))
@@ -120,14 +174,25 @@ int cmd_upgrade(struct ctl_ctx *ctx, int argc, char **argv)
 	/* A store from before the audit trail (#10): create the trail as init
 	 * does (its key printed once), else every login fails closed.  An
 	 * existing trail is left as it is, silently. */
-	rc = ctl_create_trail(ctx, false, true);
+	if (!package)
+		rc = ctl_create_trail(ctx, false, true);
+	/* Each migration is one transaction (store_sqlite_open.c); the trail
+	 * must be able to take the line first (ctl_open_store). */
 	if (rc == CTL_EXIT_OK)
 		rc = ctl_store_open_admin(ctx, &before, &was_wal);
 	if (rc == CTL_EXIT_OK && !ctl_store_report_changes(ctx, before, was_wal))
 		printf(_("store %s is at schema version %d; nothing to do\n"), ctx->cfg.store_path,
 		       before);
-	ctl_emit(ctx, "upgrade", rc == CTL_EXIT_OK ? "done" : "error", NULL, NULL, NULL,
-		 ctx->cfg.store_path);
+	naccs_err_clear(&err);
+	if (rc == CTL_EXIT_OK &&
+	    naccs_store_schema_version(ctx->store, ctl_deadline(ctx), &after, &err) == 0 &&
+	    after != before)
+		snprintf(detail, sizeof(detail), "%s: schema %d -> %d%s", ctx->cfg.store_path,
+			 before, after, package ? " (package)" : "");
+	else
+		snprintf(detail, sizeof(detail), "%s%s", ctx->cfg.store_path,
+			 package ? " (package)" : "");
+	ctl_emit(ctx, "upgrade", rc == CTL_EXIT_OK ? "done" : "error", NULL, NULL, NULL, detail);
 	return rc;
 }
 

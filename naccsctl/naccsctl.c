@@ -123,13 +123,18 @@ void ctl_usage_init(FILE *out)
 
 void ctl_usage_upgrade(FILE *out)
 {
-	fprintf(out, _("Usage: %s [OPTIONS] upgrade\n"), CTL_PROG);
+	fprintf(out, _("Usage: %s [OPTIONS] upgrade [--package]\n"), CTL_PROG);
 	fputs(_("Bring the store up to the schema version this naccs-auth needs, and\n"
 		"switch it to WAL mode if it is not. Logins never do this: until it is\n"
 		"done they fail closed with a message naming this command. A damaged\n"
 		"store is reported and left untouched (see 'store check'). A store\n"
 		"from before the audit trail gets its trail, as 'init' makes it (the\n"
-		"verification key is printed once); an existing trail is left as it is.\n"),
+		"verification key is printed once); an existing trail is left as it is.\n"
+		"Each schema step is one transaction; the upgrade is an audit trail line.\n"
+		"\n"
+		"  --package   what the package's postinst runs: without a store, do\n"
+		"              nothing (exit 0); without an audit trail, change nothing\n"
+		"              and create no trail (exit 4: run 'naccsctl upgrade')\n"),
 	      out);
 }
 

@@ -31,7 +31,6 @@
 #include <security/pam_modules.h>
 
 #include "naccs_i18n.h"
-#include "naccs_local.h"
 #include "naccs_policy.h"
 #include "naccs_secret.h"
 #include "pam_call.h"
@@ -81,6 +80,14 @@ static void show(pam_handle_t *pamh, const struct call *c, const struct naccs_pw
 		pam_error(pamh, "%s", ch->message);
 }
 
+/* The store could not be read: is the name one the identity index does
+ * not hold (left to the stack, issue 16)? */
+static bool store_failed_not_ours(struct call *c)
+{
+	return naccs_policy_unavailable(&c->o.cfg, &c->req, "password", &c->d, c->err.msg) ==
+	       NACCS_OUT_NOT_MANAGED;
+}
+
 /* The first step: may this ID change, and is this the user. */
 static int prelim(pam_handle_t *pamh, int flags, struct call *c)
 {
@@ -98,6 +105,10 @@ static int prelim(pam_handle_t *pamh, int flags, struct call *c)
 		return PAM_IGNORE;
 	case NACCS_OUT_ALLOW:
 		break;
+	case NACCS_OUT_UNAVAILABLE:
+		if (store_failed_not_ours(c))
+			return PAM_IGNORE;
+		/* fall through */
 	default:
 		pam_syslog(pamh, LOG_ERR, "password change failed closed: %s", c->err.msg);
 		return PAM_TRY_AGAIN;
@@ -176,6 +187,10 @@ static int update(pam_handle_t *pamh, int flags, int argc, const char **argv, st
 		return not_ours(pamh, flags);
 	case NACCS_OUT_ALLOW:
 		break;
+	case NACCS_OUT_UNAVAILABLE:
+		if (store_failed_not_ours(c))
+			return not_ours(pamh, flags);
+		/* fall through */
 	default:
 		pam_syslog(pamh, LOG_ERR, "password change failed closed: %s", c->err.msg);
 		return PAM_AUTHTOK_ERR;
@@ -234,9 +249,11 @@ EXPORT int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char 
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv == PAM_USER_UNKNOWN ? PAM_USER_UNKNOWN : rv);
 	if (!c.store_open) {
-		/* Fail closed for what may be a naccs ID; leave the machine's
-		 * own local accounts to the stack (root can still repair). */
-		if (naccs_local_account_outside(&c.o.cfg, c.req.user))
+		/* Fail closed for a naccs ID; leave the names the identity
+		 * index does not hold to the stack (root can still change its
+		 * password while repairing the store, issue 16). */
+		if (naccs_policy_unavailable(&c.o.cfg, &c.req, "password", &c.d, c.err.msg) ==
+		    NACCS_OUT_NOT_MANAGED)
 			return call_end(&c, not_ours(pamh, flags));
 		pam_syslog(pamh, LOG_ERR, "password change failed closed: %s", c.err.msg);
 		return call_end(&c, (flags & PAM_PRELIM_CHECK) ? PAM_TRY_AGAIN : PAM_AUTHTOK_ERR);

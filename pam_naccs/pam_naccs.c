@@ -31,6 +31,10 @@ int pam_auth_code(enum naccs_outcome o)
 		 * machine's own accounts. Same work and fail delay as a wrong
 		 * password (naccs_policy_authenticate). */
 		return PAM_USER_UNKNOWN;
+	case NACCS_OUT_NOT_MANAGED:
+		/* The store unavailable, and the identity index does not hold
+		 * the name: not ours, the stack goes on (issue 16). */
+		return PAM_IGNORE;
 	default: /* wrong password, locked, suspended, retired */
 		return PAM_AUTH_ERR;
 	}
@@ -62,15 +66,24 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
 	rv = call_begin(pamh, flags, argc, argv, &c, true, false);
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv);
-	if (!c.store_open) /* fail closed; the stack may go on to pam_unix */
-		return call_end(&c, PAM_AUTHINFO_UNAVAIL);
-	/* Same prompt for everybody, known or not. pam_get_authtok() honours
-	 * use_first_pass / try_first_pass and keeps the token for the stack.
-	 * A conversation error or a prompt timeout is returned as it is and
-	 * never counted as a wrong password (UTS-2.2.1.1(1)(g)(ウ)). */
+	/* Same prompt for everybody, known or not, the store usable or not.
+	 * pam_get_authtok() honours use_first_pass / try_first_pass and keeps
+	 * the token for the stack. A conversation error or a prompt timeout is
+	 * returned as it is and never counted as a wrong password
+	 * (UTS-2.2.1.1(1)(g)(ウ)). */
 	rv = pam_get_authtok(pamh, PAM_AUTHTOK, &tok, _("Password: "));
 	if (rv != PAM_SUCCESS || tok == NULL)
 		return call_end(&c, rv == PAM_SUCCESS ? PAM_AUTH_ERR : rv);
+	if (!c.store_open) {
+		/* A name the identity index does not hold (root, any local
+		 * account) goes on to pam_unix with the token; a naccs ID,
+		 * or any name without a trusted index, fails closed (issue
+		 * 16). */
+		rv = pam_auth_code(
+		    naccs_policy_unavailable(&c.o.cfg, &c.req, "auth", &c.d, c.err.msg));
+		call_report(pamh, &c, "authentication");
+		return call_end(&c, rv);
+	}
 	/* The same wrong token again in this handle, in the same generation
 	 * of the ID: counted once already, and answered as the first time. */
 	rv = pam_once_already_failed(pamh, c.req.user, tok, generation_now, &c);

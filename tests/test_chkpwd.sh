@@ -360,4 +360,20 @@ auth required %s nodelay use_first_pass
 else
 	echo "# pamtester missing: the PAM module's use of the helper not run"
 fi
+
+# The store unusable (issue 16, item 1): the identity index decides.  A
+# caller that is no ID there (a local account's screen locker) is "not
+# mine" (exit 5: the stack goes on to pam_unix); an ID, or a name that is
+# one, fails closed (exit 7); without the index, everybody does.
+STORE=$SB_DIR/state/naccs.db
+mkdir -m 0700 "$T_TMP/away"
+mv "$STORE" "$STORE-wal" "$STORE-shm" "$T_TMP/away/" 2>/dev/null
+PW=anything
+expect_rc 5 "store missing: a caller that is no ID (uid 4242): exit 5 (not mine)" as 4242 --
+expect_rc 7 "store missing: an ID's own check: exit 7 (fail closed)" as "$uid" -- chkpw-001
+expect_rc 7 "store missing: a caller that is no ID naming an ID: exit 7" as 4242 -- chkpw-001
+expect_rc 5 "  the account phase of a caller that is no ID: exit 5" as 4242 -- --account
+mv "$SB_DIR/state/passwd.cdb" "$T_TMP/away/"
+expect_rc 7 "store and index missing: a caller that is no ID: exit 7 (fail closed)" as 4242 --
+mv "$T_TMP/away/"* "$SB_DIR/state/"
 finish

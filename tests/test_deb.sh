@@ -112,6 +112,9 @@ ok "the package runs ldconfig (dpkg trigger)" grep -q ldconfig "$work/control/tr
 ok "postinst registers the profile: pam-auth-update --package" \
 	grep -Eq '^[[:space:]]*pam-auth-update --package$' "$post"
 ok "postinst never enables it (--enable / --force)" sh -c "! grep -Eq -- '--enable|--force' '$post'"
+# #16: a package that brings a new schema migrates an existing store.
+ok "postinst upgrades an existing store: naccsctl upgrade --package" \
+	grep -Eq '^[[:space:]]*if ! naccsctl upgrade --package; then$' "$post"
 ok "postinst creates /var/lib/naccs 0755 and /var/log/naccs 0700" \
 	sh -c "grep -q 'install -d -m 0755 -o root -g root /var/lib/naccs' '$post' &&
 	       grep -q 'install -d -m 0700 -o root -g root /var/log/naccs' '$post'"

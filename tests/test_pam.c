@@ -20,6 +20,7 @@
 #include <security/pam_appl.h>
 
 #include "naccs_hash.h"
+#include "naccs_index_write.h"
 #include "naccs_store.h"
 #include "testutil.h"
 
@@ -420,13 +421,22 @@ static void test_store_unavailable(void **state)
 
 /* The README's account line ([... user_unknown=ignore ignore=ignore
  * default=bad] then pam_permit/pam_unix) with the store unavailable: a
- * naccs ID is refused (fail closed), a local account outside the issued
- * uid range (nobody) is left to the rest of the stack. */
+ * naccs ID is refused (fail closed), a name the identity index does not
+ * hold (nobody) is left to the rest of the stack (issue 16; more in
+ * tests/test_pam_rescue.c). */
 static void test_store_unavailable_local_accounts(void **state)
 {
 	struct conv c;
 	struct pam_testcase tc[] = {pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS)};
+	struct naccs_store *st = open_store(false);
+	struct naccs_index_stats stats;
+	struct naccs_err err;
+	char index[600];
 
+	snprintf(index, sizeof(index), "%s/passwd.cdb", PAM_FIXTURE_DIR);
+	if (naccs_index_write(st, naccs_deadline_in(5000), index, &stats, &err) < 0)
+		fail_msg("index: %s", err.msg);
+	naccs_store_close(st);
 	assert_int_equal(unlink(store_path), 0);
 	conv_init(&c, NULL);
 	assert_int_equal(run_pamtest("naccs-stack", "nobody", &c.data, tc, NULL), PAMTEST_ERR_OK);
@@ -439,6 +449,11 @@ static void test_store_unavailable_local_accounts(void **state)
 	assert_int_not_equal(tc[0].op_rv, PAM_SUCCESS);
 	/* The module alone: ignore for nobody, fail closed for a naccs ID. */
 	assert_int_equal(run_op(PAMTEST_ACCOUNT, ALICE, NULL, &c), PAM_SYSTEM_ERR);
+	/* Without the index: nobody either. */
+	assert_int_equal(unlink(index), 0);
+	conv_init(&c, NULL);
+	run_pamtest("naccs-stack", "nobody", &c.data, tc, NULL);
+	assert_int_not_equal(tc[0].op_rv, PAM_SUCCESS);
 }
 
 /* With the store available, an account that is no ID here goes on to the

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -24,6 +25,7 @@
 
 #include "naccs_config.h"
 #include "naccs_hash.h"
+#include "naccs_index_write.h"
 #include "naccs_policy.h"
 #include "naccs_resolve.h"
 #include "naccs_secret.h"
@@ -435,25 +437,47 @@ static void test_account_of_a_local_user_is_not_a_denial(void **state)
 	assert_false(tl_logged("result=\"deny\""));
 }
 
-/* The store unavailable: fail closed for what may be a naccs ID, leave the
- * machine's own accounts (root, outside the issued uid range) alone. */
+/* The store unavailable: fail closed for a naccs ID, leave the names the
+ * public identity index does not hold (root, any local account) to the
+ * stack; without the index, fail closed for every name (issue 16). */
 static void test_account_with_the_store_unavailable(void **state)
 {
 	struct fx *f = *state;
 	struct naccs_request req = {.service = "test"};
+	struct naccs_index_stats stats;
 	struct naccs_decision d;
+	struct naccs_err err;
+	char index[PATH_MAX];
 
+	assert_int_equal(naccs_index_path(&f->cfg, index, sizeof(index)), 0);
 	req.user = "root";
 	assert_int_equal(naccs_policy_account_unavailable(&f->cfg, &req, &d, "gone"),
+			 NACCS_OUT_UNAVAILABLE); /* no index yet */
+	assert_true(tl_logged("reason=\"store-and-index-unavailable\""));
+	if (naccs_index_write(f->st, naccs_deadline_in(5000), index, &stats, &err) < 0)
+		fail_msg("index: %s", err.msg);
+	tl_reset();
+	assert_int_equal(naccs_policy_account_unavailable(&f->cfg, &req, &d, "gone"),
 			 NACCS_OUT_NOT_MANAGED);
+	assert_true(tl_logged("result=\"ignore\""));
+	req.user = "no-such-user-here";
+	assert_int_equal(naccs_policy_account_unavailable(&f->cfg, &req, &d, "gone"),
+			 NACCS_OUT_NOT_MANAGED);
+	/* IDs, by login and by NACCS form, a shared one, a suspended one */
 	req.user = "ABCDE001";
 	assert_int_equal(naccs_policy_account_unavailable(&f->cfg, &req, &d, "gone"),
 			 NACCS_OUT_UNAVAILABLE);
-	req.user = "no-such-user-here";
+	req.user = "abcde-001";
 	assert_int_equal(naccs_policy_account_unavailable(&f->cfg, &req, &d, "gone"),
 			 NACCS_OUT_UNAVAILABLE);
-	/* root inside the issued range would be a naccs ID. */
-	f->cfg.uid_min = 0;
+	req.user = "opsadmin";
+	assert_int_equal(naccs_policy_unavailable(&f->cfg, &req, "auth", &d, "gone"),
+			 NACCS_OUT_UNAVAILABLE);
+	req.user = "abcde-003";
+	assert_int_equal(naccs_policy_unavailable(&f->cfg, &req, "auth", &d, "gone"),
+			 NACCS_OUT_UNAVAILABLE);
+	/* an index others may write is no index */
+	assert_int_equal(chmod(index, 0664), 0);
 	req.user = "root";
 	assert_int_equal(naccs_policy_account_unavailable(&f->cfg, &req, &d, "gone"),
 			 NACCS_OUT_UNAVAILABLE);

@@ -362,6 +362,89 @@ static void test_bad_headers_untouched(void **state)
 	assert_refused_untouched(f);
 }
 
+/* A store as the last connection left it: checkpointed, no -wal or -shm
+ * beside it. */
+static void make_store_without_side_files(const struct fx *f)
+{
+	sqlite3 *db;
+
+	make_store_with_wal(f);
+	db = tdb_open(f->path);
+	assert_int_equal(sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db); /* the last connection: checkpointed, -wal and -shm gone */
+	assert_int_equal(access(f->wal, F_OK), -1);
+	assert_int_equal(access(f->shm, F_OK), -1);
+}
+
+/* A login (auth read-write, account read-only) refuses it and leaves no
+ * -wal or -shm beside it (issue 16, items 1 and 27). */
+static void assert_refused_no_side_files(const struct fx *f, int expect)
+{
+	struct snap db = snap_take(f->path);
+	struct naccs_store *st = NULL;
+	struct naccs_config cfg;
+	struct naccs_policy pol;
+	struct naccs_identity id;
+	struct naccs_err err;
+	int rc;
+
+	naccs_config_defaults(&cfg);
+	cfg.owner_uid = getuid();
+	snprintf(cfg.store_path, sizeof(cfg.store_path), "%s", f->path);
+	for (int ro = 0; ro <= 1; ro++) {
+		rc = naccs_policy_open(&pol, &cfg, ro, &err);
+		/* A store whose damage lies beyond what opening reads: the
+		 * first look-up finds it. */
+		if (rc == 0)
+			rc = naccs_store_find(pol.store, DL(), "abcde-001", &id, &err);
+		naccs_policy_close(&pol);
+		assert_int_equal(rc, expect);
+		assert_int_equal(access(f->wal, F_OK), -1);
+		assert_int_equal(access(f->shm, F_OK), -1);
+	}
+	assert_int_equal(open_with(f->path, false, false, false, &st, &err), expect);
+	assert_null(st);
+	assert_int_equal(access(f->wal, F_OK), -1);
+	assert_int_equal(access(f->shm, F_OK), -1);
+	assert_true(snap_same(&db, f->path));
+	free(db.data);
+}
+
+static void test_damaged_store_no_side_files(void **state)
+{
+	struct fx *f = *state;
+	unsigned char junk[4096 - 100];
+
+	/* 0 bytes */
+	make_store_without_side_files(f);
+	assert_int_equal(truncate(f->path, 0), 0);
+	assert_refused_no_side_files(f, -EIO);
+	/* the header overwritten */
+	unlink(f->path);
+	make_store_without_side_files(f);
+	memset(junk, 0x5a, sizeof(junk));
+	write_at(f->path, 0, junk, 100);
+	assert_refused_no_side_files(f, -EIO);
+	/* the header intact, the first page's content overwritten */
+	unlink(f->path);
+	make_store_without_side_files(f);
+	write_at(f->path, 100, junk, sizeof(junk));
+	assert_refused_no_side_files(f, -EIO);
+	/* a page deep in the file (the last one) overwritten: found before
+	 * SQLite makes any companion */
+	unlink(f->path);
+	make_store_without_side_files(f);
+	write_at(f->path, size_of(f->path) - 4096, junk, sizeof(junk));
+	assert_refused_no_side_files(f, -EIO);
+	/* a sound store without its companions opens as ever (a backup of
+	 * naccs.db alone restored), and gets them */
+	unlink(f->path);
+	make_store_without_side_files(f);
+	naccs_store_close(must_open(f->path, false));
+	assert_int_equal(access(f->wal, F_OK), 0);
+}
+
 /* ---- item 6: a plain open never migrates or switches the journal ------ */
 
 /* A version-1 store as an older naccs-auth left it; wal: in WAL mode. */
@@ -642,6 +725,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_no_umask, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_truncated_store_untouched, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_headers_untouched, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_damaged_store_no_side_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_old_schema_needs_upgrade, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_not_wal_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_empty_database, setup, teardown),
