@@ -76,7 +76,10 @@ static void child(const char *path, int in)
 	char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
-	if (in < 0 || null < 0 || dup2(in, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+	/* Never in the caller's working directory (a login's or naccsctl's,
+	 * which may be anything): in "/". */
+	if (in < 0 || null < 0 || dup2(in, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 ||
+	    chdir("/") < 0)
 		_exit(126);
 	closefrom(3);
 	execve(path, argv, envp);
