@@ -22,13 +22,17 @@ if ! grep -q '^#define NACCS_TEST_HOOKS 1' "$NACCS_TOP_BUILDDIR/config.h"; then
 	exit 77
 fi
 
-# The helper, setuid root, where the user can run it.
+# The helper, setuid root, where the user can run it; and the PAM module
+# pamtester loads as that user: copies, since the build may lie where the
+# user cannot reach it (a clone in root's home, mode 0700).
 chmod 0711 "$T_TMP"
-mkdir -m 0755 "$T_TMP/bin"
+mkdir -m 0755 "$T_TMP/bin" "$T_TMP/lib"
 helper=$T_TMP/bin/naccs_chkpwd
 cp "$NACCS_TOP_BUILDDIR/chkpwd/naccs_chkpwd" "$helper"
 chown root:root "$helper"
 chmod 4755 "$helper"
+install -m 0644 "$SB_MODULE" "$T_TMP/lib/pam_naccs.so"
+SB_MODULE=$T_TMP/lib/pam_naccs.so
 
 sb_init "$T_TMP/sb" "[hash]
 memory_kib = 4096
