@@ -126,7 +126,7 @@ if command -v script >/dev/null; then
 	ok "stdin a terminal: refused (exit 9)" test "$rc" -eq 9
 	ok "  with a message" grep -q "not by hand" "$T_TMP/tty.out"
 else
-	echo "# script(1) missing: the terminal check not run"
+	skip "the terminal check" "script(1) missing"
 fi
 
 # The fail delay ([auth] fail_delay_ms = 1000 in this config).
@@ -290,9 +290,9 @@ if command -v pamtester >/dev/null; then
 			sh -c "cat '$SB_DIR'/audit/*.jsonl | grep -q '\"service\":\"naccs_chkpwd:$service\"'"
 		rm -f "/etc/pam.d/$service"
 	else
-		echo "# the real-libpam variant runs with CI=true or NACCS_E2E_SYSTEM=1"
+		skip "real libpam through naccs_chkpwd" "runs with CI=true or NACCS_E2E_SYSTEM=1 (writes /etc/pam.d)"
 	fi
 else
-	echo "# pamtester missing: the PAM module's use of the helper not run"
+	skip "the PAM module's use of the helper" "pamtester missing"
 fi
 finish

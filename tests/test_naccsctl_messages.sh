@@ -43,7 +43,7 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 OTHER_CTL=$OTHER_BUILD/naccsctl/naccsctl
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
-	echo "# skipped: naccsctl as another uid (needs root and setpriv)"
+	skip "naccsctl as another uid" "needs root and setpriv"
 else
 	# The sandbox of root, reachable by uid 65534 up to the store, which
 	# is root's, mode 0600 (UTS-2.2.1.1(1)(b)(ア)).
