@@ -82,6 +82,8 @@ report() { sb_ctl audit report "$@"; }
 # ---- text ----
 expect_rc 0 "text: day 1" report --since "$D1" --until "$D1"
 cp "$T_OUT" "$T_TMP/day1.txt"
+ok "text: one month file is '1 file', not '1 files' (ngettext)" \
+	grep -Eq '^  [0-9]+ events selected of [0-9]+ lines in 1 file$' "$T_OUT"
 ok "text: the range, since included and until excluded" \
 	out_has "from ${D1}T00:00:00Z (included) to ${D2}T00:00:00Z (excluded)"
 has_in() { # SECTION-HEADING-WORDS LINE-PATTERN: the pattern under that heading
