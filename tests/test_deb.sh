@@ -31,6 +31,15 @@ rc=$?
 ok "copied the source tree" test -f "$work/src/debian/control"
 ok "dpkg-buildpackage -us -uc -b builds" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || tail -40 "$work/build.log" | sed 's/^/#   /'
+# What the build leaves in the tree is ignored by .gitignore: git status
+# stays clean after dpkg-buildpackage (checked in the copy, as a checkout).
+if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
+	(cd "$src" && git ls-files -co --exclude-standard) | sort >"$work/copied"
+	(cd "$work/src" && git init -q . && git ls-files -o --exclude-standard) | sort >"$work/after"
+	comm -13 "$work/copied" "$work/after" >"$work/leftovers"
+	ok "  leaves no file .gitignore does not cover" test ! -s "$work/leftovers"
+	sed 's/^/#   left: /' "$work/leftovers" | head -20
+fi
 ok "  configured without --enable-test-hooks" \
 	sh -c "! grep -q -- '--enable-test-hooks' '$work/build.log'"
 # #11: a production build needs no test library.
