@@ -20,6 +20,16 @@ ok() { # ok DESCRIPTION COMMAND...
 	fi
 }
 
+# needs_test_hooks WHAT: exit 77 (skipped, saying why) in a build configured
+# without --enable-test-hooks, which honours none of the NACCS_TEST_*
+# variables (WHAT: the ones the test needs).
+needs_test_hooks() {
+	if ! grep -q '^#define NACCS_TEST_HOOKS 1' "$NACCS_TOP_BUILDDIR/config.h"; then
+		echo "needs a build configured with --enable-test-hooks ($1): skipped"
+		exit 77
+	fi
+}
+
 # skip DESCRIPTION REASON: checks that cannot run here, reported as skipped
 # with the reason (TAP "# SKIP"), never counted as passed.
 skip() {

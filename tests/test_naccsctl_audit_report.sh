@@ -11,6 +11,7 @@
 # exit 1).  The clock is the test build's NACCS_TEST_NOW, so the days are
 # fixed.
 . "${NACCS_TOP_SRCDIR}/tests/lib.sh"
+needs_test_hooks "NACCS_TEST_NOW, NACCS_TEST_INVOKER_UID"
 SB_BUILD=$NACCS_TOP_BUILDDIR
 . "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
 
