@@ -171,7 +171,7 @@ static const struct conf_key conf_keys[] = {
 _Static_assert(COUNT(conf_keys) <= NACCS_CONFIG_KEYS_MAX,
 	       "struct naccs_config has no room for the provenance of every key");
 
-/* ---- policy profiles (BRIEF.md section 3) ----
+/* ---- policy profiles (README, "Policy profiles") ----
  *
  * The names, in enum naccs_policy_profile order:
  *   uts2012       the FY2012 unified standards: composition rules and
@@ -185,12 +185,10 @@ static const char *const profile_names[] = {"uts2012", "uts2023", "nist-800-63b"
 
 /* What each profile sets, as (profile, section, key, value) lines applied
  * through the setter to keys that no file line or argument sets; adding a
- * preset is one line here.  The keys of this version ([general], [hash],
- * [store], [auth], [identity]) do not differ between the profiles, so the
- * table holds none yet: the [password] (length, classes, ages, history)
- * and [lockout] presets arrive with those rules, for example
- *     {"nist-800-63b", "password", "min_length", "15"},
- * A preset for a key the profile leaves at its default is not written. */
+ * preset is one line here.  The profiles differ in the [password] rules
+ * (length, classes, ages, history); the other sections are the same in
+ * all of them.  A preset for a key the profile leaves at its default is not
+ * written. */
 static const struct naccs_config_preset builtin_presets[] = {
     /* uts2012 is the built-in default of every key: composition rules and
      * a periodic change with warning (UTS-2.2.1.1(1)(c), (e)(ウ)). */

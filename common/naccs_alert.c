@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -76,11 +77,45 @@ static void child(const char *path, int in)
 	char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
-	if (in < 0 || null < 0 || dup2(in, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+	/* Never in the caller's working directory (a login's or naccsctl's,
+	 * which may be anything): in "/". */
+	if (in < 0 || null < 0 || dup2(in, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 ||
+	    chdir("/") < 0)
 		_exit(126);
 	closefrom(3);
 	execve(path, argv, envp);
 	_exit(127);
+}
+
+/* write() to the command's stdin without SIGPIPE: a command that exits
+ * without reading the event would otherwise kill the host process (a login
+ * through the PAM module).  SIGPIPE is blocked in this thread around the
+ * write, and the one the write raised is taken back (not one that was
+ * pending before).  EPIPE then: the command did not want the event; its
+ * exit status decides. */
+static ssize_t write_no_sigpipe(int fd, const void *buf, size_t len)
+{
+	sigset_t pipe_set, old, pending;
+	bool was_pending;
+	ssize_t n;
+	int saved;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	if (pthread_sigmask(SIG_BLOCK, &pipe_set, &old) != 0)
+		return -1;
+	was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+	n = write(fd, buf, len);
+	saved = errno;
+	if (n < 0 && saved == EPIPE && !was_pending) {
+		const struct timespec none = {0, 0};
+
+		while (sigtimedwait(&pipe_set, NULL, &none) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return n;
 }
 
 int naccs_alert_run(const struct naccs_config *cfg, const struct naccs_event *ev,
@@ -113,7 +148,7 @@ int naccs_alert_run(const struct naccs_config *cfg, const struct naccs_event *ev
 		return naccs_err_set(err, errno, "alert: cannot fork");
 	}
 	/* Less than a pipe's buffer: never blocks. */
-	if (write(fds[1], buf, len) != (ssize_t)len)
+	if (write_no_sigpipe(fds[1], buf, len) != (ssize_t)len && errno != EPIPE)
 		rc = naccs_err_set(err, EIO, "alert: cannot write the event");
 	close(fds[1]);
 	for (int ms = 0; ms < NACCS_ALERT_TIMEOUT_MS; ms += 10) {

@@ -73,7 +73,10 @@ static bool is(const char *s, const char *v)
 
 bool naccs_audit_rec_is_lock(const struct naccs_audit_rec *r)
 {
-	return is(r->action, "lock") || is(r->action, "unlock");
+	/* A lock of a locked ID or an unlock of an unlocked one changed
+	 * nothing (naccsctl records it with reason "unchanged"): the timeline
+	 * has it, the locks and unlocks do not. */
+	return (is(r->action, "lock") || is(r->action, "unlock")) && !is(r->reason, "unchanged");
 }
 
 bool naccs_audit_rec_is_su(const struct naccs_audit_rec *r)

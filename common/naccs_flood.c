@@ -69,8 +69,12 @@ int naccs_flood_acquire(const char *dir, unsigned max, unsigned wait_ms, uid_t o
 			break;
 		if (naccs_deadline_left_ms(dl) == 0) {
 			rc = naccs_err_set(err, EAGAIN,
-					   _("flood cap: %u verifications already running; none "
-					     "ended within %u ms"),
+					   dngettext(NACCS_TEXTDOMAIN,
+						     "flood cap: %u verification already running; "
+						     "it did not end within %u ms",
+						     "flood cap: %u verifications already running; "
+						     "none ended within %u ms",
+						     max),
 					   max, wait_ms);
 			break;
 		}

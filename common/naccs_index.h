@@ -1,7 +1,7 @@
 /* The public identity index: a world-readable constant database (cdb,
  * tinycdb) with passwd and group data only, written by naccsctl from the
  * private store and read by libnss_naccs.so.2.  It never holds a hash, a
- * counter or a flag (BRIEF.md, Storage).
+ * counter or a flag.
  *
  * Format version 1.  Every key starts with a one-character prefix and ':'
  * (except the meta keys starting with '#'); numbers in keys are decimal:

@@ -705,13 +705,21 @@ static void age_message(struct naccs_policy *pol, struct naccs_decision *d,
 			 _("Your password expired on %s. You must change it now."), when);
 	else if (strcmp(reason, "password-expired-grace-over") == 0)
 		snprintf(d->message, sizeof(d->message),
-			 _("Your password expired on %s and the %lu days to change it have passed. "
-			   "Ask an administrator."),
+			 dngettext(NACCS_TEXTDOMAIN,
+				   "Your password expired on %s and the %lu day to change it has "
+				   "passed. Ask an administrator.",
+				   "Your password expired on %s and the %lu days to change it have "
+				   "passed. Ask an administrator.",
+				   (unsigned long)pol->cfg->password.grace_days),
 			 when, (unsigned long)pol->cfg->password.grace_days);
 	else if (strcmp(reason, "password-expires-soon") == 0)
 		snprintf(d->message, sizeof(d->message),
-			 _("Your password expires in %ld days (on %s). Change it soon with "
-			   "passwd."),
+			 dngettext(NACCS_TEXTDOMAIN,
+				   "Your password expires in %ld day (on %s). Change it soon with "
+				   "passwd.",
+				   "Your password expires in %ld days (on %s). Change it soon with "
+				   "passwd.",
+				   (unsigned long)((exp - now + DAY - 1) / DAY)),
 			 (long)((exp - now + DAY - 1) / DAY), when);
 }
 

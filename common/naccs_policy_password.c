@@ -168,8 +168,12 @@ static bool too_early(const struct naccs_policy *pol, const struct naccs_account
 	naccs_format_time(next, when, sizeof(when));
 	c->rule = NACCS_PW_MIN_AGE;
 	snprintf(c->message, sizeof(c->message),
-		 _("Your password was changed less than %lu days ago: it can be changed again "
-		   "from %s."),
+		 dngettext(NACCS_TEXTDOMAIN,
+			   "Your password was changed less than %lu day ago: it can be changed "
+			   "again from %s.",
+			   "Your password was changed less than %lu days ago: it can be changed "
+			   "again from %s.",
+			   (unsigned long)pol->cfg->password.min_age_days),
 		 (unsigned long)pol->cfg->password.min_age_days, when);
 	return true;
 }

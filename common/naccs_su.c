@@ -16,6 +16,7 @@
 #include "naccs_resolve.h"
 #include "naccs_secret.h"
 #include "naccs_su.h"
+#include "naccs_text.h"
 
 #define NO_UID 4294967295UL
 
@@ -175,10 +176,20 @@ static int take_list(const char *word, size_t len, const char *key, char *out, s
 	return 0;
 }
 
+/* A word of the entry as a message quotes it: control characters and bad
+ * UTF-8 replaced (naccs_text.h), so a hostile value cannot forge log lines
+ * (UTS-2.2.1.4(1)(d)). */
+static const char *shown(const char *s, size_t len, char *buf, size_t buflen)
+{
+	naccs_text_sanitize(s, len, buf, buflen, NACCS_TEXT_ELLIPSIS);
+	return buf;
+}
+
 int naccs_su_target_parse(const char *text, struct naccs_su_target *out, struct naccs_err *err)
 {
 	const char *p = text;
 	bool first = true;
+	char show[68];
 
 	memset(out, 0, sizeof(*out));
 	for (;;) {
@@ -198,9 +209,9 @@ int naccs_su_target_parse(const char *text, struct naccs_su_target *out, struct 
 			first = false;
 			if (memchr(word, '=', len) != NULL || memchr(word, ',', len) != NULL)
 				return naccs_err_set(err, EINVAL,
-						     _("'%.*s' is not a target: expected TARGET "
+						     _("'%s' is not a target: expected TARGET "
 						       "groups=LIST and/or ids=LIST"),
-						     (int)(len > 64 ? 64 : len), word);
+						     shown(word, len, show, sizeof(show)));
 			if (len >= sizeof(out->target))
 				return naccs_err_set(err, EINVAL, _("the target is too long"));
 			memcpy(out->target, word, len);
@@ -216,9 +227,8 @@ int naccs_su_target_parse(const char *text, struct naccs_su_target *out, struct 
 		else if (len == 4 && strncmp(word, "ids=", 4) == 0)
 			rc = naccs_err_set(err, EINVAL, _("%s= names nobody"), "ids");
 		else
-			rc = naccs_err_set(err, EINVAL,
-					   _("'%.*s': expected groups=LIST or ids=LIST"),
-					   (int)(len > 64 ? 64 : len), word);
+			rc = naccs_err_set(err, EINVAL, _("'%s': expected groups=LIST or ids=LIST"),
+					   shown(word, len, show, sizeof(show)));
 		if (rc < 0)
 			return rc;
 	}
@@ -226,8 +236,9 @@ int naccs_su_target_parse(const char *text, struct naccs_su_target *out, struct 
 		return naccs_err_set(err, EINVAL,
 				     _("empty: expected TARGET groups=LIST and/or ids=LIST"));
 	if (out->groups[0] == '\0' && out->ids[0] == '\0')
-		return naccs_err_set(
-		    err, EINVAL, _("no groups= or ids=: name who may switch to %s"), out->target);
+		return naccs_err_set(err, EINVAL,
+				     _("no groups= or ids=: name who may switch to %s"),
+				     shown(out->target, SIZE_MAX, show, sizeof(show)));
 	return 0;
 }
 

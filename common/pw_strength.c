@@ -68,16 +68,24 @@ static bool check_length(const struct naccs_password_config *pc, const struct na
 	if (pw->n < pc->min_length) {
 		naccs_pw_verdict_set(
 		    v, NACCS_PW_TOO_SHORT,
-		    _("The password is too short: it must be at least %lu characters "
-		      "(it has %zu)."),
+		    dngettext(NACCS_TEXTDOMAIN,
+			      "The password is too short: it must be at least %lu character "
+			      "(it has %zu).",
+			      "The password is too short: it must be at least %lu characters "
+			      "(it has %zu).",
+			      (unsigned long)pc->min_length),
 		    (unsigned long)pc->min_length, pw->n);
 		return false;
 	}
 	if (pw->n > pc->max_length) {
 		naccs_pw_verdict_set(
 		    v, NACCS_PW_TOO_LONG,
-		    _("The password is too long: it must be at most %lu characters "
-		      "(it has %zu)."),
+		    dngettext(NACCS_TEXTDOMAIN,
+			      "The password is too long: it must be at most %lu character "
+			      "(it has %zu).",
+			      "The password is too long: it must be at most %lu characters "
+			      "(it has %zu).",
+			      (unsigned long)pc->max_length),
 		    (unsigned long)pc->max_length, pw->n);
 		return false;
 	}

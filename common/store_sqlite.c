@@ -1,7 +1,7 @@
 /* The SQLite backend of the credential store.
  *
  * One database file, root-only (0600), in WAL mode with full synchronous
- * commits (BRIEF "Storage (decided)").  Every read-modify-write runs inside
+ * commits.  Every read-modify-write runs inside
  * one BEGIN IMMEDIATE transaction, so concurrent logins serialise on the write
  * lock instead of losing updates; plain reads run in one read transaction so
  * they see one consistent snapshot.  Waiting for the lock honours the

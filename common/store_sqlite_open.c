@@ -25,8 +25,8 @@
  * an administrative open (migrate: naccsctl init and upgrade) switches to
  * WAL mode and brings the schema up to NACCS_SQLITE_SCHEMA_VERSION with the
  * migrations of store_sqlite_schema.h, each in its own transaction.  The
- * connection is set up defensively, with full synchronous commits (BRIEF
- * "Storage (decided)").  A failed naccsctl init leaves no file behind. */
+ * connection is set up defensively, with full synchronous commits.  A
+ * failed naccsctl init leaves no file behind. */
 #include "config.h"
 
 #include <errno.h>

@@ -156,8 +156,8 @@ static const char *const naccs_sqlite_migrations[NACCS_SQLITE_SCHEMA_VERSION] = 
      * parameters, kept by triggers in the transaction that changes a
      * credential.  An unknown user's dummy verification takes the most
      * common set, so it costs what a typical known user's real one does
-     * even after the configured parameters changed (BRIEF "Security":
-     * unknown and known users indistinguishable). */
+     * even after the configured parameters changed (unknown and known
+     * users indistinguishable). */
     "CREATE TABLE hash_params ("
     " params TEXT PRIMARY KEY CHECK (length(CAST(params AS BLOB)) BETWEEN 1 AND 255),"
     " n INTEGER NOT NULL CHECK (n >= 0)"

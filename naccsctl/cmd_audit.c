@@ -338,7 +338,10 @@ static int audit_prune(struct ctl_ctx *ctx, int argc, char **argv)
 		return CTL_EXIT_FAIL;
 	}
 	if (p.nfiles == 0) {
-		printf(_("audit trail %s: nothing is past retention (%u days)\n"),
+		printf(dngettext(NACCS_TEXTDOMAIN,
+				 "audit trail %s: nothing is past retention (%u day)\n",
+				 "audit trail %s: nothing is past retention (%u days)\n",
+				 ctx->cfg.audit_retention_days),
 		       ctx->cfg.audit_dir, ctx->cfg.audit_retention_days);
 		return CTL_EXIT_OK;
 	}
@@ -349,8 +352,12 @@ static int audit_prune(struct ctl_ctx *ctx, int argc, char **argv)
 		ctl_emit(ctx, "audit-prune", "error", NULL, NULL, NULL, err.msg);
 		return CTL_EXIT_FAIL;
 	}
-	printf(_("audit trail %s: %zu files past retention deleted (%s to %s); it now begins "
-		 "at seq %" PRIu64 "\n"),
+	printf(dngettext(NACCS_TEXTDOMAIN,
+			 "audit trail %s: %zu file past retention deleted (%s to %s); it now "
+			 "begins at seq %" PRIu64 "\n",
+			 "audit trail %s: %zu files past retention deleted (%s to %s); it now "
+			 "begins at seq %" PRIu64 "\n",
+			 p.nfiles),
 	       ctx->cfg.audit_dir, p.nfiles, p.first, p.last, p.begin_seq);
 	return CTL_EXIT_OK;
 }

@@ -182,8 +182,23 @@ static void text_report(const struct naccs_audit_report *r, const struct naccs_a
 		ctl_safe(q->type, safe, sizeof(safe));
 		printf(_("  event type: %s\n"), safe);
 	}
-	printf(_("  %zu events selected of %" PRIu64 " lines in %" PRIu64 " files\n"), r->nevents,
-	       r->lines, r->files);
+	{
+		char events[64], lines[64], files[64];
+
+		snprintf(events, sizeof(events),
+			 dngettext(NACCS_TEXTDOMAIN, "%zu event", "%zu events", r->nevents),
+			 r->nevents);
+		snprintf(lines, sizeof(lines),
+			 dngettext(NACCS_TEXTDOMAIN, "%" PRIu64 " line", "%" PRIu64 " lines",
+				   (unsigned long)r->lines),
+			 r->lines);
+		snprintf(files, sizeof(files),
+			 dngettext(NACCS_TEXTDOMAIN, "%" PRIu64 " file", "%" PRIu64 " files",
+				   (unsigned long)r->files),
+			 r->files);
+		/* TRANSLATORS: the counts, each already with its plural form. */
+		printf(_("  %s selected of %s in %s\n"), events, lines, files);
+	}
 
 	printf("\n%s\n", _("Failed logins per ID (login, user code/identifying number, count, "
 			   "first, last):"));

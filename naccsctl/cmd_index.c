@@ -65,11 +65,26 @@ static int rebuild(struct ctl_ctx *ctx, const char *path, bool quiet)
 							      : CTL_EXIT_FAIL;
 	}
 	if (!quiet) {
+		char ids[64], names[64], groups[64], members[64];
+
+		snprintf(ids, sizeof(ids),
+			 dngettext(NACCS_TEXTDOMAIN, "%u ID", "%u IDs", stats.users),
+			 (unsigned)stats.users);
+		snprintf(names, sizeof(names),
+			 dngettext(NACCS_TEXTDOMAIN, "%u NACCS-form name", "%u NACCS-form names",
+				   stats.aliases),
+			 (unsigned)stats.aliases);
+		snprintf(groups, sizeof(groups),
+			 dngettext(NACCS_TEXTDOMAIN, "%u group", "%u groups", stats.groups),
+			 (unsigned)stats.groups);
+		snprintf(
+		    members, sizeof(members),
+		    dngettext(NACCS_TEXTDOMAIN, "%u membership", "%u memberships", stats.members),
+		    (unsigned)stats.members);
 		ctl_safe(path, safe, sizeof(safe));
-		printf(_("index %s: %u IDs (%u suspended), %u NACCS-form names, %u groups, "
-			 "%u memberships\n"),
-		       safe, (unsigned)stats.users, (unsigned)stats.suspended,
-		       (unsigned)stats.aliases, (unsigned)stats.groups, (unsigned)stats.members);
+		/* TRANSLATORS: the counts, each already with its plural form. */
+		printf(_("index %s: %s (%u suspended), %s, %s, %s\n"), safe, ids,
+		       (unsigned)stats.suspended, names, groups, members);
 		note_module_path(path);
 	}
 	return CTL_EXIT_OK;
@@ -96,8 +111,18 @@ static int check(struct ctl_ctx *ctx, const char *path)
 	if (ctl_uid_clashes(ctx) != 0)
 		return CTL_EXIT_FAIL;
 	ctl_safe(path, safe, sizeof(safe));
-	printf(_("index %s: up to date (%u IDs, %u groups)\n"), safe, (unsigned)stats.users,
-	       (unsigned)stats.groups);
+	{
+		char ids[64], groups[64];
+
+		snprintf(ids, sizeof(ids),
+			 dngettext(NACCS_TEXTDOMAIN, "%u ID", "%u IDs", stats.users),
+			 (unsigned)stats.users);
+		snprintf(groups, sizeof(groups),
+			 dngettext(NACCS_TEXTDOMAIN, "%u group", "%u groups", stats.groups),
+			 (unsigned)stats.groups);
+		/* TRANSLATORS: the counts, each already with its plural form. */
+		printf(_("index %s: up to date (%s, %s)\n"), safe, ids, groups);
+	}
 	note_module_path(path);
 	return CTL_EXIT_OK;
 }

@@ -91,8 +91,8 @@ static int create_or_check_store(struct ctl_ctx *ctx)
 }
 
 /* The audit trail (naccs_audit.h): its directory (0700) and a new state
- * with a random first key, printed this once for offline keeping (BRIEF.md:
- * the verification key of naccsctl audit verify --key).  An existing trail
+ * with a random first key, printed this once for offline keeping (the
+ * verification key of naccsctl audit verify --key).  An existing trail
  * is never touched.  init and upgrade (a store from before the trail). */
 int ctl_create_trail(struct ctl_ctx *ctx, bool force_dirs, bool quiet_if_exists)
 {

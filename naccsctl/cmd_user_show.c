@@ -170,7 +170,10 @@ static void show_password_text(const struct pw_facts *f)
 	char buf[SAFE_MAX], when[64];
 
 	if (f->has_password) {
-		snprintf(buf, sizeof(buf), _("%lld days"), (long long)f->age_days);
+		snprintf(buf, sizeof(buf),
+			 dngettext(NACCS_TEXTDOMAIN, "%lld day", "%lld days",
+				   (unsigned long)(f->age_days < 0 ? -f->age_days : f->age_days)),
+			 (long long)f->age_days);
 		text_line(_("password age:"), buf);
 		ctl_time_text(f->expires, f->expires_at, when, sizeof(when));
 		text_line(_("password expires:"), f->expires ? when : _("never"));

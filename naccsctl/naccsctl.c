@@ -88,6 +88,8 @@ void ctl_usage_main(FILE *out)
 		"  index rebuild|check     the public identity index NSS reads\n"
 		"  audit verify [--key KEY|-]  check the audit trail's chain and MACs\n"
 		"  audit export --since DATE --until DATE  logins, su and sessions of IDs (CSV)\n"
+		"  audit report --since DATE --until DATE  the events grouped: failures,\n"
+		"                          locks, switches, refusals, timeline\n"
 		"  audit prune             delete trail files past retention_days\n"
 		"  audit name-tag          the tag a typed name is written as (stdin)\n"
 		"  help [COMMAND]          show help\n"

@@ -1,12 +1,15 @@
 #!/bin/bash
-# Coverage-guided fuzzing of the parsers in common/ with libFuzzer: builds
-# each fuzz/fuzz_<target>.c with clang -fsanitize=fuzzer,address,undefined
-# (sources compiled directly, no autotools) into _build-fuzz/ (or
-# $FUZZ_BUILD_DIR), then runs each for FUZZ_SECONDS (default 20) on a copy of
-# fuzz/corpus/<target>/.  Arguments name targets (default: all).  A target
-# passes if libFuzzer exits 0; crashing inputs are kept in
-# _build-fuzz/artifacts/<target>/ (add them to the seed corpus once fixed).
-# Exit 77 when clang or libFuzzer's runtime is missing.
+# Coverage-guided fuzzing of the parsers in common/ with libFuzzer: configures
+# a build of the product's own library, common/libnaccs.la (the one
+# pam_naccs.so and naccsctl link), in _build-fuzz/ (or $FUZZ_BUILD_DIR) with
+# clang -fsanitize=fuzzer-no-link,address,undefined, links each
+# fuzz/fuzz_<target>.c against it with -fsanitize=fuzzer (through the
+# build's libtool, so the library's own dependencies come with it), then
+# runs each for FUZZ_SECONDS (default 20) on a copy of fuzz/corpus/<target>/.
+# Arguments name targets (default: all).  A target passes if libFuzzer exits
+# 0; crashing inputs are kept in _build-fuzz/artifacts/<target>/ (add them to
+# the seed corpus once fixed).  scripts/test.sh runs it for a few seconds a
+# target (CI).  Exit 77 when clang or libFuzzer's runtime is missing.
 # Ends with one line: N passed, N failed.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,44 +49,41 @@ if ! "$CC" -fsanitize=fuzzer,address,undefined "$out/probe.c" -o "$out/probe" \
 	sed 's/^/#   /' "$out/probe.log" | head -5
 	exit 77
 fi
-if ! pkg_flags=$(pkg-config --cflags --libs libargon2 libsodium libcrypto 2>"$out/pkg.log"); then
-	echo "fuzz: libraries missing (run scripts/deps.sh):"
-	cat "$out/pkg.log"
-	exit 1
+
+# The product's library, configured and built as the product's, with the
+# fuzzer's instrumentation (configured again when the flags change).
+fuzz_cflags="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all"
+if [ ! -x "$top/configure" ] || [ "$top/configure.ac" -nt "$top/configure" ]; then
+	(cd "$top" && ./autogen.sh >/dev/null) || exit 1
 fi
-
-# The sources include config.h for the feature macros; configure is not run.
-printf '%s\n' '/* scripts/fuzz.sh: what common/ needs from configure */' \
-	'#define _GNU_SOURCE 1' '#define ENABLE_NLS 1' >"$out/config.h"
-# The part of libnaccs the parsers need (no store, no PAM).
-lib_sources=(naccs_err.c naccs_secret.c naccs_name.c naccs_trust.c naccs_path.c
-	config_keys.c config_ini.c config_load.c naccs_utf8.c naccs_text.c naccs_num.c
-	naccs_hash.c naccs_phc.c hash_libargon2.c hash_libsodium.c hash_openssl.c naccs_event.c)
-cflags=(-g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
-	-Wall -Wextra -Wno-unused-parameter -I"$out" -I"$top/common" -I"$top/fuzz")
-
-echo "fuzz: building ${targets[*]} in $out"
-mkdir -p "$out/obj"
-objs=()
-for src in "${lib_sources[@]}"; do
-	obj=$out/obj/${src%.c}.o
-	# shellcheck disable=SC2046 # pkg-config prints several flags
-	if ! "$CC" "${cflags[@]}" -fsanitize=fuzzer-no-link,address,undefined \
-		$(pkg-config --cflags libargon2 libsodium libcrypto) \
-		-c "$top/common/$src" -o "$obj"; then
-		echo "fuzz: cannot compile common/$src"
+if [ ! -f "$out/Makefile" ] || [ "$top/configure" -nt "$out/Makefile" ] ||
+	[ "$(cat "$out/fuzz.flags" 2>/dev/null)" != "$CC $fuzz_cflags" ]; then
+	rm -f "$out/fuzz.flags"
+	if ! (cd "$out" && "$top/configure" CC="$CC" CFLAGS="$fuzz_cflags" \
+		--disable-tests >configure.out 2>&1); then
+		echo "fuzz: configure failed; log $out/configure.out"
+		tail -5 "$out/configure.out" | sed 's/^/#   /'
 		exit 1
 	fi
-	objs+=("$obj")
-done
+	echo "$CC $fuzz_cflags" >"$out/fuzz.flags"
+fi
+echo "fuzz: building common/libnaccs.la and ${targets[*]} in $out"
+if ! make -C "$out" -s -j"$(nproc)" common/libnaccs.la >"$out/make.out" 2>&1; then
+	echo "fuzz: cannot build common/libnaccs.la; log $out/make.out"
+	tail -5 "$out/make.out" | sed 's/^/#   /'
+	exit 1
+fi
+cflags=(-g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
+	-Wall -Wextra -Wno-unused-parameter -I"$out" -I"$top/common" -I"$top/fuzz")
 
 pass=0
 fail=0
 for t in "${targets[@]}"; do
 	bin=$out/fuzz_$t
-	# shellcheck disable=SC2086 # pkg_flags holds several flags
-	if ! "$CC" "${cflags[@]}" -fsanitize=fuzzer,address,undefined \
-		"$top/fuzz/fuzz_$t.c" "${objs[@]}" $pkg_flags -o "$bin"; then
+	if ! "$out/libtool" --silent --tag=CC --mode=link "$CC" "${cflags[@]}" \
+		-fsanitize=fuzzer,address,undefined "$top/fuzz/fuzz_$t.c" \
+		"$out/common/libnaccs.la" -o "$bin" >"$out/fuzz_$t.build" 2>&1; then
+		sed 's/^/#   /' "$out/fuzz_$t.build" | head -20
 		echo "fuzz_$t: build failed"
 		fail=$((fail + 1))
 		continue

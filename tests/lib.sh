@@ -1,9 +1,10 @@
 # Shared helpers for the shell tests: TAP-like lines and a closing
-# "N passed, N failed" summary.
+# "N passed, N failed" summary (", N skipped" when checks were skipped).
 : "${NACCS_TOP_BUILDDIR:?run through make check}"
 : "${NACCS_TOP_SRCDIR:?run through make check}"
 T_PASS=0
 T_FAIL=0
+T_SKIP=0
 T_N=0
 
 ok() { # ok DESCRIPTION COMMAND...
@@ -17,6 +18,24 @@ ok() { # ok DESCRIPTION COMMAND...
 		T_FAIL=$((T_FAIL + 1))
 		echo "not ok $T_N - $desc"
 	fi
+}
+
+# needs_test_hooks WHAT: exit 77 (skipped, saying why) in a build configured
+# without --enable-test-hooks, which honours none of the NACCS_TEST_*
+# variables (WHAT: the ones the test needs).
+needs_test_hooks() {
+	if ! grep -q '^#define NACCS_TEST_HOOKS 1' "$NACCS_TOP_BUILDDIR/config.h"; then
+		echo "needs a build configured with --enable-test-hooks ($1): skipped"
+		exit 77
+	fi
+}
+
+# skip DESCRIPTION REASON: checks that cannot run here, reported as skipped
+# with the reason (TAP "# SKIP"), never counted as passed.
+skip() {
+	T_N=$((T_N + 1))
+	T_SKIP=$((T_SKIP + 1))
+	echo "ok $T_N - $1 # SKIP $2"
 }
 
 # expect_rc CODE DESCRIPTION COMMAND...: the command exits with CODE.
@@ -40,7 +59,11 @@ expect_rc() {
 out_has() { grep -qF -- "$1" "$T_OUT"; }
 
 finish() {
-	echo "$T_PASS passed, $T_FAIL failed"
+	if [ "$T_SKIP" -gt 0 ]; then
+		echo "$T_PASS passed, $T_FAIL failed, $T_SKIP skipped"
+	else
+		echo "$T_PASS passed, $T_FAIL failed"
+	fi
 	[ "$T_FAIL" -eq 0 ]
 }
 

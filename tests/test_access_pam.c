@@ -314,6 +314,15 @@ static unsigned table_lines(const char *login)
 	return n;
 }
 
+/* The fixture's session directory ([session] session_dir's default). */
+static const char *fixture_sessions(void)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/sessions", PAM_FIXTURE_DIR);
+	return path;
+}
+
 static void test_session_limit(void **state)
 {
 	pid_t a = holder(), b = holder();
@@ -323,7 +332,7 @@ static void test_session_limit(void **state)
 	(void)state;
 	/* Off by default: nothing counted, no table. */
 	assert_int_equal(open_session("abcde-004", a, NULL), PAM_SUCCESS);
-	assert_int_equal(stat(PAM_FIXTURE_DIR "/sessions", &sb), -1);
+	assert_int_equal(stat(fixture_sessions(), &sb), -1);
 	write_conf("[session]\nmax_sessions_per_id = 2\n");
 	assert_int_equal(open_session("abcde-004", a, NULL), PAM_SUCCESS);
 	assert_int_equal(open_session("ABCDE004", b, NULL), PAM_SUCCESS); /* the same ID */
@@ -367,15 +376,15 @@ static void test_session_after_reboot(void **state)
 	fclose(f);
 	memcpy(text, "00000000", 8);
 	strcat(text, "garbage 12");
-	free(tu_write_file(PAM_FIXTURE_DIR "/sessions", "abcde-001", text, 0600));
+	free(tu_write_file(fixture_sessions(), "abcde-001", text, 0600));
 	assert_int_equal(open_session("abcde-001", b, NULL), PAM_SUCCESS);
 	assert_int_equal(table_lines("abcde-001"), 1);
 	/* A table nobody else may write, or fail closed. */
-	assert_int_equal(chmod(PAM_FIXTURE_DIR "/sessions", 0777), 0);
+	assert_int_equal(chmod(fixture_sessions(), 0777), 0);
 	assert_int_equal(open_session("abcde-002", a, NULL), PAM_SESSION_ERR);
 	assert_true(tl_logged("reason=\"session-table-unavailable\""));
 	assert_non_null(strstr(errors, "the session table cannot be used"));
-	assert_int_equal(chmod(PAM_FIXTURE_DIR "/sessions", 0700), 0);
+	assert_int_equal(chmod(fixture_sessions(), 0700), 0);
 	end_holder(a);
 	end_holder(b);
 }
@@ -390,6 +399,15 @@ int main(void)
 	    T(test_session_after_reboot),
 #undef T
 	};
+
+#ifndef NACCS_TEST_HOOKS
+	/* The su invoker and the clock come from test hooks: skipped, saying
+	 * why (77); scripts/build.sh (CI) always enables them. */
+	(void)tests;
+	printf("needs a build configured with --enable-test-hooks (NACCS_TEST_NOW, "
+	       "NACCS_TEST_INVOKER_UID, NACCS_TEST_SESSION_PID): skipped\n");
+	return 77;
+#endif
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

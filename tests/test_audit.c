@@ -834,6 +834,30 @@ static void test_alert_command(void **state)
 					     "\"individual_id_number\":\"002\""));
 		free(text);
 	}
+	/* The command runs in "/", not in the caller's working directory
+	 * (which may be anything, even a directory it cannot read). */
+	{
+		char cwd_out[PATH_MAX + 16], cwd_script[PATH_MAX + 64];
+		char *p;
+
+		assert_non_null(getcwd(cwd_out, sizeof(cwd_out)));
+		assert_string_not_equal(cwd_out, "/");
+		snprintf(cwd_out, sizeof(cwd_out), "%s/alert.cwd", f->dir);
+		snprintf(cwd_script, sizeof(cwd_script), "#!/bin/sh\npwd >%s\n", cwd_out);
+		free(tu_write_file(f->dir, "alert", cwd_script, 0700));
+		assert_int_equal(naccs_alert_run(&f->cfg, &lock, &err), 0);
+		p = slurp(cwd_out, NULL);
+		assert_string_equal(p, "/\n");
+		free(p);
+		free(tu_write_file(f->dir, "alert", script, 0700));
+	}
+	/* A command that exits without reading the event: no SIGPIPE kills
+	 * the caller (a login), whether it is gone before the write (as under
+	 * valgrind) or not; its exit status decides. */
+	free(tu_write_file(f->dir, "alert", "#!/bin/sh\nexec 0<&-\nexit 0\n", 0700));
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(naccs_alert_run(&f->cfg, &lock, &err), 0);
+	free(tu_write_file(f->dir, "alert", script, 0700));
 	/* A hanging command is killed: the login is held a bounded time. */
 	free(tu_write_file(f->dir, "alert", "#!/bin/sh\nsleep 30\n", 0700));
 	t0 = (double)time(NULL);

@@ -82,7 +82,7 @@ ok "  naming the Debian packages to install" \
 	       grep -q 'libpam-wrapper' '$T_OUT' && grep -q 'libnss-wrapper' '$T_OUT'"
 
 else
-	echo "# sanitizer build: configure's test-library options checked in the plain phase"
+	skip "configure's test-library options" "sanitizer build: checked in the plain phase"
 fi
 ok "this (test) build has the tests: no tests-disabled rule in make check" \
 	sh -c "! grep -Eq '^check-local: naccs-tests-disabled' '$build/Makefile'"

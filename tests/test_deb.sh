@@ -31,6 +31,15 @@ rc=$?
 ok "copied the source tree" test -f "$work/src/debian/control"
 ok "dpkg-buildpackage -us -uc -b builds" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || tail -40 "$work/build.log" | sed 's/^/#   /'
+# What the build leaves in the tree is ignored by .gitignore: git status
+# stays clean after dpkg-buildpackage (checked in the copy, as a checkout).
+if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
+	(cd "$src" && git ls-files -co --exclude-standard) | sort >"$work/copied"
+	(cd "$work/src" && git init -q . && git ls-files -o --exclude-standard) | sort >"$work/after"
+	comm -13 "$work/copied" "$work/after" >"$work/leftovers"
+	ok "  leaves no file .gitignore does not cover" test ! -s "$work/leftovers"
+	sed 's/^/#   left: /' "$work/leftovers" | head -20
+fi
 ok "  configured without --enable-test-hooks" \
 	sh -c "! grep -q -- '--enable-test-hooks' '$work/build.log'"
 # #11: a production build needs no test library.
@@ -57,7 +66,7 @@ ok "  kept in \$builddir/deb/ for the end-to-end suite" \
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$work/files"
 has() { grep -qx -- "$1" "$work/files"; }
-for f in "/usr/lib/$multiarch/security/pam_naccs.so" "/usr/lib/$multiarch/libnss_naccs.so.2" \
+for f in "/lib/$multiarch/security/pam_naccs.so" "/usr/lib/$multiarch/libnss_naccs.so.2" \
 	/usr/sbin/naccsctl /usr/sbin/naccs_chkpwd /usr/share/man/man8/naccs_chkpwd.8.gz \
 	/usr/share/man/man8/pam_naccs.8.gz /usr/share/man/man5/naccs.conf.5.gz \
 	/usr/share/man/man8/naccsctl.8.gz /usr/share/man/man8/nss_naccs.8.gz \
@@ -73,6 +82,10 @@ done
 # The helper for processes that are not root, setuid root like unix_chkpwd.
 ok "naccs_chkpwd is setuid root: -rwsr-xr-x root/root" \
 	sh -c "dpkg-deb -c '$deb' | grep -Eq '^-rwsr-xr-x root/root .* \./usr/sbin/naccs_chkpwd\$'"
+# The PAM directory is libpam-modules' (Debian 12): no second one in /usr,
+# which purge would leave behind ("not empty").
+ok "package has no /usr/lib/$multiarch/security" \
+	sh -c "! grep -q '^/usr/lib/$multiarch/security' '$work/files'"
 ok "package holds no libtool archive" sh -c "! grep -q '\\.la\$' '$work/files'"
 ok "package holds no test program or stub module" \
 	sh -c "! grep -Eq 'pam_rc_stub|/tests?/' '$work/files'"
@@ -81,7 +94,7 @@ ok "package creates no /etc/pam.d or nsswitch.conf file" \
 
 dpkg-deb -x "$deb" "$work/root"
 dpkg-deb -e "$deb" "$work/control"
-module=$work/root/usr/lib/$multiarch/security/pam_naccs.so
+module=$work/root/lib/$multiarch/security/pam_naccs.so
 # A package never honours the test clock or the test invoker (configure
 # --enable-test-hooks): the names are not even in the binaries.
 nssmod=$work/root/usr/lib/$multiarch/libnss_naccs.so.2
@@ -124,11 +137,42 @@ ok "prerm takes the profile out on remove" \
 	grep -q 'pam-auth-update --package --remove naccs' "$work/control/prerm"
 for s in preinst postinst prerm postrm; do
 	[ -f "$work/control/$s" ] || continue
+	# (postrm names nsswitch.conf in what it says stays; it only reads it.)
 	ok "$s never edits /etc/nsswitch.conf or /etc/pam.d" \
-		sh -c "! grep -Eq 'nsswitch|/etc/pam\\.d' '$work/control/$s' ||
-		       ! grep -Ev '^[[:space:]]*#' '$work/control/$s' | grep -Eq 'nsswitch|/etc/pam\\.d'"
+		sh -c "! grep -Ev '^[[:space:]]*#' '$work/control/$s' |
+		       grep -E 'nsswitch|/etc/pam\\.d' |
+		       grep -Eq 'sed |>|tee |mv |cp |rm |ed |install |ln '"
 done
 ok "/etc files are conffiles" grep -qx /etc/naccs/banner "$work/control/conffiles"
+
+# Purge says what it leaves and how to remove it: postrm run on a root of
+# its own ($DPKG_ROOT), once with everything left, once with nothing.
+purge() { # purge ROOT: postrm purge there, output in $work/purge.out
+	DPKG_ROOT=$1 sh "$work/control/postrm" purge >"$work/purge.out" 2>&1
+}
+pr=$work/purge-root
+mkdir -p "$pr/etc/naccs" "$pr/var/lib/naccs" "$pr/var/log/naccs"
+printf 'passwd:         files naccs\ngroup:          files naccs\n' >"$pr/etc/nsswitch.conf"
+: >"$pr/var/lib/naccs/naccs.db"
+: >"$pr/var/log/naccs/2026-01.jsonl"
+: >"$pr/etc/naccs/naccs.conf"
+ok "postrm purge, with a store, a trail, a configuration: exit 0" purge "$pr"
+ok "  says nsswitch.conf still names naccs" grep -q 'nsswitch.conf still names "naccs"' "$work/purge.out"
+ok "  says the store and the index stay, how to remove them" \
+	sh -c "grep -q '/var/lib/naccs: the credential store' '$work/purge.out' &&
+	       grep -q 'passwd.cdb' '$work/purge.out' && grep -q 'rm -r /var/lib/naccs' '$work/purge.out'"
+ok "  says the audit trail stays, how to remove it" grep -q 'rm -r /var/log/naccs' "$work/purge.out"
+ok "  says the homes stay" grep -q "home directories" "$work/purge.out"
+ok "  says /etc/naccs stays" grep -q 'rm -r /etc/naccs' "$work/purge.out"
+ok "  deletes none of it" sh -c "test -f '$pr/var/lib/naccs/naccs.db' &&
+	test -f '$pr/var/log/naccs/2026-01.jsonl' && grep -q naccs '$pr/etc/nsswitch.conf'"
+sed 's/^/#   /' "$work/purge.out"
+pr=$work/purge-empty
+mkdir -p "$pr/etc" "$pr/var/lib/naccs" "$pr/var/log/naccs"
+printf 'passwd:         files systemd\n' >"$pr/etc/nsswitch.conf"
+ok "postrm purge, nothing left: exit 0" purge "$pr"
+ok "  the empty directories removed" test ! -e "$pr/var/lib/naccs" -a ! -e "$pr/var/log/naccs"
+ok "  and nothing said" test ! -s "$work/purge.out"
 
 if command -v lintian >/dev/null; then
 	changes=$(ls "$work"/naccs-auth_*.changes | head -1)

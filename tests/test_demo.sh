@@ -2,6 +2,7 @@
 # The README's demonstration runs and every step goes as expected (it uses
 # the build that make check just made).
 . "${NACCS_TOP_SRCDIR}/tests/lib.sh"
+needs_test_hooks "the demo moves the clock: NACCS_TEST_NOW"
 expect_rc 0 "scripts/demo.sh runs every step as expected" \
 	env NACCS_DEMO_NO_BUILD=1 bash "$NACCS_TOP_SRCDIR/scripts/demo.sh"
 ok "  it issued an ID and showed its one-time password once" out_has "one-time password (shown once)"

@@ -35,6 +35,15 @@ expect_rc 0 "make uninstall DESTDIR=... succeeds" make -C "$build" uninstall DES
 ok "make uninstall leaves no file behind" test ! -s "$T_TMP/left"
 sed 's/^/#   left behind: /' "$T_TMP/left"
 
+# Uninstalling from the system itself (no DESTDIR, as root) refreshes the
+# loader cache too, as install does, so no stale libnss_naccs.so.2 entry
+# stays in ld.so.cache: what make would run (make -n runs nothing).
+make -n -C "$build" uninstall >"$T_TMP/uninstall-n" 2>&1
+ok "make uninstall (system prefix) runs ldconfig after removing the NSS module" \
+	sh -c "grep -n 'libnss_naccs.so.2' '$T_TMP/uninstall-n' | head -1 | cut -d: -f1 >'$T_TMP/l1' &&
+	       grep -n 'ldconfig' '$T_TMP/uninstall-n' | tail -1 | cut -d: -f1 >'$T_TMP/l2' &&
+	       [ -s '$T_TMP/l1' ] && [ -s '$T_TMP/l2' ] && [ \$(cat '$T_TMP/l2') -gt \$(cat '$T_TMP/l1') ]"
+
 # A site's own banner is kept (only the file make install put there goes).
 expect_rc 0 "make install again" make -C "$build" install DESTDIR="$dest"
 banner=$(find "$dest" -path '*/naccs/banner' | head -1)

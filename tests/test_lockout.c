@@ -714,8 +714,12 @@ static void test_banner(void **state)
 	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, ALICE, GOOD_PW, &c), PAM_SUCCESS);
 	assert_string_equal(c.info_buf[0], "Authorised use only.\nMonitored.\n");
 	/* Writable by others: not shown, login goes on. */
-	free(tu_write_file(PAM_LOCKOUT_DIR, "banner", "Forged\x1b[2J", 0666));
-	assert_int_equal(chmod(PAM_LOCKOUT_DIR "/banner", 0666), 0);
+	{
+		char *forged = tu_write_file(PAM_LOCKOUT_DIR, "banner", "Forged\x1b[2J", 0666);
+
+		assert_int_equal(chmod(forged, 0666), 0);
+		free(forged);
+	}
 	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, ALICE, GOOD_PW, &c), PAM_SUCCESS);
 	assert_false(info_has(&c, "Forged"));
 	config("[notice]\nbanner = no\n");
@@ -894,10 +898,11 @@ int main(void)
 	};
 
 #ifndef NACCS_TEST_HOOKS
-	/* Without the clock hook the tests cannot move time: a build error
-	 * in CI (scripts/build.sh always enables it), never a silent pass. */
-	fprintf(stderr, "test_lockout needs configure --enable-test-hooks\n");
-	return 1;
+	/* Without the clock hook the tests cannot move time: skipped, saying
+	 * why (77), never a silent pass; scripts/build.sh (CI) always enables
+	 * it. */
+	printf("needs a build configured with --enable-test-hooks (NACCS_TEST_NOW): skipped\n");
+	return 77;
 #endif
 	/* Like login(1) or su(1): the application sets the locale, the module
 	 * only translates (tests/test_i18n.sh runs the notices in Japanese). */

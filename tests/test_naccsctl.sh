@@ -89,6 +89,12 @@ mode_of() { stat -c %a "$1"; }
 # ---- usage ----
 run_bare --help
 check "--help exits 0 and prints usage" eval 'rc_is 0 && has "^Usage:" "$out"'
+main_help=$out
+# The main help names every audit subcommand that "help audit" describes.
+run_bare help audit
+for sub in $(sed -n 's/^  audit \([a-z]*\).*/\1/p' <<<"$out"); do
+	check "--help lists audit $sub" has "^  audit $sub" "$main_help"
+done
 run_bare --version
 check "--version exits 0" eval 'rc_is 0 && has "naccsctl" "$out"'
 run_bare frobnicate

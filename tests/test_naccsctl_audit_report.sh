@@ -11,6 +11,7 @@
 # exit 1).  The clock is the test build's NACCS_TEST_NOW, so the days are
 # fixed.
 . "${NACCS_TOP_SRCDIR}/tests/lib.sh"
+needs_test_hooks "NACCS_TEST_NOW, NACCS_TEST_INVOKER_UID"
 SB_BUILD=$NACCS_TOP_BUILDDIR
 . "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
 
@@ -66,6 +67,7 @@ $new-0" authenticate 'chauthtok(PAM_CHANGE_EXPIRED_AUTHTOK)' >/dev/null
 sb_pam abcde-001 wrong-1 authenticate >/dev/null
 for i in 1 2 3; do sb_pam abcde-003 "wrong-$i" authenticate >/dev/null; done
 sb_ctl user unlock abcde-003 >/dev/null
+sb_ctl user unlock abcde-002 >/dev/null # not locked: nothing changed, no unlock
 sb_pam abcde-002 "$otp2" acct_mgmt >/dev/null
 NACCS_TEST_NOW=$(at "${D1}T10:00:00Z") # the switches at a time of their own
 su_pam "$uid1" opsroot >/dev/null
@@ -74,12 +76,15 @@ su_pam "$uid3" opsroot >/dev/null
 NACCS_TEST_NOW=$(at "${D2}T09:00:00Z")
 sb_pam abcde-001 wrong-2 authenticate >/dev/null
 sb_ctl user lock abcde-002 --reason test >/dev/null
+sb_ctl user lock abcde-002 --reason again >/dev/null # already locked: no lock
 
 report() { sb_ctl audit report "$@"; }
 
 # ---- text ----
 expect_rc 0 "text: day 1" report --since "$D1" --until "$D1"
 cp "$T_OUT" "$T_TMP/day1.txt"
+ok "text: one month file is '1 file', not '1 files' (ngettext)" \
+	grep -Eq '^  [0-9]+ events selected of [0-9]+ lines in 1 file$' "$T_OUT"
 ok "text: the range, since included and until excluded" \
 	out_has "from ${D1}T00:00:00Z (included) to ${D2}T00:00:00Z (excluded)"
 has_in() { # SECTION-HEADING-WORDS LINE-PATTERN: the pattern under that heading
@@ -94,6 +99,10 @@ ok "text: the automatic lock (by the lockout)" \
 	has_in "Locks and unlocks" "^  ${D1}T[0-9:]*Z lock abcde-003 ABCDE/003 lockout locked until"
 ok "text: the administrator's unlock, naming the administrator" \
 	has_in "Locks and unlocks" "^  ${D1}T[0-9:]*Z unlock abcde-003 ABCDE/003 $(id -un) "
+ok "text: an unlock that changed nothing is no unlock" \
+	eval '! has_in "Locks and unlocks" " unlock abcde-002 "'
+ok "text: ... though the timeline has it" \
+	grep -q "^  [0-9]* ${D1}T[0-9:]*Z admin unlock done .*abcde-002" "$T_OUT"
 ok "text: the su allowed, the individual and the target" \
 	has_in "Switches to shared admin IDs" \
 	"^  ${D1}T10:00:00Z allow abcde-001 \\(ABCDE/001, uid $uid1\\) -> opsroot naccs-su su-allowed$"

@@ -7,6 +7,8 @@
 # never a reason to skip the syntax and value checks.  The loader the PAM
 # module uses still stops at the first error (fail closed).
 . "${NACCS_TOP_SRCDIR}/tests/lib.sh"
+# The checks match the English messages: whatever locale the caller runs in.
+export LC_ALL=C.UTF-8
 
 CTL=$NACCS_TOP_BUILDDIR/naccsctl/naccsctl
 owner=$(id -u)

@@ -4,6 +4,7 @@
 # clearing the lock and the counted failures and recording who; and the
 # shipped banner (UTS-2.2.1.1(1)(g)(エ)) with its three points.
 . "${NACCS_TOP_SRCDIR}/tests/lib.sh"
+needs_test_hooks "NACCS_TEST_NOW"
 SB_BUILD=$NACCS_TOP_BUILDDIR
 . "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
 

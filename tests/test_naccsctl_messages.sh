@@ -28,8 +28,22 @@ expect_msg() {
 # ---- the rights to the store ----
 
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+# Another uid runs copies of naccsctl and the sandbox script, in a build
+# directory of their own it can reach: the real build may lie where it
+# cannot (a clone in root's home, mode 0700).
+OTHER_BUILD=$NACCS_TOP_BUILDDIR
+OTHER_SANDBOX=$NACCS_TOP_SRCDIR/scripts/sandbox.sh
+if [ "$(id -u)" -eq 0 ]; then
+	OTHER_BUILD=$T_TMP/build
+	OTHER_SANDBOX=$OTHER_BUILD/sandbox.sh
+	chmod 0711 "$T_TMP"
+	mkdir -p -m 0755 "$OTHER_BUILD" "$OTHER_BUILD/naccsctl"
+	install -m 0755 "$CTL" "$OTHER_BUILD/naccsctl/naccsctl"
+	install -m 0644 "$NACCS_TOP_SRCDIR/scripts/sandbox.sh" "$OTHER_SANDBOX"
+fi
+OTHER_CTL=$OTHER_BUILD/naccsctl/naccsctl
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
-	echo "# skipped: naccsctl as another uid (needs root and setpriv)"
+	skip "naccsctl as another uid" "needs root and setpriv"
 else
 	# The sandbox of root, reachable by uid 65534 up to the store, which
 	# is root's, mode 0600 (UTS-2.2.1.1(1)(b)(ア)).
@@ -38,7 +52,7 @@ else
 	chmod 0755 "$SB_DIR" "$SB_DIR/etc"
 	chmod 0644 "$SB_CONF"
 	store=$SB_DIR/state/naccs.db
-	nb() { nobody "$CTL" --conf "$SB_CONF" "$@"; }
+	nb() { nobody "$OTHER_CTL" --conf "$SB_CONF" "$@"; }
 	expect_msg 4 "cannot open the store $store: permission denied (no read permission on the file; run naccsctl as root)" \
 		"as uid 65534: user list says which permission is missing" nb user list
 	expect_msg 4 "cannot change the store $store: permission denied (no read permission on the file; run naccsctl as root)" \
@@ -68,9 +82,9 @@ ouid=$(id -u)
 ro=$T_TMP/ro
 mkdir -m 0755 "$ro"
 [ "$(id -u)" -eq 0 ] && chown 65534:65534 "$ro"
-owner_run env SB_BUILD="$SB_BUILD" bash -c '. "$1"; sb_init "$2"' _ \
-	"${NACCS_TOP_SRCDIR}/scripts/sandbox.sh" "$ro/sb"
-rctl() { owner_run "$CTL" --conf "$ro/sb/etc/naccs.conf" --owner "$ouid" "$@"; }
+owner_run env SB_BUILD="$OTHER_BUILD" bash -c '. "$1"; sb_init "$2"' _ \
+	"$OTHER_SANDBOX" "$ro/sb"
+rctl() { owner_run "$OTHER_CTL" --conf "$ro/sb/etc/naccs.conf" --owner "$ouid" "$@"; }
 expect_rc 0 "the owner's sandbox: an ID issued" rctl user add --user-code abcde --id-number 001
 chmod 0400 "$ro/sb/state/naccs.db"
 expect_msg 4 "cannot change the store $ro/sb/state/naccs.db: permission denied (no write permission on the file; run naccsctl as root)" \

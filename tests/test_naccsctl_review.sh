@@ -6,6 +6,7 @@
 # text, JSON and CSV (RFC 4180, with the guard against spreadsheet formula
 # injection).  The clock moves through NACCS_TEST_NOW.
 . "${NACCS_TOP_SRCDIR}/tests/lib.sh"
+needs_test_hooks "NACCS_TEST_NOW"
 SB_BUILD=$NACCS_TOP_BUILDDIR
 . "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
 

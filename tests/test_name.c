@@ -1,4 +1,4 @@
-/* NACCS user IDs and login names (BRIEF §2, the identity model): every form an
+/* NACCS user IDs and login names (the identity model): every form an
  * operator may type resolves to the same (user code, identifying number) pair,
  * and nothing else gets through. */
 #include "config.h"

@@ -45,6 +45,10 @@ ent() { nss getent "$@" 2>&1; }
 ok "init wrote an (empty) index, mode 0644" \
 	test "$(stat -c %a "$INDEX")" = 644
 issue --user-code ABCDE --id-number 001 --name "Taro Yamada"
+expect_rc 0 "index rebuild with one ID" sbn index rebuild
+ok "  says '1 ID', not '1 IDs' (ngettext)" out_has ": 1 ID (0 suspended), "
+expect_rc 0 "index check with one ID" sbn index check
+ok "  says '1 ID'" out_has "up to date (1 ID, "
 issue --user-code XYZAB --id-number 7K2
 issue --shared --approval APR-2026-01 --login opsadmin
 ok "user add rebuilt the index: index check says up to date" sbn index check

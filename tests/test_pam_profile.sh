@@ -126,7 +126,7 @@ if [ "$(id -u)" -eq 0 ] && command -v pam-auth-update >/dev/null && command -v u
 	ok "the machine's own /etc/pam.d was not touched" sh -c "! grep -q pam_naccs /etc/pam.d/common-*"
 	real_enabled=$pau/after-enable
 else
-	echo "# not root or no unshare/pam-auth-update: the real pam-auth-update is not run"
+	skip "the real pam-auth-update" "not root, or no unshare or pam-auth-update"
 	real_enabled=
 fi
 

@@ -1,5 +1,5 @@
-/* Policy profiles and the provenance of every key (issue #6, BRIEF.md
- * section 3): general.policy_profile selects presets that any explicit key
+/* Policy profiles and the provenance of every key (issue #6, README
+ * "Policy profiles"): general.policy_profile selects presets that any explicit key
  * overrides, whatever the order of file lines and arguments; each key
  * records where its value came from (UTS-2.2.1.1(1)(e)(ウ): every policy
  * value an auditor asks about is a documented key with a known source).
@@ -232,7 +232,7 @@ static void test_builtin_profiles_apply(void **state)
 	}
 }
 
-/* What the shipped profiles mean (BRIEF.md section 3): uts2012 composition
+/* What the shipped profiles mean (README "Policy profiles"): uts2012 composition
  * and periodic change; uts2023 length and blocklist, no forced periodic
  * change; nist-800-63b 15 characters, no composition, no periodic change. */
 static void test_builtin_profile_presets(void **state)

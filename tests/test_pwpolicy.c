@@ -463,6 +463,12 @@ static void test_min_age(void **state)
 	/* ...the user's own not before a day has passed. */
 	assert_int_equal(change(f, "Xq7-vJ2p!kW1", "Xq7-vJ2p!kW2", &r), NACCS_OUT_REJECTED);
 	assert_int_equal(r, NACCS_PW_MIN_AGE);
+	/* One day: the singular (ngettext), never "1 days". */
+	assert_int_equal(
+	    naccs_policy_password_begin(&f->pol, &req, false, "Xq7-vJ2p!kW1", &c, &err),
+	    NACCS_OUT_REJECTED);
+	assert_non_null(strstr(c.message, "changed less than 1 day ago"));
+	naccs_pw_change_clear(&c);
 	/* An administrator's password (must change) may be changed at once,
 	 * and root changing another user's password is not held back. */
 	assert_int_equal(naccs_policy_password_begin(&f->pol, &req, true, NULL, &c, &err),
@@ -550,6 +556,10 @@ static void test_expiry(void **state)
 	set_changed_at(f, now - 80 * DAY);
 	assert_int_equal(account(f, &d), NACCS_OUT_ALLOW);
 	assert_non_null(strstr(d.message, "expires in 10 days"));
+	/* One day: the singular (ngettext), never "1 days". */
+	set_changed_at(f, now - 89 * DAY - DAY / 2);
+	assert_int_equal(account(f, &d), NACCS_OUT_ALLOW);
+	assert_non_null(strstr(d.message, "expires in 1 day (on"));
 	set_changed_at(f, now - 91 * DAY);
 	assert_int_equal(account(f, &d), NACCS_OUT_CHANGE_REQUIRED);
 	assert_non_null(strstr(d.message, "expired on"));
@@ -558,6 +568,10 @@ static void test_expiry(void **state)
 	set_changed_at(f, now - 98 * DAY);
 	assert_int_equal(account(f, &d), NACCS_OUT_EXPIRED);
 	assert_non_null(strstr(d.message, "Ask an administrator"));
+	assert_non_null(strstr(d.message, "the 7 days to change it have passed"));
+	f->cfg.password.grace_days = 1;
+	assert_int_equal(account(f, &d), NACCS_OUT_EXPIRED);
+	assert_non_null(strstr(d.message, "the 1 day to change it has passed"));
 	f->cfg.password.max_age_days = 0; /* no periodic change */
 	assert_int_equal(account(f, &d), NACCS_OUT_ALLOW);
 }

@@ -1,4 +1,4 @@
-/* The private credential store (BRIEF "Storage (decided)"): the semantic
+/* The private credential store: the semantic
  * interface of naccs_store.h over its SQLite backend.  Raw sqlite3 calls
  * stand in for an intruder or a damaged file where a test needs one. */
 #include "config.h"
@@ -275,7 +275,7 @@ static void test_create_twice(void **state)
 	naccs_store_close(st);
 }
 
-/* BRIEF §3 Files: anything holding secrets must be owned by the expected
+/* Files: anything holding secrets must be owned by the expected
  * owner and not writable (here: not readable either) by group or others. */
 static void test_refuse_untrusted(void **state)
 {
@@ -1311,7 +1311,7 @@ static int child_failures(const char *path)
 	return bad == 0 ? 0 : 1;
 }
 
-/* BRIEF Reliability: N processes making M failed attempts at once record
+/* Reliability: N processes making M failed attempts at once record
  * exactly N×M failures (UTS-2.2.1.1(1)(g)(ウ)). */
 static void test_concurrent_failures(void **state)
 {

@@ -8,6 +8,13 @@ if ! command -v clang-format >/dev/null; then
 	exit 77
 fi
 cd "$NACCS_TOP_SRCDIR" || exit 1
+# No reference to a file the repository does not have (BRIEF.md was the
+# design brief, never part of it; the README and comments say it themselves).
+no_brief() {
+	! grep -rIl --exclude-dir=.git --exclude-dir='_build*' --exclude-dir=autom4te.cache \
+		--exclude=test_style.sh -e 'BRIEF\.md' -e 'BRIEF [§"]' . | sed 's/^/#   /' | grep .
+}
+ok "no reference to BRIEF.md, which the repository does not have" no_brief
 for f in $(grep -l '_("' common/*.c pam_naccs/*.c naccsctl/*.c chkpwd/*.c); do
 	ok "po/POTFILES.in lists $f" grep -qx "$f" po/POTFILES.in
 done

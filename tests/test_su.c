@@ -587,5 +587,14 @@ int main(void)
 #undef T
 	};
 
+#ifndef NACCS_TEST_HOOKS
+	/* The su invoker and the clock come from test hooks: skipped, saying
+	 * why (77); scripts/build.sh (CI) always enables them. */
+	(void)tests;
+	printf("needs a build configured with --enable-test-hooks (NACCS_TEST_INVOKER_UID, "
+	       "NACCS_TEST_LOGINUID): skipped\n");
+	return 77;
+#endif
+
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

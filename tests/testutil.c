@@ -3,6 +3,7 @@
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,4 +79,24 @@ const char *tu_audit_trail(const char *dir, char *conf, size_t conflen)
 	naccs_wipe(key, sizeof(key));
 	snprintf(conf, conflen, "[audit]\ndir = %s\n", cfg.audit_dir);
 	return conf;
+}
+
+const char *tu_fixture_dir(const char *build_path)
+{
+	static char paths[4][PATH_MAX];
+	static const char *of[4];
+	const char *root = getenv("NACCS_FIXTURE_ROOT");
+	const char *base = strrchr(build_path, '/');
+	size_t i;
+
+	if (root == NULL || root[0] != '/' || base == NULL)
+		return build_path;
+	for (i = 0; i < 4 && of[i] != NULL; i++)
+		if (strcmp(of[i], build_path) == 0)
+			return paths[i];
+	if (i == 4 ||
+	    snprintf(paths[i], sizeof(paths[i]), "%s%s", root, base) >= (int)sizeof(paths[i]))
+		abort();
+	of[i] = build_path;
+	return paths[i];
 }

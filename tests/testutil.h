@@ -18,4 +18,18 @@ char *tu_write_file(const char *dir, const char *name, const char *text, unsigne
  * [audit] on_audit_failure = deny (the default) nobody logs in without it. */
 const char *tu_audit_trail(const char *dir, char *conf, size_t conflen);
 
+/* The PAM tests' fixture directory (its configuration, store and trail,
+ * which the module's trust checks walk up to "/"): under make check, the
+ * private temporary directory tests/private-run.sh made
+ * ($NACCS_FIXTURE_ROOT/BASENAME), so a build tree made with umask 002 (group
+ * writable) does not fail them; run by hand without it, build_path itself.
+ * The services tests/private-run.sh rewrote name the same place. */
+const char *tu_fixture_dir(const char *build_path);
+#ifdef PAM_FIXTURE_BUILD_DIR
+#define PAM_FIXTURE_DIR tu_fixture_dir(PAM_FIXTURE_BUILD_DIR)
+#endif
+#ifdef PAM_LOCKOUT_BUILD_DIR
+#define PAM_LOCKOUT_DIR tu_fixture_dir(PAM_LOCKOUT_BUILD_DIR)
+#endif
+
 #endif
