@@ -24,5 +24,8 @@ void naccs_notice_format(const struct naccs_config *cfg, const struct naccs_logi
 bool naccs_notice_unencrypted(const struct naccs_config *cfg, const char *service);
 /* The warning shown before the password prompt on such a service. */
 const char *naccs_notice_unencrypted_text(void);
+/* The same warning when a password is set or changed on such a service
+ * (pam_sm_chauthtok): do not choose one used elsewhere. */
+const char *naccs_notice_unencrypted_change_text(void);
 
 #endif

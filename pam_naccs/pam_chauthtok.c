@@ -32,6 +32,7 @@
 
 #include "naccs_i18n.h"
 #include "naccs_local.h"
+#include "naccs_notice.h"
 #include "naccs_policy.h"
 #include "naccs_secret.h"
 #include "pam_call.h"
@@ -228,6 +229,11 @@ EXPORT int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char 
 
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv == PAM_USER_UNKNOWN ? PAM_USER_UNKNOWN : rv);
+	/* UTS-2.2.1.1(1)(b)(ウ): the warning on an unencrypted service at a
+	 * change as at entry, before the first prompt of the change, whoever
+	 * the user (the channel is the same for a local account). */
+	if ((flags & PAM_PRELIM_CHECK) && naccs_notice_unencrypted(&c.o.cfg, c.req.service))
+		pam_info(pamh, "%s", naccs_notice_unencrypted_change_text());
 	if (!c.store_open) {
 		/* Fail closed for what may be a naccs ID; leave the machine's
 		 * own local accounts to the stack (root can still repair). */
