@@ -1,7 +1,8 @@
 /* naccsctl user suspend and retire end the ID's running sessions
  * (UTS-2.2.1.1(1)(d): stop its use of the system at once), unless
- * --keep-sessions: loginctl terminate-user where systemd-logind runs, and
- * the sessions the session table and /proc know (naccs_session_end.h).
+ * --keep-sessions: the sessions the session table and /proc know
+ * (naccs_session_end.h), then loginctl terminate-user where systemd-logind
+ * runs.
  * What was ended is one trail line (action end-sessions). */
 #include "config.h"
 
@@ -55,7 +56,9 @@ static const char *loginctl_terminate(const struct naccs_identity *id)
 	pid_t pid, w;
 	long long waited = 0;
 
-	if (access("/run/systemd/seats", F_OK) != 0)
+	/* systemd is init (sd_booted()) and logind has started: a container
+	 * image may carry /run/systemd/seats without either. */
+	if (access("/run/systemd/system", F_OK) != 0 || access("/run/systemd/seats", F_OK) != 0)
 		return "absent";
 	for (size_t i = 0; i < sizeof(loginctl_paths) / sizeof(loginctl_paths[0]); i++)
 		if (access(loginctl_paths[i], X_OK) == 0) {
@@ -127,14 +130,15 @@ int user_end_sessions(struct ctl_ctx *ctx, const char *action, const struct nacc
 					 &table_err);
 	if (rc < 0) /* /proc still finds what runs as the ID */
 		ctl_warn("%s", table_err.msg);
-	lc = loginctl_terminate(id);
-	if (strcmp(lc, "failed") == 0)
-		ctl_warn(_("%s: loginctl terminate-user failed; ending its processes directly"),
-			 id->login);
 	naccs_err_clear(&err);
 	rc = naccs_session_end(found, nfound, (uid_t)id->uid, id->uid != 0,
 			       NACCS_SESSION_END_GRACE_MS, &r, &err);
 	free(found);
+	/* Then logind, for what its sessions hold that the table and /proc
+	 * did not show (a process that left its terminal and its parent). */
+	lc = loginctl_terminate(id);
+	if (strcmp(lc, "failed") == 0)
+		ctl_warn(_("%s: loginctl terminate-user failed"), id->login);
 	if (rc < 0) {
 		ctl_error(_("%s: its sessions could not be ended: %s"), id->login, err.msg);
 		snprintf(detail, sizeof(detail), "%s; %s; loginctl=%s", action, err.msg, lc);
