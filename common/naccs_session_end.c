@@ -180,16 +180,19 @@ static void wait_gone(struct proc *ps, size_t n, unsigned ms)
 	}
 }
 
-static void add_pid(struct naccs_session_end_result *r, long pid)
+/* Append "PID" or "PID@LOGIN" to the list (NACCS_SESSION_END_PIDS
+ * bytes); ",..." once it is full. */
+static void add_pid(char *list, long pid, const char *login)
 {
-	size_t len = strlen(r->pids);
-	char one[24];
-	int k = snprintf(one, sizeof(one), "%s%ld", len ? "," : "", pid);
+	size_t len = strlen(list);
+	char one[24 + NACCS_SESSION_WHO_MAX];
+	int k = snprintf(one, sizeof(one), "%s%ld%s%s", len ? "," : "", pid, login ? "@" : "",
+			 login ? login : "");
 
-	if (len + (size_t)k + 4 < sizeof(r->pids))
-		memcpy(r->pids + len, one, (size_t)k + 1);
-	else if (len + 4 < sizeof(r->pids) && strcmp(r->pids + len - 3, "...") != 0)
-		memcpy(r->pids + len, ",...", 5);
+	if (k > 0 && len + (size_t)k + 5 < NACCS_SESSION_END_PIDS)
+		memcpy(list + len, one, (size_t)k + 1);
+	else if (len >= 3 && len + 5 < NACCS_SESSION_END_PIDS && strcmp(list + len - 3, "...") != 0)
+		memcpy(list + len, ",...", 5);
 }
 
 /* Mark the processes: the table's, by uid, the spared, then everything
@@ -219,6 +222,7 @@ static void mark_all(struct proc *ps, size_t n, const struct naccs_session_found
 			r->switches++;
 		else
 			r->sessions++;
+		add_pid(r->table, p->p.pid, found[i].login);
 		if (p->mark == M_NONE)
 			p->mark = found[i].is_switch ? M_SWITCH : M_SESSION;
 		else if (p->mark == M_SPARED)
@@ -276,7 +280,7 @@ int naccs_session_end(const struct naccs_session_found *found, unsigned nfound, 
 			continue;
 		}
 		r->processes++;
-		add_pid(r, ps[i].p.pid);
+		add_pid(r->pids, ps[i].p.pid, NULL);
 		any = true;
 	}
 	if (any)

@@ -44,6 +44,9 @@ struct naccs_session_end_result {
 	unsigned failed;		   /* could not be signalled, or still running */
 	unsigned spared;		   /* this process and its ancestors, left running */
 	char pids[NACCS_SESSION_END_PIDS]; /* "PID,PID,..." of the processes */
+	/* The table's sessions that ran: "PID@LOGIN" (LOGIN: the ID whose
+	 * session it is, the target for a switch), comma-separated. */
+	char table[NACCS_SESSION_END_PIDS];
 };
 
 /* End what is described above for the ID whose uid is uid (scan_uid:

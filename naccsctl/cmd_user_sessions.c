@@ -110,14 +110,15 @@ int user_end_sessions(struct ctl_ctx *ctx, const char *action, const struct nacc
 	struct naccs_session_found *found = NULL;
 	struct naccs_session_end_result r;
 	struct naccs_err err, table_err;
-	char dir[PATH_MAX], detail[NACCS_SESSION_END_PIDS + 2 * NACCS_ERR_MSG_MAX + 256];
+	char dir[PATH_MAX], detail[2 * NACCS_SESSION_END_PIDS + 2 * NACCS_ERR_MSG_MAX + 256];
 	const char *lc;
 	unsigned nfound = 0;
 	int rc;
 
 	if (keep) {
 		printf(_("%s: its running sessions are left open (--keep-sessions)\n"), id->login);
-		return ctl_emit(ctx, "end-sessions", "done", "kept", id, NULL, action) < 0
+		snprintf(detail, sizeof(detail), "%s; --keep-sessions", action);
+		return ctl_emit(ctx, "end-sessions", "done", "kept", id, NULL, detail) < 0
 			   ? CTL_EXIT_FAIL
 			   : CTL_EXIT_OK;
 	}
@@ -146,11 +147,11 @@ int user_end_sessions(struct ctl_ctx *ctx, const char *action, const struct nacc
 		return CTL_EXIT_FAIL;
 	}
 	snprintf(detail, sizeof(detail),
-		 "%s; sessions=%u switches=%u by-login-uid=%u processes=%u killed=%u failed=%u "
-		 "spared=%u pids=%s loginctl=%s%s%s",
-		 action, r.sessions, r.switches, r.by_login, r.processes, r.killed, r.failed,
-		 r.spared, r.pids[0] ? r.pids : "-", lc, table_err.msg[0] ? "; " : "",
-		 table_err.msg);
+		 "%s; sessions=%u switches=%u table=%s by-login-uid=%u processes=%u killed=%u "
+		 "failed=%u spared=%u pids=%s loginctl=%s%s%s",
+		 action, r.sessions, r.switches, r.table[0] ? r.table : "-", r.by_login,
+		 r.processes, r.killed, r.failed, r.spared, r.pids[0] ? r.pids : "-", lc,
+		 table_err.msg[0] ? "; " : "", table_err.msg);
 	if (r.processes == 0 && r.failed == 0)
 		printf(_("%s: no session was running\n"), id->login);
 	else

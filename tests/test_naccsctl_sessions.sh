@@ -113,6 +113,9 @@ line=$(grep '"action":"end-sessions","result":"done","reason":""' "$SB_DIR"/audi
 ok "  trail: sessions=2 switches=1" grep -q "sessions=2 switches=1" <<<"$line"
 ok "  trail: the killed one" grep -q "killed=1" <<<"$line"
 ok "  trail: the pids" grep -q "pids=[0-9,]*$root_shell" <<<"$line"
+ok "  trail: which sessions (PID@ID, the switch's under its target)" \
+	grep -q "table=[^ ]*$root_shell@opsroot" <<<"$line"
+ok "  trail: the session of the ID" grep -q "table=[^ ]*$lead1@abcde-001" <<<"$line"
 
 # The first suspension (not suspended before) ends them at once.
 expect_rc 0 "unsuspend" sb_ctl user unsuspend abcde-001
