@@ -21,7 +21,7 @@
 
 #define TABLE_MAX   65536 /* bytes of one ID's file that are read */
 #define ENTRIES_MAX 1024  /* lines kept */
-#define LINE_MAX_B  128
+#define LINE_MAX_B  192	  /* boot, pid, start time, individual (< 64) */
 
 int naccs_sessions_dir(const char *cfg_dir, const char *store_path, char *out, size_t outlen)
 {
@@ -259,6 +259,8 @@ static int table_write(struct table *t, const char *login, struct naccs_err *err
 				 t->e[i].start, t->e[i].individual[0] != '\0' ? " " : "",
 				 t->e[i].individual);
 
+		if (k <= 0 || (size_t)k >= sizeof(line))
+			continue; /* cannot be: the fields are bounded */
 		memcpy(buf + len, line, (size_t)k);
 		len += (size_t)k;
 	}
