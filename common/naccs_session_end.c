@@ -274,6 +274,12 @@ int naccs_session_end(const struct naccs_session_found *found, unsigned nfound, 
 		if (ps[i].mark < M_SESSION || ps[i].mark > M_BELOW)
 			continue;
 		rc = signal_proc(&ps[i], SIGTERM);
+		/* A shell on a terminal ignores SIGTERM: it ends on a hangup,
+		 * as when the line drops; a stopped process must run to end. */
+		if (rc == 0 && ps[i].p.tty_nr != 0)
+			rc = signal_proc(&ps[i], SIGHUP);
+		if (rc == 0 && ps[i].p.state == 'T')
+			rc = signal_proc(&ps[i], SIGCONT);
 		if (rc < 0) {
 			r->failed++;
 			ps[i].alive = false; /* not ours to wait for */

@@ -20,8 +20,10 @@
  * they are logged in as), nor pid 1 or kernel threads.  A process is named
  * by its pid and start time, so a pid reused meanwhile is never signalled.
  * SIGTERM first (login, su and sshd pass it on to the shell they watch and
- * close their PAM session), SIGKILL to what is still running after the
- * grace period. */
+ * close their PAM session), with SIGHUP to a process that has a terminal
+ * (an interactive shell ignores SIGTERM and ends on a hangup) and SIGCONT
+ * to a stopped one; SIGKILL to what is still running after the grace
+ * period. */
 #ifndef NACCS_SESSION_END_H
 #define NACCS_SESSION_END_H
 

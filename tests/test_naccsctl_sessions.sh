@@ -64,7 +64,7 @@ start() { # start COMMAND...: run it in the background, its pid in $last
 
 start bash -c 'sleep 301 & wait'
 lead1=$last
-start bash -c "trap '' TERM; exec sleep 302" # ignores SIGTERM
+start bash -c "trap '' TERM HUP; exec sleep 302" # ignores SIGTERM (and SIGHUP)
 stubborn=$last
 start sleep 303
 root_shell=$last
