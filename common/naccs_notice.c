@@ -109,3 +109,11 @@ const char *naccs_notice_unencrypted_text(void)
 	return _("WARNING: this connection is not encrypted. Your password can be read by "
 		 "others on the network; use an encrypted connection (ssh) instead.");
 }
+
+/* UTS-2.2.1.1(1)(b)(ウ): also when the user sets or changes a password. */
+const char *naccs_notice_unencrypted_change_text(void)
+{
+	return _("WARNING: this connection is not encrypted. The password you set here can be "
+		 "read by others on the network: do not choose a password you use on other "
+		 "systems.");
+}

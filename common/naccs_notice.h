@@ -28,5 +28,8 @@ bool naccs_notice_unencrypted(const struct naccs_config *cfg, const char *servic
 bool naccs_notice_sessionless(const struct naccs_config *cfg, const char *service);
 /* The warning shown before the password prompt on such a service. */
 const char *naccs_notice_unencrypted_text(void);
+/* The same warning when a password is set or changed on such a service
+ * (pam_sm_chauthtok): do not choose one used elsewhere. */
+const char *naccs_notice_unencrypted_change_text(void);
 
 #endif

@@ -1080,7 +1080,10 @@ int naccs_policy_account_login(const struct naccs_config *cfg, const struct nacc
 /* ---- concurrent sessions per ID (UTS-2.2.1.2(1)(b)(ア)) ----------------- */
 
 /* Count the session of out's ID against [session] max_sessions_per_id:
- * NACCS_OUT_ALLOW (out->session filled), or the refusal decided. */
+ * NACCS_OUT_ALLOW (out->session filled), or the refusal decided.  Without
+ * a limit every session is still counted, so that naccsctl user suspend
+ * can end it (UTS-2.2.1.1(1)(d)); then a table that cannot be used never
+ * refuses the session (a syslog line says so). */
 static enum naccs_outcome session_limit(struct naccs_policy *pol, const struct naccs_request *req,
 					struct naccs_decision *out, struct naccs_err *err)
 {
@@ -1093,11 +1096,23 @@ static enum naccs_outcome session_limit(struct naccs_policy *pol, const struct n
 		naccs_err_set(err, -rc, _("session table: directory name too long"));
 	else if ((rc = naccs_sessions_self(&out->session)) < 0)
 		naccs_err_set(err, -rc, _("session table: this process cannot be identified"));
-	else
+	else {
+		/* A switch names the individual behind it (su, sudo). */
+		if (out->has_individual)
+			snprintf(out->session.individual, sizeof(out->session.individual), "%s",
+				 out->individual.login);
 		rc = naccs_sessions_open(dir, cfg->owner_uid, out->identity.login,
 					 cfg->max_sessions_per_id, &out->session, &live, err);
+	}
 	if (rc == 0) {
 		out->session_counted = true;
+		return NACCS_OUT_ALLOW;
+	}
+	if (cfg->max_sessions_per_id == 0) {
+		syslog(LOG_AUTHPRIV | LOG_WARNING,
+		       "naccs: session of '%s' not counted (user suspend cannot end it): %s",
+		       out->identity.login, rc == -EUSERS ? "session table full" : err->msg);
+		naccs_err_clear(err);
 		return NACCS_OUT_ALLOW;
 	}
 	if (rc != -EUSERS) {
@@ -1234,8 +1249,7 @@ enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct n
 		}
 		snprintf(su_detail, sizeof(su_detail), "%s", v.detail);
 	}
-	if (pol->cfg->max_sessions_per_id > 0 &&
-	    session_limit(pol, req, out, err) != NACCS_OUT_ALLOW)
+	if (session_limit(pol, req, out, err) != NACCS_OUT_ALLOW)
 		return out->outcome;
 	/* The login is in the store whichever way the user came in (a
 	 * password here, or an SSH key): UTS-2.2.1.1(1)(g)(イ), (ウ). */

@@ -2,6 +2,7 @@
  * sessions per ID (UTS-2.2.1.2(1)(b)(ア)); dead ones never count. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -20,7 +21,7 @@
 
 #define TABLE_MAX   65536 /* bytes of one ID's file that are read */
 #define ENTRIES_MAX 1024  /* lines kept */
-#define LINE_MAX_B  128
+#define LINE_MAX_B  192	  /* boot, pid, start time, individual (< 64) */
 
 int naccs_sessions_dir(const char *cfg_dir, const char *store_path, char *out, size_t outlen)
 {
@@ -58,28 +59,45 @@ static int boot_id(char out[40])
 	return 0;
 }
 
-/* Field 22 of /proc/PID/stat (after the last ')': the name may hold
- * anything).  0, -ENOENT (no such process), -errno. */
-static int start_time(long pid, unsigned long long *out)
+/* The fields after the last ')' of /proc/PID/stat (the name may hold
+ * anything): state is field 3, ppid 4, tty_nr 7, start time 22. */
+int naccs_proc_read(long pid, struct naccs_proc *out)
 {
 	char path[64], buf[1024], *p;
 	ssize_t n;
 
+	memset(out, 0, sizeof(*out));
 	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
 	n = read_small(path, buf, sizeof(buf));
 	if (n < 0)
 		return n == -ENOENT || n == -ESRCH ? -ENOENT : (int)n;
 	p = strrchr(buf, ')');
-	if (p == NULL)
+	if (p == NULL || p[1] != ' ' || p[2] == '\0')
 		return -EINVAL;
-	/* Fields 3.. follow: state is field 3, start time field 22. */
+	out->pid = pid;
+	out->state = p[2];
 	for (int field = 2; field < 21; field++) {
 		p = strchr(p + 1, ' ');
 		if (p == NULL)
 			return -EINVAL;
+		if (field == 3)
+			out->ppid = strtol(p + 1, NULL, 10);
+		else if (field == 6)
+			out->tty_nr = (int)strtol(p + 1, NULL, 10);
 	}
-	*out = strtoull(p + 1, NULL, 10);
+	out->start = strtoull(p + 1, NULL, 10);
 	return 0;
+}
+
+/* Field 22 of /proc/PID/stat.  0, -ENOENT (no such process), -errno. */
+static int start_time(long pid, unsigned long long *out)
+{
+	struct naccs_proc p;
+	int rc = naccs_proc_read(pid, &p);
+
+	if (rc == 0)
+		*out = p.start;
+	return rc;
 }
 
 int naccs_sessions_self(struct naccs_session_mark *m)
@@ -112,19 +130,25 @@ static bool alive(const struct naccs_session_mark *e, const char *boot)
 	return strcmp(e->boot, boot) == 0 && start_time(e->pid, &start) == 0 && start == e->start;
 }
 
+/* "BOOT PID START" or, for a switch, "BOOT PID START INDIVIDUAL". */
 static bool parse_line(const char *line, struct naccs_session_mark *e)
 {
-	char boot[40];
+	char boot[40], who[NACCS_SESSION_WHO_MAX] = "";
 	long pid;
 	unsigned long long start;
-	int used = 0;
+	int used = 0, more = 0;
 
-	if (sscanf(line, "%39s %ld %llu%n", boot, &pid, &start, &used) != 3 || pid <= 0 ||
-	    line[used] != '\0')
+	if (sscanf(line, "%39s %ld %llu%n", boot, &pid, &start, &used) != 3 || pid <= 0)
+		return false;
+	if (line[used] == ' ' && (sscanf(line + used, " %63s%n", who, &more) != 1 ||
+				  line[used + more] != '\0' || strchr(who, '/') != NULL))
+		return false;
+	else if (line[used] != ' ' && line[used] != '\0')
 		return false;
 	memcpy(e->boot, boot, sizeof(boot));
 	e->pid = pid;
 	e->start = start;
+	memcpy(e->individual, who, sizeof(who));
 	return true;
 }
 
@@ -158,27 +182,24 @@ static void table_close(struct table *t)
 	t->e = NULL;
 }
 
-/* Open and lock login's file, and read its live lines (boot is this
- * boot's id). */
-static int table_open(struct table *t, const char *dir, uid_t owner, const char *login,
-		      const char *boot, struct naccs_err *err)
+/* Open and lock login's file in t->dirfd, and read its live lines (boot
+ * is this boot's id); read-only (shared lock), a file that is not there
+ * has none. */
+static int table_load(struct table *t, uid_t owner, const char *login, const char *boot,
+		      bool writable, struct naccs_err *err)
 {
 	char *buf;
 	struct stat sb;
 	ssize_t n;
 
-	t->fd = -1;
-	t->n = 0;
-	t->e = NULL;
-	if (login[0] == '\0' || login[0] == '.' || strchr(login, '/') != NULL)
-		return naccs_err_set(err, EINVAL, _("session table: bad login"));
-	t->dirfd = naccs_trust_private_dir(dir, owner, _("session table"), err);
-	if (t->dirfd < 0)
-		return t->dirfd;
-	t->fd = openat(t->dirfd, login, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+	t->fd = openat(t->dirfd, login,
+		       (writable ? O_RDWR | O_CREAT : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+		       0600);
+	if (t->fd < 0 && !writable && errno == ENOENT)
+		return 0;
 	if (t->fd < 0)
 		return fail(err, errno, _("cannot open"), login);
-	if (flock(t->fd, LOCK_EX) != 0)
+	if (flock(t->fd, writable ? LOCK_EX : LOCK_SH) != 0)
 		return fail(err, errno, _("cannot lock"), login);
 	if (fstat(t->fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_uid != owner ||
 	    (sb.st_mode & 022) != 0)
@@ -209,6 +230,21 @@ static int table_open(struct table *t, const char *dir, uid_t owner, const char 
 	return 0;
 }
 
+/* Open and lock login's file for writing, and read its live lines. */
+static int table_open(struct table *t, const char *dir, uid_t owner, const char *login,
+		      const char *boot, struct naccs_err *err)
+{
+	t->fd = -1;
+	t->n = 0;
+	t->e = NULL;
+	if (login[0] == '\0' || login[0] == '.' || strchr(login, '/') != NULL)
+		return naccs_err_set(err, EINVAL, _("session table: bad login"));
+	t->dirfd = naccs_trust_private_dir(dir, owner, _("session table"), err);
+	if (t->dirfd < 0)
+		return t->dirfd;
+	return table_load(t, owner, login, boot, true, err);
+}
+
 /* Write the lines of t over the file. */
 static int table_write(struct table *t, const char *login, struct naccs_err *err)
 {
@@ -219,9 +255,12 @@ static int table_write(struct table *t, const char *login, struct naccs_err *err
 	if (buf == NULL)
 		return fail(err, ENOMEM, _("cannot write"), login);
 	for (unsigned i = 0; i < t->n; i++) {
-		int k = snprintf(line, sizeof(line), "%s %ld %llu\n", t->e[i].boot, t->e[i].pid,
-				 t->e[i].start);
+		int k = snprintf(line, sizeof(line), "%s %ld %llu%s%s\n", t->e[i].boot, t->e[i].pid,
+				 t->e[i].start, t->e[i].individual[0] != '\0' ? " " : "",
+				 t->e[i].individual);
 
+		if (k <= 0 || (size_t)k >= sizeof(line))
+			continue; /* cannot be: the fields are bounded */
 		memcpy(buf + len, line, (size_t)k);
 		len += (size_t)k;
 	}
@@ -244,7 +283,7 @@ int naccs_sessions_open(const char *dir, uid_t owner, const char *login, unsigne
 
 	*live = t.n;
 	if (rc == 0) {
-		if (t.n >= max || t.n >= ENTRIES_MAX)
+		if ((max > 0 && t.n >= max) || t.n >= ENTRIES_MAX)
 			rc = -EUSERS;
 		else
 			t.e[t.n++] = *self;
@@ -273,5 +312,87 @@ int naccs_sessions_close(const char *dir, uid_t owner, const char *login,
 		rc = table_write(&t, login, err);
 	}
 	table_close(&t);
+	return rc;
+}
+
+/* Append the live lines of t to *out (of login; switches: only those of
+ * individual). */
+static int collect(const struct table *t, const char *login, const char *individual,
+		   struct naccs_session_found **out, unsigned *n, unsigned *cap)
+{
+	size_t len = strlen(login);
+
+	for (unsigned i = 0; i < t->n; i++) {
+		struct naccs_session_found *f;
+
+		if (len >= sizeof(f->login) ||
+		    (individual != NULL && strcmp(t->e[i].individual, individual) != 0))
+			continue;
+		if (*n == *cap) {
+			unsigned ncap = *cap ? *cap * 2 : 16;
+			void *p = realloc(*out, ncap * sizeof(**out));
+
+			if (p == NULL)
+				return -ENOMEM;
+			*out = p;
+			*cap = ncap;
+		}
+		f = &(*out)[(*n)++];
+		memset(f, 0, sizeof(*f));
+		f->mark = t->e[i];
+		memcpy(f->login, login, len + 1);
+		f->is_switch = individual != NULL;
+	}
+	return 0;
+}
+
+int naccs_sessions_find(const char *dir, uid_t owner, const char *login,
+			struct naccs_session_found **out, unsigned *n, struct naccs_err *err)
+{
+	char boot[40];
+	unsigned cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int dirfd, rc;
+
+	*out = NULL;
+	*n = 0;
+	if (login[0] == '\0' || login[0] == '.' || strchr(login, '/') != NULL)
+		return naccs_err_set(err, EINVAL, _("session table: bad login"));
+	rc = boot_id(boot);
+	if (rc < 0)
+		return naccs_err_set(err, -rc, _("session table: this boot cannot be identified"));
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0 && errno == ENOENT)
+		return 0; /* never written: no session counted yet */
+	close(dirfd);
+	dirfd = naccs_trust_private_dir(dir, owner, _("session table"), err);
+	if (dirfd < 0)
+		return dirfd;
+	d = fdopendir(dirfd);
+	if (d == NULL) {
+		rc = fail(err, errno, _("cannot read"), dir);
+		close(dirfd);
+		return rc;
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		struct table t = {dup(dirfd), -1, NULL, 0};
+		bool own = strcmp(de->d_name, login) == 0;
+
+		if (de->d_name[0] == '.')
+			rc = 0;
+		else if (t.dirfd < 0)
+			rc = fail(err, errno, _("cannot read"), dir);
+		else if ((rc = table_load(&t, owner, de->d_name, boot, false, err)) == 0 &&
+			 collect(&t, de->d_name, own ? NULL : login, out, n, &cap) < 0)
+			rc = fail(err, ENOMEM, _("cannot read"), de->d_name);
+		table_close(&t);
+	}
+	closedir(d);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
 	return rc;
 }

@@ -108,4 +108,11 @@ void user_json_state(struct naccs_json *w, const struct naccs_account_state *st)
 /* A retired ID cannot be changed or used again: the error and its event. */
 int user_refuse_retired(struct ctl_ctx *ctx, const char *action, const struct naccs_identity *id);
 
+/* End the running sessions of id after action ("suspend", "retire"),
+ * UTS-2.2.1.1(1)(d); keep (--keep-sessions): only record that they were
+ * left open.  One end-sessions trail line.  CTL_EXIT_OK, or CTL_EXIT_FAIL
+ * when some could not be ended (cmd_user_sessions.c). */
+int user_end_sessions(struct ctl_ctx *ctx, const char *action, const struct naccs_identity *id,
+		      bool keep);
+
 #endif

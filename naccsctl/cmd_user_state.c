@@ -17,6 +17,7 @@
 enum {
 	OPT_REASON = 0x100,
 	OPT_YES,
+	OPT_KEEP_SESSIONS,
 };
 
 int user_refuse_retired(struct ctl_ctx *ctx, const char *action, const struct naccs_identity *id)
@@ -32,6 +33,7 @@ struct state_args {
 	const char *login;
 	const char *reason; /* NULL when not given */
 	bool yes;
+	bool keep_sessions; /* --keep-sessions (suspend, retire) */
 };
 
 static int parse_state_args(const char *cmd, bool takes_reason, bool takes_yes, int argc,
@@ -40,8 +42,11 @@ static int parse_state_args(const char *cmd, bool takes_reason, bool takes_yes, 
 	static const struct option opts[] = {
 	    {"reason", required_argument, NULL, OPT_REASON},
 	    {"yes", no_argument, NULL, OPT_YES},
+	    {"keep-sessions", no_argument, NULL, OPT_KEEP_SESSIONS},
 	    {NULL, 0, NULL, 0},
 	};
+	/* Suspend and retire end the ID's sessions unless told not to. */
+	bool takes_keep = strcmp(cmd, "user suspend") == 0 || strcmp(cmd, "user retire") == 0;
 	int c;
 
 	optind = 0;
@@ -53,6 +58,8 @@ static int parse_state_args(const char *cmd, bool takes_reason, bool takes_yes, 
 			a->reason = optarg;
 		} else if (c == OPT_YES && takes_yes) {
 			a->yes = true;
+		} else if (c == OPT_KEEP_SESSIONS && takes_keep) {
+			a->keep_sessions = true;
 		} else {
 			return ctl_bad_option(cmd, c, argv, optind);
 		}
@@ -105,6 +112,13 @@ static bool flag_is_on(enum naccs_flag flag, const struct naccs_account_state *s
 	return false;
 }
 
+/* UTS-2.2.1.1(1)(d): a suspension stops the ID's use at once: its sessions
+ * end too (user_end_sessions). */
+static bool ends_sessions(const struct flag_action *fa)
+{
+	return fa->flag == NACCS_FLAG_SUSPENDED && fa->on;
+}
+
 /* UTS-2.2.1.1(1)(d): a suspension is committed before this returns, and the
  * PAM module reads the store on every attempt (no cache), so it takes
  * effect at once. */
@@ -131,7 +145,9 @@ static int flag_command(struct ctl_ctx *ctx, const struct flag_action *fa, int a
 	    !(fa->flag == NACCS_FLAG_LOCKED && !fa->on && st.failures_since_success > 0)) {
 		printf("%s: %s\n", id.login, _(fa->same_msg));
 		ctl_emit(ctx, fa->action, "done", "unchanged", &id, NULL, a.reason);
-		return CTL_EXIT_OK;
+		/* Sessions left open by an earlier --keep-sessions end now. */
+		return ends_sessions(fa) ? user_end_sessions(ctx, fa->action, &id, a.keep_sessions)
+					 : CTL_EXIT_OK;
 	}
 	naccs_err_clear(&err);
 	ctl_change_begin(ctx, fa->action, &id, NULL, a.reason);
@@ -142,7 +158,10 @@ static int flag_command(struct ctl_ctx *ctx, const struct flag_action *fa, int a
 	if (rc < 0)
 		return ctl_report_store_error(ctx, fa->action, rc, &err, &id, a.reason);
 	printf("%s: %s\n", id.login, _(fa->done_msg));
-	return ctl_report_done(ctx, fa->action, &id, a.reason);
+	rc = ctl_report_done(ctx, fa->action, &id, a.reason);
+	if (rc == CTL_EXIT_OK && ends_sessions(fa))
+		rc = user_end_sessions(ctx, fa->action, &id, a.keep_sessions);
+	return rc;
 }
 
 int user_flag(struct ctl_ctx *ctx, int argc, char **argv)
@@ -215,5 +234,8 @@ int user_retire(struct ctl_ctx *ctx, int argc, char **argv)
 		return ctl_report_store_error(ctx, "retire", rc, &err, &id, a.reason);
 	printf(_("%s: retired; the ID and uid %lu will never be issued again\n"), id.login,
 	       (unsigned long)id.uid);
-	return ctl_report_done(ctx, "retire", &id, a.reason);
+	rc = ctl_report_done(ctx, "retire", &id, a.reason);
+	if (rc == CTL_EXIT_OK)
+		rc = user_end_sessions(ctx, "retire", &id, a.keep_sessions);
+	return rc;
 }

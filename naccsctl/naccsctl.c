@@ -225,8 +225,11 @@ static const struct {
 		    "    The failed login attempts on the ID (time, service, tty,\n"
 		    "    source), oldest first.  DATE: YYYY-MM-DD[ HH:MM[:SS]] (local\n"
 		    "    time) or seconds since the epoch.\n")},
-    {"suspend", N_("user suspend LOGIN --reason REASON\n"
-		   "    Suspend the ID at once (e.g. a credential was exposed).\n")},
+    {"suspend", N_("user suspend LOGIN --reason REASON [--keep-sessions]\n"
+		   "    Suspend the ID at once (e.g. a credential was exposed) and end\n"
+		   "    its running sessions, the su and sudo shells of its person\n"
+		   "    included (SIGTERM, SIGKILL after 5 s); --keep-sessions leaves\n"
+		   "    them open.  The trail records what was ended.\n")},
     {"unsuspend", N_("user unsuspend LOGIN\n")},
     {"expire", N_("user expire LOGIN [--reason REASON]\n"
 		  "    Force a password change at the next login (the password stays\n"
@@ -234,9 +237,10 @@ static const struct {
     {"staff-number", N_("user staff-number LOGIN NUMBER [--allow-second-id REASON]\n"
 			"    Record (or correct) the staff number of an individual ID; the\n"
 			"    rule of user add applies (one active ID per person).\n")},
-    {"retire", N_("user retire LOGIN [--reason REASON] [--yes]\n"
+    {"retire", N_("user retire LOGIN [--reason REASON] [--yes] [--keep-sessions]\n"
 		  "    Retire the ID for good; it is never issued again. Asks for\n"
-		  "    confirmation on a terminal; otherwise --yes is required.\n")},
+		  "    confirmation on a terminal; otherwise --yes is required.\n"
+		  "    Its running sessions end as at suspend.\n")},
 };
 
 void ctl_usage_user(FILE *out, const char *sub)

@@ -31,6 +31,7 @@
 #include <security/pam_modules.h>
 
 #include "naccs_i18n.h"
+#include "naccs_notice.h"
 #include "naccs_policy.h"
 #include "naccs_secret.h"
 #include "pam_call.h"
@@ -248,6 +249,11 @@ EXPORT int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char 
 
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv == PAM_USER_UNKNOWN ? PAM_USER_UNKNOWN : rv);
+	/* UTS-2.2.1.1(1)(b)(ウ): the warning on an unencrypted service at a
+	 * change as at entry, before the first prompt of the change, whoever
+	 * the user (the channel is the same for a local account). */
+	if ((flags & PAM_PRELIM_CHECK) && naccs_notice_unencrypted(&c.o.cfg, c.req.service))
+		pam_info(pamh, "%s", naccs_notice_unencrypted_change_text());
 	if (!c.store_open) {
 		/* Fail closed for a naccs ID; leave the names the identity
 		 * index does not hold to the stack (root can still change its

@@ -330,9 +330,16 @@ static void test_session_limit(void **state)
 	struct stat sb;
 
 	(void)state;
-	/* Off by default: nothing counted, no table. */
-	assert_int_equal(open_session("abcde-004", a, NULL), PAM_SUCCESS);
-	assert_int_equal(stat(fixture_sessions(), &sb), -1);
+	/* Off by default: never refused, but counted all the same, so that
+	 * naccsctl user suspend can end the session (UTS-2.2.1.1(1)(d)); a
+	 * table that cannot be used then refuses nothing. */
+	assert_int_equal(open_session("abcde-002", a, NULL), PAM_SUCCESS);
+	assert_int_equal(stat(fixture_sessions(), &sb), 0);
+	assert_int_equal(table_lines("abcde-002"), 1);
+	assert_int_equal(chmod(fixture_sessions(), 0777), 0);
+	assert_int_equal(open_session("abcde-002", b, NULL), PAM_SUCCESS);
+	assert_int_equal(chmod(fixture_sessions(), 0700), 0);
+	assert_int_equal(table_lines("abcde-002"), 1);
 	write_conf("[session]\nmax_sessions_per_id = 2\n");
 	assert_int_equal(open_session("abcde-004", a, NULL), PAM_SUCCESS);
 	assert_int_equal(open_session("ABCDE004", b, NULL), PAM_SUCCESS); /* the same ID */

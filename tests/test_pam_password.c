@@ -614,6 +614,52 @@ static void test_change_never_falls_through(void **state)
 	assert_int_equal(passwd("naccs-passwd-unix", "nobody-local", differ, &c), PAM_AUTHTOK_ERR);
 }
 
+/* UTS-2.2.1.1(1)(b)(ウ): on a service of [notice] unencrypted_services the
+ * warning is shown when the user sets or changes a password too, before
+ * the first prompt of the change (passwd, and the forced change in the
+ * handle of a login that already showed it at entry), for a local account
+ * as for a naccs ID; on other services never. */
+static void test_unencrypted_warning_at_change(void **state)
+{
+	struct pam_testcase forced[] = {
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test(PAMTEST_ACCOUNT, PAM_NEW_AUTHTOK_REQD),
+	    pam_test_flags(PAMTEST_CHAUTHTOK, PAM_SUCCESS, PAM_CHANGE_EXPIRED_AUTHTOK),
+	};
+	const char *a[] = {CUR, NEW, NEW, NULL};
+	const char *f[] = {CUR, CUR, NEW, NEW, NULL};
+	const char *local[] = {NEW, NEW, NULL};
+	struct conv c;
+	int shown = 0;
+
+	snprintf(conf_extra, sizeof(conf_extra),
+		 "[notice]\nunencrypted_services = telnet " SERVICE " naccs-passwd-unix\n");
+	write_conf();
+	assert_int_equal(passwd(SERVICE, ALICE, a, &c), PAM_SUCCESS);
+	assert_true(said(c.info_buf, "not encrypted"));
+	assert_true(said(c.info_buf, "password you use on other systems"));
+	/* Before the first prompt: the first message of the conversation. */
+	assert_non_null(strstr(c.info_buf[0], "not encrypted"));
+	/* The forced change after a login: at entry, and again at the change. */
+	conv_init(&c, f);
+	assert_int_equal(run_pamtest(SERVICE, RESET, &c.data, forced, NULL), PAMTEST_ERR_OK);
+	for (int i = 0; i < NSLOTS; i++)
+		shown += strstr(c.info_buf[i], "password you use on other systems") != NULL;
+	assert_int_equal(shown, 1);
+	/* A local account's change on that service: the channel is the same. */
+	assert_int_equal(passwd("naccs-passwd-unix", "nobody-local", local, &c), PAM_SUCCESS);
+	assert_true(said(c.info_buf, "password you use on other systems"));
+	/* A service not listed: no warning. */
+	snprintf(conf_extra, sizeof(conf_extra), "[notice]\nunencrypted_services = telnet\n");
+	write_conf();
+	{
+		const char *b[] = {NEW, "Zr8=wK3q?mX2", "Zr8=wK3q?mX2", NULL};
+
+		assert_int_equal(passwd(SERVICE, ALICE, b, &c), PAM_SUCCESS);
+		assert_false(said(c.info_buf, "not encrypted"));
+	}
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -635,6 +681,7 @@ int main(void)
 	    T(test_root_changes_another_users_password),
 	    T(test_use_authtok),
 	    T(test_change_never_falls_through),
+	    T(test_unencrypted_warning_at_change),
 	};
 
 	real_uid = getuid();

@@ -174,4 +174,38 @@ if command -v sudo >/dev/null; then
 else
 	echo "# sudo is not installed: the sudo scenarios are not run"
 fi
+
+# UTS-2.2.1.1(1)(d): suspending a person ends its running su root shell
+# (README "Suspension ends the running sessions"): a real su on a pty,
+# left running, ended by naccsctl user suspend; the trail names the switch.
+running() { [ -r "/proc/$1/stat" ] && ! grep -q ') Z ' "/proc/$1/stat"; }
+gone() { ! running "$1"; }
+long=$T_TMP/su-long.out
+E2E_PTY_TIMEOUT=120 e2e_pty \
+	"$(e2e_as_cmd abcde-001) su -c 'echo SU-LONG-\$(id -un); exec sleep 3000' root" \
+	"assword:" "$E2E_PW2" >"$long" 2>&1 &
+pty=$!
+for _ in $(seq 1 150); do
+	grep -q SU-LONG-root "$long" && break
+	sleep 0.2
+done
+ok "abcde-001's su root shell runs (sleep 3000 as root)" grep -q SU-LONG-root "$long"
+shell=$(pgrep -u 0 -x -f 'sleep 3000' | head -1)
+ok "  its process found" test -n "$shell"
+ok "  the session table names abcde-001 as the individual of a root session" \
+	grep -q ' abcde-001$' /var/lib/naccs/sessions/root
+expect_rc 0 "user suspend abcde-001 ends it" e2e_ctl user suspend abcde-001 --reason "e2e exposed"
+show
+ok "  the root shell is gone" gone "$shell"
+# (expect would give up after 120 s: su must end well before.)
+for _ in $(seq 1 75); do
+	running "$pty" || break
+	sleep 0.2
+done
+ok "  su returned within 15 s (the pty dialogue ended)" gone "$pty"
+kill "$pty" 2>/dev/null
+wait "$pty" 2>/dev/null
+ok "  the trail: end-sessions with the switch (switches=1)" \
+	e2e_audit_has '"end-sessions"' 'abcde-001' 'switches=1'
+e2e_ctl user unsuspend abcde-001 >/dev/null
 finish
