@@ -4,7 +4,7 @@
 # under $TMPDIR or /tmp), removed afterwards: NACCS_FIXTURE_ROOT, where the
 # PAM tests keep their fixtures (tests/testutil.h, tu_fixture_dir), and
 # PAM_WRAPPER_SERVICE_DIR, a copy of the build's tests/services whose conf=
-# arguments name that directory.  The module's trust checks walk every
+# (and passdb=) arguments name that directory.  The module's trust checks walk every
 # directory above a configuration file: a build tree made with umask 002
 # (group writable) would fail them, a private directory in /tmp (sticky)
 # does not.  Exit status: the test's.
@@ -17,7 +17,7 @@ for f in "$NACCS_TOP_BUILDDIR"/tests/services/*; do
 	*.in) continue ;;
 	esac
 	[ -f "$f" ] || continue
-	sed "s|conf=$NACCS_TOP_BUILDDIR/tests/|conf=$root/|g" "$f" >"$root/services/${f##*/}" || exit 99
+	sed "s|=$NACCS_TOP_BUILDDIR/tests/|=$root/|g" "$f" >"$root/services/${f##*/}" || exit 99
 done
 NACCS_FIXTURE_ROOT=$root
 PAM_WRAPPER_SERVICE_DIR=$root/services
