@@ -51,6 +51,13 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
 		return call_end(&c, rv);
 	if (!c.store_open) /* fail closed; the stack may go on to pam_unix */
 		return call_end(&c, PAM_AUTHINFO_UNAVAIL);
+	/* A switch to a shared admin ID that the invoker may not make: refused
+	 * before any prompt, nothing counted (UTS-2.2.1.1(1)(g)(カ), #16). */
+	rv = pam_auth_code(naccs_policy_auth_gate(&c.pol, &c.req, &c.d, &c.err));
+	if (rv != PAM_SUCCESS) {
+		call_report(pamh, &c, "authentication");
+		return call_end(&c, rv);
+	}
 	/* Same prompt for everybody, known or not. pam_get_authtok() honours
 	 * use_first_pass / try_first_pass and keeps the token for the stack.
 	 * A conversation error or a prompt timeout is returned as it is and
