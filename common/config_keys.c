@@ -253,7 +253,8 @@ void naccs_config_defaults(struct naccs_config *cfg)
 	snprintf(cfg->banner_file, sizeof(cfg->banner_file), "%s", NACCS_DEFAULT_BANNER);
 	snprintf(cfg->unencrypted_services, sizeof(cfg->unencrypted_services), "%s",
 		 "telnet rlogin rsh ftp");
-	snprintf(cfg->su_switch_services, sizeof(cfg->su_switch_services), "%s", "su su-l");
+	snprintf(cfg->su_switch_services, sizeof(cfg->su_switch_services), "%s",
+		 "su su-l sudo sudo-i");
 	/* Nobody may switch to a shared admin ID until allowed (fail closed);
 	 * an admin ID over the network: from nowhere until allowed. */
 	cfg->su_allow_groups[0] = '\0';

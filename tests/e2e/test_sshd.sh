@@ -238,11 +238,10 @@ ok "  no failure counted along the way ($n)" test "$n" = 0
 # ---- concurrent sessions (UTS-2.2.1.2(1)(b)(ア)): the limit with sshd's
 # per-connection process, and after kill -9
 sed -i 's|^max_sessions_per_id = 0$|max_sessions_per_id = 1|' "$E2E_CONF"
-# The limit refuses only with "session required pam_naccs.so" (README).
-sed -i 's|^\(session[[:space:]]\+\)optional\([[:space:]]\+pam_naccs.so\)|\1required\2|' \
+# The limit refuses with the profile's session line as shipped (#16 item 11).
+ok "max_sessions_per_id = 1, the session line as pam-auth-update wrote it (default=die)" \
+	grep -q '^session[[:space:]]\+\[.*default=die.*\][[:space:]]\+pam_naccs.so' \
 	/etc/pam.d/common-session
-ok "max_sessions_per_id = 1, session required pam_naccs.so" \
-	grep -q '^session[[:space:]]\+required[[:space:]]\+pam_naccs.so' /etc/pam.d/common-session
 hold=$E2E_TMP/hold.out
 E2E_PTY_TIMEOUT=200 e2e_pty "$(ssh_cmd "$P" "$u1" 127.0.0.1 'echo HOLDING; sleep 300')" \
 	"Password: " "$E2E_PW" >"$hold" 2>&1 &

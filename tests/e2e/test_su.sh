@@ -9,9 +9,10 @@
 # real login(1).  Then the caller's TZ (su is set-uid: the system's zone
 # decides the time windows) and sudo, gated at session open (README).
 . "$(dirname "$0")/lib.sh"
+# switch_services is left at its default (su su-l sudo sudo-i) and the
+# profile's session line as shipped: what they say is enforced (#16 item 11).
 e2e_setup "[su]
-allow_groups = wheel-naccs
-switch_services = su su-l sudo"
+allow_groups = wheel-naccs"
 
 # The people: abcde-001 (allowed), qwert-002 (not in the group), zxcvb-003
 # (in the group, locked later), the shared admin ID opsroot; root adopted.
@@ -62,6 +63,31 @@ show
 ok "  the audit trail names qwert-002 (su-invoker-not-allowed)" \
 	e2e_audit_has '"su-invoker-not-allowed"' 'qwert-002'
 
+# Nobody locks root out (#16 item 9): an invoker who may not switch is
+# refused before any password prompt, whatever it types and however often
+# (an ID outside the group, and an unprivileged local account that is no
+# ID: the attack); nothing counts against root.
+useradd -m -s /bin/bash e2e-local 2>/dev/null
+ok "an unprivileged local account e2e-local (uid $(id -u e2e-local 2>/dev/null))" id -u e2e-local
+for who in qwert-002 e2e-local; do
+	prompted=0
+	for i in 1 2 3 4 5 6; do
+		e2e_pty "$(e2e_as_cmd "$who") su -c 'echo SU-OK-\$(id -un)' root" \
+			"assword:" "Wrong-Pass-$i" >"$T_OUT" 2>&1
+		grep -q 'assword:' "$T_OUT" && prompted=$((prompted + 1))
+	done
+	ok "$who: 6 x su root: never a password prompt ($prompted prompts)" test "$prompted" = 0
+	ok "  the command never ran" sh -c "! grep -q SU-OK '$T_OUT'"
+	show
+done
+ok "  the trail: su-invoker-not-an-id for e2e-local's uid" \
+	e2e_audit_has '"su-invoker-not-an-id"' "\"uid\":$(id -u e2e-local)"
+expect_rc 0 "root after 12 refused attempts: naccsctl user show root" e2e_ctl user show root
+ok "  root is not locked" grep -Eq '^locked: +no' "$T_OUT"
+ok "  no failure counted against root" grep -Eq '^failures since: +0$' "$T_OUT"
+expect_rc 0 "abcde-001 still switches to root" su_as abcde-001 root "$E2E_PW2"
+ok "  the command ran as root" out_has "SU-OK-root"
+
 # A locked individual, even in the group.
 e2e_ctl user lock zxcvb-003 --reason "e2e" >/dev/null
 expect_rc 1 "zxcvb-003 (in the group, locked): su root refused" su_as zxcvb-003 root "$E2E_PW2"
@@ -82,11 +108,17 @@ ok "  with the reason (another user than the one who logged in)" \
 	out_has "another user than the one who logged in"
 
 # Direct login of a shared admin ID (login(1) on a pty, not a switch
-# service): refused in account with a clear message.
-expect_rc 1 "login opsroot (direct, on a console): refused" \
+# service): refused, its password never checked (a dummy verification:
+# no guessing), nothing counted against it (#16 item 9).
+for i in 1 2 3 4 5 6; do
+	e2e_pty "exec login" "login:" opsroot "assword:" "Wrong-Pass-$i" >/dev/null 2>&1
+done
+expect_rc 1 "login opsroot (direct, on a console) with its right password: refused" \
 	e2e_pty "exec login" "login:" opsroot "assword:" "$E2E_PW3"
-ok "  logging in to it directly is not allowed" out_has "logging in to it directly is not allowed" ||
-	show
+ok "  the trail: direct-login-shared-admin" e2e_audit_has '"direct-login-shared-admin"' '"opsroot"'
+expect_rc 0 "opsroot after 7 direct logins: naccsctl user show opsroot" e2e_ctl user show opsroot
+ok "  not locked" grep -Eq '^locked: +no' "$T_OUT"
+ok "  no failure counted" grep -Eq '^failures since: +0$' "$T_OUT"
 
 # A real login(1) of abcde-001 (pam_loginuid sets the login uid), then su
 # root in its shell.
@@ -137,10 +169,15 @@ fi
 
 # sudo (README "shared admin IDs"): sudo authenticates and runs account as
 # the invoking person and sets PAM_USER to the target only for the session,
-# so the verdict is given at session open, with sudo in switch_services and
-# "session required pam_naccs.so" in /etc/pam.d/sudo, as the README says.
+# so the verdict is given at session open: with the shipped profile (its
+# session line in common-session-noninteractive, which /etc/pam.d/sudo
+# includes, and common-session, which /etc/pam.d/sudo-i includes) and the
+# default switch_services, nothing added by hand (#16 item 11).
 if command -v sudo >/dev/null; then
-	echo "session required pam_naccs.so" >>/etc/pam.d/sudo
+	ok "/etc/pam.d/sudo is Debian's (no pam_naccs line of its own)" \
+		sh -c "! grep -q pam_naccs /etc/pam.d/sudo /etc/pam.d/sudo-i"
+	ok "the profile's session line is in common-session-noninteractive too" \
+		grep -q pam_naccs.so /etc/pam.d/common-session-noninteractive
 	printf '%s ALL=(ALL:ALL) ALL\n' abcde-001 qwert-002 >/etc/sudoers.d/e2e
 	chmod 0440 /etc/sudoers.d/e2e
 	sudo_as() {
@@ -171,7 +208,50 @@ if command -v sudo >/dev/null; then
 	ok "  the audit trail: su-invoker-not-allowed for qwert-002 on sudo" \
 		e2e_audit_has '"su-invoker-not-allowed"' qwert-002 '"sudo"'
 	show
+	# sudo -i runs as the PAM service sudo-i (/etc/pam.d/sudo-i).
+	sudo_i_as() {
+		e2e_pty "$(e2e_as_cmd "$1") sudo -k -i -u root sh -c 'echo SUDO-OK-\$(id -un)'" \
+			"assword" "$2"
+	}
+	expect_rc 0 "sudo -i: abcde-001 (in wheel-naccs): runs as root" \
+		sudo_i_as abcde-001 "$E2E_PW"
+	ok "  the command ran as root" out_has "SUDO-OK-root"
+	ok "  the audit trail: the session of root on sudo-i names invoker=abcde-001" \
+		e2e_audit_has '"open"' '"service":"sudo-i"' 'invoker=abcde-001'
+	expect_rc 1 "sudo -i: qwert-002 (not in wheel-naccs): refused at session open" \
+		sudo_i_as qwert-002 "$E2E_PW3"
+	ok "  the command did not run" sh -c "! grep -q SUDO-OK '$T_OUT'"
+	ok "  the audit trail: su-invoker-not-allowed for qwert-002 on sudo-i" \
+		e2e_audit_has '"su-invoker-not-allowed"' qwert-002 '"sudo-i"'
+	show
+	# A local account with sudo rights: the session line answers
+	# PAM_IGNORE for a name that is no ID, sudo goes on.
+	printf 'e2e-local ALL=(ALL:ALL) NOPASSWD: ALL\n' >>/etc/sudoers.d/e2e
+	expect_rc 0 "sudo: e2e-local (a local account) to a local target (nobody): runs" \
+		e2e_pty "$(e2e_as_cmd e2e-local) sudo -n -u nobody sh -c 'echo SUDO-OK-\$(id -un)'"
+	ok "  the command ran as nobody" out_has "SUDO-OK-nobody"
 else
 	echo "# sudo is not installed: the sudo scenarios are not run"
 fi
+
+# An allowed person's wrong passwords for root are their own failures
+# (#16 item 9): at lockout.deny (5) their ID locks, root never; then su
+# refuses them before the prompt, and root stays usable for the others.
+for i in 1 2 3 4 5; do
+	su_as abcde-001 root "Wrong-Pass-$i" >/dev/null 2>&1
+done
+expect_rc 0 "after 5 wrong su root passwords of abcde-001: naccsctl user show root" \
+	e2e_ctl user show root
+ok "  root is not locked" grep -Eq '^locked: +no' "$T_OUT"
+ok "  no failure counted against root" grep -Eq '^failures since: +0$' "$T_OUT"
+expect_rc 0 "  naccsctl user show abcde-001" e2e_ctl user show abcde-001
+ok "  abcde-001 is locked (its own failures)" grep -Eq '^locked: +yes' "$T_OUT"
+expect_rc 1 "abcde-001 (locked): su root refused" \
+	e2e_pty "$(e2e_as_cmd abcde-001) su -c 'echo SU-OK-\$(id -un)' root"
+ok "  without a password prompt" sh -c "! grep -q 'assword:' '$T_OUT'"
+ok "  the trail: too-many-switch-failures for abcde-001" \
+	e2e_audit_has '"too-many-switch-failures"' '"abcde-001"'
+e2e_ctl user unlock zxcvb-003 >/dev/null
+expect_rc 0 "zxcvb-003 (in the group) still switches to root" su_as zxcvb-003 root "$E2E_PW2"
+ok "  the command ran as root" out_has "SU-OK-root"
 finish
