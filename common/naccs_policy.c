@@ -1042,8 +1042,10 @@ enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct n
 		return out->outcome;
 	}
 	/* A shared admin ID: no direct login, su only from an allowed person
-	 * (UTS-2.2.1.1(1)(g)(カ), naccs_su.c). */
-	if (result == NACCS_OUT_ALLOW && naccs_su_gated(&out->identity)) {
+	 * (UTS-2.2.1.1(1)(g)(カ), naccs_su.c).  A job of [su] job_services
+	 * (root's cron jobs) is no login: not refused as one. */
+	if (result == NACCS_OUT_ALLOW && naccs_su_gated(&out->identity) &&
+	    !naccs_su_job_service(pol->cfg, req->service)) {
 		result = su_gate(pol, req, out, &st, "account", su_detail, &su_reason, &invoker);
 		if (result != NACCS_OUT_ALLOW) {
 			naccs_wipe(&st, sizeof(st));
@@ -1181,6 +1183,13 @@ enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct n
 		return decide(out, req, "session", NACCS_OUT_UNAVAILABLE, "store-read-failed", NULL,
 			      err->msg);
 	out->known = true;
+	/* A job (cron, atd: [su] job_services) is no login: neither recorded
+	 * as one nor counted as a session; its account phase decided. */
+	if (naccs_su_job_service(pol->cfg, req->service)) {
+		naccs_debug(pol->cfg->debug, "session: '%s': a job of %s, no login",
+			    out->identity.login, req->service);
+		return out->outcome = NACCS_OUT_NOT_MANAGED;
+	}
 	/* A switch to a shared admin ID, again at the session
 	 * (UTS-2.2.1.1(1)(g)(カ), naccs_su.c).  sudo authenticates and runs
 	 * the account phase as the invoking user; only in its

@@ -24,6 +24,7 @@
 #include <syslog.h>
 
 #include "naccs_audit.h"
+#include "naccs_config.h"
 #include "naccs_store.h"
 #include "testlog.h"
 #include "teststore.h"
@@ -614,6 +615,63 @@ static void test_direct_login_counts_nothing(void **state)
 	assert_int_equal(authenticate(SU, "root", GOOD_PW), PAM_SUCCESS);
 }
 
+/* ---- jobs: cron and at ([su] job_services, #16 item 10) ---------------- */
+
+/* The session of service for user alone (no auth, no account: a job). */
+static int session_only(const char *service, const char *user)
+{
+	struct pam_conv conv = {conv_quiet, NULL};
+	pam_handle_t *h = NULL;
+	int rv;
+
+	tl_reset();
+	assert_int_equal(pam_start(service, user, &conv, &h), PAM_SUCCESS);
+	rv = pam_open_session(h, 0);
+	pam_end(h, rv);
+	return rv;
+}
+
+/* Root registered as a shared admin ID keeps its cron jobs: on a service
+ * of job_services the account phase does not refuse it as a direct login;
+ * auth there never lets it in; and a job's session is no login (neither
+ * recorded nor counted). */
+static void test_job_services(void **state)
+{
+	char text[1024], audit[512];
+	struct naccs_store *st;
+	struct naccs_account_state s;
+	struct naccs_err err;
+
+	(void)state;
+	snprintf(text, sizeof(text),
+		 "%s[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
+		 "[auth]\nfail_delay_ms = 0\n[session]\nmax_sessions_per_id = 1\n"
+		 "[su]\nswitch_services = " SU "\njob_services = " SUDO " " LOGIN "\n",
+		 tu_audit_trail(PAM_FIXTURE_DIR, audit, sizeof(audit)), store_path);
+	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
+	invoker(uid_of[BOB], NULL); /* whoever: a job has no invoker */
+	assert_int_equal(account(LOGIN, "root"), PAM_SUCCESS);
+	assert_int_equal(account(SUDO, "opsadmin2"), PAM_SUCCESS);
+	assert_int_equal(authenticate(LOGIN, "root", GOOD_PW), PAM_AUTH_ERR);
+	/* Two jobs of one ID at once, max_sessions_per_id = 1: no session is
+	 * counted, and no login recorded. */
+	assert_int_not_equal(session_only(SUDO, "abcde-001"), PAM_SESSION_ERR);
+	assert_int_not_equal(session_only(SUDO, "abcde-001"), PAM_SESSION_ERR);
+	st = open_store_as(false);
+	assert_int_equal(naccs_store_get_state(st, naccs_deadline_in(5000), "abcde-001", &s, &err),
+			 0);
+	naccs_store_close(st);
+	assert_false(s.has_last_success);
+	/* The default: cron and atd. */
+	write_conf("");
+	{
+		struct naccs_config cfg;
+
+		naccs_config_defaults(&cfg);
+		assert_string_equal(cfg.su_job_services, "cron atd");
+	}
+}
+
 /* ---- the individual in the trail (UTS-2.2.1.4(1)(a), #10) -------------- */
 
 /* The last line of the fixture's trail holding needle, in out ("" none). */
@@ -695,6 +753,7 @@ int main(void)
 	    T(test_su_refused_before_prompt_counts_nothing),
 	    T(test_su_failures_count_against_invoker),
 	    T(test_direct_login_counts_nothing),
+	    T(test_job_services),
 #undef T
 	};
 
