@@ -52,6 +52,14 @@ su_as() {
 		"assword:" "$3"
 }
 show() { sed 's/^/#   /' "$T_OUT"; }
+# su_refused LOGIN TARGET [LOGINUID]: as su_as, for an invoker refused
+# before any prompt (#16 item 9): nothing is typed.
+su_refused() {
+	e2e_pty "$(e2e_as_cmd "$1" "${3:-}") su -c 'echo SU-OK-\$(id -un)' $2"
+}
+# prompted: su asked a password in $T_OUT (not e2e_pty's own note).
+prompted() { grep -v '# e2e_pty' "$T_OUT" | grep -q 'assword:'; }
+not_prompted() { ! prompted; }
 
 # An allowed individual switches to root with root's (naccs) password.
 expect_rc 0 "abcde-001 (in wheel-naccs): su root with root's password" \
@@ -65,7 +73,8 @@ expect_rc 1 "abcde-001: su root with a wrong password" su_as abcde-001 root "Wro
 ok "  the command did not run" sh -c "! grep -q SU-OK '$T_OUT'"
 
 # A person outside the allowed group: the right password is not enough.
-expect_rc 1 "qwert-002 (not in wheel-naccs): su root refused" su_as qwert-002 root "$E2E_PW2"
+expect_rc 1 "qwert-002 (not in wheel-naccs): su root refused" su_refused qwert-002 root
+ok "  before any password prompt" not_prompted
 ok "  the command did not run" sh -c "! grep -q SU-OK '$T_OUT'"
 ok "  with the reason: qwert-002 may not switch to root" out_has "qwert-002 may not switch to root"
 show
@@ -79,13 +88,13 @@ ok "  the audit trail names qwert-002 (su-invoker-not-allowed)" \
 useradd -m -s /bin/bash e2e-local 2>/dev/null
 ok "an unprivileged local account e2e-local (uid $(id -u e2e-local 2>/dev/null))" id -u e2e-local
 for who in qwert-002 e2e-local; do
-	prompted=0
+	n=0
 	for i in 1 2 3 4 5 6; do
 		e2e_pty "$(e2e_as_cmd "$who") su -c 'echo SU-OK-\$(id -un)' root" \
 			"assword:" "Wrong-Pass-$i" >"$T_OUT" 2>&1
-		grep -q 'assword:' "$T_OUT" && prompted=$((prompted + 1))
+		prompted && n=$((n + 1))
 	done
-	ok "$who: 6 x su root: never a password prompt ($prompted prompts)" test "$prompted" = 0
+	ok "$who: 6 x su root: never a password prompt ($n prompts)" test "$n" = 0
 	ok "  the command never ran" sh -c "! grep -q SU-OK '$T_OUT'"
 	show
 done
@@ -99,31 +108,37 @@ ok "  the command ran as root" out_has "SU-OK-root"
 
 # A locked individual, even in the group.
 e2e_ctl user lock zxcvb-003 --reason "e2e" >/dev/null
-expect_rc 1 "zxcvb-003 (in the group, locked): su root refused" su_as zxcvb-003 root "$E2E_PW2"
+expect_rc 1 "zxcvb-003 (in the group, locked): su root refused" su_refused zxcvb-003 root
 ok "  the command did not run" sh -c "! grep -q SU-OK '$T_OUT'"
 ok "  with the reason (your ID zxcvb-003 cannot be used)" out_has "zxcvb-003 cannot be used"
 show
 
 # A shared ID switching to a shared ID: no chain that hides the person.
-expect_rc 1 "opsroot (shared) -> root (shared): refused" su_as opsroot root "$E2E_PW2"
+expect_rc 1 "opsroot (shared) -> root (shared): refused" su_refused opsroot root
 ok "  the command did not run" sh -c "! grep -q SU-OK '$T_OUT'"
 ok "  with the reason (from the shared ID opsroot)" out_has "from the shared ID opsroot"
 show
 
 # The process runs as one ID, the login was another's (loginuid): refused.
 expect_rc 1 "abcde-001's process with qwert-002's login uid: su root refused" \
-	su_as abcde-001 root "$E2E_PW2" "$(id -u qwert-002)"
+	su_refused abcde-001 root "$(id -u qwert-002)"
 ok "  with the reason (another user than the one who logged in)" \
 	out_has "another user than the one who logged in"
 
 # Direct login of a shared admin ID (login(1) on a pty, not a switch
 # service): refused, its password never checked (a dummy verification:
 # no guessing), nothing counted against it (#16 item 9).
+# (login asks again after "Login incorrect": ^D there ends it)
+login_opsroot() {
+	e2e_pty "exec login" "login:" opsroot "assword:" "$1" "ogin incorrect" $'\004'
+}
 for i in 1 2 3 4 5 6; do
-	e2e_pty "exec login" "login:" opsroot "assword:" "Wrong-Pass-$i" >/dev/null 2>&1
+	login_opsroot "Wrong-Pass-$i" >/dev/null 2>&1
 done
-expect_rc 1 "login opsroot (direct, on a console) with its right password: refused" \
-	e2e_pty "exec login" "login:" opsroot "assword:" "$E2E_PW3"
+login_opsroot "$E2E_PW3" >"$T_OUT" 2>&1
+ok "login opsroot (direct, on a console) with its right password: Login incorrect" \
+	out_has "Login incorrect"
+ok "  no shell" sh -c "! grep -q 'Last login' '$T_OUT'"
 ok "  the trail: direct-login-shared-admin" e2e_audit_has '"direct-login-shared-admin"' '"opsroot"'
 expect_rc 0 "opsroot after 7 direct logins: naccsctl user show opsroot" e2e_ctl user show opsroot
 ok "  not locked" grep -Eq '^locked: +no' "$T_OUT"
@@ -258,6 +273,7 @@ ok "  abcde-001 is locked (its own failures)" grep -Eq '^locked: +yes' "$T_OUT"
 expect_rc 1 "abcde-001 (locked): su root refused" \
 	e2e_pty "$(e2e_as_cmd abcde-001) su -c 'echo SU-OK-\$(id -un)' root"
 ok "  without a password prompt" sh -c "! grep -q 'assword:' '$T_OUT'"
+
 ok "  the trail: too-many-switch-failures for abcde-001" \
 	e2e_audit_has '"too-many-switch-failures"' '"abcde-001"'
 e2e_ctl user unlock zxcvb-003 >/dev/null
