@@ -1176,6 +1176,14 @@ enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct n
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* A job (cron, atd: [su] job_services) is no login: neither recorded
+	 * as one nor counted as a session, for an ID or any other name; its
+	 * account phase decided (and wrote its line). */
+	if (naccs_su_job_service(pol->cfg, req->service)) {
+		naccs_debug(pol->cfg->debug, "session: '%s': a job of %s, no login",
+			    naccs_debug_name(req->user), req->service);
+		return out->outcome = NACCS_OUT_NOT_MANAGED;
+	}
 	rc = naccs_resolve_name(pol->store, deadline(pol), req->user, &out->identity, NULL, err);
 	if (rc == -ENOENT || rc == -EINVAL)
 		return decide(out, req, "session", NACCS_OUT_UNKNOWN, "not-managed", NULL, NULL);
@@ -1183,13 +1191,6 @@ enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct n
 		return decide(out, req, "session", NACCS_OUT_UNAVAILABLE, "store-read-failed", NULL,
 			      err->msg);
 	out->known = true;
-	/* A job (cron, atd: [su] job_services) is no login: neither recorded
-	 * as one nor counted as a session; its account phase decided. */
-	if (naccs_su_job_service(pol->cfg, req->service)) {
-		naccs_debug(pol->cfg->debug, "session: '%s': a job of %s, no login",
-			    out->identity.login, req->service);
-		return out->outcome = NACCS_OUT_NOT_MANAGED;
-	}
 	/* A switch to a shared admin ID, again at the session
 	 * (UTS-2.2.1.1(1)(g)(カ), naccs_su.c).  sudo authenticates and runs
 	 * the account phase as the invoking user; only in its

@@ -662,6 +662,10 @@ static void test_job_services(void **state)
 			 0);
 	naccs_store_close(st);
 	assert_false(s.has_last_success);
+	/* A job of a name that is no ID (root's cron job before root is
+	 * registered): no event at all, the account phase wrote its line. */
+	assert_int_not_equal(session_only(SUDO, "no-such-user"), PAM_SESSION_ERR);
+	assert_false(tl_logged("not-managed"));
 	/* The default: cron and atd. */
 	write_conf("");
 	{
