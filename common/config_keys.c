@@ -113,6 +113,7 @@ static const struct conf_key conf_keys[] = {
     {"notice", "unencrypted_services", KIND_NAMES, FIELD(unencrypted_services), 0, 0, false},
     /* Who may switch to a shared admin ID (UTS-2.2.1.1(1)(g)(カ)). */
     {"su", "switch_services", KIND_NAMES, FIELD(su_switch_services), 0, 0, false},
+    {"su", "job_services", KIND_NAMES, FIELD(su_job_services), 0, 0, false},
     {"su", "allow_groups", KIND_NAMES, FIELD(su_allow_groups), 0, 0, false},
     {"su", "allow_ids", KIND_NAMES, FIELD(su_allow_ids), 0, 0, false},
     /* Admin IDs over the network (UTS-2.2.1.3(2)(c)(エ)). */
@@ -254,7 +255,10 @@ void naccs_config_defaults(struct naccs_config *cfg)
 	snprintf(cfg->banner_file, sizeof(cfg->banner_file), "%s", NACCS_DEFAULT_BANNER);
 	snprintf(cfg->unencrypted_services, sizeof(cfg->unencrypted_services), "%s",
 		 "telnet rlogin rsh ftp");
-	snprintf(cfg->su_switch_services, sizeof(cfg->su_switch_services), "%s", "su su-l");
+	snprintf(cfg->su_switch_services, sizeof(cfg->su_switch_services), "%s",
+		 "su su-l sudo sudo-i");
+	/* cron and at run root's jobs: no login, so not refused as one. */
+	snprintf(cfg->su_job_services, sizeof(cfg->su_job_services), "%s", "cron atd");
 	/* Nobody may switch to a shared admin ID until allowed (fail closed);
 	 * an admin ID over the network: from nowhere until allowed. */
 	cfg->su_allow_groups[0] = '\0';

@@ -162,6 +162,7 @@ struct naccs_config {
 
 	/* [su] switch_services, allow_groups, allow_ids (naccs_su.h) */
 	char su_switch_services[256]; /* names separated by spaces or commas */
+	char su_job_services[256];    /* services that run jobs, no login (cron) */
 	char su_allow_groups[512];    /* store groups whose members may switch */
 	char su_allow_ids[512];	      /* IDs (login or NACCS form) that may switch */
 	/* [su] target_NAME = TARGET groups=... ids=... (naccs_su.h): who may

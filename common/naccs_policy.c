@@ -532,6 +532,148 @@ static int verify(struct naccs_policy *pol, const struct naccs_decision *out,
 	return rc;
 }
 
+static enum naccs_outcome su_gate(struct naccs_policy *pol, const struct naccs_request *req,
+				  struct naccs_decision *out, const struct naccs_account_state *st,
+				  const char *type, char detail[NACCS_ERR_MSG_MAX],
+				  const char **allowed, struct naccs_identity *invoker);
+
+/* A wrong password (or a refused state of the target) in a switch by an
+ * allowed person: the failure of that person's own ID, never the
+ * target's (#16: else anyone could lock root out).  Recorded with the
+ * service "SERVICE:TARGET" ("su:root"), so it reads as a switch failure;
+ * at lockout.deny it locks the invoker's ID (its unlock_time), which then
+ * may neither switch nor log in. */
+static enum naccs_outcome
+switch_failed(struct naccs_policy *pol, const struct naccs_request *req, struct naccs_decision *out,
+	      const struct naccs_identity *invoker, enum naccs_outcome refusal, const char *reason,
+	      const struct naccs_account_state *st, const char *detail, struct naccs_err *err)
+{
+	struct naccs_login_event ev;
+	struct naccs_account_state after;
+	enum naccs_outcome o = pol->cfg->show_locked && refusal != NACCS_OUT_ALLOW
+				   ? refusal
+				   : NACCS_OUT_BAD_CREDENTIALS;
+	int rc;
+
+	login_event(&ev, req);
+	snprintf(ev.service, sizeof(ev.service), "%.31s:%.31s", req->service ? req->service : "",
+		 out->identity.login);
+	rc =
+	    naccs_store_record_failure(pol->store, deadline(pol), invoker->login, &ev, &after, err);
+	if (rc < 0)
+		return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed", NULL,
+			      err->msg);
+	/* The invoker was usable (the verdict): a lock in force now is new. */
+	if (naccs_lockout_in_force(&after, ev.at)) {
+		char text[160];
+		struct naccs_event lock = {.type = "auth",
+					   .action = "lock",
+					   .result = "done",
+					   .reason = "too-many-switch-failures",
+					   .login = invoker->login,
+					   .user_code = invoker->user_code,
+					   .id_number = invoker->id_number,
+					   .service = req->service,
+					   .tty = req->tty,
+					   .rhost = req->rhost,
+					   .detail = text};
+
+		if (after.lock_until != 0)
+			snprintf(text, sizeof(text), "switching to %s: locked until %lld",
+				 out->identity.login, (long long)after.lock_until);
+		else
+			snprintf(text, sizeof(text),
+				 "switching to %s: locked until an administrator unlocks it",
+				 out->identity.login);
+		report(req, &lock);
+	}
+	naccs_wipe(&after, sizeof(after));
+	return decide(out, req, "auth", o, reason, st, detail);
+}
+
+/* auth of a shared admin ID (UTS-2.2.1.1(1)(g)(カ), (ウ)).  Nobody's attempt
+ * ever counts against it (#16):
+ *  - on a service that is no switch service (login, sshd) it can never get
+ *    in (account refuses a direct login): its password is not checked (a
+ *    dummy verification of its own hash's cost, so no unlimited guessing
+ *    either) and nothing is counted;
+ *  - on a switch service the invoker who may not switch is refused (the
+ *    adapter asks naccs_policy_auth_gate before the prompt), counting
+ *    nothing; an allowed invoker's failures are its own (switch_failed). */
+static enum naccs_outcome gated_auth(struct naccs_policy *pol, const struct naccs_request *req,
+				     const char *password, const struct naccs_account_state *st,
+				     const char *typical, struct naccs_decision *out,
+				     struct naccs_err *err)
+{
+	char detail[NACCS_ERR_MSG_MAX] = "";
+	struct naccs_identity invoker;
+	const char *reason = NULL, *allowed = NULL;
+	bool match = false, needs_rehash = false, direct, acceptable;
+	enum naccs_outcome refusal = NACCS_OUT_ALLOW, o;
+	int rc;
+
+	direct = !naccs_su_switch_service(pol->cfg, req->service);
+	if (!direct &&
+	    su_gate(pol, req, out, st, "auth", detail, &allowed, &invoker) != NACCS_OUT_ALLOW)
+		return out->outcome; /* refused: nothing counted */
+	acceptable = password != NULL && password[0] != '\0' &&
+		     strnlen(password, pol->cfg->hash.max_password_bytes + 1) <=
+			 pol->cfg->hash.max_password_bytes;
+	if (direct)
+		refusal = NACCS_OUT_DENIED, reason = "direct-login-shared-admin";
+	else if (!acceptable)
+		refusal = NACCS_OUT_BAD_CREDENTIALS,
+		reason = password == NULL || password[0] != '\0' ? "password-too-long"
+								 : "empty-password";
+	else
+		refusal = state_refusal(st, &reason);
+	/* Never hashed: an empty or too long password, as for everybody. */
+	rc = acceptable
+		 ? verify(pol, out, st, typical, refusal, password, &match, &needs_rehash, err)
+		 : 0;
+	if (rc == -EAGAIN)
+		return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "verification-busy", NULL,
+			      err->msg);
+	if (rc < 0)
+		return decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "verify-failed", NULL,
+			      err->msg);
+	if (direct) {
+		o = decide(out, req, "auth", NACCS_OUT_DENIED, reason, st, NULL);
+		if (pol->cfg->show_locked && o == NACCS_OUT_DENIED)
+			snprintf(out->message, sizeof(out->message),
+				 _("%s is a shared administrator ID: logging in to it directly is "
+				   "not allowed. Log in with your own ID, then switch with su."),
+				 out->identity.login);
+		return o;
+	}
+	if (refusal != NACCS_OUT_ALLOW || !match)
+		return switch_failed(pol, req, out, &invoker, refusal,
+				     reason != NULL ? reason : "bad-password", st, detail, err);
+	return auth_succeeded(pol, req, password, needs_rehash, st, out, err);
+}
+
+enum naccs_outcome naccs_policy_auth_gate(struct naccs_policy *pol, const struct naccs_request *req,
+					  struct naccs_decision *out, struct naccs_err *err)
+{
+	struct naccs_account_state st;
+	struct naccs_identity invoker;
+	char detail[NACCS_ERR_MSG_MAX];
+	const char *allowed = NULL;
+	enum naccs_outcome o = NACCS_OUT_ALLOW;
+
+	memset(out, 0, sizeof(*out));
+	memset(&st, 0, sizeof(st));
+	if (!naccs_su_switch_service(pol->cfg, req->service) ||
+	    naccs_resolve_name(pol->store, deadline(pol), req->user, &out->identity, NULL, err) < 0)
+		return NACCS_OUT_ALLOW; /* naccs_policy_authenticate decides */
+	out->known = true;
+	if (naccs_su_gated(&out->identity))
+		o = su_gate(pol, req, out, &st, "auth", detail, &allowed, &invoker);
+	if (o == NACCS_OUT_ALLOW)
+		memset(out, 0, sizeof(*out));
+	return o;
+}
+
 enum naccs_outcome naccs_policy_authenticate(struct naccs_policy *pol,
 					     const struct naccs_request *req, const char *password,
 					     struct naccs_decision *out, struct naccs_err *err)
@@ -553,6 +695,10 @@ enum naccs_outcome naccs_policy_authenticate(struct naccs_policy *pol,
 	}
 	if (rc < 0) { /* is it an ID at all?  The index says (issue 16) */
 		result = naccs_policy_unavailable(pol->cfg, req, "auth", out, err->msg);
+		goto out;
+	}
+	if (out->known && naccs_su_gated(&out->identity)) {
+		result = gated_auth(pol, req, password, &st, typical, out, err);
 		goto out;
 	}
 	/* Refused before any hashing, for everybody alike. */
@@ -781,8 +927,8 @@ static const char *invoker_unusable(void *ctx, const struct naccs_account_state 
  * naming the individual and the target. */
 static enum naccs_outcome su_gate(struct naccs_policy *pol, const struct naccs_request *req,
 				  struct naccs_decision *out, const struct naccs_account_state *st,
-				  char detail[NACCS_ERR_MSG_MAX], const char **allowed,
-				  struct naccs_identity *invoker)
+				  const char *type, char detail[NACCS_ERR_MSG_MAX],
+				  const char **allowed, struct naccs_identity *invoker)
 {
 	struct naccs_su_invoker inv;
 	struct naccs_su_verdict v;
@@ -791,7 +937,7 @@ static enum naccs_outcome su_gate(struct naccs_policy *pol, const struct naccs_r
 	naccs_su_read_invoker(&inv);
 	naccs_su_decide(pol->store, deadline(pol), pol->cfg, req->service, &out->identity, &inv,
 			invoker_unusable, pol, &v);
-	naccs_debug(pol->cfg->debug, "account: '%s': %s (%s)", out->identity.login, v.reason,
+	naccs_debug(pol->cfg->debug, "%s: '%s': %s (%s)", type, out->identity.login, v.reason,
 		    v.detail);
 	snprintf(detail, NACCS_ERR_MSG_MAX, "%s", v.detail);
 	/* Every event of this decision names the individual in fields of
@@ -805,7 +951,7 @@ static enum naccs_outcome su_gate(struct naccs_policy *pol, const struct naccs_r
 		return NACCS_OUT_ALLOW;
 	}
 	o = v.unavailable ? NACCS_OUT_UNAVAILABLE : NACCS_OUT_DENIED;
-	o = decide(out, req, "account", o, v.reason, st, v.detail);
+	o = decide(out, req, type, o, v.reason, st, v.detail);
 	snprintf(out->message, sizeof(out->message), "%s", v.message);
 	return o;
 }
@@ -979,9 +1125,11 @@ enum naccs_outcome naccs_policy_account(struct naccs_policy *pol, const struct n
 		return out->outcome;
 	}
 	/* A shared admin ID: no direct login, su only from an allowed person
-	 * (UTS-2.2.1.1(1)(g)(カ), naccs_su.c). */
-	if (result == NACCS_OUT_ALLOW && naccs_su_gated(&out->identity)) {
-		result = su_gate(pol, req, out, &st, su_detail, &su_reason, &invoker);
+	 * (UTS-2.2.1.1(1)(g)(カ), naccs_su.c).  A job of [su] job_services
+	 * (root's cron jobs) is no login: not refused as one. */
+	if (result == NACCS_OUT_ALLOW && naccs_su_gated(&out->identity) &&
+	    !naccs_su_job_service(pol->cfg, req->service)) {
+		result = su_gate(pol, req, out, &st, "account", su_detail, &su_reason, &invoker);
 		if (result != NACCS_OUT_ALLOW) {
 			naccs_wipe(&st, sizeof(st));
 			return result;
@@ -1210,6 +1358,14 @@ enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct n
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* A job (cron, atd: [su] job_services) is no login: neither recorded
+	 * as one nor counted as a session, for an ID or any other name; its
+	 * account phase decided (and wrote its line). */
+	if (naccs_su_job_service(pol->cfg, req->service)) {
+		naccs_debug(pol->cfg->debug, "session: '%s': a job of %s, no login",
+			    naccs_debug_name(pol->cfg->debug, req->user), req->service);
+		return out->outcome = NACCS_OUT_NOT_MANAGED;
+	}
 	rc = naccs_resolve_name(pol->store, deadline(pol), req->user, &out->identity, NULL, err);
 	if (rc == -ENOENT || rc == -EINVAL)
 		return decide(out, req, "session", NACCS_OUT_UNKNOWN, "not-managed", NULL, NULL);

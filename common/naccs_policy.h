@@ -108,6 +108,17 @@ enum naccs_outcome naccs_policy_authenticate(struct naccs_policy *pol,
 					     const struct naccs_request *req, const char *password,
 					     struct naccs_decision *out, struct naccs_err *err);
 
+/* Before the password prompt of auth: on a service of [su]
+ * switch_services, a switch to a shared admin ID by an invoker who may
+ * not make it is refused here (NACCS_OUT_DENIED, or NACCS_OUT_UNAVAILABLE
+ * when the store fails), with its one event and the user's message: no
+ * prompt, nothing counted against anyone (UTS-2.2.1.1(1)(g)(カ), #16).
+ * NACCS_OUT_ALLOW for everything else (out cleared):
+ * naccs_policy_authenticate decides, and counts an allowed invoker's
+ * wrong password against the invoker's own ID, never the target's. */
+enum naccs_outcome naccs_policy_auth_gate(struct naccs_policy *pol, const struct naccs_request *req,
+					  struct naccs_decision *out, struct naccs_err *err);
+
 /* Account checks that hold however the user authenticated (e.g. SSH key).
  * A name that is no ID here is NACCS_OUT_UNKNOWN (the stack goes on to
  * pam_unix), reported as "ignore", not as a refusal. */

@@ -100,9 +100,8 @@ bool naccs_su_gated(const struct naccs_identity *target)
 	return target->kind == NACCS_KIND_SHARED && target->admin;
 }
 
-bool naccs_su_switch_service(const struct naccs_config *cfg, const char *service)
+static bool listed(const char *p, const char *service)
 {
-	const char *p = cfg->su_switch_services;
 	char name[64];
 
 	if (service == NULL || service[0] == '\0')
@@ -111,6 +110,16 @@ bool naccs_su_switch_service(const struct naccs_config *cfg, const char *service
 		if (strcmp(name, service) == 0)
 			return true;
 	return false;
+}
+
+bool naccs_su_switch_service(const struct naccs_config *cfg, const char *service)
+{
+	return listed(cfg->su_switch_services, service);
+}
+
+bool naccs_su_job_service(const struct naccs_config *cfg, const char *service)
+{
+	return listed(cfg->su_job_services, service);
 }
 
 /* ---- the decision ------------------------------------------------------ */

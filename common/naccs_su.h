@@ -50,6 +50,13 @@ bool naccs_su_gated(const struct naccs_identity *target);
 /* Is service one of [su] switch_services? */
 bool naccs_su_switch_service(const struct naccs_config *cfg, const char *service);
 
+/* Is service one of [su] job_services (cron, atd: jobs of an account, run
+ * without a login)?  Their account phase does not refuse a shared admin ID
+ * as a direct login (root's cron jobs run); they never authenticate (auth
+ * refuses a shared admin ID there as on any service that is no switch);
+ * their session is no login (not recorded, not counted). */
+bool naccs_su_job_service(const struct naccs_config *cfg, const char *service);
+
 /* The policy's rule on an ID's state: NULL when usable, else a short
  * reason ("locked", "password-expired", ...). */
 typedef const char *(*naccs_su_state_fn)(void *ctx, const struct naccs_account_state *st);

@@ -212,6 +212,44 @@ static void check_rule_names(const struct naccs_config *cfg, struct check_report
 	naccs_store_close(st);
 }
 
+static int count_shared_admin(void *ctx, const struct naccs_identity *id,
+			      const struct naccs_account_state *state)
+{
+	if (naccs_su_gated(id) && !state->retired)
+		(*(unsigned *)ctx)++;
+	return 0;
+}
+
+/* Until a shared administrator ID exists (root registered with
+ * --shared --admin --adopt-local), nothing is gated: root's password works
+ * on every service, for anyone who has it (UTS-2.2.1.1(1)(g)(カ)).  A
+ * warning, when the store can be read (before init there is none). */
+static void check_shared_admin(const struct naccs_config *cfg, struct check_report *rep,
+			       uid_t owner)
+{
+	struct naccs_store_options opt = {
+	    .path = cfg->store_path,
+	    .owner_uid = owner,
+	    .timeout_ms = cfg->store_timeout_ms,
+	    .read_only = true,
+	};
+	struct naccs_store *st = NULL;
+	struct naccs_err err;
+	unsigned n = 0;
+
+	naccs_err_clear(&err);
+	if (naccs_store_open(&opt, &st, &err) < 0)
+		return;
+	if (naccs_store_list(st, naccs_deadline_in(5000), count_shared_admin, &n, &err) == 0 &&
+	    n == 0)
+		report_warning(rep,
+			       _("no shared administrator ID in the store: root is not gated "
+				 "(direct logins and su to it are not restricted); register it "
+				 "with naccsctl user add --shared --admin --adopt-local --login "
+				 "root --approval REF"));
+	naccs_store_close(st);
+}
+
 /* The last line: "FILE: OK", or how many errors and warnings. */
 static void print_summary(const struct check_report *rep)
 {
@@ -262,6 +300,7 @@ static int config_check(struct ctl_ctx *ctx, int argc, char **argv)
 	} else if (rep.errors == 0) {
 		/* The store-based checks need a configuration that loads. */
 		check_rule_names(&cfg, &rep, ctx->owner);
+		check_shared_admin(&cfg, &rep, ctx->owner);
 	}
 	print_summary(&rep);
 	return rep.errors > 0 ? CTL_EXIT_FAIL : CTL_EXIT_OK;

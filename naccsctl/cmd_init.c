@@ -201,6 +201,16 @@ int cmd_init(struct ctl_ctx *ctx, int argc, char **argv)
 	naccs_path_dirname(ctx->conf_path, dir, sizeof(dir));
 	if (ensure_dir(dir, force_dirs) < 0)
 		rc = CTL_EXIT_FAIL;
+	/* Root is gated only once registered as a shared administrator ID
+	 * (UTS-2.2.1.1(1)(g)(カ)); naccsctl config check warns until one
+	 * exists. */
+	if (rc == CTL_EXIT_OK)
+		printf("%s",
+		       _("next: register root as the shared administrator ID (no direct login, "
+			 "su and sudo only from the people allowed):\n"
+			 "  naccsctl user add --shared --admin --adopt-local --login root "
+			 "--approval REF --issued-to TEAM\n"
+			 "and name who may switch to it in [su] allow_groups or allow_ids.\n"));
 out:
 	ctl_emit(ctx, "init", rc == CTL_EXIT_OK ? "done" : "error", NULL, NULL, NULL,
 		 ctx->cfg.store_path);

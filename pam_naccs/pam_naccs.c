@@ -66,6 +66,16 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
 	rv = call_begin(pamh, flags, argc, argv, &c, true, false);
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv);
+	/* A switch to a shared admin ID that the invoker may not make: refused
+	 * before any prompt, nothing counted (UTS-2.2.1.1(1)(g)(カ), #16).
+	 * Without the store the identity index decides, after the prompt. */
+	if (c.store_open) {
+		rv = pam_auth_code(naccs_policy_auth_gate(&c.pol, &c.req, &c.d, &c.err));
+		if (rv != PAM_SUCCESS) {
+			call_report(pamh, &c, "authentication");
+			return call_end(&c, rv);
+		}
+	}
 	/* Same prompt for everybody, known or not, the store usable or not.
 	 * pam_get_authtok() honours use_first_pass / try_first_pass and keeps
 	 * the token for the stack. A conversation error or a prompt timeout is

@@ -52,7 +52,13 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const ch
 {
 	struct call c;
 	enum naccs_outcome o;
-	int rv = call_begin(pamh, flags, argc, argv, &c, false, false);
+	int rv;
+
+	/* Neither root nor the store's owner: no configuration or store to
+	 * read, nothing this line may decide (it may refuse, #16). */
+	if (pam_chkpwd_needed(argc, argv))
+		return PAM_IGNORE;
+	rv = call_begin(pamh, flags, argc, argv, &c, false, false);
 
 	if (rv != PAM_SUCCESS)
 		return call_end(&c, rv == PAM_USER_UNKNOWN ? PAM_IGNORE : rv);

@@ -28,6 +28,7 @@ static const struct {
     {"system_err", PAM_SYSTEM_ERR},
     {"authtok_err", PAM_AUTHTOK_ERR},
     {"try_again", PAM_TRY_AGAIN},
+    {"session_err", PAM_SESSION_ERR},
 };
 
 static int answer(int argc, const char **argv)

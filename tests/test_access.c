@@ -88,7 +88,7 @@ static void test_config_keys(void **state)
 
 	(void)state;
 	naccs_config_defaults(&cfg);
-	assert_string_equal(cfg.su_switch_services, "su su-l");
+	assert_string_equal(cfg.su_switch_services, "su su-l sudo sudo-i");
 	assert_string_equal(cfg.su_allow_groups, "");
 	assert_string_equal(cfg.su_allow_ids, "");
 	assert_string_equal(cfg.admin_allowed_networks, "");

@@ -130,7 +130,9 @@ check "init --force-dirs creates the parents" eval 'rc_is 0 && [ -f "$tmp/deep/e
 
 # ---- config check ----
 run config check
-check "config check: FILE: OK" eval 'rc_is 0 && has "^$conf: OK$" "$out"'
+# (no shared admin ID in this store: the one warning, #16 item 10)
+check "config check: FILE: OK" eval 'rc_is 0 && has "^$conf: OK, 1 warning$" "$out" &&
+	has "no shared administrator ID" "$out"'
 write_conf "$tmp/bad.conf" <<EOF
 [hash]
 time_cost = 1

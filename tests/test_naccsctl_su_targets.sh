@@ -12,7 +12,19 @@ sb_init "$T_TMP/sb" "[hash]
 memory_kib = 1024
 time_cost = 1"
 sb_issue --user-code ABCDE --id-number 001 >/dev/null
+# Until a shared admin ID exists nothing is gated: config check warns, and
+# init's closing lines say how to register root (#16 item 10).
+expect_rc 0 "config check with no shared admin ID in the store" sb_ctl config check
+ok "  warns: no shared administrator ID, root is not gated" \
+	out_has "warning: no shared administrator ID in the store: root is not gated"
+ok "  and names the command (--shared --admin --adopt-local)" \
+	out_has "naccsctl user add --shared --admin --adopt-local --login root"
+expect_rc 0 "init (again) ends with how to register root" sb_ctl init
+ok "  naccsctl user add --shared --admin --adopt-local --login root" \
+	out_has "naccsctl user add --shared --admin --adopt-local --login root"
 sb_ctl user add --shared --admin --login opsroot --approval SSO-1 --no-create-home >/dev/null
+expect_rc 0 "config check once a shared admin ID exists" sb_ctl config check
+ok "  no warning" bash -c "! grep -q 'no shared administrator ID' '$T_OUT'"
 sb_ctl user add --shared --login kiosk --approval SSO-2 --no-create-home >/dev/null
 sb_ctl group add ops >/dev/null
 base=$(cat "$SB_CONF")

@@ -29,8 +29,11 @@ for t in Auth Account Password; do
 	ok "profile: $t-Type: Primary (one of the modules that decide)" \
 		grep -qx "$t-Type: Primary" "$PROFILE"
 done
-ok "profile: session only for interactive sessions (cron records no login)" \
-	grep -qx 'Session-Interactive-Only: yes' "$PROFILE"
+# The session line is in every session stack: /etc/pam.d/sudo includes
+# common-session-noninteractive, and the su rule for sudo is applied at
+# session open (#16 item 11).
+ok "profile: session in interactive and non-interactive stacks (sudo)" \
+	sh -c "! grep -q '^Session-Interactive-Only: yes' '$PROFILE'"
 
 # profile_field FIELD: the line of FIELD (Auth, Auth-Initial, ...).
 profile_field() {
@@ -47,6 +50,11 @@ for t in Auth Account Password; do
 			grep -q 'user_unknown=ignore ignore=ignore' <<<"$line"
 	done
 done
+line=$(profile_field Session)
+ok "profile: Session: a refusal refuses (default=die), not optional" \
+	bash -c 'grep -q "default=die" <<<"$1" && ! grep -q optional <<<"$1"' _ "$line"
+ok "profile: Session: ignore=ignore user_unknown=ignore (local accounts go on)" \
+	bash -c 'grep -q "ignore=ignore" <<<"$1" && grep -q "user_unknown=ignore" <<<"$1"' _ "$line"
 
 sb_init "$T_TMP/sb" "[hash]
 memory_kib = 4096
@@ -116,12 +124,12 @@ if [ "$(id -u)" -eq 0 ] && command -v pam-auth-update >/dev/null && command -v u
 	sed 's/^/#   /' "$T_OUT"
 	ok "pam-auth-update --package registers, does not enable (Default: no)" \
 		sh -c "! grep -q pam_naccs '$pau/after-package'"
-	ok "pam-auth-update --enable naccs: in auth, account, password, session" \
-		test "$(grep -cE '^(auth|account|password|session)[[:space:]].*pam_naccs\.so' "$pau/after-enable")" = 4
+	ok "pam-auth-update --enable naccs: in auth, account, password, session (both)" \
+		test "$(grep -cE '^(auth|account|password|session)[[:space:]].*pam_naccs\.so' "$pau/after-enable")" = 5
 	ok "  above pam_unix in auth" sh -c "grep -E '^auth[[:space:]]' '$pau/after-enable' |
 		grep -E 'pam_(naccs|unix)\.so' | head -1 | grep -q pam_naccs"
-	ok "  not in common-session-noninteractive (cron records no login)" \
-		test "$(grep -c pam_naccs "$pau/after-enable")" = 4
+	ok "  in common-session-noninteractive too (sudo's session)" \
+		test "$(grep -c pam_naccs "$pau/after-enable")" = 5
 	ok "pam-auth-update --remove naccs takes it out" sh -c "! grep -q pam_naccs '$pau/after-remove'"
 	ok "the machine's own /etc/pam.d was not touched" sh -c "! grep -q pam_naccs /etc/pam.d/common-*"
 	real_enabled=$pau/after-enable
@@ -134,7 +142,8 @@ fi
 if [ -n "$real_enabled" ]; then
 	stack pam_naccs.so
 	for t in auth account password session; do
-		ok "emulated $t line = pam-auth-update's" test "$(norm $t "$SVC")" = "$(norm $t "$real_enabled")"
+		ok "emulated $t line = pam-auth-update's" \
+			test "$(norm $t "$SVC")" = "$(norm $t "$real_enabled" | sort -u)"
 	done
 fi
 reset_passdb
@@ -201,9 +210,17 @@ for rc in success authtok_err try_again ignore; do
 		;;
 	esac
 done
-stack "$STUB rc=system_err"
-expect_rc 0 "session: optional, a module error never refuses a session" \
-	sb_pam local "" open_session
+# The session line may refuse (the su rule for sudo, max_sessions_per_id,
+# the trail at session open): a refusal stops the session, "not mine"
+# (what every name that is no ID gets) goes on (#16 item 11).
+for rc in ignore user_unknown success; do
+	stack "$STUB rc=$rc"
+	expect_rc 0 "session: $rc goes on" sb_pam local "" open_session
+done
+for rc in perm_denied session_err; do
+	stack "$STUB rc=$rc"
+	expect_rc 1 "session: $rc refuses the session" sb_pam local "" open_session
+done
 
 # ---- 2. pam_naccs.so in the merged stack ------------------------------------
 reset_passdb

@@ -27,6 +27,7 @@
 #include <syslog.h>
 
 #include "naccs_audit.h"
+#include "naccs_config.h"
 #include "naccs_store.h"
 #include "testlog.h"
 #include "teststore.h"
@@ -58,16 +59,21 @@ static void write_conf(const char *extra)
 	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
 }
 
-static struct naccs_store *open_store(void)
+static struct naccs_store *open_store_as(bool create)
 {
 	struct naccs_store_options opt = {
-	    .path = store_path, .owner_uid = getuid(), .timeout_ms = 5000, .create = true};
+	    .path = store_path, .owner_uid = getuid(), .timeout_ms = 5000, .create = create};
 	struct naccs_store *st = NULL;
 	struct naccs_err err;
 
 	if (naccs_store_open(&opt, &st, &err) < 0)
 		fail_msg("store open: %s", err.msg);
 	return st;
+}
+
+static struct naccs_store *open_store(void)
+{
+	return open_store_as(true);
 }
 
 static void member_of(struct naccs_store *st, const char *group, const char *login)
@@ -505,6 +511,218 @@ static void test_sudo_session_gated(void **state)
 	assert_int_equal(sudo_session("abcde-001", "opsadmin2"), PAM_PERM_DENIED);
 }
 
+/* ---- nobody locks a shared admin ID out (#16 item 9) -------------------- */
+
+static unsigned prompts;
+
+/* Answers every prompt with the password in data, counting the prompts;
+ * the first error message goes to err_buf[0]. */
+static int conv_pw(int n, const struct pam_message **m, struct pam_response **r, void *data)
+{
+	struct pam_response *out = calloc((size_t)n, sizeof(*out));
+
+	if (out == NULL)
+		return PAM_BUF_ERR;
+	for (int i = 0; i < n; i++) {
+		if (m[i]->msg_style == PAM_PROMPT_ECHO_OFF ||
+		    m[i]->msg_style == PAM_PROMPT_ECHO_ON) {
+			prompts++;
+			out[i].resp = strdup(data);
+		} else if (m[i]->msg_style == PAM_ERROR_MSG && err_buf[0][0] == '\0')
+			snprintf(err_buf[0], sizeof(err_buf[0]), "%s", m[i]->msg);
+	}
+	*r = out;
+	return PAM_SUCCESS;
+}
+
+/* The auth phase of service for user, password typed at any prompt. */
+static int authenticate(const char *service, const char *user, const char *password)
+{
+	struct pam_conv conv = {conv_pw, (void *)password};
+	pam_handle_t *h = NULL;
+	int rv;
+
+	tl_reset();
+	prompts = 0;
+	memset(err_buf, 0, sizeof(err_buf));
+	assert_int_equal(pam_start(service, user, &conv, &h), PAM_SUCCESS);
+	rv = pam_authenticate(h, 0);
+	pam_end(h, rv);
+	return rv;
+}
+
+static int count_cb(void *ctx, const struct naccs_login_event *ev)
+{
+	(void)ev;
+	(*(unsigned *)ctx)++;
+	return 0;
+}
+
+/* The store's view of login: its lock flag and its failures kept. */
+static bool locked_in_store(const char *login, unsigned *failures)
+{
+	struct naccs_store *st = open_store_as(false);
+	struct naccs_account_state s;
+	struct naccs_err err;
+
+	*failures = 0;
+	if (naccs_store_get_state(st, naccs_deadline_in(5000), login, &s, &err) < 0 ||
+	    naccs_store_failures(st, naccs_deadline_in(5000), login, 0, count_cb, failures, &err) <
+		0)
+		fail_msg("state of %s: %s", login, err.msg);
+	naccs_store_close(st);
+	return s.locked;
+}
+
+/* A person who may not switch to root (and a local account that is no ID
+ * at all: the unprivileged user of the attack) is refused before any
+ * password prompt, whatever they type and however often: nothing counts
+ * against root, which stays usable for the allowed (UTS-2.2.1.1(1)(g)(カ),
+ * (ウ)). */
+static void test_su_refused_before_prompt_counts_nothing(void **state)
+{
+	static const uint32_t *const who[] = {&uid_of[BOB], NULL};
+	unsigned failures = 9;
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		if (who[k] != NULL)
+			invoker(*who[k], NULL);
+		else
+			invoker(4242, NULL); /* a local account, no ID */
+		for (int i = 0; i < 8; i++) {
+			assert_int_not_equal(
+			    authenticate(SU, "root", i == 7 ? GOOD_PW : "Wr0ng-pass!"),
+			    PAM_SUCCESS);
+			assert_int_equal(prompts, 0);
+		}
+		assert_true(
+		    tl_logged(who[k] != NULL ? "su-invoker-not-allowed" : "su-invoker-not-an-id"));
+		if (who[k] != NULL)
+			assert_non_null(strstr(err_buf[0], "abcde-002 may not switch to root"));
+	}
+	assert_false(locked_in_store("root", &failures));
+	assert_int_equal(failures, 0);
+	assert_false(locked_in_store("abcde-002", &failures));
+	assert_int_equal(failures, 0);
+	/* root is still there for the allowed person. */
+	invoker(uid_of[ALICE], NULL);
+	assert_int_equal(authenticate(SU, "root", GOOD_PW), PAM_SUCCESS);
+	assert_int_equal(prompts, 1);
+	assert_int_equal(account(SU, "root"), PAM_SUCCESS);
+}
+
+/* An allowed person's wrong passwords for root are that person's failures:
+ * at lockout.deny their own ID locks (service "su:root" in the store),
+ * never root; then they are refused before the prompt, and root stays
+ * usable for the others. */
+static void test_su_failures_count_against_invoker(void **state)
+{
+	unsigned failures = 9;
+
+	(void)state;
+	invoker(uid_of[ALICE], NULL);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(authenticate(SU, "root", "Wr0ng-pass!"), PAM_AUTH_ERR);
+		assert_int_equal(prompts, 1);
+	}
+	assert_false(locked_in_store("root", &failures));
+	assert_int_equal(failures, 0);
+	assert_true(locked_in_store("abcde-001", &failures));
+	assert_int_equal(failures, 5);
+	/* Locked now: no prompt, the right password changes nothing. */
+	assert_int_not_equal(authenticate(SU, "root", GOOD_PW), PAM_SUCCESS);
+	assert_int_equal(prompts, 0);
+	assert_true(tl_logged("su-invoker-locked"));
+	/* Another allowed person still switches to root. */
+	write_conf("[su]\ntarget_r = root ids=abcde-002\n");
+	invoker(uid_of[BOB], NULL);
+	assert_int_equal(authenticate(SU, "root", GOOD_PW), PAM_SUCCESS);
+	assert_int_equal(account(SU, "root"), PAM_SUCCESS);
+	assert_false(locked_in_store("root", &failures));
+}
+
+/* A direct login to a shared admin ID can never succeed (account refuses
+ * it): its auth checks no password (a dummy verification, so no unlimited
+ * guessing through login or sshd) and counts nothing against the ID. */
+static void test_direct_login_counts_nothing(void **state)
+{
+	unsigned failures = 9;
+
+	(void)state;
+	invoker(uid_of[ALICE], NULL);
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(authenticate(LOGIN, "root", "Wr0ng-pass!"), PAM_AUTH_ERR);
+	assert_true(tl_logged("direct-login-shared-admin"));
+	/* The right password gets the same answer. */
+	assert_int_equal(authenticate(LOGIN, "root", GOOD_PW), PAM_AUTH_ERR);
+	assert_false(locked_in_store("root", &failures));
+	assert_int_equal(failures, 0);
+	/* root is still there for the allowed person. */
+	assert_int_equal(authenticate(SU, "root", GOOD_PW), PAM_SUCCESS);
+}
+
+/* ---- jobs: cron and at ([su] job_services, #16 item 10) ---------------- */
+
+/* The session of service for user alone (no auth, no account: a job). */
+static int session_only(const char *service, const char *user)
+{
+	struct pam_conv conv = {conv_quiet, NULL};
+	pam_handle_t *h = NULL;
+	int rv;
+
+	tl_reset();
+	assert_int_equal(pam_start(service, user, &conv, &h), PAM_SUCCESS);
+	rv = pam_open_session(h, 0);
+	pam_end(h, rv);
+	return rv;
+}
+
+/* Root registered as a shared admin ID keeps its cron jobs: on a service
+ * of job_services the account phase does not refuse it as a direct login;
+ * auth there never lets it in; and a job's session is no login (neither
+ * recorded nor counted). */
+static void test_job_services(void **state)
+{
+	char text[1024], audit[512];
+	struct naccs_store *st;
+	struct naccs_account_state s;
+	struct naccs_err err;
+
+	(void)state;
+	snprintf(text, sizeof(text),
+		 "%s[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
+		 "[auth]\nfail_delay_ms = 0\n[session]\nmax_sessions_per_id = 1\n"
+		 "[su]\nswitch_services = " SU "\njob_services = " SUDO " " LOGIN "\n",
+		 tu_audit_trail(PAM_FIXTURE_DIR, audit, sizeof(audit)), store_path);
+	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
+	invoker(uid_of[BOB], NULL); /* whoever: a job has no invoker */
+	assert_int_equal(account(LOGIN, "root"), PAM_SUCCESS);
+	assert_int_equal(account(SUDO, "opsadmin2"), PAM_SUCCESS);
+	assert_int_equal(authenticate(LOGIN, "root", GOOD_PW), PAM_AUTH_ERR);
+	/* Two jobs of one ID at once, max_sessions_per_id = 1: no session is
+	 * counted, and no login recorded. */
+	assert_int_not_equal(session_only(SUDO, "abcde-001"), PAM_SESSION_ERR);
+	assert_int_not_equal(session_only(SUDO, "abcde-001"), PAM_SESSION_ERR);
+	st = open_store_as(false);
+	assert_int_equal(naccs_store_get_state(st, naccs_deadline_in(5000), "abcde-001", &s, &err),
+			 0);
+	naccs_store_close(st);
+	assert_false(s.has_last_success);
+	/* A job of a name that is no ID (root's cron job before root is
+	 * registered): no event at all, the account phase wrote its line. */
+	assert_int_not_equal(session_only(SUDO, "no-such-user"), PAM_SESSION_ERR);
+	assert_false(tl_logged("not-managed"));
+	/* The default: cron and atd. */
+	write_conf("");
+	{
+		struct naccs_config cfg;
+
+		naccs_config_defaults(&cfg);
+		assert_string_equal(cfg.su_job_services, "cron atd");
+	}
+}
+
 /* ---- the individual in the trail (UTS-2.2.1.4(1)(a), #10) -------------- */
 
 /* The last line of the fixture's trail holding needle, in out ("" none). */
@@ -584,6 +802,10 @@ int main(void)
 	    T(test_direct_login_refused),
 	    T(test_admin_networks),
 	    T(test_su_individual_fields),
+	    T(test_su_refused_before_prompt_counts_nothing),
+	    T(test_su_failures_count_against_invoker),
+	    T(test_direct_login_counts_nothing),
+	    T(test_job_services),
 #undef T
 	};
 
