@@ -209,7 +209,7 @@ ok "export: the allowed switch, the individual in columns of their own" \
 ok "export: the refused one too" \
 	grep -qx "${D1}T10:00:00Z,account,deny,naccs-su,opsroot,,,abcde-003,ABCDE,003" "$T_TMP/export.csv"
 ok "export: a shared ID without a user code is an issued ID too" \
-	grep -qx "${D1}T09:00:00Z,auth,allow,naccs-sandbox,opsroot,,,,," "$T_TMP/export.csv"
+	grep -qx "${D1}T09:00:00Z,auth,allow,naccs-su,opsroot,,,abcde-001,ABCDE,001" "$T_TMP/export.csv"
 ok "export: no administrative event (the unlock)" eval '! grep -q ",naccsctl," "$T_TMP/export.csv"'
 
 # ---- bad arguments: exit 2 ----
