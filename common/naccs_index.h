@@ -37,8 +37,8 @@
  *
  * Reading (naccs_index_map.c) is the small core the NSS module links: no
  * store, no hashing, no allocation per look-up but for a value larger than
- * NACCS_INDEX_VAL_BUF (one stat; for a large index a few preads and an
- * fstat).  Writing
+ * NACCS_INDEX_VAL_BUF (one stat; for a large index an open, two fstats and
+ * a few preads).  Writing
  * (naccs_index_write.c) is in libnaccs. */
 #ifndef NACCS_INDEX_H
 #define NACCS_INDEX_H
@@ -112,9 +112,10 @@ bool naccs_index_name_ok(const char *name);
 struct naccs_index_map;
 
 /* An index up to this size is read whole into private memory (it reads in
- * well under 0.1 ms); a larger one is read record by record with pread(2)
- * on a descriptor the process keeps, so a look-up in a fresh process (id,
- * ls -l, sshd's children) costs the same at 100,000 accounts as at 10. */
+ * well under 0.1 ms); of a larger one the process keeps only the table of
+ * contents (2 KiB) and reads the records it needs with pread(2), so a
+ * look-up in a fresh process (id, ls -l, sshd's children) costs the same
+ * at 100,000 accounts as at 10. */
 #define NACCS_INDEX_COPY_MAX (256 * 1024)
 /* Test builds only (--enable-test-hooks): another threshold in bytes
  * ("0": every index is read record by record). */
@@ -127,16 +128,15 @@ struct naccs_index_map;
  * The file is never mapped: truncating or overwriting it in place
  * (cp backup.cdb passwd.cdb) cannot kill a reader with SIGBUS.  A small
  * index is a private copy, which stays as it was while in use; a larger
- * one is read with pread, every position checked against the size, and
- * each look-up ends with an fstat of the descriptor: a file that changed
- * meanwhile, or a descriptor the host closed or reused, makes that
- * look-up -EAGAIN (ask again: the next acquire opens the path afresh),
- * never garbage.  A file that changes while it is copied is read again;
- * one that keeps changing (a cp still under way) is -EAGAIN.  The old
- * version is freed (its descriptor closed) when its last user releases
- * it.  A file group or others may write, or owned by someone other than
- * root or the caller, is refused (-EPERM).  0 with *out (release it),
- * -ENOENT when there is no index, or another -errno. */
+ * one is opened at each look-up (no descriptor stays open in the host),
+ * checked with fstat to be the version in hand before and after the
+ * preads, every position checked against its size: a file that changed
+ * meanwhile makes that look-up -EAGAIN (ask again: the next acquire opens
+ * the path afresh), never garbage.  A file that changes while it is
+ * copied is read again; one that keeps changing (a cp still under way) is
+ * -EAGAIN.  The old version is freed when its last user releases it.  A file group or others may
+ * write, or owned by someone other than root or the caller, is refused (-EPERM).  0 with *out
+ * (release it), -ENOENT when there is no index, or another -errno. */
 int naccs_index_acquire(const char *path, struct naccs_index_map **out);
 /* The same, always as a private copy however large (enumeration: it
  * reads every record anyway, and a copy cannot change under it). */
@@ -158,7 +158,7 @@ void naccs_index_val_free(struct naccs_index_val *v);
 
 /* The value of key: 1 found (v->p, v->len valid until v is reused or
  * freed and m released), 0 not found, -EAGAIN the file changed under the
- * look-up (or its descriptor is gone): release, acquire, ask again. */
+ * look-up: release, acquire, ask again. */
 int naccs_index_get(struct naccs_index_map *m, const char *key, size_t klen,
 		    struct naccs_index_val *v);
 /* The passwd record of a name as typed: the login (exact), else its NACCS

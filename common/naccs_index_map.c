@@ -26,17 +26,20 @@
  * overwrites in place (cp backup.cdb passwd.cdb) kills its reader with
  * SIGBUS, and a module must not install a signal handler in its host.
  * A small index is read into private memory, which cannot change under
- * its readers; a large one (over NACCS_INDEX_COPY_MAX) is read with pread
- * on a descriptor kept open, every position checked against the size the
- * file had when it was opened, and every look-up ends with an fstat of
- * the descriptor: a short read or a file that changed is -EAGAIN, never
- * a crash and never an answer from a mixture of two files. */
+ * its readers; of a large one (over NACCS_INDEX_COPY_MAX) the process
+ * keeps the table of contents, and each look-up opens the file, checks
+ * with fstat that it is still the version whose table it holds, reads the
+ * few positions it needs with pread (each checked against that version's
+ * size), checks again with fstat and closes it: a short read or a file
+ * that changed is -EAGAIN, never a crash and never an answer from a
+ * mixture of two files.  No descriptor stays open in the host between
+ * calls: none for it to close or reuse under the module, and a replaced
+ * index is not kept on disk by idle processes (nor freed at a reader's
+ * expense when the last one closes it). */
 struct naccs_index_map {
 	struct cdb db;		  /* copy: read through copies, cdb_find writes its answer there */
 	unsigned char *data;	  /* copy: the file's bytes (db.cdb_mem); NULL when read by pread */
-	int fd;			  /* pread: the descriptor (O_CLOEXEC), else -1 */
 	int stale;		  /* pread: the file changed under a look-up (atomic) */
-	int fd_lost;		  /* pread: fd is no longer ours: the host closed or reused it */
 	unsigned dend;		  /* pread: the end of the records (cdb_init's rule) */
 	unsigned char head[2048]; /* pread: the table of contents */
 	unsigned refs;		  /* users, the cache's own reference included */
@@ -206,14 +209,6 @@ static bool same_version(const struct naccs_index_map *m, const struct stat *st)
 
 static void map_free(struct naccs_index_map *m)
 {
-	struct stat st;
-
-	/* Close the descriptor only while it is still this file: a host that
-	 * closed it (closefrom, a daemon's loop) may have a file of its own
-	 * under that number now. */
-	if (m->fd >= 0 && !__atomic_load_n(&m->fd_lost, __ATOMIC_ACQUIRE) &&
-	    fstat(m->fd, &st) == 0 && same_identity(m, &st))
-		close(m->fd);
 	free(m->data);
 	free(m);
 }
@@ -318,7 +313,6 @@ static int map_open(const char *path, bool whole, struct naccs_index_map **out)
 		close(fd);
 		return -ENOMEM;
 	}
-	m->fd = -1;
 	m->dev = st.st_dev;
 	m->ino = st.st_ino;
 	m->size = st.st_size;
@@ -348,11 +342,13 @@ static int map_open(const char *path, bool whole, struct naccs_index_map **out)
 		m->db.cdb_mem = m->data;
 		m->db.cdb_dend = data_end(m->data, m->db.cdb_fsize);
 	} else {
-		m->fd = fd;
-		if (!read_at(fd, m->head, sizeof(m->head), 0)) {
+		if (!read_at(fd, m->head, sizeof(m->head), 0) || fstat(fd, &after) < 0 ||
+		    !same_version(m, &after)) {
+			close(fd);
 			map_free(m);
 			return -EAGAIN;
 		}
+		close(fd);
 		m->dend = data_end(m->head, (unsigned)st.st_size);
 	}
 	naccs_index_val_init(&v);
@@ -480,16 +476,14 @@ void naccs_index_val_free(struct naccs_index_val *v)
 	naccs_index_val_init(v);
 }
 
-/* After a look-up by pread: is the descriptor still the file opened, as
- * it was?  If not, the version is stale (the next acquire opens the path
- * afresh) and the look-up's answer is thrown away. */
-static bool still_same(struct naccs_index_map *m)
+/* Is fd still the version of m (whose table of contents m holds)?  If
+ * not, m is stale (the next acquire opens the path afresh) and what was
+ * read is thrown away. */
+static bool still_same(struct naccs_index_map *m, int fd)
 {
 	struct stat st;
 
-	if (fstat(m->fd, &st) < 0 || !same_identity(m, &st))
-		__atomic_store_n(&m->fd_lost, 1, __ATOMIC_RELEASE);
-	else if (same_version(m, &st))
+	if (fstat(fd, &st) == 0 && same_version(m, &st))
 		return true;
 	__atomic_store_n(&m->stale, 1, __ATOMIC_RELEASE);
 	return false;
@@ -498,8 +492,8 @@ static bool still_same(struct naccs_index_map *m)
 /* cdb_find over pread, with tinycdb's checks of every position (against
  * the size the file had when it was opened and the end of the records):
  * 1 found (v set), 0 not found or a malformed file, -EIO a short read. */
-static int pread_find(struct naccs_index_map *m, const unsigned char *key, unsigned klen,
-		      unsigned hval, struct naccs_index_val *v)
+static int pread_find(const struct naccs_index_map *m, int fd, const unsigned char *key,
+		      unsigned klen, unsigned hval, struct naccs_index_val *v)
 {
 	const unsigned fsize = (unsigned)m->size, dend = m->dend;
 	const unsigned char *toc = m->head + ((hval << 3) & 2047);
@@ -517,7 +511,7 @@ static int pread_find(struct naccs_index_map *m, const unsigned char *key, unsig
 
 		if (batch > todo)
 			batch = todo;
-		if (!read_at(m->fd, slots, (size_t)batch * 8, (off_t)tpos + (off_t)slot * 8))
+		if (!read_at(fd, slots, (size_t)batch * 8, (off_t)tpos + (off_t)slot * 8))
 			return -EIO;
 		for (unsigned i = 0; i < batch; i++) {
 			unsigned rpos = cdb_unpack(slots + 8 * i + 4);
@@ -530,7 +524,7 @@ static int pread_find(struct naccs_index_map *m, const unsigned char *key, unsig
 			if (rpos > dend - 8)
 				return 0;
 			chunk = dend - rpos < sizeof(v->buf) ? dend - rpos : sizeof(v->buf);
-			if (!read_at(m->fd, v->buf, chunk, (off_t)rpos))
+			if (!read_at(fd, v->buf, chunk, (off_t)rpos))
 				return -EIO;
 			if (cdb_unpack(v->buf) != klen)
 				continue;
@@ -549,7 +543,7 @@ static int pread_find(struct naccs_index_map *m, const unsigned char *key, unsig
 				v->heap = malloc(vlen);
 				if (v->heap == NULL)
 					return -ENOMEM;
-				if (!read_at(m->fd, v->heap, vlen, (off_t)vpos))
+				if (!read_at(fd, v->heap, vlen, (off_t)vpos))
 					return -EIO;
 				v->p = v->heap;
 			}
@@ -565,7 +559,7 @@ static int pread_find(struct naccs_index_map *m, const unsigned char *key, unsig
 int naccs_index_get(struct naccs_index_map *m, const char *key, size_t klen,
 		    struct naccs_index_val *v)
 {
-	int rc;
+	int fd, rc;
 
 	naccs_index_val_free(v);
 	if (klen > NACCS_INDEX_KEY_MAX)
@@ -586,14 +580,26 @@ int naccs_index_get(struct naccs_index_map *m, const char *key, size_t klen,
 		v->len = cdb_datalen(&db);
 		return 1;
 	}
-	rc = pread_find(m, (const unsigned char *)key, (unsigned)klen,
+	/* The file at the path, checked to be the version whose table of
+	 * contents m holds before and after the reads: whatever was read (a
+	 * hit, a miss, a malformed position) counts only then. */
+	fd = open(m->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		__atomic_store_n(&m->stale, 1, __ATOMIC_RELEASE);
+		return -EAGAIN;
+	}
+	if (!still_same(m, fd)) {
+		close(fd);
+		return -EAGAIN;
+	}
+	rc = pread_find(m, fd, (const unsigned char *)key, (unsigned)klen,
 			cdb_hash(key, (unsigned)klen), v);
-	/* Whatever was read (a hit, a miss, a malformed position) counts only
-	 * when the file is still the one opened, as it was. */
-	if (!still_same(m)) {
+	if (!still_same(m, fd)) {
+		close(fd);
 		naccs_index_val_free(v);
 		return -EAGAIN;
 	}
+	close(fd);
 	if (rc == -EIO) /* a short read of a file that did not change: damaged */
 		__atomic_store_n(&m->stale, 1, __ATOMIC_RELEASE);
 	if (rc < 0)

@@ -3,8 +3,8 @@
  * so it links only libnaccs_core (tinycdb and the name rules): it never
  * opens the private store, never hashes, never allocates per look-up (but
  * for a record over NACCS_INDEX_VAL_BUF read from a large index), never
- * maps the index, and keeps at most a descriptor on it (O_CLOEXEC, for an
- * index read by pread: naccs_index.h).
+ * maps the index and keeps no descriptor open between calls
+ * (naccs_index.h).
  *
  * Every entry point keeps the caller's errno (glibc passes &errno as errnop
  * in places: the answer is written last), refuses hostile names (with '/',
