@@ -69,12 +69,16 @@ static enum nss_status acquire_failed(int rc, int saved, int *errnop)
 	return answer(st, e, saved, errnop);
 }
 
+/* Times a look-up is asked again when the index changed under it (a
+ * rebuild renamed a new file in, twice in a row at most). */
+#define LOOKUP_RETRIES 2
+
 /* After a look-up (found as for missed()): true when the index changed
- * under it (-EAGAIN) for the first time; m is released then, and the
- * caller acquires the index afresh and asks once more. */
+ * under it (-EAGAIN) and it may be asked again; m is released then, and
+ * the caller acquires the index afresh and asks once more. */
 static bool again(int found, int tries, struct naccs_index_map *m)
 {
-	if (found != -EAGAIN || tries > 0)
+	if (found != -EAGAIN || tries >= LOOKUP_RETRIES)
 		return false;
 	naccs_index_release(m);
 	return true;
@@ -82,7 +86,7 @@ static bool again(int found, int tries, struct naccs_index_map *m)
 
 /* A look-up's verdict before packing: found is 1, 0, -EINVAL (a
  * malformed record: the index is damaged) or another -errno (-EAGAIN: the
- * file changed under the look-up twice).  True, with *st and *e set,
+ * file changed under the look-up each time it was asked).  True, with *st and *e set,
  * when there is nothing to pack. */
 static bool missed(int found, enum nss_status *st, int *e)
 {
