@@ -9,8 +9,11 @@
  *   naccs-glibc   getpwnam_r through glibc with "passwd: naccs";
  *   files-glibc   getpwnam_r through glibc with "passwd: files" on a
  *                 passwd file of the same accounts;
- * and the ratio files/naccs; and the time of the first look-up after the
- * index was replaced (the module reads the file then).  The two glibc
+ * and the ratio files/naccs; the time of the first look-up after the
+ * index was replaced (the module opens the file then), and of the first
+ * look-up of a fresh process (id, ls -l, sshd's children: the median of
+ * FRESH_RUNS processes, each re-executing this program as
+ * "bench_nss --fresh N", dlopen not counted).  The two glibc
  * runs happen in a child with a private mount namespace
  * (unshare(CLONE_NEWNS)) where a bind mount puts the generated passwd and
  * nsswitch.conf over /etc/passwd and /etc/nsswitch.conf: the real files
@@ -42,6 +45,7 @@
 
 #define UID_BASE   300000u
 #define MAX_ROUNDS 1000
+#define FRESH_RUNS 11
 
 static const unsigned sizes[] = {10, 1000, 10000, 100000};
 enum { HIT_NAME, MISS_NAME, HIT_UID, MISS_UID, N_OPS };
@@ -206,6 +210,47 @@ static void measure(unsigned n, unsigned rounds, bool scans, by_name_fn byname, 
 	free(t);
 }
 
+/* ---- the first look-up of a fresh process ---- */
+
+/* Child: "bench_nss --fresh N": the module loaded, one look-up timed. */
+static int fresh_child(unsigned n)
+{
+	char name[32], buf[1024];
+	struct passwd pw;
+	double start;
+	void *mod = dlopen(BENCH_NSS_LIBDIR "/libnss_naccs.so.2", RTLD_NOW | RTLD_LOCAL);
+
+	if (mod == NULL)
+		die("dlopen", dlerror());
+	mod_getpwnam = (__typeof__(mod_getpwnam))dlsym(mod, "_nss_naccs_getpwnam_r");
+	if (mod_getpwnam == NULL)
+		die("dlsym", dlerror());
+	login_of(n / 2, name, sizeof(name));
+	start = now_ns();
+	if (!direct_name(name, &pw, buf, sizeof(buf)))
+		die("fresh getpwnam", "wrong answer");
+	printf("%.0f\n", now_ns() - start);
+	return 0;
+}
+
+/* The median ns of the first look-up over FRESH_RUNS fresh processes. */
+static double fresh_run(const char *self, unsigned n)
+{
+	double t[FRESH_RUNS];
+	char cmd[PATH_MAX + 32];
+
+	snprintf(cmd, sizeof(cmd), "'%s' --fresh %u", self, n);
+	for (int i = 0; i < FRESH_RUNS; i++) {
+		FILE *p = popen(cmd, "r");
+
+		if (p == NULL || fscanf(p, "%lf", &t[i]) != 1)
+			die("--fresh", "the child said nothing");
+		if (pclose(p) != 0)
+			die("--fresh", "the child failed");
+	}
+	return bench_median(t, FRESH_RUNS);
+}
+
 /* ---- the glibc runs, in a private mount namespace ---- */
 
 static int bind_over(const char *src, const char *dst)
@@ -297,7 +342,7 @@ int main(int argc, char **argv)
 {
 	char dir[] = "/tmp/bench-nss.XXXXXX", idx[PATH_MAX], why[256] = "", cmd[PATH_MAX + 16];
 	char self[PATH_MAX];
-	double first[sizeof(sizes) / sizeof(sizes[0])];
+	double first[sizeof(sizes) / sizeof(sizes[0])], fresh[sizeof(sizes) / sizeof(sizes[0])];
 	unsigned rounds = 15;
 	bool compare = true;
 	void *mod;
@@ -306,6 +351,8 @@ int main(int argc, char **argv)
 	if (argc == 5 && strcmp(argv[1], "--glibc") == 0)
 		return glibc_child(argv[2], (unsigned)strtoul(argv[3], NULL, 10),
 				   (unsigned)strtoul(argv[4], NULL, 10));
+	if (argc == 3 && strcmp(argv[1], "--fresh") == 0)
+		return fresh_child((unsigned)strtoul(argv[2], NULL, 10));
 	if (argc == 3 && strcmp(argv[1], "--rounds") == 0) {
 		uint32_t r;
 
@@ -358,6 +405,7 @@ int main(int argc, char **argv)
 				die("first getpwnam", "wrong answer");
 			first[s] = now_ns() - start;
 		}
+		fresh[s] = fresh_run(self, sizes[s]);
 		measure(sizes[s], rounds, false, direct_name, direct_uid, direct);
 		if (have &&
 		    (glibc_run(self, dir, "naccs", sizes[s], rounds, viag, why, sizeof(why)) < 0 ||
@@ -376,9 +424,13 @@ int main(int argc, char **argv)
 		}
 		fflush(stdout);
 	}
-	printf("first look-up after the index was replaced (reads the file), ns:");
+	printf("first look-up after the index was replaced (opens the file), ns:");
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
 		printf(" %u: %.0f%s", sizes[s], first[s],
+		       s + 1 < sizeof(sizes) / sizeof(sizes[0]) ? "," : "\n");
+	printf("first look-up of a fresh process (median of %d), ns:", FRESH_RUNS);
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
+		printf(" %u: %.0f%s", sizes[s], fresh[s],
 		       s + 1 < sizeof(sizes) / sizeof(sizes[0]) ? "," : "\n");
 	if (!compare)
 		printf("glibc comparison skipped: %s\n", why);

@@ -36,7 +36,9 @@
  * without naccsctl).
  *
  * Reading (naccs_index_map.c) is the small core the NSS module links: no
- * store, no hashing, no allocation per look-up (one stat).  Writing
+ * store, no hashing, no allocation per look-up but for a value larger than
+ * NACCS_INDEX_VAL_BUF (one stat; for a large index an open, two fstats and
+ * a few preads).  Writing
  * (naccs_index_write.c) is in libnaccs. */
 #ifndef NACCS_INDEX_H
 #define NACCS_INDEX_H
@@ -67,7 +69,7 @@
 /* Longest key: a prefix, ':' and a name. */
 #define NACCS_INDEX_KEY_MAX (NACCS_INDEX_NAME_MAX + 8)
 
-/* A decoded passwd record: pointers into the copy, lengths without NUL. */
+/* A decoded passwd record: pointers into the value, lengths without NUL. */
 struct naccs_index_pw {
 	uint32_t uid, gid;
 	const char *name, *gecos, *home, *shell;
@@ -105,49 +107,81 @@ int naccs_index_decode_gr(const unsigned char *v, size_t len, struct naccs_index
  * characters, not over-long: a login, a group name or a NACCS form. */
 bool naccs_index_name_ok(const char *name);
 
-/* ---- the file, read into memory (thread-safe, process-wide) ---- */
+/* ---- the file (thread-safe, process-wide) ---- */
 
 struct naccs_index_map;
 
-/* The index at path, as a private copy of the file.  Each call stat()s
- * the path (one system call) and compares device, inode, size,
- * modification and change times with the copy's: a file replaced by a
- * rename (naccsctl, a backup restored by hand) or rewritten in place is
- * read afresh at that call.  The file is read into private memory, never
- * mapped: truncating or overwriting it in place (cp backup.cdb
- * passwd.cdb) cannot kill a reader with SIGBUS, and a copy in use stays
- * as it was.  A file that changes while it is read is read again; one
- * that keeps changing (a cp still under way) is -EAGAIN, read again at
- * the next call.  The old copy is freed when
- * its last user releases it.  A file group or others may write, or owned
- * by someone other than root or the caller, is refused (-EPERM).  0 with
- * *out (release it), -ENOENT when there is no index, or another -errno. */
+/* An index up to this size is read whole into private memory (it reads in
+ * well under 0.1 ms); of a larger one the process keeps only the table of
+ * contents (2 KiB) and reads the records it needs with pread(2), so a
+ * look-up in a fresh process (id, ls -l, sshd's children) costs the same
+ * at 100,000 accounts as at 10. */
+#define NACCS_INDEX_COPY_MAX (256 * 1024)
+/* Test builds only (--enable-test-hooks): another threshold in bytes
+ * ("0": every index is read record by record). */
+#define NACCS_INDEX_COPY_MAX_ENV "NACCS_TEST_NSS_INDEX_COPY_MAX"
+
+/* The index at path.  Each call stat()s the path (one system call) and
+ * compares device, inode, size, modification and change times with the
+ * version in hand: a file replaced by a rename (naccsctl, a backup
+ * restored by hand) or rewritten in place is opened afresh at that call.
+ * The file is never mapped: truncating or overwriting it in place
+ * (cp backup.cdb passwd.cdb) cannot kill a reader with SIGBUS.  A small
+ * index is a private copy, which stays as it was while in use; a larger
+ * one is opened at each look-up (no descriptor stays open in the host),
+ * checked with fstat to be the version in hand before and after the
+ * preads, every position checked against its size: a file that changed
+ * meanwhile makes that look-up -EAGAIN (ask again: the next acquire opens
+ * the path afresh), never garbage.  A file that changes while it is
+ * copied is read again; one that keeps changing (a cp still under way) is
+ * -EAGAIN.  The old version is freed when its last user releases it.  A file group or others may
+ * write, or owned by someone other than root or the caller, is refused (-EPERM).  0 with *out
+ * (release it), -ENOENT when there is no index, or another -errno. */
 int naccs_index_acquire(const char *path, struct naccs_index_map **out);
+/* The same, always as a private copy however large (enumeration: it
+ * reads every record anyway, and a copy cannot change under it). */
+int naccs_index_acquire_copy(const char *path, struct naccs_index_map **out);
 void naccs_index_release(struct naccs_index_map *m);
-/* The value of key: 1 found (*v, *vlen point into the copy, valid
- * until release), 0 not found. */
+
+/* A value looked up: *p, len bytes, in the copy or read into buf (or, when
+ * larger, into heap).  naccs_index_val_init before the first look-up,
+ * naccs_index_val_free after the last use of what was decoded from it. */
+#define NACCS_INDEX_VAL_BUF 1024
+struct naccs_index_val {
+	const unsigned char *p;
+	size_t len;
+	unsigned char *heap;
+	unsigned char buf[NACCS_INDEX_VAL_BUF];
+};
+void naccs_index_val_init(struct naccs_index_val *v);
+void naccs_index_val_free(struct naccs_index_val *v);
+
+/* The value of key: 1 found (v->p, v->len valid until v is reused or
+ * freed and m released), 0 not found, -EAGAIN the file changed under the
+ * look-up: release, acquire, ask again. */
 int naccs_index_get(struct naccs_index_map *m, const char *key, size_t klen,
-		    const unsigned char **v, size_t *vlen);
+		    struct naccs_index_val *v);
 /* The passwd record of a name as typed: the login (exact), else its NACCS
- * form (naccs_resolve.h precedence).  1 found, 0 not, -EINVAL bad record. */
+ * form (naccs_resolve.h precedence).  1 found, 0 not, -EINVAL bad record,
+ * -EAGAIN as for naccs_index_get.  out points into v. */
 int naccs_index_find_pw_name(struct naccs_index_map *m, const char *name,
-			     struct naccs_index_pw *out);
+			     struct naccs_index_pw *out, struct naccs_index_val *v);
 /* The record under prefix:n ('u' uid, 'P' N-th; 'i', 'G' for groups). */
 int naccs_index_find_pw_num(struct naccs_index_map *m, char prefix, uint32_t n,
-			    struct naccs_index_pw *out);
+			    struct naccs_index_pw *out, struct naccs_index_val *v);
 int naccs_index_find_gr_name(struct naccs_index_map *m, const char *name,
-			     struct naccs_index_gr *out);
+			     struct naccs_index_gr *out, struct naccs_index_val *v);
 int naccs_index_find_gr_num(struct naccs_index_map *m, char prefix, uint32_t n,
-			    struct naccs_index_gr *out);
+			    struct naccs_index_gr *out, struct naccs_index_val *v);
 /* The gid list of a login ("l:"): 1 with *gids (4 bytes each, little endian,
- * read with naccs_index_u32) and *n, 0 when it has none. */
+ * read with naccs_index_u32, in v) and *n, 0 when it has none, -EAGAIN. */
 int naccs_index_find_groups(struct naccs_index_map *m, const char *login, size_t login_len,
-			    const unsigned char **gids, size_t *n);
+			    const unsigned char **gids, size_t *n, struct naccs_index_val *v);
 /* "#count": the numbers of passwd and group entries (0 for a bad record). */
 void naccs_index_counts(struct naccs_index_map *m, uint32_t *npw, uint32_t *ngr);
 uint32_t naccs_index_u32(const unsigned char *p);
 
-/* Drop the process's cached copy (tests; and the NSS module's
+/* Drop the process's cached version (tests; and the NSS module's
  * destructor, so valgrind sees nothing left). */
 void naccs_index_forget(void);
 

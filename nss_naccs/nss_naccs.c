@@ -1,7 +1,10 @@
 /* libnss_naccs.so.2: passwd and group look-ups over the public identity
  * index (common/naccs_index.h).  Loaded into every process that asks NSS,
  * so it links only libnaccs_core (tinycdb and the name rules): it never
- * opens the private store, never hashes, never allocates per look-up.
+ * opens the private store, never hashes, never allocates per look-up (but
+ * for a record over NACCS_INDEX_VAL_BUF read from a large index), never
+ * maps the index and keeps no descriptor open between calls
+ * (naccs_index.h).
  *
  * Every entry point keeps the caller's errno (glibc passes &errno as errnop
  * in places: the answer is written last), refuses hostile names (with '/',
@@ -66,13 +69,29 @@ static enum nss_status acquire_failed(int rc, int saved, int *errnop)
 	return answer(st, e, saved, errnop);
 }
 
-/* A look-up's verdict before packing: found is 1, 0 or -EINVAL (a
- * malformed record: the index is damaged).  True, with *st and *e set,
+/* Times a look-up is asked again when the index changed under it (a
+ * rebuild renamed a new file in, twice in a row at most). */
+#define LOOKUP_RETRIES 2
+
+/* After a look-up (found as for missed()): true when the index changed
+ * under it (-EAGAIN) and it may be asked again; m is released then, and
+ * the caller acquires the index afresh and asks once more. */
+static bool again(int found, int tries, struct naccs_index_map *m)
+{
+	if (found != -EAGAIN || tries >= LOOKUP_RETRIES)
+		return false;
+	naccs_index_release(m);
+	return true;
+}
+
+/* A look-up's verdict before packing: found is 1, 0, -EINVAL (a
+ * malformed record: the index is damaged) or another -errno (-EAGAIN: the
+ * file changed under the look-up each time it was asked).  True, with *st and *e set,
  * when there is nothing to pack. */
 static bool missed(int found, enum nss_status *st, int *e)
 {
 	if (found < 0) {
-		*e = EIO;
+		*e = found == -EAGAIN || found == -ENOMEM ? -found : EIO;
 		*st = NSS_STATUS_UNAVAIL;
 		return true;
 	}
@@ -173,15 +192,23 @@ NSS_EXPORT enum nss_status _nss_naccs_getpwnam_r(const char *name, struct passwd
 {
 	int saved = errno, e = 0, rc;
 	struct naccs_index_map *m;
+	struct naccs_index_val v;
 	struct naccs_index_pw r;
 	enum nss_status st;
 
 	if (!naccs_index_name_ok(name))
 		return answer(NSS_STATUS_NOTFOUND, ENOENT, saved, errnop);
-	rc = naccs_index_acquire(index_path(), &m);
-	if (rc < 0)
-		return acquire_failed(rc, saved, errnop);
-	st = pw_result(naccs_index_find_pw_name(m, name, &r), &r, pw, buf, buflen, &e);
+	naccs_index_val_init(&v);
+	for (int tries = 0;; tries++) {
+		rc = naccs_index_acquire(index_path(), &m);
+		if (rc < 0)
+			return acquire_failed(rc, saved, errnop);
+		rc = naccs_index_find_pw_name(m, name, &r, &v);
+		if (!again(rc, tries, m))
+			break;
+	}
+	st = pw_result(rc, &r, pw, buf, buflen, &e);
+	naccs_index_val_free(&v);
 	naccs_index_release(m);
 	return answer(st, e, saved, errnop);
 }
@@ -191,13 +218,21 @@ NSS_EXPORT enum nss_status _nss_naccs_getpwuid_r(uid_t uid, struct passwd *pw, c
 {
 	int saved = errno, e = 0, rc;
 	struct naccs_index_map *m;
+	struct naccs_index_val v;
 	struct naccs_index_pw r;
 	enum nss_status st;
 
-	rc = naccs_index_acquire(index_path(), &m);
-	if (rc < 0)
-		return acquire_failed(rc, saved, errnop);
-	st = pw_result(naccs_index_find_pw_num(m, 'u', (uint32_t)uid, &r), &r, pw, buf, buflen, &e);
+	naccs_index_val_init(&v);
+	for (int tries = 0;; tries++) {
+		rc = naccs_index_acquire(index_path(), &m);
+		if (rc < 0)
+			return acquire_failed(rc, saved, errnop);
+		rc = naccs_index_find_pw_num(m, 'u', (uint32_t)uid, &r, &v);
+		if (!again(rc, tries, m))
+			break;
+	}
+	st = pw_result(rc, &r, pw, buf, buflen, &e);
+	naccs_index_val_free(&v);
 	naccs_index_release(m);
 	return answer(st, e, saved, errnop);
 }
@@ -223,7 +258,9 @@ static int ent_start(struct ent *ent, bool groups)
 	naccs_index_release(ent->map);
 	ent->map = NULL;
 	ent->next = ent->count = 0;
-	rc = naccs_index_acquire(index_path(), &ent->map);
+	/* A private copy however large: an enumeration reads every record
+	 * anyway, and a copy cannot change under it. */
+	rc = naccs_index_acquire_copy(index_path(), &ent->map);
 	if (rc < 0) {
 		ent->map = NULL;
 		return rc;
@@ -271,22 +308,25 @@ NSS_EXPORT enum nss_status _nss_naccs_getpwent_r(struct passwd *pw, char *buf, s
 						 int *errnop)
 {
 	int saved = errno, e = ENOENT, rc = 0;
+	struct naccs_index_val v;
 	struct naccs_index_pw r;
 	enum nss_status st = NSS_STATUS_NOTFOUND;
 
+	naccs_index_val_init(&v);
 	pthread_mutex_lock(&pw_ent.lock);
 	if (pw_ent.map == NULL)
 		rc = ent_start(&pw_ent, false);
 	if (rc < 0) {
 		st = unavailable(rc, &e);
 	} else if (pw_ent.next < pw_ent.count) {
-		st = pw_result(naccs_index_find_pw_num(pw_ent.map, 'P', pw_ent.next, &r), &r, pw,
-			       buf, buflen, &e);
+		st = pw_result(naccs_index_find_pw_num(pw_ent.map, 'P', pw_ent.next, &r, &v), &r,
+			       pw, buf, buflen, &e);
 		/* On ERANGE glibc calls again with a larger buffer: same entry. */
 		if (st == NSS_STATUS_SUCCESS)
 			pw_ent.next++;
 	}
 	pthread_mutex_unlock(&pw_ent.lock);
+	naccs_index_val_free(&v);
 	return answer(st, e, saved, errnop);
 }
 
@@ -307,15 +347,23 @@ NSS_EXPORT enum nss_status _nss_naccs_getgrnam_r(const char *name, struct group 
 {
 	int saved = errno, e = 0, rc;
 	struct naccs_index_map *m;
+	struct naccs_index_val v;
 	struct naccs_index_gr r;
 	enum nss_status st;
 
 	if (!naccs_index_name_ok(name))
 		return answer(NSS_STATUS_NOTFOUND, ENOENT, saved, errnop);
-	rc = naccs_index_acquire(index_path(), &m);
-	if (rc < 0)
-		return acquire_failed(rc, saved, errnop);
-	st = gr_result(naccs_index_find_gr_name(m, name, &r), &r, gr, buf, buflen, &e);
+	naccs_index_val_init(&v);
+	for (int tries = 0;; tries++) {
+		rc = naccs_index_acquire(index_path(), &m);
+		if (rc < 0)
+			return acquire_failed(rc, saved, errnop);
+		rc = naccs_index_find_gr_name(m, name, &r, &v);
+		if (!again(rc, tries, m))
+			break;
+	}
+	st = gr_result(rc, &r, gr, buf, buflen, &e);
+	naccs_index_val_free(&v);
 	naccs_index_release(m);
 	return answer(st, e, saved, errnop);
 }
@@ -325,13 +373,21 @@ NSS_EXPORT enum nss_status _nss_naccs_getgrgid_r(gid_t gid, struct group *gr, ch
 {
 	int saved = errno, e = 0, rc;
 	struct naccs_index_map *m;
+	struct naccs_index_val v;
 	struct naccs_index_gr r;
 	enum nss_status st;
 
-	rc = naccs_index_acquire(index_path(), &m);
-	if (rc < 0)
-		return acquire_failed(rc, saved, errnop);
-	st = gr_result(naccs_index_find_gr_num(m, 'i', (uint32_t)gid, &r), &r, gr, buf, buflen, &e);
+	naccs_index_val_init(&v);
+	for (int tries = 0;; tries++) {
+		rc = naccs_index_acquire(index_path(), &m);
+		if (rc < 0)
+			return acquire_failed(rc, saved, errnop);
+		rc = naccs_index_find_gr_num(m, 'i', (uint32_t)gid, &r, &v);
+		if (!again(rc, tries, m))
+			break;
+	}
+	st = gr_result(rc, &r, gr, buf, buflen, &e);
+	naccs_index_val_free(&v);
 	naccs_index_release(m);
 	return answer(st, e, saved, errnop);
 }
@@ -354,21 +410,24 @@ NSS_EXPORT enum nss_status _nss_naccs_getgrent_r(struct group *gr, char *buf, si
 						 int *errnop)
 {
 	int saved = errno, e = ENOENT, rc = 0;
+	struct naccs_index_val v;
 	struct naccs_index_gr r;
 	enum nss_status st = NSS_STATUS_NOTFOUND;
 
+	naccs_index_val_init(&v);
 	pthread_mutex_lock(&gr_ent.lock);
 	if (gr_ent.map == NULL)
 		rc = ent_start(&gr_ent, true);
 	if (rc < 0) {
 		st = unavailable(rc, &e);
 	} else if (gr_ent.next < gr_ent.count) {
-		st = gr_result(naccs_index_find_gr_num(gr_ent.map, 'G', gr_ent.next, &r), &r, gr,
-			       buf, buflen, &e);
+		st = gr_result(naccs_index_find_gr_num(gr_ent.map, 'G', gr_ent.next, &r, &v), &r,
+			       gr, buf, buflen, &e);
 		if (st == NSS_STATUS_SUCCESS)
 			gr_ent.next++;
 	}
 	pthread_mutex_unlock(&gr_ent.lock);
+	naccs_index_val_free(&v);
 	return answer(st, e, saved, errnop);
 }
 
@@ -409,24 +468,34 @@ NSS_EXPORT enum nss_status _nss_naccs_initgroups_dyn(const char *user, gid_t gro
 {
 	int saved = errno, e = ENOENT, rc;
 	struct naccs_index_map *m;
+	struct naccs_index_val v, vg;
 	struct naccs_index_pw r;
-	const unsigned char *gids;
-	size_t n;
+	const unsigned char *gids = NULL;
+	size_t n = 0;
 	enum nss_status st = NSS_STATUS_NOTFOUND;
 
 	if (!naccs_index_name_ok(user))
 		return answer(NSS_STATUS_NOTFOUND, ENOENT, saved, errnop);
-	rc = naccs_index_acquire(index_path(), &m);
-	if (rc < 0)
-		return acquire_failed(rc, saved, errnop);
-	/* By the canonical login, also when user is a NACCS form. */
-	rc = naccs_index_find_pw_name(m, user, &r);
+	naccs_index_val_init(&v);
+	naccs_index_val_init(&vg);
+	for (int tries = 0;; tries++) {
+		rc = naccs_index_acquire(index_path(), &m);
+		if (rc < 0)
+			return acquire_failed(rc, saved, errnop);
+		/* By the canonical login, also when user is a NACCS form. */
+		rc = naccs_index_find_pw_name(m, user, &r, &v);
+		if (rc == 1) {
+			rc = naccs_index_find_groups(m, r.name, r.name_len, &gids, &n, &vg);
+			rc = rc < 0 ? rc : 1;
+		}
+		if (!again(rc, tries, m))
+			break;
+	}
 	if (rc < 0) {
-		e = EIO;
-		st = NSS_STATUS_UNAVAIL;
+		missed(rc, &st, &e);
 	} else if (rc == 1) {
 		st = NSS_STATUS_SUCCESS;
-		if (naccs_index_find_groups(m, r.name, r.name_len, &gids, &n) == 1) {
+		if (gids != NULL && n > 0) {
 			for (size_t i = 0; i < n && st == NSS_STATUS_SUCCESS; i++) {
 				gid_t gid = (gid_t)naccs_index_u32(gids + 4 * i);
 
@@ -435,6 +504,8 @@ NSS_EXPORT enum nss_status _nss_naccs_initgroups_dyn(const char *user, gid_t gro
 			}
 		}
 	}
+	naccs_index_val_free(&vg);
+	naccs_index_val_free(&v);
 	naccs_index_release(m);
 	return answer(st, e, saved, errnop);
 }
