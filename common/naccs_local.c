@@ -22,8 +22,10 @@ int naccs_local_index_holds(const struct naccs_config *cfg, const char *name, ui
 {
 	struct naccs_index_map *m = NULL;
 	struct naccs_index_pw pw;
+	struct naccs_index_val val;
 	char path[PATH_MAX];
-	int rc;
+	bool unreadable = false;
+	int rc, tries;
 
 	*held = true; /* whatever fails: taken as an ID */
 	if (naccs_index_path(cfg, path, sizeof(path)) < 0)
@@ -35,16 +37,31 @@ int naccs_local_index_holds(const struct naccs_config *cfg, const char *name, ui
 		return naccs_err_set(err, ENOENT, _("identity index %s does not exist"), path);
 	if (rc < 0)
 		return rc;
-	rc = naccs_index_acquire(path, &m);
-	if (rc < 0)
-		return naccs_err_set(err, -rc, _("identity index %s cannot be read"), path);
-	if (name != NULL)
-		rc = naccs_index_name_ok(name) ? naccs_index_find_pw_name(m, name, &pw) : 0;
-	else
-		rc = naccs_index_find_pw_num(m, 'u', (uint32_t)uid, &pw);
-	naccs_index_release(m);
-	/* Nothing of the index stays mapped in the host (a PAM module's). */
+	/* A file replaced under the look-up (-EAGAIN): asked again, twice at
+	 * most, as the NSS module does. */
+	for (tries = 0; tries < 3; tries++) {
+		rc = naccs_index_acquire(path, &m);
+		if (rc < 0) {
+			unreadable = true;
+			break;
+		}
+		naccs_index_val_init(&val);
+		if (name != NULL)
+			rc = naccs_index_name_ok(name)
+				 ? naccs_index_find_pw_name(m, name, &pw, &val)
+				 : 0;
+		else
+			rc = naccs_index_find_pw_num(m, 'u', (uint32_t)uid, &pw, &val);
+		naccs_index_val_free(&val);
+		naccs_index_release(m);
+		if (rc != -EAGAIN)
+			break;
+	}
+	/* Nothing of the index stays in the host (a PAM module's). */
 	naccs_index_forget();
+	if (rc == -EAGAIN || unreadable)
+		return naccs_err_set(err, rc == -EAGAIN ? EAGAIN : -rc,
+				     _("identity index %s cannot be read"), path);
 	if (rc < 0)
 		return naccs_err_set(err, EPROTO, _("identity index %s holds a malformed record"),
 				     path);

@@ -238,6 +238,29 @@ expect_login ok abcde-002 "Mw8!tRq-2zLp
 Mw8!tRq-2zLp" chauthtok
 echo "    abcde-002 (another individual, not a member) may not:"
 su_check fail abcde-002 opsroot
+echo "    Nor can abcde-002 lock opsroot for everybody by guessing: su refuses it"
+echo "    before any password prompt, and nothing is counted against opsroot"
+echo "    (an allowed person's wrong guesses count against that person's own ID):"
+inv=$(uid_of abcde-002)
+printf '$ (as abcde-002, uid %s) su opsroot, 6 times with a wrong password   [auth phase]\n' "$inv"
+for i in 1 2 3 4 5 6; do
+	out=$(echo "Wrong-guess-$i" | env NACCS_TEST_INVOKER_UID="$inv" NACCS_TEST_LOGINUID="$inv" \
+		LD_PRELOAD="${NACCS_ASAN_PRELOAD:-} $SB_PAM_WRAPPER" PAM_WRAPPER=1 \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+		PAM_WRAPPER_SERVICE_DIR="$SB_DIR/pam.d" pamtester -v su opsroot authenticate 2>&1)
+done
+printf '%s\n' "$out" | sed 's/^/    /'
+printf '$ naccsctl user show opsroot | grep -E "^(locked|failures since)"\n'
+state=$(sb_ctl user show opsroot | grep -E '^(locked|failures since)')
+printf '%s\n' "$state" | sed 's/^/    /'
+if ! printf '%s\n' "$out" | grep -q 'Password:' &&
+	printf '%s\n' "$state" | grep -Eq '^locked: +no' &&
+	printf '%s\n' "$state" | grep -Eq '^failures since: +0$'; then
+	echo "    -> as expected (no prompt, opsroot neither locked nor charged)"
+else
+	echo "    -> UNEXPECTED"
+	failures=$((failures + 1))
+fi
 echo "    opsshared (a shared ID: no chains that hide the person) may not, even as a member:"
 expect ok sb_ctl group member add wheel-naccs opsshared
 su_check fail opsshared opsroot
