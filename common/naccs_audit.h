@@ -124,6 +124,10 @@ void naccs_audit_names_free(char **names, size_t n);
  * refuses a prune that removed a month younger than this at its time. */
 #define NACCS_AUDIT_RETENTION_MIN_DAYS 365
 
+/* The first second (UTC) of the month a file is named after
+ * ("YYYY-MM.jsonl"): prune's rule and verify's check of it. */
+int64_t naccs_audit_month_start(const char *name);
+
 struct naccs_audit_prune {
 	size_t nfiles;		  /* month files to delete, oldest first */
 	char first[16], last[16]; /* the first and last of them ("YYYY-MM.jsonl") */

@@ -18,8 +18,7 @@
 
 #define DAY 86400
 
-/* The first second of the month of name ("YYYY-MM.jsonl"), UTC. */
-static int64_t month_start(const char *name)
+int64_t naccs_audit_month_start(const char *name)
 {
 	struct tm tm;
 
@@ -68,7 +67,8 @@ int naccs_audit_prune_plan(const struct naccs_config *cfg, int64_t now, struct n
 	 * than that beginning, whatever months no line was written in, and
 	 * verify can check it (naccs_audit_verify.c). */
 	while (k + 1 < n &&
-	       month_start(names[k + 1]) + (int64_t)cfg->audit_retention_days * DAY <= now)
+	       naccs_audit_month_start(names[k + 1]) + (int64_t)cfg->audit_retention_days * DAY <=
+		   now)
 		k++;
 	if (k > 0) {
 		rc = first_line(cfg->audit_dir, names[k], &p->begin_seq, p->begin_prev, err);

@@ -66,18 +66,6 @@ struct walk {
 	int64_t last_time; /* of the line before (0: none yet) */
 };
 
-/* The first second of the month of a file name ("YYYY-MM.jsonl"), UTC. */
-static int64_t month_start(const char *name)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = atoi(name) - 1900;
-	tm.tm_mon = atoi(name + 5) - 1;
-	tm.tm_mday = 1;
-	return (int64_t)timegm(&tm);
-}
-
 static bool fail(struct walk *w, const char *file, uint64_t line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
@@ -191,8 +179,9 @@ static bool check_line(struct walk *w, const char *file, uint64_t no, char *line
 		 * that month must have begun at least the retention minimum
 		 * (365 days, NACCS-LOG-RET) before the prune; our prune keeps
 		 * every file until then (naccs_audit_prune.c). */
-		if (w->prune_seen &&
-		    month_start(w->first_file) + (int64_t)NACCS_AUDIT_RETENTION_MIN_DAYS * DAY > t)
+		if (w->prune_seen && naccs_audit_month_start(w->first_file) +
+					     (int64_t)NACCS_AUDIT_RETENTION_MIN_DAYS * DAY >
+					 t)
 			return fail(w, file, no,
 				    _("the prune at %s removed lines younger than the retention "
 				      "minimum (%d days, NACCS-LOG-RET): the trail begins in %.7s"),

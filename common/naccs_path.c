@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "naccs_path.h"
 
@@ -53,4 +55,20 @@ int naccs_path_beside(const char *dir, const char *file_path, const char *leaf, 
 	else
 		return -ENAMETOOLONG;
 	return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
+}
+
+ssize_t naccs_path_read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
 }

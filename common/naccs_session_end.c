@@ -15,6 +15,7 @@
 
 #include "naccs_i18n.h"
 #include "naccs_num.h"
+#include "naccs_path.h"
 #include "naccs_session_end.h"
 
 #define NO_UID 4294967295UL
@@ -36,23 +37,6 @@ struct proc {
 	bool alive;
 };
 
-/* A small file into buf (NUL-terminated).  Length or -errno. */
-static ssize_t slurp(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0)
-		n = -errno;
-	close(fd);
-	if (n >= 0)
-		buf[n] = '\0';
-	return n;
-}
-
 /* The real uid ("Uid:" of /proc/PID/status) and the login uid. */
 static void read_ids(long pid, unsigned long *uid, unsigned long *loginuid)
 {
@@ -60,10 +44,11 @@ static void read_ids(long pid, unsigned long *uid, unsigned long *loginuid)
 
 	*uid = *loginuid = NO_UID;
 	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
-	if (slurp(path, buf, sizeof(buf)) > 0 && (p = strstr(buf, "\nUid:")) != NULL)
+	if (naccs_path_read_small(path, buf, sizeof(buf)) > 0 &&
+	    (p = strstr(buf, "\nUid:")) != NULL)
 		*uid = strtoul(p + 5, NULL, 10);
 	snprintf(path, sizeof(path), "/proc/%ld/loginuid", pid);
-	if (slurp(path, buf, sizeof(buf)) > 0)
+	if (naccs_path_read_small(path, buf, sizeof(buf)) > 0)
 		(void)naccs_parse_ulong(buf, strcspn(buf, "\n"), 0, NO_UID, loginuid);
 }
 

@@ -28,27 +28,10 @@ int naccs_sessions_dir(const char *cfg_dir, const char *store_path, char *out, s
 	return naccs_path_beside(cfg_dir, store_path, "sessions", out, outlen);
 }
 
-/* A small file of /proc into buf (NUL-terminated).  Length or -errno. */
-static ssize_t read_small(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0)
-		n = -errno;
-	close(fd);
-	if (n >= 0)
-		buf[n] = '\0';
-	return n;
-}
-
 static int boot_id(char out[40])
 {
 	char buf[64];
-	ssize_t n = read_small("/proc/sys/kernel/random/boot_id", buf, sizeof(buf));
+	ssize_t n = naccs_path_read_small("/proc/sys/kernel/random/boot_id", buf, sizeof(buf));
 
 	if (n < 0)
 		return (int)n;
@@ -68,7 +51,7 @@ int naccs_proc_read(long pid, struct naccs_proc *out)
 
 	memset(out, 0, sizeof(*out));
 	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	n = read_small(path, buf, sizeof(buf));
+	n = naccs_path_read_small(path, buf, sizeof(buf));
 	if (n < 0)
 		return n == -ENOENT || n == -ESRCH ? -ENOENT : (int)n;
 	p = strrchr(buf, ')');
