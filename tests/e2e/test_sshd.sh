@@ -288,6 +288,12 @@ if [ "$T_FAIL" -ne 0 ]; then
 	echo "# the end of the server's log ($SSHD_DIR/main.log):"
 	tail -40 "$SSHD_DIR/main.log" | sed 's/^/#   /'
 fi
+# A failed check: what sshd and the trail said, for the reader of the CI log
+# (the overlays are gone afterwards).
+if [ "$T_FAIL" -gt 0 ]; then
+	grep -E 'fatal|error|PAM' "$SSHD_DIR/main.log" | tail -30 | sed 's/^/#   sshd: /'
+	tail -n 15 /var/log/naccs/*.jsonl | sed 's/^/#   trail: /'
+fi
 # NACCS_E2E_KEEP=DIR: the server's logs and the audit trail kept there.
 if [ -n "${NACCS_E2E_KEEP:-}" ]; then
 	mkdir -p "$NACCS_E2E_KEEP" && cp -r "$SSHD_DIR"/*.log /var/log/naccs/*.jsonl "$NACCS_E2E_KEEP"/
