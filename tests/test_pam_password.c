@@ -242,24 +242,7 @@ static void test_wrong_current_password(void **state)
 /* How many lines of the trail hold needle. */
 static size_t trail_count(const char *needle)
 {
-	char **names = NULL, dir[600], path[PATH_MAX], line[8192];
-	size_t n = 0, c = 0;
-	struct naccs_err err;
-
-	snprintf(dir, sizeof(dir), "%s/audit", PAM_FIXTURE_DIR);
-	assert_int_equal(naccs_audit_list(dir, &names, &n, &err), 0);
-	for (size_t i = 0; i < n; i++) {
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		f = fopen(path, "r");
-		assert_non_null(f);
-		while (fgets(line, sizeof(line), f) != NULL)
-			c += strstr(line, needle) != NULL;
-		fclose(f);
-	}
-	naccs_audit_names_free(names, n);
-	return c;
+	return tu_trail_count(PAM_FIXTURE_DIR, needle);
 }
 
 /* A wrong current password counts as a failed login, and the one that

@@ -100,3 +100,29 @@ const char *tu_fixture_dir(const char *build_path)
 	of[i] = build_path;
 	return paths[i];
 }
+
+size_t tu_trail_count(const char *dir, const char *needle)
+{
+	char **names = NULL, adir[PATH_MAX], path[PATH_MAX + 64], line[8192];
+	size_t n = 0, c = 0;
+	struct naccs_err err;
+
+	snprintf(adir, sizeof(adir), "%s/audit", dir);
+	if (naccs_audit_list(adir, &names, &n, &err) < 0)
+		return (size_t)-1;
+	for (size_t i = 0; i < n && c != (size_t)-1; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", adir, names[i]);
+		f = fopen(path, "r");
+		if (f == NULL) {
+			c = (size_t)-1;
+			break;
+		}
+		while (fgets(line, sizeof(line), f) != NULL)
+			c += strstr(line, needle) != NULL;
+		fclose(f);
+	}
+	naccs_audit_names_free(names, n);
+	return c;
+}

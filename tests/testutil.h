@@ -18,6 +18,10 @@ char *tu_write_file(const char *dir, const char *name, const char *text, unsigne
  * [audit] on_audit_failure = deny (the default) nobody logs in without it. */
 const char *tu_audit_trail(const char *dir, char *conf, size_t conflen);
 
+/* How many lines of the trail under dir/audit hold needle; (size_t)-1 when
+ * the trail's files cannot be listed or read. */
+size_t tu_trail_count(const char *dir, const char *needle);
+
 /* The PAM tests' fixture directory (its configuration, store and trail,
  * which the module's trust checks walk up to "/"): under make check, the
  * private temporary directory tests/private-run.sh made
