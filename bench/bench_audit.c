@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "bench_util.h"
-#include "naccs_audit.h"
-#include "naccs_config.h"
-#include "naccs_secret.h"
+#include "audit/trail.h"
+#include "config/conf.h"
+#include "base/secret.h"
 
 static int cmp(const void *a, const void *b)
 {

@@ -21,11 +21,11 @@
 #include <security/pam_appl.h>
 
 #include "bench_util.h"
-#include "naccs_audit.h"
-#include "naccs_config.h"
-#include "naccs_hash.h"
-#include "naccs_secret.h"
-#include "naccs_store.h"
+#include "audit/trail.h"
+#include "config/conf.h"
+#include "crypto/hash.h"
+#include "base/secret.h"
+#include "store/store.h"
 
 #define MAX_ROUNDS 1000
 

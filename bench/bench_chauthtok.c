@@ -19,10 +19,10 @@
 #include <unistd.h>
 
 #include "bench_util.h"
-#include "naccs_config.h"
-#include "naccs_hash.h"
-#include "naccs_policy.h"
-#include "naccs_store.h"
+#include "config/conf.h"
+#include "crypto/hash.h"
+#include "policy/policy.h"
+#include "store/store.h"
 
 #define MAX_ROUNDS 100
 #define HISTORY	   24

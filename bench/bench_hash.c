@@ -21,7 +21,7 @@
 #include <time.h>
 
 #include "bench_util.h"
-#include "naccs_hash.h"
+#include "crypto/hash.h"
 
 #define MAX_ROUNDS 1000
 

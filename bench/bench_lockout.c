@@ -29,10 +29,10 @@
 #include <sqlite3.h>
 
 #include "bench_util.h"
-#include "naccs_flood.h"
-#include "naccs_hash.h"
-#include "naccs_lockout.h"
-#include "naccs_store.h"
+#include "rules/flood.h"
+#include "crypto/hash.h"
+#include "rules/lockout.h"
+#include "store/store.h"
 
 #define FAILURE_ROWS 1000000L
 #define MAX_ROUNDS   100000

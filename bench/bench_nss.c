@@ -19,7 +19,7 @@
  * nsswitch.conf over /etc/passwd and /etc/nsswitch.conf: the real files
  * are never touched.  Without root (or without namespaces) the comparison
  * is skipped with the reason.  The index is written in the format of
- * common/naccs_index.h by the bench itself (issuing 100,000 IDs through
+ * common/index/map.h by the bench itself (issuing 100,000 IDs through
  * the store would take minutes). */
 #define _GNU_SOURCE
 #include "config.h"
@@ -40,7 +40,7 @@
 #include <unistd.h>
 
 #include "bench_util.h"
-#include "naccs_index.h"
+#include "index/map.h"
 #include "nss_naccs.h"
 
 #define UID_BASE   300000u

@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "bench_util.h"
-#include "naccs_num.h"
+#include "base/num.h"
 
 double bench_now_ms(void)
 {

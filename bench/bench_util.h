@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "naccs_hash.h"
+#include "crypto/hash.h"
 
 /* CLOCK_MONOTONIC in milliseconds. */
 double bench_now_ms(void);

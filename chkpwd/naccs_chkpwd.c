@@ -1,7 +1,7 @@
 /* naccs_chkpwd: verify the calling user's OWN naccs password for a process
  * that is not root (a screen locker: UTS-2.3.2.1(1)(d)), like pam_unix's
  * unix_chkpwd.  Installed setuid root (the store and the audit trail are
- * root's, 0600 / 0700).  The protocol is common/naccs_chkpwd.h; the decision
+ * root's, 0600 / 0700).  The protocol is common/policy/chkpwd.h; the decision
  * is pam_sm_authenticate's own, naccs_policy_authenticate(): failures
  * counted, lockout, suspension, retirement, the flood cap, the audit trail
  * line (UTS-2.2.1.4(1)(a)), then the fail delay; on success the canonical
@@ -35,16 +35,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "naccs_chkpwd.h"
-#include "naccs_config.h"
-#include "naccs_event.h"
-#include "naccs_i18n.h"
-#include "naccs_local.h"
-#include "naccs_policy.h"
-#include "naccs_resolve.h"
-#include "naccs_secret.h"
-#include "naccs_text.h"
-#include "naccs_time.h"
+#include "policy/chkpwd.h"
+#include "config/conf.h"
+#include "audit/event.h"
+#include "base/i18n.h"
+#include "index/local.h"
+#include "policy/policy.h"
+#include "policy/resolve.h"
+#include "base/secret.h"
+#include "base/text.h"
+#include "base/time.h"
 
 #define SERVICE_PREFIX "naccs_chkpwd"
 
@@ -313,7 +313,7 @@ unavailable:
 /* The store unusable: are the caller's uid and the name it gave (if any)
  * both outside the public identity index?  Then it is "not mine" and the
  * stack goes on to pam_unix (a local account's screen locker); an ID, or
- * no trusted index, fails closed (issue 16, naccs_local.h). */
+ * no trusted index, fails closed (issue 16, index/local.h). */
 static bool not_an_id(const struct naccs_config *cfg, const struct caller *me, const char *name)
 {
 	struct naccs_err err;
@@ -376,7 +376,7 @@ static int check(const struct caller *me, const char *name, const char *service,
 		/* No login counts here, unlike pam_sm_acct_mgmt on a service of
 		 * [session] sessionless_services: the service name is the
 		 * caller's choice (issue #16). */
-		/* The protocol (naccs_chkpwd.h): the canonical login on stdout
+		/* The protocol (policy/chkpwd.h): the canonical login on stdout
 		 * after a successful authentication, for PAM_USER.  Not
 		 * written: a failure, so the caller never takes it for one. */
 		if (!account && code == NACCS_CHKPWD_OK &&

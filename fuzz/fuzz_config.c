@@ -12,7 +12,7 @@
 #include <stdbool.h>
 
 #include "fuzz.h"
-#include "naccs_config.h"
+#include "config/conf.h"
 
 #define FUZZ_NAME     "fuzz.conf"
 #define MAX_ARG_LINES 64

@@ -7,9 +7,9 @@
 #include <stdbool.h>
 
 #include "fuzz.h"
-#include "naccs_event.h"
-#include "naccs_text.h"
-#include "naccs_utf8.h"
+#include "audit/event.h"
+#include "base/text.h"
+#include "base/utf8.h"
 
 /* The next unit of s at i: a well-formed character, or one malformed byte. */
 static size_t unit_len(const char *s, size_t i)

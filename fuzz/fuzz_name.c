@@ -11,7 +11,7 @@
 #include <stdbool.h>
 
 #include "fuzz.h"
-#include "naccs_name.h"
+#include "base/name.h"
 
 #define FORMAT_COUNT 4
 

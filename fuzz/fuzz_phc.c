@@ -12,7 +12,7 @@
 #include <stdbool.h>
 
 #include "fuzz.h"
-#include "naccs_hash.h"
+#include "crypto/hash.h"
 
 static bool all_zero(const void *p, size_t len)
 {

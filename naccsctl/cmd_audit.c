@@ -11,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "naccs_audit.h"
-#include "naccs_csv.h"
-#include "naccs_i18n.h"
-#include "naccs_name.h"
-#include "naccs_nametag.h"
-#include "naccs_secret.h"
-#include "naccs_time.h"
+#include "audit/trail.h"
+#include "base/csv.h"
+#include "base/i18n.h"
+#include "base/name.h"
+#include "audit/nametag.h"
+#include "base/secret.h"
+#include "base/time.h"
 #include "naccsctl.h"
 
 void ctl_usage_audit(FILE *out)
@@ -188,7 +188,7 @@ static const char *export_kind(const char *line)
 /* The event of a line when it is one the export holds (*event, else
  * NULL): a login (auth, account), a switch (the same, by su) or a session
  * of an issued ID.  The PAM module names an ID's user code only when the
- * name was an issued ID (naccs_policy.c); an ID without one (a shared ID)
+ * name was an issued ID (policy/policy.c); an ID without one (a shared ID)
  * is one its decision judged (allow, deny, error: a name that is no ID is
  * "ignore") and the store knows.  0, or -errno with err when the store
  * cannot say. */
@@ -362,7 +362,7 @@ static int audit_prune(struct ctl_ctx *ctx, int argc, char **argv)
 	return CTL_EXIT_OK;
 }
 
-/* Test a guess against the tags of the trail (naccs_nametag.h): one name
+/* Test a guess against the tags of the trail (audit/nametag.h): one name
  * per line of standard input, its written form on standard output. */
 static int audit_name_tag(struct ctl_ctx *ctx, int argc, char **argv)
 {

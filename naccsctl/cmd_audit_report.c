@@ -1,5 +1,5 @@
 /* naccsctl audit report (UTS-2.2.1.4(1)(d)(ア), #10): the trail's events
- * between two times, grouped (common/naccs_audit_report.c), as text, JSON
+ * between two times, grouped (common/audit/report.c), as text, JSON
  * or CSV. */
 #include "config.h"
 
@@ -10,12 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "naccs_audit.h"
-#include "naccs_audit_report.h"
-#include "naccs_csv.h"
-#include "naccs_i18n.h"
-#include "naccs_json.h"
-#include "naccs_resolve.h"
+#include "audit/trail.h"
+#include "audit/report.h"
+#include "base/csv.h"
+#include "base/i18n.h"
+#include "base/json.h"
+#include "policy/resolve.h"
 #include "naccsctl.h"
 
 #define DAY	 86400

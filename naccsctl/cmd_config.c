@@ -18,12 +18,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "naccs_access.h"
-#include "naccs_config.h"
-#include "naccs_i18n.h"
-#include "naccs_resolve.h"
-#include "naccs_su.h"
-#include "naccs_store.h"
+#include "rules/access.h"
+#include "config/conf.h"
+#include "base/i18n.h"
+#include "policy/resolve.h"
+#include "rules/su.h"
+#include "store/store.h"
 #include "naccsctl.h"
 
 struct check_report {

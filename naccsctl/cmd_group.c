@@ -22,9 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "naccs_i18n.h"
-#include "naccs_name.h"
-#include "naccs_store.h"
+#include "base/i18n.h"
+#include "base/name.h"
+#include "store/store.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 
@@ -412,7 +412,7 @@ static int group_member(struct ctl_ctx *ctx, int argc, char **argv)
 	action = add ? "group-member-add" : "group-member-remove";
 	if (argc != 4)
 		return ctl_usage_error("group member", _("expected GROUP LOGIN"));
-	/* The member is named as any ID is (naccs_resolve.h). */
+	/* The member is named as any ID is (policy/resolve.h). */
 	rc = user_open_and_resolve(ctx, false, argv[3], &id, NULL);
 	if (rc != CTL_EXIT_OK)
 		return rc;

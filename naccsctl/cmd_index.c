@@ -1,5 +1,5 @@
 /* naccsctl index rebuild|check: the public identity index the NSS module
- * reads (common/naccs_index.h), and the one place that keeps it up to date:
+ * reads (common/index/map.h), and the one place that keeps it up to date:
  * ctl_index_after, called by the dispatcher after every command that opened
  * the store for writing (identities, groups, init, upgrade), whatever the
  * command, so no command can forget it. */
@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "naccs_i18n.h"
-#include "naccs_index.h"
-#include "naccs_index_write.h"
+#include "base/i18n.h"
+#include "index/map.h"
+#include "index/write.h"
 #include "naccsctl.h"
 
 void ctl_usage_index(FILE *out)

@@ -13,11 +13,11 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "naccs_audit.h"
-#include "naccs_i18n.h"
-#include "naccs_path.h"
-#include "naccs_secret.h"
-#include "naccs_trust.h"
+#include "audit/trail.h"
+#include "base/i18n.h"
+#include "base/path.h"
+#include "base/secret.h"
+#include "base/trust.h"
 #include "naccsctl.h"
 
 #define CTL_DIR_MODE 0755
@@ -90,7 +90,7 @@ static int create_or_check_store(struct ctl_ctx *ctx)
 	return rc;
 }
 
-/* The audit trail (naccs_audit.h): its directory (0700) and a new state
+/* The audit trail (audit/trail.h): its directory (0700) and a new state
  * with a random first key, printed this once for offline keeping (the
  * verification key of naccsctl audit verify --key).  An existing trail
  * is never touched.  init and upgrade (a store from before the trail). */

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "naccs_i18n.h"
+#include "base/i18n.h"
 #include "naccsctl.h"
 
 static struct naccs_store_options inspect_options(const struct ctl_ctx *ctx)
@@ -141,7 +141,7 @@ static int package_checks(struct ctl_ctx *ctx, bool *done)
 		*done = true;
 		return CTL_EXIT_OK;
 	}
-	/* The trail is its state file (naccs_audit.h): the package makes the
+	/* The trail is its state file (audit/trail.h): the package makes the
 	 * directory itself. */
 	if ((size_t)snprintf(state, sizeof(state), "%s/state", ctx->cfg.audit_dir) <
 		sizeof(state) &&
@@ -176,7 +176,7 @@ int cmd_upgrade(struct ctl_ctx *ctx, int argc, char **argv)
 	 * existing trail is left as it is, silently. */
 	if (!package)
 		rc = ctl_create_trail(ctx, false, true);
-	/* Each migration is one transaction (store_sqlite_open.c); the trail
+	/* Each migration is one transaction (store/sqlite/open.c); the trail
 	 * must be able to take the line first (ctl_open_store). */
 	if (rc == CTL_EXIT_OK)
 		rc = ctl_store_open_admin(ctx, &before, &was_wal);

@@ -7,8 +7,8 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "naccs_i18n.h"
-#include "naccs_text.h"
+#include "base/i18n.h"
+#include "base/text.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 

@@ -24,9 +24,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "naccs_hash.h"
-#include "naccs_json.h"
-#include "naccs_store.h"
+#include "crypto/hash.h"
+#include "base/json.h"
+#include "store/store.h"
 #include "naccsctl.h"
 
 /* The subcommands (argv[0] is the subcommand's name). */

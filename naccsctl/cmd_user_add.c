@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "naccs_hash.h"
-#include "naccs_i18n.h"
-#include "naccs_name.h"
-#include "naccs_secret.h"
-#include "naccs_store.h"
-#include "naccs_time.h"
+#include "crypto/hash.h"
+#include "base/i18n.h"
+#include "base/name.h"
+#include "base/secret.h"
+#include "store/store.h"
+#include "base/time.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 #include "ctl_home.h"

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "naccs_i18n.h"
-#include "naccs_json.h"
-#include "naccs_store.h"
+#include "base/i18n.h"
+#include "base/json.h"
+#include "store/store.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 

@@ -5,15 +5,15 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "naccs_i18n.h"
-#include "naccs_resolve.h"
-#include "naccs_secret.h"
-#include "naccs_store.h"
+#include "base/i18n.h"
+#include "policy/resolve.h"
+#include "base/secret.h"
+#include "store/store.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 
 /* Resolve a name as the administrator typed it, by the one rule every
- * program uses (naccs_resolve.h): the login itself, else a NACCS form
+ * program uses (policy/resolve.h): the login itself, else a NACCS form
  * (ABCDE001, ABCDE-001, any case) through the user ID. */
 static int resolve(struct ctl_ctx *ctx, const char *name, struct naccs_identity *id)
 {

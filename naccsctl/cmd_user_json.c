@@ -1,12 +1,12 @@
 /* naccsctl user: the JSON members of an ID and of its state, shared by user
- * show and user list, written with the common JSON writer (naccs_json.h:
+ * show and user list, written with the common JSON writer (base/json.h:
  * members in this order, strings escaped).  Never the hash
  * (UTS-2.2.1.1(1)(e)(イ)). */
 #include "config.h"
 
-#include "naccs_json.h"
-#include "naccs_lockout.h"
-#include "naccs_store.h"
+#include "base/json.h"
+#include "rules/lockout.h"
+#include "store/store.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 
@@ -73,7 +73,7 @@ void user_json_state(struct naccs_json *w, const struct naccs_account_state *st)
 	naccs_json_member_bool(w, "locked", locked);
 	json_time(w, "locked_at", locked, st->locked_at);
 	user_json_text(w, "lock_reason", locked ? st->lock_reason : NULL);
-	/* null: until an administrator unlocks (naccs_lockout.h) */
+	/* null: until an administrator unlocks (rules/lockout.h) */
 	json_time(w, "lock_until", locked && st->lock_until != 0, st->lock_until);
 	naccs_json_member_bool(w, "suspended", st->suspended);
 	json_time(w, "suspended_at", st->suspended, st->suspended_at);

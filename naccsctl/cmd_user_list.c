@@ -10,12 +10,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "naccs_csv.h"
-#include "naccs_i18n.h"
-#include "naccs_lockout.h"
-#include "naccs_policy.h"
-#include "naccs_store.h"
-#include "naccs_time.h"
+#include "base/csv.h"
+#include "base/i18n.h"
+#include "rules/lockout.h"
+#include "policy/policy.h"
+#include "store/store.h"
+#include "base/time.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 
@@ -206,7 +206,7 @@ static void list_one_text(const struct list_filter *f, const struct naccs_identi
 	       (unsigned long)id->uid, kind, status, last, times, expiry);
 }
 
-/* ---- --csv (RFC 4180, common/naccs_csv.h) ---------------------------- */
+/* ---- --csv (RFC 4180, common/base/csv.h) ---------------------------- */
 
 /* The columns: fixed English names, like the JSON members, for the
  * spreadsheet of a periodic review. */

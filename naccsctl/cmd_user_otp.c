@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "naccs_hash.h"
-#include "naccs_i18n.h"
-#include "naccs_json.h"
-#include "naccs_policy.h"
-#include "naccs_secret.h"
+#include "crypto/hash.h"
+#include "base/i18n.h"
+#include "base/json.h"
+#include "policy/policy.h"
+#include "base/secret.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 

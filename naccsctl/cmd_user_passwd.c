@@ -4,10 +4,10 @@
 
 #include <stdio.h>
 
-#include "naccs_hash.h"
-#include "naccs_i18n.h"
-#include "naccs_secret.h"
-#include "naccs_store.h"
+#include "crypto/hash.h"
+#include "base/i18n.h"
+#include "base/secret.h"
+#include "store/store.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 

@@ -1,7 +1,7 @@
 /* naccsctl user suspend and retire end the ID's running sessions
  * (UTS-2.2.1.1(1)(d): stop its use of the system at once), unless
  * --keep-sessions: the sessions the session table and /proc know
- * (naccs_session_end.h), then loginctl terminate-user where systemd-logind
+ * (policy/session_end.h), then loginctl terminate-user where systemd-logind
  * runs.
  * What was ended is one trail line (action end-sessions). */
 #include "config.h"
@@ -17,9 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "naccs_i18n.h"
-#include "naccs_session_end.h"
-#include "naccs_sessions.h"
+#include "base/i18n.h"
+#include "policy/session_end.h"
+#include "rules/sessions.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "naccs_i18n.h"
-#include "naccs_lockout.h"
-#include "naccs_policy.h"
-#include "naccs_secret.h"
-#include "naccs_store.h"
+#include "base/i18n.h"
+#include "rules/lockout.h"
+#include "policy/policy.h"
+#include "base/secret.h"
+#include "store/store.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "naccs_i18n.h"
-#include "naccs_store.h"
+#include "base/i18n.h"
+#include "store/store.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "naccs_i18n.h"
-#include "naccs_lockout.h"
-#include "naccs_store.h"
+#include "base/i18n.h"
+#include "rules/lockout.h"
+#include "store/store.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 
@@ -101,7 +101,7 @@ static bool flag_is_on(enum naccs_flag flag, const struct naccs_account_state *s
 	switch (flag) {
 	case NACCS_FLAG_LOCKED:
 		/* A timed lock that has ended is no lock to lock again; it is
-		 * still there to clear (naccs_lockout.h). */
+		 * still there to clear (rules/lockout.h). */
 		return st->locked &&
 		       (on_means_in_force ? naccs_lockout_in_force(st, naccs_now_wall()) : true);
 	case NACCS_FLAG_SUSPENDED:

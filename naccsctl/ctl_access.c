@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "naccs_i18n.h"
-#include "naccs_path.h"
-#include "naccs_store.h"
+#include "base/i18n.h"
+#include "base/path.h"
+#include "store/store.h"
 #include "naccsctl.h"
 
 /* Which permission is missing. */

@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "naccs_i18n.h"
-#include "naccs_path.h"
+#include "base/i18n.h"
+#include "base/path.h"
 #include "ctl_home.h"
 
 #define DEPTH_MAX 32 /* nested directories in a skeleton */

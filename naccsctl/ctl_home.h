@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "naccs_err.h"
+#include "base/err.h"
 
 /* Before the ID is issued: the directory above home must exist and be
  * reached without a symbolic link; home itself must not exist, unless

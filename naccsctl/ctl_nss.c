@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "naccs_i18n.h"
-#include "naccs_local.h"
+#include "base/i18n.h"
+#include "index/local.h"
 #include "naccsctl.h"
 
 /* getpw*_r / getgr*_r buffers grow up to this on ERANGE (a group with

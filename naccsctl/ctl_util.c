@@ -13,15 +13,15 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "naccs_audit.h"
-#include "naccs_event.h"
-#include "naccs_i18n.h"
-#include "naccs_name.h"
-#include "naccs_num.h"
-#include "naccs_secret.h"
-#include "naccs_text.h"
-#include "naccs_time.h"
-#include "naccs_utf8.h"
+#include "audit/trail.h"
+#include "audit/event.h"
+#include "base/i18n.h"
+#include "base/name.h"
+#include "base/num.h"
+#include "base/secret.h"
+#include "base/text.h"
+#include "base/time.h"
+#include "base/utf8.h"
 #include "naccsctl.h"
 
 /* ---- messages ---- */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "naccs_i18n.h"
+#include "base/i18n.h"
 #include "naccsctl.h"
 
 #ifndef PACKAGE_VERSION

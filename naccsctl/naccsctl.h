@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "naccs_config.h"
-#include "naccs_err.h"
-#include "naccs_json.h"
-#include "naccs_store.h"
+#include "config/conf.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "store/store.h"
 
 #define CTL_PROG "naccsctl"
 

@@ -1,10 +1,10 @@
 /* libnss_naccs.so.2: passwd and group look-ups over the public identity
- * index (common/naccs_index.h).  Loaded into every process that asks NSS,
+ * index (common/index/map.h).  Loaded into every process that asks NSS,
  * so it links only libnaccs_core (tinycdb and the name rules): it never
  * opens the private store, never hashes, never allocates per look-up (but
  * for a record over NACCS_INDEX_VAL_BUF read from a large index), never
  * maps the index and keeps no descriptor open between calls
- * (naccs_index.h).
+ * (index/map.h).
  *
  * Every entry point keeps the caller's errno (glibc passes &errno as errnop
  * in places: the answer is written last), refuses hostile names (with '/',
@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "naccs_index.h"
+#include "index/map.h"
 #include "nss_naccs.h"
 
 #define NSS_EXPORT __attribute__((visibility("default")))

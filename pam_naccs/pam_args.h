@@ -6,7 +6,7 @@
 
 #include <security/pam_modules.h>
 
-#include "naccs_config.h"
+#include "config/conf.h"
 
 struct pam_naccs_opts {
 	struct naccs_config cfg;

@@ -10,9 +10,9 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
-#include "naccs_i18n.h"
-#include "naccs_policy.h"
-#include "naccs_secret.h"
+#include "base/i18n.h"
+#include "policy/policy.h"
+#include "base/secret.h"
 #include "pam_call.h"
 
 const char *pam_call_item(pam_handle_t *pamh, int type)

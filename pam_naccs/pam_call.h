@@ -7,7 +7,7 @@
 
 #include <security/pam_modules.h>
 
-#include "naccs_policy.h"
+#include "policy/policy.h"
 #include "pam_args.h"
 
 #define EXPORT __attribute__((visibility("default")))

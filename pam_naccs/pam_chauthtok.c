@@ -30,10 +30,10 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
-#include "naccs_i18n.h"
-#include "naccs_notice.h"
-#include "naccs_policy.h"
-#include "naccs_secret.h"
+#include "base/i18n.h"
+#include "rules/notice.h"
+#include "policy/policy.h"
+#include "base/secret.h"
 #include "pam_call.h"
 
 #define VERIFIED_KEY "pam_naccs_chauthtok_verified"

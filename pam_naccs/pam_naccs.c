@@ -1,5 +1,5 @@
 /* pam_naccs.so: the PAM entry points. A thin adapter: PAM items in, one call
- * into the policy layer (common/naccs_policy.c), PAM_* codes out. Never exits
+ * into the policy layer (common/policy/policy.c), PAM_* codes out. Never exits
  * or aborts the host; any store or config problem fails closed. */
 #include "config.h"
 
@@ -12,9 +12,9 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
-#include "naccs_i18n.h"
-#include "naccs_notice.h"
-#include "naccs_policy.h"
+#include "base/i18n.h"
+#include "rules/notice.h"
+#include "policy/policy.h"
 #include "pam_call.h"
 #include "pam_once.h"
 

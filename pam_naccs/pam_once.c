@@ -23,9 +23,9 @@
 
 #include <security/pam_modules.h>
 
-#include "naccs_lockout.h"
-#include "naccs_name.h"
-#include "naccs_secret.h"
+#include "rules/lockout.h"
+#include "base/name.h"
+#include "base/secret.h"
 #include "pam_once.h"
 
 #define ONCE_KEY "naccs-failed-token"

@@ -2,7 +2,7 @@
  * (UTS-2.2.1.1(1)(g)(エ)), the unencrypted-channel warning
  * (UTS-2.2.1.1(1)(b)(ウ)) and the last-login and failure notices
  * (UTS-2.2.1.1(1)(g)(イ), (ウ)), all as PAM_TEXT_INFO.  The texts are
- * common/'s (naccs_banner.c, naccs_notice.c). */
+ * common/'s (rules/banner.c, rules/notice.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -11,8 +11,8 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
-#include "naccs_banner.h"
-#include "naccs_notice.h"
+#include "rules/banner.h"
+#include "rules/notice.h"
 #include "pam_call.h"
 
 #define SHOWN_KEY "pam_naccs_prelogin_shown"

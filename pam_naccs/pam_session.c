@@ -21,9 +21,9 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
-#include "naccs_policy.h"
-#include "naccs_sessions.h"
-#include "naccs_time.h"
+#include "policy/policy.h"
+#include "rules/sessions.h"
+#include "base/time.h"
 #include "pam_call.h"
 
 #define SESSION_DATA "pam_naccs_session"

@@ -3,7 +3,7 @@
  * upgrade (issue 16, item 2: tests/e2e/test_upgrade.sh,
  * tests/test_naccsctl_upgrade_package.sh).  Never used by the product.
  *
- * Generic over the migrations of common/store_sqlite_schema.h: a scratch
+ * Generic over the migrations of common/store/sqlite/schema.h: a scratch
  * database is built from migrations 1..VERSION (the old DDL itself); then,
  * in one transaction, every trigger, index, table and column of the store
  * that the scratch lacks (or holds with other SQL) is dropped, the old
@@ -20,7 +20,7 @@
 
 #include <sqlite3.h>
 
-#include "store_sqlite_schema.h"
+#include "store/sqlite/schema.h"
 
 static int fail(sqlite3 *db, const char *what)
 {

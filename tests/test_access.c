@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "naccs_config.h"
-#include "naccs_netmatch.h"
+#include "config/conf.h"
+#include "rules/netmatch.h"
 
 static void test_ipv4(void **state)
 {

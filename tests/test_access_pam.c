@@ -29,7 +29,7 @@
 #include <security/pam_appl.h>
 #include <syslog.h>
 
-#include "naccs_store.h"
+#include "store/store.h"
 #include "testlog.h"
 #include "teststore.h"
 #include "testutil.h"

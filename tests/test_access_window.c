@@ -1,4 +1,4 @@
-/* Time and terminal windows (UTS-2.2.1.2(1)(b)(ア), common/naccs_access.c):
+/* Time and terminal windows (UTS-2.2.1.2(1)(b)(ア), common/rules/access.c):
  * rule syntax and its errors, days of the week, windows across midnight,
  * the DST changes of Europe/Berlin and America/New_York (the zone set with
  * setenv("TZ") + tzset(); Japan has none), the next-allowed computation
@@ -19,8 +19,8 @@
 
 #include <cmocka.h>
 
-#include "naccs_access.h"
-#include "naccs_config.h"
+#include "rules/access.h"
+#include "config/conf.h"
 
 static void zone(const char *tz)
 {

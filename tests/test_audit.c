@@ -22,12 +22,12 @@
 
 #include <cmocka.h>
 
-#include "naccs_alert.h"
-#include "naccs_audit.h"
-#include "naccs_config.h"
-#include "naccs_event.h"
-#include "naccs_secret.h"
-#include "naccs_time.h"
+#include "audit/alert.h"
+#include "audit/trail.h"
+#include "config/conf.h"
+#include "audit/event.h"
+#include "base/secret.h"
+#include "base/time.h"
 #include "testutil.h"
 
 #define T0 1764547200 /* 2025-12-01T00:00:00Z */
@@ -525,7 +525,7 @@ static void test_unwritable_trail(void **state)
 	assert_string_equal(before, after); /* nothing earlier lost */
 	free(before);
 	free(after);
-	/* The event layer reports it: callers fail closed (naccs_policy.c). */
+	/* The event layer reports it: callers fail closed (policy/policy.c). */
 	ev.trail = &f->cfg;
 	assert_int_equal(chmod(f->cfg.audit_dir, 0750), 0);
 	assert_true(naccs_event_emit(&ev, &err) < 0);

@@ -26,10 +26,10 @@
 #include <libpamtest.h>
 #include <security/pam_appl.h>
 
-#include "naccs_audit.h"
-#include "naccs_hash.h"
-#include "naccs_policy.h"
-#include "naccs_store.h"
+#include "audit/trail.h"
+#include "crypto/hash.h"
+#include "policy/policy.h"
+#include "store/store.h"
 #include "testlog.h"
 #include "testutil.h"
 

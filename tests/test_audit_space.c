@@ -35,12 +35,12 @@
 
 #include <cmocka.h>
 
-#include "naccs_audit.h"
-#include "naccs_config.h"
-#include "naccs_hash.h"
-#include "naccs_policy.h"
-#include "naccs_secret.h"
-#include "naccs_store.h"
+#include "audit/trail.h"
+#include "config/conf.h"
+#include "crypto/hash.h"
+#include "policy/policy.h"
+#include "base/secret.h"
+#include "store/store.h"
 #include "testlog.h"
 #include "testutil.h"
 

@@ -82,7 +82,7 @@ expect_rc 0 "  user show" sb_ctl user show chkpw-001
 ok "  (no login counted by the check alone)" grep -qE '^ *last login: +never$' "$T_OUT"
 expect_rc 0 "  without a name: the caller's own ID" as "$uid" --
 expect_rc 0 "  a NACCS form of the own ID" as "$uid" -- CHKPW001
-# The protocol (naccs_chkpwd.h): the canonical login on stdout after a
+# The protocol (policy/chkpwd.h): the canonical login on stdout after a
 # success, which pam_naccs.so makes PAM_USER.
 ok "  stdout: the canonical login chkpw-001, one line" test "$(cat "$T_OUT")" = chkpw-001
 ok "  the trail has the line (service naccs_chkpwd:xlock, allow, actor uid=$uid)" \

@@ -1,4 +1,4 @@
-/* The PAM side of naccs_chkpwd (common/naccs_chkpwd.c, issue #11): a fake
+/* The PAM side of naccs_chkpwd (common/policy/chkpwd.c, issue #11): a fake
  * helper (a shell script) records what it was given.  The password arrives
  * on stdin and nowhere else, the environment is empty, no descriptor of the
  * host leaks, the host's SIGCHLD handler is neither called nor lost (and a
@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "naccs_chkpwd.h"
+#include "policy/chkpwd.h"
 #include "testutil.h"
 
 static char *dir, *helper, *out_path, *code_path, *stdout_path;

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "naccs_config.h"
+#include "config/conf.h"
 #include "testutil.h"
 
 struct warnings {

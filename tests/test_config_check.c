@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "naccs_config.h"
+#include "config/conf.h"
 
 struct diags {
 	unsigned errors, warnings, untrusted;

@@ -1,4 +1,4 @@
-/* The CSV writer (common/naccs_csv.h): RFC 4180 records (CRLF, quoting
+/* The CSV writer (common/base/csv.h): RFC 4180 records (CRLF, quoting
  * when a field holds ',', '"', CR or LF, quotes doubled), the guard
  * against spreadsheet formula injection (a text field starting with =, +,
  * -, @, TAB or CR gets a leading single quote), control characters and
@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "naccs_csv.h"
+#include "base/csv.h"
 
 /* One text field written alone as a record into buf. */
 static const char *field_csv(const char *s, char *buf, size_t cap, size_t *replaced)

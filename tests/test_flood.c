@@ -1,4 +1,4 @@
-/* The flood cap (common/naccs_flood.c): a machine-wide counting semaphore
+/* The flood cap (common/rules/flood.c): a machine-wide counting semaphore
  * of lock files.  Never more than max holders at once, measured across
  * processes; a killed holder frees its slot; a full cap makes the caller
  * wait, then fail with -EAGAIN. */
@@ -22,8 +22,8 @@
 
 #include <cmocka.h>
 
-#include "naccs_flood.h"
-#include "naccs_time.h"
+#include "rules/flood.h"
+#include "base/time.h"
 #include "testutil.h"
 
 struct shared {

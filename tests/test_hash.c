@@ -1,4 +1,4 @@
-/* Unit tests of the password-hashing layer (common/naccs_hash.c and its two
+/* Unit tests of the password-hashing layer (common/crypto/hash.c and its two
  * engines).  Requirement IDs cited in the test names:
  *   UTS-2.2.1.6(1)(e)(ア)  swappable crypto module: two interchangeable engines
  *   UTS-2.2.1.6(1)(e)(イ)  selectable algorithms; parameters travel in each hash
@@ -22,8 +22,8 @@
 #include <argon2.h>
 #include <sodium.h>
 
-#include "naccs_hash.h"
-#include "naccs_hash_engine.h"
+#include "crypto/hash.h"
+#include "crypto/engine.h"
 
 #define REQ_SWAP   "UTS-2.2.1.6(1)(e)(ア)"
 #define REQ_SELECT "UTS-2.2.1.6(1)(e)(イ)"

@@ -1,5 +1,5 @@
 /* Unit tests of the CRYPTREC engine: PBKDF2-HMAC-SHA-256 through OpenSSL
- * (common/hash_openssl.c) behind the hashing interface, its PHC form
+ * (common/crypto/engine_openssl.c) behind the hashing interface, its PHC form
  * $pbkdf2-sha256$i=I$<salt>$<hash>, and living next to argon2id.
  *   UTS-2.2.1.6(1)(e)(イ)  selectable algorithms (CRYPTREC-listed primitives);
  *                          each stored hash names its algorithm and parameters
@@ -23,9 +23,9 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
-#include "naccs_hash.h"
-#include "naccs_hash_engine.h"
-#include "store_sqlite_schema.h"
+#include "crypto/hash.h"
+#include "crypto/engine.h"
+#include "store/sqlite/schema.h"
 
 #define REQ_SWAP   "UTS-2.2.1.6(1)(e)(ア)"
 #define REQ_SELECT "UTS-2.2.1.6(1)(e)(イ)"

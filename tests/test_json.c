@@ -1,4 +1,4 @@
-/* The JSON writer (common/naccs_json.h): deterministic output, RFC 8259
+/* The JSON writer (common/base/json.h): deterministic output, RFC 8259
  * escaping with every control character as \u00XX, invalid UTF-8 replaced
  * by U+FFFD, misuse and a full buffer refused with a sticky error.  The
  * output serves naccsctl --json and the audit trail (UTS-2.2.1.4(1)(a):
@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "naccs_json.h"
+#include "base/json.h"
 
 /* One string value written alone into a buffer. */
 static const char *string_json(const char *s, char *buf, size_t cap, size_t *replaced)

@@ -24,14 +24,14 @@
 #include <security/pam_appl.h>
 #include <sqlite3.h>
 
-#include "naccs_audit.h"
-#include "naccs_flood.h"
-#include "naccs_hash.h"
-#include "naccs_lockout.h"
-#include "naccs_nametag.h"
-#include "naccs_policy.h"
-#include "naccs_secret.h"
-#include "naccs_store.h"
+#include "audit/trail.h"
+#include "rules/flood.h"
+#include "crypto/hash.h"
+#include "rules/lockout.h"
+#include "audit/nametag.h"
+#include "policy/policy.h"
+#include "base/secret.h"
+#include "store/store.h"
 #include "testutil.h"
 
 #define SERVICE "naccs-lockout"
@@ -761,7 +761,7 @@ static void test_pruning_and_unknown_cap(void **state)
 		assert_int_equal(auth(name, "wrong"), PAM_USER_UNKNOWN);
 	}
 	assert_int_equal(query("SELECT count(*) FROM unknown_failures"), 3);
-	/* Kept as their tags, the newest ones (naccs_nametag.h: such a name
+	/* Kept as their tags, the newest ones (audit/nametag.h: such a name
 	 * is never written as typed). */
 	assert_int_equal(query("SELECT count(*) FROM unknown_failures WHERE name LIKE 'zzzzz%'"),
 			 0);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The manual pages: each one formats without a single groff warning, and
 # they cannot silently drift from the code: every key of the config table
-# (common/config_keys.c) is documented in naccs.conf(5), every top-level
+# (common/config/keys.c) is documented in naccs.conf(5), every top-level
 # command of naccsctl (naccsctl/naccsctl.c) in naccsctl(8).  A failure
 # names exactly what is missing.
 . "${NACCS_TOP_SRCDIR}/tests/lib.sh"
@@ -73,18 +73,18 @@ for p in $pages; do
 	sed 's/^/#   /' "$T_TMP/warn"
 done
 
-config_keys "$src/common/config_keys.c" >"$T_TMP/keys"
+config_keys "$src/common/config/keys.c" >"$T_TMP/keys"
 documented_keys "$src/man/naccs.conf.5" >"$T_TMP/doc-keys"
 ok "the config table has keys (the extraction works)" test "$(wc -l <"$T_TMP/keys")" -gt 40
 missing "$T_TMP/keys" "$T_TMP/doc-keys" >"$T_TMP/missing-keys"
-ok "every config key of common/config_keys.c is in naccs.conf(5)" test ! -s "$T_TMP/missing-keys"
+ok "every config key of common/config/keys.c is in naccs.conf(5)" test ! -s "$T_TMP/missing-keys"
 if [ -s "$T_TMP/missing-keys" ]; then
 	echo "# keys missing from man/naccs.conf.5: $(tr '\n' ' ' <"$T_TMP/missing-keys")"
 fi
 missing "$T_TMP/doc-keys" "$T_TMP/keys" >"$T_TMP/extra-keys"
 ok "naccs.conf(5) documents no key the code does not have" test ! -s "$T_TMP/extra-keys"
 if [ -s "$T_TMP/extra-keys" ]; then
-	echo "# keys in man/naccs.conf.5 that common/config_keys.c lacks: $(tr '\n' ' ' <"$T_TMP/extra-keys")"
+	echo "# keys in man/naccs.conf.5 that common/config/keys.c lacks: $(tr '\n' ' ' <"$T_TMP/extra-keys")"
 fi
 
 naccsctl_commands "$src/naccsctl/naccsctl.c" >"$T_TMP/cmds"
@@ -100,11 +100,11 @@ fi
 # naccsctl, a bad request in a page are each found.
 # (The names below exist nowhere: self_check.new_key, selfcheck.)
 sed 's/^\(    {"password", "retry", .*\)$/\1\n    {"self_check", "new_key", KIND_PATH, FIELD(x), 0, 0, false},/' \
-	"$src/common/config_keys.c" >"$T_TMP/keys-plus.c"
+	"$src/common/config/keys.c" >"$T_TMP/keys-plus.c"
 config_keys "$T_TMP/keys-plus.c" >"$T_TMP/keys-plus"
 ok "self-check: a new key without documentation is reported by name" \
 	test "$(missing "$T_TMP/keys-plus" "$T_TMP/doc-keys")" = "self_check.new_key"
-sed '/NACCS_ACCESS_RULE_PREFIX/d' "$src/common/config_keys.c" >"$T_TMP/keys-norule.c"
+sed '/NACCS_ACCESS_RULE_PREFIX/d' "$src/common/config/keys.c" >"$T_TMP/keys-norule.c"
 sed 's/^\.BI "rule_" NAME/.BI "renamed_" NAME/' "$src/man/naccs.conf.5" >"$T_TMP/norule.5"
 documented_keys "$T_TMP/norule.5" >"$T_TMP/doc-keys-norule"
 ok "self-check: [access] rule_NAME undocumented is reported" \

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "naccs_name.h"
+#include "base/name.h"
 
 struct parse_case {
 	const char *in;

@@ -1,4 +1,4 @@
-/* The session notices' texts (common/naccs_notice.c,
+/* The session notices' texts (common/rules/notice.c,
  * UTS-2.2.1.1(1)(g)(イ), (ウ)): the terminal is named as people name it. */
 #include "config.h"
 
@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "naccs_config.h"
-#include "naccs_notice.h"
+#include "config/conf.h"
+#include "rules/notice.h"
 
 static void notice(const char *tty, const char *rhost, char *last, char *failures)
 {

@@ -30,9 +30,9 @@
 #include <cmocka.h>
 #include <fcntl.h>
 
-#include "naccs_index.h"
-#include "naccs_index_write.h"
-#include "naccs_store.h"
+#include "index/map.h"
+#include "index/write.h"
+#include "store/store.h"
 #include "nss_naccs.h"
 #include "teststore.h"
 #include "testutil.h"
@@ -977,7 +977,7 @@ static void big_login(const char *prefix, unsigned i, char *out, size_t len)
 }
 
 /* An index of n accounts named PREFIXnnnnn-001 (uid BIG_UID + i), written
- * to path directly in the format of naccs_index.h (thousands of IDs
+ * to path directly in the format of index/map.h (thousands of IDs
  * through the store would take long); its size. */
 static off_t write_big(const char *path, const char *prefix, unsigned n)
 {

@@ -19,9 +19,9 @@
 #include <libpamtest.h>
 #include <security/pam_appl.h>
 
-#include "naccs_hash.h"
-#include "naccs_index_write.h"
-#include "naccs_store.h"
+#include "crypto/hash.h"
+#include "index/write.h"
+#include "store/store.h"
 #include "testutil.h"
 
 #define SERVICE "naccs-test"

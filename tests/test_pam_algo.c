@@ -21,8 +21,8 @@
 #include <libpamtest.h>
 #include <security/pam_appl.h>
 
-#include "naccs_hash.h"
-#include "naccs_store.h"
+#include "crypto/hash.h"
+#include "store/store.h"
 #include "testutil.h"
 
 #define SERVICE "naccs-algo"

@@ -23,9 +23,9 @@
 #include <security/pam_appl.h>
 #include <sqlite3.h>
 
-#include "naccs_audit.h"
-#include "naccs_hash.h"
-#include "naccs_store.h"
+#include "audit/trail.h"
+#include "crypto/hash.h"
+#include "store/store.h"
 #include "testdb.h"
 #include "testutil.h"
 

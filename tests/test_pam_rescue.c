@@ -40,10 +40,10 @@
 #include <security/pam_appl.h>
 #include <sqlite3.h>
 
-#include "naccs_config.h"
-#include "naccs_hash.h"
-#include "naccs_index_write.h"
-#include "naccs_store.h"
+#include "config/conf.h"
+#include "crypto/hash.h"
+#include "index/write.h"
+#include "store/store.h"
 #include "testdb.h"
 #include "testutil.h"
 

@@ -1,5 +1,5 @@
-/* The policy layer (naccs_policy.c) and the one name resolver
- * (naccs_resolve.c) against a real store, without PAM: which ID a typed name
+/* The policy layer (policy/policy.c) and the one name resolver
+ * (policy/resolve.c) against a real store, without PAM: which ID a typed name
  * means, what a locked ID's attempt answers, what an unknown user's dummy
  * costs, what reaches the log.  syslog() is captured by defining it here:
  * libnaccs is linked into this program, so its calls land in these
@@ -23,13 +23,13 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "naccs_config.h"
-#include "naccs_hash.h"
-#include "naccs_index_write.h"
-#include "naccs_policy.h"
-#include "naccs_resolve.h"
-#include "naccs_secret.h"
-#include "naccs_store.h"
+#include "config/conf.h"
+#include "crypto/hash.h"
+#include "index/write.h"
+#include "policy/policy.h"
+#include "policy/resolve.h"
+#include "base/secret.h"
+#include "store/store.h"
 #include "testlog.h"
 #include "testutil.h"
 
@@ -412,7 +412,7 @@ static void test_unknown_name_is_not_logged_as_typed(void **state)
 	/* Nor one that has the form of a name, or of a NACCS user ID (any
 	 * eight letters and digits read as one: "summer26"), when the system
 	 * has no such account (issue 16, item 14; without a configuration,
-	 * no tag either: naccs_nametag.h). */
+	 * no tag either: audit/nametag.h). */
 	assert_int_equal(auth(f, "zzzzz-999", GOOD_PW, &d), NACCS_OUT_UNKNOWN);
 	assert_int_equal(auth(f, "summer26", GOOD_PW, &d), NACCS_OUT_UNKNOWN);
 	assert_false(tl_logged("zzzzz-999"));

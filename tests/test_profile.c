@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "naccs_config.h"
+#include "config/conf.h"
 
 static const struct naccs_config_preset test_presets[] = {
     {"uts2023", "auth", "fail_delay_ms", "3000"},

@@ -1,5 +1,5 @@
-/* The password rules (naccs_pwpolicy.h) and the change orchestration
- * (naccs_policy_password.c) without PAM, against a real store: length in
+/* The password rules (rules/password.h) and the change orchestration
+ * (policy/password.c) without PAM, against a real store: length in
  * characters after NFC, classes, repeats, sequences, user data, the old
  * password, the dictionary, the blocklist, history (N and N + 1, across hash
  * parameters and engines), minimum age, the compare-and-swap (two changes
@@ -21,12 +21,12 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "naccs_config.h"
-#include "naccs_hash.h"
-#include "naccs_policy.h"
-#include "naccs_pwpolicy.h"
-#include "naccs_secret.h"
-#include "naccs_store.h"
+#include "config/conf.h"
+#include "crypto/hash.h"
+#include "policy/policy.h"
+#include "rules/password.h"
+#include "base/secret.h"
+#include "store/store.h"
 #include "testdb.h"
 #include "testutil.h"
 

@@ -1,5 +1,5 @@
 /* The private credential store: the semantic
- * interface of naccs_store.h over its SQLite backend.  Raw sqlite3 calls
+ * interface of store/store.h over its SQLite backend.  Raw sqlite3 calls
  * stand in for an intruder or a damaged file where a test needs one. */
 #include "config.h"
 
@@ -20,9 +20,9 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "naccs_secret.h"
-#include "naccs_store.h"
-#include "store_sqlite_schema.h"
+#include "base/secret.h"
+#include "store/store.h"
+#include "store/sqlite/schema.h"
 #include "testdb.h"
 #include "testutil.h"
 
@@ -742,7 +742,7 @@ static void test_failures_and_success(void **state)
 }
 
 /* UTS-2.2.1.1(1)(g)(ウ): attempts on unknown names are recorded too, with the
- * name only as it may be written (naccs_nametag.h: an account of the
+ * name only as it may be written (audit/nametag.h: an account of the
  * system, or a tag), never a password typed as a name, even one that has
  * the form of a name or of a NACCS user ID (issue 16, item 14). */
 static void test_unknown_failures(void **state)

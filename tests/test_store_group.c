@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "naccs_store.h"
+#include "store/store.h"
 #include "teststore.h"
 
 #define DL() naccs_deadline_in(10000)

@@ -31,11 +31,11 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "naccs_config.h"
-#include "naccs_policy.h"
-#include "naccs_secret.h"
-#include "naccs_store.h"
-#include "store_sqlite_schema.h"
+#include "config/conf.h"
+#include "policy/policy.h"
+#include "base/secret.h"
+#include "store/store.h"
+#include "store/sqlite/schema.h"
 #include "testdb.h"
 #include "testutil.h"
 

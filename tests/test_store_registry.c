@@ -20,8 +20,8 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "naccs_store.h"
-#include "store_sqlite_schema.h"
+#include "store/store.h"
+#include "store/sqlite/schema.h"
 #include "teststore.h"
 
 #define DL()   naccs_deadline_in(10000)

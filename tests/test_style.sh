@@ -15,10 +15,10 @@ no_brief() {
 		--exclude=test_style.sh -e 'BRIEF\.md' -e 'BRIEF [§"]' . | sed 's/^/#   /' | grep .
 }
 ok "no reference to BRIEF.md, which the repository does not have" no_brief
-for f in $(grep -l '_("' common/*.c pam_naccs/*.c naccsctl/*.c chkpwd/*.c); do
+for f in $(find common pam_naccs naccsctl chkpwd -name '*.c' | LC_ALL=C sort | xargs grep -l '_("'); do
 	ok "po/POTFILES.in lists $f" grep -qx "$f" po/POTFILES.in
 done
-files=$(ls common/*.[ch] pam_naccs/*.[ch] naccsctl/*.[ch] chkpwd/*.[ch] tests/*.[ch] bench/*.[ch] fuzz/*.[ch] 2>/dev/null)
+files=$(find common pam_naccs naccsctl chkpwd tests bench fuzz -name '*.[ch]' | LC_ALL=C sort)
 for f in $files; do
 	ok "clang-format: $f" clang-format --dry-run --Werror "$f"
 done

@@ -26,9 +26,9 @@
 #include <sqlite3.h>
 #include <syslog.h>
 
-#include "naccs_audit.h"
-#include "naccs_config.h"
-#include "naccs_store.h"
+#include "audit/trail.h"
+#include "config/conf.h"
+#include "store/store.h"
 #include "testlog.h"
 #include "teststore.h"
 #include "testutil.h"

@@ -1,8 +1,8 @@
-/* The one helper of each kind in common/: strict UTF-8 (naccs_utf8.c), the
- * sanitiser of text shown in messages, logs and terminals (naccs_text.c;
+/* The one helper of each kind in common/: strict UTF-8 (base/utf8.c), the
+ * sanitiser of text shown in messages, logs and terminals (base/text.c;
  * log forging and terminal escapes, UTS-2.2.1.4(1)(a): the event trail must
- * say what happened, one event per line), decimal numbers (naccs_num.c),
- * the directory of a path (naccs_path.c) and naccs_strerror. */
+ * say what happened, one event per line), decimal numbers (base/num.c),
+ * the directory of a path (base/path.c) and naccs_strerror. */
 #include "config.h"
 
 #include <errno.h>
@@ -16,12 +16,12 @@
 
 #include <cmocka.h>
 
-#include "naccs_err.h"
-#include "naccs_event.h"
-#include "naccs_num.h"
-#include "naccs_path.h"
-#include "naccs_text.h"
-#include "naccs_utf8.h"
+#include "base/err.h"
+#include "audit/event.h"
+#include "base/num.h"
+#include "base/path.h"
+#include "base/text.h"
+#include "base/utf8.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "naccs_trust.h"
+#include "base/trust.h"
 #include "testutil.h"
 
 struct fixture {

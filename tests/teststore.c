@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "naccs_hash.h"
+#include "crypto/hash.h"
 #include "teststore.h"
 #include "testutil.h"
 

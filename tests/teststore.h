@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "naccs_store.h"
+#include "store/store.h"
 
 struct tst_fx {
 	char *dir;

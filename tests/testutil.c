@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "naccs_audit.h"
-#include "naccs_config.h"
-#include "naccs_secret.h"
+#include "audit/trail.h"
+#include "config/conf.h"
+#include "base/secret.h"
 #include "testutil.h"
 
 char *tu_mkdtemp(const char *tag)

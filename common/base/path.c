@@ -1,0 +1,74 @@
+/* Paths (see base/path.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/path.h"
+
+static int copy_out(const char *s, size_t len, char *out, size_t outlen)
+{
+	if (len >= outlen) {
+		out[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return 0;
+}
+
+int naccs_path_dirname(const char *path, char *out, size_t outlen)
+{
+	size_t end;
+
+	if (out == NULL || outlen == 0)
+		return -EINVAL;
+	if (path == NULL) {
+		out[0] = '\0';
+		return -EINVAL;
+	}
+	end = strlen(path);
+	while (end > 1 && path[end - 1] == '/') /* trailing slashes */
+		end--;
+	while (end > 0 && path[end - 1] != '/') /* the last component */
+		end--;
+	if (end == 0) /* a bare name lives in the current directory */
+		return copy_out(".", 1, out, outlen);
+	while (end > 1 && path[end - 1] == '/') /* the slashes before it */
+		end--;
+	return copy_out(path, end, out, outlen);
+}
+
+int naccs_path_beside(const char *dir, const char *file_path, const char *leaf, char *out,
+		      size_t outlen)
+{
+	char parent[4096];
+	int n;
+
+	if (dir[0] != '\0')
+		n = snprintf(out, outlen, "%s", dir);
+	else if (naccs_path_dirname(file_path, parent, sizeof(parent)) == 0)
+		n = snprintf(out, outlen, "%s/%s", parent, leaf);
+	else
+		return -ENAMETOOLONG;
+	return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
+}
+
+ssize_t naccs_path_read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}

@@ -1,0 +1,148 @@
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/i18n.h"
+#include "index/map.h"
+#include "index/write.h"
+#include "index/local.h"
+#include "base/trust.h"
+
+/* Enough for any passwd entry; a larger one is retried with a larger buffer. */
+#define PW_BUF_START 1024
+#define PW_BUF_MAX   (1024 * 1024)
+
+int naccs_local_index_holds(const struct naccs_config *cfg, const char *name, uid_t uid, bool *held,
+			    struct naccs_err *err)
+{
+	struct naccs_index_map *m = NULL;
+	struct naccs_index_pw pw;
+	struct naccs_index_val val;
+	char path[PATH_MAX];
+	bool unreadable = false;
+	int rc, tries;
+
+	*held = true; /* whatever fails: taken as an ID */
+	if (naccs_index_path(cfg, path, sizeof(path)) < 0)
+		return naccs_err_set(err, ENAMETOOLONG, _("identity index: path too long"));
+	/* Trusted as the store is: nobody but its owner could have written it
+	 * or put it in place (UTS-2.2.1.2(2)(a)). */
+	rc = naccs_trust_check_file(path, cfg->owner_uid, err);
+	if (rc == -ENOENT)
+		return naccs_err_set(err, ENOENT, _("identity index %s does not exist"), path);
+	if (rc < 0)
+		return rc;
+	/* A file replaced under the look-up (-EAGAIN): asked again, twice at
+	 * most, as the NSS module does. */
+	for (tries = 0; tries < 3; tries++) {
+		rc = naccs_index_acquire(path, &m);
+		if (rc < 0) {
+			unreadable = true;
+			break;
+		}
+		naccs_index_val_init(&val);
+		if (name != NULL)
+			rc = naccs_index_name_ok(name)
+				 ? naccs_index_find_pw_name(m, name, &pw, &val)
+				 : 0;
+		else
+			rc = naccs_index_find_pw_num(m, 'u', (uint32_t)uid, &pw, &val);
+		naccs_index_val_free(&val);
+		naccs_index_release(m);
+		if (rc != -EAGAIN)
+			break;
+	}
+	/* Nothing of the index stays in the host (a PAM module's). */
+	naccs_index_forget();
+	if (rc == -EAGAIN || unreadable)
+		return naccs_err_set(err, rc == -EAGAIN ? EAGAIN : -rc,
+				     _("identity index %s cannot be read"), path);
+	if (rc < 0)
+		return naccs_err_set(err, EPROTO, _("identity index %s holds a malformed record"),
+				     path);
+	*held = rc == 1;
+	return 0;
+}
+
+static void name_out(const char *name, char *other, size_t otherlen)
+{
+	if (other != NULL && otherlen > 0)
+		snprintf(other, otherlen, "%s", name);
+}
+
+/* getpwuid_r's answer: 1 another name, 0 none or the ID's, -errno. */
+static int db_other(uint32_t uid, const char *login, char *other, size_t otherlen)
+{
+	struct passwd pw, *found = NULL;
+	size_t size = PW_BUF_START;
+	char *buf = NULL;
+	int rc = ENOMEM;
+
+	for (;;) {
+		char *bigger = realloc(buf, size);
+
+		if (bigger == NULL) {
+			rc = ENOMEM;
+			break;
+		}
+		buf = bigger;
+		rc = getpwuid_r((uid_t)uid, &pw, buf, size, &found);
+		if (rc != ERANGE || size >= PW_BUF_MAX)
+			break;
+		size *= 2;
+	}
+	if (rc == 0 && found != NULL && strcmp(pw.pw_name, login) != 0) {
+		name_out(pw.pw_name, other, otherlen);
+		rc = 1;
+	} else if (rc == 0 || rc == ENOENT || rc == ESRCH || rc == EBADF || rc == EPERM) {
+		/* glibc's documented "not found" answers of some sources */
+		rc = 0;
+	} else {
+		rc = -rc;
+	}
+	free(buf);
+	return rc;
+}
+
+/* NACCS_LOCAL_PASSWD read line by line: 1 another name with uid, 0 none. */
+static int file_other(uint32_t uid, const char *login, char *other, size_t otherlen)
+{
+	FILE *f = fopen(NACCS_LOCAL_PASSWD, "re");
+	struct passwd pw, *found;
+	char buf[4096];
+	int rc = 0, e;
+
+	if (f == NULL)
+		return errno == ENOENT ? 0 : -errno;
+	/* glibc's answer at the end of the file is ENOENT. */
+	while ((e = fgetpwent_r(f, &pw, buf, sizeof(buf), &found)) != ENOENT) {
+		if (e != 0) { /* ERANGE included: an entry longer than 4 KiB */
+			rc = -e;
+			break;
+		}
+		if (pw.pw_uid == (uid_t)uid && strcmp(pw.pw_name, login) != 0) {
+			name_out(pw.pw_name, other, otherlen);
+			rc = 1;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+int naccs_uid_other_account(uint32_t uid, const char *login, char *other, size_t otherlen)
+{
+	int rc;
+
+	if (login == NULL)
+		return -EINVAL;
+	rc = db_other(uid, login, other, otherlen);
+	if (rc != 0)
+		return rc;
+	return file_other(uid, login, other, otherlen);
+}

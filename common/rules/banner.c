@@ -1,0 +1,50 @@
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rules/banner.h"
+#include "base/i18n.h"
+#include "base/text.h"
+#include "base/trust.h"
+
+int naccs_banner_read(const struct naccs_config *cfg, char out[NACCS_BANNER_MAX + 1],
+		      struct naccs_err *err)
+{
+	char raw[NACCS_BANNER_MAX + 1];
+	size_t got = 0;
+	int fd = -1, rc;
+
+	out[0] = '\0';
+	naccs_err_clear(err);
+	if (!cfg->banner)
+		return -ENOENT;
+	rc = naccs_trust_open(cfg->banner_file, cfg->owner_uid, &fd, err);
+	if (rc < 0)
+		return rc;
+	while (got < sizeof(raw)) {
+		ssize_t n = read(fd, raw + got, sizeof(raw) - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = naccs_err_set(err, EIO, _("banner %s: cannot be read"),
+					   cfg->banner_file);
+			break;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (rc == 0 && got > NACCS_BANNER_MAX)
+		rc = naccs_err_set(err, EFBIG, _("banner %s: longer than %d bytes"),
+				   cfg->banner_file, NACCS_BANNER_MAX);
+	if (rc < 0)
+		return rc;
+	/* Newlines kept; other controls (terminal escapes) and bad UTF-8
+	 * replaced. */
+	naccs_text_sanitize(raw, got, out, NACCS_BANNER_MAX + 1, NACCS_TEXT_NEWLINES);
+	return out[0] != '\0' ? 0 : -ENOENT;
+}

@@ -1,0 +1,98 @@
+/* What a store backend implements.  store/store.c picks the backend and
+ * forwards each naccs_store_* call here; the PAM module, NSS module and
+ * naccsctl only ever see store/store.h. */
+#ifndef NACCS_STORE_BACKEND_H
+#define NACCS_STORE_BACKEND_H
+
+#include "store/store.h"
+
+struct naccs_store_backend {
+	const char *name;
+	int (*open)(const struct naccs_store_options *opt, void **impl, struct naccs_err *err);
+	void (*close)(void *impl);
+	int (*inspect)(const struct naccs_store_options *opt, bool deep,
+		       struct naccs_store_report *out, struct naccs_err *err);
+	int (*schema_version)(void *impl, naccs_deadline_t dl, int *version, struct naccs_err *err);
+	int (*read_begin)(void *impl, naccs_deadline_t dl, struct naccs_err *err);
+	int (*read_end)(void *impl, int rc, struct naccs_err *err);
+	int (*find)(void *impl, naccs_deadline_t dl, const char *login, struct naccs_identity *out,
+		    struct naccs_err *err);
+	int (*find_by_user_id)(void *impl, naccs_deadline_t dl, const struct naccs_user_id *u,
+			       struct naccs_identity *out, struct naccs_err *err);
+	int (*find_by_uid)(void *impl, naccs_deadline_t dl, uint32_t uid,
+			   struct naccs_identity *out, struct naccs_err *err);
+	int (*get_state)(void *impl, naccs_deadline_t dl, const char *login,
+			 struct naccs_account_state *out, struct naccs_err *err);
+	int (*find_name)(void *impl, naccs_deadline_t dl, const char *login,
+			 const struct naccs_user_id *pair, struct naccs_name_match *out,
+			 struct naccs_err *err);
+	int (*typical_hash)(void *impl, naccs_deadline_t dl, char params[NACCS_PHC_MAX],
+			    struct naccs_err *err);
+	int (*record_failure)(void *impl, naccs_deadline_t dl, const char *login,
+			      const struct naccs_login_event *ev, struct naccs_account_state *after,
+			      struct naccs_err *err);
+	int (*record_success)(void *impl, naccs_deadline_t dl, const char *login,
+			      const struct naccs_login_event *ev,
+			      struct naccs_account_state *before, struct naccs_err *err);
+	int (*record_unknown_failure)(void *impl, naccs_deadline_t dl, const char *name,
+				      const struct naccs_login_event *ev, unsigned *dropped,
+				      struct naccs_err *err);
+	int (*add_identity)(void *impl, naccs_deadline_t dl, struct naccs_identity *id,
+			    uint32_t uid_min, uint32_t uid_max, const char *phc, bool must_change,
+			    const char *issued_by, const char *issued_to, struct naccs_err *err);
+	int (*set_password)(void *impl, naccs_deadline_t dl, const char *login, const char *phc,
+			    bool must_change, unsigned keep_history, const char *event,
+			    const char *by, struct naccs_err *err);
+	int (*replace_hash)(void *impl, naccs_deadline_t dl, const char *login, const char *old_phc,
+			    const char *new_phc, struct naccs_err *err);
+	int (*set_flag)(void *impl, naccs_deadline_t dl, const char *login, enum naccs_flag flag,
+			bool on, const char *reason, const char *by, struct naccs_err *err);
+	int (*retire)(void *impl, naccs_deadline_t dl, const char *login, const char *reason,
+		      const char *by, struct naccs_err *err);
+	int (*list)(void *impl, naccs_deadline_t dl, naccs_store_list_fn cb, void *ctx,
+		    struct naccs_err *err);
+	int (*registry)(void *impl, naccs_deadline_t dl, const char *login, naccs_registry_fn cb,
+			void *ctx, struct naccs_err *err);
+	int (*next_free_uid)(void *impl, naccs_deadline_t dl, uint32_t from, uint32_t max,
+			     uint32_t *uid, struct naccs_err *err);
+	/* Lockout (store/sqlite/lockout.c). */
+	void (*set_lockout)(void *impl, const struct naccs_lockout_rule *rule);
+	void (*set_commit_hook)(void *impl, naccs_store_commit_fn fn, void *ctx);
+	int (*session_login)(void *impl, naccs_deadline_t dl, const char *login,
+			     const struct naccs_login_event *ev, unsigned max_age,
+			     enum naccs_login_step step, struct naccs_login_notice *out,
+			     struct naccs_err *err);
+	int (*failures)(void *impl, naccs_deadline_t dl, const char *login, int64_t since,
+			naccs_failure_fn cb, void *ctx, struct naccs_err *err);
+	int (*get_history)(void *impl, naccs_deadline_t dl, const char *login,
+			   struct naccs_history_entry *out, size_t max, size_t *n,
+			   struct naccs_err *err);
+	int (*change_password)(void *impl, naccs_deadline_t dl, const char *login,
+			       const char *expected, const char *phc, unsigned keep_history,
+			       const char *by, struct naccs_err *err);
+	/* Groups (store/sqlite/group.c). */
+	int (*group_add)(void *impl, naccs_deadline_t dl, struct naccs_group *g, uint32_t gid_min,
+			 uint32_t gid_max, const char *by, struct naccs_err *err);
+	int (*group_del)(void *impl, naccs_deadline_t dl, const char *name, const char *reason,
+			 const char *by, struct naccs_err *err);
+	int (*group_find)(void *impl, naccs_deadline_t dl, const char *name,
+			  struct naccs_group *out, struct naccs_err *err);
+	int (*group_list)(void *impl, naccs_deadline_t dl, naccs_group_fn cb, void *ctx,
+			  struct naccs_err *err);
+	int (*group_members)(void *impl, naccs_deadline_t dl, const char *name, naccs_member_fn cb,
+			     void *ctx, struct naccs_err *err);
+	int (*group_has_member)(void *impl, naccs_deadline_t dl, const char *name,
+				const char *login, bool *member, struct naccs_err *err);
+	int (*group_member)(void *impl, naccs_deadline_t dl, const char *name, const char *login,
+			    bool add, const char *by, struct naccs_err *err);
+	int (*next_free_gid)(void *impl, naccs_deadline_t dl, uint32_t from, uint32_t max,
+			     uint32_t *gid, struct naccs_err *err);
+	/* Registry rules (store/sqlite/issue.c). */
+	int (*set_staff_number)(void *impl, naccs_deadline_t dl, const char *login,
+				const char *staff_number, const char *allow_reason, const char *by,
+				struct naccs_err *err);
+};
+
+extern const struct naccs_store_backend naccs_store_sqlite;
+
+#endif
