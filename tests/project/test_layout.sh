@@ -149,7 +149,7 @@ adapter_check() {
 			elif [ -f "$dir/$t" ]; then
 				continue
 			fi
-			echo "$where: ${dir}/ includes only common/, its own files and \"config.h\" (never naccsctl/)"
+			echo "$where: ${dir}/ includes only common/, its own files and \"config.h\" (nothing of naccsctl/ or another adapter)"
 			;;
 		esac
 	done <"$T_TMP/incs"
