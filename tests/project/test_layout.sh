@@ -217,7 +217,7 @@ loop_check() {
 	{
 		sed 's/.*/& &/' "$T_TMP/nodes"
 		cut -f1,2 "$T_TMP/modedges" | tr '\t' ' '
-	} | tsort 2>"$T_TMP/tsort" >/dev/null
+	} | LC_ALL=C tsort 2>"$T_TMP/tsort" >/dev/null
 	# GNU tsort: "tsort: -: input contains a loop:" then "tsort: MEMBER" lines.
 	awk '
 		/input contains a loop/ { if (n) print s; s = ""; n = 0; next }
