@@ -4,8 +4,8 @@
  * are validated the same way.  A bad value is an error (the caller fails
  * closed), and so is a key in a section whose rules are not implemented yet;
  * an unknown key is a warning naming file and line.
- * config/keys.c: keys and setter; config/ini.c: file syntax; config/load.c:
- * reading the trusted file, cross-key checks. */
+ * config/keys.c: keys and setter; config/validate.c: cross-key checks;
+ * config/ini.c: file syntax; config/load.c: reading the trusted file. */
 #ifndef NACCS_CONFIG_H
 #define NACCS_CONFIG_H
 

@@ -4,7 +4,9 @@
  * stops the parse and leaves the caller's struct as it was (what the PAM
  * module reads: fail closed, UTS-2.2.1.2(2)(a)).  The same parser has a
  * collect mode for naccsctl config check (naccs_config_check_text): every
- * error is reported and the parse goes on with the next line. */
+ * error is reported and the parse goes on with the next line, then the
+ * cross-key checks (config/validate.c).  config/load.c reads files into this
+ * parser; the parser never calls back into it. */
 #include "config.h"
 
 #include <errno.h>

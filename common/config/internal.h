@@ -1,6 +1,7 @@
 /* What the parts of the configuration code share (config/keys.c: the key
- * table and the one setter; config/ini.c: the file syntax; config/load.c:
- * reading a trusted file).  Not for other callers. */
+ * table and the one setter; config/validate.c: the cross-key checks;
+ * config/ini.c: the file syntax; config/load.c: reading a trusted file into
+ * it, one way: ini.c never calls load.c).  Not for other callers. */
 #ifndef NACCS_CONFIG_INTERNAL_H
 #define NACCS_CONFIG_INTERNAL_H
 
@@ -21,7 +22,8 @@ unsigned config_line_of(const struct naccs_config *cfg, const char *section, con
 			const char *key2);
 
 /* The cross-key checks of naccs_config_validate, every problem to report
- * as an error with FILE:LINE (config/load.c); the number reported. */
+ * as an error with FILE:LINE (config/validate.c, for the collect mode of
+ * config/ini.c); the number reported. */
 unsigned config_validate_report(const struct naccs_config *cfg, naccs_config_diag_fn report,
 				void *report_ctx);
 
