@@ -1,6 +1,6 @@
 /* The configuration file's syntax: INI sections, "key = value" lines, '#'
  * and ';' comment lines, strict UTF-8, bounded lines.  Every assignment goes
- * through the one setter (config/keys.c); the first error, with FILE:LINE,
+ * through the one setter (config/set.c); the first error, with FILE:LINE,
  * stops the parse and leaves the caller's struct as it was (what the PAM
  * module reads: fail closed, UTS-2.2.1.2(2)(a)).  The same parser has a
  * collect mode for naccsctl config check (naccs_config_check_text): every
