@@ -4,8 +4,11 @@
  * are validated the same way.  A bad value is an error (the caller fails
  * closed), and so is a key in a section whose rules are not implemented yet;
  * an unknown key is a warning naming file and line.
- * config/keys.c: keys and setter; config/ini.c: file syntax; config/load.c:
- * reading the trusted file, cross-key checks. */
+ * config/keys.c: the key table and defaults; config/profile.c: the policy
+ * profiles; config/parse.c: the values; config/set.c: the setter;
+ * config/effective.c: the effective view; config/validate.c: the cross-key
+ * checks; config/ini.c: file syntax; config/load.c: reading the trusted file
+ * (config/internal.h says who uses whom). */
 #ifndef NACCS_CONFIG_H
 #define NACCS_CONFIG_H
 

@@ -1,10 +1,12 @@
 /* The configuration file's syntax: INI sections, "key = value" lines, '#'
  * and ';' comment lines, strict UTF-8, bounded lines.  Every assignment goes
- * through the one setter (config/keys.c); the first error, with FILE:LINE,
+ * through the one setter (config/set.c); the first error, with FILE:LINE,
  * stops the parse and leaves the caller's struct as it was (what the PAM
  * module reads: fail closed, UTS-2.2.1.2(2)(a)).  The same parser has a
  * collect mode for naccsctl config check (naccs_config_check_text): every
- * error is reported and the parse goes on with the next line. */
+ * error is reported and the parse goes on with the next line, then the
+ * cross-key checks (config/validate.c).  config/load.c reads files into this
+ * parser; the parser never calls back into it. */
 #include "config.h"
 
 #include <errno.h>
