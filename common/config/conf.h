@@ -70,7 +70,7 @@ struct naccs_password_config {
 	uint32_t retry;			 /* prompts for a new password per change */
 };
 
-/* general.policy_profile (README, "Policy profiles"): a set of presets for the
+/* general.policy_profile (docs/ADMIN.md, "Policy profiles"): a set of presets for the
  * policy keys; any key given in the file or as an argument overrides its
  * preset, whatever the order of lines and arguments. */
 enum naccs_policy_profile {

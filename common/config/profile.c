@@ -1,4 +1,4 @@
-/* The policy profiles (README, "Policy profiles"): their names and the
+/* The policy profiles (docs/ADMIN.md, "Policy profiles"): their names and the
  * presets each one applies (config/set.c applies them). */
 #include "config.h"
 

@@ -38,7 +38,7 @@
  * (a counted failure, as in pam_naccs.so).  Less than a pipe's capacity. */
 #define NACCS_CHKPWD_INPUT_MAX 1024
 
-/* Exit codes (naccs_chkpwd(8), README "naccs_chkpwd"). */
+/* Exit codes (naccs_chkpwd(8), docs/ADMIN.md "naccs_chkpwd"). */
 enum naccs_chkpwd_exit {
 	NACCS_CHKPWD_OK = 0,	      /* the password is right and the ID usable */
 	NACCS_CHKPWD_BAD = 1,	      /* wrong password (also a locked, suspended or
