@@ -21,6 +21,7 @@
 #include "policy/policy.h"
 #include "policy/resolve.h"
 #include "base/secret.h"
+#include "policy/settings.h"
 #include "rules/su.h"
 
 const char *naccs_outcome_name(enum naccs_outcome o)
