@@ -22,7 +22,7 @@
 #include "policy/resolve.h"
 #include "base/secret.h"
 #include "policy/settings.h"
-#include "rules/su.h"
+#include "policy/su.h"
 
 const char *naccs_outcome_name(enum naccs_outcome o)
 {

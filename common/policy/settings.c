@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "policy/settings.h"
+#include "rules/su.h"
 
 void naccs_lockout_rule_from_config(const struct naccs_config *cfg, struct naccs_lockout_rule *rule)
 {
@@ -38,4 +39,14 @@ bool naccs_notice_unencrypted(const struct naccs_config *cfg, const char *servic
 bool naccs_notice_sessionless(const struct naccs_config *cfg, const char *service)
 {
 	return naccs_notice_service_listed(cfg->sessionless_services, service);
+}
+
+bool naccs_su_switch_service(const struct naccs_config *cfg, const char *service)
+{
+	return naccs_su_service_listed(cfg->su_switch_services, service);
+}
+
+bool naccs_su_job_service(const struct naccs_config *cfg, const char *service)
+{
+	return naccs_su_service_listed(cfg->su_job_services, service);
 }

@@ -29,4 +29,14 @@ bool naccs_notice_unencrypted(const struct naccs_config *cfg, const char *servic
  * service's when its session opens (issue #16). */
 bool naccs_notice_sessionless(const struct naccs_config *cfg, const char *service);
 
+/* Is service one of [su] switch_services (rules/su.h)? */
+bool naccs_su_switch_service(const struct naccs_config *cfg, const char *service);
+
+/* Is service one of [su] job_services (cron, atd: jobs of an account, run
+ * without a login)?  Their account phase does not refuse a shared admin ID
+ * as a direct login (root's cron jobs run); they never authenticate (auth
+ * refuses a shared admin ID there as on any service that is no switch);
+ * their session is no login (not recorded, not counted). */
+bool naccs_su_job_service(const struct naccs_config *cfg, const char *service);
+
 #endif
