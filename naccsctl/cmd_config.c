@@ -22,7 +22,7 @@
 #include "config/conf.h"
 #include "base/i18n.h"
 #include "policy/resolve.h"
-#include "rules/su.h"
+#include "policy/su.h"
 #include "store/store.h"
 #include "naccsctl.h"
 

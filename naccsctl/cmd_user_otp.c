@@ -9,6 +9,7 @@
 #include "base/i18n.h"
 #include "base/json.h"
 #include "policy/policy.h"
+#include "rules/password_generate.h"
 #include "base/secret.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
@@ -26,7 +27,8 @@ int user_new_otp(struct ctl_ctx *ctx, const struct naccs_identity *id, char otp[
 
 	naccs_err_clear(&err);
 	naccs_pw_user_from(id, &u);
-	rc = naccs_pw_generate(&ctx->cfg, &u, otp, CTL_OTP_MAX + 1, &err);
+	rc = naccs_pw_generate(&ctx->cfg.password, ctx->cfg.hash.max_password_bytes,
+			       ctx->cfg.owner_uid, &u, otp, CTL_OTP_MAX + 1, &err);
 	if (rc < 0) {
 		ctl_error(_("cannot generate a one-time password: %s"), err.msg);
 		return CTL_EXIT_FAIL;

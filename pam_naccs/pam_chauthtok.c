@@ -33,6 +33,7 @@
 #include "base/i18n.h"
 #include "rules/notice.h"
 #include "policy/policy.h"
+#include "policy/settings.h"
 #include "base/secret.h"
 #include "pam_call.h"
 

@@ -11,6 +11,7 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
+#include "policy/settings.h"
 #include "rules/banner.h"
 #include "rules/notice.h"
 #include "pam_call.h"
@@ -29,7 +30,7 @@ void call_prelogin(pam_handle_t *pamh, const struct call *c)
 	if (pam_get_data(pamh, SHOWN_KEY, &shown) == PAM_SUCCESS && shown != NULL)
 		return;
 	(void)pam_set_data(pamh, SHOWN_KEY, (void *)SHOWN_KEY, NULL);
-	rc = naccs_banner_read(&c->o.cfg, text, &err);
+	rc = naccs_banner_read(naccs_banner_path(&c->o.cfg), c->o.cfg.owner_uid, text, &err);
 	if (rc == 0)
 		pam_info(pamh, "%s", text);
 	else if (rc != -ENOENT) /* never blocks a login */
@@ -41,10 +42,12 @@ void call_prelogin(pam_handle_t *pamh, const struct call *c)
 void call_notices(pam_handle_t *pamh, const struct call *c)
 {
 	char last[NACCS_NOTICE_MAX], failures[NACCS_NOTICE_MAX];
+	struct naccs_notice_options opt;
 
 	if (c->o.quiet || !c->d.has_notice)
 		return;
-	naccs_notice_format(&c->o.cfg, &c->d.notice, last, failures);
+	naccs_notice_options_from_config(&c->o.cfg, &opt);
+	naccs_notice_format(&opt, &c->d.notice, last, failures);
 	if (last[0] != '\0')
 		pam_info(pamh, "%s", last);
 	if (failures[0] != '\0')

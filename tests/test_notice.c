@@ -13,11 +13,13 @@
 #include <cmocka.h>
 
 #include "config/conf.h"
+#include "policy/settings.h"
 #include "rules/notice.h"
 
 static void notice(const char *tty, const char *rhost, char *last, char *failures)
 {
 	struct naccs_config cfg;
+	struct naccs_notice_options opt;
 	struct naccs_login_notice n;
 
 	naccs_config_defaults(&cfg);
@@ -30,7 +32,8 @@ static void notice(const char *tty, const char *rhost, char *last, char *failure
 	n.failures = 1;
 	n.has_last_failure = true;
 	n.last_failure = n.previous;
-	naccs_notice_format(&cfg, &n, last, failures);
+	naccs_notice_options_from_config(&cfg, &opt);
+	naccs_notice_format(&opt, &n, last, failures);
 }
 
 /* login(1) sets PAM_TTY to "/dev/pts/0": the notice says "on pts/0" (it

@@ -25,6 +25,7 @@
 #include "crypto/hash.h"
 #include "policy/policy.h"
 #include "rules/password.h"
+#include "rules/password_generate.h"
 #include "base/secret.h"
 #include "store/store.h"
 #include "testdb.h"
@@ -114,7 +115,8 @@ static enum naccs_pw_rule rule_of(struct fx *f, const char *pw, size_t len, cons
 
 	naccs_err_clear(&err);
 	memset(&v, 0, sizeof(v));
-	rc = naccs_pw_check_new(&f->cfg, pw, len, &yamada, old, &v, &err);
+	rc = naccs_pw_check_new(&f->cfg.password, f->cfg.hash.max_password_bytes, f->cfg.owner_uid,
+				pw, len, &yamada, old, &v, &err);
 	if (msg != NULL)
 		snprintf(msg, msglen, "%s", v.message);
 	if (rc < 0)
@@ -320,19 +322,26 @@ static void test_generated_passwords_meet_the_policy(void **state)
 	f->cfg.password.max_repeat = 1;
 	f->cfg.password.max_sequence = 2;
 	for (int i = 0; i < 500; i++) {
-		assert_int_equal(naccs_pw_generate(&f->cfg, &yamada, otp, sizeof(otp), &err), 0);
+		assert_int_equal(naccs_pw_generate(&f->cfg.password, f->cfg.hash.max_password_bytes,
+						   f->cfg.owner_uid, &yamada, otp, sizeof(otp),
+						   &err),
+				 0);
 		assert_int_equal(strlen(otp), 20);
 		assert_int_equal(
-		    naccs_pw_check_new(&f->cfg, otp, strlen(otp), &yamada, NULL, &v, &err), 0);
+		    naccs_pw_check_new(&f->cfg.password, f->cfg.hash.max_password_bytes,
+				       f->cfg.owner_uid, otp, strlen(otp), &yamada, NULL, &v, &err),
+		    0);
 	}
 	/* A policy no generated password can meet is an error, not a loop. */
 	f->cfg.password.classes = NACCS_PWCLASS_ALL;
 	f->cfg.password.min_classes = 5;
-	assert_true(naccs_pw_generate(&f->cfg, &yamada, otp, sizeof(otp), &err) < 0);
+	assert_true(naccs_pw_generate(&f->cfg.password, f->cfg.hash.max_password_bytes,
+				      f->cfg.owner_uid, &yamada, otp, sizeof(otp), &err) < 0);
 	f->cfg.password.min_classes = 4;
 	f->cfg.password.min_length = 200;
 	f->cfg.password.max_length = 300;
-	assert_true(naccs_pw_generate(&f->cfg, &yamada, otp, sizeof(otp), &err) < 0);
+	assert_true(naccs_pw_generate(&f->cfg.password, f->cfg.hash.max_password_bytes,
+				      f->cfg.owner_uid, &yamada, otp, sizeof(otp), &err) < 0);
 }
 
 /* ---- the change, against the store ------------------------------------ */

@@ -81,7 +81,7 @@ bool naccs_audit_rec_is_lock(const struct naccs_audit_rec *r)
 
 bool naccs_audit_rec_is_su(const struct naccs_audit_rec *r)
 {
-	/* The su rule's reasons (rules/su.c, policy/policy.c), and any other
+	/* The su rule's reasons (policy/su.c, policy/policy.c), and any other
 	 * decision on a switch by an ID (the target's own state refusing it,
 	 * its access window): those name the individual behind it. */
 	return (r->reason != NULL && strncmp(r->reason, "su-", 3) == 0) ||

@@ -13,6 +13,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* A free text kept with an ID or a login (a host, a reason, a home, a
+ * name): at most this many bytes with its NUL (the store's limit). */
+#define NACCS_TEXT_MAX 256
+
 /* Also replace '"' and '\\': the text goes inside key="value" fields. */
 #define NACCS_TEXT_QUOTES 0x1u
 /* When the text does not fit, end the copy with "..." (needs outsz >= 4). */

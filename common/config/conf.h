@@ -4,11 +4,8 @@
  * are validated the same way.  A bad value is an error (the caller fails
  * closed), and so is a key in a section whose rules are not implemented yet;
  * an unknown key is a warning naming file and line.
- * config/keys.c: the key table and defaults; config/profile.c: the policy
- * profiles; config/parse.c: the values; config/set.c: the setter;
- * config/effective.c: the effective view; config/validate.c: the cross-key
- * checks; config/ini.c: file syntax; config/load.c: reading the trusted file
- * (config/internal.h says who uses whom). */
+ * config/keys.c: keys and setter; config/ini.c: file syntax; config/load.c:
+ * reading the trusted file, cross-key checks. */
 #ifndef NACCS_CONFIG_H
 #define NACCS_CONFIG_H
 
@@ -21,6 +18,7 @@
 #include "base/err.h"
 #include "crypto/hash.h"
 #include "base/name.h"
+#include "rules/password_text.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -36,39 +34,6 @@
 #define NACCS_DEFAULT_BANNER	SYSCONFDIR "/naccs/banner"
 #define NACCS_DEFAULT_BLOCKLIST SYSCONFDIR "/naccs/password-blocklist"
 #define NACCS_DEFAULT_AUDIT_DIR LOCALSTATEDIR "/log/naccs"
-
-/* Character classes a password may be required to mix ([password] classes),
- * judged on Unicode code points after NFC (rules/password_strength.c), never by the
- * process locale. */
-enum naccs_pw_class {
-	NACCS_PWCLASS_UPPER = 1u << 0,	/* upper case letters (Lu) */
-	NACCS_PWCLASS_LOWER = 1u << 1,	/* lower case letters (Ll) */
-	NACCS_PWCLASS_DIGIT = 1u << 2,	/* decimal digits (Nd) */
-	NACCS_PWCLASS_SYMBOL = 1u << 3, /* punctuation, symbols, spaces */
-	NACCS_PWCLASS_OTHER = 1u << 4,	/* anything else: kana, kanji, ... */
-};
-#define NACCS_PWCLASS_ALL 0x1fu
-
-/* [password]: the rules of a password change (UTS-2.2.1.1(1)(e)(ウ), (g)(オ),
- * (c)).  The built-in defaults are the uts2012 profile's. */
-struct naccs_password_config {
-	uint32_t min_length, max_length; /* characters (code points after NFC) */
-	uint32_t min_classes;		 /* of the classes that count */
-	unsigned classes;		 /* enum naccs_pw_class bits that count */
-	uint32_t max_repeat;		 /* identical characters in a row; 0 = off */
-	uint32_t max_sequence;		 /* e.g. "abcd", "4321"; 0 = off */
-	bool user_check;		 /* login, user code, number, name inside */
-	bool dictionary_check;		 /* cracklib through libpwquality */
-	char dictionary[PATH_MAX];	 /* cracklib dictionary, without suffix */
-	char blocklist[PATH_MAX];	 /* one password per line; "" = none */
-	uint32_t min_diff;		 /* characters of the new not in the old */
-	uint32_t history;		 /* previous hashes refused; 0 = off */
-	uint32_t min_age_days;		 /* between two changes by the user */
-	uint32_t max_age_days;		 /* then a forced change; 0 = never */
-	uint32_t warn_days;		 /* warning before max age */
-	uint32_t grace_days;		 /* after max age, refused; 0 = no limit */
-	uint32_t retry;			 /* prompts for a new password per change */
-};
 
 /* general.policy_profile (docs/ADMIN.md, "Policy profiles"): a set of presets for the
  * policy keys; any key given in the file or as an argument overrides its
@@ -205,7 +170,7 @@ struct naccs_config {
 	/* [password] min_length, max_length, min_classes, classes, max_repeat,
 	 * max_sequence, user_check, dictionary_check, dictionary, blocklist,
 	 * min_diff, history, min_age_days, max_age_days, warn_days, grace_days,
-	 * retry */
+	 * retry (rules/password_text.h) */
 	struct naccs_password_config password;
 
 	/* [audit] dir, retention_days, on_audit_failure, warn_free_space,

@@ -474,7 +474,8 @@ enum naccs_outcome naccs_policy_password_change(struct naccs_policy *pol,
 		new_password = "";
 	naccs_pw_user_from(&c->identity, &u);
 	/* UTS-2.2.1.1(1)(e)(ウ): strength, dictionary, blocklist. */
-	rc = naccs_pw_check_new(pol->cfg, new_password, strlen(new_password), &u,
+	rc = naccs_pw_check_new(&pol->cfg->password, pol->cfg->hash.max_password_bytes,
+				pol->cfg->owner_uid, new_password, strlen(new_password), &u,
 				c->root_for_other ? NULL : current, &v, err);
 	if (rc > 0)
 		return reject(c, req, &v);

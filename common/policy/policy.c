@@ -21,7 +21,8 @@
 #include "policy/policy.h"
 #include "policy/resolve.h"
 #include "base/secret.h"
-#include "rules/su.h"
+#include "policy/settings.h"
+#include "policy/su.h"
 
 const char *naccs_outcome_name(enum naccs_outcome o)
 {

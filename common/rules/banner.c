@@ -9,7 +9,7 @@
 #include "base/text.h"
 #include "base/trust.h"
 
-int naccs_banner_read(const struct naccs_config *cfg, char out[NACCS_BANNER_MAX + 1],
+int naccs_banner_read(const char *path, uid_t owner, char out[NACCS_BANNER_MAX + 1],
 		      struct naccs_err *err)
 {
 	char raw[NACCS_BANNER_MAX + 1];
@@ -18,9 +18,9 @@ int naccs_banner_read(const struct naccs_config *cfg, char out[NACCS_BANNER_MAX 
 
 	out[0] = '\0';
 	naccs_err_clear(err);
-	if (!cfg->banner)
+	if (path == NULL)
 		return -ENOENT;
-	rc = naccs_trust_open(cfg->banner_file, cfg->owner_uid, &fd, err);
+	rc = naccs_trust_open(path, owner, &fd, err);
 	if (rc < 0)
 		return rc;
 	while (got < sizeof(raw)) {
@@ -29,8 +29,7 @@ int naccs_banner_read(const struct naccs_config *cfg, char out[NACCS_BANNER_MAX 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = naccs_err_set(err, EIO, _("banner %s: cannot be read"),
-					   cfg->banner_file);
+			rc = naccs_err_set(err, EIO, _("banner %s: cannot be read"), path);
 			break;
 		}
 		if (n == 0)
@@ -39,8 +38,8 @@ int naccs_banner_read(const struct naccs_config *cfg, char out[NACCS_BANNER_MAX 
 	}
 	close(fd);
 	if (rc == 0 && got > NACCS_BANNER_MAX)
-		rc = naccs_err_set(err, EFBIG, _("banner %s: longer than %d bytes"),
-				   cfg->banner_file, NACCS_BANNER_MAX);
+		rc = naccs_err_set(err, EFBIG, _("banner %s: longer than %d bytes"), path,
+				   NACCS_BANNER_MAX);
 	if (rc < 0)
 		return rc;
 	/* Newlines kept; other controls (terminal escapes) and bad UTF-8

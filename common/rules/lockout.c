@@ -14,18 +14,6 @@ void naccs_lockout_rule_default(struct naccs_lockout_rule *rule)
 	rule->unknown_max = 100000;
 }
 
-void naccs_lockout_rule_from_config(const struct naccs_config *cfg, struct naccs_lockout_rule *rule)
-{
-	memset(rule, 0, sizeof(*rule));
-	rule->deny = cfg->lock_deny;
-	rule->fail_interval = cfg->lock_fail_interval;
-	rule->unlock_time = cfg->lock_unlock_time;
-	rule->deny_shared = cfg->lock_deny_shared;
-	rule->shared_unlock_time = cfg->lock_shared_unlock_time;
-	rule->retention_days = cfg->failure_retention_days;
-	rule->unknown_max = cfg->unknown_failures_max;
-}
-
 /* UTS-2.2.1.1(1)(g)(ウ): a timed lock ends at lock_until; an administrator's
  * lock (or a lock with unlock_time 0) only by an unlock. */
 bool naccs_lockout_in_force(const struct naccs_account_state *st, int64_t now)

@@ -11,9 +11,46 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config/conf.h"
-#include "store/store.h"
+#include "base/text.h"
+#include "crypto/hash.h"
+#include "rules/notice.h"
 
+/* Private state of an identity, as the store keeps it: the facts these
+ * rules judge.  phc is secret-adjacent: wipe after use. */
+struct naccs_account_state {
+	bool has_password;
+	char phc[NACCS_PHC_MAX];
+	int64_t password_changed_at;
+	bool must_change; /* set by an administrator's issue/reset */
+
+	bool locked;
+	int64_t locked_at;
+	char lock_reason[NACCS_TEXT_MAX];
+	int64_t lock_until; /* a timed lock ends then; 0: until an administrator
+			       unlocks.  Whether a lock is in force now:
+			       naccs_lockout_in_force */
+	bool suspended;
+	int64_t suspended_at;
+	char suspend_reason[NACCS_TEXT_MAX];
+	bool retired; /* tombstone: never usable or re-issued again */
+	int64_t retired_at;
+
+	bool has_last_success;
+	struct naccs_login_event last_success;
+	uint32_t failures_since_success; /* failures recorded after last_success */
+	bool has_last_failure;
+	struct naccs_login_event last_failure;
+
+	int64_t failure_mark; /* the failures counted are the newer ones: moves
+				 at our own successful check and at an unlock
+				 (naccs_lockout_generation) */
+	bool lock_taken;      /* naccs_store_record_failure only: this very
+				 transaction moved the ID from unlocked to locked
+				 (the one that reports the lock, issue #16) */
+};
+
+/* The rule: [lockout] of naccs.conf (naccs_lockout_rule_from_config,
+ * policy/settings.h). */
 struct naccs_lockout_rule {
 	unsigned deny;		     /* failures within fail_interval that lock; 0: never */
 	unsigned fail_interval;	     /* seconds */
@@ -29,8 +66,6 @@ struct naccs_lockout_rule {
 /* The actor of an automatic lock in the registry. */
 #define NACCS_LOCKOUT_ACTOR "naccs-auth"
 
-void naccs_lockout_rule_from_config(const struct naccs_config *cfg,
-				    struct naccs_lockout_rule *rule);
 /* No automatic lock; failures kept 400 days, unknown names capped. */
 void naccs_lockout_rule_default(struct naccs_lockout_rule *rule);
 

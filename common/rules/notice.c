@@ -27,7 +27,7 @@ static void place(const struct naccs_login_event *ev, char *out, size_t outlen)
 	naccs_text_sanitize(p, strlen(p), out, outlen, NACCS_TEXT_ELLIPSIS);
 }
 
-void naccs_notice_format(const struct naccs_config *cfg, const struct naccs_login_notice *n,
+void naccs_notice_format(const struct naccs_notice_options *opt, const struct naccs_login_notice *n,
 			 char last[NACCS_NOTICE_MAX], char failures[NACCS_NOTICE_MAX])
 {
 	char date[64], host[NACCS_TEXT_MAX], tty[80];
@@ -36,7 +36,7 @@ void naccs_notice_format(const struct naccs_config *cfg, const struct naccs_logi
 	/* Nothing on the first login: there is no "last" to speak of. */
 	if (!n->has_previous)
 		return;
-	if (cfg->notice_last_login) { /* UTS-2.2.1.1(1)(g)(イ) */
+	if (opt->last_login) { /* UTS-2.2.1.1(1)(g)(イ) */
 		const struct naccs_login_event *p = &n->previous;
 		const char *where = p->tty[0] ? tty_name(p->tty) : p->service;
 
@@ -50,7 +50,7 @@ void naccs_notice_format(const struct naccs_config *cfg, const struct naccs_logi
 		else
 			snprintf(last, NACCS_NOTICE_MAX, _("Last login: %s on %s"), date, tty);
 	}
-	if (cfg->notice_failures && n->failures > 0 && n->has_last_failure) {
+	if (opt->failures && n->failures > 0 && n->has_last_failure) {
 		/* UTS-2.2.1.1(1)(g)(ウ) */
 		naccs_format_time(n->last_failure.at, date, sizeof(date));
 		place(&n->last_failure, host, sizeof(host));
@@ -70,8 +70,7 @@ static bool is_sep(char c)
 	return c == ' ' || c == ',' || c == '\t';
 }
 
-/* Is service one of the names in list (spaces or commas between)? */
-static bool listed(const char *list, const char *service)
+bool naccs_notice_service_listed(const char *list, const char *service)
 {
 	const char *p = list;
 	size_t len;
@@ -91,16 +90,6 @@ static bool listed(const char *list, const char *service)
 			return true;
 	}
 	return false;
-}
-
-bool naccs_notice_unencrypted(const struct naccs_config *cfg, const char *service)
-{
-	return listed(cfg->unencrypted_services, service);
-}
-
-bool naccs_notice_sessionless(const struct naccs_config *cfg, const char *service)
-{
-	return listed(cfg->sessionless_services, service);
 }
 
 /* UTS-2.2.1.1(1)(b)(ウ) */

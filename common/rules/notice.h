@@ -7,25 +7,47 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-#include "config/conf.h"
-#include "store/store.h"
+#include "base/text.h"
 
 #define NACCS_NOTICE_MAX 512
+
+/* Where and when a login attempt happened (the store keeps them). */
+struct naccs_login_event {
+	int64_t at; /* wall seconds */
+	char service[64];
+	char tty[64];
+	char rhost[NACCS_TEXT_MAX];
+};
+
+/* What the notices at the start of a session say (UTS-2.2.1.1(1)(g)(イ),
+ * (ウ)): the login before this one, and the failures between the two. */
+struct naccs_login_notice {
+	bool has_previous; /* false on the first login */
+	struct naccs_login_event previous;
+	uint32_t failures; /* failed attempts after the previous login */
+	bool has_last_failure;
+	struct naccs_login_event last_failure;
+};
+
+/* Which notices [notice] turns on (policy/settings.h reads them). */
+struct naccs_notice_options {
+	bool last_login; /* [notice] last_login */
+	bool failures;	 /* [notice] failures */
+};
 
 /* "Last login: DATE from HOST on TTY" into last, and "N failed login
  * attempts since your last login; the last from HOST at DATE" into
  * failures; "" for what is not to be shown (first login, no failures, or
- * turned off in [notice]). */
-void naccs_notice_format(const struct naccs_config *cfg, const struct naccs_login_notice *n,
+ * turned off in opt). */
+void naccs_notice_format(const struct naccs_notice_options *opt, const struct naccs_login_notice *n,
 			 char last[NACCS_NOTICE_MAX], char failures[NACCS_NOTICE_MAX]);
 
-/* Is service one of [notice] unencrypted_services? */
-bool naccs_notice_unencrypted(const struct naccs_config *cfg, const char *service);
-/* Is service one of [session] sessionless_services?  Its logins count when
- * auth and account both succeed with no change pending; any other
- * service's when its session opens (issue #16). */
-bool naccs_notice_sessionless(const struct naccs_config *cfg, const char *service);
+/* Is service one of the names in list (spaces or commas between)?  The
+ * lists of services [notice] unencrypted_services and [session]
+ * sessionless_services (policy/settings.h). */
+bool naccs_notice_service_listed(const char *list, const char *service);
 /* The warning shown before the password prompt on such a service. */
 const char *naccs_notice_unencrypted_text(void);
 /* The same warning when a password is set or changed on such a service

@@ -16,7 +16,7 @@
 #include <uninorm.h>
 
 #include "base/i18n.h"
-#include "rules/password.h"
+#include "rules/password_blocklist.h"
 #include "base/secret.h"
 #include "base/trust.h"
 #include "base/utf8.h"

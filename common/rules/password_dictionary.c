@@ -17,7 +17,7 @@
 #include <pwquality.h>
 
 #include "base/i18n.h"
-#include "rules/password.h"
+#include "rules/password_dictionary.h"
 #include "base/trust.h"
 
 static pthread_mutex_t cracklib_lock = PTHREAD_MUTEX_INITIALIZER;

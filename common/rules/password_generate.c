@@ -11,7 +11,7 @@
 #include <sodium.h>
 
 #include "base/i18n.h"
-#include "rules/password.h"
+#include "rules/password_generate.h"
 #include "base/secret.h"
 
 /* No look-alikes (I O l o 0 1) so the value can be read off paper. */
@@ -42,10 +42,10 @@ static bool has_all_classes(const char *s)
 }
 #define DRAWS_MAX 10000
 
-int naccs_pw_generate(const struct naccs_config *cfg, const struct naccs_pw_user *user, char *out,
-		      size_t outlen, struct naccs_err *err)
+int naccs_pw_generate(const struct naccs_password_config *pc, size_t max_bytes, uid_t owner,
+		      const struct naccs_pw_user *user, char *out, size_t outlen,
+		      struct naccs_err *err)
 {
-	const struct naccs_password_config *pc = &cfg->password;
 	const uint32_t alen = (uint32_t)(sizeof(otp_alphabet) - 1);
 	size_t len = OTP_MIN_CHARS;
 	struct naccs_pw_verdict v = {.rule = NACCS_PW_OK, .message = ""};
@@ -56,7 +56,7 @@ int naccs_pw_generate(const struct naccs_config *cfg, const struct naccs_pw_user
 		len = pc->max_length;
 	if (len < 4)
 		len = 4; /* one of each class; refused below if max_length is less */
-	if (len + 1 > outlen || len > cfg->hash.max_password_bytes || len > pc->max_length)
+	if (len + 1 > outlen || len > max_bytes || len > pc->max_length)
 		return naccs_err_set(err, EINVAL,
 				     _("cannot make a one-time password of %zu characters (at most "
 				       "%zu here)"),
@@ -78,7 +78,7 @@ int naccs_pw_generate(const struct naccs_config *cfg, const struct naccs_pw_user
 		out[len] = '\0';
 		if (!has_all_classes(out))
 			continue;
-		rc = naccs_pw_check_new(cfg, out, len, user, NULL, &v, err);
+		rc = naccs_pw_check_new(pc, max_bytes, owner, out, len, user, NULL, &v, err);
 		if (rc == 0)
 			return 0;
 		if (rc < 0) { /* a dictionary or blocklist that cannot be used */

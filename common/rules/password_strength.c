@@ -16,7 +16,7 @@
 #include <unistr.h>
 
 #include "base/i18n.h"
-#include "rules/password.h"
+#include "rules/password_strength.h"
 
 #define TOKEN_MIN 3 /* shorter pieces of user data are not looked for */
 

@@ -1,8 +1,7 @@
 /* A new password as text: refused before anything else when it is too many
  * bytes, holds a NUL or is not UTF-8, then normalised to Unicode NFC so the
  * same text typed with composed or decomposed characters is one password of
- * one length (UTS-2.2.1.1(1)(e)(ウ)); and the one function that runs every
- * rule that needs no store. */
+ * one length (UTS-2.2.1.1(1)(e)(ウ)). */
 #include "config.h"
 
 #include <errno.h>
@@ -16,7 +15,7 @@
 #include <unistr.h>
 
 #include "base/i18n.h"
-#include "rules/password.h"
+#include "rules/password_text.h"
 #include "base/secret.h"
 #include "base/utf8.h"
 
@@ -101,36 +100,4 @@ int naccs_pw_text_from(const struct naccs_password_config *pc, size_t max_bytes,
 	out->n = n;
 	(void)pc;
 	return 0;
-}
-
-int naccs_pw_check_new(const struct naccs_config *cfg, const char *pw, size_t len,
-		       const struct naccs_pw_user *user, const char *old,
-		       struct naccs_pw_verdict *v, struct naccs_err *err)
-{
-	const struct naccs_password_config *pc = &cfg->password;
-	struct naccs_pw_text t, o;
-	struct naccs_pw_verdict ignored;
-	bool have_old = false;
-	int rc;
-
-	memset(&o, 0, sizeof(o));
-	rc = naccs_pw_text_from(pc, cfg->hash.max_password_bytes, pw, len, &t, v);
-	if (rc != 0)
-		return rc;
-	/* The old password was accepted once; only its text matters here. */
-	if (old != NULL) {
-		rc = naccs_pw_text_from(pc, SIZE_MAX, old, strlen(old), &o, &ignored);
-		if (rc < 0)
-			goto out;
-		have_old = rc == 0;
-	}
-	rc = naccs_pw_strength(pc, &t, user, have_old ? &o : NULL, v) ? 0 : 1;
-	if (rc == 0)
-		rc = naccs_pw_dictionary(pc, cfg->owner_uid, &t, v, err);
-	if (rc == 0)
-		rc = naccs_pw_blocklist(pc, cfg->owner_uid, &t, v, err);
-out:
-	naccs_pw_text_free(&t);
-	naccs_pw_text_free(&o);
-	return rc;
 }

@@ -20,16 +20,20 @@
  * (else refused).  Never getlogin() or PAM_RUSER: those are claims of the
  * application.  The verdict names the individual (login, user code,
  * identifying number, uid) and the target for the one event of the
- * decision. */
+ * decision.
+ * Here: the invoker, the lists of names, the [su] target_NAME entries.  The
+ * decision, which reads the store and resolves names, is the policy's
+ * (policy/su.h); the [su] lists of services are read by policy/settings.h. */
 #ifndef NACCS_SU_H
 #define NACCS_SU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "config/conf.h"
 #include "base/err.h"
-#include "store/store.h"
+#include "base/name.h"
+#include "rules/access.h"
 
 struct naccs_su_invoker {
 	uint32_t uid;	   /* real uid of the calling process */
@@ -44,22 +48,14 @@ struct naccs_su_invoker {
  * hook. */
 void naccs_su_read_invoker(struct naccs_su_invoker *inv);
 
-/* Is target a shared admin ID, the targets this rule guards? */
-bool naccs_su_gated(const struct naccs_identity *target);
+/* The next name of a list (names separated by spaces, commas or tabs) at
+ * *p into out (skipped when too long to be one, outlen bytes with the
+ * NUL); false at the end. */
+bool naccs_su_next_name(const char **p, char *out, size_t outlen);
 
-/* Is service one of [su] switch_services? */
-bool naccs_su_switch_service(const struct naccs_config *cfg, const char *service);
-
-/* Is service one of [su] job_services (cron, atd: jobs of an account, run
- * without a login)?  Their account phase does not refuse a shared admin ID
- * as a direct login (root's cron jobs run); they never authenticate (auth
- * refuses a shared admin ID there as on any service that is no switch);
- * their session is no login (not recorded, not counted). */
-bool naccs_su_job_service(const struct naccs_config *cfg, const char *service);
-
-/* The policy's rule on an ID's state: NULL when usable, else a short
- * reason ("locked", "password-expired", ...). */
-typedef const char *(*naccs_su_state_fn)(void *ctx, const struct naccs_account_state *st);
+/* Is service one of the names of list ([su] switch_services,
+ * job_services)? */
+bool naccs_su_service_listed(const char *list, const char *service);
 
 /* One [su] target_NAME entry: "TARGET [groups=G1,G2] [ids=ID1,ID2]",
  * words separated by spaces, lists by commas, at least one list.  TARGET
@@ -73,22 +69,5 @@ struct naccs_su_target {
 
 /* Parse text into *out: 0, or -EINVAL with why in err (no location). */
 int naccs_su_target_parse(const char *text, struct naccs_su_target *out, struct naccs_err *err);
-
-struct naccs_su_verdict {
-	bool allow;
-	bool unavailable;   /* the store failed: refuse (fail closed) */
-	const char *reason; /* "su-allowed", "direct-login-shared-admin", "su-invoker-..." */
-	bool invoker_known;
-	struct naccs_identity invoker;
-	const char *entry;		 /* the [su] target_NAME key that decided, NULL: global */
-	char detail[NACCS_ERR_MSG_MAX];	 /* individual and target, for the event */
-	char message[NACCS_ERR_MSG_MAX]; /* for the user ("" when allowed) */
-};
-
-/* Decide for a gated target on service.  Always fills *out; 0. */
-int naccs_su_decide(struct naccs_store *st, naccs_deadline_t dl, const struct naccs_config *cfg,
-		    const char *service, const struct naccs_identity *target,
-		    const struct naccs_su_invoker *inv, naccs_su_state_fn usable, void *ctx,
-		    struct naccs_su_verdict *out);
 
 #endif

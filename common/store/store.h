@@ -24,10 +24,12 @@
 #include "base/err.h"
 #include "crypto/hash.h"
 #include "base/name.h"
+#include "base/text.h"
 #include "base/time.h"
+#include "rules/lockout.h"
+#include "rules/notice.h"
 
-#define NACCS_TEXT_MAX 256
-#define NACCS_WHO_MAX  64
+#define NACCS_WHO_MAX 64
 
 /* Registry attributes of an identity (store schema 6), in bytes without
  * the NUL: the person's staff number, a shared ID's approval reference,
@@ -64,46 +66,10 @@ struct naccs_identity {
 	char second_id_reason[NACCS_SECOND_ID_MAX + 1];
 };
 
-/* Where and when a login attempt happened. */
-struct naccs_login_event {
-	int64_t at; /* wall seconds */
-	char service[64];
-	char tty[64];
-	char rhost[NACCS_TEXT_MAX];
-};
-
-/* Private state of an identity. phc is secret-adjacent: wipe after use. */
-struct naccs_account_state {
-	bool has_password;
-	char phc[NACCS_PHC_MAX];
-	int64_t password_changed_at;
-	bool must_change; /* set by an administrator's issue/reset */
-
-	bool locked;
-	int64_t locked_at;
-	char lock_reason[NACCS_TEXT_MAX];
-	int64_t lock_until; /* a timed lock ends then; 0: until an administrator
-			       unlocks.  Whether a lock is in force now:
-			       naccs_lockout_in_force (rules/lockout.h) */
-	bool suspended;
-	int64_t suspended_at;
-	char suspend_reason[NACCS_TEXT_MAX];
-	bool retired; /* tombstone: never usable or re-issued again */
-	int64_t retired_at;
-
-	bool has_last_success;
-	struct naccs_login_event last_success;
-	uint32_t failures_since_success; /* failures recorded after last_success */
-	bool has_last_failure;
-	struct naccs_login_event last_failure;
-
-	int64_t failure_mark; /* the failures counted are the newer ones: moves
-				 at our own successful check and at an unlock
-				 (naccs_lockout_generation) */
-	bool lock_taken;      /* naccs_store_record_failure only: this very
-				 transaction moved the ID from unlocked to locked
-				 (the one that reports the lock, issue #16) */
-};
+/* The private state of an identity (struct naccs_account_state) is the
+ * lockout rules' (rules/lockout.h); where and when a login happened
+ * (struct naccs_login_event) and what the session notices say (struct
+ * naccs_login_notice) are the notices' (rules/notice.h). */
 
 /* Flags an administrator (or later: policy) can set and clear. */
 enum naccs_flag {
@@ -123,17 +89,6 @@ struct naccs_registry_entry {
 };
 
 struct naccs_store;
-struct naccs_lockout_rule;
-
-/* What the notices at the start of a session say (UTS-2.2.1.1(1)(g)(イ),
- * (ウ)): the login before this one, and the failures between the two. */
-struct naccs_login_notice {
-	bool has_previous; /* false on the first login */
-	struct naccs_login_event previous;
-	uint32_t failures; /* failed attempts after the previous login */
-	bool has_last_failure;
-	struct naccs_login_event last_failure;
-};
 
 /* add_identity: pick the uid for me ((uid_t)-1 is never a real uid). */
 #define NACCS_UID_ALLOCATE UINT32_MAX
