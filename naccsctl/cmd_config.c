@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "rules/access.h"
+#include "rules/access_parse.h"
 #include "config/conf.h"
 #include "base/i18n.h"
 #include "policy/resolve.h"

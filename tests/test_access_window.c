@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "rules/access.h"
+#include "rules/access_parse.h"
 #include "config/conf.h"
 
 static void zone(const char *tz)

@@ -25,6 +25,7 @@
 
 #include "config/internal.h"
 #include "rules/access.h"
+#include "rules/access_parse.h"
 #include "config/conf.h"
 #include "rules/su.h"
 

@@ -9,6 +9,7 @@
 #include <syslog.h>
 
 #include "rules/access.h"
+#include "rules/access_parse.h"
 #include "audit/debug.h"
 #include "audit/event.h"
 #include "rules/flood.h"

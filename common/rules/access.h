@@ -75,8 +75,7 @@ struct naccs_access_rule {
 	char networks[NACCS_ACCESS_NAME_LIST_MAX]; /* the CIDRs, for naccs_netmatch */
 };
 
-/* Parse one rule's text.  0, or -EINVAL with what is wrong in err. */
-int naccs_access_parse(const char *text, struct naccs_access_rule *out, struct naccs_err *err);
+/* Parsing a rule's text: rules/access_parse.h. */
 
 /* What is checked: everything, or for the person behind an su only the
  * days and time (the service, terminal and network conditions describe how
