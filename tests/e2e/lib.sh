@@ -153,7 +153,7 @@ mkdir -p "$E2E_ROOT/tmp" "$E2E_ROOT/scratch"
 chmod 1777 "$E2E_ROOT/tmp"
 export TMPDIR=$E2E_ROOT/tmp
 E2E_TMP=$E2E_ROOT/scratch
-. "${NACCS_TOP_SRCDIR}/tests/lib.sh"
+. "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
 
 # e2e_bg PID: killed by e2e_cleanup.
 e2e_bg() { E2E_PIDS+=("$1"); }
