@@ -30,6 +30,7 @@
 #include <syslog.h>
 
 #include "store/store.h"
+#include "pamfixture.h"
 #include "testlog.h"
 #include "teststore.h"
 #include "testutil.h"
@@ -55,15 +56,11 @@ static const char rules[] = "rule_ops = group:ops days=Mon-Fri time=08:00-18:00\
 
 static void write_conf(const char *access)
 {
-	char text[2048], audit[512];
-
-	snprintf(text, sizeof(text),
-		 "%s[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
-		 "[auth]\nfail_delay_ms = 0\n[password]\nmax_age_days = 0\n"
-		 "[su]\nswitch_services = " SU "\nallow_groups = wheel-naccs\n"
-		 "[access]\n%s",
-		 tu_audit_trail(PAM_FIXTURE_DIR, audit, sizeof(audit)), store_path, access);
-	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
+	pfx_write_conf(PAM_FIXTURE_DIR, PAM_FIXTURE_DIR, store_path, NULL,
+		       "[password]\nmax_age_days = 0\n"
+		       "[su]\nswitch_services = " SU "\nallow_groups = wheel-naccs\n"
+		       "[access]\n%s",
+		       access);
 }
 
 static void group(struct naccs_store *st, const char *name, const char *const *members)
@@ -84,19 +81,13 @@ static int setup(void **state)
 {
 	static const char *const ops[] = {"abcde-001", "abcde-002", NULL};
 	static const char *const wheel[] = {"abcde-001", "abcde-004", NULL};
-	struct naccs_store_options opt = {
-	    .path = store_path, .owner_uid = getuid(), .timeout_ms = 5000, .create = true};
-	struct naccs_store *st = NULL;
-	struct naccs_err err;
+	struct naccs_store *st;
 
 	(void)state;
-	tu_rmtree(PAM_FIXTURE_DIR);
-	if (mkdir(PAM_FIXTURE_DIR, 0700) != 0)
-		fail_msg("mkdir %s", PAM_FIXTURE_DIR);
+	pfx_fresh_dir(PAM_FIXTURE_DIR);
 	snprintf(store_path, sizeof(store_path), "%s/naccs.db", PAM_FIXTURE_DIR);
 	write_conf(rules);
-	if (naccs_store_open(&opt, &st, &err) < 0)
-		fail_msg("store open: %s", err.msg);
+	st = pfx_open_store(store_path, getuid(), true);
 	tst_must_add_id(st, GOOD_PW, "", "", "root", 0, true);
 	uid_alice =
 	    tst_must_add_id(st, GOOD_PW, "ABCDE", "001", "abcde-001", NACCS_UID_ALLOCATE, false);

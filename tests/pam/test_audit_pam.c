@@ -30,6 +30,7 @@
 #include "crypto/hash.h"
 #include "policy/policy.h"
 #include "store/store.h"
+#include "pamfixture.h"
 #include "testlog.h"
 #include "testutil.h"
 
@@ -63,59 +64,27 @@ static char store_path[512], audit_dir[512];
 
 static void write_conf(const char *extra)
 {
-	char text[2048], audit[512];
-
-	snprintf(text, sizeof(text),
-		 "%s[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
-		 "[auth]\nfail_delay_ms = 0\n%s",
-		 tu_audit_trail(PAM_FIXTURE_DIR, audit, sizeof(audit)), store_path, extra);
-	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
+	pfx_write_conf(PAM_FIXTURE_DIR, PAM_FIXTURE_DIR, store_path, NULL, "%s", extra);
 }
 
 static struct naccs_store *open_store(bool create)
 {
-	struct naccs_store_options opt = {
-	    .path = store_path, .owner_uid = geteuid(), .timeout_ms = 5000, .create = create};
-	struct naccs_store *st = NULL;
-	struct naccs_err err;
-
-	if (naccs_store_open(&opt, &st, &err) < 0)
-		fail_msg("store open: %s", err.msg);
-	return st;
+	return pfx_open_store(store_path, geteuid(), create);
 }
 
 static int setup(void **state)
 {
-	struct naccs_hash_params p;
-	struct naccs_identity id;
 	struct naccs_store *st;
-	struct naccs_err err;
-	char phc[NACCS_PHC_MAX];
 
 	(void)state;
-	tu_rmtree(PAM_FIXTURE_DIR);
-	if (mkdir(PAM_FIXTURE_DIR, 0700) != 0)
-		fail_msg("mkdir %s", PAM_FIXTURE_DIR);
+	pfx_fresh_dir(PAM_FIXTURE_DIR);
 	snprintf(store_path, sizeof(store_path), "%s/naccs.db", PAM_FIXTURE_DIR);
 	snprintf(audit_dir, sizeof(audit_dir), "%s/audit", PAM_FIXTURE_DIR);
 	write_conf("");
 	st = open_store(true);
-	naccs_hash_params_default(&p);
-	p.m_kib = 1024;
-	p.t_cost = 1;
-	memset(&id, 0, sizeof(id));
-	snprintf(id.login, sizeof(id.login), "%s", ALICE);
-	snprintf(id.user_code, sizeof(id.user_code), "ABCDE");
-	snprintf(id.id_number, sizeof(id.id_number), "001");
-	id.kind = NACCS_KIND_INDIVIDUAL;
-	id.uid = NACCS_UID_ALLOCATE;
-	id.gid = 100;
-	snprintf(id.home, sizeof(id.home), "/home/%s", ALICE);
-	snprintf(id.shell, sizeof(id.shell), "/bin/sh");
-	assert_int_equal(naccs_hash_new(&p, GOOD_PW, phc, &err), 0);
-	if (naccs_store_add_identity(st, naccs_deadline_in(5000), &id, 20000, 29999, phc, false,
-				     "test", "test person", &err) < 0)
-		fail_msg("add: %s", err.msg);
+	pfx_add_user(st,
+		     &(struct pfx_user){
+			 .login = ALICE, .code = "ABCDE", .number = "001", .password = GOOD_PW});
 	naccs_store_close(st);
 	tl_reset();
 	return 0;
@@ -131,32 +100,18 @@ static int teardown(void **state)
 
 static uint32_t failures(void)
 {
-	struct naccs_store *st = open_store(false);
-	struct naccs_account_state s;
-	struct naccs_err err;
-
-	if (naccs_store_get_state(st, naccs_deadline_in(5000), ALICE, &s, &err) < 0)
-		fail_msg("get_state: %s", err.msg);
-	naccs_store_close(st);
-	return s.failures_since_success;
+	return pfx_get_state(store_path, geteuid(), ALICE).failures_since_success;
 }
 
+/* One PAM operation with the password pw; four info and four error
+ * buffers. */
 static int run_op(enum pamtest_ops op, const char *user, const char *pw)
 {
-	struct pam_testcase tc[] = {pam_test(op, PAM_SUCCESS)};
-	const char *answers[2] = {pw, NULL};
-	char ibuf[4][PAM_MAX_MSG_SIZE], ebuf[4][PAM_MAX_MSG_SIZE];
-	char *info[5] = {ibuf[0], ibuf[1], ibuf[2], ibuf[3], NULL};
-	char *errs[5] = {ebuf[0], ebuf[1], ebuf[2], ebuf[3], NULL};
-	struct pamtest_conv_data data = {.in_echo_off = answers, .out_info = info, .out_err = errs};
-	enum pamtest_err perr;
+	const char *answers[] = {pw, NULL};
+	struct pfx_conv c;
 
-	memset(ibuf, 0, sizeof(ibuf));
-	memset(ebuf, 0, sizeof(ebuf));
-	perr = run_pamtest(SERVICE, user, &data, tc, NULL);
-	if (perr != PAMTEST_ERR_OK && perr != PAMTEST_ERR_CASE)
-		fail_msg("run_pamtest: %d", perr);
-	return tc[0].op_rv;
+	pfx_conv_init(&c, answers, 4, 4);
+	return pfx_run(SERVICE, op, user, &c);
 }
 
 static char *trail_text(void)

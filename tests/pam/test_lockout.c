@@ -1,6 +1,6 @@
 /* Lockout, login notices, banner, unencrypted-channel warning and the flood
  * cap through real PAM conversations (libpamtest + pam_wrapper, service
- * tests/services/naccs-lockout).  Time is moved with NACCS_TEST_NOW, which
+ * tests/lib/services/naccs-lockout).  Time is moved with NACCS_TEST_NOW, which
  * only a test build (configure --enable-test-hooks) honours: no sleeps. */
 #include "config.h"
 
@@ -32,6 +32,7 @@
 #include "policy/policy.h"
 #include "base/secret.h"
 #include "store/store.h"
+#include "pamfixture.h"
 #include "testutil.h"
 
 #define SERVICE "naccs-lockout"
@@ -53,15 +54,8 @@ static void set_now(long t)
 
 static void write_conf(void)
 {
-	char text[2048], audit[512];
-
-	snprintf(text, sizeof(text),
-		 "%s[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
-		 "[auth]\nfail_delay_ms = 0\n"
-		 "[notice]\nbanner_file = %s/no-banner\n%s",
-		 tu_audit_trail(PAM_LOCKOUT_DIR, audit, sizeof(audit)), store_path, PAM_LOCKOUT_DIR,
-		 conf_extra);
-	free(tu_write_file(PAM_LOCKOUT_DIR, "naccs.conf", text, 0600));
+	pfx_write_conf(PAM_LOCKOUT_DIR, PAM_LOCKOUT_DIR, store_path, NULL,
+		       "[notice]\nbanner_file = %s/no-banner\n%s", PAM_LOCKOUT_DIR, conf_extra);
 }
 
 static void config(const char *extra)
@@ -72,50 +66,27 @@ static void config(const char *extra)
 
 static struct naccs_store *open_store(bool create)
 {
-	struct naccs_store_options opt = {
-	    .path = store_path, .owner_uid = getuid(), .timeout_ms = 5000, .create = create};
-	struct naccs_store *st = NULL;
-	struct naccs_err err;
-
-	if (naccs_store_open(&opt, &st, &err) < 0)
-		fail_msg("store open: %s", err.msg);
-	return st;
+	return pfx_open_store(store_path, getuid(), create);
 }
 
 static void add_user(struct naccs_store *st, const char *code, const char *number,
 		     const char *login)
 {
-	struct naccs_hash_params p;
-	struct naccs_identity id;
-	struct naccs_err err;
-	char phc[NACCS_PHC_MAX];
+	char gecos[128];
 
-	naccs_hash_params_default(&p);
-	p.m_kib = 1024;
-	p.t_cost = 1;
-	memset(&id, 0, sizeof(id));
-	snprintf(id.login, sizeof(id.login), "%s", login);
-	snprintf(id.user_code, sizeof(id.user_code), "%s", code);
-	snprintf(id.id_number, sizeof(id.id_number), "%s", number);
-	id.kind = code[0] != '\0' ? NACCS_KIND_INDIVIDUAL : NACCS_KIND_SHARED;
-	id.uid = NACCS_UID_ALLOCATE;
-	id.gid = 100;
-	snprintf(id.gecos, sizeof(id.gecos), "Test %s", login);
-	snprintf(id.home, sizeof(id.home), "/home/%s", login);
-	snprintf(id.shell, sizeof(id.shell), "/bin/sh");
-	assert_int_equal(naccs_hash_new(&p, GOOD_PW, phc, &err), 0);
-	if (naccs_store_add_identity(st, naccs_deadline_in(5000), &id, 20000, 29999, phc, false,
-				     "test", "test person", &err) < 0)
-		fail_msg("add %s: %s", login, err.msg);
+	snprintf(gecos, sizeof(gecos), "Test %s", login);
+	pfx_add_user(st, &(struct pfx_user){.login = login,
+					    .code = code,
+					    .number = number,
+					    .gecos = gecos,
+					    .password = GOOD_PW});
 }
 
 static int setup(void **state)
 {
 	struct naccs_store *st;
 
-	tu_rmtree(PAM_LOCKOUT_DIR);
-	if (mkdir(PAM_LOCKOUT_DIR, 0700) != 0)
-		fail_msg("mkdir %s", PAM_LOCKOUT_DIR);
+	pfx_fresh_dir(PAM_LOCKOUT_DIR);
 	snprintf(store_path, sizeof(store_path), "%s/naccs.db", PAM_LOCKOUT_DIR);
 	conf_extra[0] = '\0';
 	write_conf();
@@ -137,13 +108,8 @@ static int teardown(void **state)
 
 static struct naccs_account_state get_state(const char *login)
 {
-	struct naccs_store *st = open_store(false);
-	struct naccs_account_state s;
-	struct naccs_err err;
+	struct naccs_account_state s = pfx_get_state(store_path, getuid(), login);
 
-	if (naccs_store_get_state(st, naccs_deadline_in(5000), login, &s, &err) < 0)
-		fail_msg("get_state %s: %s", login, err.msg);
-	naccs_store_close(st);
 	naccs_wipe(s.phc, sizeof(s.phc));
 	return s;
 }
@@ -180,49 +146,30 @@ static void admin_unlock(const char *login)
 	naccs_store_close(st);
 }
 
-struct conv {
-	const char *answers[4];
-	char info_buf[6][PAM_MAX_MSG_SIZE];
-	char err_buf[4][PAM_MAX_MSG_SIZE];
-	char *info[7];
-	char *errs[5];
-	struct pamtest_conv_data data;
-};
-
-static void conv_init(struct conv *c, const char *pw)
+/* The conversation: the password pw (none: NULL), six info and four error
+ * buffers. */
+static void conv_init(struct pfx_conv *c, const char *pw)
 {
-	memset(c, 0, sizeof(*c));
-	c->answers[0] = pw;
-	for (int i = 0; i < 6; i++)
-		c->info[i] = c->info_buf[i];
-	for (int i = 0; i < 4; i++)
-		c->errs[i] = c->err_buf[i];
-	c->data.in_echo_off = pw != NULL ? c->answers : NULL;
-	c->data.out_info = c->info;
-	c->data.out_err = c->errs;
+	const char *answers[] = {pw, NULL};
+
+	pfx_conv_init(c, pw != NULL ? answers : NULL, 6, 4);
 }
 
-static int run_op(enum pamtest_ops op, const char *user, const char *pw, struct conv *c)
+static int run_op(enum pamtest_ops op, const char *user, const char *pw, struct pfx_conv *c)
 {
-	struct pam_testcase tc[] = {pam_test(op, PAM_SUCCESS)};
-	enum pamtest_err perr;
-
 	conv_init(c, pw);
-	perr = run_pamtest(SERVICE, user, &c->data, tc, NULL);
-	if (perr != PAMTEST_ERR_OK && perr != PAMTEST_ERR_CASE)
-		fail_msg("run_pamtest: %d", perr);
-	return tc[0].op_rv;
+	return pfx_run(SERVICE, op, user, c);
 }
 
 static int auth(const char *user, const char *pw)
 {
-	struct conv c;
+	struct pfx_conv c;
 
 	return run_op(PAMTEST_AUTHENTICATE, user, pw, &c);
 }
 
 /* A whole login: auth, then the session, in one handle. */
-static int login(const char *user, const char *pw, struct conv *c)
+static int login(const char *user, const char *pw, struct pfx_conv *c)
 {
 	struct pam_testcase tc[] = {
 	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
@@ -238,7 +185,7 @@ static int login(const char *user, const char *pw, struct conv *c)
 }
 
 /* Is s among the info messages of c? */
-static bool info_has(const struct conv *c, const char *s)
+static bool info_has(const struct pfx_conv *c, const char *s)
 {
 	for (int i = 0; i < 6; i++)
 		if (strstr(c->info_buf[i], s) != NULL)
@@ -254,7 +201,7 @@ static bool info_has(const struct conv *c, const char *s)
 static void test_lock_exactly_at_deny(void **state)
 {
 	struct naccs_account_state s;
-	struct conv c;
+	struct pfx_conv c;
 
 	config(LOCK_3_60_300);
 	assert_int_equal(auth(ALICE, "wrong-1"), PAM_AUTH_ERR);
@@ -289,7 +236,7 @@ static void test_lock_exactly_at_deny(void **state)
 static void test_wrong_password_counted_once(void **state)
 {
 	struct pam_testcase tc[] = {pam_test(PAMTEST_AUTHENTICATE, PAM_AUTH_ERR)};
-	struct conv c;
+	struct pfx_conv c;
 
 	config(LOCK_3_60_300);
 	for (int i = 1; i <= 2; i++) {
@@ -369,7 +316,7 @@ static void test_repeat_cache_same_handle(void **state)
 static void test_unknown_name_counted_once(void **state)
 {
 	struct pam_testcase tc[] = {pam_test(PAMTEST_AUTHENTICATE, PAM_USER_UNKNOWN)};
-	struct conv c;
+	struct pfx_conv c;
 
 	config(LOCK_3_60_300);
 	conv_init(&c, "wrong-once");
@@ -396,7 +343,7 @@ static void test_window(void **state)
  * naccs_lockout_in_force), for auth and account alike. */
 static void test_timed_unlock(void **state)
 {
-	struct conv c;
+	struct pfx_conv c;
 
 	config(LOCK_3_60_300);
 	for (int i = 0; i < 3; i++)
@@ -452,7 +399,7 @@ static void test_shared_ids(void **state)
  * and never resets the counter: only our own credential check does. */
 static void test_account_only(void **state)
 {
-	struct conv c;
+	struct pfx_conv c;
 
 	config(LOCK_3_60_300);
 	assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
@@ -505,7 +452,7 @@ static void test_session_notices(void **state)
 	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
 	    pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
 	};
-	struct conv c;
+	struct pfx_conv c;
 
 	conv_init(&c, GOOD_PW);
 	assert_int_equal(run_pamtest(SERVICE, ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
@@ -544,7 +491,7 @@ static void test_session_notices_same_second(void **state)
 	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
 	    pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
 	};
-	struct conv c;
+	struct pfx_conv c;
 
 	set_now(T0);
 	assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
@@ -577,7 +524,7 @@ static void test_session_notices_after_unlock(void **state)
 	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
 	    pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
 	};
-	struct conv c;
+	struct pfx_conv c;
 
 	config(LOCK_3_60_300);
 	conv_init(&c, GOOD_PW);
@@ -612,7 +559,7 @@ static void test_sessionless_services(void **state)
 	};
 	struct naccs_store *st;
 	struct naccs_err err;
-	struct conv c;
+	struct pfx_conv c;
 
 	assert_int_equal(auth(ALICE, GOOD_PW), PAM_SUCCESS);
 	assert_false(get_state(ALICE).has_last_success);
@@ -644,7 +591,7 @@ static void test_sessionless_services(void **state)
  * and the notices are right the next time. */
 static void test_key_login_recorded(void **state)
 {
-	struct conv c;
+	struct pfx_conv c;
 
 	assert_int_equal(auth(ALICE, "wrong"), PAM_AUTH_ERR);
 	set_now(T0 + 10);
@@ -665,7 +612,7 @@ static void test_notice_in_auth(void **state)
 	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
 	    pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
 	};
-	struct conv c;
+	struct pfx_conv c;
 
 	config("[notice]\nnotice_in_auth = yes\n");
 	assert_int_equal(login(ALICE, GOOD_PW, &c), PAM_SUCCESS);
@@ -689,7 +636,7 @@ static void test_notice_in_auth(void **state)
 static void test_banner(void **state)
 {
 	char extra[512];
-	struct conv c;
+	struct pfx_conv c;
 
 	free(tu_write_file(PAM_LOCKOUT_DIR, "banner", "Authorised use only.\nMonitored.\n", 0644));
 	snprintf(extra, sizeof(extra), "[notice]\nbanner_file = %s/banner\n", PAM_LOCKOUT_DIR);
@@ -713,7 +660,7 @@ static void test_banner(void **state)
 /* UTS-2.2.1.1(1)(b)(ウ): the warning for listed services only. */
 static void test_unencrypted_warning(void **state)
 {
-	struct conv c;
+	struct pfx_conv c;
 
 	config("[notice]\nunencrypted_services = telnet, " SERVICE "\n");
 	assert_int_equal(run_op(PAMTEST_AUTHENTICATE, ALICE, GOOD_PW, &c), PAM_SUCCESS);

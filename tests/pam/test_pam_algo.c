@@ -1,5 +1,5 @@
 /* Switching the hashing algorithm through pam_naccs.so (libpamtest +
- * pam_wrapper, service tests/services/naccs-algo, its own fixture
+ * pam_wrapper, service tests/lib/services/naccs-algo, its own fixture
  * directory): a user whose hash is argon2id logs in after the configuration
  * switches to pbkdf2-sha256 (the CRYPTREC engine), and the stored hash
  * becomes pbkdf2-sha256 at that login; switched back, it becomes argon2id
@@ -23,6 +23,7 @@
 
 #include "crypto/hash.h"
 #include "store/store.h"
+#include "pamfixture.h"
 #include "testutil.h"
 
 #define SERVICE "naccs-algo"
@@ -33,47 +34,31 @@ static char store_path[512];
 
 static void write_conf(const char *algorithm)
 {
-	char text[2048], audit[512];
+	char hash[256];
 
-	snprintf(text, sizeof(text),
-		 "%s[store]\npath = %s\n[hash]\nalgorithm = %s\nmemory_kib = 1024\ntime_cost = 1\n"
-		 "pbkdf2_iterations = 100000\n[auth]\nfail_delay_ms = 0\n",
-		 tu_audit_trail(PAM_FIXTURE_DIR, audit, sizeof(audit)), store_path, algorithm);
-	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
+	snprintf(hash, sizeof(hash),
+		 "algorithm = %s\nmemory_kib = 1024\ntime_cost = 1\npbkdf2_iterations = 100000\n",
+		 algorithm);
+	pfx_write_conf(PAM_FIXTURE_DIR, PAM_FIXTURE_DIR, store_path, hash, "%s", "");
 }
 
 static struct naccs_store *open_store(bool create)
 {
-	struct naccs_store_options opt = {
-	    .path = store_path, .owner_uid = getuid(), .timeout_ms = 5000, .create = create};
-	struct naccs_store *st = NULL;
-	struct naccs_err err;
-
-	if (naccs_store_open(&opt, &st, &err) < 0)
-		fail_msg("store open: %s", err.msg);
-	return st;
+	return pfx_open_store(store_path, getuid(), create);
 }
 
 static void add_user(struct naccs_store *st, const char *number, const struct naccs_hash_params *p)
 {
-	struct naccs_identity id;
-	struct naccs_err err;
-	char phc[NACCS_PHC_MAX];
+	char login[32], gecos[32];
 
-	memset(&id, 0, sizeof(id));
-	snprintf(id.login, sizeof(id.login), "abcde-%s", number);
-	snprintf(id.user_code, sizeof(id.user_code), "ABCDE");
-	snprintf(id.id_number, sizeof(id.id_number), "%s", number);
-	id.kind = NACCS_KIND_INDIVIDUAL;
-	id.uid = NACCS_UID_ALLOCATE;
-	id.gid = 100;
-	snprintf(id.gecos, sizeof(id.gecos), "Test %s", number);
-	snprintf(id.home, sizeof(id.home), "/home/abcde-%s", number);
-	snprintf(id.shell, sizeof(id.shell), "/bin/sh");
-	assert_int_equal(naccs_hash_new(p, GOOD_PW, phc, &err), 0);
-	if (naccs_store_add_identity(st, naccs_deadline_in(5000), &id, 20000, 29999, phc, false,
-				     "test", "test person", &err) < 0)
-		fail_msg("add %s: %s", id.login, err.msg);
+	snprintf(login, sizeof(login), "abcde-%s", number);
+	snprintf(gecos, sizeof(gecos), "Test %s", number);
+	pfx_add_user(st, &(struct pfx_user){.login = login,
+					    .code = "ABCDE",
+					    .number = number,
+					    .gecos = gecos,
+					    .password = GOOD_PW,
+					    .params = p});
 }
 
 static int setup(void **state)
@@ -82,13 +67,9 @@ static int setup(void **state)
 	struct naccs_store *st;
 
 	(void)state;
-	tu_rmtree(PAM_FIXTURE_DIR);
-	if (mkdir(PAM_FIXTURE_DIR, 0700) != 0)
-		fail_msg("mkdir %s", PAM_FIXTURE_DIR);
+	pfx_fresh_dir(PAM_FIXTURE_DIR);
 	snprintf(store_path, sizeof(store_path), "%s/naccs.db", PAM_FIXTURE_DIR);
-	naccs_hash_params_default(&argon2);
-	argon2.m_kib = 1024;
-	argon2.t_cost = 1;
+	pfx_cheap_params(&argon2);
 	pbkdf2 = argon2;
 	pbkdf2.alg = NACCS_ALG_PBKDF2_SHA256;
 	pbkdf2.pbkdf2_iterations = 100000;
@@ -108,27 +89,19 @@ static int teardown(void **state)
 
 static void stored_phc(const char *login, char out[NACCS_PHC_MAX])
 {
-	struct naccs_store *st = open_store(false);
-	struct naccs_account_state s;
-	struct naccs_err err;
+	struct naccs_account_state s = pfx_get_state(store_path, getuid(), login);
 
-	if (naccs_store_get_state(st, naccs_deadline_in(5000), login, &s, &err) < 0)
-		fail_msg("get_state %s: %s", login, err.msg);
-	naccs_store_close(st);
 	snprintf(out, NACCS_PHC_MAX, "%s", s.phc);
 }
 
+/* Authentication with pw, no output buffers. */
 static int auth(const char *user, const char *pw)
 {
-	const char *answers[2] = {pw, NULL};
-	struct pamtest_conv_data conv = {.in_echo_off = answers};
-	struct pam_testcase tc[] = {pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS)};
-	enum pamtest_err perr;
+	const char *answers[] = {pw, NULL};
+	struct pfx_conv c;
 
-	perr = run_pamtest(SERVICE, user, &conv, tc, NULL);
-	if (perr != PAMTEST_ERR_OK && perr != PAMTEST_ERR_CASE)
-		fail_msg("run_pamtest: %d", perr);
-	return tc[0].op_rv;
+	pfx_conv_init(&c, answers, 0, 0);
+	return pfx_run(SERVICE, PAMTEST_AUTHENTICATE, user, &c);
 }
 
 static bool starts_with(const char *s, const char *prefix)

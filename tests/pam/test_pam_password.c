@@ -1,5 +1,5 @@
 /* pam_sm_chauthtok through real PAM conversations (libpamtest + pam_wrapper,
- * services tests/services/naccs-passwd*): every rule refused with its own
+ * services tests/lib/services/naccs-passwd*): every rule refused with its own
  * PAM_ERROR_MSG and accepted at its boundary, retry=N, the current password,
  * the forced change in the same handle after authenticate + acct_mgmt (admin
  * reset notice, expiry), root changing another user's password, use_authtok,
@@ -26,6 +26,7 @@
 #include "audit/trail.h"
 #include "crypto/hash.h"
 #include "store/store.h"
+#include "pamfixture.h"
 #include "testdb.h"
 #include "testutil.h"
 
@@ -42,51 +43,22 @@ static uid_t real_uid; /* the uid the tests started with */
 
 static void write_conf(void)
 {
-	char text[4096], audit[512];
-
-	snprintf(text, sizeof(text),
-		 "%s[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
-		 "[auth]\nfail_delay_ms = 0\n[password]\nmin_age_days = 0\nretry = 1\n%s",
-		 tu_audit_trail(PAM_FIXTURE_DIR, audit, sizeof(audit)), store_path, conf_extra);
-	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
+	pfx_write_conf(PAM_FIXTURE_DIR, PAM_FIXTURE_DIR, store_path, NULL,
+		       "[password]\nmin_age_days = 0\nretry = 1\n%s", conf_extra);
 }
 
 static struct naccs_store *open_store(bool create)
 {
-	struct naccs_store_options opt = {
-	    .path = store_path, .owner_uid = real_uid, .timeout_ms = 5000, .create = create};
-	struct naccs_store *st = NULL;
-	struct naccs_err err;
-
-	if (naccs_store_open(&opt, &st, &err) < 0)
-		fail_msg("store open: %s", err.msg);
-	return st;
+	return pfx_open_store(store_path, real_uid, create);
 }
 
 static void add_user(struct naccs_store *st, const char *number, const char *login)
 {
-	struct naccs_hash_params p;
-	struct naccs_identity id;
-	struct naccs_err err;
-	char phc[NACCS_PHC_MAX];
-
-	naccs_hash_params_default(&p);
-	p.m_kib = 1024;
-	p.t_cost = 1;
-	memset(&id, 0, sizeof(id));
-	snprintf(id.login, sizeof(id.login), "%s", login);
-	snprintf(id.user_code, sizeof(id.user_code), "ABCDE");
-	snprintf(id.id_number, sizeof(id.id_number), "%s", number);
-	id.kind = NACCS_KIND_INDIVIDUAL;
-	id.uid = NACCS_UID_ALLOCATE;
-	id.gid = 100;
-	snprintf(id.gecos, sizeof(id.gecos), "Yamada Taro");
-	snprintf(id.home, sizeof(id.home), "/home/%s", login);
-	snprintf(id.shell, sizeof(id.shell), "/bin/sh");
-	assert_int_equal(naccs_hash_new(&p, CUR, phc, &err), 0);
-	if (naccs_store_add_identity(st, naccs_deadline_in(5000), &id, 20000, 29999, phc, false,
-				     "test", "test person", &err) < 0)
-		fail_msg("add %s: %s", login, err.msg);
+	pfx_add_user(st, &(struct pfx_user){.login = login,
+					    .code = "ABCDE",
+					    .number = number,
+					    .gecos = "Yamada Taro",
+					    .password = CUR});
 }
 
 static int setup(void **state)
@@ -97,17 +69,13 @@ static int setup(void **state)
 	char phc[NACCS_PHC_MAX];
 
 	(void)state;
-	tu_rmtree(PAM_FIXTURE_DIR);
-	if (mkdir(PAM_FIXTURE_DIR, 0700) != 0)
-		fail_msg("mkdir %s", PAM_FIXTURE_DIR);
+	pfx_fresh_dir(PAM_FIXTURE_DIR);
 	snprintf(store_path, sizeof(store_path), "%s/naccs.db", PAM_FIXTURE_DIR);
 	write_conf();
 	st = open_store(true);
 	add_user(st, "001", ALICE);
 	add_user(st, "004", RESET);
-	naccs_hash_params_default(&p);
-	p.m_kib = 1024;
-	p.t_cost = 1;
+	pfx_cheap_params(&p);
 	assert_int_equal(naccs_hash_new(&p, CUR, phc, &err), 0);
 	if (naccs_store_set_password(st, naccs_deadline_in(5000), RESET, phc, true, 24,
 				     "password-reset", "admin", &err) < 0)
@@ -131,37 +99,15 @@ static int teardown(void **state)
 
 static struct naccs_account_state get_state(const char *login)
 {
-	struct naccs_store *st = open_store(false);
-	struct naccs_account_state s;
-	struct naccs_err err;
-
-	if (naccs_store_get_state(st, naccs_deadline_in(5000), login, &s, &err) < 0)
-		fail_msg("get_state %s: %s", login, err.msg);
-	naccs_store_close(st);
-	return s;
+	return pfx_get_state(store_path, real_uid, login);
 }
 
-struct conv {
-	const char *answers[NSLOTS];
-	char info_buf[NSLOTS][PAM_MAX_MSG_SIZE];
-	char err_buf[NSLOTS][PAM_MAX_MSG_SIZE];
-	char *info[NSLOTS + 1];
-	char *errs[NSLOTS + 1];
-	struct pamtest_conv_data data;
-};
-
-static void conv_init(struct conv *c, const char *const *answers)
+/* The conversation: the answers in order, NSLOTS info and error buffers. */
+static void conv_init(struct pfx_conv *c, const char *const *answers)
 {
-	memset(c, 0, sizeof(*c));
-	for (int i = 0; answers != NULL && answers[i] != NULL && i < NSLOTS - 1; i++)
-		c->answers[i] = answers[i];
-	for (int i = 0; i < NSLOTS; i++) {
-		c->info[i] = c->info_buf[i];
-		c->errs[i] = c->err_buf[i];
-	}
-	c->data.in_echo_off = c->answers;
-	c->data.out_info = c->info;
-	c->data.out_err = c->errs;
+	static const char *const none[] = {NULL};
+
+	pfx_conv_init(c, answers != NULL ? answers : none, NSLOTS, NSLOTS);
 }
 
 static bool said(char buf[][PAM_MAX_MSG_SIZE], const char *what)
@@ -173,23 +119,18 @@ static bool said(char buf[][PAM_MAX_MSG_SIZE], const char *what)
 }
 
 /* One chauthtok (passwd) for user with the answers given in order. */
-static int passwd(const char *service, const char *user, const char *const *answers, struct conv *c)
+static int passwd(const char *service, const char *user, const char *const *answers,
+		  struct pfx_conv *c)
 {
-	struct pam_testcase tc[] = {pam_test(PAMTEST_CHAUTHTOK, PAM_SUCCESS)};
-	enum pamtest_err perr;
-
 	conv_init(c, answers);
-	perr = run_pamtest(service, user, &c->data, tc, NULL);
-	if (perr != PAMTEST_ERR_OK && perr != PAMTEST_ERR_CASE)
-		fail_msg("run_pamtest: %d", perr);
-	return tc[0].op_rv;
+	return pfx_run(service, PAMTEST_CHAUTHTOK, user, c);
 }
 
 static int auth(const char *user, const char *pw)
 {
 	struct pam_testcase tc[] = {pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS)};
 	const char *a[] = {pw, NULL};
-	struct conv c;
+	struct pfx_conv c;
 
 	conv_init(&c, a);
 	run_pamtest(SERVICE, user, &c.data, tc, NULL);
@@ -213,7 +154,7 @@ static void set_changed_at(const char *login, int64_t when)
 static void test_change(void **state)
 {
 	const char *a[] = {CUR, NEW, NEW, NULL};
-	struct conv c;
+	struct pfx_conv c;
 
 	assert_int_equal(passwd(SERVICE, ALICE, a, &c), PAM_SUCCESS);
 	assert_true(said(c.info_buf, "The password was changed."));
@@ -231,7 +172,7 @@ static void test_change(void **state)
 static void test_wrong_current_password(void **state)
 {
 	const char *a[] = {"Wrong-pw-1", NEW, NEW, NULL};
-	struct conv c;
+	struct pfx_conv c;
 
 	assert_int_equal(passwd(SERVICE, ALICE, a, &c), PAM_AUTH_ERR);
 	assert_true(said(c.err_buf, "current password is not correct"));
@@ -250,7 +191,7 @@ static size_t trail_count(const char *needle)
 static void test_wrong_current_password_locks(void **state)
 {
 	const char *a[] = {"Wrong-pw-1", NULL};
-	struct conv c;
+	struct pfx_conv c;
 
 	snprintf(conf_extra, sizeof(conf_extra), "[lockout]\ndeny = 2\nunlock_time = 0\n");
 	write_conf();
@@ -266,7 +207,7 @@ static void test_wrong_current_password_locks(void **state)
 static void test_mismatch_refused(void **state)
 {
 	const char *a[] = {CUR, NEW, "Xq7-vJ2p!kW2", NULL};
-	struct conv c;
+	struct pfx_conv c;
 
 	assert_int_equal(passwd(SERVICE, ALICE, a, &c), PAM_AUTHTOK_ERR);
 	assert_int_equal(auth(ALICE, CUR), PAM_SUCCESS);
@@ -303,7 +244,7 @@ static void test_each_rule_refused_with_its_message(void **state)
 	write_conf();
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *a[] = {CUR, cases[i].pw, cases[i].pw, NULL};
-		struct conv c;
+		struct pfx_conv c;
 
 		if (passwd(SERVICE, ALICE, a, &c) != PAM_AUTHTOK_ERR ||
 		    !said(c.err_buf, cases[i].msg))
@@ -321,7 +262,7 @@ static void test_boundaries_accepted(void **state)
 	const char *eight[] = {CUR, "Ab1!xyzq", "Ab1!xyzq", NULL};
 	const char *kana[] = {"Ab1!xyzq", "さくらがさいた7Q", "さくらがさいた7Q", NULL};
 	const char *nfd[] = {"さくらがさいた7Q", "Cafe\xcc\x81-12X", "Cafe\xcc\x81-12X", NULL};
-	struct conv c;
+	struct pfx_conv c;
 
 	snprintf(conf_extra, sizeof(conf_extra),
 		 "classes = upper,lower,digit,symbol,other\nmin_classes = 2\n");
@@ -342,7 +283,7 @@ static void test_retry(void **state)
 {
 	const char *a[] = {CUR, "short", "short", "xkcdzqwv", "xkcdzqwv", NEW, NEW, NULL};
 	const char *b[] = {NEW, "short", "short", "xkcdzqwv", "xkcdzqwv", NULL};
-	struct conv c;
+	struct pfx_conv c;
 
 	snprintf(conf_extra, sizeof(conf_extra), "retry = 3\n");
 	write_conf();
@@ -367,7 +308,7 @@ static void test_retry(void **state)
 static void test_history(void **state)
 {
 	const char *p[] = {CUR, "Xq7-vJ2p!kW1", "Xq7-vJ2p!kW2", "Xq7-vJ2p!kW3"};
-	struct conv c;
+	struct pfx_conv c;
 
 	snprintf(conf_extra, sizeof(conf_extra), "history = 2\nmin_diff = 0\n");
 	write_conf();
@@ -393,7 +334,7 @@ static void test_min_age(void **state)
 {
 	const char *a[] = {CUR, NEW, NEW, NULL};
 	const char *b[] = {NEW, "Zr8=wK3q?mX2", "Zr8=wK3q?mX2", NULL};
-	struct conv c;
+	struct pfx_conv c;
 
 	snprintf(conf_extra, sizeof(conf_extra), "min_age_days = 1\n");
 	write_conf();
@@ -414,7 +355,7 @@ static void test_forced_change_after_reset_same_handle(void **state)
 	    pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS),
 	};
 	const char *a[] = {CUR, CUR, NEW, NEW, NULL};
-	struct conv c;
+	struct pfx_conv c;
 
 	assert_true(get_state(RESET).must_change);
 	conv_init(&c, a);
@@ -450,7 +391,7 @@ static void test_change_after_timed_lock_ended(void **state)
 	const char *a[] = {CUR, NEW, NEW, NULL};
 	const char *b[] = {NEW, CUR, CUR, NULL};
 	int64_t now = naccs_now_wall();
-	struct conv c;
+	struct pfx_conv c;
 
 	set_lock(RESET, now - 400, now - 100);
 	conv_init(&c, a);
@@ -486,7 +427,7 @@ static void test_aborted_login_not_counted(void **state)
 	const char *a[] = {CUR, "Wrong-current-1", NULL};
 	const char *b[] = {CUR, CUR, NEW, NEW, NULL};
 	const char *n[] = {NEW, NULL};
-	struct conv c;
+	struct pfx_conv c;
 
 	conv_init(&c, a);
 	assert_int_equal(run_pamtest(SERVICE, RESET, &c.data, aborted, NULL), PAMTEST_ERR_OK);
@@ -521,7 +462,7 @@ static void test_expiry(void **state)
 	const char *w2[] = {NEW, NULL};
 	const char *a[] = {CUR, CUR, NEW, NEW, NULL};
 	int64_t now = naccs_now_wall();
-	struct conv c;
+	struct pfx_conv c;
 
 	snprintf(conf_extra, sizeof(conf_extra), "max_age_days = 30\nwarn_days = 7\n");
 	write_conf();
@@ -548,7 +489,7 @@ static void test_root_changes_another_users_password(void **state)
 {
 	const char *weak[] = {"short", "short", NULL};
 	const char *a[] = {NEW, NEW, NULL};
-	struct conv c;
+	struct pfx_conv c;
 
 	if (real_uid != 0)
 		skip(); /* needs a real uid of 0 (CI runs as root) */
@@ -563,7 +504,7 @@ static void test_root_changes_another_users_password(void **state)
  * are, nothing asked. */
 static void test_use_authtok(void **state)
 {
-	struct conv c;
+	struct pfx_conv c;
 
 	/* pam_wrapper's pam_set_items.so, above us, sets both tokens. */
 	setenv("PAM_OLDAUTHTOK", CUR, 1);
@@ -583,7 +524,7 @@ static void test_change_never_falls_through(void **state)
 	const char *good[] = {CUR, NEW, NEW, NULL};
 	const char *local[] = {NEW, NEW, NULL};
 	const char *differ[] = {NEW, CUR, NULL};
-	struct conv c;
+	struct pfx_conv c;
 
 	assert_int_equal(passwd("naccs-passwd-unix", RESET, weak, &c), PAM_AUTHTOK_ERR);
 	assert_true(get_state(RESET).must_change);
@@ -612,7 +553,7 @@ static void test_unencrypted_warning_at_change(void **state)
 	const char *a[] = {CUR, NEW, NEW, NULL};
 	const char *f[] = {CUR, CUR, NEW, NEW, NULL};
 	const char *local[] = {NEW, NEW, NULL};
-	struct conv c;
+	struct pfx_conv c;
 	int shown = 0;
 
 	snprintf(conf_extra, sizeof(conf_extra),

@@ -1,7 +1,7 @@
 /* Local accounts and root when the credential store cannot be used (issue
  * 16, item 1), through real PAM conversations (libpamtest + pam_wrapper)
  * with the stack the pam-auth-update profile writes: pam_naccs.so, then
- * pam_matrix in pam_unix's place, then pam_deny (tests/services/
+ * pam_matrix in pam_unix's place, then pam_deny (tests/lib/services/
  * naccs-rescue).  Whatever is wrong with the store -- its header
  * overwritten, 0 bytes, missing, its pages unreadable, or its file system
  * full --
@@ -44,6 +44,7 @@
 #include "crypto/hash.h"
 #include "index/write.h"
 #include "store/store.h"
+#include "pamfixture.h"
 #include "testdb.h"
 #include "testutil.h"
 
@@ -61,39 +62,15 @@ static char index_path[1100];
 
 static struct naccs_store *open_store(bool create)
 {
-	struct naccs_store_options opt = {
-	    .path = store_path, .owner_uid = getuid(), .timeout_ms = 5000, .create = create};
-	struct naccs_store *st = NULL;
-	struct naccs_err err;
-
-	if (naccs_store_open(&opt, &st, &err) < 0)
-		fail_msg("store open: %s", err.msg);
-	return st;
+	return pfx_open_store(store_path, getuid(), create);
 }
 
 static void add_user(struct naccs_store *st, const char *code, const char *login)
 {
-	struct naccs_hash_params p;
-	struct naccs_identity id;
-	struct naccs_err err;
-	char phc[NACCS_PHC_MAX];
-
-	naccs_hash_params_default(&p);
-	p.m_kib = 1024;
-	p.t_cost = 1;
-	memset(&id, 0, sizeof(id));
-	snprintf(id.login, sizeof(id.login), "%s", login);
-	snprintf(id.user_code, sizeof(id.user_code), "%s", code);
-	snprintf(id.id_number, sizeof(id.id_number), "%s", code[0] != '\0' ? "001" : "");
-	id.kind = code[0] != '\0' ? NACCS_KIND_INDIVIDUAL : NACCS_KIND_SHARED;
-	id.uid = NACCS_UID_ALLOCATE;
-	id.gid = 100;
-	snprintf(id.home, sizeof(id.home), "/home/%s", login);
-	snprintf(id.shell, sizeof(id.shell), "/bin/sh");
-	assert_int_equal(naccs_hash_new(&p, GOOD_PW, phc, &err), 0);
-	if (naccs_store_add_identity(st, naccs_deadline_in(5000), &id, 20000, 29999, phc, false,
-				     "test", "test person", &err) < 0)
-		fail_msg("add %s: %s", login, err.msg);
+	pfx_add_user(st, &(struct pfx_user){.login = login,
+					    .code = code,
+					    .number = code[0] != '\0' ? "001" : "",
+					    .password = GOOD_PW});
 }
 
 /* The store, its index and the trail in state_dir; the config and
@@ -103,13 +80,9 @@ static void build_fixture(void)
 	struct naccs_index_stats stats;
 	struct naccs_store *st;
 	struct naccs_err err;
-	char text[4096], audit[1200];
+	char text[4096];
 
-	snprintf(text, sizeof(text),
-		 "%s[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
-		 "[auth]\nfail_delay_ms = 0\n",
-		 tu_audit_trail(state_dir, audit, sizeof(audit)), store_path);
-	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
+	pfx_write_conf(PAM_FIXTURE_DIR, state_dir, store_path, NULL, "%s", "");
 	snprintf(text, sizeof(text), "%s:%s:%s\n%s:%s:%s\n%s:%s:%s\n", LOCAL, LOCAL_PW, SERVICE,
 		 ALICE, STALE_PW, SERVICE, ADOPTED, STALE_PW, SERVICE);
 	free(tu_write_file(PAM_FIXTURE_DIR, "passdb", text, 0600));
@@ -124,9 +97,7 @@ static void build_fixture(void)
 static int setup(void **state)
 {
 	(void)state;
-	tu_rmtree(PAM_FIXTURE_DIR);
-	if (mkdir(PAM_FIXTURE_DIR, 0700) != 0)
-		fail_msg("mkdir %s", PAM_FIXTURE_DIR);
+	pfx_fresh_dir(PAM_FIXTURE_DIR);
 	snprintf(state_dir, sizeof(state_dir), "%s/state", PAM_FIXTURE_DIR);
 	if (mkdir(state_dir, 0700) != 0)
 		fail_msg("mkdir %s", state_dir);
@@ -145,38 +116,16 @@ static int teardown(void **state)
 
 /* ---- conversations ---------------------------------------------------- */
 
-struct conv {
-	const char *answers[6];
-	char info_buf[4][PAM_MAX_MSG_SIZE];
-	char err_buf[4][PAM_MAX_MSG_SIZE];
-	char *info[5];
-	char *errs[5];
-	struct pamtest_conv_data data;
-};
-
 /* answers: to the prompts in order, NULL-terminated (pam_matrix asks the
  * password again: pam_unix would take it from PAM_AUTHTOK with
- * try_first_pass). */
+ * try_first_pass); four info and four error buffers. */
 static int run_op(enum pamtest_ops op, const char *user, const char *const *answers)
 {
-	struct pam_testcase tc[] = {pam_test(op, PAM_SUCCESS)};
-	struct conv cv;
-	enum pamtest_err perr;
+	static const char *const none[] = {NULL};
+	struct pfx_conv cv;
 
-	memset(&cv, 0, sizeof(cv));
-	for (int i = 0; answers != NULL && answers[i] != NULL && i < 5; i++)
-		cv.answers[i] = answers[i];
-	for (int i = 0; i < 4; i++) {
-		cv.info[i] = cv.info_buf[i];
-		cv.errs[i] = cv.err_buf[i];
-	}
-	cv.data.in_echo_off = cv.answers;
-	cv.data.out_info = cv.info;
-	cv.data.out_err = cv.errs;
-	perr = run_pamtest(SERVICE, user, &cv.data, tc, NULL);
-	if (perr != PAMTEST_ERR_OK && perr != PAMTEST_ERR_CASE)
-		fail_msg("run_pamtest: %d", perr);
-	return tc[0].op_rv;
+	pfx_conv_init(&cv, answers != NULL ? answers : none, 4, 4);
+	return pfx_run(SERVICE, op, user, &cv);
 }
 
 static int auth(const char *user, const char *pw)

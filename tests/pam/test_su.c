@@ -29,6 +29,7 @@
 #include "audit/trail.h"
 #include "config/conf.h"
 #include "store/store.h"
+#include "pamfixture.h"
 #include "testlog.h"
 #include "teststore.h"
 #include "testutil.h"
@@ -47,28 +48,17 @@ enum { ALICE, BOB, CAROL, DAVE, OPS, ADMIN1 };
 
 static void write_conf(const char *extra)
 {
-	char text[2048], audit[512];
-
-	snprintf(text, sizeof(text),
-		 "%s[store]\npath = %s\n[hash]\nmemory_kib = 1024\ntime_cost = 1\n"
-		 "[auth]\nfail_delay_ms = 0\n[password]\nmax_age_days = 90\n"
-		 "[su]\nswitch_services = " SU " " SUDO "\nallow_groups = wheel-naccs\n"
-		 "allow_ids = OPSSHARED\n"
-		 "[access]\nadmin_allowed_networks = 192.0.2.0/24, 2001:db8::/32\n%s",
-		 tu_audit_trail(PAM_FIXTURE_DIR, audit, sizeof(audit)), store_path, extra);
-	free(tu_write_file(PAM_FIXTURE_DIR, "naccs.conf", text, 0600));
+	pfx_write_conf(PAM_FIXTURE_DIR, PAM_FIXTURE_DIR, store_path, NULL,
+		       "[password]\nmax_age_days = 90\n"
+		       "[su]\nswitch_services = " SU " " SUDO "\nallow_groups = wheel-naccs\n"
+		       "allow_ids = OPSSHARED\n"
+		       "[access]\nadmin_allowed_networks = 192.0.2.0/24, 2001:db8::/32\n%s",
+		       extra);
 }
 
 static struct naccs_store *open_store_as(bool create)
 {
-	struct naccs_store_options opt = {
-	    .path = store_path, .owner_uid = getuid(), .timeout_ms = 5000, .create = create};
-	struct naccs_store *st = NULL;
-	struct naccs_err err;
-
-	if (naccs_store_open(&opt, &st, &err) < 0)
-		fail_msg("store open: %s", err.msg);
-	return st;
+	return pfx_open_store(store_path, getuid(), create);
 }
 
 static struct naccs_store *open_store(void)
@@ -98,9 +88,7 @@ static int setup(void **state)
 	sqlite3 *db;
 
 	(void)state;
-	tu_rmtree(PAM_FIXTURE_DIR);
-	if (mkdir(PAM_FIXTURE_DIR, 0700) != 0)
-		fail_msg("mkdir %s", PAM_FIXTURE_DIR);
+	pfx_fresh_dir(PAM_FIXTURE_DIR);
 	snprintf(store_path, sizeof(store_path), "%s/naccs.db", PAM_FIXTURE_DIR);
 	write_conf("");
 	st = open_store();
@@ -174,19 +162,14 @@ static void invoker(uint32_t uid, const char *loginuid)
 /* The account phase of service for user through libpamtest. */
 static int account(const char *service, const char *user)
 {
-	struct pam_testcase tc[] = {pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS)};
 	char *errs[5] = {err_buf[0], err_buf[1], err_buf[2], err_buf[3], NULL};
-	struct pamtest_conv_data data;
-	enum pamtest_err perr;
+	struct pfx_conv c;
 
 	memset(err_buf, 0, sizeof(err_buf));
-	memset(&data, 0, sizeof(data));
-	data.out_err = errs;
+	pfx_conv_init(&c, NULL, 0, 0);
+	c.data.out_err = errs;
 	tl_reset();
-	perr = run_pamtest(service, user, &data, tc, NULL);
-	if (perr != PAMTEST_ERR_OK && perr != PAMTEST_ERR_CASE)
-		fail_msg("run_pamtest: %d", perr);
-	return tc[0].op_rv;
+	return pfx_run(service, PAMTEST_ACCOUNT, user, &c);
 }
 
 static int conv_quiet(int n, const struct pam_message **m, struct pam_response **r, void *data)
