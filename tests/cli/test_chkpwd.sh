@@ -10,17 +10,13 @@
 # loaded by pamtester running as that user, uses it by itself.
 # Needs root (to make the helper setuid root) and a test build.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
 	echo "needs root (to install a setuid-root copy of the helper) and setpriv: skipped"
 	exit 77
 fi
-if ! grep -q '^#define NACCS_TEST_HOOKS 1' "$NACCS_TOP_BUILDDIR/config.h"; then
-	echo "needs a build configured with --enable-test-hooks (NACCS_TEST_CHKPWD_CONF): skipped"
-	exit 77
-fi
+needs_test_hooks "NACCS_TEST_CHKPWD_CONF"
 
 # The helper, setuid root, where the user can run it; and the PAM module
 # pamtester loads as that user: copies, since the build may lie where the

@@ -5,12 +5,9 @@
 # group or ID the store does not have (it would apply to nobody);
 # config show --effective lists every rule with the line it came from.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1"
+sb_init_cheap
 sb_issue --user-code ABCDE --id-number 001 >/dev/null
 sb_ctl group add ops >/dev/null
 base=$(cat "$SB_CONF")

@@ -9,12 +9,9 @@
 #    over many draws, every character of the alphabet turns up, and they
 #    are drawn with libsodium's randombytes_uniform.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1"
+sb_init_cheap
 
 # ---- the actor ----
 # What naccsctl must record: the login uid's name if one is set, else the

@@ -8,12 +8,9 @@
 # unwritable, changes are refused under on_audit_failure = deny and go
 # through with a warning under allow (UTS-2.2.1.4(1)(b)).
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1"
+sb_init_cheap
 AUD=$SB_DIR/audit
 KEY=$(sb_audit_key)
 FILE=$AUD/$(date -u +%Y-%m).jsonl

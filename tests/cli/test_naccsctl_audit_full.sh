@@ -20,8 +20,7 @@ if [ -z "${NACCS_FULL_IN_NS:-}" ]; then
 	NACCS_FULL_IN_NS=1 exec unshare -m --propagation private /bin/bash "$0" "$@"
 fi
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
 mkdir -p "$T_TMP/sb"
 chmod 0700 "$T_TMP/sb"

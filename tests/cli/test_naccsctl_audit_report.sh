@@ -12,8 +12,7 @@
 # fixed.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
 needs_test_hooks "NACCS_TEST_NOW, NACCS_TEST_INVOKER_UID"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
 export TZ=UTC
 D1=2026-03-10 # a Tuesday
@@ -22,10 +21,7 @@ at() { date -u -d "$1" +%s; }
 export NACCS_TEST_NOW
 NACCS_TEST_NOW=$(at "${D1}T09:00:00Z")
 
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1
-[lockout]
+sb_init_cheap "[lockout]
 deny = 3
 unlock_time = 600
 [su]

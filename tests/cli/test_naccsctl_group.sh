@@ -5,16 +5,10 @@
 # UTS-2.2.1.3(2)(g)(イ)), del (a tombstone: name and gid never again);
 # names and gids the system's groups (NSS) already have are refused.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
-if [ -z "${NSS_WRAPPER_LIBS:-}" ] || [ ! -e "${NSS_WRAPPER_LIBS%% *}" ]; then
-	echo "nss_wrapper not available: skipped"
-	exit 77
-fi
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1"
+needs_nss_wrapper
+sb_init_cheap
 json_eval() { # EXPR over the JSON in the last output
 	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
 		"$T_OUT" "$1"

@@ -5,13 +5,9 @@
 # shipped banner (UTS-2.2.1.1(1)(g)(エ)) with its three points.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
 needs_test_hooks "NACCS_TEST_NOW"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1
-[lockout]
+sb_init_cheap "[lockout]
 deny = 3
 fail_interval = 600
 unlock_time = 300"

@@ -7,8 +7,7 @@
 #    message that names it, no "(... (...))" tangles, no SQLite text, no
 #    "error: error:" (the survey of the commands that can fail).
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
 CTL=$NACCS_TOP_BUILDDIR/naccsctl/naccsctl
 ALL=$T_TMP/all.out # every output of this test, for the checks at the end

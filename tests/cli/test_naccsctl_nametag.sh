@@ -6,12 +6,9 @@
 # name-tag (the guess read from standard input, never an argument) and
 # finds the attempts with audit report --user TAG.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1"
+sb_init_cheap
 AUD=$SB_DIR/audit
 FILE=$AUD/$(date -u +%Y-%m).jsonl
 GUESS=correct-horse-battery

@@ -6,16 +6,10 @@
 # UTS-2.2.1.3(2)(g)(ア): one ID, one holder — a uid or login shared with a
 # local account would make two holders of one ID.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
-if [ -z "${NSS_WRAPPER_LIBS:-}" ] || [ ! -e "${NSS_WRAPPER_LIBS%% *}" ]; then
-	echo "nss_wrapper not available: skipped"
-	exit 77
-fi
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1"
+needs_nss_wrapper
+sb_init_cheap
 
 # The fake local accounts: uid 20000 (the default uid_min) is taken, a
 # shared account "opsuser" and an individual-looking "fghij-003" exist.

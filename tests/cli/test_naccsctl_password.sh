@@ -5,17 +5,10 @@
 # forces a change at the next login (UTS-2.2.1.1(1)(c)(イ)); user show gives
 # the password's age, expiry date and history count, as text and JSON.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
-if ! command -v pamtester >/dev/null; then
-	echo "pamtester not installed: skipped"
-	exit 77
-fi
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1
-[password]
+needs_tools pamtester
+sb_init_cheap "[password]
 min_length = 20
 max_repeat = 1
 max_sequence = 2

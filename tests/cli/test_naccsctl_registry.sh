@@ -11,12 +11,9 @@
 #  - homes like useradd -m, from a skeleton, never following a symbolic
 #    link, in the sandbox (never /home).
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1"
+sb_init_cheap
 json_eval() { # EXPR over the JSON in the last output
 	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
 		"$T_OUT" "$1"

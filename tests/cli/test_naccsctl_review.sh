@@ -7,17 +7,10 @@
 # injection).  The clock moves through NACCS_TEST_NOW.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
 needs_test_hooks "NACCS_TEST_NOW"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
-if ! command -v pamtester >/dev/null; then
-	echo "pamtester not installed: skipped"
-	exit 77
-fi
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1
-[password]
+needs_tools pamtester
+sb_init_cheap "[password]
 min_age_days = 0
 max_age_days = 30
 grace_days = 0"

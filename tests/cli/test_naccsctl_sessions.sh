@@ -10,13 +10,9 @@
 # session end with it; another ID's session is left alone; --keep-sessions
 # leaves them all; the trail says what was ended.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1
-[su]
+sb_init_cheap "[su]
 switch_services = naccs-su
 allow_ids = ABCDE001"
 otp1=$(sb_issue --user-code ABCDE --id-number 001)

@@ -4,18 +4,10 @@
 # one; init on a damaged store says what to do instead of going in a
 # circle; the recovery path of the README works.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
-for tool in pamtester sqlite3 sha256sum; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "$tool not installed: skipped"
-		exit 77
-	fi
-done
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1"
+needs_tools pamtester sqlite3 sha256sum
+sb_init_cheap
 db=$SB_DIR/state/naccs.db
 sums() { sha256sum "$db" "$db-wal" "$db-shm" 2>/dev/null; }
 

@@ -5,12 +5,9 @@
 # is unknown or no shared admin ID (it decides nothing), and config show
 # --effective lists the entries with their lines.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1"
+sb_init_cheap
 sb_issue --user-code ABCDE --id-number 001 >/dev/null
 # Until a shared admin ID exists nothing is gated: config check warns, and
 # init's closing lines say how to register root (#16 item 10).

@@ -13,13 +13,10 @@
 #     land in the package manager's log), exit 4 with what to run by hand.
 # The postinst itself, with dpkg: tests/e2e/test_upgrade.sh.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
 DOWN=$NACCS_TOP_BUILDDIR/tests/lib/store_downgrade
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1"
+sb_init_cheap
 KEY=$(sb_audit_key)
 STORE=$SB_DIR/state/naccs.db
 otp=$(sb_issue --user-code ABCDE --id-number 001)

@@ -6,12 +6,9 @@
 # its trail leaves it as it is (the same key still checks every line, no
 # key printed again).
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1"
+sb_init_cheap
 AUD=$SB_DIR/audit
 otp=$(sb_issue --user-code ABCDE --id-number 001)
 # An installation from before the trail: the store, no trail.

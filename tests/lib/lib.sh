@@ -70,3 +70,46 @@ finish() {
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/naccs-sh.XXXXXX")
 T_OUT=$T_TMP/.out
 trap 'rm -rf "$T_TMP"' EXIT
+
+# use_sandbox: scripts/sandbox.sh on this build (sb_init, sb_ctl, sb_pam,
+# sb_issue...).
+use_sandbox() {
+	# shellcheck disable=SC2034 # read by scripts/sandbox.sh
+	SB_BUILD=$NACCS_TOP_BUILDDIR
+	. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+}
+
+# sb_init_cheap [MORE]: sb_init in $T_TMP/sb with cheap argon2id
+# parameters ([hash] memory_kib = 1024, time_cost = 1) and MORE config
+# lines after them (after use_sandbox).
+sb_init_cheap() {
+	local hash='[hash]
+memory_kib = 1024
+time_cost = 1'
+	if [ $# -gt 0 ]; then
+		sb_init "$T_TMP/sb" "$hash
+$1"
+	else
+		sb_init "$T_TMP/sb" "$hash"
+	fi
+}
+
+# needs_tools TOOL...: exit 77 (skipped, saying which) when one of the
+# programs is not installed.
+needs_tools() {
+	local tool
+	for tool in "$@"; do
+		if ! command -v "$tool" >/dev/null; then
+			echo "$tool not installed: skipped"
+			exit 77
+		fi
+	done
+}
+
+# needs_nss_wrapper: exit 77 (skipped) without nss_wrapper.
+needs_nss_wrapper() {
+	if [ -z "${NSS_WRAPPER_LIBS:-}" ] || [ ! -e "${NSS_WRAPPER_LIBS%% *}" ]; then
+		echo "nss_wrapper not available: skipped"
+		exit 77
+	fi
+}

@@ -6,20 +6,14 @@
 # index rebuild.  UTS-2.2.1.3(2)(g): a retired ID disappears, a suspended
 # one keeps its name and uid but gets no shell.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
-if [ -z "${NSS_WRAPPER_LIBS:-}" ] || [ ! -e "${NSS_WRAPPER_LIBS%% *}" ]; then
-	echo "nss_wrapper not available: skipped"
-	exit 77
-fi
+needs_nss_wrapper
 if ! grep -q '^#define NACCS_TEST_HOOKS 1' "$NACCS_TOP_BUILDDIR/config.h"; then
 	echo "built without --enable-test-hooks: the module reads only its built-in index"
 	exit 77
 fi
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1"
+sb_init_cheap
 INDEX=$T_TMP/sb/state/passwd.cdb
 NSS_PASSWD=$T_TMP/passwd
 NSS_GROUP=$T_TMP/group

@@ -8,8 +8,7 @@
 # machine are never affected, even if the test is killed.  Needs root (for
 # the namespace): skipped otherwise, with the reason.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "Tier C needs root for a private mount namespace: skipped"
@@ -23,9 +22,7 @@ if ! grep -q '^#define NACCS_TEST_HOOKS 1' "$NACCS_TOP_BUILDDIR/config.h"; then
 	echo "built without --enable-test-hooks: the module reads only its built-in index: skipped"
 	exit 77
 fi
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1"
+sb_init_cheap
 sb_issue --user-code ABCDE --id-number 001 >/dev/null
 sb_issue --user-code QWERT --id-number 002 >/dev/null
 sb_ctl group add ops-naccs >/dev/null

@@ -9,8 +9,7 @@
 #      (PAM_USER_UNKNOWN, PAM_IGNORE) goes on to pam_unix;
 #   2. pam_naccs.so itself in the merged stack.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
 PROFILE=$NACCS_TOP_SRCDIR/etc/pam-configs/naccs
 STUB=$NACCS_TOP_BUILDDIR/tests/lib/.libs/pam_rc_stub.so

@@ -2,13 +2,9 @@
 # End to end with a real PAM client: pamtester drives pam_naccs.so (through
 # pam_wrapper) against a store made by naccsctl.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
-if ! command -v pamtester >/dev/null; then
-	echo "pamtester not installed: skipped"
-	exit 77
-fi
+needs_tools pamtester
 sb_init "$T_TMP/sb" "[hash]
 memory_kib = 4096
 time_cost = 1"

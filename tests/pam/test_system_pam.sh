@@ -4,8 +4,7 @@
 # Changes the system, so it runs only as root and only when asked (CI sets
 # CI=true; elsewhere NACCS_E2E_SYSTEM=1); the service file is removed after.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
 if [ "$(id -u)" -ne 0 ] || [ -z "${CI:-}${NACCS_E2E_SYSTEM:-}" ] || ! command -v pamtester >/dev/null; then
 	echo "needs root, pamtester and CI=true or NACCS_E2E_SYSTEM=1: skipped"

@@ -4,8 +4,7 @@
 # locale and the catalogue are built into the test's own directory (LOCPATH,
 # NACCS_LOCALEDIR): nothing is installed.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-SB_BUILD=$NACCS_TOP_BUILDDIR
-. "${NACCS_TOP_SRCDIR}/scripts/sandbox.sh"
+use_sandbox
 
 if ! command -v pamtester >/dev/null || [ ! -f /usr/share/i18n/locales/ja_JP ]; then
 	echo "pamtester or the ja_JP locale source (package locales) missing: skipped"
@@ -18,9 +17,7 @@ ok "Japanese catalogue compiled" \
 	msgfmt -c -o "$T_TMP/localedir/ja/LC_MESSAGES/naccs-auth.mo" "$NACCS_TOP_SRCDIR/po/ja.po"
 export LOCPATH=$T_TMP/locpath NACCS_LOCALEDIR=$T_TMP/localedir
 
-sb_init "$T_TMP/sb" "[hash]
-memory_kib = 1024
-time_cost = 1"
+sb_init_cheap
 
 ja() { LC_ALL=ja_JP.UTF-8 "$@"; }
 en() { LC_ALL=C.UTF-8 "$@"; }

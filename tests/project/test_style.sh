@@ -3,10 +3,7 @@
 # every source with translatable messages is in po/POTFILES.in (else its
 # messages never reach the catalogues and stay English under ja_JP).
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
-if ! command -v clang-format >/dev/null; then
-	echo "clang-format not installed: skipped"
-	exit 77
-fi
+needs_tools clang-format
 cd "$NACCS_TOP_SRCDIR" || exit 1
 # No reference to a file the repository does not have (BRIEF.md was the
 # design brief, never part of it; the README and comments say it themselves).
