@@ -7,7 +7,7 @@
 # nothing changed; the trail still verifies with its key; once there is
 # room again, the same commands go through and are recorded.  The trail's
 # directory is a 64 KiB tmpfs mounted in a private mount namespace (as
-# tests/test_audit_space.c does): root only, skipped otherwise.
+# tests/unit/audit/test_audit_space.c does): root only, skipped otherwise.
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: a full trail needs root (a private mount namespace and a tmpfs)"
 	exit 77

@@ -2,7 +2,7 @@
 # naccsctl upgrade --package, what the Debian package's postinst runs
 # (issue 16, item 2): a package that brings a new schema migrates an
 # existing store itself, so no login is refused once dpkg returns.
-#   - a store at the previous schema (tests/store_downgrade: the old DDL)
+#   - a store at the previous schema (tests/lib/store_downgrade: the old DDL)
 #     refuses logins; upgrade --package migrates it (each migration in its
 #     own transaction), records it in the audit trail (from and to), and
 #     logins work again; run again, it has nothing to do;

@@ -7,7 +7,7 @@
 # system is never changed.  Only as root with CI=true or NACCS_E2E=1;
 # otherwise prints "skipped: ..." and exits 77.
 #
-# The package: BUILD_DIR/deb/naccs-auth_*.deb (tests/test_deb.sh leaves it
+# The package: BUILD_DIR/deb/naccs-auth_*.deb (tests/project/test_deb.sh leaves it
 # there) when it is newer than every file of the source tree (tests/,
 # scripts/ and .ci/ aside: not in the package), else built here from a copy
 # of the tree (tests/project/debbuild.sh) and kept there.

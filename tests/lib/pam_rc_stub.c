@@ -1,5 +1,5 @@
 /* A PAM module for the tests of the pam-auth-update profile
- * (tests/test_pam_profile.sh): every type answers the code named by its
+ * (tests/pam/test_pam_profile.sh): every type answers the code named by its
  * argument rc=NAME, so that the profile's controls can be checked for each
  * answer pam_naccs.so may give, with pam_matrix standing in for pam_unix;
  * in the password type it also stands in for pam_unix's use_authtok (below).

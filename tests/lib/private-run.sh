@@ -2,8 +2,8 @@
 # private-run.sh COMMAND...: run one test (make check's LOG_COMPILER and
 # SH_LOG_COMPILER) with a private temporary directory of its own (0700,
 # under $TMPDIR or /tmp), removed afterwards: NACCS_FIXTURE_ROOT, where the
-# PAM tests keep their fixtures (tests/testutil.h, tu_fixture_dir), and
-# PAM_WRAPPER_SERVICE_DIR, a copy of the build's tests/services whose conf=
+# PAM tests keep their fixtures (tests/lib/testutil.h, tu_fixture_dir), and
+# PAM_WRAPPER_SERVICE_DIR, a copy of the build's tests/lib/services whose conf=
 # (and passdb=) arguments name that directory.  The module's trust checks walk every
 # directory above a configuration file: a build tree made with umask 002
 # (group writable) would fail them, a private directory in /tmp (sticky)

@@ -1,7 +1,7 @@
 /* store_downgrade PATH VERSION: bring the credential store at PATH back to
  * schema VERSION, as an older naccs-auth left it, for the tests of an
  * upgrade (issue 16, item 2: tests/e2e/test_upgrade.sh,
- * tests/test_naccsctl_upgrade_package.sh).  Never used by the product.
+ * tests/cli/test_naccsctl_upgrade_package.sh).  Never used by the product.
  *
  * Generic over the migrations of common/store/sqlite/schema.h: a scratch
  * database is built from migrations 1..VERSION (the old DDL itself); then,

@@ -24,10 +24,10 @@ size_t tu_trail_count(const char *dir, const char *needle);
 
 /* The PAM tests' fixture directory (its configuration, store and trail,
  * which the module's trust checks walk up to "/"): under make check, the
- * private temporary directory tests/private-run.sh made
+ * private temporary directory tests/lib/private-run.sh made
  * ($NACCS_FIXTURE_ROOT/BASENAME), so a build tree made with umask 002 (group
  * writable) does not fail them; run by hand without it, build_path itself.
- * The services tests/private-run.sh rewrote name the same place. */
+ * The services tests/lib/private-run.sh rewrote name the same place. */
 const char *tu_fixture_dir(const char *build_path);
 #ifdef PAM_FIXTURE_BUILD_DIR
 #define PAM_FIXTURE_DIR tu_fixture_dir(PAM_FIXTURE_BUILD_DIR)

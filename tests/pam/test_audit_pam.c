@@ -5,7 +5,7 @@
  * authentication, account and session (fail closed) and allow lets them
  * through with a warning, and a failed attempt is counted in the store
  * either way (UTS-2.2.1.4(1)(b)); no password in the trail or in syslog
- * (REQUIREMENTS §3.3).  syslog is captured by tests/testlog.c (the binary exports it). */
+ * (REQUIREMENTS §3.3).  syslog is captured by tests/lib/testlog.c (the binary exports it). */
 #include "config.h"
 
 #include <errno.h>
@@ -42,7 +42,7 @@
 /* ---- disk syncs ------------------------------------------------------- */
 
 /* Every fdatasync(2) and fsync(2) of the module and of the SQLite it links
- * (exported like syslog, tests/testlog.c: the dlopened module calls
+ * (exported like syslog, tests/lib/testlog.c: the dlopened module calls
  * these). */
 static unsigned syncs;
 

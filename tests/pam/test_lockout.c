@@ -466,7 +466,7 @@ static void test_session_notices(void **state)
 	set_now(T0 + 300);
 	conv_init(&c, GOOD_PW);
 	assert_int_equal(run_pamtest(SERVICE, ALICE, &c.data, tc, NULL), PAMTEST_ERR_OK);
-	if (getenv("NACCS_TEST_EXPECT_JA") != NULL) { /* tests/test_i18n.sh */
+	if (getenv("NACCS_TEST_EXPECT_JA") != NULL) { /* tests/project/test_i18n.sh */
 		assert_true(info_has(&c, "前回のログイン: "));
 		assert_true(info_has(&c, "ログインに 2 回失敗しています"));
 		assert_false(info_has(&c, "Last login"));
@@ -835,7 +835,7 @@ int main(void)
 	return 77;
 #endif
 	/* Like login(1) or su(1): the application sets the locale, the module
-	 * only translates (tests/test_i18n.sh runs the notices in Japanese). */
+	 * only translates (tests/project/test_i18n.sh runs the notices in Japanese). */
 	setlocale(LC_ALL, "");
 	if (getenv("NACCS_TEST_FILTER") != NULL)
 		cmocka_set_test_filter(getenv("NACCS_TEST_FILTER"));

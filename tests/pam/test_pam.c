@@ -372,7 +372,7 @@ static void test_store_unavailable(void **state)
  * default=bad] then pam_permit/pam_unix) with the store unavailable: a
  * naccs ID is refused (fail closed), a name the identity index does not
  * hold (nobody) is left to the rest of the stack (issue 16; more in
- * tests/test_pam_rescue.c). */
+ * tests/pam/test_pam_rescue.c). */
 static void test_store_unavailable_local_accounts(void **state)
 {
 	struct pfx_conv c;
@@ -457,7 +457,7 @@ static void test_unknown_key_is_warning(void **state)
 }
 
 /* Messages follow the application's locale: English by default; Japanese
- * when tests/test_i18n.sh runs this test under ja_JP.UTF-8 with the built
+ * when tests/project/test_i18n.sh runs this test under ja_JP.UTF-8 with the built
  * catalogue (NACCS_TEST_EXPECT_JA=1). */
 static void test_messages_follow_locale(void **state)
 {

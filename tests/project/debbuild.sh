@@ -1,5 +1,5 @@
 # Build the Debian package from a copy of the source tree (sourced by
-# tests/test_deb.sh and tests/e2e/lib.sh; no output, no test lines).
+# tests/project/test_deb.sh and tests/e2e/lib.sh; no output, no test lines).
 #
 #   naccs_deb_build SRC WORK     copies SRC (tracked and new files of a
 #                                checkout, else everything but build

@@ -138,7 +138,7 @@ check_page() {
 	: >"$T_TMP/want-sh"
 	headings "$en" | while IFS= read -r h; do
 		j=$(ja_section "$h")
-		echo "${j:-"($h: no Japanese heading in tests/test_man_ja.sh)"}"
+		echo "${j:-"($h: no Japanese heading in tests/project/test_man_ja.sh)"}"
 	done >"$T_TMP/want-sh"
 	headings "$ja" >"$T_TMP/have-sh"
 	ok "man/ja/$p: the sections of man/$p, in order" cmp -s "$T_TMP/want-sh" "$T_TMP/have-sh"

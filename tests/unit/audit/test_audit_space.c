@@ -12,8 +12,8 @@
  *    the old password stays (#16 item 12).  Needs root for the namespace:
  *    skipped otherwise, with the reason.
  * The policy layer is driven directly (the PAM adapter's mapping of these
- * outcomes is tests/test_audit_pam.c's); syslog is captured by
- * tests/testlog.c. */
+ * outcomes is tests/pam/test_audit_pam.c's); syslog is captured by
+ * tests/lib/testlog.c. */
 #define _GNU_SOURCE
 #include "config.h"
 

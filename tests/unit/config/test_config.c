@@ -402,8 +402,8 @@ static void test_reserved_sections_refused(void **state)
 	struct fixture *fx = *state;
 	/* [su] is implemented (#8); [access] only admin_allowed_networks and
 	 * rule_NAME, [session] only max_sessions_per_id and session_dir, so
-	 * their other keys are still refused (tests/test_access.c,
-	 * tests/test_access_window.c). */
+	 * their other keys are still refused (tests/unit/rules/test_access.c,
+	 * tests/unit/rules/test_access_window.c). */
 	static const char *const reserved[] = {"session", "access", "audit", "nss", "mfa"};
 	char text[128], expect[PATH_MAX + 160], arg[64];
 
