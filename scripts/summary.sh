@@ -1,7 +1,7 @@
 #!/bin/bash
 # Print the results of `make check` in BUILDDIR: each test's status, the
 # cmocka and shell-test closing lines (for a skipped test, the reason it
-# gave), the checks skipped inside a test with their reasons (tests/lib.sh
+# gave), the checks skipped inside a test with their reasons (tests/lib/lib.sh
 # skip), failing logs, and one final line.
 builddir=${1:-.}
 cd "$builddir" || exit 1
@@ -21,7 +21,7 @@ for trs in $(find tests -name '*.trs' | sort); do
 		detail=${detail:-(no reason given)}
 		skipped_tests=$((skipped_tests + 1))
 	fi
-	printf '%-5s %-28s %s\n' "$res" "$name" "$detail"
+	printf '%-5s %-40s %s\n' "$res" "$name" "$detail"
 	if [ "$res" != SKIP ]; then
 		while IFS= read -r line; do
 			line=${line#ok * - }

@@ -25,7 +25,7 @@
 #   . "$(dirname "$0")/lib.sh"     # re-executes the file inside the namespace
 #   e2e_setup ["extra naccs.conf text"]
 #   otp=$(e2e_issue ABCDE 001 [naccsctl user add options...])
-#   ok "description" COMMAND...    # from tests/lib.sh (also expect_rc,
+#   ok "description" COMMAND...    # from tests/lib/lib.sh (also expect_rc,
 #   expect_rc 0 "..." COMMAND...   # out_has, finish)
 #   finish
 #
@@ -141,7 +141,7 @@ E2E_PW2='Tr8#nMx5@qLa2'
 E2E_PW3='Hw3$zPe9^cVb6'
 E2E_CONF=/etc/naccs/naccs.conf
 
-# Mount the tmpfs first: tests/lib.sh puts its scratch directory (T_TMP)
+# Mount the tmpfs first: tests/lib/lib.sh puts its scratch directory (T_TMP)
 # under TMPDIR, here on the tmpfs.
 if ! mount -t tmpfs -o mode=0755 naccs-e2e "$E2E_ROOT"; then
 	echo "not ok 1 - mount a tmpfs in the private namespace"
@@ -153,7 +153,7 @@ mkdir -p "$E2E_ROOT/tmp" "$E2E_ROOT/scratch"
 chmod 1777 "$E2E_ROOT/tmp"
 export TMPDIR=$E2E_ROOT/tmp
 E2E_TMP=$E2E_ROOT/scratch
-. "${NACCS_TOP_SRCDIR}/tests/lib.sh"
+. "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
 
 # e2e_bg PID: killed by e2e_cleanup.
 e2e_bg() { E2E_PIDS+=("$1"); }

@@ -7,10 +7,10 @@
 # system is never changed.  Only as root with CI=true or NACCS_E2E=1;
 # otherwise prints "skipped: ..." and exits 77.
 #
-# The package: BUILD_DIR/deb/naccs-auth_*.deb (tests/test_deb.sh leaves it
+# The package: BUILD_DIR/deb/naccs-auth_*.deb (tests/project/test_deb.sh leaves it
 # there) when it is newer than every file of the source tree (tests/,
 # scripts/ and .ci/ aside: not in the package), else built here from a copy
-# of the tree (tests/debbuild.sh) and kept there.
+# of the tree (tests/project/debbuild.sh) and kept there.
 # NACCS_E2E_REBUILD=1 always builds; NACCS_E2E_DEB=FILE installs FILE as it
 # is.  NACCS_E2E_TESTS="nss su" runs only those files.
 #
@@ -26,7 +26,7 @@ fi
 mkdir -p "$build" || exit 1
 build=$(cd "$build" && pwd)
 export NACCS_TOP_SRCDIR=$top NACCS_TOP_BUILDDIR=$build
-. "$top/tests/debbuild.sh"
+. "$top/tests/project/debbuild.sh"
 
 pass=0
 fail=0

@@ -1,7 +1,7 @@
 #!/bin/bash
 # End to end, a package upgrade that brings a new schema (issue 16, item
 # 2): the installed package's store is taken back to the previous schema
-# (tests/store_downgrade: the old DDL), as the previous naccs-auth left it;
+# (tests/lib/store_downgrade: the old DDL), as the previous naccs-auth left it;
 # then dpkg -i of the package, whose postinst runs naccsctl upgrade
 # --package.  Once dpkg returns, the ID logs in through the common stacks,
 # and the audit trail says what was upgraded.  A fresh install's postinst
@@ -11,7 +11,7 @@
 e2e_setup
 show() { sed 's/^/#   /' "$T_OUT"; }
 STORE=/var/lib/naccs/naccs.db
-DOWN=$NACCS_TOP_BUILDDIR/tests/store_downgrade
+DOWN=$NACCS_TOP_BUILDDIR/tests/lib/store_downgrade
 ok "the fresh install's postinst had no store to upgrade" \
 	grep -q "nothing to upgrade" "$E2E_TMP/dpkg.out"
 ok "  and printed no verification key" sh -c "! grep -Eq '^[0-9a-f]{64}\$' '$E2E_TMP/dpkg.out'"
@@ -25,7 +25,7 @@ prev=$((${now:-1} - 1))
 ok "the store is at schema $now" test -n "$now"
 
 if [ ! -x "$DOWN" ]; then
-	ok "tests/store_downgrade is built (make check builds it)" false
+	ok "tests/lib/store_downgrade is built (make check builds it)" false
 	finish
 	exit 1
 fi

@@ -1,0 +1,78 @@
+/* The fixture of the tests through the PAM module (tests/pam/): a fresh
+ * fixture directory, its naccs.conf, the store in it, IDs with cheap
+ * hashes and their state, and libpamtest conversations with output
+ * buffers.  Every helper fails the running cmocka test when it cannot do
+ * its part. */
+#ifndef NACCS_PAMFIXTURE_H
+#define NACCS_PAMFIXTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <libpamtest.h>
+#include <security/pam_appl.h>
+
+#include "crypto/hash.h"
+#include "store/store.h"
+
+/* Remove dir with everything in it and make it again, empty, 0700. */
+void pfx_fresh_dir(const char *dir);
+
+/* Write conf_dir/naccs.conf (0600): the [audit] lines of the trail
+ * trail_dir/audit (created: tu_audit_trail), [store] path = store_path,
+ * [hash] with hash_lines (NULL: cheap argon2id, "memory_kib = 1024\n
+ * time_cost = 1\n"), [auth] fail_delay_ms = 0, then the text of tail_fmt
+ * (more sections, a test's extra lines). */
+void pfx_write_conf(const char *conf_dir, const char *trail_dir, const char *store_path,
+		    const char *hash_lines, const char *tail_fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Open (create) the store at path for owner. */
+struct naccs_store *pfx_open_store(const char *path, uid_t owner, bool create);
+
+/* login's state, read through a store opened for the call. */
+struct naccs_account_state pfx_get_state(const char *store_path, uid_t owner, const char *login);
+
+/* The tests' cheap hash parameters: the default engine (argon2id) with
+ * memory_kib 1024 and time_cost 1. */
+void pfx_cheap_params(struct naccs_hash_params *p);
+
+/* An ID to add: individual when code is not "" (code and number its user
+ * code and identifying number), else shared; uid allocated (20000-29999),
+ * gid 100, home /home/LOGIN, shell /bin/sh. */
+struct pfx_user {
+	const char *login;
+	const char *code;
+	const char *number;
+	const char *gecos;			/* NULL: none */
+	const char *password;			/* hashed with params */
+	const struct naccs_hash_params *params; /* NULL: pfx_cheap_params */
+	bool must_change;
+};
+void pfx_add_user(struct naccs_store *st, const struct pfx_user *u);
+
+/* A libpamtest conversation: the answers to the password prompts (in
+ * order) and output buffers for the module's info and error messages,
+ * zeroed, PAM_MAX_MSG_SIZE each. */
+#define PFX_SLOTS 16
+struct pfx_conv {
+	const char *answers[PFX_SLOTS];
+	char info_buf[PFX_SLOTS][PAM_MAX_MSG_SIZE];
+	char err_buf[PFX_SLOTS][PAM_MAX_MSG_SIZE];
+	char *info[PFX_SLOTS + 1];
+	char *errs[PFX_SLOTS + 1];
+	struct pamtest_conv_data data;
+};
+
+/* answers: NULL-terminated (at most PFX_SLOTS - 1 of them); NULL: no
+ * answers at all (no in_echo_off list).  n_info and n_err: how many info
+ * and error buffers the conversation offers (0: none, no list). */
+void pfx_conv_init(struct pfx_conv *c, const char *const *answers, int n_info, int n_err);
+
+/* Run one PAM operation of service for user through c (set up with
+ * pfx_conv_init); returns the operation's PAM code. */
+int pfx_run(const char *service, enum pamtest_ops op, const char *user, struct pfx_conv *c);
+
+#endif
