@@ -170,7 +170,7 @@ static int harden(struct caller *me)
 	me->conf[0] = '\0';
 #ifdef NACCS_TEST_HOOKS
 	{
-		/* Test builds only (tests/test_chkpwd.sh): secure_getenv() is
+		/* Test builds only (tests/cli/test_chkpwd.sh): secure_getenv() is
 		 * NULL in a setuid program, so getenv(), before the clear. */
 		const char *c = getenv(NACCS_CHKPWD_TEST_CONF_ENV);
 

@@ -20,7 +20,7 @@ trap 'rm -rf "$demo_dir"' EXIT
 failures=0
 
 # Bold step titles on a terminal only: no escape codes in a file, a pipe or
-# with TERM=dumb (tests/test_demo.sh).
+# with TERM=dumb (tests/project/test_demo.sh).
 if [ -t 1 ] && [ -n "${TERM:-}" ] && [ "${TERM:-}" != dumb ]; then
 	step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 else

@@ -43,7 +43,7 @@ TEST_PACKAGES=(
 	expect sudo
 	# the time-window tests use real zones (Europe/Berlin, America/New_York)
 	tzdata
-	# tests/test_man.sh (groff's warnings), tests/test_deb.sh (the package)
+	# tests/project/test_man.sh (groff's warnings), tests/project/test_deb.sh (the package)
 	groff-base debhelper dpkg-dev lintian
 	# tests/e2e/test_sshd.sh: the real OpenSSH server (its own config and port
 	# on loopback; a running ssh.service on port 22 is neither used nor

@@ -19,7 +19,7 @@
 # has a reason and is still needed); what breaks it follows, one
 # "#   FILE:LINE: why" line per offence.  NACCS_TOP_SRCDIR is the tree read.
 # Pure bash and coreutils (grep, sed, awk, sort, tsort): no python.
-. "${NACCS_TOP_SRCDIR}/tests/lib.sh"
+. "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
 cd "$NACCS_TOP_SRCDIR" || exit 1
 
 ORDER="base crypto rules config audit store index policy"
