@@ -18,6 +18,7 @@
 #include <security/pam_modules.h>
 
 #include "policy/chkpwd.h"
+#include "policy/messages.h"
 #include "base/i18n.h"
 #include "base/name.h"
 #include "base/num.h"
@@ -59,28 +60,6 @@ static bool has_arg(int argc, const char **argv, const char *arg)
 	return false;
 }
 
-/* What the user is told of a state (in auth only when auth.show_locked =
- * yes lets the helper say it). */
-static const char *state_message(enum naccs_outcome o)
-{
-	switch (o) {
-	case NACCS_OUT_CHANGE_REQUIRED:
-		return _("Your password must be changed now.");
-	case NACCS_OUT_EXPIRED:
-		return _("Your password has expired. Ask an administrator to reset it.");
-	case NACCS_OUT_DENIED:
-		return _("This ID may not be used here now (the site's access rules).");
-	case NACCS_OUT_LOCKED:
-		return _("This ID is locked. Ask an administrator to unlock it.");
-	case NACCS_OUT_SUSPENDED:
-		return _("This ID is suspended. Ask an administrator.");
-	case NACCS_OUT_RETIRED:
-		return _("This ID has been retired and can no longer be used.");
-	default:
-		return NULL;
-	}
-}
-
 /* login (auth only, else NULL): the canonical login the helper names. */
 static int run(pam_handle_t *pamh, const char *user, const char *tok, int *code, char *login,
 	       size_t login_cap)
@@ -120,7 +99,11 @@ static int run(pam_handle_t *pamh, const char *user, const char *tok, int *code,
 static void report(pam_handle_t *pamh, int flags, int argc, const char **argv, int code)
 {
 	enum naccs_outcome o = naccs_chkpwd_outcome(code);
-	const char *msg = state_message(o);
+	char text[256];
+	/* What the user is told of a state (in auth only when
+	 * auth.show_locked = yes lets the helper say it): the helper's answer
+	 * is only the outcome. */
+	const char *msg = naccs_message_state(o, NULL, text, sizeof(text));
 
 	if (has_arg(argc, argv, "debug") || o == NACCS_OUT_UNAVAILABLE)
 		pam_syslog(pamh, o == NACCS_OUT_UNAVAILABLE ? LOG_ERR : LOG_DEBUG,

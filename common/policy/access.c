@@ -1,0 +1,385 @@
+/* The su and access glue of the decision: a shared admin ID's auth and su
+ * verdict (rules/su.c), an admin ID's networks (rules/netmatch.c), and the
+ * days, hours, services, terminals and networks of [access] rule_NAME
+ * (rules/access.c). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+
+#include "audit/debug.h"
+#include "audit/event.h"
+#include "base/i18n.h"
+#include "base/secret.h"
+#include "policy/internal.h"
+#include "policy/policy.h"
+#include "policy/resolve.h"
+#include "rules/access.h"
+#include "rules/lockout.h"
+#include "rules/netmatch.h"
+#include "rules/su.h"
+
+/* A wrong password (or a refused state of the target) in a switch by an
+ * allowed person: the failure of that person's own ID, never the
+ * target's (#16: else anyone could lock root out).  Recorded with the
+ * service "SERVICE:TARGET" ("su:root"), so it reads as a switch failure;
+ * at lockout.deny it locks the invoker's ID (its unlock_time), which then
+ * may neither switch nor log in. */
+static enum naccs_outcome
+switch_failed(struct naccs_policy *pol, const struct naccs_request *req, struct naccs_decision *out,
+	      const struct naccs_identity *invoker, enum naccs_outcome refusal, const char *reason,
+	      const struct naccs_account_state *st, const char *detail, struct naccs_err *err)
+{
+	struct naccs_login_event ev;
+	struct naccs_account_state after;
+	enum naccs_outcome o = pol->cfg->show_locked && refusal != NACCS_OUT_ALLOW
+				   ? refusal
+				   : NACCS_OUT_BAD_CREDENTIALS;
+	int rc;
+
+	policy_login_event(&ev, req);
+	snprintf(ev.service, sizeof(ev.service), "%.31s:%.31s", req->service ? req->service : "",
+		 out->identity.login);
+	rc = naccs_store_record_failure(pol->store, policy_deadline(pol), invoker->login, &ev,
+					&after, err);
+	if (rc < 0)
+		return policy_decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed",
+				     NULL, err->msg);
+	/* The invoker was usable (the verdict): a lock in force now is new. */
+	if (naccs_lockout_in_force(&after, ev.at)) {
+		char text[160];
+		struct naccs_event lock = {.type = "auth",
+					   .action = "lock",
+					   .result = "done",
+					   .reason = "too-many-switch-failures",
+					   .login = invoker->login,
+					   .user_code = invoker->user_code,
+					   .id_number = invoker->id_number,
+					   .service = req->service,
+					   .tty = req->tty,
+					   .rhost = req->rhost,
+					   .detail = text};
+
+		if (after.lock_until != 0)
+			snprintf(text, sizeof(text), "switching to %s: locked until %lld",
+				 out->identity.login, (long long)after.lock_until);
+		else
+			snprintf(text, sizeof(text),
+				 "switching to %s: locked until an administrator unlocks it",
+				 out->identity.login);
+		policy_report(req, &lock);
+	}
+	naccs_wipe(&after, sizeof(after));
+	return policy_decide(out, req, "auth", o, reason, st, detail);
+}
+
+/* auth of a shared admin ID (UTS-2.2.1.1(1)(g)(カ), (ウ)).  Nobody's attempt
+ * ever counts against it (#16):
+ *  - on a service that is no switch service (login, sshd) it can never get
+ *    in (account refuses a direct login): its password is not checked (a
+ *    dummy verification of its own hash's cost, so no unlimited guessing
+ *    either) and nothing is counted;
+ *  - on a switch service the invoker who may not switch is refused (the
+ *    adapter asks naccs_policy_auth_gate before the prompt), counting
+ *    nothing; an allowed invoker's failures are its own (switch_failed). */
+enum naccs_outcome policy_gated_auth(struct naccs_policy *pol, const struct naccs_request *req,
+				     const char *password, const struct naccs_account_state *st,
+				     const char *typical, struct naccs_decision *out,
+				     struct naccs_err *err)
+{
+	char detail[NACCS_ERR_MSG_MAX] = "";
+	struct naccs_identity invoker;
+	const char *reason = NULL, *allowed = NULL;
+	bool match = false, needs_rehash = false, direct, acceptable;
+	enum naccs_outcome refusal = NACCS_OUT_ALLOW, o;
+	int rc;
+
+	direct = !naccs_su_switch_service(pol->cfg, req->service);
+	if (!direct && policy_su_gate(pol, req, out, st, "auth", detail, &allowed, &invoker) !=
+			   NACCS_OUT_ALLOW)
+		return out->outcome; /* refused: nothing counted */
+	acceptable = password != NULL && password[0] != '\0' &&
+		     strnlen(password, pol->cfg->hash.max_password_bytes + 1) <=
+			 pol->cfg->hash.max_password_bytes;
+	if (direct)
+		refusal = NACCS_OUT_DENIED, reason = "direct-login-shared-admin";
+	else if (!acceptable)
+		refusal = NACCS_OUT_BAD_CREDENTIALS,
+		reason = password == NULL || password[0] != '\0' ? "password-too-long"
+								 : "empty-password";
+	else
+		refusal = policy_state_refusal(st, &reason);
+	/* Never hashed: an empty or too long password, as for everybody. */
+	rc = acceptable ? policy_verify(pol, out, st, typical, refusal, password, &match,
+					&needs_rehash, err)
+			: 0;
+	if (rc == -EAGAIN)
+		return policy_decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "verification-busy",
+				     NULL, err->msg);
+	if (rc < 0)
+		return policy_decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "verify-failed", NULL,
+				     err->msg);
+	if (direct) {
+		o = policy_decide(out, req, "auth", NACCS_OUT_DENIED, reason, st, NULL);
+		if (pol->cfg->show_locked && o == NACCS_OUT_DENIED)
+			snprintf(out->message, sizeof(out->message),
+				 _("%s is a shared administrator ID: logging in to it directly is "
+				   "not allowed. Log in with your own ID, then switch with su."),
+				 out->identity.login);
+		return o;
+	}
+	if (refusal != NACCS_OUT_ALLOW || !match)
+		return switch_failed(pol, req, out, &invoker, refusal,
+				     reason != NULL ? reason : "bad-password", st, detail, err);
+	return policy_auth_succeeded(pol, req, password, needs_rehash, st, out, err);
+}
+
+enum naccs_outcome naccs_policy_auth_gate(struct naccs_policy *pol, const struct naccs_request *req,
+					  struct naccs_decision *out, struct naccs_err *err)
+{
+	struct naccs_account_state st;
+	struct naccs_identity invoker;
+	char detail[NACCS_ERR_MSG_MAX];
+	const char *allowed = NULL;
+	enum naccs_outcome o = NACCS_OUT_ALLOW;
+
+	memset(out, 0, sizeof(*out));
+	memset(&st, 0, sizeof(st));
+	if (!naccs_su_switch_service(pol->cfg, req->service) ||
+	    naccs_resolve_name(pol->store, policy_deadline(pol), req->user, &out->identity, NULL,
+			       err) < 0)
+		return NACCS_OUT_ALLOW; /* naccs_policy_authenticate decides */
+	out->known = true;
+	if (naccs_su_gated(&out->identity))
+		o = policy_su_gate(pol, req, out, &st, "auth", detail, &allowed, &invoker);
+	if (o == NACCS_OUT_ALLOW)
+		memset(out, 0, sizeof(*out));
+	return o;
+}
+
+/* An admin ID with PAM_RHOST set: the remote address must be a literal
+ * address inside [access] admin_allowed_networks (empty: no network
+ * logins for admin IDs).  A host name is refused, never resolved. */
+enum naccs_outcome policy_admin_network(struct naccs_policy *pol, const struct naccs_request *req,
+					struct naccs_decision *out,
+					const struct naccs_account_state *st)
+{
+	char detail[sizeof(pol->cfg->admin_allowed_networks) + 32];
+	enum naccs_outcome o;
+	int m;
+
+	if (req->rhost == NULL || req->rhost[0] == '\0')
+		return NACCS_OUT_ALLOW;
+	m = naccs_netmatch(pol->cfg->admin_allowed_networks, req->rhost);
+	if (m == 1)
+		return NACCS_OUT_ALLOW;
+	snprintf(detail, sizeof(detail), "admin_allowed_networks=%s",
+		 pol->cfg->admin_allowed_networks);
+	o = policy_decide(out, req, "account", NACCS_OUT_DENIED,
+			  m < 0 ? "admin-rhost-not-an-address" : "admin-network-not-allowed", st,
+			  detail);
+	snprintf(out->message, sizeof(out->message),
+		 _("%s is an administrator ID: logging in to it from this address is not "
+		   "allowed."),
+		 out->identity.login);
+	return o;
+}
+
+/* The su rule's view of the invoker's state: usable unless retired,
+ * suspended, locked, or its password expired or never set by its holder
+ * (the rules of this file). */
+const char *policy_invoker_unusable(void *ctx, const struct naccs_account_state *st)
+{
+	const struct naccs_policy *pol = ctx;
+	const char *reason = NULL;
+	enum naccs_outcome o = policy_state_refusal(st, &reason);
+
+	if (o == NACCS_OUT_ALLOW && st->must_change)
+		return "su-invoker-must-change";
+	if (o == NACCS_OUT_ALLOW)
+		o = policy_password_age(pol, st, &reason);
+	switch (o) {
+	case NACCS_OUT_ALLOW:
+		return NULL;
+	case NACCS_OUT_RETIRED:
+		return "su-invoker-retired";
+	case NACCS_OUT_SUSPENDED:
+		return "su-invoker-suspended";
+	case NACCS_OUT_LOCKED:
+		return "su-invoker-locked";
+	default:
+		return "su-invoker-password-expired";
+	}
+}
+
+/* The account decision on a gated target is the su verdict: one event
+ * naming the individual and the target. */
+enum naccs_outcome policy_su_gate(struct naccs_policy *pol, const struct naccs_request *req,
+				  struct naccs_decision *out, const struct naccs_account_state *st,
+				  const char *type, char detail[NACCS_ERR_MSG_MAX],
+				  const char **allowed, struct naccs_identity *invoker)
+{
+	struct naccs_su_invoker inv;
+	struct naccs_su_verdict v;
+	enum naccs_outcome o;
+
+	naccs_su_read_invoker(&inv);
+	naccs_su_decide(pol->store, policy_deadline(pol), pol->cfg, req->service, &out->identity,
+			&inv, policy_invoker_unusable, pol, &v);
+	naccs_debug(pol->cfg->debug, "%s: '%s': %s (%s)", type, out->identity.login, v.reason,
+		    v.detail);
+	snprintf(detail, NACCS_ERR_MSG_MAX, "%s", v.detail);
+	/* Every event of this decision names the individual in fields of
+	 * their own (UTS-2.2.1.1(1)(g)(カ), UTS-2.2.1.4(1)(a)). */
+	out->has_individual = v.invoker_known;
+	if (v.invoker_known)
+		out->individual = v.invoker;
+	if (v.allow) {
+		*allowed = v.reason;
+		*invoker = v.invoker;
+		return NACCS_OUT_ALLOW;
+	}
+	o = v.unavailable ? NACCS_OUT_UNAVAILABLE : NACCS_OUT_DENIED;
+	o = policy_decide(out, req, type, o, v.reason, st, v.detail);
+	snprintf(out->message, sizeof(out->message), "%s", v.message);
+	return o;
+}
+
+/* ---- time and terminal windows (UTS-2.2.1.2(1)(b)(ア)) ------------------ */
+
+/* Does rule r name the ID id?  1, 0, or -errno (the store failed). */
+static int rule_names(struct naccs_policy *pol, const struct naccs_access_rule *r,
+		      const struct naccs_identity *id)
+{
+	struct naccs_identity named;
+	struct naccs_err err;
+	bool member = false;
+	int rc;
+
+	switch (r->selector) {
+	case NACCS_ACCESS_ALL:
+		return 1;
+	case NACCS_ACCESS_ID: /* login or NACCS form, by the one resolver */
+		rc = naccs_resolve_name(pol->store, policy_deadline(pol), r->who, &named, NULL,
+					&err);
+		if (rc == -ENOENT || rc == -EINVAL)
+			return 0;
+		return rc < 0 ? rc : strcmp(named.login, id->login) == 0;
+	case NACCS_ACCESS_GROUP:
+		rc = naccs_store_group_has_member(pol->store, policy_deadline(pol), r->who,
+						  id->login, &member, &err);
+		if (rc == -EINVAL || rc == -ENOENT)
+			return 0;
+		return rc < 0 ? rc : member;
+	}
+	return 0;
+}
+
+/* The verdict of [access] rule_NAME on id for req (checks: everything, or
+ * for the person behind an su only days and time).  0, or -errno: a rule
+ * that does not parse or a store failure (the caller fails closed). */
+static int windows_verdict(struct naccs_policy *pol, const struct naccs_request *req,
+			   const struct naccs_identity *id, enum naccs_access_checks checks,
+			   struct naccs_access_verdict *v, char *when, size_t whenlen,
+			   struct naccs_err *err)
+{
+	const struct naccs_config *cfg = pol->cfg;
+	struct naccs_access_rule *rules;
+	struct naccs_access_request q = {req->service, req->tty, req->rhost, naccs_now_wall()};
+	struct naccs_access_zone zone;
+	bool applies[NACCS_ACCESS_RULES_MAX];
+	int rc = 0;
+
+	rules = calloc(NACCS_ACCESS_RULES_MAX, sizeof(*rules));
+	if (rules == NULL)
+		return naccs_err_set(err, ENOMEM, _("access rules: out of memory"));
+	for (unsigned i = 0; i < cfg->access_rule_count && rc == 0; i++) {
+		rc = naccs_access_parse(cfg->access_rules[i].text, &rules[i], err);
+		if (rc == 0) {
+			rc = rule_names(pol, &rules[i], id);
+			applies[i] = rc == 1;
+			if (rc < 0)
+				naccs_err_set(err, -rc,
+					      _("access rules: the store cannot be read"));
+			else
+				rc = 0;
+		}
+	}
+	if (rc == 0) {
+		/* In the system's zone, not a TZ the invoker of a set-uid
+		 * program (su) put in the environment. */
+		naccs_access_zone_enter(&zone, getauxval(AT_SECURE) != 0);
+		naccs_access_decide(rules, applies, cfg->access_rule_count, &q, checks, v);
+		if (v->has_next)
+			naccs_access_format(v->next, when, whenlen);
+		naccs_access_zone_leave(&zone);
+	}
+	free(rules);
+	return rc;
+}
+
+/* Apply the rules to the ID of out (and, for a switch, to the person
+ * switching: their days and time only).  NACCS_OUT_ALLOW, or the decision
+ * made (one event through policy_decide()). */
+enum naccs_outcome policy_access_windows(struct naccs_policy *pol, const struct naccs_request *req,
+					 struct naccs_decision *out,
+					 const struct naccs_account_state *st,
+					 const struct naccs_identity *invoker,
+					 const char *su_detail, struct naccs_err *err)
+{
+	const struct naccs_identity *who = invoker != NULL ? invoker : &out->identity;
+	struct naccs_access_verdict v;
+	char when[80] = "", detail[NACCS_ERR_MSG_MAX + 128];
+	const char *reason;
+	enum naccs_outcome o;
+
+	if (pol->cfg->access_rule_count == 0)
+		return NACCS_OUT_ALLOW;
+	if (windows_verdict(pol, req, who,
+			    invoker != NULL ? NACCS_ACCESS_CHECK_TIME : NACCS_ACCESS_CHECK_ALL, &v,
+			    when, sizeof(when), err) < 0)
+		return policy_decide(out, req, "account", NACCS_OUT_UNAVAILABLE,
+				     "access-rules-unavailable", st, err->msg);
+	naccs_debug(pol->cfg->debug, "account: '%s': access rules: %s (%s)", who->login,
+		    !v.restricted ? "none apply"
+		    : v.allow	  ? "allowed"
+				  : naccs_access_why_name(v.why),
+		    v.rule >= 0 ? pol->cfg->access_rules[v.rule].key : "-");
+	if (v.allow)
+		return NACCS_OUT_ALLOW;
+	reason = naccs_access_why_name(v.why);
+	snprintf(detail, sizeof(detail), "%s%srule=%s%s%s%s", su_detail ? su_detail : "",
+		 su_detail ? " " : "", pol->cfg->access_rules[v.rule].key,
+		 invoker != NULL ? " applied-to=invoker" : "", v.has_next ? " next=" : "", when);
+	o = policy_decide(out, req, "account", NACCS_OUT_DENIED,
+			  invoker != NULL ? "su-invoker-outside-window" : reason, st, detail);
+	if (invoker != NULL && v.has_next)
+		snprintf(out->message, sizeof(out->message),
+			 _("Switching to %s is refused: your ID %s may not be used at this time. "
+			   "It may be used again from %s."),
+			 out->identity.login, invoker->login, when);
+	else if (invoker != NULL)
+		snprintf(out->message, sizeof(out->message),
+			 _("Switching to %s is refused: your ID %s may not be used at this time."),
+			 out->identity.login, invoker->login);
+	else if (v.why == NACCS_ACCESS_TIME && v.has_next)
+		snprintf(out->message, sizeof(out->message),
+			 _("%s may not log in at this time. Login is allowed again from %s."),
+			 out->identity.login, when);
+	else if (v.why == NACCS_ACCESS_TIME)
+		snprintf(out->message, sizeof(out->message), _("%s may not log in at this time."),
+			 out->identity.login);
+	else if (v.why == NACCS_ACCESS_SERVICE)
+		snprintf(out->message, sizeof(out->message), _("%s may not log in through %s."),
+			 out->identity.login, req->service ? req->service : "-");
+	else if (v.why == NACCS_ACCESS_TTY)
+		snprintf(out->message, sizeof(out->message),
+			 _("%s may not log in from this terminal."), out->identity.login);
+	else
+		snprintf(out->message, sizeof(out->message),
+			 _("%s may not log in from this address."), out->identity.login);
+	return o;
+}
