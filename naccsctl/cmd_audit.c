@@ -19,6 +19,10 @@
 #include "base/secret.h"
 #include "base/time.h"
 #include "naccsctl.h"
+#include "audit/key.h"
+#include "audit/line.h"
+#include "audit/prune.h"
+#include "audit/verify.h"
 
 void ctl_usage_audit(FILE *out)
 {

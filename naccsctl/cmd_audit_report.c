@@ -17,6 +17,7 @@
 #include "base/json.h"
 #include "policy/resolve.h"
 #include "naccsctl.h"
+#include "audit/line.h"
 
 #define DAY	 86400
 #define SAFE_MAX 1024

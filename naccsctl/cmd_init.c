@@ -19,6 +19,7 @@
 #include "base/secret.h"
 #include "base/trust.h"
 #include "naccsctl.h"
+#include "audit/key.h"
 
 #define CTL_DIR_MODE 0755
 

@@ -32,6 +32,8 @@
 #include "store/store.h"
 #include "testlog.h"
 #include "testutil.h"
+#include "audit/line.h"
+#include "audit/verify.h"
 
 #define SERVICE "naccs-audit"
 #define GOOD_PW "Corr3ct-Horse!"

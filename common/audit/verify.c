@@ -19,6 +19,10 @@
 #include "base/i18n.h"
 #include "base/secret.h"
 #include "base/time.h"
+#include "audit/key.h"
+#include "audit/line.h"
+#include "audit/prune.h"
+#include "audit/verify.h"
 
 #define MAC_TAIL ",\"mac\":\""
 #define DAY	 86400
