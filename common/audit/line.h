@@ -23,6 +23,15 @@ void naccs_audit_month(int64_t t, char out[8]);
 int naccs_audit_list(const char *dir, char ***names, size_t *n, struct naccs_err *err);
 void naccs_audit_names_free(char **names, size_t n);
 
+/* The string value of member key in a line of the trail (our own format:
+ * members are ,"key":"value" with only \" and \\ escaped).  true and out
+ * filled, or false when absent (out ""). */
+bool naccs_audit_field(const char *line, const char *key, char *out, size_t outlen);
+/* A time of the trail, and for report's --since and --until: "YYYY-MM-DD" (UTC midnight) or
+ * "YYYY-MM-DDTHH:MM:SSZ" (ISO 8601, UTC).  *date_only says which.  0, or
+ * -EINVAL for anything else (an impossible date included). */
+int naccs_audit_parse_time(const char *s, int64_t *t, bool *date_only);
+
 /* For the writer (audit/trail.c): the line for ev without its closing
  * ,"mac":"..."}, the MACed body, into buf (*len bytes). */
 int audit_format_body(const struct naccs_event *ev, uint64_t seq, const char *prev, int64_t now,

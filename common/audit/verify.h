@@ -33,9 +33,4 @@ int naccs_audit_verify(const char *dir, const uint8_t *key1, struct naccs_audit_
 int naccs_audit_verify_at(const char *dir, const uint8_t *key1, int64_t now,
 			  struct naccs_audit_verdict *v, struct naccs_err *err);
 
-/* The string value of member key in a line of the trail (our own format:
- * members are ,"key":"value" with only \" and \\ escaped).  true and out
- * filled, or false when absent (out ""). */
-bool naccs_audit_field(const char *line, const char *key, char *out, size_t outlen);
-
 #endif

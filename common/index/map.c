@@ -141,19 +141,6 @@ int naccs_index_lookup(const char *path, naccs_index_find_fn find, void *ctx,
 
 /* ---- look-ups ---- */
 
-void naccs_index_val_init(struct naccs_index_val *v)
-{
-	v->p = NULL;
-	v->len = 0;
-	v->heap = NULL;
-}
-
-void naccs_index_val_free(struct naccs_index_val *v)
-{
-	free(v->heap);
-	naccs_index_val_init(v);
-}
-
 static int find_pw_key(struct naccs_index_map *m, const char *key, size_t klen,
 		       struct naccs_index_pw *out, struct naccs_index_val *v)
 {

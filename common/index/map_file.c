@@ -321,3 +321,16 @@ int naccs_index_get(struct naccs_index_map *m, const char *key, size_t klen,
 		naccs_index_val_free(v);
 	return rc;
 }
+
+void naccs_index_val_init(struct naccs_index_val *v)
+{
+	v->p = NULL;
+	v->len = 0;
+	v->heap = NULL;
+}
+
+void naccs_index_val_free(struct naccs_index_val *v)
+{
+	free(v->heap);
+	naccs_index_val_init(v);
+}

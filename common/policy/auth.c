@@ -1,6 +1,7 @@
 /* The authentication phase (naccs_policy_authenticate): the look-up, the
- * verification inside the flood cap, and what a failure, a refused state
- * and a success record.  A shared admin ID's auth: access.c. */
+ * verification inside the flood cap, a shared admin ID's auth (the su
+ * gate, a switch's failure counted on the invoker); what each outcome
+ * records: attempt.c. */
 #include "config.h"
 
 #include <errno.h>
@@ -18,184 +19,6 @@
 #include "rules/flood.h"
 #include "rules/lockout.h"
 #include "rules/su.h"
-
-/* Upgrade a hash made with other parameters (UTS-2.2.1.6(1)(e)(イ)). A
- * failure here never fails the login: the old hash stays valid. */
-static void rehash(struct naccs_policy *pol, const struct naccs_request *req, const char *login,
-		   const char *old_phc, const char *password)
-{
-	char phc[NACCS_PHC_MAX];
-	struct naccs_err err;
-	struct naccs_event ev = {.type = "auth", .action = "rehash", .login = login};
-	int rc;
-
-	naccs_err_clear(&err);
-	rc = naccs_hash_new(&pol->cfg->hash, password, phc, &err);
-	if (rc == 0)
-		rc = naccs_store_replace_hash(pol->store, policy_deadline(pol), login, old_phc, phc,
-					      &err);
-	naccs_wipe(phc, sizeof(phc));
-	ev.result = rc == 0 ? "done" : "error";
-	ev.detail = rc == 0 ? "hash parameters upgraded" : err.msg;
-	policy_report(req, &ev);
-}
-
-/* Record a failed attempt: on the ID when the name is one, else as an
- * attempt on an unknown name.  Either is one transaction. */
-static void report_pruned(const struct naccs_request *req, unsigned dropped, unsigned cap)
-{
-	char detail[160];
-	struct naccs_event ev = {.type = "auth", .action = "prune", .result = "done"};
-
-	snprintf(detail, sizeof(detail),
-		 "%u oldest failures on unknown names dropped (lockout.unknown_failures_max = %u)",
-		 dropped, cap);
-	ev.detail = detail;
-	policy_report(req, &ev);
-}
-
-static void report_locked(const struct naccs_request *req, const struct naccs_decision *d,
-			  const struct naccs_account_state *after)
-{
-	char detail[160];
-	struct naccs_event ev;
-
-	policy_event_for(&ev, req, d);
-	ev.type = "auth";
-	ev.action = "lock";
-	ev.result = "done";
-	ev.reason = "too-many-failures";
-	if (after->lock_until != 0)
-		snprintf(detail, sizeof(detail), "locked until %lld", (long long)after->lock_until);
-	else
-		snprintf(detail, sizeof(detail), "locked until an administrator unlocks it");
-	ev.detail = detail;
-	policy_report(req, &ev);
-}
-
-static int record_failure(struct naccs_policy *pol, const struct naccs_request *req,
-			  struct naccs_decision *out, struct naccs_err *err)
-{
-	struct naccs_login_event ev;
-	struct naccs_account_state after;
-	unsigned dropped = 0;
-	int rc;
-
-	policy_login_event(&ev, req);
-	if (!out->known) {
-		/* Attempts on unknown names are attempts to log on improperly,
-		 * and the write makes them cost what a known user's failure
-		 * costs.  Their number is capped (lockout.unknown_failures_max):
-		 * a flood of random names cannot grow the store. */
-		rc = naccs_store_record_unknown_failure(pol->store, policy_deadline(pol),
-							policy_typed_name(pol->cfg, req, out), &ev,
-							&dropped, err);
-		if (rc == 0 && dropped > 0)
-			report_pruned(req, dropped, pol->cfg->unknown_failures_max);
-		naccs_lockout_generation(NULL, out->generation);
-		return rc;
-	}
-	/* Recorded in the same transaction that counts the failures within
-	 * the window and, at lockout.deny, locks the ID
-	 * (UTS-2.2.1.1(1)(g)(ウ)), so concurrent attempts are all counted
-	 * and lock exactly at the limit. */
-	rc = naccs_store_record_failure(pol->store, policy_deadline(pol), out->identity.login, &ev,
-					&after, err);
-	/* Only the transaction that took the lock reports it: the state read
-	 * before the verification is stale under concurrent attempts, and
-	 * each of them saw "unlocked before, locked after" (issue #16). */
-	if (rc == 0 && after.lock_taken)
-		report_locked(req, out, &after);
-	if (rc == 0)
-		naccs_lockout_generation(&after, out->generation);
-	naccs_wipe(&after, sizeof(after));
-	return rc;
-}
-
-/* A failed attempt.  A name that is no ID here (the same test as the
- * account phase: naccs_resolve_name() finds nothing) is NACCS_OUT_UNKNOWN,
- * "not mine": the stack goes on to the machine's own accounts (pam_unix),
- * so root and the other local accounts keep their passwords behind the
- * shipped profile's user_unknown=ignore.  It has cost exactly what a wrong
- * password of a known ID costs by then (the same look-up, a dummy
- * verification at the store's typical hash cost, one write transaction,
- * and the fail delay, which the PAM library applies to the stack's final
- * failure): only the code differs, and the stack, not the timing, decides
- * what the caller sees.  A retired, suspended or locked ID is an ID here:
- * auth_refused(), never this. */
-static enum naccs_outcome auth_failed(struct naccs_policy *pol, const struct naccs_request *req,
-				      struct naccs_decision *out, const char *reason,
-				      const struct naccs_account_state *st, struct naccs_err *err)
-{
-	if (record_failure(pol, req, out, err) < 0) {
-		/* Recording an attempt on a name that is no ID never blocks the
-		 * stack (a full disk must not lock root out, issue 16): still
-		 * "not mine", with why it was not recorded. */
-		if (!out->known)
-			return policy_decide(out, req, "auth", NACCS_OUT_UNKNOWN, reason, NULL,
-					     err->msg);
-		return policy_decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed",
-				     NULL, err->msg);
-	}
-	/* Only a verification that found the password wrong (or a name that
-	 * is no ID) may be remembered as wrong (issue #16). */
-	out->verified_wrong =
-	    strcmp(reason, "bad-password") == 0 || strcmp(reason, "unknown-user") == 0;
-	return policy_decide(out, req, "auth",
-			     out->known ? NACCS_OUT_BAD_CREDENTIALS : NACCS_OUT_UNKNOWN, reason,
-			     NULL, NULL);
-}
-
-/* A locked, suspended or retired ID: the attempt is counted, and the answer
- * is a wrong password's unless the site chose to show the state
- * (auth.show_locked); the audit line always names the state. */
-static enum naccs_outcome auth_refused(struct naccs_policy *pol, const struct naccs_request *req,
-				       struct naccs_decision *out, enum naccs_outcome refusal,
-				       const char *reason, const struct naccs_account_state *st,
-				       struct naccs_err *err)
-{
-	if (record_failure(pol, req, out, err) < 0)
-		return policy_decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed",
-				     NULL, err->msg);
-	return policy_decide(out, req, "auth",
-			     pol->cfg->show_locked ? refusal : NACCS_OUT_BAD_CREDENTIALS, reason,
-			     st, NULL);
-}
-
-enum naccs_outcome policy_auth_succeeded(struct naccs_policy *pol, const struct naccs_request *req,
-					 const char *password, bool needs_rehash,
-					 const struct naccs_account_state *st,
-					 struct naccs_decision *out, struct naccs_err *err)
-{
-	struct naccs_login_event ev;
-	const char *reason = NULL;
-	int rc;
-
-	policy_login_event(&ev, req);
-	rc = naccs_store_record_success(pol->store, policy_deadline(pol), out->identity.login, &ev,
-					&out->previous, err);
-	naccs_wipe(out->previous.phc, sizeof(out->previous.phc));
-	if (rc == -ECANCELED) { /* an administrator acted during the check */
-		enum naccs_outcome refusal = policy_state_refusal(&out->previous, &reason);
-
-		naccs_debug(pol->cfg->debug, "state changed during the verification: %s", reason);
-		return auth_refused(pol, req, out, refusal, reason, &out->previous, err);
-	}
-	if (rc < 0)
-		return policy_decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed",
-				     NULL, err->msg);
-	out->has_previous = true;
-	if (needs_rehash)
-		rehash(pol, req, out->identity.login, st->phc, password);
-	/* For services without sessions (notice_in_auth): the notices now. A
-	 * failure here never fails the login. */
-	if (pol->cfg->notice_in_auth)
-		out->has_notice =
-		    naccs_store_session_login(pol->store, policy_deadline(pol), out->identity.login,
-					      &ev, NACCS_SESSION_MAX_AGE, NACCS_STEP_AUTH_END,
-					      &out->notice, err) == 0;
-	return policy_decide(out, req, "auth", NACCS_OUT_ALLOW, "password", NULL, NULL);
-}
 
 /* What the store says about the name: the ID and its state, or for a name
  * that is no ID the typical hash parameters (for the dummy's cost).  Either
@@ -236,7 +59,7 @@ static int look_up(struct naccs_policy *pol, const struct naccs_request *req,
 /* One verification (or its dummy), inside a slot of the flood cap
  * (rules/flood.h): at most max_concurrent_verifications at once on the
  * machine.  -EAGAIN when no slot came free in verification_wait_ms. */
-int policy_verify(struct naccs_policy *pol, const struct naccs_decision *out,
+static int verify(struct naccs_policy *pol, const struct naccs_decision *out,
 		  const struct naccs_account_state *st, const char *typical,
 		  enum naccs_outcome refusal, const char *password, bool *match, bool *needs_rehash,
 		  struct naccs_err *err)
@@ -273,6 +96,144 @@ int policy_verify(struct naccs_policy *pol, const struct naccs_decision *out,
 	return rc;
 }
 
+/* A wrong password (or a refused state of the target) in a switch by an
+ * allowed person: the failure of that person's own ID, never the
+ * target's (#16: else anyone could lock root out).  Recorded with the
+ * service "SERVICE:TARGET" ("su:root"), so it reads as a switch failure;
+ * at lockout.deny it locks the invoker's ID (its unlock_time), which then
+ * may neither switch nor log in. */
+static enum naccs_outcome
+switch_failed(struct naccs_policy *pol, const struct naccs_request *req, struct naccs_decision *out,
+	      const struct naccs_identity *invoker, enum naccs_outcome refusal, const char *reason,
+	      const struct naccs_account_state *st, const char *detail, struct naccs_err *err)
+{
+	struct naccs_login_event ev;
+	struct naccs_account_state after;
+	enum naccs_outcome o = pol->cfg->show_locked && refusal != NACCS_OUT_ALLOW
+				   ? refusal
+				   : NACCS_OUT_BAD_CREDENTIALS;
+	int rc;
+
+	policy_login_event(&ev, req);
+	snprintf(ev.service, sizeof(ev.service), "%.31s:%.31s", req->service ? req->service : "",
+		 out->identity.login);
+	rc = naccs_store_record_failure(pol->store, policy_deadline(pol), invoker->login, &ev,
+					&after, err);
+	if (rc < 0)
+		return policy_decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed",
+				     NULL, err->msg);
+	/* The invoker was usable (the verdict): a lock in force now is new. */
+	if (naccs_lockout_in_force(&after, ev.at)) {
+		char text[160];
+		struct naccs_event lock = {.type = "auth",
+					   .action = "lock",
+					   .result = "done",
+					   .reason = "too-many-switch-failures",
+					   .login = invoker->login,
+					   .user_code = invoker->user_code,
+					   .id_number = invoker->id_number,
+					   .service = req->service,
+					   .tty = req->tty,
+					   .rhost = req->rhost,
+					   .detail = text};
+
+		if (after.lock_until != 0)
+			snprintf(text, sizeof(text), "switching to %s: locked until %lld",
+				 out->identity.login, (long long)after.lock_until);
+		else
+			snprintf(text, sizeof(text),
+				 "switching to %s: locked until an administrator unlocks it",
+				 out->identity.login);
+		policy_report(req, &lock);
+	}
+	naccs_wipe(&after, sizeof(after));
+	return policy_decide(out, req, "auth", o, reason, st, detail);
+}
+
+/* auth of a shared admin ID (UTS-2.2.1.1(1)(g)(カ), (ウ)).  Nobody's attempt
+ * ever counts against it (#16):
+ *  - on a service that is no switch service (login, sshd) it can never get
+ *    in (account refuses a direct login): its password is not checked (a
+ *    dummy verification of its own hash's cost, so no unlimited guessing
+ *    either) and nothing is counted;
+ *  - on a switch service the invoker who may not switch is refused (the
+ *    adapter asks naccs_policy_auth_gate before the prompt), counting
+ *    nothing; an allowed invoker's failures are its own (switch_failed). */
+static enum naccs_outcome gated_auth(struct naccs_policy *pol, const struct naccs_request *req,
+				     const char *password, const struct naccs_account_state *st,
+				     const char *typical, struct naccs_decision *out,
+				     struct naccs_err *err)
+{
+	char detail[NACCS_ERR_MSG_MAX] = "";
+	struct naccs_identity invoker;
+	const char *reason = NULL, *allowed = NULL;
+	bool match = false, needs_rehash = false, direct, acceptable;
+	enum naccs_outcome refusal = NACCS_OUT_ALLOW, o;
+	int rc;
+
+	direct = !naccs_su_switch_service(pol->cfg, req->service);
+	if (!direct && policy_su_gate(pol, req, out, st, "auth", detail, &allowed, &invoker) !=
+			   NACCS_OUT_ALLOW)
+		return out->outcome; /* refused: nothing counted */
+	acceptable = password != NULL && password[0] != '\0' &&
+		     strnlen(password, pol->cfg->hash.max_password_bytes + 1) <=
+			 pol->cfg->hash.max_password_bytes;
+	if (direct)
+		refusal = NACCS_OUT_DENIED, reason = "direct-login-shared-admin";
+	else if (!acceptable)
+		refusal = NACCS_OUT_BAD_CREDENTIALS,
+		reason = password == NULL || password[0] != '\0' ? "password-too-long"
+								 : "empty-password";
+	else
+		refusal = policy_state_refusal(st, &reason);
+	/* Never hashed: an empty or too long password, as for everybody. */
+	rc = acceptable
+		 ? verify(pol, out, st, typical, refusal, password, &match, &needs_rehash, err)
+		 : 0;
+	if (rc == -EAGAIN)
+		return policy_decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "verification-busy",
+				     NULL, err->msg);
+	if (rc < 0)
+		return policy_decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "verify-failed", NULL,
+				     err->msg);
+	if (direct) {
+		o = policy_decide(out, req, "auth", NACCS_OUT_DENIED, reason, st, NULL);
+		if (pol->cfg->show_locked && o == NACCS_OUT_DENIED)
+			snprintf(out->message, sizeof(out->message),
+				 _("%s is a shared administrator ID: logging in to it directly is "
+				   "not allowed. Log in with your own ID, then switch with su."),
+				 out->identity.login);
+		return o;
+	}
+	if (refusal != NACCS_OUT_ALLOW || !match)
+		return switch_failed(pol, req, out, &invoker, refusal,
+				     reason != NULL ? reason : "bad-password", st, detail, err);
+	return policy_auth_succeeded(pol, req, password, needs_rehash, st, out, err);
+}
+
+enum naccs_outcome naccs_policy_auth_gate(struct naccs_policy *pol, const struct naccs_request *req,
+					  struct naccs_decision *out, struct naccs_err *err)
+{
+	struct naccs_account_state st;
+	struct naccs_identity invoker;
+	char detail[NACCS_ERR_MSG_MAX];
+	const char *allowed = NULL;
+	enum naccs_outcome o = NACCS_OUT_ALLOW;
+
+	memset(out, 0, sizeof(*out));
+	memset(&st, 0, sizeof(st));
+	if (!naccs_su_switch_service(pol->cfg, req->service) ||
+	    naccs_resolve_name(pol->store, policy_deadline(pol), req->user, &out->identity, NULL,
+			       err) < 0)
+		return NACCS_OUT_ALLOW; /* naccs_policy_authenticate decides */
+	out->known = true;
+	if (naccs_su_gated(&out->identity))
+		o = policy_su_gate(pol, req, out, &st, "auth", detail, &allowed, &invoker);
+	if (o == NACCS_OUT_ALLOW)
+		memset(out, 0, sizeof(*out));
+	return o;
+}
+
 enum naccs_outcome naccs_policy_authenticate(struct naccs_policy *pol,
 					     const struct naccs_request *req, const char *password,
 					     struct naccs_decision *out, struct naccs_err *err)
@@ -297,22 +258,22 @@ enum naccs_outcome naccs_policy_authenticate(struct naccs_policy *pol,
 		goto out;
 	}
 	if (out->known && naccs_su_gated(&out->identity)) {
-		result = policy_gated_auth(pol, req, password, &st, typical, out, err);
+		result = gated_auth(pol, req, password, &st, typical, out, err);
 		goto out;
 	}
 	/* Refused before any hashing, for everybody alike. */
 	if (password == NULL || strnlen(password, pol->cfg->hash.max_password_bytes + 1) >
 				    pol->cfg->hash.max_password_bytes) {
-		result = auth_failed(pol, req, out, "password-too-long", &st, err);
+		result = policy_auth_failed(pol, req, out, "password-too-long", &st, err);
 		goto out;
 	}
 	if (password[0] == '\0') { /* never a credential (UTS-2.2.1.1(1)(e)(ウ)) */
-		result = auth_failed(pol, req, out, "empty-password", &st, err);
+		result = policy_auth_failed(pol, req, out, "empty-password", &st, err);
 		goto out;
 	}
 	if (out->known)
 		refusal = policy_state_refusal(&st, &reason);
-	rc = policy_verify(pol, out, &st, typical, refusal, password, &match, &needs_rehash, err);
+	rc = verify(pol, out, &st, typical, refusal, password, &match, &needs_rehash, err);
 	if (rc == -EAGAIN) /* the flood cap: "try again", not a wrong password */
 		result = policy_decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "verification-busy",
 				       NULL, err->msg);
@@ -320,10 +281,10 @@ enum naccs_outcome naccs_policy_authenticate(struct naccs_policy *pol,
 		result = policy_decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "verify-failed",
 				       NULL, err->msg);
 	else if (refusal != NACCS_OUT_ALLOW)
-		result = auth_refused(pol, req, out, refusal, reason, &st, err);
+		result = policy_auth_refused(pol, req, out, refusal, reason, &st, err);
 	else if (!match)
-		result = auth_failed(pol, req, out, out->known ? "bad-password" : "unknown-user",
-				     &st, err);
+		result = policy_auth_failed(pol, req, out,
+					    out->known ? "bad-password" : "unknown-user", &st, err);
 	else
 		result = policy_auth_succeeded(pol, req, password, needs_rehash, &st, out, err);
 out:

@@ -1,5 +1,5 @@
 /* What the phases of the login decision share (policy.c, auth.c,
- * access.c, account.c, session.c, age.c): the one exit of every decision
+ * attempt.c, access.c, account.c, session.c, age.c): the one exit of every decision
  * and the steps more than one phase takes.  Private to common/policy/; the
  * public API of the phases is policy.h. */
 #ifndef NACCS_POLICY_INTERNAL_H
@@ -36,13 +36,18 @@ void policy_login_event(struct naccs_login_event *ev, const struct naccs_request
 /* naccs_policy_state_refusal now. */
 enum naccs_outcome policy_state_refusal(const struct naccs_account_state *st, const char **reason);
 
-/* ---- auth.c ----------------------------------------------------------- */
+/* ---- attempt.c: what an attempt records ------------------------------ */
 
-/* One verification (or its dummy) inside a slot of the flood cap. */
-int policy_verify(struct naccs_policy *pol, const struct naccs_decision *out,
-		  const struct naccs_account_state *st, const char *typical,
-		  enum naccs_outcome refusal, const char *password, bool *match, bool *needs_rehash,
-		  struct naccs_err *err);
+/* A failed attempt: counted on the ID (or as one on an unknown name). */
+enum naccs_outcome policy_auth_failed(struct naccs_policy *pol, const struct naccs_request *req,
+				      struct naccs_decision *out, const char *reason,
+				      const struct naccs_account_state *st, struct naccs_err *err);
+/* A locked, suspended or retired ID: counted; the answer a wrong
+ * password's unless auth.show_locked. */
+enum naccs_outcome policy_auth_refused(struct naccs_policy *pol, const struct naccs_request *req,
+				       struct naccs_decision *out, enum naccs_outcome refusal,
+				       const char *reason, const struct naccs_account_state *st,
+				       struct naccs_err *err);
 /* A right password: the success recorded, the hash upgraded, the notices. */
 enum naccs_outcome policy_auth_succeeded(struct naccs_policy *pol, const struct naccs_request *req,
 					 const char *password, bool needs_rehash,
@@ -51,11 +56,6 @@ enum naccs_outcome policy_auth_succeeded(struct naccs_policy *pol, const struct 
 
 /* ---- access.c: su and access glue ------------------------------------- */
 
-/* auth of a shared admin ID (UTS-2.2.1.1(1)(g)(カ), (ウ)). */
-enum naccs_outcome policy_gated_auth(struct naccs_policy *pol, const struct naccs_request *req,
-				     const char *password, const struct naccs_account_state *st,
-				     const char *typical, struct naccs_decision *out,
-				     struct naccs_err *err);
 /* The su verdict on a gated target: NACCS_OUT_ALLOW (allowed, invoker set)
  * or the refusal decided. */
 enum naccs_outcome policy_su_gate(struct naccs_policy *pol, const struct naccs_request *req,

@@ -1,5 +1,6 @@
 /* What the store's dispatcher shares between its files (store.c: open,
- * close and the read transactions; valid.c: the checks; identity.c,
+ * close and the read transactions; valid.c: the checks and the common
+ * start and end of every call; identity.c,
  * login.c, group.c: the entry points by topic).  Private to common/store/
  * (a backend sees only store/backend.h). */
 #ifndef NACCS_STORE_INTERNAL_H
@@ -20,7 +21,7 @@ struct naccs_store {
 	unsigned default_ms;
 };
 
-/* ---- store.c ---------------------------------------------------------- */
+/* ---- valid.c: the checks ---------------------------------------------- */
 
 /* A successful call leaves no message behind. */
 int store_finish(int rc, struct naccs_err *err);
@@ -28,8 +29,6 @@ int store_finish(int rc, struct naccs_err *err);
  * needed), and time left.  Resolves a deadline of 0 to the default. */
 int store_enter(struct naccs_store *st, naccs_deadline_t *dl, const char *login, bool needs_login,
 		struct naccs_err *err);
-
-/* ---- valid.c: the checks ---------------------------------------------- */
 
 /* s is a NUL-terminated string of fewer than size bytes without controls. */
 bool store_text_ok(const char *s, size_t size);

@@ -31,33 +31,6 @@
  * give none. */
 #define DEFAULT_TIMEOUT_MS 5000
 
-/* A successful call leaves no message behind (a backend may have noted a
- * failure it then recovered from, e.g. a retry after a busy lock). */
-int store_finish(int rc, struct naccs_err *err)
-{
-	if (rc == 0)
-		naccs_err_clear(err);
-	return rc;
-}
-
-/* Common start of every call: a handle, a valid login (when one is
- * needed), and time left.  Resolves a deadline of 0 to the default. */
-int store_enter(struct naccs_store *st, naccs_deadline_t *dl, const char *login, bool needs_login,
-		struct naccs_err *err)
-{
-	naccs_err_clear(err);
-	if (st == NULL || st->be == NULL)
-		return store_bad_arg(err, _("no store handle"));
-	if (needs_login && store_check_login(login, err) < 0)
-		return -EINVAL;
-	if (*dl == 0)
-		*dl = naccs_deadline_in(st->default_ms);
-	else if (naccs_deadline_left_ms(*dl) == 0)
-		return naccs_err_set(err, ETIMEDOUT,
-				     _("credential store: the deadline passed before the call"));
-	return 0;
-}
-
 /* ---- open and close -------------------------------------------------- */
 
 /* "sqlite:/path" or a plain absolute path mean the SQLite backend. */

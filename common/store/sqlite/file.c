@@ -37,6 +37,15 @@ _Static_assert(sizeof(naccs_sqlite_migrations) / sizeof(naccs_sqlite_migrations[
 #define SQ_JOURNAL_WAL	    2
 #define SQ_JOURNAL_ROLLBACK 1
 
+static const char *const sq_side_suffix[] = {"-wal", "-shm"};
+
+int sq_side_path(const char *path, int i, char *out, size_t size)
+{
+	if (i < 0 || i >= SQ_SIDE_FILES)
+		return -EINVAL;
+	return snprintf(out, size, "%s%s", path, sq_side_suffix[i]) < (int)size ? 0 : -ENAMETOOLONG;
+}
+
 /* The store holds password hashes: beyond the trust rule (owner, no group or
  * other write), nobody else may read it either (UTS-2.2.1.1(1)(b)(ア)). */
 static int check_private(const struct stat *sb, const char *path, struct naccs_err *err)

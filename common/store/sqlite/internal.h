@@ -72,7 +72,6 @@ int sq_open(const struct naccs_store_options *opt, void **impl, struct naccs_err
 void sq_close(void *impl);
 int sq_schema_version(void *impl, naccs_deadline_t dl, int *version, struct naccs_err *err);
 int sq_new(const struct naccs_store_options *opt, struct sq **out, struct naccs_err *err);
-int sq_side_path(const char *path, int i, char *out, size_t size);
 /* What the header of an existing store said. */
 struct sq_header {
 	bool ok;      /* read and sound */
@@ -83,6 +82,8 @@ int sq_open_existing(struct sq *s, uid_t owner, bool allow_rollback, struct sq_h
 		     struct naccs_err *err);
 
 /* store/sqlite/file.c: the store's files before SQLite opens them. */
+/* The path of companion i (0 "-wal", 1 "-shm"): 0 or -ENAMETOOLONG. */
+int sq_side_path(const char *path, int i, char *out, size_t size);
 /* A new store file (O_CREAT | O_EXCL, 0600, owner), checked into *checked. */
 int sq_create_file(const struct sq *s, uid_t owner, struct stat *checked, struct naccs_err *err);
 /* An existing store file and its companions: trusted and private. */

@@ -50,15 +50,6 @@ _Static_assert(sizeof(naccs_sqlite_migrations) / sizeof(naccs_sqlite_migrations[
 		   NACCS_SQLITE_SCHEMA_VERSION,
 	       "one migration per schema version");
 
-static const char *const sq_side_suffix[] = {"-wal", "-shm"};
-
-int sq_side_path(const char *path, int i, char *out, size_t size)
-{
-	if (i < 0 || i >= SQ_SIDE_FILES)
-		return -EINVAL;
-	return snprintf(out, size, "%s%s", path, sq_side_suffix[i]) < (int)size ? 0 : -ENAMETOOLONG;
-}
-
 /* ---- connection ------------------------------------------------------ */
 
 static int open_db(struct sq *s, struct naccs_err *err)
