@@ -18,6 +18,7 @@
 #include "audit/nametag.h"
 #include "base/secret.h"
 #include "base/time.h"
+#include "ctl_store.h"
 #include "naccsctl.h"
 #include "audit/key.h"
 #include "audit/line.h"

@@ -16,6 +16,7 @@
 #include "base/i18n.h"
 #include "base/json.h"
 #include "policy/resolve.h"
+#include "ctl_store.h"
 #include "naccsctl.h"
 #include "audit/line.h"
 
