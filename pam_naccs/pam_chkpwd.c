@@ -2,7 +2,7 @@
  * root nor the store's owner (a screen locker, UTS-2.3.2.1(1)(d)): it cannot
  * open the store, so the setuid-root helper naccs_chkpwd decides (issue
  * #11).  This side only asks the password, runs the helper
- * (common/policy/chkpwd.c) and maps its exit code as pam_naccs.c maps its
+ * (common/policy/chkpwd.c) and maps its exit code as pam_call.c maps its
  * own decisions.  The helper reads only
  * the compiled-in configuration: conf=, key overrides and nodelay do not
  * apply to it (it waits [auth] fail_delay_ms itself after a failure). */
@@ -23,6 +23,7 @@
 #include "base/name.h"
 #include "base/num.h"
 #include "pam_call.h"
+#include "pam_chkpwd.h"
 #include "pam_once.h"
 
 /* The owner of the store that the arguments name (owner=UID or
