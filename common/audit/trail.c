@@ -20,8 +20,6 @@
 #include "audit/key.h"
 #include "audit/line.h"
 #include "audit/trail.h"
-#include "audit/verify.h"
-#include "audit/report.h"
 #include "base/i18n.h"
 #include "base/json.h"
 #include "base/secret.h"
