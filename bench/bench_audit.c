@@ -14,6 +14,8 @@
 #include "audit/trail.h"
 #include "config/conf.h"
 #include "base/secret.h"
+#include "audit/key.h"
+#include "audit/verify.h"
 
 static int cmp(const void *a, const void *b)
 {

@@ -26,6 +26,7 @@
 #include "crypto/hash.h"
 #include "base/secret.h"
 #include "store/store.h"
+#include "audit/key.h"
 
 #define MAX_ROUNDS 1000
 

@@ -13,6 +13,7 @@
 
 #include "fuzz.h"
 #include "crypto/hash.h"
+#include "crypto/phc.h"
 
 static bool all_zero(const void *p, size_t len)
 {

@@ -18,7 +18,12 @@
 #include "audit/nametag.h"
 #include "base/secret.h"
 #include "base/time.h"
+#include "ctl_store.h"
 #include "naccsctl.h"
+#include "audit/key.h"
+#include "audit/line.h"
+#include "audit/prune.h"
+#include "audit/verify.h"
 
 void ctl_usage_audit(FILE *out)
 {

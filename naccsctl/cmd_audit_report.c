@@ -16,7 +16,9 @@
 #include "base/i18n.h"
 #include "base/json.h"
 #include "policy/resolve.h"
+#include "ctl_store.h"
 #include "naccsctl.h"
+#include "audit/line.h"
 
 #define DAY	 86400
 #define SAFE_MAX 1024

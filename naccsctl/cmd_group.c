@@ -25,6 +25,7 @@
 #include "base/i18n.h"
 #include "base/name.h"
 #include "store/store.h"
+#include "ctl_store.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 

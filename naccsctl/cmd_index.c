@@ -12,6 +12,7 @@
 #include "base/i18n.h"
 #include "index/map.h"
 #include "index/write.h"
+#include "ctl_store.h"
 #include "naccsctl.h"
 
 void ctl_usage_index(FILE *out)

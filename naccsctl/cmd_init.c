@@ -2,7 +2,8 @@
  * once), the state directory and an empty store, and the configuration
  * directory when it is missing.  Nothing that exists is ever
  * overwritten: an existing store is examined, upgraded if its schema is
- * older, and a damaged one is reported and left as it is (cmd_store.c). */
+ * older, and a damaged one is reported and left as it is (cmd_store.c).
+ * The directories and the trail: ctl_setup.c. */
 #include "config.h"
 
 #include <errno.h>
@@ -18,55 +19,11 @@
 #include "base/path.h"
 #include "base/secret.h"
 #include "base/trust.h"
+#include "cmd_store.h"
+#include "ctl_access.h"
+#include "ctl_setup.h"
+#include "ctl_store.h"
 #include "naccsctl.h"
-
-#define CTL_DIR_MODE 0755
-
-static int make_one_dir(const char *path)
-{
-	if (mkdir(path, CTL_DIR_MODE) < 0)
-		return -errno;
-	/* mkdir honours the umask; the mode we promise does not depend on it. */
-	if (chmod(path, CTL_DIR_MODE) < 0)
-		return -errno;
-	printf(_("created directory %s (mode 0755)\n"), path);
-	return 0;
-}
-
-/* Make dir if it is missing; with parents, also its missing ancestors. */
-static int ensure_dir(const char *dir, bool parents)
-{
-	struct stat sb;
-	char parent[PATH_MAX];
-	int rc;
-
-	if (stat(dir, &sb) == 0) {
-		if (!S_ISDIR(sb.st_mode)) {
-			ctl_error(_("%s exists and is not a directory"), dir);
-			return -ENOTDIR;
-		}
-		return 0;
-	}
-	if (errno != ENOENT) {
-		ctl_error("%s: %s", dir, strerror(errno));
-		return -errno;
-	}
-	naccs_path_dirname(dir, parent, sizeof(parent));
-	if (stat(parent, &sb) < 0) {
-		if (errno != ENOENT || !parents) {
-			ctl_error(_("cannot create %s: %s is missing (use --force-dirs)"), dir,
-				  parent);
-			return -ENOENT;
-		}
-		rc = ensure_dir(parent, parents);
-		if (rc < 0)
-			return rc;
-	}
-	rc = make_one_dir(dir);
-	if (rc < 0)
-		ctl_error(_("cannot create %s: %s"), dir, strerror(-rc));
-	return rc;
-}
 
 static int create_or_check_store(struct ctl_ctx *ctx)
 {
@@ -88,40 +45,6 @@ static int create_or_check_store(struct ctl_ctx *ctx)
 	if (rc == CTL_EXIT_OK && !ctl_store_report_changes(ctx, before, was_wal))
 		printf(_("store %s exists; left unchanged\n"), ctx->cfg.store_path);
 	return rc;
-}
-
-/* The audit trail (audit/trail.h): its directory (0700) and a new state
- * with a random first key, printed this once for offline keeping (the
- * verification key of naccsctl audit verify --key).  An existing trail
- * is never touched.  init and upgrade (a store from before the trail). */
-int ctl_create_trail(struct ctl_ctx *ctx, bool force_dirs, bool quiet_if_exists)
-{
-	char parent[PATH_MAX], key[NACCS_AUDIT_MAC_HEX + 1];
-	struct naccs_err err;
-	int rc;
-
-	naccs_path_dirname(ctx->cfg.audit_dir, parent, sizeof(parent));
-	if (ensure_dir(parent, force_dirs) < 0)
-		return CTL_EXIT_FAIL;
-	naccs_err_clear(&err);
-	rc = naccs_audit_create(&ctx->cfg, key, &err);
-	if (rc == -EEXIST) {
-		if (!quiet_if_exists)
-			printf(_("audit trail %s exists; left unchanged\n"), ctx->cfg.audit_dir);
-		return CTL_EXIT_OK;
-	}
-	if (rc < 0) {
-		ctl_error("%s", err.msg);
-		return CTL_EXIT_FAIL;
-	}
-	printf(_("created audit trail %s (mode 0700)\n"), ctx->cfg.audit_dir);
-	fflush(stdout);
-	rc = ctl_print_secret(_("audit trail verification key (shown only this once: keep it "
-				"offline; naccsctl audit verify --key KEY checks every line with "
-				"it):\n%s\n"),
-			      key);
-	naccs_wipe(key, sizeof(key));
-	return rc < 0 ? CTL_EXIT_FAIL : CTL_EXIT_OK;
 }
 
 /* The store (to change, or to create in its directory) and the trail's
@@ -176,7 +99,7 @@ int cmd_init(struct ctl_ctx *ctx, int argc, char **argv)
 		return CTL_EXIT_UNAVAILABLE;
 
 	naccs_path_dirname(ctx->cfg.store_path, dir, sizeof(dir));
-	if (ensure_dir(dir, force_dirs) < 0) {
+	if (ctl_ensure_dir(dir, force_dirs) < 0) {
 		rc = CTL_EXIT_FAIL;
 		goto out;
 	}
@@ -199,7 +122,7 @@ int cmd_init(struct ctl_ctx *ctx, int argc, char **argv)
 	/* Only the directory: the configuration file itself is the
 	 * administrator's to write (etc/naccs.conf.example shows one). */
 	naccs_path_dirname(ctx->conf_path, dir, sizeof(dir));
-	if (ensure_dir(dir, force_dirs) < 0)
+	if (ctl_ensure_dir(dir, force_dirs) < 0)
 		rc = CTL_EXIT_FAIL;
 	/* Root is gated only once registered as a shared administrator ID
 	 * (UTS-2.2.1.1(1)(g)(カ)); naccsctl config check warns until one

@@ -15,6 +15,10 @@
 #include <sys/stat.h>
 
 #include "base/i18n.h"
+#include "cmd_store.h"
+#include "ctl_access.h"
+#include "ctl_setup.h"
+#include "ctl_store.h"
 #include "naccsctl.h"
 
 static struct naccs_store_options inspect_options(const struct ctl_ctx *ctx)

@@ -15,6 +15,7 @@
 #include "base/secret.h"
 #include "store/store.h"
 #include "base/time.h"
+#include "ctl_store.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 #include "ctl_home.h"

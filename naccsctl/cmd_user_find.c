@@ -9,6 +9,7 @@
 #include "policy/resolve.h"
 #include "base/secret.h"
 #include "store/store.h"
+#include "ctl_store.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 

@@ -16,6 +16,7 @@
 #include "policy/policy.h"
 #include "store/store.h"
 #include "base/time.h"
+#include "ctl_store.h"
 #include "naccsctl.h"
 #include "cmd_user.h"
 

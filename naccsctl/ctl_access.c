@@ -17,6 +17,7 @@
 #include "base/i18n.h"
 #include "base/path.h"
 #include "store/store.h"
+#include "ctl_access.h"
 #include "naccsctl.h"
 
 /* Which permission is missing. */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/i18n.h"
+#include "ctl_store.h"
 #include "naccsctl.h"
 
 #ifndef PACKAGE_VERSION

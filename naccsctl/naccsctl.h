@@ -76,18 +76,6 @@ int cmd_index(struct ctl_ctx *ctx, int argc, char **argv);   /* cmd_index.c */
 int ctl_index_after(struct ctl_ctx *ctx, int rc);
 int cmd_audit(struct ctl_ctx *ctx, int argc, char **argv); /* cmd_audit.c */
 
-/* ---- cmd_store.c, shared with init ---- */
-
-/* The administrative open of an existing store (init, upgrade): examined
- * first without touching it (a damaged one is reported with what to do and
- * left alone: exit 4), then opened so that it may be migrated.  *before and
- * *was_wal say what it was, for ctl_store_report_changes. */
-int ctl_store_open_admin(struct ctl_ctx *ctx, int *before, bool *was_wal);
-/* Print what the administrative open changed; false if nothing. */
-bool ctl_store_report_changes(struct ctl_ctx *ctx, int before, bool was_wal);
-/* What to do with a damaged store (stderr). */
-void ctl_store_damaged_advice(const char *path);
-
 /* Usage texts (naccsctl.c). */
 void ctl_usage_main(FILE *out);
 void ctl_usage_init(FILE *out);
@@ -98,9 +86,6 @@ void ctl_usage_user(FILE *out, const char *sub);
 void ctl_usage_group(FILE *out); /* cmd_group.c */
 void ctl_usage_index(FILE *out); /* cmd_index.c */
 void ctl_usage_audit(FILE *out); /* cmd_audit.c */
-/* Create the audit trail when it is missing, printing its key once
- * (cmd_init.c; init and upgrade).  CTL_EXIT_OK or CTL_EXIT_FAIL. */
-int ctl_create_trail(struct ctl_ctx *ctx, bool force_dirs, bool quiet_if_exists);
 /* naccsctl audit report (cmd_audit_report.c); argv[0] is "report". */
 int ctl_audit_report(struct ctl_ctx *ctx, int argc, char **argv);
 
@@ -120,12 +105,6 @@ int ctl_max_args(const char *cmd, int argc, char **argv, int max);
 
 /* Load the configuration (file, then --set and --store), once. */
 int ctl_load_config(struct ctl_ctx *ctx);
-/* Open the store of the loaded configuration, once (exit code; message
- * printed; 4 when it cannot be used). */
-int ctl_open_store(struct ctl_ctx *ctx, bool read_only);
-/* The same, making a new store (init, when no file is there). */
-int ctl_create_store(struct ctl_ctx *ctx);
-void ctl_close_store(struct ctl_ctx *ctx);
 naccs_deadline_t ctl_deadline(const struct ctl_ctx *ctx);
 
 /* Who is running the tool: the user of the audit login uid, else of the
@@ -179,16 +158,6 @@ int ctl_report_done(const struct ctl_ctx *ctx, const char *action, const struct 
 int ctl_report_store_error(const struct ctl_ctx *ctx, const char *action, int rc,
 			   const struct naccs_err *err, const struct naccs_identity *id,
 			   const char *detail);
-
-/* ---- ctl_access.c: the rights to the store and the trail ---- */
-
-/* When this process lacks a permission the store at path needs (read; with
- * write also write, the -wal and -shm files and their directory; with
- * create write on the directory), print one plain sentence naming it (and
- * "run naccsctl as root" when not root) and return true. */
-bool ctl_store_access_denied(const char *path, bool write, bool create);
-/* The same for the audit trail's directory (read, write and search). */
-bool ctl_trail_access_denied(const char *dir);
 
 /* ---- ctl_nss.c: the system's accounts and groups (every NSS source) ---- */
 

@@ -69,19 +69,48 @@ static enum nss_status acquire_failed(int rc, int saved, int *errnop)
 	return answer(st, e, saved, errnop);
 }
 
-/* Times a look-up is asked again when the index changed under it (a
- * rebuild renamed a new file in, twice in a row at most). */
-#define LOOKUP_RETRIES 2
+/* What one look-up asks (naccs_index_lookup asks again on a version
+ * replaced under it): a name or a number, and the record found. */
+struct pw_query {
+	const char *name;
+	uint32_t num;
+	struct naccs_index_pw r;
+	struct naccs_index_val v;
+};
 
-/* After a look-up (found as for missed()): true when the index changed
- * under it (-EAGAIN) and it may be asked again; m is released then, and
- * the caller acquires the index afresh and asks once more. */
-static bool again(int found, int tries, struct naccs_index_map *m)
+struct gr_query {
+	const char *name;
+	uint32_t num;
+	struct naccs_index_gr r;
+	struct naccs_index_val v;
+};
+
+static int pw_by_name(struct naccs_index_map *m, void *ctx)
 {
-	if (found != -EAGAIN || tries >= LOOKUP_RETRIES)
-		return false;
-	naccs_index_release(m);
-	return true;
+	struct pw_query *q = ctx;
+
+	return naccs_index_find_pw_name(m, q->name, &q->r, &q->v);
+}
+
+static int pw_by_uid(struct naccs_index_map *m, void *ctx)
+{
+	struct pw_query *q = ctx;
+
+	return naccs_index_find_pw_num(m, 'u', q->num, &q->r, &q->v);
+}
+
+static int gr_by_name(struct naccs_index_map *m, void *ctx)
+{
+	struct gr_query *q = ctx;
+
+	return naccs_index_find_gr_name(m, q->name, &q->r, &q->v);
+}
+
+static int gr_by_gid(struct naccs_index_map *m, void *ctx)
+{
+	struct gr_query *q = ctx;
+
+	return naccs_index_find_gr_num(m, 'i', q->num, &q->r, &q->v);
 }
 
 /* A look-up's verdict before packing: found is 1, 0, -EINVAL (a
@@ -192,23 +221,19 @@ NSS_EXPORT enum nss_status _nss_naccs_getpwnam_r(const char *name, struct passwd
 {
 	int saved = errno, e = 0, rc;
 	struct naccs_index_map *m;
-	struct naccs_index_val v;
-	struct naccs_index_pw r;
+	struct pw_query q = {.name = name};
 	enum nss_status st;
 
 	if (!naccs_index_name_ok(name))
 		return answer(NSS_STATUS_NOTFOUND, ENOENT, saved, errnop);
-	naccs_index_val_init(&v);
-	for (int tries = 0;; tries++) {
-		rc = naccs_index_acquire(index_path(), &m);
-		if (rc < 0)
-			return acquire_failed(rc, saved, errnop);
-		rc = naccs_index_find_pw_name(m, name, &r, &v);
-		if (!again(rc, tries, m))
-			break;
+	naccs_index_val_init(&q.v);
+	rc = naccs_index_lookup(index_path(), pw_by_name, &q, &m);
+	if (m == NULL) {
+		naccs_index_val_free(&q.v);
+		return acquire_failed(rc, saved, errnop);
 	}
-	st = pw_result(rc, &r, pw, buf, buflen, &e);
-	naccs_index_val_free(&v);
+	st = pw_result(rc, &q.r, pw, buf, buflen, &e);
+	naccs_index_val_free(&q.v);
 	naccs_index_release(m);
 	return answer(st, e, saved, errnop);
 }
@@ -218,21 +243,17 @@ NSS_EXPORT enum nss_status _nss_naccs_getpwuid_r(uid_t uid, struct passwd *pw, c
 {
 	int saved = errno, e = 0, rc;
 	struct naccs_index_map *m;
-	struct naccs_index_val v;
-	struct naccs_index_pw r;
+	struct pw_query q = {.num = (uint32_t)uid};
 	enum nss_status st;
 
-	naccs_index_val_init(&v);
-	for (int tries = 0;; tries++) {
-		rc = naccs_index_acquire(index_path(), &m);
-		if (rc < 0)
-			return acquire_failed(rc, saved, errnop);
-		rc = naccs_index_find_pw_num(m, 'u', (uint32_t)uid, &r, &v);
-		if (!again(rc, tries, m))
-			break;
+	naccs_index_val_init(&q.v);
+	rc = naccs_index_lookup(index_path(), pw_by_uid, &q, &m);
+	if (m == NULL) {
+		naccs_index_val_free(&q.v);
+		return acquire_failed(rc, saved, errnop);
 	}
-	st = pw_result(rc, &r, pw, buf, buflen, &e);
-	naccs_index_val_free(&v);
+	st = pw_result(rc, &q.r, pw, buf, buflen, &e);
+	naccs_index_val_free(&q.v);
 	naccs_index_release(m);
 	return answer(st, e, saved, errnop);
 }
@@ -347,23 +368,19 @@ NSS_EXPORT enum nss_status _nss_naccs_getgrnam_r(const char *name, struct group 
 {
 	int saved = errno, e = 0, rc;
 	struct naccs_index_map *m;
-	struct naccs_index_val v;
-	struct naccs_index_gr r;
+	struct gr_query q = {.name = name};
 	enum nss_status st;
 
 	if (!naccs_index_name_ok(name))
 		return answer(NSS_STATUS_NOTFOUND, ENOENT, saved, errnop);
-	naccs_index_val_init(&v);
-	for (int tries = 0;; tries++) {
-		rc = naccs_index_acquire(index_path(), &m);
-		if (rc < 0)
-			return acquire_failed(rc, saved, errnop);
-		rc = naccs_index_find_gr_name(m, name, &r, &v);
-		if (!again(rc, tries, m))
-			break;
+	naccs_index_val_init(&q.v);
+	rc = naccs_index_lookup(index_path(), gr_by_name, &q, &m);
+	if (m == NULL) {
+		naccs_index_val_free(&q.v);
+		return acquire_failed(rc, saved, errnop);
 	}
-	st = gr_result(rc, &r, gr, buf, buflen, &e);
-	naccs_index_val_free(&v);
+	st = gr_result(rc, &q.r, gr, buf, buflen, &e);
+	naccs_index_val_free(&q.v);
 	naccs_index_release(m);
 	return answer(st, e, saved, errnop);
 }
@@ -373,21 +390,17 @@ NSS_EXPORT enum nss_status _nss_naccs_getgrgid_r(gid_t gid, struct group *gr, ch
 {
 	int saved = errno, e = 0, rc;
 	struct naccs_index_map *m;
-	struct naccs_index_val v;
-	struct naccs_index_gr r;
+	struct gr_query q = {.num = (uint32_t)gid};
 	enum nss_status st;
 
-	naccs_index_val_init(&v);
-	for (int tries = 0;; tries++) {
-		rc = naccs_index_acquire(index_path(), &m);
-		if (rc < 0)
-			return acquire_failed(rc, saved, errnop);
-		rc = naccs_index_find_gr_num(m, 'i', (uint32_t)gid, &r, &v);
-		if (!again(rc, tries, m))
-			break;
+	naccs_index_val_init(&q.v);
+	rc = naccs_index_lookup(index_path(), gr_by_gid, &q, &m);
+	if (m == NULL) {
+		naccs_index_val_free(&q.v);
+		return acquire_failed(rc, saved, errnop);
 	}
-	st = gr_result(rc, &r, gr, buf, buflen, &e);
-	naccs_index_val_free(&v);
+	st = gr_result(rc, &q.r, gr, buf, buflen, &e);
+	naccs_index_val_free(&q.v);
 	naccs_index_release(m);
 	return answer(st, e, saved, errnop);
 }
@@ -462,50 +475,62 @@ static bool add_gid(gid_t gid, long int *start, long int *size, gid_t **groupsp,
 	return true;
 }
 
+/* initgroups: the ID by its canonical login, also when user is a NACCS
+ * form, then its gid list. */
+struct groups_query {
+	const char *name;
+	struct naccs_index_pw r;
+	struct naccs_index_val v, vg;
+	const unsigned char *gids;
+	size_t n;
+};
+
+static int groups_of(struct naccs_index_map *m, void *ctx)
+{
+	struct groups_query *q = ctx;
+	int rc = naccs_index_find_pw_name(m, q->name, &q->r, &q->v);
+
+	if (rc == 1) {
+		rc = naccs_index_find_groups(m, q->r.name, q->r.name_len, &q->gids, &q->n, &q->vg);
+		rc = rc < 0 ? rc : 1;
+	}
+	return rc;
+}
+
 NSS_EXPORT enum nss_status _nss_naccs_initgroups_dyn(const char *user, gid_t group, long int *start,
 						     long int *size, gid_t **groupsp,
 						     long int limit, int *errnop)
 {
 	int saved = errno, e = ENOENT, rc;
 	struct naccs_index_map *m;
-	struct naccs_index_val v, vg;
-	struct naccs_index_pw r;
-	const unsigned char *gids = NULL;
-	size_t n = 0;
+	struct groups_query q = {.name = user};
 	enum nss_status st = NSS_STATUS_NOTFOUND;
 
 	if (!naccs_index_name_ok(user))
 		return answer(NSS_STATUS_NOTFOUND, ENOENT, saved, errnop);
-	naccs_index_val_init(&v);
-	naccs_index_val_init(&vg);
-	for (int tries = 0;; tries++) {
-		rc = naccs_index_acquire(index_path(), &m);
-		if (rc < 0)
-			return acquire_failed(rc, saved, errnop);
-		/* By the canonical login, also when user is a NACCS form. */
-		rc = naccs_index_find_pw_name(m, user, &r, &v);
-		if (rc == 1) {
-			rc = naccs_index_find_groups(m, r.name, r.name_len, &gids, &n, &vg);
-			rc = rc < 0 ? rc : 1;
-		}
-		if (!again(rc, tries, m))
-			break;
+	naccs_index_val_init(&q.v);
+	naccs_index_val_init(&q.vg);
+	rc = naccs_index_lookup(index_path(), groups_of, &q, &m);
+	if (m == NULL) {
+		naccs_index_val_free(&q.vg);
+		naccs_index_val_free(&q.v);
+		return acquire_failed(rc, saved, errnop);
 	}
 	if (rc < 0) {
 		missed(rc, &st, &e);
 	} else if (rc == 1) {
 		st = NSS_STATUS_SUCCESS;
-		if (gids != NULL && n > 0) {
-			for (size_t i = 0; i < n && st == NSS_STATUS_SUCCESS; i++) {
-				gid_t gid = (gid_t)naccs_index_u32(gids + 4 * i);
+		if (q.gids != NULL && q.n > 0) {
+			for (size_t i = 0; i < q.n && st == NSS_STATUS_SUCCESS; i++) {
+				gid_t gid = (gid_t)naccs_index_u32(q.gids + 4 * i);
 
 				if (gid != group && !add_gid(gid, start, size, groupsp, limit, &e))
 					st = NSS_STATUS_TRYAGAIN;
 			}
 		}
 	}
-	naccs_index_val_free(&vg);
-	naccs_index_val_free(&v);
+	naccs_index_val_free(&q.vg);
+	naccs_index_val_free(&q.v);
 	naccs_index_release(m);
 	return answer(st, e, saved, errnop);
 }

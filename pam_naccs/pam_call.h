@@ -39,21 +39,9 @@ int call_begin(pam_handle_t *pamh, int flags, int argc, const char **argv, struc
 void call_report(pam_handle_t *pamh, const struct call *c, const char *what);
 int call_end(struct call *c, int rv);
 
-/* pam_naccs.c: the PAM code of an authentication (account) outcome, the
- * module's own decision or naccs_chkpwd's. */
+/* The PAM code of an authentication (account) outcome, the module's own
+ * decision or naccs_chkpwd's. */
 int pam_auth_code(enum naccs_outcome o);
 int pam_account_code(enum naccs_outcome o);
-
-/* pam_chkpwd.c: authentication and the account phase through naccs_chkpwd
- * when this process is neither root nor the store's owner (the owner the
- * arguments name). */
-bool pam_chkpwd_needed(int argc, const char **argv);
-int pam_chkpwd_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv);
-int pam_chkpwd_account(pam_handle_t *pamh, int flags, int argc, const char **argv);
-
-/* pam_prelogin.c: the banner and the warning (once per PAM handle), and
- * the login notices of c->d.notice (none when quiet). */
-void call_prelogin(pam_handle_t *pamh, const struct call *c);
-void call_notices(pam_handle_t *pamh, const struct call *c);
 
 #endif

@@ -2,7 +2,7 @@
  * root nor the store's owner (a screen locker, UTS-2.3.2.1(1)(d)): it cannot
  * open the store, so the setuid-root helper naccs_chkpwd decides (issue
  * #11).  This side only asks the password, runs the helper
- * (common/policy/chkpwd.c) and maps its exit code as pam_naccs.c maps its
+ * (common/policy/chkpwd.c) and maps its exit code as pam_call.c maps its
  * own decisions.  The helper reads only
  * the compiled-in configuration: conf=, key overrides and nodelay do not
  * apply to it (it waits [auth] fail_delay_ms itself after a failure). */
@@ -18,10 +18,12 @@
 #include <security/pam_modules.h>
 
 #include "policy/chkpwd.h"
+#include "policy/messages.h"
 #include "base/i18n.h"
 #include "base/name.h"
 #include "base/num.h"
 #include "pam_call.h"
+#include "pam_chkpwd.h"
 #include "pam_once.h"
 
 /* The owner of the store that the arguments name (owner=UID or
@@ -57,28 +59,6 @@ static bool has_arg(int argc, const char **argv, const char *arg)
 		if (strcmp(argv[i], arg) == 0)
 			return true;
 	return false;
-}
-
-/* What the user is told of a state (in auth only when auth.show_locked =
- * yes lets the helper say it). */
-static const char *state_message(enum naccs_outcome o)
-{
-	switch (o) {
-	case NACCS_OUT_CHANGE_REQUIRED:
-		return _("Your password must be changed now.");
-	case NACCS_OUT_EXPIRED:
-		return _("Your password has expired. Ask an administrator to reset it.");
-	case NACCS_OUT_DENIED:
-		return _("This ID may not be used here now (the site's access rules).");
-	case NACCS_OUT_LOCKED:
-		return _("This ID is locked. Ask an administrator to unlock it.");
-	case NACCS_OUT_SUSPENDED:
-		return _("This ID is suspended. Ask an administrator.");
-	case NACCS_OUT_RETIRED:
-		return _("This ID has been retired and can no longer be used.");
-	default:
-		return NULL;
-	}
 }
 
 /* login (auth only, else NULL): the canonical login the helper names. */
@@ -120,7 +100,11 @@ static int run(pam_handle_t *pamh, const char *user, const char *tok, int *code,
 static void report(pam_handle_t *pamh, int flags, int argc, const char **argv, int code)
 {
 	enum naccs_outcome o = naccs_chkpwd_outcome(code);
-	const char *msg = state_message(o);
+	char text[256];
+	/* What the user is told of a state (in auth only when
+	 * auth.show_locked = yes lets the helper say it): the helper's answer
+	 * is only the outcome. */
+	const char *msg = naccs_message_state(o, NULL, text, sizeof(text));
 
 	if (has_arg(argc, argv, "debug") || o == NACCS_OUT_UNAVAILABLE)
 		pam_syslog(pamh, o == NACCS_OUT_UNAVAILABLE ? LOG_ERR : LOG_DEBUG,

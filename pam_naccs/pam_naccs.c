@@ -16,29 +16,9 @@
 #include "rules/notice.h"
 #include "policy/policy.h"
 #include "pam_call.h"
+#include "pam_prelogin.h"
+#include "pam_chkpwd.h"
 #include "pam_once.h"
-
-int pam_auth_code(enum naccs_outcome o)
-{
-	switch (o) {
-	case NACCS_OUT_ALLOW:
-		return PAM_SUCCESS;
-	case NACCS_OUT_UNAVAILABLE:
-		return PAM_AUTHINFO_UNAVAIL;
-	case NACCS_OUT_UNKNOWN:
-		/* No such ID here: "not mine", as in the account phase, so a
-		 * stack with user_unknown=ignore goes on to pam_unix for the
-		 * machine's own accounts. Same work and fail delay as a wrong
-		 * password (naccs_policy_authenticate). */
-		return PAM_USER_UNKNOWN;
-	case NACCS_OUT_NOT_MANAGED:
-		/* The store unavailable, and the identity index does not hold
-		 * the name: not ours, the stack goes on (issue 16). */
-		return PAM_IGNORE;
-	default: /* wrong password, locked, suspended, retired */
-		return PAM_AUTH_ERR;
-	}
-}
 
 /* pam_once's view of the ID now (naccs_policy_generation). */
 static int generation_now(void *ctx, char *gen, size_t len)
@@ -117,27 +97,6 @@ EXPORT int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **
 {
 	/* A password check leaves no credentials to establish or delete. */
 	return PAM_SUCCESS;
-}
-
-int pam_account_code(enum naccs_outcome o)
-{
-	switch (o) {
-	case NACCS_OUT_ALLOW:
-		return PAM_SUCCESS;
-	case NACCS_OUT_UNKNOWN:
-		return PAM_USER_UNKNOWN;
-	case NACCS_OUT_RETIRED:
-	case NACCS_OUT_EXPIRED: /* password expired, grace period over */
-		return PAM_ACCT_EXPIRED;
-	case NACCS_OUT_CHANGE_REQUIRED:
-		return PAM_NEW_AUTHTOK_REQD;
-	case NACCS_OUT_UNAVAILABLE:
-		return PAM_SYSTEM_ERR;
-	case NACCS_OUT_NOT_MANAGED:
-		return PAM_IGNORE;
-	default: /* locked, suspended */
-		return PAM_PERM_DENIED;
-	}
 }
 
 EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)

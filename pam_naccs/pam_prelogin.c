@@ -15,6 +15,7 @@
 #include "rules/banner.h"
 #include "rules/notice.h"
 #include "pam_call.h"
+#include "pam_prelogin.h"
 
 #define SHOWN_KEY "pam_naccs_prelogin_shown"
 

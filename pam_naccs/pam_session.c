@@ -25,6 +25,8 @@
 #include "rules/sessions.h"
 #include "base/time.h"
 #include "pam_call.h"
+#include "pam_chkpwd.h"
+#include "pam_prelogin.h"
 
 #define SESSION_DATA "pam_naccs_session"
 

@@ -18,6 +18,7 @@
 #include "base/i18n.h"
 #include "base/secret.h"
 #include "base/trust.h"
+#include "audit/key.h"
 
 static const char evolve_label[] = "naccs-audit-evolve";
 

@@ -15,6 +15,9 @@
 
 #include "audit/trail.h"
 #include "base/i18n.h"
+#include "audit/key.h"
+#include "audit/line.h"
+#include "audit/prune.h"
 
 #define DAY 86400
 

@@ -13,56 +13,13 @@
 #include "audit/trail.h"
 #include "audit/report.h"
 #include "base/i18n.h"
+#include "audit/key.h"
+#include "audit/line.h"
+#include "audit/verify.h"
 
 #define VALUE_MAX 1024 /* bytes of one value read back (the writer cuts at 512) */
 
 /* ---- times ---- */
-
-static bool digits(const char *s, size_t n, int *v)
-{
-	*v = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return true;
-}
-
-int naccs_audit_parse_time(const char *s, int64_t *t, bool *date_only)
-{
-	int y, mo, d, h = 0, mi = 0, se = 0;
-	size_t len = s != NULL ? strlen(s) : 0;
-	struct tm tm, back;
-	time_t tt;
-
-	if ((len != 10 && len != 20) || s[4] != '-' || s[7] != '-' || !digits(s, 4, &y) ||
-	    !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d))
-		return -EINVAL;
-	/* ISO 8601 in UTC only: the trail's own form, "Z" and seconds. */
-	if (len == 20 && (s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' ||
-			  !digits(s + 11, 2, &h) || !digits(s + 14, 2, &mi) ||
-			  !digits(s + 17, 2, &se) || h > 23 || mi > 59 || se > 59))
-		return -EINVAL;
-	/* Years of four digits on both ends (the times compare as text). */
-	if (y < 1970 || y > 9000 || mo < 1 || mo > 12 || d < 1 || d > 31)
-		return -EINVAL;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	tt = timegm(&tm);
-	/* timegm normalises 2026-02-30 to March: refuse what does not exist. */
-	if (tt == (time_t)-1 || gmtime_r(&tt, &back) == NULL || back.tm_mday != d ||
-	    back.tm_mon != mo - 1)
-		return -EINVAL;
-	*t = (int64_t)tt;
-	*date_only = len == 10;
-	return 0;
-}
 
 /* ---- the kinds of event ---- */
 

@@ -64,11 +64,6 @@ struct naccs_audit_report {
 	char bad_at[NACCS_AUDIT_REPORT_BAD_MAX][48]; /* "FILE:LINE" of the first */
 };
 
-/* A time for --since and --until: "YYYY-MM-DD" (UTC midnight) or
- * "YYYY-MM-DDTHH:MM:SSZ" (ISO 8601, UTC).  *date_only says which.  0, or
- * -EINVAL for anything else (an impossible date included). */
-int naccs_audit_parse_time(const char *s, int64_t *t, bool *date_only);
-
 /* Is the event a lock or unlock / an su decision / an access refusal? */
 bool naccs_audit_rec_is_lock(const struct naccs_audit_rec *r);
 bool naccs_audit_rec_is_su(const struct naccs_audit_rec *r);

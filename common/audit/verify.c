@@ -19,36 +19,16 @@
 #include "base/i18n.h"
 #include "base/secret.h"
 #include "base/time.h"
+#include "audit/key.h"
+#include "audit/line.h"
+#include "audit/prune.h"
+#include "audit/verify.h"
 
 #define MAC_TAIL ",\"mac\":\""
 #define DAY	 86400
 /* A line may be this far ahead of verify's clock (a copy verified on a
  * machine whose clock is a little behind); more is a line "in the future". */
 #define FUTURE_SLACK 3600
-
-bool naccs_audit_field(const char *line, const char *key, char *out, size_t outlen)
-{
-	char pat[64];
-	const char *p;
-	size_t o = 0;
-
-	out[0] = '\0';
-	/* Inside a value every '"' is escaped, so ,"key":" only matches a
-	 * member. */
-	if ((size_t)snprintf(pat, sizeof(pat), ",\"%s\":\"", key) >= sizeof(pat))
-		return false;
-	p = strstr(line, pat);
-	if (p == NULL)
-		return false;
-	for (p += strlen(pat); *p != '\0' && *p != '"'; p++) {
-		if (*p == '\\' && p[1] != '\0')
-			p++;
-		if (o + 1 < outlen)
-			out[o++] = *p;
-	}
-	out[o] = '\0';
-	return *p == '"';
-}
 
 struct walk {
 	struct naccs_audit_verdict *v;

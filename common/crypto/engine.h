@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "crypto/hash.h"
+#include "crypto/phc.h"
 
 struct naccs_hash_engine {
 	const char *name;

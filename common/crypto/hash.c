@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "crypto/hash.h"
+#include "crypto/phc.h"
 #include "crypto/engine.h"
 #include "base/i18n.h"
 #include "base/secret.h"

@@ -79,21 +79,6 @@ struct naccs_hash_params {
 	uint32_t pbkdf2_iterations;  /* pbkdf2-sha256 only (default 600000) */
 };
 
-/* A parsed PHC string, salt and hash in unpadded standard base64:
- *   $argon2id$v=19$m=M,t=T,p=P$<salt>$<hash>
- *   $pbkdf2-sha256$i=I$<salt>$<hash>
- * The fields of the other algorithm are 0. */
-struct naccs_phc {
-	enum naccs_hash_alg alg;
-	uint32_t version;		     /* argon2id: 19 = 0x13 */
-	uint32_t m_kib, t_cost, parallelism; /* argon2id */
-	uint32_t iterations;		     /* pbkdf2-sha256 */
-	uint8_t salt[NACCS_SALT_MAX];
-	size_t salt_len;
-	uint8_t hash[NACCS_HASH_OUT_MAX];
-	size_t hash_len;
-};
-
 void naccs_hash_params_default(struct naccs_hash_params *p);
 
 /* Check that params are within the ranges we support. 0 or -EINVAL + message. */
@@ -142,10 +127,5 @@ int naccs_hash_dummy_verify(const struct naccs_hash_params *cfg, const char *pw,
  * cfg's cost. -EINVAL for a malformed like. */
 int naccs_hash_dummy_verify_like(const struct naccs_hash_params *cfg, const char *like,
 				 const char *pw, struct naccs_err *err);
-
-/* PHC string codec (crypto/phc.c; no secrets are printed in error messages).
- * Parameters outside the ranges above are refused by both. */
-int naccs_phc_parse(const char *s, struct naccs_phc *out, struct naccs_err *err);
-int naccs_phc_format(const struct naccs_phc *phc, char *out, size_t outlen, struct naccs_err *err);
 
 #endif

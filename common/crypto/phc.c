@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "crypto/hash.h"
+#include "crypto/phc.h"
 #include "base/i18n.h"
 #include "base/num.h"
 #include "base/secret.h"

@@ -17,15 +17,33 @@
 #define PW_BUF_START 1024
 #define PW_BUF_MAX   (1024 * 1024)
 
+/* What naccs_local_index_holds looks up: name, or the uid when it is NULL. */
+struct holds_query {
+	const char *name;
+	uid_t uid;
+	struct naccs_index_pw pw;
+	struct naccs_index_val val;
+};
+
+static int holds_find(struct naccs_index_map *m, void *ctx)
+{
+	struct holds_query *q = ctx;
+
+	if (q->name != NULL)
+		return naccs_index_name_ok(q->name)
+			   ? naccs_index_find_pw_name(m, q->name, &q->pw, &q->val)
+			   : 0;
+	return naccs_index_find_pw_num(m, 'u', (uint32_t)q->uid, &q->pw, &q->val);
+}
+
 int naccs_local_index_holds(const struct naccs_config *cfg, const char *name, uid_t uid, bool *held,
 			    struct naccs_err *err)
 {
 	struct naccs_index_map *m = NULL;
-	struct naccs_index_pw pw;
-	struct naccs_index_val val;
+	struct holds_query q = {.name = name, .uid = uid};
 	char path[PATH_MAX];
-	bool unreadable = false;
-	int rc, tries;
+	bool unreadable;
+	int rc;
 
 	*held = true; /* whatever fails: taken as an ID */
 	if (naccs_index_path(cfg, path, sizeof(path)) < 0)
@@ -38,25 +56,12 @@ int naccs_local_index_holds(const struct naccs_config *cfg, const char *name, ui
 	if (rc < 0)
 		return rc;
 	/* A file replaced under the look-up (-EAGAIN): asked again, twice at
-	 * most, as the NSS module does. */
-	for (tries = 0; tries < 3; tries++) {
-		rc = naccs_index_acquire(path, &m);
-		if (rc < 0) {
-			unreadable = true;
-			break;
-		}
-		naccs_index_val_init(&val);
-		if (name != NULL)
-			rc = naccs_index_name_ok(name)
-				 ? naccs_index_find_pw_name(m, name, &pw, &val)
-				 : 0;
-		else
-			rc = naccs_index_find_pw_num(m, 'u', (uint32_t)uid, &pw, &val);
-		naccs_index_val_free(&val);
-		naccs_index_release(m);
-		if (rc != -EAGAIN)
-			break;
-	}
+	 * most, as the NSS module does (index/map.h). */
+	naccs_index_val_init(&q.val);
+	rc = naccs_index_lookup(path, holds_find, &q, &m);
+	unreadable = m == NULL;
+	naccs_index_val_free(&q.val);
+	naccs_index_release(m);
 	/* Nothing of the index stays in the host (a PAM module's). */
 	naccs_index_forget();
 	if (rc == -EAGAIN || unreadable)

@@ -35,7 +35,8 @@
  * locked ID is unchanged (locks are PAM's, applied at each login, and change
  * without naccsctl).
  *
- * Reading (index/map.c) is the small core the NSS module links: no
+ * Reading (index/map.c, map_file.c, map_record.c) is the small core the
+ * NSS module links: no
  * store, no hashing, no allocation per look-up but for a value larger than
  * NACCS_INDEX_VAL_BUF (one stat; for a large index an open, two fstats and
  * a few preads).  Writing
@@ -49,6 +50,7 @@
 
 #include "base/err.h"
 #include "base/name.h"
+#include "index/map_record.h"
 
 #define NACCS_INDEX_VERSION "1"
 #define NACCS_INDEX_MODE    0644
@@ -68,44 +70,6 @@
 #define NACCS_INDEX_NAME_MAX 128
 /* Longest key: a prefix, ':' and a name. */
 #define NACCS_INDEX_KEY_MAX (NACCS_INDEX_NAME_MAX + 8)
-
-/* A decoded passwd record: pointers into the value, lengths without NUL. */
-struct naccs_index_pw {
-	uint32_t uid, gid;
-	const char *name, *gecos, *home, *shell;
-	size_t name_len, gecos_len, home_len, shell_len;
-};
-
-/* A decoded group record; members[] are walked with naccs_index_gr_member. */
-struct naccs_index_gr {
-	uint32_t gid;
-	uint32_t n_members;
-	const char *name;
-	size_t name_len;
-	const char *members; /* n_members NUL-terminated strings back to back */
-	size_t members_len;  /* their bytes, NULs included */
-};
-
-/* ---- keys and records (shared by the writer and the reader) ---- */
-
-/* Build "PREFIX:TEXT" into key; its length, or 0 when it does not fit. */
-size_t naccs_index_key(char prefix, const char *text, char *key, size_t keylen);
-/* Build "PREFIX:NUMBER" into key; its length (never 0 for keylen >= 16). */
-size_t naccs_index_key_num(char prefix, uint32_t n, char *key, size_t keylen);
-/* The alias key "a:CODENUMBER" or "a:CODE-NUMBER" of a NACCS user ID. */
-size_t naccs_index_alias_key(const struct naccs_user_id *id, bool dash, char *key, size_t keylen);
-/* Encode a passwd record from NUL-terminated fields into out: its length,
- * or 0 when it does not fit outlen. */
-size_t naccs_index_encode_pw(uint32_t uid, uint32_t gid, const char *name, const char *gecos,
-			     const char *home, const char *shell, unsigned char *out,
-			     size_t outlen);
-void naccs_index_put_u32(unsigned char *p, uint32_t v);
-/* Decode a record (0, or -EINVAL when it is malformed). */
-int naccs_index_decode_pw(const unsigned char *v, size_t len, struct naccs_index_pw *out);
-int naccs_index_decode_gr(const unsigned char *v, size_t len, struct naccs_index_gr *out);
-/* Is name one an NSS caller may look up at all?  No '/', no control
- * characters, not over-long: a login, a group name or a NACCS form. */
-bool naccs_index_name_ok(const char *name);
 
 /* ---- the file (thread-safe, process-wide) ---- */
 
@@ -180,6 +144,18 @@ int naccs_index_find_groups(struct naccs_index_map *m, const char *login, size_t
 /* "#count": the numbers of passwd and group entries (0 for a bad record). */
 void naccs_index_counts(struct naccs_index_map *m, uint32_t *npw, uint32_t *ngr);
 uint32_t naccs_index_u32(const unsigned char *p);
+
+/* One look-up in the index at path, asked again when the file changed
+ * under it (-EAGAIN: a rebuild renamed a new file in), twice in a row at
+ * most.  find(m, ctx) looks up in m (1, 0 or -errno) and is called afresh
+ * on each version.  Its last answer, with *out held (release it after the
+ * last use of what was found in it); or, with *out NULL, the -errno of
+ * naccs_index_acquire when the index could not be read.  The one retry
+ * of the NSS module and of naccs_local_index_holds (index/local.h). */
+#define NACCS_INDEX_LOOKUP_RETRIES 2
+typedef int (*naccs_index_find_fn)(struct naccs_index_map *m, void *ctx);
+int naccs_index_lookup(const char *path, naccs_index_find_fn find, void *ctx,
+		       struct naccs_index_map **out);
 
 /* Drop the process's cached version (tests; and the NSS module's
  * destructor, so valgrind sees nothing left). */

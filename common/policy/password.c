@@ -17,6 +17,7 @@
 #include "audit/debug.h"
 #include "audit/event.h"
 #include "base/i18n.h"
+#include "policy/messages.h"
 #include "policy/policy.h"
 #include "policy/resolve.h"
 #include "base/secret.h"
@@ -184,13 +185,10 @@ static enum naccs_outcome state_refusal(const struct naccs_account_state *st,
 					struct naccs_pw_change *c, const char **reason)
 {
 	enum naccs_outcome o = naccs_policy_state_refusal(st, naccs_now_wall(), reason);
+	char text[sizeof(c->message)];
 
-	if (o == NACCS_OUT_RETIRED)
-		say(c, _("This ID has been retired and can no longer be used."));
-	else if (o == NACCS_OUT_SUSPENDED)
-		say(c, _("This ID is suspended. Ask an administrator."));
-	else if (o == NACCS_OUT_LOCKED)
-		say(c, _("This ID is locked. Ask an administrator to unlock it."));
+	if (o == NACCS_OUT_RETIRED || o == NACCS_OUT_SUSPENDED || o == NACCS_OUT_LOCKED)
+		say(c, naccs_message_state(o, st, text, sizeof(text)));
 	return o;
 }
 

@@ -30,12 +30,19 @@ chmod 4755 "$helper"
 install -m 0644 "$SB_MODULE" "$T_TMP/lib/pam_naccs.so"
 SB_MODULE=$T_TMP/lib/pam_naccs.so
 
+# Its own uid range: the helper runs as these IDs' uids, and a test run
+# beside this one that suspends or retires an ID ends every process of
+# that ID's uid (policy/session_end.h) -- with the default range, the
+# same numbers as here.
 sb_init "$T_TMP/sb" "[hash]
 memory_kib = 4096
 time_cost = 1
 [lockout]
 deny = 3
-unlock_time = 0"
+unlock_time = 0
+[identity]
+uid_min = 29500
+uid_max = 29599"
 # Variants of the sandbox config: the state shown, and a fail delay.
 sed 's/^\[auth\]$/[auth]\nshow_locked = yes/' "$SB_CONF" >"$SB_DIR/etc/show.conf"
 sed 's/^fail_delay_ms = 0$/fail_delay_ms = 1000/' "$SB_CONF" >"$SB_DIR/etc/delay.conf"

@@ -15,6 +15,8 @@
 #include "config/conf.h"
 #include "base/secret.h"
 #include "testutil.h"
+#include "audit/key.h"
+#include "audit/line.h"
 
 char *tu_mkdtemp(const char *tag)
 {

@@ -33,6 +33,8 @@
 #include "pamfixture.h"
 #include "testlog.h"
 #include "testutil.h"
+#include "audit/line.h"
+#include "audit/verify.h"
 
 #define SERVICE "naccs-audit"
 #define GOOD_PW "Corr3ct-Horse!"

@@ -33,6 +33,7 @@
 #include "testlog.h"
 #include "teststore.h"
 #include "testutil.h"
+#include "audit/line.h"
 
 #define SU	 "naccs-su"	  /* listed in [su] switch_services */
 #define LOGIN	 "naccs-su-login" /* not listed: a direct login */

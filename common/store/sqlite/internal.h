@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <sqlite3.h>
@@ -29,7 +30,7 @@ struct sq {
 	bool read_only;
 	bool check_alone;		   /* a login's or naccsctl's open, not store check's: a
 					      store without its -wal or -shm is checked on its
-					      own first (store/sqlite/open.c, check_alone) */
+					      own first (store/sqlite/file.c, sq_check_alone) */
 	const char *op;			   /* what the call in progress does, for messages */
 	struct naccs_lockout_rule lockout; /* what a failure transaction applies */
 	bool writing;			   /* the open transaction is a write */
@@ -71,7 +72,6 @@ int sq_open(const struct naccs_store_options *opt, void **impl, struct naccs_err
 void sq_close(void *impl);
 int sq_schema_version(void *impl, naccs_deadline_t dl, int *version, struct naccs_err *err);
 int sq_new(const struct naccs_store_options *opt, struct sq **out, struct naccs_err *err);
-int sq_side_path(const char *path, int i, char *out, size_t size);
 /* What the header of an existing store said. */
 struct sq_header {
 	bool ok;      /* read and sound */
@@ -80,6 +80,27 @@ struct sq_header {
 };
 int sq_open_existing(struct sq *s, uid_t owner, bool allow_rollback, struct sq_header *hdr,
 		     struct naccs_err *err);
+
+/* store/sqlite/file.c: the store's files before SQLite opens them. */
+/* The path of companion i (0 "-wal", 1 "-shm"): 0 or -ENAMETOOLONG. */
+int sq_side_path(const char *path, int i, char *out, size_t size);
+/* A new store file (O_CREAT | O_EXCL, 0600, owner), checked into *checked. */
+int sq_create_file(const struct sq *s, uid_t owner, struct stat *checked, struct naccs_err *err);
+/* An existing store file and its companions: trusted and private. */
+int sq_check_existing_file(const struct sq *s, uid_t owner, struct stat *checked,
+			   struct naccs_err *err);
+/* The file header, before SQLite reads a page: -EIO when damaged; *wal. */
+int sq_check_header(const struct sq *s, bool *wal, struct naccs_err *err);
+/* Is every companion (-wal, -shm) of the store there? */
+bool sq_side_files_present(const struct sq *s);
+/* A store without its companions: checked on its own first (read-only,
+ * immutable, quick_check), before SQLite would create them. */
+int sq_check_alone(const struct sq *s, const struct stat *checked, struct naccs_err *err);
+
+/* store/sqlite/migrate.c: the schema version and the migrations. */
+int sq_switch_to_wal(struct sq *s, struct naccs_err *err);
+/* The schema version judged (and with migrate brought up to date). */
+int sq_check_version(struct sq *s, bool migrate, struct naccs_err *err);
 /* What a plain open says of a store not in WAL mode (-EPROTO), and of one
  * at this schema version: 0 when usable as it is (with migrate: when the
  * migrations can bring it up to date), else -EPROTO and what to do. */

@@ -29,6 +29,10 @@
 #include "base/secret.h"
 #include "base/time.h"
 #include "testutil.h"
+#include "audit/key.h"
+#include "audit/line.h"
+#include "audit/prune.h"
+#include "audit/verify.h"
 
 #define T0 1764547200 /* 2025-12-01T00:00:00Z */
 #define T1 1767225600 /* 2026-01-01T00:00:00Z */

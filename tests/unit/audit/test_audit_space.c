@@ -43,6 +43,9 @@
 #include "store/store.h"
 #include "testlog.h"
 #include "testutil.h"
+#include "audit/key.h"
+#include "audit/line.h"
+#include "audit/verify.h"
 
 #define DL()	naccs_deadline_in(10000)
 #define GOOD_PW "Corr3ct-Horse!"

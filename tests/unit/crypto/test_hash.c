@@ -23,6 +23,7 @@
 #include <sodium.h>
 
 #include "crypto/hash.h"
+#include "crypto/phc.h"
 #include "crypto/engine.h"
 
 #define REQ_SWAP   "UTS-2.2.1.6(1)(e)(ア)"

@@ -24,6 +24,7 @@
 #include <sqlite3.h>
 
 #include "crypto/hash.h"
+#include "crypto/phc.h"
 #include "crypto/engine.h"
 #include "store/sqlite/schema.h"
 

@@ -1,0 +1,18 @@
+/* Opening and closing the store of naccsctl's run (ctl_store.c): after
+ * the rights are checked (ctl_access.h) and, before a change, that the
+ * audit trail can take its line. */
+#ifndef NACCSCTL_CTL_STORE_H
+#define NACCSCTL_CTL_STORE_H
+
+#include <stdbool.h>
+
+struct ctl_ctx;
+
+/* Open the store of the loaded configuration, once (exit code; message
+ * printed; 4 when it cannot be used). */
+int ctl_open_store(struct ctl_ctx *ctx, bool read_only);
+/* The same, making a new store (init, when no file is there). */
+int ctl_create_store(struct ctl_ctx *ctx);
+void ctl_close_store(struct ctl_ctx *ctx);
+
+#endif
