@@ -19,7 +19,7 @@
 #include "base/secret.h"
 #include "base/time.h"
 #include "ctl_store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 #include "audit/key.h"
 #include "audit/line.h"
 #include "audit/prune.h"

@@ -17,7 +17,7 @@
 #include "base/json.h"
 #include "policy/resolve.h"
 #include "ctl_store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 #include "audit/line.h"
 
 #define DAY	 86400

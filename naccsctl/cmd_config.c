@@ -25,7 +25,7 @@
 #include "policy/resolve.h"
 #include "policy/su.h"
 #include "store/store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 
 struct check_report {
 	const char *file;

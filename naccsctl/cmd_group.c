@@ -26,7 +26,7 @@
 #include "base/name.h"
 #include "store/store.h"
 #include "ctl_store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 #include "cmd_user.h"
 
 #define PICK_PROBES_MAX 65536

@@ -13,7 +13,7 @@
 #include "index/map.h"
 #include "index/write.h"
 #include "ctl_store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 
 void ctl_usage_index(FILE *out)
 {

@@ -23,7 +23,7 @@
 #include "ctl_access.h"
 #include "ctl_setup.h"
 #include "ctl_store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 
 static int create_or_check_store(struct ctl_ctx *ctx)
 {

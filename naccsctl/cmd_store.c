@@ -19,7 +19,7 @@
 #include "ctl_access.h"
 #include "ctl_setup.h"
 #include "ctl_store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 
 static struct naccs_store_options inspect_options(const struct ctl_ctx *ctx)
 {

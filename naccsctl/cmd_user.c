@@ -9,7 +9,7 @@
 
 #include "base/i18n.h"
 #include "base/text.h"
-#include "naccsctl.h"
+#include "ctl.h"
 #include "cmd_user.h"
 
 enum {

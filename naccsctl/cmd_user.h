@@ -27,7 +27,7 @@
 #include "crypto/hash.h"
 #include "base/json.h"
 #include "store/store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 
 /* The subcommands (argv[0] is the subcommand's name). */
 int user_add(struct ctl_ctx *ctx, int argc, char **argv);

@@ -16,7 +16,7 @@
 #include "store/store.h"
 #include "base/time.h"
 #include "ctl_store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 #include "cmd_user.h"
 #include "ctl_home.h"
 

@@ -11,7 +11,7 @@
 #include "base/i18n.h"
 #include "base/json.h"
 #include "store/store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 #include "cmd_user.h"
 
 #define SAFE_MAX (NACCS_TEXT_MAX * 4)

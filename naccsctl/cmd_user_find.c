@@ -10,7 +10,7 @@
 #include "base/secret.h"
 #include "store/store.h"
 #include "ctl_store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 #include "cmd_user.h"
 
 /* Resolve a name as the administrator typed it, by the one rule every

@@ -7,7 +7,7 @@
 #include "base/json.h"
 #include "rules/lockout.h"
 #include "store/store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 #include "cmd_user.h"
 
 void user_json_text(struct naccs_json *w, const char *key, const char *value)

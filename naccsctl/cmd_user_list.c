@@ -17,7 +17,7 @@
 #include "store/store.h"
 #include "base/time.h"
 #include "ctl_store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 #include "cmd_user.h"
 
 #define SECONDS_PER_DAY	  86400

@@ -27,7 +27,7 @@
 
 #include "base/i18n.h"
 #include "store/store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 #include "cmd_user.h"
 
 /* A bound on the uids one allocation may look at: a source that claimed

@@ -11,7 +11,7 @@
 #include "policy/policy.h"
 #include "rules/password_generate.h"
 #include "base/secret.h"
-#include "naccsctl.h"
+#include "ctl.h"
 #include "cmd_user.h"
 
 /* UTS-2.2.1.3(2)(a): a random initial secret, changed at first logon, that

@@ -8,7 +8,7 @@
 #include "base/i18n.h"
 #include "base/secret.h"
 #include "store/store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 #include "cmd_user.h"
 
 /* An administrator's reset: a new random one-time value that must be

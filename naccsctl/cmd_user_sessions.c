@@ -20,30 +20,13 @@
 #include "base/i18n.h"
 #include "policy/session_end.h"
 #include "rules/sessions.h"
-#include "naccsctl.h"
+#include "ctl.h"
 #include "cmd_user.h"
+#include "base/proc.h"
 
 #define LOGINCTL_TIMEOUT_MS 10000
 
 static const char *const loginctl_paths[] = {"/usr/bin/loginctl", "/bin/loginctl"};
-
-/* Our own audit login uid: the administrator who logged in. */
-static bool own_loginuid(unsigned long *uid)
-{
-	char buf[32];
-	int fd = open("/proc/self/loginuid", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return ctl_parse_uint(buf, 4294967294UL, uid) == 0; /* (uid_t)-1: none */
-}
 
 /* loginctl terminate-user LOGIN where systemd-logind runs: "ok", "failed",
  * "absent" (no logind), "skipped" (uid 0, or the administrator's own ID:
@@ -51,7 +34,7 @@ static bool own_loginuid(unsigned long *uid)
 static const char *loginctl_terminate(const struct naccs_identity *id)
 {
 	const char *path = NULL;
-	unsigned long self;
+	uint32_t self;
 	int status = 0;
 	pid_t pid, w;
 	long long waited = 0;
@@ -67,7 +50,7 @@ static const char *loginctl_terminate(const struct naccs_identity *id)
 		}
 	if (path == NULL)
 		return "absent";
-	if (id->uid == 0 || (own_loginuid(&self) && self == (unsigned long)id->uid))
+	if (id->uid == 0 || (naccs_proc_loginuid(0, &self) && self == id->uid))
 		return "skipped";
 	fflush(stdout);
 	fflush(stderr);

@@ -12,7 +12,7 @@
 #include "policy/policy.h"
 #include "base/secret.h"
 #include "store/store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 #include "cmd_user.h"
 
 #define SAFE_MAX (NACCS_TEXT_MAX * 4)

@@ -10,7 +10,7 @@
 
 #include "base/i18n.h"
 #include "store/store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 #include "cmd_user.h"
 
 enum {

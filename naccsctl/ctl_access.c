@@ -18,7 +18,7 @@
 #include "base/path.h"
 #include "store/store.h"
 #include "ctl_access.h"
-#include "naccsctl.h"
+#include "ctl.h"
 
 /* Which permission is missing. */
 enum lack {

@@ -2,7 +2,8 @@
  * configured in /etc/nsswitch.conf reports them (files, LDAP, SSSD, ...,
  * and the naccs module itself once it lands).  Used to name the
  * administrator and to keep issued IDs from colliding with local accounts.
- * The store never asks NSS: it holds data, naccsctl applies the policy. */
+ * The store never asks NSS: it holds data, naccsctl applies the policy.
+ * Also who is acting: the actor of an administrative change. */
 #include "config.h"
 
 #include <errno.h>
@@ -11,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/i18n.h"
 #include "index/local.h"
-#include "naccsctl.h"
+#include "ctl.h"
+#include "base/proc.h"
 
 /* getpw*_r / getgr*_r buffers grow up to this on ERANGE (a group with
  * many members needs a large one). */
@@ -161,4 +164,27 @@ int ctl_uid_clashes(struct ctl_ctx *ctx)
 		return -1;
 	}
 	return w.found;
+}
+
+/* ---- who is acting ---- */
+
+/* UTS-2.2.1.3(2)(g)(イ): the registry names who issued and changed an ID.
+ * Only what the kernel vouches for names the actor: the login uid, else the
+ * real uid.  SUDO_USER is the caller's environment (anyone can set it), so
+ * it is never the actor; ctl_emit records it as a claim. */
+void ctl_actor_name(char *out, size_t outlen)
+{
+	struct ctl_nss_user u;
+	uint32_t uid;
+
+	if (outlen == 0)
+		return;
+	/* The audit login uid survives su and sudo, so it names the person
+	 * who logged in rather than the account they switched to. */
+	if (!naccs_proc_loginuid(0, &uid))
+		uid = (uint32_t)getuid();
+	if (ctl_nss_user_by_uid((uint32_t)uid, &u) == 1 && u.name[0] != '\0' &&
+	    (size_t)snprintf(out, outlen, "%s", u.name) < outlen)
+		return;
+	snprintf(out, outlen, "uid %lu", (unsigned long)uid);
 }

@@ -15,7 +15,7 @@
 #include "base/path.h"
 #include "base/secret.h"
 #include "ctl_setup.h"
-#include "naccsctl.h"
+#include "ctl.h"
 
 #define CTL_DIR_MODE 0755
 

@@ -8,7 +8,7 @@
 #include "base/i18n.h"
 #include "ctl_access.h"
 #include "ctl_store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 
 static int open_store(struct ctl_ctx *ctx, bool read_only, bool create)
 {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "audit/trail.h"
+#include "audit/emit.h"
 #include "audit/event.h"
 #include "base/i18n.h"
 #include "base/name.h"
@@ -22,7 +23,7 @@
 #include "base/text.h"
 #include "base/time.h"
 #include "base/utf8.h"
-#include "naccsctl.h"
+#include "ctl.h"
 
 /* ---- messages ---- */
 
@@ -210,50 +211,6 @@ int ctl_exit_for_store(int rc, const struct naccs_err *err, const char *what)
 	else
 		ctl_error("%s: %s", what, msg);
 	return CTL_EXIT_FAIL;
-}
-
-/* ---- who is acting ---- */
-
-/* The audit login uid survives su and sudo, so it names the person who
- * logged in rather than the account they switched to.  The kernel sets it
- * at login; the process cannot forge it. */
-static bool read_loginuid(uid_t *uid)
-{
-	FILE *f = fopen("/proc/self/loginuid", "re");
-	char buf[32];
-	unsigned long v;
-	bool ok = false;
-
-	if (f == NULL)
-		return false;
-	if (fgets(buf, sizeof(buf), f) != NULL) {
-		buf[strcspn(buf, "\n")] = '\0';
-		/* 4294967295 = (uid_t)-1: no login uid was ever set. */
-		ok = ctl_parse_uint(buf, 4294967294UL, &v) == 0;
-		if (ok)
-			*uid = (uid_t)v;
-	}
-	fclose(f);
-	return ok;
-}
-
-/* UTS-2.2.1.3(2)(g)(イ): the registry names who issued and changed an ID.
- * Only what the kernel vouches for names the actor: the login uid, else the
- * real uid.  SUDO_USER is the caller's environment (anyone can set it), so
- * it is never the actor; ctl_emit records it as a claim. */
-void ctl_actor_name(char *out, size_t outlen)
-{
-	struct ctl_nss_user u;
-	uid_t uid;
-
-	if (outlen == 0)
-		return;
-	if (!read_loginuid(&uid))
-		uid = getuid();
-	if (ctl_nss_user_by_uid((uint32_t)uid, &u) == 1 && u.name[0] != '\0' &&
-	    (size_t)snprintf(out, outlen, "%s", u.name) < outlen)
-		return;
-	snprintf(out, outlen, "uid %lu", (unsigned long)uid);
 }
 
 /* SUDO_USER when it is set, a plausible name and not the actor itself:

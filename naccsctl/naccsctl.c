@@ -10,7 +10,7 @@
 
 #include "base/i18n.h"
 #include "ctl_store.h"
-#include "naccsctl.h"
+#include "ctl.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"

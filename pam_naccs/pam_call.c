@@ -49,7 +49,7 @@ int call_begin(pam_handle_t *pamh, int flags, int argc, const char **argv, struc
 		pam_fail_delay(pamh, c->o.cfg.fail_delay_ms * 1000u);
 	if (with_fail_delay) {
 		c->req.service = pam_call_item(pamh, PAM_SERVICE);
-		call_prelogin(pamh, c);
+		prelogin_show(pamh, &c->o.cfg, c->req.service);
 	}
 	rv = pam_get_user(pamh, &user, NULL);
 	if (rv != PAM_SUCCESS)

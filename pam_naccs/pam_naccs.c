@@ -85,7 +85,7 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
 		pam_once_remember_failure(pamh, c.req.user, tok, rv, c.d.generation);
 	call_report(pamh, &c, "authentication");
 	if (rv == PAM_SUCCESS) /* notice_in_auth: services without sessions */
-		call_notices(pamh, &c);
+		prelogin_notices(pamh, &c.o.cfg, c.o.quiet, &c.d);
 	/* From here on the stack knows the user by the canonical login. */
 	if (rv == PAM_SUCCESS && strcmp(c.req.user, c.d.identity.login) != 0 &&
 	    pam_set_item(pamh, PAM_USER, c.d.identity.login) != PAM_SUCCESS)

@@ -14,12 +14,11 @@
 #include "policy/settings.h"
 #include "rules/banner.h"
 #include "rules/notice.h"
-#include "pam_call.h"
 #include "pam_prelogin.h"
 
 #define SHOWN_KEY "pam_naccs_prelogin_shown"
 
-void call_prelogin(pam_handle_t *pamh, const struct call *c)
+void prelogin_show(pam_handle_t *pamh, const struct naccs_config *cfg, const char *service)
 {
 	char text[NACCS_BANNER_MAX + 1];
 	struct naccs_err err;
@@ -31,24 +30,25 @@ void call_prelogin(pam_handle_t *pamh, const struct call *c)
 	if (pam_get_data(pamh, SHOWN_KEY, &shown) == PAM_SUCCESS && shown != NULL)
 		return;
 	(void)pam_set_data(pamh, SHOWN_KEY, (void *)SHOWN_KEY, NULL);
-	rc = naccs_banner_read(naccs_banner_path(&c->o.cfg), c->o.cfg.owner_uid, text, &err);
+	rc = naccs_banner_read(naccs_banner_path(cfg), cfg->owner_uid, text, &err);
 	if (rc == 0)
 		pam_info(pamh, "%s", text);
 	else if (rc != -ENOENT) /* never blocks a login */
 		pam_syslog(pamh, LOG_WARNING, "banner not shown: %s", err.msg);
-	if (naccs_notice_unencrypted(&c->o.cfg, c->req.service))
+	if (naccs_notice_unencrypted(cfg, service))
 		pam_info(pamh, "%s", naccs_notice_unencrypted_text());
 }
 
-void call_notices(pam_handle_t *pamh, const struct call *c)
+void prelogin_notices(pam_handle_t *pamh, const struct naccs_config *cfg, bool quiet,
+		      const struct naccs_decision *d)
 {
 	char last[NACCS_NOTICE_MAX], failures[NACCS_NOTICE_MAX];
 	struct naccs_notice_options opt;
 
-	if (c->o.quiet || !c->d.has_notice)
+	if (quiet || !d->has_notice)
 		return;
-	naccs_notice_options_from_config(&c->o.cfg, &opt);
-	naccs_notice_format(&opt, &c->d.notice, last, failures);
+	naccs_notice_options_from_config(cfg, &opt);
+	naccs_notice_format(&opt, &d->notice, last, failures);
 	if (last[0] != '\0')
 		pam_info(pamh, "%s", last);
 	if (failures[0] != '\0')

@@ -5,11 +5,16 @@
 
 #include <security/pam_modules.h>
 
-#include "pam_call.h"
+#include <stdbool.h>
 
-/* The banner and the warning (once per PAM handle), and
- * the login notices of c->d.notice (none when quiet). */
-void call_prelogin(pam_handle_t *pamh, const struct call *c);
-void call_notices(pam_handle_t *pamh, const struct call *c);
+#include "config/conf.h"
+#include "policy/policy.h"
+
+/* The banner and the unencrypted-channel warning for service (once per
+ * PAM handle). */
+void prelogin_show(pam_handle_t *pamh, const struct naccs_config *cfg, const char *service);
+/* The login notices of d->notice (none when quiet). */
+void prelogin_notices(pam_handle_t *pamh, const struct naccs_config *cfg, bool quiet,
+		      const struct naccs_decision *d);
 
 #endif

@@ -76,7 +76,7 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const ch
 	}
 	switch (o) {
 	case NACCS_OUT_ALLOW:
-		call_notices(pamh, &c);
+		prelogin_notices(pamh, &c.o.cfg, c.o.quiet, &c.d);
 		rv = PAM_SUCCESS;
 		break;
 	case NACCS_OUT_DENIED: /* the session limit */

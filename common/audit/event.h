@@ -1,8 +1,6 @@
-/* The one place where every allow/deny decision and every administrative
- * action is reported (UTS-2.2.1.4(1)(a)).  An event becomes one line of the
- * audit trail (audit/trail.h, the record of truth) when ev->trail names a
- * configuration, and one syslog line (LOG_AUTHPRIV; locks, su and
- * suspicious refusals at LOG_ALERT) for central collection.
+/* What an event is: every allow/deny decision and every administrative
+ * action (UTS-2.2.1.4(1)(a)), and how its values are made safe for a log
+ * line.  Reporting one (trail line, syslog line, alert): audit/emit.h.
  * Never a password, a hash or any reversible form of one (REQUIREMENTS §3.3). */
 #ifndef NACCS_EVENT_H
 #define NACCS_EVENT_H
@@ -41,13 +39,6 @@ struct naccs_event {
 	 * store transaction of the change): syslog and the alert only. */
 	bool trail_written;
 };
-
-/* Report an event: the trail line (when ev->trail is set), then the syslog
- * line.  Returns 0, or -errno with a message when the trail line could not
- * be written (a syslog line at LOG_ALERT says so): callers that let someone
- * in or change something check it and fail closed under
- * [audit] on_audit_failure = deny (UTS-2.2.1.4(1)(b)). */
-int naccs_event_emit(const struct naccs_event *ev, struct naccs_err *err);
 
 /* Copy s into out (outlen bytes, NUL-terminated, never cut inside a
  * character) with controls (C0, DEL, C1), malformed UTF-8, '"' and '\\'

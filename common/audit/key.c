@@ -14,7 +14,7 @@
 
 #include <openssl/evp.h>
 
-#include "audit/trail.h"
+#include "config/conf.h"
 #include "base/i18n.h"
 #include "base/secret.h"
 #include "base/trust.h"

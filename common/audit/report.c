@@ -15,7 +15,6 @@
 #include "base/i18n.h"
 #include "audit/key.h"
 #include "audit/line.h"
-#include "audit/verify.h"
 
 #define VALUE_MAX 1024 /* bytes of one value read back (the writer cuts at 512) */
 

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "audit/trail.h"
-#include "audit/report.h"
 #include "base/i18n.h"
 #include "base/secret.h"
 #include "base/time.h"

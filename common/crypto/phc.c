@@ -16,7 +16,6 @@
 
 #include <sodium.h>
 
-#include "crypto/hash.h"
 #include "crypto/phc.h"
 #include "base/i18n.h"
 #include "base/num.h"

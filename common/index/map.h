@@ -65,11 +65,6 @@
  * named by this variable instead (secure_getenv: never in a setuid or
  * setgid process). */
 #define NACCS_NSS_INDEX_ENV "NACCS_TEST_NSS_INDEX"
-/* Longest name an NSS caller may pass before it is hostile input (the
- * resolver's NACCS_NAME_INPUT_MAX). */
-#define NACCS_INDEX_NAME_MAX 128
-/* Longest key: a prefix, ':' and a name. */
-#define NACCS_INDEX_KEY_MAX (NACCS_INDEX_NAME_MAX + 8)
 
 /* ---- the file (thread-safe, process-wide) ---- */
 
@@ -143,7 +138,6 @@ int naccs_index_find_groups(struct naccs_index_map *m, const char *login, size_t
 			    const unsigned char **gids, size_t *n, struct naccs_index_val *v);
 /* "#count": the numbers of passwd and group entries (0 for a bad record). */
 void naccs_index_counts(struct naccs_index_map *m, uint32_t *npw, uint32_t *ngr);
-uint32_t naccs_index_u32(const unsigned char *p);
 
 /* One look-up in the index at path, asked again when the file changed
  * under it (-EAGAIN: a rebuild renamed a new file in), twice in a row at

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "index/map.h"
 #include "index/map_record.h"
 
 uint32_t naccs_index_u32(const unsigned char *p)

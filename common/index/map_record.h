@@ -9,6 +9,12 @@
 
 #include "base/name.h"
 
+/* Longest name an NSS caller may pass before it is hostile input (the
+ * resolver's NACCS_NAME_INPUT_MAX). */
+#define NACCS_INDEX_NAME_MAX 128
+/* Longest key: a prefix, ':' and a name. */
+#define NACCS_INDEX_KEY_MAX (NACCS_INDEX_NAME_MAX + 8)
+
 /* A decoded passwd record: pointers into the value, lengths without NUL. */
 struct naccs_index_pw {
 	uint32_t uid, gid;
@@ -40,6 +46,8 @@ size_t naccs_index_encode_pw(uint32_t uid, uint32_t gid, const char *name, const
 			     const char *home, const char *shell, unsigned char *out,
 			     size_t outlen);
 void naccs_index_put_u32(unsigned char *p, uint32_t v);
+/* A 4-byte little-endian number of a record. */
+uint32_t naccs_index_u32(const unsigned char *p);
 /* Decode a record (0, or -EINVAL when it is malformed). */
 int naccs_index_decode_pw(const unsigned char *v, size_t len, struct naccs_index_pw *out);
 int naccs_index_decode_gr(const unsigned char *v, size_t len, struct naccs_index_gr *out);

@@ -7,7 +7,8 @@
 
 #include <stddef.h>
 
-#include "policy/policy.h"
+#include "policy/outcome.h"
+#include "rules/lockout.h"
 
 /* A locked ID.  reason: the lock's reason as stored ("": none given), or
  * NULL where the caller knows only the outcome.  Written into buf (cap

@@ -15,6 +15,7 @@
 
 #include "audit/trail.h"
 #include "audit/debug.h"
+#include "audit/emit.h"
 #include "audit/event.h"
 #include "base/i18n.h"
 #include "policy/messages.h"

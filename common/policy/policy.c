@@ -11,6 +11,7 @@
 #include <syslog.h>
 
 #include "audit/debug.h"
+#include "audit/emit.h"
 #include "audit/event.h"
 #include "base/i18n.h"
 #include "base/secret.h"
@@ -21,37 +22,6 @@
 #include "policy/resolve.h"
 #include "policy/settings.h"
 #include "rules/lockout.h"
-
-const char *naccs_outcome_name(enum naccs_outcome o)
-{
-	switch (o) {
-	case NACCS_OUT_ALLOW:
-		return "allow";
-	case NACCS_OUT_BAD_CREDENTIALS:
-		return "bad-credentials";
-	case NACCS_OUT_UNKNOWN:
-		return "unknown";
-	case NACCS_OUT_LOCKED:
-		return "locked";
-	case NACCS_OUT_SUSPENDED:
-		return "suspended";
-	case NACCS_OUT_RETIRED:
-		return "retired";
-	case NACCS_OUT_CHANGE_REQUIRED:
-		return "change-required";
-	case NACCS_OUT_UNAVAILABLE:
-		return "unavailable";
-	case NACCS_OUT_NOT_MANAGED:
-		return "not-managed";
-	case NACCS_OUT_REJECTED:
-		return "rejected";
-	case NACCS_OUT_EXPIRED:
-		return "expired";
-	case NACCS_OUT_DENIED:
-		return "denied";
-	}
-	return "invalid";
-}
 
 int naccs_policy_open(struct naccs_policy *pol, const struct naccs_config *cfg, bool read_only,
 		      struct naccs_err *err)

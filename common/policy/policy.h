@@ -13,6 +13,7 @@
 
 #include "config/conf.h"
 #include "base/err.h"
+#include "policy/outcome.h"
 #include "audit/nametag.h"
 #include "rules/lockout.h"
 #include "rules/password.h"
@@ -31,24 +32,6 @@ struct naccs_request {
 	 * ([audit] on_audit_failure, UTS-2.2.1.4(1)(b)).  The PAM module and
 	 * naccsctl always set it; NULL (library tests): syslog only. */
 	const struct naccs_config *trail;
-};
-
-enum naccs_outcome {
-	NACCS_OUT_ALLOW = 0,
-	NACCS_OUT_BAD_CREDENTIALS, /* wrong password (or a refused state) of an ID */
-	NACCS_OUT_UNKNOWN,	   /* no such ID here: "not mine", left to the stack */
-	NACCS_OUT_LOCKED,
-	NACCS_OUT_SUSPENDED,
-	NACCS_OUT_RETIRED,
-	NACCS_OUT_CHANGE_REQUIRED,
-	NACCS_OUT_UNAVAILABLE, /* store or resources unavailable: fail closed */
-	NACCS_OUT_NOT_MANAGED, /* store unavailable: a name the identity index does
-				  not hold, left to the stack (index/local.h) */
-	NACCS_OUT_REJECTED,    /* password change: the new password broke a rule,
-				  or it is too early to change (minimum age) */
-	NACCS_OUT_EXPIRED,     /* account: password expired and the grace period over */
-	NACCS_OUT_DENIED,      /* account: an access rule refuses (a shared admin ID
-				  logged in directly, an su not allowed: rules/su.h) */
 };
 
 struct naccs_decision {
@@ -192,8 +175,6 @@ void naccs_session_record_from(struct naccs_session_record *r, const struct nacc
  * cannot be written is said in syslog (naccs_event_emit). */
 int naccs_policy_session_close(const struct naccs_config *cfg, const struct naccs_request *req,
 			       const struct naccs_session_record *r, struct naccs_err *err);
-
-const char *naccs_outcome_name(enum naccs_outcome o);
 
 /* The failure/lock generation of req->user now (naccs_lockout_generation;
  * "unknown" for a name that is no ID here).  0, or -errno. */

@@ -9,6 +9,7 @@
 #include <syslog.h>
 
 #include "audit/debug.h"
+#include "audit/emit.h"
 #include "audit/event.h"
 #include "base/i18n.h"
 #include "policy/internal.h"

@@ -17,6 +17,7 @@
 #include "base/num.h"
 #include "base/path.h"
 #include "policy/session_end.h"
+#include "base/proc.h"
 
 #define NO_UID 4294967295UL
 
@@ -41,15 +42,15 @@ struct proc {
 static void read_ids(long pid, unsigned long *uid, unsigned long *loginuid)
 {
 	char path[64], buf[4096], *p;
+	uint32_t lu;
 
 	*uid = *loginuid = NO_UID;
 	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
 	if (naccs_path_read_small(path, buf, sizeof(buf)) > 0 &&
 	    (p = strstr(buf, "\nUid:")) != NULL)
 		*uid = strtoul(p + 5, NULL, 10);
-	snprintf(path, sizeof(path), "/proc/%ld/loginuid", pid);
-	if (naccs_path_read_small(path, buf, sizeof(buf)) > 0)
-		(void)naccs_parse_ulong(buf, strcspn(buf, "\n"), 0, NO_UID, loginuid);
+	if (naccs_proc_loginuid(pid, &lu))
+		*loginuid = lu;
 }
 
 /* Every process now. */

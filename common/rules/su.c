@@ -14,35 +14,17 @@
 #include "base/num.h"
 #include "rules/su.h"
 #include "base/text.h"
+#include "base/proc.h"
 
 #define NO_UID 4294967295UL
 
 /* ---- the invoker ------------------------------------------------------ */
 
-static bool read_loginuid(uint32_t *out)
-{
-	FILE *f = fopen("/proc/self/loginuid", "re");
-	char buf[32];
-	unsigned long v;
-	size_t n;
-
-	if (f == NULL)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		n--;
-	if (n == 0 || naccs_parse_ulong(buf, n, 0, NO_UID, &v) != 0 || v == NO_UID)
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
 void naccs_su_read_invoker(struct naccs_su_invoker *inv)
 {
 	memset(inv, 0, sizeof(*inv));
 	inv->uid = (uint32_t)getuid();
-	inv->has_loginuid = read_loginuid(&inv->loginuid);
+	inv->has_loginuid = naccs_proc_loginuid(0, &inv->loginuid);
 #ifdef NACCS_TEST_HOOKS
 	{
 		const char *u = secure_getenv("NACCS_TEST_INVOKER_UID");

@@ -25,6 +25,7 @@
 #include "audit/alert.h"
 #include "audit/trail.h"
 #include "config/conf.h"
+#include "audit/emit.h"
 #include "audit/event.h"
 #include "base/secret.h"
 #include "base/time.h"

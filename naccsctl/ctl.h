@@ -1,8 +1,8 @@
-/* naccsctl: the administrators' tool.  Declarations shared by the command
+/* naccsctl: the administrators' tool.  Declarations shared by naccsctl.c and the command
  * files: the context that carries the configuration and the open store for
  * one run, exit codes, and the helpers in ctl_util.c. */
-#ifndef NACCSCTL_H
-#define NACCSCTL_H
+#ifndef NACCSCTL_CTL_H
+#define NACCSCTL_CTL_H
 
 #include <stdbool.h>
 #include <stddef.h>
