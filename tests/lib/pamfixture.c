@@ -13,7 +13,6 @@
 #include <cmocka.h>
 
 #include "pamfixture.h"
-#include "testutil.h"
 
 void pfx_fresh_dir(const char *dir)
 {
@@ -38,21 +37,9 @@ void pfx_write_conf(const char *conf_dir, const char *trail_dir, const char *sto
 	free(tu_write_file(conf_dir, "naccs.conf", text, 0600));
 }
 
-struct naccs_store *pfx_open_store(const char *path, uid_t owner, bool create)
-{
-	struct naccs_store_options opt = {
-	    .path = path, .owner_uid = owner, .timeout_ms = 5000, .create = create};
-	struct naccs_store *st = NULL;
-	struct naccs_err err;
-
-	if (naccs_store_open(&opt, &st, &err) < 0)
-		fail_msg("store open: %s", err.msg);
-	return st;
-}
-
 struct naccs_account_state pfx_get_state(const char *store_path, uid_t owner, const char *login)
 {
-	struct naccs_store *st = pfx_open_store(store_path, owner, false);
+	struct naccs_store *st = tst_open_store(store_path, owner, false);
 	struct naccs_account_state s;
 	struct naccs_err err;
 
@@ -62,21 +49,13 @@ struct naccs_account_state pfx_get_state(const char *store_path, uid_t owner, co
 	return s;
 }
 
-void pfx_cheap_params(struct naccs_hash_params *p)
-{
-	naccs_hash_params_default(p);
-	p->m_kib = 1024;
-	p->t_cost = 1;
-}
-
 void pfx_add_user(struct naccs_store *st, const struct pfx_user *u)
 {
-	struct naccs_hash_params cheap;
+	struct naccs_hash_params cheap = tu_hash_params(1024);
 	struct naccs_identity id;
 	struct naccs_err err;
 	char phc[NACCS_PHC_MAX];
 
-	pfx_cheap_params(&cheap);
 	memset(&id, 0, sizeof(id));
 	snprintf(id.login, sizeof(id.login), "%s", u->login);
 	snprintf(id.user_code, sizeof(id.user_code), "%s", u->code);
@@ -109,6 +88,13 @@ void pfx_conv_init(struct pfx_conv *c, const char *const *answers, int n_info, i
 	c->data.out_err = n_err > 0 ? c->errs : NULL;
 }
 
+void pfx_conv_pw(struct pfx_conv *c, const char *pw, int n_info, int n_err)
+{
+	const char *answers[] = {pw, NULL};
+
+	pfx_conv_init(c, answers, n_info, n_err);
+}
+
 int pfx_run(const char *service, enum pamtest_ops op, const char *user, struct pfx_conv *c)
 {
 	struct pam_testcase tc[] = {pam_test(op, PAM_SUCCESS)};
@@ -118,4 +104,15 @@ int pfx_run(const char *service, enum pamtest_ops op, const char *user, struct p
 	if (perr != PAMTEST_ERR_OK && perr != PAMTEST_ERR_CASE)
 		fail_msg("run_pamtest: %d", perr);
 	return tc[0].op_rv;
+}
+
+int pfx_run_pw(const char *service, enum pamtest_ops op, const char *user, const char *pw,
+	       int n_info, int n_err, struct pfx_conv *c)
+{
+	struct pfx_conv own;
+
+	if (c == NULL)
+		c = &own;
+	pfx_conv_pw(c, pw, n_info, n_err);
+	return pfx_run(service, op, user, c);
 }

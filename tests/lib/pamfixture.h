@@ -16,6 +16,8 @@
 
 #include "crypto/hash.h"
 #include "store/store.h"
+#include "teststore.h" /* tst_open_store: the PAM tests open their store with it */
+#include "testutil.h"  /* tu_hash_params: their cheap hash parameters */
 
 /* Remove dir with everything in it and make it again, empty, 0700. */
 void pfx_fresh_dir(const char *dir);
@@ -29,15 +31,8 @@ void pfx_write_conf(const char *conf_dir, const char *trail_dir, const char *sto
 		    const char *hash_lines, const char *tail_fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-/* Open (create) the store at path for owner. */
-struct naccs_store *pfx_open_store(const char *path, uid_t owner, bool create);
-
 /* login's state, read through a store opened for the call. */
 struct naccs_account_state pfx_get_state(const char *store_path, uid_t owner, const char *login);
-
-/* The tests' cheap hash parameters: the default engine (argon2id) with
- * memory_kib 1024 and time_cost 1. */
-void pfx_cheap_params(struct naccs_hash_params *p);
 
 /* An ID to add: individual when code is not "" (code and number its user
  * code and identifying number), else shared; uid allocated (20000-29999),
@@ -48,7 +43,7 @@ struct pfx_user {
 	const char *number;
 	const char *gecos;			/* NULL: none */
 	const char *password;			/* hashed with params */
-	const struct naccs_hash_params *params; /* NULL: pfx_cheap_params */
+	const struct naccs_hash_params *params; /* NULL: tu_hash_params(1024) */
 	bool must_change;
 };
 void pfx_add_user(struct naccs_store *st, const struct pfx_user *u);
@@ -71,8 +66,17 @@ struct pfx_conv {
  * and error buffers the conversation offers (0: none, no list). */
 void pfx_conv_init(struct pfx_conv *c, const char *const *answers, int n_info, int n_err);
 
+/* The conversation of one password: pfx_conv_init with the answers {pw}
+ * (pw NULL: an empty list, not none). */
+void pfx_conv_pw(struct pfx_conv *c, const char *pw, int n_info, int n_err);
+
 /* Run one PAM operation of service for user through c (set up with
  * pfx_conv_init); returns the operation's PAM code. */
 int pfx_run(const char *service, enum pamtest_ops op, const char *user, struct pfx_conv *c);
+
+/* pfx_run through c set up here with pfx_conv_pw(c, pw, n_info, n_err);
+ * c NULL: a conversation of the call's own. */
+int pfx_run_pw(const char *service, enum pamtest_ops op, const char *user, const char *pw,
+	       int n_info, int n_err, struct pfx_conv *c);
 
 #endif

@@ -16,20 +16,27 @@
 #include "teststore.h"
 #include "testutil.h"
 
+struct naccs_store *tst_open_store(const char *path, uid_t owner, bool create)
+{
+	struct naccs_store_options opt = {
+	    .path = path, .owner_uid = owner, .timeout_ms = 5000, .create = create};
+	struct naccs_store *st = NULL;
+	struct naccs_err err;
+
+	if (naccs_store_open(&opt, &st, &err) < 0)
+		fail_msg("open %s: %s", path, err.msg);
+	return st;
+}
+
 int tst_store_setup(void **state, const char *tag)
 {
 	struct tst_fx *f = calloc(1, sizeof(*f));
-	struct naccs_store_options opt = {
-	    .owner_uid = getuid(), .timeout_ms = 5000, .create = true};
 	char path[PATH_MAX];
-	struct naccs_err err;
 
 	assert_non_null(f);
 	f->dir = tu_mkdtemp(tag);
 	snprintf(path, sizeof(path), "%s/naccs.db", f->dir);
-	opt.path = path;
-	if (naccs_store_open(&opt, &f->st, &err) < 0)
-		fail_msg("open %s: %s", path, err.msg);
+	f->st = tst_open_store(path, getuid(), true);
 	*state = f;
 	return 0;
 }
@@ -45,20 +52,29 @@ int tst_store_teardown(void **state)
 	return 0;
 }
 
-int tst_add_shared(struct naccs_store *st, const char *login, uint32_t uid, struct naccs_err *err)
+int tst_add_fixed(struct naccs_store *st, const char *login, const char *code, const char *number,
+		  uint32_t uid, const char *gecos, struct naccs_err *err)
 {
 	struct naccs_identity id;
 
 	memset(&id, 0, sizeof(id));
 	snprintf(id.login, sizeof(id.login), "%s", login);
-	id.kind = NACCS_KIND_SHARED;
+	snprintf(id.user_code, sizeof(id.user_code), "%s", code);
+	snprintf(id.id_number, sizeof(id.id_number), "%s", number);
+	id.kind = code[0] != '\0' ? NACCS_KIND_INDIVIDUAL : NACCS_KIND_SHARED;
 	id.uid = uid;
 	id.gid = 100;
+	snprintf(id.gecos, sizeof(id.gecos), "%s", gecos);
 	snprintf(id.home, sizeof(id.home), "/home/%s", login);
 	snprintf(id.shell, sizeof(id.shell), "/bin/bash");
 	return naccs_store_add_identity(st, naccs_deadline_in(10000), &id, 20000, 29999,
 					"$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA", true,
 					"admin1", "test", err);
+}
+
+int tst_add_shared(struct naccs_store *st, const char *login, uint32_t uid, struct naccs_err *err)
+{
+	return tst_add_fixed(st, login, "", "", uid, "", err);
 }
 
 void tst_must_add_shared(struct naccs_store *st, const char *login, uint32_t uid)
@@ -72,14 +88,11 @@ void tst_must_add_shared(struct naccs_store *st, const char *login, uint32_t uid
 uint32_t tst_must_add_id(struct naccs_store *st, const char *password, const char *code,
 			 const char *number, const char *login, uint32_t uid, bool admin)
 {
-	struct naccs_hash_params p;
+	struct naccs_hash_params p = tu_hash_params(1024);
 	struct naccs_identity id;
 	struct naccs_err err;
 	char phc[NACCS_PHC_MAX];
 
-	naccs_hash_params_default(&p);
-	p.m_kib = 1024;
-	p.t_cost = 1;
 	memset(&id, 0, sizeof(id));
 	snprintf(id.login, sizeof(id.login), "%s", login);
 	snprintf(id.user_code, sizeof(id.user_code), "%s", code);

@@ -5,11 +5,18 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <ftw.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 #include "audit/trail.h"
 #include "config/conf.h"
@@ -127,4 +134,113 @@ size_t tu_trail_count(const char *dir, const char *needle)
 	}
 	naccs_audit_names_free(names, n);
 	return c;
+}
+
+char *tu_trail_text(const char *audit_dir)
+{
+	char **names = NULL, path[PATH_MAX], *all = calloc(1, 1);
+	size_t n = 0, len = 0;
+	struct naccs_err err;
+
+	assert_non_null(all);
+	assert_int_equal(naccs_audit_list(audit_dir, &names, &n, &err), 0);
+	for (size_t i = 0; i < n; i++) {
+		char buf[4096];
+		size_t got;
+		FILE *fp;
+
+		snprintf(path, sizeof(path), "%s/%s", audit_dir, names[i]);
+		fp = fopen(path, "re");
+		assert_non_null(fp);
+		while ((got = fread(buf, 1, sizeof(buf), fp)) > 0) {
+			all = realloc(all, len + got + 1);
+			assert_non_null(all);
+			memcpy(all + len, buf, got);
+			len += got;
+			all[len] = '\0';
+		}
+		fclose(fp);
+	}
+	naccs_audit_names_free(names, n);
+	return all;
+}
+
+struct naccs_hash_params tu_hash_params(uint32_t m_kib)
+{
+	struct naccs_hash_params p;
+
+	naccs_hash_params_default(&p);
+	p.m_kib = m_kib;
+	p.t_cost = 1;
+	return p;
+}
+
+struct tu_snap tu_snap_take(const char *path)
+{
+	struct tu_snap sn = {false, 0, NULL};
+	FILE *fp = fopen(path, "rb");
+	size_t cap = 0;
+
+	if (fp == NULL)
+		return sn;
+	sn.present = true;
+	for (;;) {
+		size_t n;
+
+		if (sn.len == cap) {
+			cap = cap == 0 ? 65536 : cap * 2;
+			sn.data = realloc(sn.data, cap);
+			assert_non_null(sn.data);
+		}
+		n = fread(sn.data + sn.len, 1, cap - sn.len, fp);
+		if (n == 0)
+			break;
+		sn.len += n;
+	}
+	fclose(fp);
+	return sn;
+}
+
+bool tu_snap_same(const struct tu_snap *before, const char *path)
+{
+	struct tu_snap now = tu_snap_take(path);
+	bool same = now.present == before->present && now.len == before->len &&
+		    (now.len == 0 || memcmp(now.data, before->data, now.len) == 0);
+
+	free(now.data);
+	return same;
+}
+
+void tu_fill(const char *path)
+{
+	static const char zeros[4096];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ssize_t w;
+
+	assert_true(fd >= 0);
+	do
+		w = write(fd, zeros, sizeof(zeros));
+	while (w > 0);
+	/* The last partial block too. */
+	while (write(fd, zeros, 1) == 1)
+		;
+	assert_int_equal(errno, ENOSPC);
+	close(fd);
+}
+
+void tu_private_tmpfs(const char *what, const char *dir, const char *opts)
+{
+	if (geteuid() != 0) {
+		print_message("# %s needs root (a private mount namespace and a tmpfs): skipped\n",
+			      what);
+		skip();
+	}
+	if (unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) {
+		print_message("# no private mount namespace here (%d): skipped\n", errno);
+		skip();
+	}
+	if (mount("naccs-test", dir, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) {
+		print_message("# cannot mount a tmpfs (%d): skipped\n", errno);
+		skip();
+	}
 }

@@ -2,7 +2,11 @@
 #ifndef NACCS_TESTUTIL_H
 #define NACCS_TESTUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/hash.h"
 
 /* Create a fresh 0700 directory under $TMPDIR (or /tmp); returns a malloc'd
  * path, aborting the test run on failure. */
@@ -21,6 +25,42 @@ const char *tu_audit_trail(const char *dir, char *conf, size_t conflen);
 /* How many lines of the trail under dir/audit hold needle; (size_t)-1 when
  * the trail's files cannot be listed or read. */
 size_t tu_trail_count(const char *dir, const char *needle);
+
+/* The text of every file of the trail in audit_dir, one after the other
+ * (malloc'd); fails the test when they cannot be listed or read. */
+char *tu_trail_text(const char *audit_dir);
+
+/* Cheap hash parameters for the tests: the defaults (engine, algorithm)
+ * with m_kib KiB of memory and time cost 1. */
+struct naccs_hash_params tu_hash_params(uint32_t m_kib);
+
+/* A file's bytes as they are now (absent: present == false; free data). */
+struct tu_snap {
+	bool present;
+	size_t len;
+	unsigned char *data;
+};
+struct tu_snap tu_snap_take(const char *path);
+/* Byte for byte the same as when the snapshot was taken. */
+bool tu_snap_same(const struct tu_snap *before, const char *path);
+
+/* Write zeros to path (created) until its file system is full: the test
+ * fails unless the last write says ENOSPC. */
+void tu_fill(const char *path);
+
+/* Mount a tmpfs (mount options opts) on the existing directory dir, in a
+ * private mount namespace of this process; skips the test, saying why
+ * ("# WHAT needs root ...", no namespace, no tmpfs) when it cannot. */
+void tu_private_tmpfs(const char *what, const char *dir, const char *opts);
+
+/* A cmocka test whose name starts with the requirement it checks. req is
+ * pasted into a string literal, so it cannot be parenthesised. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
+#define REQ_TEST(req, fn)                                                                          \
+	{                                                                                          \
+		.name = req " " #fn, .test_func = fn                                               \
+	}
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 /* The PAM tests' fixture directory (its configuration, store and trail,
  * which the module's trust checks walk up to "/"): under make check, the

@@ -98,22 +98,9 @@ static int group_teardown(void **state)
 static void add_id(struct naccs_store *st, const char *login, const char *code, const char *number,
 		   uint32_t uid, const char *gecos)
 {
-	struct naccs_identity id;
 	struct naccs_err err;
 
-	memset(&id, 0, sizeof(id));
-	snprintf(id.login, sizeof(id.login), "%s", login);
-	snprintf(id.user_code, sizeof(id.user_code), "%s", code);
-	snprintf(id.id_number, sizeof(id.id_number), "%s", number);
-	id.kind = code[0] != '\0' ? NACCS_KIND_INDIVIDUAL : NACCS_KIND_SHARED;
-	id.uid = uid;
-	id.gid = 100;
-	snprintf(id.gecos, sizeof(id.gecos), "%s", gecos);
-	snprintf(id.home, sizeof(id.home), "/home/%s", login);
-	snprintf(id.shell, sizeof(id.shell), "/bin/bash");
-	if (naccs_store_add_identity(st, DL(), &id, 20000, 29999,
-				     "$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA", true, "admin1",
-				     "test", &err) < 0)
+	if (tst_add_fixed(st, login, code, number, uid, gecos, &err) < 0)
 		fail_msg("add %s: %s", login, err.msg);
 }
 
@@ -889,16 +876,13 @@ static int count_groups(void *ctx, const struct naccs_group *g)
 static void test_read_snapshot(void **state)
 {
 	struct tst_fx *f = *state;
-	struct naccs_store_options opt = {.owner_uid = getuid(), .timeout_ms = 5000};
 	struct naccs_store *other;
 	struct naccs_err err;
 	char path[PATH_MAX + 16];
 	unsigned n = 0;
 
 	snprintf(path, sizeof(path), "%s/naccs.db", f->dir);
-	opt.path = path;
-	if (naccs_store_open(&opt, &other, &err) < 0)
-		fail_msg("open: %s", err.msg);
+	other = tst_open_store(path, getuid(), false);
 	assert_int_equal(naccs_store_read_begin(f->st, DL(), &err), 0);
 	assert_int_equal(naccs_store_group_list(f->st, DL(), count_groups, &n, &err), 0);
 	assert_int_equal(n, 3);

@@ -87,7 +87,7 @@ static int setup(void **state)
 	pfx_fresh_dir(PAM_FIXTURE_DIR);
 	snprintf(store_path, sizeof(store_path), "%s/naccs.db", PAM_FIXTURE_DIR);
 	write_conf(rules);
-	st = pfx_open_store(store_path, getuid(), true);
+	st = tst_open_store(store_path, getuid(), true);
 	tst_must_add_id(st, GOOD_PW, "", "", "root", 0, true);
 	uid_alice =
 	    tst_must_add_id(st, GOOD_PW, "ABCDE", "001", "abcde-001", NACCS_UID_ALLOCATE, false);

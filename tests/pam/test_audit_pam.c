@@ -71,7 +71,7 @@ static void write_conf(const char *extra)
 
 static struct naccs_store *open_store(bool create)
 {
-	return pfx_open_store(store_path, geteuid(), create);
+	return tst_open_store(store_path, geteuid(), create);
 }
 
 static int setup(void **state)
@@ -109,38 +109,12 @@ static uint32_t failures(void)
  * buffers. */
 static int run_op(enum pamtest_ops op, const char *user, const char *pw)
 {
-	const char *answers[] = {pw, NULL};
-	struct pfx_conv c;
-
-	pfx_conv_init(&c, answers, 4, 4);
-	return pfx_run(SERVICE, op, user, &c);
+	return pfx_run_pw(SERVICE, op, user, pw, 4, 4, NULL);
 }
 
 static char *trail_text(void)
 {
-	char **names = NULL, path[PATH_MAX], *all = calloc(1, 1);
-	size_t n = 0, len = 0;
-	struct naccs_err err;
-
-	assert_int_equal(naccs_audit_list(audit_dir, &names, &n, &err), 0);
-	for (size_t i = 0; i < n; i++) {
-		FILE *f;
-		char buf[4096];
-		size_t got;
-
-		snprintf(path, sizeof(path), "%s/%s", audit_dir, names[i]);
-		f = fopen(path, "r");
-		assert_non_null(f);
-		while ((got = fread(buf, 1, sizeof(buf), f)) > 0) {
-			all = realloc(all, len + got + 1);
-			memcpy(all + len, buf, got);
-			len += got;
-			all[len] = '\0';
-		}
-		fclose(f);
-	}
-	naccs_audit_names_free(names, n);
-	return all;
+	return tu_trail_text(audit_dir);
 }
 
 static size_t count(const char *hay, const char *needle)

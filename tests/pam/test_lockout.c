@@ -66,7 +66,7 @@ static void config(const char *extra)
 
 static struct naccs_store *open_store(bool create)
 {
-	return pfx_open_store(store_path, getuid(), create);
+	return tst_open_store(store_path, getuid(), create);
 }
 
 static void add_user(struct naccs_store *st, const char *code, const char *number,

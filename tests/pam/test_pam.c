@@ -32,15 +32,6 @@
 static char store_path[512];
 static char conf_extra[512]; /* extra config lines for one test */
 
-static struct naccs_hash_params small_params(uint32_t m_kib)
-{
-	struct naccs_hash_params p;
-
-	pfx_cheap_params(&p);
-	p.m_kib = m_kib;
-	return p;
-}
-
 static void write_conf(void)
 {
 	pfx_write_conf(PAM_FIXTURE_DIR, PAM_FIXTURE_DIR, store_path, NULL, "%s", conf_extra);
@@ -48,13 +39,13 @@ static void write_conf(void)
 
 static struct naccs_store *open_store(bool create)
 {
-	return pfx_open_store(store_path, getuid(), create);
+	return tst_open_store(store_path, getuid(), create);
 }
 
 static void add_user(struct naccs_store *st, const char *code, const char *number,
 		     const char *login, uint32_t m_kib, bool must_change)
 {
-	struct naccs_hash_params p = small_params(m_kib);
+	struct naccs_hash_params p = tu_hash_params(m_kib);
 	char gecos[128];
 
 	snprintf(gecos, sizeof(gecos), "Test %s", login);
@@ -134,23 +125,18 @@ static int unknown_failures(void)
 /* The conversation: the password pw, four info and four error buffers. */
 static void conv_init(struct pfx_conv *c, const char *pw)
 {
-	const char *answers[] = {pw, NULL};
-
-	pfx_conv_init(c, answers, 4, 4);
+	pfx_conv_pw(c, pw, 4, 4);
 }
 
 /* Run one PAM operation for user with password pw; return its PAM code. */
 static int run_op(enum pamtest_ops op, const char *user, const char *pw, struct pfx_conv *c)
 {
-	conv_init(c, pw);
-	return pfx_run(SERVICE, op, user, c);
+	return pfx_run_pw(SERVICE, op, user, pw, 4, 4, c);
 }
 
 static int auth(const char *user, const char *pw)
 {
-	struct pfx_conv c;
-
-	return run_op(PAMTEST_AUTHENTICATE, user, pw, &c);
+	return pfx_run_pw(SERVICE, PAMTEST_AUTHENTICATE, user, pw, 4, 4, NULL);
 }
 
 /* UTS-2.2.1.1(1)(a): an ID plus a credential. */

@@ -44,7 +44,7 @@ static void write_conf(const char *algorithm)
 
 static struct naccs_store *open_store(bool create)
 {
-	return pfx_open_store(store_path, getuid(), create);
+	return tst_open_store(store_path, getuid(), create);
 }
 
 static void add_user(struct naccs_store *st, const char *number, const struct naccs_hash_params *p)
@@ -69,7 +69,7 @@ static int setup(void **state)
 	(void)state;
 	pfx_fresh_dir(PAM_FIXTURE_DIR);
 	snprintf(store_path, sizeof(store_path), "%s/naccs.db", PAM_FIXTURE_DIR);
-	pfx_cheap_params(&argon2);
+	argon2 = tu_hash_params(1024);
 	pbkdf2 = argon2;
 	pbkdf2.alg = NACCS_ALG_PBKDF2_SHA256;
 	pbkdf2.pbkdf2_iterations = 100000;
@@ -97,11 +97,7 @@ static void stored_phc(const char *login, char out[NACCS_PHC_MAX])
 /* Authentication with pw, no output buffers. */
 static int auth(const char *user, const char *pw)
 {
-	const char *answers[] = {pw, NULL};
-	struct pfx_conv c;
-
-	pfx_conv_init(&c, answers, 0, 0);
-	return pfx_run(SERVICE, PAMTEST_AUTHENTICATE, user, &c);
+	return pfx_run_pw(SERVICE, PAMTEST_AUTHENTICATE, user, pw, 0, 0, NULL);
 }
 
 static bool starts_with(const char *s, const char *prefix)

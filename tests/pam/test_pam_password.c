@@ -49,7 +49,7 @@ static void write_conf(void)
 
 static struct naccs_store *open_store(bool create)
 {
-	return pfx_open_store(store_path, real_uid, create);
+	return tst_open_store(store_path, real_uid, create);
 }
 
 static void add_user(struct naccs_store *st, const char *number, const char *login)
@@ -75,7 +75,7 @@ static int setup(void **state)
 	st = open_store(true);
 	add_user(st, "001", ALICE);
 	add_user(st, "004", RESET);
-	pfx_cheap_params(&p);
+	p = tu_hash_params(1024);
 	assert_int_equal(naccs_hash_new(&p, CUR, phc, &err), 0);
 	if (naccs_store_set_password(st, naccs_deadline_in(5000), RESET, phc, true, 24,
 				     "password-reset", "admin", &err) < 0)

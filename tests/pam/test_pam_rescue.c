@@ -62,7 +62,7 @@ static char index_path[1100];
 
 static struct naccs_store *open_store(bool create)
 {
-	return pfx_open_store(store_path, getuid(), create);
+	return tst_open_store(store_path, getuid(), create);
 }
 
 static void add_user(struct naccs_store *st, const char *code, const char *login)
@@ -151,48 +151,9 @@ static int chauthtok(const char *user, const char *old, const char *new_pw)
 
 /* ---- files ------------------------------------------------------------ */
 
-/* A file's bytes (absent: present == false). */
-struct snap {
-	bool present;
-	size_t len;
-	unsigned char *data;
-};
-
-static struct snap snap_take(const char *path)
-{
-	struct snap sn = {false, 0, NULL};
-	FILE *fp = fopen(path, "rb");
-	size_t cap = 0, n;
-
-	if (fp == NULL)
-		return sn;
-	sn.present = true;
-	do {
-		if (sn.len == cap) {
-			cap = cap == 0 ? 65536 : cap * 2;
-			sn.data = realloc(sn.data, cap);
-			assert_non_null(sn.data);
-		}
-		n = fread(sn.data + sn.len, 1, cap - sn.len, fp);
-		sn.len += n;
-	} while (n > 0);
-	fclose(fp);
-	return sn;
-}
-
-static bool snap_same(const struct snap *before, const char *path)
-{
-	struct snap now = snap_take(path);
-	bool same = now.present == before->present && now.len == before->len &&
-		    (now.len == 0 || memcmp(now.data, before->data, now.len) == 0);
-
-	free(now.data);
-	return same;
-}
-
 struct store_files {
 	char path[3][PATH_MAX + 8];
-	struct snap snap[3];
+	struct tu_snap snap[3];
 };
 
 static void files_take(struct store_files *f)
@@ -201,7 +162,7 @@ static void files_take(struct store_files *f)
 	snprintf(f->path[1], sizeof(f->path[1]), "%s-wal", store_path);
 	snprintf(f->path[2], sizeof(f->path[2]), "%s-shm", store_path);
 	for (int i = 0; i < 3; i++)
-		f->snap[i] = snap_take(f->path[i]);
+		f->snap[i] = tu_snap_take(f->path[i]);
 }
 
 /* The store's files exactly as they were (absent ones still absent); the
@@ -209,7 +170,7 @@ static void files_take(struct store_files *f)
 static void files_unchanged(struct store_files *f, bool shm_too)
 {
 	for (int i = 0; i < 3; i++) {
-		if ((i < 2 || shm_too) && !snap_same(&f->snap[i], f->path[i]))
+		if ((i < 2 || shm_too) && !tu_snap_same(&f->snap[i], f->path[i]))
 			fail_msg("%s was changed by a login", f->path[i]);
 		free(f->snap[i].data);
 	}
@@ -371,23 +332,6 @@ static void test_index_untrusted(void **state)
 	assert_int_equal(auth(LOCAL, LOCAL_PW), PAM_SUCCESS);
 }
 
-/* Write zeros to path until the file system is full. */
-static void fill(const char *path)
-{
-	static const char zeros[4096];
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ssize_t w;
-
-	assert_true(fd >= 0);
-	do
-		w = write(fd, zeros, sizeof(zeros));
-	while (w > 0);
-	while (write(fd, zeros, 1) == 1)
-		;
-	assert_int_equal(errno, ENOSPC);
-	close(fd);
-}
-
 /* The store's file system full (the store readable, no write possible),
  * the trail on it too: recording an attempt on a name that is no ID never
  * blocks the stack; a naccs ID's login fails closed (it cannot be
@@ -397,26 +341,13 @@ static void test_full_file_system(void **state)
 	char filler[PATH_MAX + 16];
 
 	(void)state;
-	if (geteuid() != 0) {
-		print_message("# a full file system needs root (a private mount namespace and a "
-			      "tmpfs): skipped\n");
-		skip();
-	}
-	if (unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) {
-		print_message("# no private mount namespace here (%d): skipped\n", errno);
-		skip();
-	}
-	if (mount("naccs-test", state_dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=512k,mode=0700") <
-	    0) {
-		print_message("# cannot mount a tmpfs (%d): skipped\n", errno);
-		skip();
-	}
+	tu_private_tmpfs("a full file system", state_dir, "size=512k,mode=0700");
 	build_fixture();
 	/* Room: a login of each kind, so every file a login uses exists. */
 	assert_int_equal(auth(ALICE, GOOD_PW), PAM_SUCCESS);
 	assert_int_equal(auth(LOCAL, LOCAL_PW), PAM_SUCCESS);
 	snprintf(filler, sizeof(filler), "%s/filler", state_dir);
-	fill(filler);
+	tu_fill(filler);
 	/* Full. */
 	assert_int_equal(auth(LOCAL, LOCAL_PW), PAM_SUCCESS);
 	assert_int_equal(auth(LOCAL, "wrong-for-unix"), PAM_AUTH_ERR);

@@ -59,7 +59,7 @@ static void write_conf(const char *extra)
 
 static struct naccs_store *open_store_as(bool create)
 {
-	return pfx_open_store(store_path, getuid(), create);
+	return tst_open_store(store_path, getuid(), create);
 }
 
 static struct naccs_store *open_store(void)

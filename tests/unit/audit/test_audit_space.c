@@ -42,6 +42,7 @@
 #include "base/secret.h"
 #include "store/store.h"
 #include "testlog.h"
+#include "teststore.h"
 #include "testutil.h"
 #include "audit/key.h"
 #include "audit/line.h"
@@ -151,34 +152,6 @@ static void test_warn_free_space(void **state)
 
 /* ---- a full disk ------------------------------------------------------ */
 
-static char *trail_text(const char *dir)
-{
-	char **names = NULL, path[PATH_MAX], *all = calloc(1, 1);
-	size_t n = 0, len = 0;
-	struct naccs_err err;
-
-	assert_int_equal(naccs_audit_list(dir, &names, &n, &err), 0);
-	for (size_t i = 0; i < n; i++) {
-		char buf[4096];
-		size_t got;
-		FILE *fp;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		fp = fopen(path, "re");
-		assert_non_null(fp);
-		while ((got = fread(buf, 1, sizeof(buf), fp)) > 0) {
-			all = realloc(all, len + got + 1);
-			assert_non_null(all);
-			memcpy(all + len, buf, got);
-			len += got;
-			all[len] = '\0';
-		}
-		fclose(fp);
-	}
-	naccs_audit_names_free(names, n);
-	return all;
-}
-
 static bool verified(struct fx *f, uint64_t *lines)
 {
 	uint8_t key[NACCS_AUDIT_KEY_LEN];
@@ -236,59 +209,23 @@ static uint32_t failures(struct naccs_policy *pol)
 	return s.failures_since_success;
 }
 
-/* Write zeros to path until the file system is full. */
-static void fill(const char *path)
-{
-	static const char zeros[4096];
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ssize_t w;
-
-	assert_true(fd >= 0);
-	do
-		w = write(fd, zeros, sizeof(zeros));
-	while (w > 0);
-	/* The last partial block too. */
-	while (write(fd, zeros, 1) == 1)
-		;
-	assert_int_equal(errno, ENOSPC);
-	close(fd);
-}
-
 static void test_full_disk_denies(void **state)
 {
 	struct fx *f = *state;
-	struct naccs_store_options opt = {
-	    .owner_uid = geteuid(), .timeout_ms = 5000, .create = true};
 	struct naccs_policy pol;
 	struct naccs_decision d;
-	struct naccs_err err;
 	char filler[PATH_MAX + 16];
 	char *before, *after;
 	uint64_t lines = 0, lines_before = 0;
 	uint32_t counted;
 
-	if (geteuid() != 0) {
-		print_message("# a full disk needs root (a private mount namespace and a tmpfs): "
-			      "skipped\n");
-		skip();
-	}
-	if (unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) {
-		print_message("# no private mount namespace here (%d): skipped\n", errno);
-		skip();
-	}
 	/* The trail's directory is a 64 KiB file system of its own, in this
 	 * process's namespace only. */
 	assert_int_equal(mkdir(f->cfg.audit_dir, 0700), 0);
-	if (mount("naccs-test", f->cfg.audit_dir, "tmpfs", MS_NOSUID | MS_NODEV,
-		  "size=64k,mode=0700") < 0) {
-		print_message("# cannot mount a tmpfs (%d): skipped\n", errno);
-		skip();
-	}
+	tu_private_tmpfs("a full disk", f->cfg.audit_dir, "size=64k,mode=0700");
 	create_trail(f);
 	f->cfg.audit_warn_free_space = 0; /* only the failure's own lines */
-	opt.path = f->cfg.store_path;
-	if (naccs_store_open(&opt, &pol.store, &err) < 0)
-		fail_msg("store: %s", err.msg);
+	pol.store = tst_open_store(f->cfg.store_path, geteuid(), true);
 	pol.cfg = &f->cfg;
 	add_id(f, pol.store);
 
@@ -302,12 +239,12 @@ static void test_full_disk_denies(void **state)
 	 * two (as a disk block would): logins go on being recorded until a
 	 * line no longer fits, then the next is refused. */
 	snprintf(filler, sizeof(filler), "%s/filler", f->cfg.audit_dir);
-	fill(filler);
+	tu_fill(filler);
 	for (int i = 0;; i++) {
 		enum naccs_outcome o;
 
 		assert_true(i < 64);
-		before = trail_text(f->cfg.audit_dir);
+		before = tu_trail_text(f->cfg.audit_dir);
 		tl_reset();
 		o = login(f, &pol, GOOD_PW, &d);
 		if (o != NACCS_OUT_ALLOW)
@@ -326,7 +263,7 @@ static void test_full_disk_denies(void **state)
 	assert_int_equal(login(f, &pol, BAD_PW, &d), NACCS_OUT_BAD_CREDENTIALS);
 	assert_int_equal(failures(&pol), counted + 1);
 	/* Nothing earlier lost, no partial line left, every MAC still checks. */
-	after = trail_text(f->cfg.audit_dir);
+	after = tu_trail_text(f->cfg.audit_dir);
 	assert_string_equal(before, after);
 	free(after);
 	assert_true(verified(f, &lines));
@@ -337,7 +274,7 @@ static void test_full_disk_denies(void **state)
 	assert_int_equal(login(f, &pol, GOOD_PW, &d), NACCS_OUT_ALLOW);
 	assert_true(verified(f, &lines));
 	assert_int_equal(lines, lines_before + 1);
-	after = trail_text(f->cfg.audit_dir);
+	after = tu_trail_text(f->cfg.audit_dir);
 	assert_memory_equal(before, after, strlen(before));
 	free(after);
 	free(before);
@@ -351,8 +288,6 @@ static void test_full_disk_denies(void **state)
 static void test_full_disk_password_change(void **state)
 {
 	struct fx *f = *state;
-	struct naccs_store_options opt = {
-	    .owner_uid = geteuid(), .timeout_ms = 5000, .create = true};
 	struct naccs_request req = {
 	    .service = "naccs-space", .user = "abcde-001", .trail = &f->cfg};
 	struct naccs_account_state before, after;
@@ -363,28 +298,13 @@ static void test_full_disk_password_change(void **state)
 	char filler[PATH_MAX + 16];
 	uint64_t lines = 0;
 
-	if (geteuid() != 0) {
-		print_message("# a full disk needs root (a private mount namespace and a tmpfs): "
-			      "skipped\n");
-		skip();
-	}
-	if (unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) {
-		print_message("# no private mount namespace here (%d): skipped\n", errno);
-		skip();
-	}
 	assert_int_equal(mkdir(f->cfg.audit_dir, 0700), 0);
-	if (mount("naccs-test", f->cfg.audit_dir, "tmpfs", MS_NOSUID | MS_NODEV,
-		  "size=64k,mode=0700") < 0) {
-		print_message("# cannot mount a tmpfs (%d): skipped\n", errno);
-		skip();
-	}
+	tu_private_tmpfs("a full disk", f->cfg.audit_dir, "size=64k,mode=0700");
 	create_trail(f);
 	f->cfg.audit_warn_free_space = 0;
 	f->cfg.password.min_age_days = 0;
 	f->cfg.password.dictionary_check = false;
-	opt.path = f->cfg.store_path;
-	if (naccs_store_open(&opt, &pol.store, &err) < 0)
-		fail_msg("store: %s", err.msg);
+	pol.store = tst_open_store(f->cfg.store_path, geteuid(), true);
 	pol.cfg = &f->cfg;
 	add_id(f, pol.store);
 
@@ -394,7 +314,7 @@ static void test_full_disk_password_change(void **state)
 			 NACCS_OUT_ALLOW);
 	/* Then the disk fills, to the last line the month file's page takes. */
 	snprintf(filler, sizeof(filler), "%s/filler", f->cfg.audit_dir);
-	fill(filler);
+	tu_fill(filler);
 	for (int i = 0; login(f, &pol, GOOD_PW, &d) == NACCS_OUT_ALLOW; i++)
 		assert_true(i < 64);
 	assert_true(d.audit_refused);

@@ -25,6 +25,7 @@
 #include "crypto/hash.h"
 #include "crypto/phc.h"
 #include "crypto/engine.h"
+#include "testutil.h"
 
 #define REQ_SWAP   "UTS-2.2.1.6(1)(e)(ア)"
 #define REQ_SELECT "UTS-2.2.1.6(1)(e)(イ)"
@@ -43,10 +44,8 @@ static const char fixed_salt[16] = "0123456789abcdef";
 
 static void small_params(struct naccs_hash_params *p, enum naccs_engine_id engine)
 {
-	naccs_hash_params_default(p);
+	*p = tu_hash_params(256);
 	p->engine = engine;
-	p->m_kib = 256;
-	p->t_cost = 1;
 }
 
 static void hex_to_bin(const char *hex, uint8_t *out, size_t len)
@@ -829,15 +828,6 @@ static void test_default_params_64mib(void **state)
 	assert_verifies(&cfg, upstream, "password", true);
 	assert_int_equal(naccs_hash_dummy_verify(&cfg, "default cost", &err), 0);
 }
-
-/* Each test's name starts with the requirement it checks. req is pasted into
- * a string literal, so it cannot be parenthesised. */
-/* NOLINTBEGIN(bugprone-macro-parentheses) */
-#define REQ_TEST(req, fn)                                                                          \
-	{                                                                                          \
-		.name = req " " #fn, .test_func = fn                                               \
-	}
-/* NOLINTEND(bugprone-macro-parentheses) */
 
 int main(void)
 {

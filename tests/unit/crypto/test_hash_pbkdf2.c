@@ -27,6 +27,7 @@
 #include "crypto/phc.h"
 #include "crypto/engine.h"
 #include "store/sqlite/schema.h"
+#include "testutil.h"
 
 #define REQ_SWAP   "UTS-2.2.1.6(1)(e)(ア)"
 #define REQ_SELECT "UTS-2.2.1.6(1)(e)(イ)"
@@ -47,9 +48,7 @@ static void pbkdf2_params(struct naccs_hash_params *p)
 
 static void argon2_params(struct naccs_hash_params *p)
 {
-	naccs_hash_params_default(p);
-	p->m_kib = 256;
-	p->t_cost = 1;
+	*p = tu_hash_params(256);
 }
 
 static void hex_to_bin(const char *hex, uint8_t *out, size_t len)
@@ -398,11 +397,6 @@ static void test_dummy_costs_like_verify(void **state)
 	if (dummy < 0.3 * real || like < 0.3 * real)
 		fail_msg("dummy %.3f ms, like %.3f ms vs real %.3f ms", dummy, like, real);
 }
-
-#define REQ_TEST(req, fn)                                                                          \
-	{                                                                                          \
-		.name = req " " #fn, .test_func = fn                                               \
-	}
 
 int main(void)
 {

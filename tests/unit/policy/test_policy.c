@@ -31,6 +31,7 @@
 #include "base/secret.h"
 #include "store/store.h"
 #include "testlog.h"
+#include "teststore.h"
 #include "testutil.h"
 
 #define DL()	naccs_deadline_in(10000)
@@ -45,20 +46,10 @@ struct fx {
 	struct naccs_policy pol;
 };
 
-static struct naccs_hash_params params(uint32_t m_kib)
-{
-	struct naccs_hash_params p;
-
-	naccs_hash_params_default(&p);
-	p.m_kib = m_kib;
-	p.t_cost = 1;
-	return p;
-}
-
 static int add(struct fx *f, const char *code, const char *number, const char *login,
 	       enum naccs_id_kind kind, uint32_t m_kib, struct naccs_err *err)
 {
-	struct naccs_hash_params p = params(m_kib);
+	struct naccs_hash_params p = tu_hash_params(m_kib);
 	struct naccs_identity id;
 	char phc[NACCS_PHC_MAX];
 
@@ -95,20 +86,15 @@ static void must_flag(struct fx *f, const char *login, enum naccs_flag flag)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	struct naccs_store_options opt = {
-	    .owner_uid = getuid(), .timeout_ms = 5000, .create = true};
-	struct naccs_err err;
 
 	assert_non_null(f);
 	f->dir = tu_mkdtemp("policy");
 	naccs_config_defaults(&f->cfg);
 	f->cfg.owner_uid = getuid();
-	f->cfg.hash = params(1024);
+	f->cfg.hash = tu_hash_params(1024);
 	f->cfg.debug = true;
 	snprintf(f->cfg.store_path, sizeof(f->cfg.store_path), "%s/naccs.db", f->dir);
-	opt.path = f->cfg.store_path;
-	if (naccs_store_open(&opt, &f->st, &err) < 0)
-		fail_msg("store: %s", err.msg);
+	f->st = tst_open_store(f->cfg.store_path, getuid(), true);
 	must_add(f, "ABCDE", "001", "abcde-001", NACCS_KIND_INDIVIDUAL, 1024);
 	must_add(f, "ABCDE", "002", "abcde-002", NACCS_KIND_INDIVIDUAL, 1024);
 	must_add(f, "ABCDE", "003", "abcde-003", NACCS_KIND_INDIVIDUAL, 1024);
@@ -509,7 +495,7 @@ static void test_empty_password_never_verifies(void **state)
 	struct fx *f = *state;
 	static const uint8_t salt[16] = "0123456789abcdef";
 	char encoded[NACCS_PHC_MAX], phc[NACCS_PHC_MAX];
-	struct naccs_hash_params p = params(1024);
+	struct naccs_hash_params p = tu_hash_params(1024);
 	struct naccs_decision d;
 	struct naccs_err err;
 	bool match = true;

@@ -29,6 +29,7 @@
 #include "base/secret.h"
 #include "store/store.h"
 #include "testdb.h"
+#include "teststore.h"
 #include "testutil.h"
 
 #define DL()   naccs_deadline_in(10000)
@@ -43,22 +44,10 @@ struct fx {
 	struct naccs_policy pol;
 };
 
-static struct naccs_hash_params params(uint32_t m_kib)
-{
-	struct naccs_hash_params p;
-
-	naccs_hash_params_default(&p);
-	p.m_kib = m_kib;
-	p.t_cost = 1;
-	return p;
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	struct naccs_store_options opt = {
-	    .owner_uid = getuid(), .timeout_ms = 5000, .create = true};
-	struct naccs_hash_params p = params(1024);
+	struct naccs_hash_params p = tu_hash_params(1024);
 	struct naccs_identity id;
 	struct naccs_err err;
 	char phc[NACCS_PHC_MAX];
@@ -70,9 +59,7 @@ static int setup(void **state)
 	f->cfg.hash = p;
 	f->cfg.password.min_age_days = 0;
 	snprintf(f->cfg.store_path, sizeof(f->cfg.store_path), "%s/naccs.db", f->dir);
-	opt.path = f->cfg.store_path;
-	if (naccs_store_open(&opt, &f->st, &err) < 0)
-		fail_msg("store: %s", err.msg);
+	f->st = tst_open_store(f->cfg.store_path, getuid(), true);
 	memset(&id, 0, sizeof(id));
 	snprintf(id.login, sizeof(id.login), "%s", LOGIN);
 	snprintf(id.user_code, sizeof(id.user_code), "ABCDE");
@@ -407,10 +394,10 @@ static void test_history_across_parameters(void **state)
 	struct naccs_err err;
 
 	f->cfg.password.min_diff = 0;
-	f->cfg.hash = params(512);
+	f->cfg.hash = tu_hash_params(512);
 	f->cfg.hash.engine = NACCS_ENGINE_LIBARGON2;
 	assert_int_equal(change(f, OLD_PW, "Xq7-vJ2p!kW1", NULL), NACCS_OUT_ALLOW);
-	f->cfg.hash = params(1024);
+	f->cfg.hash = tu_hash_params(1024);
 	f->cfg.hash.engine = NACCS_ENGINE_LIBSODIUM;
 	assert_int_equal(change(f, "Xq7-vJ2p!kW1", "Xq7-vJ2p!kW2", NULL), NACCS_OUT_ALLOW);
 	assert_int_equal(change(f, "Xq7-vJ2p!kW2", OLD_PW, &r), NACCS_OUT_REJECTED);
@@ -436,7 +423,7 @@ static void test_history_across_algorithms(void **state)
 	f->cfg.hash.pbkdf2_iterations = 100000;
 	assert_int_equal(change(f, OLD_PW, "Xq7-vJ2p!kW1", NULL), NACCS_OUT_ALLOW);
 	assert_non_null(strstr(state_of(f).phc, "$pbkdf2-sha256$"));
-	f->cfg.hash = params(1024);
+	f->cfg.hash = tu_hash_params(1024);
 	assert_int_equal(change(f, "Xq7-vJ2p!kW1", "Xq7-vJ2p!kW2", NULL), NACCS_OUT_ALLOW);
 	assert_non_null(strstr(state_of(f).phc, "$argon2id$"));
 	/* OLD_PW was hashed with argon2id, Xq7-vJ2p!kW1 with PBKDF2. */

@@ -134,51 +134,7 @@ static void add(struct naccs_store *st, const char *login, const char *code, con
 		fail_msg("add %s: %s", login, err.msg);
 }
 
-/* A file's bytes as they are now (absent: present == false). */
-struct snap {
-	bool present;
-	size_t len;
-	unsigned char *data;
-};
-
-static struct snap snap_take(const char *path)
-{
-	struct snap sn = {false, 0, NULL};
-	FILE *fp = fopen(path, "rb");
-	size_t cap = 0;
-
-	if (fp == NULL)
-		return sn;
-	sn.present = true;
-	for (;;) {
-		size_t n;
-
-		if (sn.len == cap) {
-			cap = cap == 0 ? 65536 : cap * 2;
-			sn.data = realloc(sn.data, cap);
-			assert_non_null(sn.data);
-		}
-		n = fread(sn.data + sn.len, 1, cap - sn.len, fp);
-		if (n == 0)
-			break;
-		sn.len += n;
-	}
-	fclose(fp);
-	return sn;
-}
-
-/* Byte for byte the same as when the snapshot was taken. */
-static bool snap_same(const struct snap *before, const char *path)
-{
-	struct snap now = snap_take(path);
-	bool same = now.present == before->present && now.len == before->len &&
-		    (now.len == 0 || memcmp(now.data, before->data, now.len) == 0);
-
-	free(now.data);
-	return same;
-}
-
-static bool contains(const struct snap *sn, const char *needle)
+static bool contains(const struct tu_snap *sn, const char *needle)
 {
 	size_t len = strlen(needle);
 
@@ -194,7 +150,7 @@ static bool any_file_contains(const struct fx *f, const char *needle)
 	bool found = false;
 
 	for (size_t i = 0; i < 3; i++) {
-		struct snap sn = snap_take(paths[i]);
+		struct tu_snap sn = tu_snap_take(paths[i]);
 
 		found = found || contains(&sn, needle);
 		free(sn.data);
@@ -265,7 +221,8 @@ static void make_store_with_wal(const struct fx *f)
  * "damaged", and leaves the three files exactly as they were. */
 static void assert_refused_untouched(const struct fx *f)
 {
-	struct snap db = snap_take(f->path), wal = snap_take(f->wal), shm = snap_take(f->shm);
+	struct tu_snap db = tu_snap_take(f->path), wal = tu_snap_take(f->wal),
+		       shm = tu_snap_take(f->shm);
 	struct naccs_store_options opt = {
 	    .path = f->path, .owner_uid = getuid(), .timeout_ms = 5000};
 	struct naccs_store_report rep;
@@ -293,9 +250,9 @@ static void assert_refused_untouched(const struct fx *f)
 	assert_int_equal(naccs_store_inspect(&opt, true, &rep, &err), -EIO);
 	assert_true(rep.damaged);
 
-	assert_true(snap_same(&db, f->path));
-	assert_true(snap_same(&wal, f->wal));
-	assert_true(snap_same(&shm, f->shm));
+	assert_true(tu_snap_same(&db, f->path));
+	assert_true(tu_snap_same(&wal, f->wal));
+	assert_true(tu_snap_same(&shm, f->shm));
 	free(db.data);
 	free(wal.data);
 	free(shm.data);
@@ -381,7 +338,7 @@ static void make_store_without_side_files(const struct fx *f)
  * -wal or -shm beside it (issue 16, items 1 and 27). */
 static void assert_refused_no_side_files(const struct fx *f, int expect)
 {
-	struct snap db = snap_take(f->path);
+	struct tu_snap db = tu_snap_take(f->path);
 	struct naccs_store *st = NULL;
 	struct naccs_config cfg;
 	struct naccs_policy pol;
@@ -407,7 +364,7 @@ static void assert_refused_no_side_files(const struct fx *f, int expect)
 	assert_null(st);
 	assert_int_equal(access(f->wal, F_OK), -1);
 	assert_int_equal(access(f->shm, F_OK), -1);
-	assert_true(snap_same(&db, f->path));
+	assert_true(tu_snap_same(&db, f->path));
 	free(db.data);
 }
 
@@ -473,12 +430,12 @@ static void test_old_schema_needs_upgrade(void **state)
 	struct fx *f = *state;
 	struct naccs_store *st = NULL;
 	struct naccs_err err;
-	struct snap db;
+	struct tu_snap db;
 	char expect[PATH_MAX + 128];
 	int version = 0;
 
 	make_v1_store(f->path, true);
-	db = snap_take(f->path);
+	db = tu_snap_take(f->path);
 	/* a login: refused, closed, the store unchanged */
 	assert_int_equal(open_with(f->path, false, false, false, &st, &err), -EPROTO);
 	assert_null(st);
@@ -488,7 +445,7 @@ static void test_old_schema_needs_upgrade(void **state)
 		 f->path, NACCS_SQLITE_SCHEMA_VERSION);
 	assert_string_equal(err.msg, expect);
 	assert_int_equal(open_with(f->path, false, true, false, &st, &err), -EPROTO);
-	assert_true(snap_same(&db, f->path));
+	assert_true(tu_snap_same(&db, f->path));
 	free(db.data);
 	/* an administrative open that migrates may not be read-only */
 	assert_int_equal(open_with(f->path, false, true, true, &st, &err), -EINVAL);
@@ -509,10 +466,10 @@ static void test_not_wal_refused(void **state)
 	    .path = f->path, .owner_uid = getuid(), .timeout_ms = 5000};
 	struct naccs_store_report rep;
 	struct naccs_err err;
-	struct snap db;
+	struct tu_snap db;
 
 	make_v1_store(f->path, false);
-	db = snap_take(f->path);
+	db = tu_snap_take(f->path);
 	assert_int_equal(open_with(f->path, false, false, false, &st, &err), -EPROTO);
 	assert_non_null(strstr(err.msg, "not in WAL mode"));
 	assert_non_null(strstr(err.msg, "naccsctl upgrade"));
@@ -522,7 +479,7 @@ static void test_not_wal_refused(void **state)
 	assert_false(rep.wal_mode);
 	assert_int_equal(rep.schema_version, 1);
 	assert_string_equal(rep.integrity, "ok");
-	assert_true(snap_same(&db, f->path));
+	assert_true(tu_snap_same(&db, f->path));
 	assert_int_equal(access(f->wal, F_OK), -1); /* no WAL made either */
 	free(db.data);
 	/* the administrative open switches it to WAL and migrates */
