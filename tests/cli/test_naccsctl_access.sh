@@ -10,14 +10,13 @@ use_sandbox
 sb_init_cheap
 sb_issue --user-code ABCDE --id-number 001 >/dev/null
 sb_ctl group add ops >/dev/null
-base=$(cat "$SB_CONF")
+sb_conf_keep
 # The lines of the first and second rule (after the sandbox's own lines and
 # the [access] header).
-l1=$(($(printf '%s\n' "$base" | wc -l) + 2))
+l1=$SB_LINE1
 l2=$((l1 + 1))
 rules() { # the sandbox's file with these [access] lines
-	printf '%s\n[access]\n%s\n' "$base" "$1" >"$SB_CONF"
-	chmod 0600 "$SB_CONF"
+	sb_conf_section access "$1"
 }
 
 rules "rule_ops = group:ops days=Mon-Fri time=08:00-18:00

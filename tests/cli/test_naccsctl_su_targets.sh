@@ -24,12 +24,11 @@ expect_rc 0 "config check once a shared admin ID exists" sb_ctl config check
 ok "  no warning" bash -c "! grep -q 'no shared administrator ID' '$T_OUT'"
 sb_ctl user add --shared --login kiosk --approval SSO-2 --no-create-home >/dev/null
 sb_ctl group add ops >/dev/null
-base=$(cat "$SB_CONF")
-l1=$(($(printf '%s\n' "$base" | wc -l) + 2))
+sb_conf_keep
+l1=$SB_LINE1
 l2=$((l1 + 1))
 entries() { # the sandbox's file with these [su] lines
-	printf '%s\n[su]\n%s\n' "$base" "$1" >"$SB_CONF"
-	chmod 0600 "$SB_CONF"
+	sb_conf_section su "$1"
 }
 
 entries "target_ops = opsroot groups=ops ids=ABCDE001"

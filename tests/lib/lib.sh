@@ -94,6 +94,21 @@ $1"
 	fi
 }
 
+# sb_conf_keep: remember the sandbox's naccs.conf as it is now (SB_KEPT)
+# and the number of the first line of a section sb_conf_section appends to
+# it (SB_LINE1).
+sb_conf_keep() {
+	SB_KEPT=$(cat "$SB_CONF")
+	SB_LINE1=$(($(printf '%s\n' "$SB_KEPT" | wc -l) + 2))
+}
+
+# sb_conf_section SECTION LINES: the sandbox's naccs.conf (0600) is the kept
+# text with a [SECTION] of these lines after it.
+sb_conf_section() {
+	printf '%s\n[%s]\n%s\n' "$SB_KEPT" "$1" "$2" >"$SB_CONF"
+	chmod 0600 "$SB_CONF"
+}
+
 # needs_tools TOOL...: exit 77 (skipped, saying which) when one of the
 # programs is not installed.
 needs_tools() {

@@ -56,17 +56,7 @@ void pfx_add_user(struct naccs_store *st, const struct pfx_user *u)
 	struct naccs_err err;
 	char phc[NACCS_PHC_MAX];
 
-	memset(&id, 0, sizeof(id));
-	snprintf(id.login, sizeof(id.login), "%s", u->login);
-	snprintf(id.user_code, sizeof(id.user_code), "%s", u->code);
-	snprintf(id.id_number, sizeof(id.id_number), "%s", u->number);
-	id.kind = u->code[0] != '\0' ? NACCS_KIND_INDIVIDUAL : NACCS_KIND_SHARED;
-	id.uid = NACCS_UID_ALLOCATE;
-	id.gid = 100;
-	if (u->gecos != NULL)
-		snprintf(id.gecos, sizeof(id.gecos), "%s", u->gecos);
-	snprintf(id.home, sizeof(id.home), "/home/%s", u->login);
-	snprintf(id.shell, sizeof(id.shell), "/bin/sh");
+	tst_identity(&id, u->login, u->code, u->number, NACCS_UID_ALLOCATE, u->gecos, "/bin/sh");
 	assert_int_equal(
 	    naccs_hash_new(u->params != NULL ? u->params : &cheap, u->password, phc, &err), 0);
 	if (naccs_store_add_identity(st, naccs_deadline_in(5000), &id, 20000, 29999, phc,
@@ -115,4 +105,22 @@ int pfx_run_pw(const char *service, enum pamtest_ops op, const char *user, const
 		c = &own;
 	pfx_conv_pw(c, pw, n_info, n_err);
 	return pfx_run(service, op, user, c);
+}
+
+int pfx_acct_direct(const char *service, const char *user, const struct pam_conv *conv,
+		    const char *tty, const char *rhost, const char *ruser)
+{
+	pam_handle_t *h = NULL;
+	int rv;
+
+	assert_int_equal(pam_start(service, user, conv, &h), PAM_SUCCESS);
+	if (tty != NULL)
+		assert_int_equal(pam_set_item(h, PAM_TTY, tty), PAM_SUCCESS);
+	if (rhost != NULL)
+		assert_int_equal(pam_set_item(h, PAM_RHOST, rhost), PAM_SUCCESS);
+	if (ruser != NULL)
+		assert_int_equal(pam_set_item(h, PAM_RUSER, ruser), PAM_SUCCESS);
+	rv = pam_acct_mgmt(h, 0);
+	pam_end(h, rv);
+	return rv;
 }

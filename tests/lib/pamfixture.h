@@ -74,6 +74,12 @@ void pfx_conv_pw(struct pfx_conv *c, const char *pw, int n_info, int n_err);
  * pfx_conv_init); returns the operation's PAM code. */
 int pfx_run(const char *service, enum pamtest_ops op, const char *user, struct pfx_conv *c);
 
+/* The account phase of service for user straight through libpam (not
+ * libpamtest) with the conversation conv, PAM_TTY, PAM_RHOST and PAM_RUSER
+ * set first when not NULL; returns pam_acct_mgmt's code. */
+int pfx_acct_direct(const char *service, const char *user, const struct pam_conv *conv,
+		    const char *tty, const char *rhost, const char *ruser);
+
 /* pfx_run through c set up here with pfx_conv_pw(c, pw, n_info, n_err);
  * c NULL: a conversation of the call's own. */
 int pfx_run_pw(const char *service, enum pamtest_ops op, const char *user, const char *pw,

@@ -45,11 +45,32 @@ int tst_store_teardown(void **state)
 {
 	struct tst_fx *f = *state;
 
-	naccs_store_close(f->st);
-	tu_rmtree(f->dir);
-	free(f->dir);
+	tst_close_dir(f->st, f->dir);
 	free(f);
 	return 0;
+}
+
+void tst_close_dir(struct naccs_store *st, char *dir)
+{
+	naccs_store_close(st);
+	tu_rmtree_free(dir);
+}
+
+void tst_identity(struct naccs_identity *id, const char *login, const char *code,
+		  const char *number, uint32_t uid, const char *gecos, const char *shell)
+{
+	memset(id, 0, sizeof(*id));
+	snprintf(id->login, sizeof(id->login), "%s", login);
+	snprintf(id->user_code, sizeof(id->user_code), "%s", code);
+	snprintf(id->id_number, sizeof(id->id_number), "%s", number);
+	id->kind = code[0] != '\0' ? NACCS_KIND_INDIVIDUAL : NACCS_KIND_SHARED;
+	id->uid = uid;
+	id->gid = 100;
+	if (gecos != NULL)
+		snprintf(id->gecos, sizeof(id->gecos), "%s", gecos);
+	snprintf(id->home, sizeof(id->home), "/home/%s", login);
+	if (shell != NULL)
+		snprintf(id->shell, sizeof(id->shell), "%s", shell);
 }
 
 int tst_add_fixed(struct naccs_store *st, const char *login, const char *code, const char *number,
@@ -57,16 +78,7 @@ int tst_add_fixed(struct naccs_store *st, const char *login, const char *code, c
 {
 	struct naccs_identity id;
 
-	memset(&id, 0, sizeof(id));
-	snprintf(id.login, sizeof(id.login), "%s", login);
-	snprintf(id.user_code, sizeof(id.user_code), "%s", code);
-	snprintf(id.id_number, sizeof(id.id_number), "%s", number);
-	id.kind = code[0] != '\0' ? NACCS_KIND_INDIVIDUAL : NACCS_KIND_SHARED;
-	id.uid = uid;
-	id.gid = 100;
-	snprintf(id.gecos, sizeof(id.gecos), "%s", gecos);
-	snprintf(id.home, sizeof(id.home), "/home/%s", login);
-	snprintf(id.shell, sizeof(id.shell), "/bin/bash");
+	tst_identity(&id, login, code, number, uid, gecos, "/bin/bash");
 	return naccs_store_add_identity(st, naccs_deadline_in(10000), &id, 20000, 29999,
 					"$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA", true,
 					"admin1", "test", err);
@@ -93,16 +105,8 @@ uint32_t tst_must_add_id(struct naccs_store *st, const char *password, const cha
 	struct naccs_err err;
 	char phc[NACCS_PHC_MAX];
 
-	memset(&id, 0, sizeof(id));
-	snprintf(id.login, sizeof(id.login), "%s", login);
-	snprintf(id.user_code, sizeof(id.user_code), "%s", code);
-	snprintf(id.id_number, sizeof(id.id_number), "%s", number);
-	id.kind = code[0] != '\0' ? NACCS_KIND_INDIVIDUAL : NACCS_KIND_SHARED;
+	tst_identity(&id, login, code, number, uid, NULL, "/bin/sh");
 	id.admin = admin;
-	id.uid = uid;
-	id.gid = 100;
-	snprintf(id.home, sizeof(id.home), "/home/%s", login);
-	snprintf(id.shell, sizeof(id.shell), "/bin/sh");
 	if (naccs_hash_new(&p, password, phc, &err) < 0)
 		fail_msg("hash for %s: %s", login, err.msg);
 	if (naccs_store_add_identity(st, naccs_deadline_in(5000), &id, 20000, 29999, phc, false,

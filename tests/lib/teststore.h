@@ -22,6 +22,16 @@ struct naccs_store *tst_open_store(const char *path, uid_t owner, bool create);
  * store in a temporary directory named after tag. */
 int tst_store_setup(void **state, const char *tag);
 int tst_store_teardown(void **state);
+/* A store fixture's end: close st, remove dir with everything in it and
+ * free it. */
+void tst_close_dir(struct naccs_store *st, char *dir);
+
+/* Fill id for an ID to add: individual when code is not "" (code and
+ * number its user code and identifying number), else shared; uid
+ * NACCS_UID_ALLOCATE or a given one, gid 100, home /home/LOGIN, gecos and
+ * shell as given (NULL: empty); everything else zero. */
+void tst_identity(struct naccs_identity *id, const char *login, const char *code,
+		  const char *number, uint32_t uid, const char *gecos, const char *shell);
 
 /* Add an ID with a fixed (cheap argon2id) stored hash that must be
  * changed: individual when code is not "" (code and number its user code

@@ -53,6 +53,12 @@ void tu_rmtree(const char *path)
 		nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+void tu_rmtree_free(char *path)
+{
+	tu_rmtree(path);
+	free(path);
+}
+
 char *tu_write_file(const char *dir, const char *name, const char *text, unsigned mode)
 {
 	char *path = NULL;

@@ -13,6 +13,8 @@
 char *tu_mkdtemp(const char *tag);
 /* Remove a directory tree (best effort). */
 void tu_rmtree(const char *path);
+/* tu_rmtree, then free the path (a fixture's tu_mkdtemp directory). */
+void tu_rmtree_free(char *path);
 /* Write text to dir/name with the given mode; returns malloc'd full path. */
 char *tu_write_file(const char *dir, const char *name, const char *text, unsigned mode);
 

@@ -90,8 +90,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	dlclose(module);
-	tu_rmtree(base_dir);
-	free(base_dir);
+	tu_rmtree_free(base_dir);
 	return 0;
 }
 

@@ -134,20 +134,11 @@ static int account(const char *service, const char *user, const char *now, const
 		   const char *rhost)
 {
 	struct pam_conv c = {conv, NULL};
-	pam_handle_t *h = NULL;
-	int rv;
 
 	tl_reset();
 	errors[0] = '\0';
 	setenv("NACCS_TEST_NOW", now, 1);
-	assert_int_equal(pam_start(service, user, &c, &h), PAM_SUCCESS);
-	if (tty != NULL)
-		assert_int_equal(pam_set_item(h, PAM_TTY, tty), PAM_SUCCESS);
-	if (rhost != NULL)
-		assert_int_equal(pam_set_item(h, PAM_RHOST, rhost), PAM_SUCCESS);
-	rv = pam_acct_mgmt(h, 0);
-	pam_end(h, rv);
-	return rv;
+	return pfx_acct_direct(service, user, &c, tty, rhost, NULL);
 }
 
 /* ---- windows ------------------------------------------------------------ */

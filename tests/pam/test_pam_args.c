@@ -62,9 +62,8 @@ static int teardown(void **state)
 	struct fixture *fx = *state;
 
 	pam_end(fx->pamh, PAM_SUCCESS);
-	tu_rmtree(fx->dir);
 	free(fx->conf);
-	free(fx->dir);
+	tu_rmtree_free(fx->dir);
 	free(fx);
 	return 0;
 }

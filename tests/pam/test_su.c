@@ -186,18 +186,9 @@ static int conv_quiet(int n, const struct pam_message **m, struct pam_response *
 static int account_from(const char *service, const char *user, const char *rhost, const char *ruser)
 {
 	struct pam_conv conv = {conv_quiet, NULL};
-	pam_handle_t *h = NULL;
-	int rv;
 
 	tl_reset();
-	assert_int_equal(pam_start(service, user, &conv, &h), PAM_SUCCESS);
-	if (rhost != NULL)
-		assert_int_equal(pam_set_item(h, PAM_RHOST, rhost), PAM_SUCCESS);
-	if (ruser != NULL)
-		assert_int_equal(pam_set_item(h, PAM_RUSER, ruser), PAM_SUCCESS);
-	rv = pam_acct_mgmt(h, 0);
-	pam_end(h, rv);
-	return rv;
+	return pfx_acct_direct(service, user, &conv, NULL, rhost, ruser);
 }
 
 /* ---- su gating (UTS-2.2.1.1(1)(g)(カ)) ---------------------------------- */

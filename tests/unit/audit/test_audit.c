@@ -72,8 +72,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	tu_rmtree(f->dir);
-	free(f->dir);
+	tu_rmtree_free(f->dir);
 	free(f);
 	return 0;
 }

@@ -81,8 +81,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	tu_rmtree(f->dir);
-	free(f->dir);
+	tu_rmtree_free(f->dir);
 	naccs_wipe(f->key, sizeof(f->key));
 	free(f);
 	return 0;
@@ -174,14 +173,7 @@ static void add_id(struct fx *f, struct naccs_store *st)
 	struct naccs_err err;
 	char phc[NACCS_PHC_MAX];
 
-	memset(&id, 0, sizeof(id));
-	snprintf(id.login, sizeof(id.login), "abcde-001");
-	snprintf(id.user_code, sizeof(id.user_code), "ABCDE");
-	snprintf(id.id_number, sizeof(id.id_number), "001");
-	id.kind = NACCS_KIND_INDIVIDUAL;
-	id.uid = NACCS_UID_ALLOCATE;
-	id.gid = 100;
-	snprintf(id.home, sizeof(id.home), "/home/abcde-001");
+	tst_identity(&id, "abcde-001", "ABCDE", "001", NACCS_UID_ALLOCATE, NULL, NULL);
 	assert_int_equal(naccs_hash_new(&f->cfg.hash, GOOD_PW, phc, &err), 0);
 	if (naccs_store_add_identity(st, DL(), &id, 20000, 29999, phc, false, "test", "test person",
 				     &err) < 0)

@@ -45,9 +45,8 @@ static int teardown(void **state)
 	struct fixture *fx = *state;
 
 	chmod(fx->dir, 0700);
-	tu_rmtree(fx->dir);
 	free(fx->file);
-	free(fx->dir);
+	tu_rmtree_free(fx->dir);
 	free(fx);
 	return 0;
 }

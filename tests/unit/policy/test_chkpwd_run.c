@@ -58,8 +58,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 	free(helper);
 	free(out_path);
 	free(code_path);

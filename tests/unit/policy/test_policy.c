@@ -53,14 +53,8 @@ static int add(struct fx *f, const char *code, const char *number, const char *l
 	struct naccs_identity id;
 	char phc[NACCS_PHC_MAX];
 
-	memset(&id, 0, sizeof(id));
-	snprintf(id.login, sizeof(id.login), "%s", login);
-	snprintf(id.user_code, sizeof(id.user_code), "%s", code);
-	snprintf(id.id_number, sizeof(id.id_number), "%s", number);
+	tst_identity(&id, login, code, number, NACCS_UID_ALLOCATE, NULL, NULL);
 	id.kind = kind;
-	id.uid = NACCS_UID_ALLOCATE;
-	id.gid = 100;
-	snprintf(id.home, sizeof(id.home), "/home/%s", login);
 	assert_int_equal(naccs_hash_new(&p, GOOD_PW, phc, err), 0);
 	return naccs_store_add_identity(f->st, DL(), &id, 20000, 29999, phc, false, "test",
 					"test person", err);
@@ -112,9 +106,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	naccs_store_close(f->st);
-	tu_rmtree(f->dir);
-	free(f->dir);
+	tst_close_dir(f->st, f->dir);
 	free(f);
 	return 0;
 }

@@ -60,15 +60,7 @@ static int setup(void **state)
 	f->cfg.password.min_age_days = 0;
 	snprintf(f->cfg.store_path, sizeof(f->cfg.store_path), "%s/naccs.db", f->dir);
 	f->st = tst_open_store(f->cfg.store_path, getuid(), true);
-	memset(&id, 0, sizeof(id));
-	snprintf(id.login, sizeof(id.login), "%s", LOGIN);
-	snprintf(id.user_code, sizeof(id.user_code), "ABCDE");
-	snprintf(id.id_number, sizeof(id.id_number), "001");
-	snprintf(id.gecos, sizeof(id.gecos), "Yamada Taro");
-	snprintf(id.home, sizeof(id.home), "/home/%s", LOGIN);
-	id.kind = NACCS_KIND_INDIVIDUAL;
-	id.uid = NACCS_UID_ALLOCATE;
-	id.gid = 100;
+	tst_identity(&id, LOGIN, "ABCDE", "001", NACCS_UID_ALLOCATE, "Yamada Taro", NULL);
 	assert_int_equal(naccs_hash_new(&p, OLD_PW, phc, &err), 0);
 	if (naccs_store_add_identity(f->st, DL(), &id, 20000, 29999, phc, false, "test", "Yamada",
 				     &err) < 0)
@@ -83,9 +75,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	naccs_store_close(f->st);
-	tu_rmtree(f->dir);
-	free(f->dir);
+	tst_close_dir(f->st, f->dir);
 	free(f);
 	return 0;
 }

@@ -49,8 +49,7 @@ static int teardown(void **state)
 	char *top = strdup(dir);
 
 	*strrchr(top, '/') = '\0';
-	tu_rmtree(top);
-	free(top);
+	tu_rmtree_free(top);
 	free(dir);
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include "store/store.h"
 #include "store/sqlite/schema.h"
 #include "testdb.h"
+#include "teststore.h"
 #include "testutil.h"
 
 #define DL() naccs_deadline_in(10000)
@@ -74,9 +75,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	naccs_store_close(f->st);
-	tu_rmtree(f->dir);
-	free(f->dir);
+	tst_close_dir(f->st, f->dir);
 	free(f);
 	return 0;
 }
@@ -90,16 +89,10 @@ static void phc_for(int n, char out[NACCS_PHC_MAX])
 static void identity(struct naccs_identity *id, const char *login, const char *code,
 		     const char *number)
 {
-	memset(id, 0, sizeof(*id));
-	snprintf(id->login, sizeof(id->login), "%s", login);
-	snprintf(id->user_code, sizeof(id->user_code), "%s", code);
-	snprintf(id->id_number, sizeof(id->id_number), "%s", number);
-	id->kind = code[0] != '\0' ? NACCS_KIND_INDIVIDUAL : NACCS_KIND_SHARED;
-	id->uid = NACCS_UID_ALLOCATE;
-	id->gid = 100;
-	snprintf(id->gecos, sizeof(id->gecos), "Test %s", login);
-	snprintf(id->home, sizeof(id->home), "/home/%s", login);
-	snprintf(id->shell, sizeof(id->shell), "/bin/bash");
+	char gecos[sizeof(id->gecos)];
+
+	snprintf(gecos, sizeof(gecos), "Test %s", login);
+	tst_identity(id, login, code, number, NACCS_UID_ALLOCATE, gecos, "/bin/bash");
 }
 
 static int add(struct naccs_store *st, const char *login, const char *code, const char *number,
