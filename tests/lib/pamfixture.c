@@ -14,6 +14,14 @@
 
 #include "pamfixture.h"
 
+bool pfx_have_wrapper(const char *test)
+{
+	if (getenv("PAM_WRAPPER") != NULL)
+		return true;
+	fprintf(stderr, "%s: needs pam_wrapper (run through make check)\n", test);
+	return false;
+}
+
 void pfx_fresh_dir(const char *dir)
 {
 	tu_rmtree(dir);

@@ -19,6 +19,11 @@
 #include "teststore.h" /* tst_open_store: the PAM tests open their store with it */
 #include "testutil.h"  /* tu_hash_params: their cheap hash parameters */
 
+/* Are the tests run under pam_wrapper (PAM_WRAPPER set, as make check
+ * does)?  When not, says so on stderr for test (its name): main then
+ * returns 77 (skipped). */
+bool pfx_have_wrapper(const char *test);
+
 /* Remove dir with everything in it and make it again, empty, 0700. */
 void pfx_fresh_dir(const char *dir);
 

@@ -483,9 +483,7 @@ int main(void)
 	    T(test_names_not_ours_not_recorded),
 	};
 
-	if (getenv("PAM_WRAPPER") == NULL) {
-		fprintf(stderr, "test_audit_pam: needs pam_wrapper (run through make check)\n");
+	if (!pfx_have_wrapper("test_audit_pam"))
 		return 77;
-	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -494,10 +494,8 @@ int main(void)
 	};
 	const char *filter = getenv("NACCS_TEST_FILTER");
 
-	if (getenv("PAM_WRAPPER") == NULL) {
-		fprintf(stderr, "test_pam: needs pam_wrapper (run through make check)\n");
+	if (!pfx_have_wrapper("test_pam"))
 		return 77;
-	}
 	/* Like login(1) or su(1): the application sets the locale, the module
 	 * only translates. */
 	setlocale(LC_ALL, "");

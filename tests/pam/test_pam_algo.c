@@ -180,9 +180,7 @@ int main(void)
 	    T(test_engine_mismatch_fails_closed),
 	};
 
-	if (getenv("PAM_WRAPPER") == NULL) {
-		fprintf(stderr, "test_pam_algo: needs pam_wrapper (run through make check)\n");
+	if (!pfx_have_wrapper("test_pam_algo"))
 		return 77;
-	}
 	return cmocka_run_group_tests_name("pam_naccs_algo", tests, NULL, NULL);
 }

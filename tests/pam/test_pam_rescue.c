@@ -378,9 +378,7 @@ int main(void)
 	    T(test_full_file_system),
 	};
 
-	if (getenv("PAM_WRAPPER") == NULL) {
-		fprintf(stderr, "test_pam_rescue: needs pam_wrapper (run through make check)\n");
+	if (!pfx_have_wrapper("test_pam_rescue"))
 		return 77;
-	}
 	return cmocka_run_group_tests_name("pam_naccs without the store", tests, NULL, NULL);
 }
