@@ -181,6 +181,14 @@ struct naccs_hash_params tu_hash_params(uint32_t m_kib)
 	return p;
 }
 
+void tu_config_in(struct naccs_config *cfg, const char *dir, uid_t owner)
+{
+	naccs_config_defaults(cfg);
+	cfg->owner_uid = owner;
+	cfg->hash = tu_hash_params(1024);
+	snprintf(cfg->store_path, sizeof(cfg->store_path), "%s/naccs.db", dir);
+}
+
 struct tu_snap tu_snap_take(const char *path)
 {
 	struct tu_snap sn = {false, 0, NULL};

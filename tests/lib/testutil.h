@@ -5,7 +5,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
+#include "config/conf.h"
 #include "crypto/hash.h"
 
 /* Create a fresh 0700 directory under $TMPDIR (or /tmp); returns a malloc'd
@@ -35,6 +37,10 @@ char *tu_trail_text(const char *audit_dir);
 /* Cheap hash parameters for the tests: the defaults (engine, algorithm)
  * with m_kib KiB of memory and time cost 1. */
 struct naccs_hash_params tu_hash_params(uint32_t m_kib);
+
+/* A test's configuration in dir: the defaults with owner owner, the
+ * cheap hash parameters tu_hash_params(1024) and the store dir/naccs.db. */
+void tu_config_in(struct naccs_config *cfg, const char *dir, uid_t owner);
 
 /* A file's bytes as they are now (absent: present == false; free data). */
 struct tu_snap {

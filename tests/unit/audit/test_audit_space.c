@@ -66,11 +66,7 @@ static int setup(void **state)
 
 	assert_non_null(f);
 	f->dir = tu_mkdtemp("audit-space");
-	naccs_config_defaults(&f->cfg);
-	f->cfg.owner_uid = geteuid();
-	f->cfg.hash.m_kib = 1024;
-	f->cfg.hash.t_cost = 1;
-	snprintf(f->cfg.store_path, sizeof(f->cfg.store_path), "%s/naccs.db", f->dir);
+	tu_config_in(&f->cfg, f->dir, geteuid());
 	snprintf(f->cfg.audit_dir, sizeof(f->cfg.audit_dir), "%s/audit", f->dir);
 	tl_reset();
 	*state = f;

@@ -83,11 +83,8 @@ static int setup(void **state)
 
 	assert_non_null(f);
 	f->dir = tu_mkdtemp("policy");
-	naccs_config_defaults(&f->cfg);
-	f->cfg.owner_uid = getuid();
-	f->cfg.hash = tu_hash_params(1024);
+	tu_config_in(&f->cfg, f->dir, getuid());
 	f->cfg.debug = true;
-	snprintf(f->cfg.store_path, sizeof(f->cfg.store_path), "%s/naccs.db", f->dir);
 	f->st = tst_open_store(f->cfg.store_path, getuid(), true);
 	must_add(f, "ABCDE", "001", "abcde-001", NACCS_KIND_INDIVIDUAL, 1024);
 	must_add(f, "ABCDE", "002", "abcde-002", NACCS_KIND_INDIVIDUAL, 1024);

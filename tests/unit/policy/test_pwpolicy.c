@@ -54,11 +54,8 @@ static int setup(void **state)
 
 	assert_non_null(f);
 	f->dir = tu_mkdtemp("pwpolicy");
-	naccs_config_defaults(&f->cfg);
-	f->cfg.owner_uid = getuid();
-	f->cfg.hash = p;
+	tu_config_in(&f->cfg, f->dir, getuid());
 	f->cfg.password.min_age_days = 0;
-	snprintf(f->cfg.store_path, sizeof(f->cfg.store_path), "%s/naccs.db", f->dir);
 	f->st = tst_open_store(f->cfg.store_path, getuid(), true);
 	tst_identity(&id, LOGIN, "ABCDE", "001", NACCS_UID_ALLOCATE, "Yamada Taro", NULL);
 	assert_int_equal(naccs_hash_new(&p, OLD_PW, phc, &err), 0);
