@@ -62,9 +62,12 @@ void pfx_add_user(struct naccs_store *st, const struct pfx_user *u)
 	struct naccs_hash_params cheap = tu_hash_params(1024);
 	struct naccs_identity id;
 	struct naccs_err err;
-	char phc[NACCS_PHC_MAX];
+	char phc[NACCS_PHC_MAX], gecos[sizeof(id.gecos)];
 
-	tst_identity(&id, u->login, u->code, u->number, NACCS_UID_ALLOCATE, u->gecos, "/bin/sh");
+	if (u->test_gecos)
+		snprintf(gecos, sizeof(gecos), "Test %s", u->login);
+	tst_identity(&id, u->login, u->code, u->number, NACCS_UID_ALLOCATE,
+		     u->test_gecos ? gecos : u->gecos, "/bin/sh");
 	assert_int_equal(
 	    naccs_hash_new(u->params != NULL ? u->params : &cheap, u->password, phc, &err), 0);
 	if (naccs_store_add_identity(st, naccs_deadline_in(5000), &id, 20000, 29999, phc,

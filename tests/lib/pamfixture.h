@@ -46,7 +46,8 @@ struct pfx_user {
 	const char *login;
 	const char *code;
 	const char *number;
-	const char *gecos;			/* NULL: none */
+	const char *gecos;			/* NULL: none (or test_gecos) */
+	bool test_gecos;			/* gecos "Test LOGIN" */
 	const char *password;			/* hashed with params */
 	const struct naccs_hash_params *params; /* NULL: tu_hash_params(1024) */
 	bool must_change;

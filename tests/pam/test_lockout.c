@@ -72,13 +72,10 @@ static struct naccs_store *open_store(bool create)
 static void add_user(struct naccs_store *st, const char *code, const char *number,
 		     const char *login)
 {
-	char gecos[128];
-
-	snprintf(gecos, sizeof(gecos), "Test %s", login);
 	pfx_add_user(st, &(struct pfx_user){.login = login,
 					    .code = code,
 					    .number = number,
-					    .gecos = gecos,
+					    .test_gecos = true,
 					    .password = GOOD_PW});
 }
 

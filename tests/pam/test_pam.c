@@ -46,13 +46,11 @@ static void add_user(struct naccs_store *st, const char *code, const char *numbe
 		     const char *login, uint32_t m_kib, bool must_change)
 {
 	struct naccs_hash_params p = tu_hash_params(m_kib);
-	char gecos[128];
 
-	snprintf(gecos, sizeof(gecos), "Test %s", login);
 	pfx_add_user(st, &(struct pfx_user){.login = login,
 					    .code = code,
 					    .number = number,
-					    .gecos = gecos,
+					    .test_gecos = true,
 					    .password = GOOD_PW,
 					    .params = &p,
 					    .must_change = must_change});
