@@ -155,6 +155,32 @@ export TMPDIR=$E2E_ROOT/tmp
 E2E_TMP=$E2E_ROOT/scratch
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
 
+# show: the last expect_rc output as comment lines (for the log).
+show() { sed 's/^/#   /' "$T_OUT"; }
+
+# running PID: the process is there and no zombie; gone PID: it is not.
+running() { [ -r "/proc/$1/stat" ] && ! grep -q ') Z ' "/proc/$1/stat"; }
+gone() { ! running "$1"; }
+
+# wait_text TEXT FILE TRIES: until FILE holds TEXT, at most TRIES times
+# 0.2 s; wait_gone PID TRIES: until the process PID is gone, likewise.
+wait_text() {
+	local _
+	for _ in $(seq 1 "$3"); do
+		grep -q "$1" "$2" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+wait_gone() {
+	local _
+	for _ in $(seq 1 "$2"); do
+		running "$1" || return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 # e2e_bg PID: killed by e2e_cleanup.
 e2e_bg() { E2E_PIDS+=("$1"); }
 

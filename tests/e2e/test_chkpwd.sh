@@ -20,7 +20,6 @@ cat >"/etc/pam.d/$svc" <<EOT
 @include common-account
 EOT
 helper=/usr/sbin/naccs_chkpwd
-show() { sed 's/^/#   /' "$T_OUT"; }
 # failures LOGIN: "failures since" of naccsctl user show.
 failures() { e2e_ctl user show "$1" | sed -n 's/^failures since: *\([0-9]*\)$/\1/p'; }
 

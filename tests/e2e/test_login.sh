@@ -9,7 +9,6 @@ e2e_setup
 otp=$(e2e_issue ABCDE 001 --name "Yamada Taro")
 e2e_set_password abcde-001 "$otp" "$E2E_PW"
 ok "abcde-001 issued, its one-time password changed" test -s "$E2E_TMP/set_password.out"
-show() { sed 's/^/#   /' "$T_OUT"; }
 # console NAME PASSWORD [PATTERN SEND]...: log in on a pty; in the shell,
 # print who we are and leave.
 console() {
@@ -61,16 +60,11 @@ expect_rc 0 "  the new password is the store's" \
 # UTS-2.2.1.1(1)(d): suspending an ID ends its running console session
 # (README "Suspension ends the running sessions"): a real login left
 # running a command in its shell, ended by naccsctl user suspend.
-running() { [ -r "/proc/$1/stat" ] && ! grep -q ') Z ' "/proc/$1/stat"; }
-gone() { ! running "$1"; }
 long=$T_TMP/login-long.out
 E2E_PTY_TIMEOUT=120 e2e_pty "exec login" "login:" qwert-002 "assword:" "$E2E_PW2" \
 	'\$ ' 'echo LOGIN-LONG-$(id -un); sleep 3001' >"$long" 2>&1 &
 pty=$!
-for _ in $(seq 1 150); do
-	grep -q LOGIN-LONG-qwert-002 "$long" && break
-	sleep 0.2
-done
+wait_text LOGIN-LONG-qwert-002 "$long" 150
 ok "qwert-002's console session runs (sleep 3001 in its shell)" grep -q LOGIN-LONG-qwert-002 "$long"
 cmd=$(pgrep -u qwert-002 -x -f 'sleep 3001' | head -1)
 ok "  its command found" test -n "$cmd"
@@ -79,10 +73,7 @@ expect_rc 0 "user suspend qwert-002 ends it" e2e_ctl user suspend qwert-002 --re
 show
 ok "  the command is gone" gone "$cmd"
 ok "  no process of qwert-002 is left" sh -c "! pgrep -u qwert-002 >/dev/null"
-for _ in $(seq 1 75); do
-	running "$pty" || break
-	sleep 0.2
-done
+wait_gone "$pty" 75
 ok "  login returned within 15 s (the pty dialogue ended)" gone "$pty"
 kill "$pty" 2>/dev/null
 wait "$pty" 2>/dev/null

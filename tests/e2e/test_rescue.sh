@@ -7,7 +7,6 @@
 # after its password was asked; without the identity index, nobody.
 . "$(dirname "$0")/lib.sh"
 e2e_setup
-show() { sed 's/^/#   /' "$T_OUT"; }
 STORE=/var/lib/naccs/naccs.db
 LOCAL_PW='Local-Shadow-pw7'
 

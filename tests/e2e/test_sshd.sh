@@ -253,10 +253,7 @@ hold=$E2E_TMP/hold.out
 E2E_PTY_TIMEOUT=200 e2e_pty "$(ssh_cmd "$P" "$u1" 127.0.0.1 'echo HOLDING; sleep 300')" \
 	"Password: " "$E2E_PW" >"$hold" 2>&1 &
 e2e_bg $!
-for _ in $(seq 100); do
-	grep -q HOLDING "$hold" && break
-	sleep 0.2
-done
+wait_text HOLDING "$hold" 100
 ok "a first session is open" grep -q HOLDING "$hold"
 table=/var/lib/naccs/sessions/$u1
 spid=$(awk 'NF >= 3 { print $2 }' "$table" 2>/dev/null | tail -1)

@@ -51,7 +51,6 @@ su_as() {
 	e2e_pty "$(e2e_as_cmd "$1" "${4:-}") su -c 'echo SU-OK-\$(id -un)' $2" \
 		"assword:" "$3"
 }
-show() { sed 's/^/#   /' "$T_OUT"; }
 # su_refused LOGIN TARGET [LOGINUID]: as su_as, for an invoker refused
 # before any prompt (#16 item 9): nothing is typed.
 su_refused() {
@@ -261,17 +260,12 @@ fi
 # UTS-2.2.1.1(1)(d): suspending a person ends its running su root shell
 # (README "Suspension ends the running sessions"): a real su on a pty,
 # left running, ended by naccsctl user suspend; the trail names the switch.
-running() { [ -r "/proc/$1/stat" ] && ! grep -q ') Z ' "/proc/$1/stat"; }
-gone() { ! running "$1"; }
 long=$T_TMP/su-long.out
 E2E_PTY_TIMEOUT=120 e2e_pty \
 	"$(e2e_as_cmd abcde-001) su -c 'echo SU-LONG-\$(id -un); exec sleep 3000' root" \
 	"assword:" "$E2E_PW2" >"$long" 2>&1 &
 pty=$!
-for _ in $(seq 1 150); do
-	grep -q SU-LONG-root "$long" && break
-	sleep 0.2
-done
+wait_text SU-LONG-root "$long" 150
 ok "abcde-001's su root shell runs (sleep 3000 as root)" grep -q SU-LONG-root "$long"
 shell=$(pgrep -u 0 -x -f 'sleep 3000' | head -1)
 ok "  its process found" test -n "$shell"
@@ -281,10 +275,7 @@ expect_rc 0 "user suspend abcde-001 ends it" e2e_ctl user suspend abcde-001 --re
 show
 ok "  the root shell is gone" gone "$shell"
 # (expect would give up after 120 s: su must end well before.)
-for _ in $(seq 1 75); do
-	running "$pty" || break
-	sleep 0.2
-done
+wait_gone "$pty" 75
 ok "  su returned within 15 s (the pty dialogue ended)" gone "$pty"
 kill "$pty" 2>/dev/null
 wait "$pty" 2>/dev/null

@@ -9,7 +9,6 @@
 # configuration (it is said, and left as it is).
 . "$(dirname "$0")/lib.sh"
 e2e_setup
-show() { sed 's/^/#   /' "$T_OUT"; }
 STORE=/var/lib/naccs/naccs.db
 DOWN=$NACCS_TOP_BUILDDIR/tests/lib/store_downgrade
 ok "the fresh install's postinst had no store to upgrade" \
