@@ -109,6 +109,17 @@ sb_conf_section() {
 	chmod 0600 "$SB_CONF"
 }
 
+# man_conf_keys PAGE: "section.key" of every key term of a naccs.conf(5)
+# page (English or Japanese): a .TP whose term starts with the key, under
+# .SS "[section]"; sorted, once each.
+man_conf_keys() {
+	awk '/^\.SS/ { sec = ""; if (match($0, /\[[a-z0-9_]+\]/)) sec = substr($0, RSTART + 1, RLENGTH - 2); next }
+	     /^\.SH/ { sec = ""; next }
+	     /^\.TP/ { term = 1; next }
+	     term { term = 0; line = $0; sub(/^\.[A-Z]+[ \t]+/, "", line); gsub(/"/, "", line);
+	            split(line, w, /[ \t=]+/); if (sec != "" && w[1] != "") print sec "." w[1] }' "$1" | sort -u
+}
+
 # needs_tools TOOL...: exit 77 (skipped, saying which) when one of the
 # programs is not installed.
 needs_tools() {

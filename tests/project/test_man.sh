@@ -39,16 +39,6 @@ config_keys() {
 	} | sort -u
 }
 
-# documented_keys PAGE: "section.key" of every key term in naccs.conf(5):
-# a .TP whose term starts with the key, under .SS "[section]".
-documented_keys() {
-	awk '/^\.SS/ { sec = ""; if (match($0, /\[[a-z0-9_]+\]/)) sec = substr($0, RSTART + 1, RLENGTH - 2); next }
-	     /^\.SH/ { sec = ""; next }
-	     /^\.TP/ { term = 1; next }
-	     term { term = 0; line = $0; sub(/^\.[A-Z]+[ \t]+/, "", line); gsub(/"/, "", line);
-	            split(line, w, /[ \t=]+/); if (sec != "" && w[1] != "") print sec "." w[1] }' "$1" | sort -u
-}
-
 # naccsctl_commands FILE: the names of the top-level command table.
 naccsctl_commands() {
 	sed -n 's/^[[:space:]]*{"\([a-z][a-z-]*\)", cmd_[a-z_]*,.*/\1/p' "$1" | sort -u
@@ -74,7 +64,7 @@ for p in $pages; do
 done
 
 config_keys "$src/common/config/keys.c" >"$T_TMP/keys"
-documented_keys "$src/man/naccs.conf.5" >"$T_TMP/doc-keys"
+man_conf_keys "$src/man/naccs.conf.5" >"$T_TMP/doc-keys"
 ok "the config table has keys (the extraction works)" test "$(wc -l <"$T_TMP/keys")" -gt 40
 missing "$T_TMP/keys" "$T_TMP/doc-keys" >"$T_TMP/missing-keys"
 ok "every config key of common/config/keys.c is in naccs.conf(5)" test ! -s "$T_TMP/missing-keys"
@@ -106,7 +96,7 @@ ok "self-check: a new key without documentation is reported by name" \
 	test "$(missing "$T_TMP/keys-plus" "$T_TMP/doc-keys")" = "self_check.new_key"
 sed '/NACCS_ACCESS_RULE_PREFIX/d' "$src/common/config/keys.c" >"$T_TMP/keys-norule.c"
 sed 's/^\.BI "rule_" NAME/.BI "renamed_" NAME/' "$src/man/naccs.conf.5" >"$T_TMP/norule.5"
-documented_keys "$T_TMP/norule.5" >"$T_TMP/doc-keys-norule"
+man_conf_keys "$T_TMP/norule.5" >"$T_TMP/doc-keys-norule"
 ok "self-check: [access] rule_NAME undocumented is reported" \
 	test "$(missing "$T_TMP/keys" "$T_TMP/doc-keys-norule")" = "access.rule_"
 ok "self-check: rule_NAME is expected only while the setter takes it" \

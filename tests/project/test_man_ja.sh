@@ -67,15 +67,6 @@ plain() {
 # headings PAGE: the .SH headings in order, without quotes.
 headings() { sed -n 's/^\.SH[[:space:]]*//p' "$1" | tr -d '"'; }
 
-# config_keys PAGE: "section.key" of every key term (.TP under .SS "[sec]").
-config_keys() {
-	awk '/^\.SS/ { sec = ""; if (match($0, /\[[a-z0-9_]+\]/)) sec = substr($0, RSTART + 1, RLENGTH - 2); next }
-	     /^\.SH/ { sec = ""; next }
-	     /^\.TP/ { term = 1; next }
-	     term { term = 0; line = $0; sub(/^\.[A-Z]+[ \t]+/, "", line); gsub(/"/, "", line);
-	            split(line, w, /[ \t=]+/); if (sec != "" && w[1] != "") print sec "." w[1] }' "$1" | sort -u
-}
-
 # commands PAGE SECTION: the command of every .TP term under .SH SECTION,
 # as typed: "user add", "user unsuspend", "index rebuild", "index check".
 commands() {
@@ -151,8 +142,8 @@ check_page() {
 	ok "man/ja/$p: as many subsections as man/$p" \
 		test "$(grep -c '^\.SS' "$en")" = "$(grep -c '^\.SS' "$ja")"
 
-	config_keys "$en" >"$T_TMP/want-keys"
-	config_keys "$ja" >"$T_TMP/have-keys"
+	man_conf_keys "$en" >"$T_TMP/want-keys"
+	man_conf_keys "$ja" >"$T_TMP/have-keys"
 	missing "$T_TMP/want-keys" "$T_TMP/have-keys" >"$T_TMP/miss"
 	ok "man/ja/$p documents every config key man/$p documents" test ! -s "$T_TMP/miss"
 	report "config keys in man/$p but not in man/ja/$p" "$T_TMP/miss"
