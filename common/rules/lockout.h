@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "base/text.h"
-#include "crypto/hash.h"
+#include "crypto/phc.h"
 #include "rules/notice.h"
 
 /* Private state of an identity, as the store keeps it: the facts these
