@@ -178,7 +178,7 @@ if command -v lintian >/dev/null; then
 	changes=$(ls "$work"/naccs-auth_*.changes | head -1)
 	lintian --fail-on error,warning "$changes" >"$work/lintian" 2>&1
 	rc=$?
-	ok "lintian: no error or warning (README lists what remains)" test "$rc" -eq 0
+	ok "lintian: no error or warning (docs/ADMIN.md lists what remains)" test "$rc" -eq 0
 	sed 's/^/#   /' "$work/lintian"
 fi
 finish
