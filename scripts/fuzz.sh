@@ -16,7 +16,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out=${FUZZ_BUILD_DIR:-$top/_build-fuzz}
 seconds=${FUZZ_SECONDS:-20}
 CC=${FUZZ_CC:-clang}
-all_targets=(config phc name event)
+all_targets=(config phc name event proto)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 

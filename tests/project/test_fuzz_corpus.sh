@@ -18,7 +18,7 @@ run() {
 	return "$rc"
 }
 
-for target in config phc name event; do
+for target in config phc name event proto; do
 	n=$(find "$corpus/$target" -maxdepth 1 -type f | wc -l)
 	ok "fuzz_$target: seed corpus present ($n inputs)" test "$n" -gt 0
 	ok "fuzz_$target: no crash or invariant failure over the corpus" run "$target" "$corpus/$target"

@@ -2,7 +2,7 @@
 # The layout of the sources holds (issue 17; common/README.md says it):
 #  1. folder order: a file of common/FOLDER/ includes ("FOLDER/file.h") only
 #     its own folder or one to its left in
-#     base -> crypto -> rules -> config -> audit -> store -> index -> policy
+#     base -> proto -> crypto -> rules -> config -> audit -> store -> index -> policy
 #     (store/sqlite/ counts as store/);
 #  2. adapters: nss_naccs/ includes only base/name.h, index/map.h, its own
 #     files and "config.h"; pam_naccs/ and chkpwd/ only common/, their own
@@ -22,7 +22,7 @@
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
 cd "$NACCS_TOP_SRCDIR" || exit 1
 
-ORDER="base crypto rules config audit store index policy"
+ORDER="base proto crypto rules config audit store index policy"
 ADAPTERS=(pam_naccs nss_naccs naccsctl chkpwd)
 SIZE_MAX=600
 # Files allowed over SIZE_MAX lines: "path|reason", one per entry.
