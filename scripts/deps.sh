@@ -51,6 +51,10 @@ TEST_PACKAGES=(
 	openssh-server openssh-client
 	# fuzzing (scripts/fuzz.sh): libFuzzer's runtime is only recommended by clang
 	clang libclang-rt-14-dev
+	# tests/project/test_units.sh: systemd-analyze verify and security, on
+	# naccsd's unit files only (a container without systemd lacks it; nothing
+	# is started: the test needs no running systemd)
+	systemd
 )
 
 want=("${PACKAGES[@]}")
