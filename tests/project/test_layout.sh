@@ -5,8 +5,9 @@
 #     base -> proto -> crypto -> rules -> config -> audit -> store -> index -> policy
 #     (store/sqlite/ counts as store/);
 #  2. adapters: nss_naccs/ includes only base/name.h, index/map.h, its own
-#     files and "config.h"; pam_naccs/ and chkpwd/ only common/, their own
-#     files and "config.h" (nothing of naccsctl/); nothing in common/
+#     files and "config.h"; pam_naccs/, chkpwd/ and naccsd/ only common/
+#     (any folder), their own files and "config.h" (nothing of naccsctl/ or
+#     another adapter); nothing in common/
 #     includes an adapter's file, a PAM header or <nss.h>;
 #  3. no include loop between modules (a source and its same-named header
 #     are one module), found with tsort;
@@ -23,7 +24,7 @@
 cd "$NACCS_TOP_SRCDIR" || exit 1
 
 ORDER="base proto crypto rules config audit store index policy"
-ADAPTERS=(pam_naccs nss_naccs naccsctl chkpwd)
+ADAPTERS=(pam_naccs nss_naccs naccsctl chkpwd naccsd)
 SIZE_MAX=600
 # Files allowed over SIZE_MAX lines: "path|reason", one per entry.
 SIZE_EXCEPTIONS=()
@@ -138,7 +139,7 @@ adapter_check() {
 				;;
 			esac
 			;;
-		pam_naccs/* | chkpwd/*)
+		pam_naccs/* | chkpwd/* | naccsd/*)
 			[ "$kind" = q ] || continue
 			[ "$t" = config.h ] && continue
 			first=${t%%/*}
@@ -154,7 +155,7 @@ adapter_check() {
 		esac
 	done <"$T_TMP/incs"
 }
-check "adapters: nss_naccs/ includes only base/name.h and index/map.h of common/; pam_naccs/, chkpwd/ only common/ (nothing of naccsctl/); common/ no adapter, PAM or NSS header" \
+check "adapters: nss_naccs/ includes only base/name.h and index/map.h of common/; pam_naccs/, chkpwd/, naccsd/ only common/ (nothing of naccsctl/); common/ no adapter, PAM or NSS header" \
 	adapter_check
 
 # A module: a source and its same-named header (common/x/foo.c and

@@ -1,0 +1,61 @@
+/* The naccsd tests' fixture (tests/naccsd/test_naccsd.c): naccsd started
+ * as a child in a temporary directory (its log there), under
+ * $NACCS_VALGRIND when set; a client of common/proto/ to speak to it. */
+#ifndef NACCS_NACCSD_FIXTURE_H
+#define NACCS_NACCSD_FIXTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "proto/message.h"
+#include "server.h"
+
+/* The frame deadline the tests give naccsd (test builds honour it). */
+#define FRAME_MS 1500
+#ifdef NACCS_TEST_HOOKS
+#define EXPECT_FRAME_MS FRAME_MS
+#else
+#define EXPECT_FRAME_MS NACCSD_FRAME_MS
+#endif
+
+#define GOOD_CONF   "[store]\ntimeout_ms = 1000\n"
+#define OTHER_CONF  "[store]\ntimeout_ms = 2000\n"
+#define BROKEN_CONF "[store]\ntimeout_ms = 5\n"
+
+struct fx {
+	char *dir;
+	char sock[100], conf[256], log[256], notify[100];
+	pid_t pid;
+	int nfd; /* the test's NOTIFY_SOCKET, or -1 */
+};
+
+void fx_write_conf(struct fx *f, const char *text);
+/* Exec naccsd with args (NULL-terminated), under $NACCS_VALGRIND if set. */
+void fx_exec(const struct fx *f, const char *const *args);
+pid_t fx_spawn(struct fx *f, const char *const *args);
+/* The child's exit status within ms, or -1 (then it is killed). */
+int fx_wait_exit(pid_t pid, int ms);
+int fx_connect(const char *path);
+/* Connect, retrying while the service starts (valgrind is slow). */
+int fx_connect_wait(const char *path);
+/* Is needle in the service's log (stderr) within ms? */
+bool fx_log_has(const struct fx *f, const char *needle, int ms);
+/* A datagram from naccsd on the test's NOTIFY_SOCKET holding want. */
+void fx_expect_notify(struct fx *f, const char *want);
+/* Start naccsd on DIR/sock with f->conf; wait until it answers connects. */
+void fx_start(struct fx *f);
+void fx_stop(struct fx *f);
+int fx_setup(void **state);
+int fx_teardown(void **state);
+/* Send m (a request) and receive the answer into m. */
+int fx_roundtrip(int fd, struct naccs_msg *m);
+void fx_check_hello(int fd);
+void fx_hello_on(const char *path);
+/* The peer closed within ms (EOF or reset). */
+bool fx_closed_within(int fd, int ms);
+/* Receive an ERROR with code. */
+void fx_expect_error(int fd, const char *code);
+void fx_write_all(int fd, const void *p, size_t n);
+
+#endif
