@@ -4,8 +4,9 @@
  * when make check-valgrind sets it, and the tests speak common/proto/ to
  * it: HELLO, peer credentials (the per-uid cap of an unprivileged peer),
  * a bad configuration at start, SIGHUP with a broken then a good file, a
- * staller that blocks nobody and is dropped, the connection cap, garbage,
- * another protocol version, SIGTERM, sd_notify, LISTEN_FDS. */
+ * staller that blocks nobody and is dropped, the idle deadline, the
+ * connection cap, garbage, another protocol version, SIGTERM, sd_notify,
+ * LISTEN_FDS. */
 #include "config.h"
 
 #include <errno.h>
@@ -187,6 +188,36 @@ static void test_staller(void **state)
 	fx_stop(f);
 }
 
+/* A connection with no request under way is closed after the idle
+ * deadline (test builds: shortened to IDLE_MS), whether it never spoke or
+ * has had its answer. */
+static void test_idle(void **state)
+{
+#ifdef NACCS_TEST_HOOKS
+	struct fx *f = *state;
+	int64_t t0;
+	int c1, c2;
+
+	setenv("NACCSD_TEST_IDLE_MS", "1500", 1);
+	fx_start(f);
+	unsetenv("NACCSD_TEST_IDLE_MS");
+	t0 = naccs_now_mono_ms();
+	c1 = fx_connect_wait(f->sock);
+	c2 = fx_connect_wait(f->sock);
+	fx_check_hello(c2);
+	assert_true(fx_closed_within(c1, 15000));
+	assert_true(naccs_now_mono_ms() - t0 >= 1400);
+	assert_true(fx_closed_within(c2, 15000));
+	close(c1);
+	close(c2);
+	fx_hello_on(f->sock);
+	fx_stop(f);
+#else
+	(void)state;
+	skip(); /* # the idle deadline is shortened in test builds only */
+#endif
+}
+
 /* NACCSD_CONN_MAX connections open: the next one is closed at once. */
 static void test_conn_cap(void **state)
 {
@@ -349,6 +380,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_bad_config, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_reload, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_staller, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_idle, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_conn_cap, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_garbage, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_version, fx_setup, fx_teardown),
