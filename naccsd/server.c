@@ -16,6 +16,7 @@
 
 #include "base/err.h"
 #include "base/secret.h"
+#include "decide.h"
 #include "proto/message.h"
 #include "proto/schema.h"
 
@@ -166,7 +167,8 @@ static int conn_flush(struct naccsd_server *s, struct naccsd_conn *c)
 
 /* Encode s->resp as c's response (frame length in front) and start writing
  * it.  When even that fails (memory), the connection is closed. */
-static void conn_respond(struct naccsd_server *s, struct naccsd_conn *c, bool close_after)
+static void conn_respond_after(struct naccsd_server *s, struct naccsd_conn *c, bool close_after,
+			       unsigned hold_ms)
 {
 	struct naccs_err err;
 	size_t len = 0;
@@ -191,9 +193,21 @@ static void conn_respond(struct naccsd_server *s, struct naccsd_conn *c, bool cl
 	c->out_len = NACCS_PROTO_LEN_SIZE + len;
 	c->out_off = 0;
 	c->close_after = close_after;
+	if (hold_ms > 0) {
+		/* The fail delay: the response waits, the loop does not
+		 * (expire() starts writing it). */
+		c->state = NACCSD_CONN_HOLD;
+		c->deadline = naccs_deadline_in(hold_ms);
+		return;
+	}
 	c->state = NACCSD_CONN_WRITE;
 	c->deadline = naccs_deadline_in(NACCSD_WRITE_MS);
 	conn_flush(s, c);
+}
+
+static void conn_respond(struct naccsd_server *s, struct naccsd_conn *c, bool close_after)
+{
+	conn_respond_after(s, c, close_after, 0);
 }
 
 /* ERROR code (text for logs) in s->resp: with the request's id when req
@@ -256,6 +270,7 @@ static void conn_answer(struct naccsd_server *s, struct naccsd_conn *c)
 	struct naccs_err err;
 	struct naccs_msg *req = s->req;
 	bool close_after = false;
+	unsigned hold_ms = 0;
 	int rc;
 
 	naccs_err_clear(&err);
@@ -281,16 +296,31 @@ static void conn_answer(struct naccsd_server *s, struct naccsd_conn *c)
 	} else if ((req->type & NACCS_PROTO_RESPONSE) != 0 || req->type == NACCS_MSG_ERROR) {
 		rc = build_error(s, req, NACCS_PROTO_ERR_BAD_MESSAGE, "not a request");
 		close_after = true;
+	} else if (req->type == NACCS_MSG_AUTHENTICATE || req->type == NACCS_MSG_ACCOUNT ||
+		   req->type == NACCS_MSG_AUTH_GATE) {
+		struct naccsd_peer peer = {.uid = c->uid, .pid = c->pid};
+
+		/* Step 3a: decided here, on the loop (the hash included);
+		 * the worker pool's step queues READY connections here
+		 * instead.  The fail delay does not block: hold_ms. */
+		rc = naccsd_decide(s->cfg, &peer, req, s->resp, &hold_ms, &err);
+		if (rc == -EPERM)
+			rc = build_error(s, req, NACCS_PROTO_ERR_NOT_ALLOWED, err.msg);
+		else if (rc < 0) {
+			naccsd_log(LOG_ERR, "cannot answer a request: %s", err.msg);
+			rc = build_error(s, req, NACCS_PROTO_ERR_UNAVAILABLE, "no decision");
+		}
 	} else {
 		rc = build_error(s, req, NACCS_PROTO_ERR_UNAVAILABLE,
 				 "not implemented yet in this build");
 	}
 	naccs_msg_clear(req);
+	naccs_wipe(&err, sizeof(err));
 	if (rc < 0) {
 		conn_close(s, c);
 		return;
 	}
-	conn_respond(s, c, close_after);
+	conn_respond_after(s, c, close_after, hold_ms);
 }
 
 /* Read what c's peer has sent (never blocks).  A whole frame: answered. */
@@ -457,6 +487,14 @@ static int expire(struct naccsd_server *s)
 		struct naccsd_conn *c = s->conns[i];
 		int64_t left = naccs_deadline_left_ms(c->deadline);
 
+		if (left == 0 && c->state == NACCSD_CONN_HOLD) {
+			/* The fail delay is over: write the response. */
+			c->state = NACCSD_CONN_WRITE;
+			c->deadline = naccs_deadline_in(NACCSD_WRITE_MS);
+			if (conn_flush(s, c) < 0)
+				continue; /* closed: the last one moved to i */
+			left = naccs_deadline_left_ms(c->deadline);
+		}
 		if (left > 0) {
 			if (next < 0 || left < next)
 				next = left;
@@ -494,7 +532,7 @@ static void stop_reading(struct naccsd_server *s)
 	while (i < s->n) {
 		struct naccsd_conn *c = s->conns[i];
 
-		if (c->state == NACCSD_CONN_WRITE) {
+		if (c->state == NACCSD_CONN_WRITE || c->state == NACCSD_CONN_HOLD) {
 			c->close_after = true;
 			if (c->deadline > drain)
 				c->deadline = drain;
@@ -525,8 +563,10 @@ int naccsd_server_run(struct naccsd_server *s, int ctl_fd, naccsd_ctl_fn on_ctl,
 			struct naccsd_conn *c = s->conns[i];
 
 			s->conn_of[nf] = c;
+			/* A held response: nothing to poll (a hang-up would
+			 * wake the loop without end); the deadline moves it. */
 			s->pfds[nf++] = (struct pollfd){
-			    .fd = c->fd,
+			    .fd = c->state == NACCSD_CONN_HOLD ? -1 : c->fd,
 			    .events = c->state == NACCSD_CONN_WRITE ? POLLOUT : POLLIN};
 		}
 		rc = poll(s->pfds, nf, timeout);

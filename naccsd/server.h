@@ -2,8 +2,9 @@
  * state machine per connection on a single poll loop.  Every descriptor is
  * non-blocking and every frame is read incrementally, so a peer that sends
  * half a frame and stalls costs one slot until its deadline and delays
- * nobody.  This step answers HELLO and, for every other known request,
- * ERROR `unavailable` ("not implemented yet in this build"); the workers of
+ * nobody.  It answers HELLO, AUTHENTICATE, ACCOUNT and AUTH_GATE (decide.h)
+ * and, for every other known request, ERROR `unavailable` ("not
+ * implemented yet in this build"); the workers of
  * docs/NACCSD-PLAN.md come later: a connection whose request is complete
  * is in state NACCSD_CONN_READY with its frame in hand, which is where a
  * later step queues it for a worker instead of answering inline. */
@@ -52,6 +53,7 @@ enum naccsd_conn_state {
 	NACCSD_CONN_READ,  /* reading a frame (length, then body) */
 	NACCSD_CONN_READY, /* a whole frame in hand: to be answered (later: queued) */
 	NACCSD_CONN_WRITE, /* a response being written */
+	NACCSD_CONN_HOLD,  /* a response waiting out the fail delay (deadline: its end) */
 };
 
 /* One client.  The peer's credentials are taken once, at accept (SO_PEERCRED);

@@ -20,8 +20,22 @@
 
 /* ---- the invoker ------------------------------------------------------ */
 
+static _Thread_local bool invoker_set;
+static _Thread_local struct naccs_su_invoker invoker_given;
+
+void naccs_su_use_invoker(const struct naccs_su_invoker *inv)
+{
+	invoker_set = inv != NULL;
+	if (inv != NULL)
+		invoker_given = *inv;
+}
+
 void naccs_su_read_invoker(struct naccs_su_invoker *inv)
 {
+	if (invoker_set) {
+		*inv = invoker_given;
+		return;
+	}
 	memset(inv, 0, sizeof(*inv));
 	inv->uid = (uint32_t)getuid();
 	inv->has_loginuid = naccs_proc_loginuid(0, &inv->loginuid);

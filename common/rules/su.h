@@ -48,6 +48,14 @@ struct naccs_su_invoker {
  * hook. */
 void naccs_su_read_invoker(struct naccs_su_invoker *inv);
 
+/* A service deciding for a peer (naccsd) names the invoker of the request
+ * it decides: until naccs_su_use_invoker(NULL), naccs_su_read_invoker in
+ * this thread gives inv (copied) instead of this process's own, so the su
+ * rule and every trail line name the peer, never the service.  Thread-local:
+ * each worker of the service sets its own.  (A later step of issue 18
+ * carries the invoker in struct naccs_request instead.) */
+void naccs_su_use_invoker(const struct naccs_su_invoker *inv);
+
 /* The next name of a list (names separated by spaces, commas or tabs) at
  * *p into out (skipped when too long to be one, outlen bytes with the
  * NUL); false at the end. */

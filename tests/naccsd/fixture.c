@@ -23,6 +23,8 @@
 #include "base/time.h"
 #include "fixture.h"
 #include "proto/schema.h"
+#include "store/store.h"
+#include "teststore.h"
 #include "testutil.h"
 
 void fx_write_conf(struct fx *f, const char *text)
@@ -280,4 +282,39 @@ void fx_expect_error(int fd, const char *code)
 void fx_write_all(int fd, const void *p, size_t n)
 {
 	assert_int_equal(send(fd, p, n, MSG_NOSIGNAL), (ssize_t)n);
+}
+
+void fx_store_conf(struct fx *f, unsigned fail_delay_ms, unsigned deny)
+{
+	char text[4096], audit[1200];
+
+	snprintf(f->store, sizeof(f->store), "%s/naccs.db", f->dir);
+	naccs_store_close(tst_open_store(f->store, geteuid(), true));
+	snprintf(text, sizeof(text),
+		 "%s[store]\npath = %s\ntimeout_ms = 1000\n[hash]\n"
+		 "memory_kib = 1024\ntime_cost = 1\n[auth]\nfail_delay_ms = %u\n[lockout]\n"
+		 "deny = %u\n",
+		 tu_audit_trail(f->dir, audit, sizeof(audit)), f->store, fail_delay_ms, deny);
+	fx_write_conf(f, text);
+}
+
+struct naccs_store *fx_store_open(const struct fx *f)
+{
+	return tst_open_store(f->store, geteuid(), false);
+}
+
+int fx_ask(int fd, struct naccs_msg *m, uint16_t type, const char *user, const char *password)
+{
+	uint32_t o;
+
+	if (naccs_msg_start(m, type, NULL, NULL) < 0 ||
+	    naccs_msg_set_str(m, NACCS_TAG_SERVICE, "login", NULL) < 0 ||
+	    naccs_msg_set_str(m, NACCS_TAG_USER, user, NULL) < 0 ||
+	    naccs_msg_set_u32(m, NACCS_TAG_INVOKER_UID, FX_INVOKER, NULL) < 0 ||
+	    (password != NULL && naccs_msg_set_secret(m, NACCS_TAG_PASSWORD, password, NULL) < 0))
+		return -1;
+	if (fx_roundtrip(fd, m) < 0 || m->type != (type | NACCS_PROTO_RESPONSE) ||
+	    naccs_msg_get_u32(m, NACCS_TAG_OUTCOME, &o) < 0)
+		return -1;
+	return (int)o;
 }

@@ -25,7 +25,7 @@
 
 struct fx {
 	char *dir;
-	char sock[100], conf[256], log[256], notify[100];
+	char sock[100], conf[256], log[256], notify[100], store[256];
 	pid_t pid;
 	int nfd; /* the test's NOTIFY_SOCKET, or -1 */
 };
@@ -57,5 +57,18 @@ bool fx_closed_within(int fd, int ms);
 /* Receive an ERROR with code. */
 void fx_expect_error(int fd, const char *code);
 void fx_write_all(int fd, const void *p, size_t n);
+
+/* ---- decisions (test_decide.c) ---- */
+struct naccs_store;
+/* A new store DIR/naccs.db and audit trail DIR/audit, and f->conf naming
+ * them: cheap hashes, [auth] fail_delay_ms, [lockout] deny. */
+void fx_store_conf(struct fx *f, unsigned fail_delay_ms, unsigned deny);
+/* The store of f (close with naccs_store_close). */
+struct naccs_store *fx_store_open(const struct fx *f);
+/* Send a type request for user (with password unless NULL; invoker_uid
+ * FX_INVOKER, as a root peer states it) on fd and receive the response in
+ * m: its outcome, or -1 (an ERROR, or no response). */
+#define FX_INVOKER 4242
+int fx_ask(int fd, struct naccs_msg *m, uint16_t type, const char *user, const char *password);
 
 #endif

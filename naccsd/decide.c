@@ -1,0 +1,316 @@
+/* naccsd's decisions: request frame -> naccs_request -> policy -> response
+ * frame (decide.h). */
+#include "config.h"
+
+#include "decide.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "base/proc.h"
+#include "base/secret.h"
+#include "base/time.h"
+#include "crypto/hash.h"
+#include "index/local.h"
+#include "policy/policy.h"
+#include "policy/resolve.h"
+#include "policy/settings.h"
+#include "proto/schema.h"
+#include "rules/notice.h"
+#include "rules/su.h"
+
+/* One request as the policy sees it, and what it needs kept alive. */
+struct ask {
+	struct naccs_request req;
+	struct naccs_su_invoker inv;
+	const char *password; /* points into the request message (wiped with it) */
+	uint32_t flags;
+	bool root;
+	char svc[96], actor[32];
+	char login[NACCS_LOGIN_MAX + 1];
+};
+
+/* Whose request an unprivileged peer's is. */
+enum whose {
+	WHOSE_MINE,	   /* the name is the peer's own ID: ask->login */
+	WHOSE_NO_ID,	   /* the peer's uid is no ID here: UNKNOWN, whatever the name */
+	WHOSE_OTHER,	   /* any other name: as a wrong password of its own ID */
+	WHOSE_UNAVAILABLE, /* the store failed: fail closed */
+};
+
+static const char *opt_str(const struct naccs_msg *m, uint16_t tag)
+{
+	const char *s = NULL;
+
+	return naccs_msg_get_str(m, tag, &s, NULL) == 0 ? s : NULL;
+}
+
+/* "naccsd-peer:NAME": what an unprivileged peer says it is (letters,
+ * digits, '.', '_', '-' kept, anything else '?'), as naccs_chkpwd did. */
+static void peer_service(const char *given, char *out, size_t cap)
+{
+	char clean[48];
+	size_t n = 0;
+
+	for (const char *p = given; p != NULL && *p != '\0' && n < sizeof(clean) - 1; p++) {
+		char c = *p;
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+
+		clean[n++] = ok ? c : '?';
+	}
+	clean[n] = '\0';
+	snprintf(out, cap, n == 0 ? "%s" : "%s:%s", NACCSD_PEER_SERVICE, clean);
+}
+
+/* The request's fields into a, by who the peer is. */
+static void ask_from(struct ask *a, const struct naccsd_peer *peer, const struct naccs_msg *m,
+		     const struct naccs_config *cfg)
+{
+	uint32_t v;
+
+	memset(a, 0, sizeof(*a));
+	a->root = peer->uid == 0;
+	a->req.trail = cfg;
+	a->req.user = opt_str(m, NACCS_TAG_USER);
+	if (naccs_msg_get_u32(m, NACCS_TAG_FLAGS, &a->flags) < 0)
+		a->flags = 0;
+	if (naccs_msg_get_secret(m, NACCS_TAG_PASSWORD, &a->password) < 0)
+		a->password = NULL;
+	if (a->root) {
+		a->req.service = opt_str(m, NACCS_TAG_SERVICE);
+		a->req.tty = opt_str(m, NACCS_TAG_TTY);
+		a->req.rhost = opt_str(m, NACCS_TAG_RHOST);
+		a->req.ruser = opt_str(m, NACCS_TAG_RUSER);
+		a->inv.uid = naccs_msg_get_u32(m, NACCS_TAG_INVOKER_UID, &v) == 0 ? v : 0;
+		a->inv.has_loginuid = naccs_msg_get_u32(m, NACCS_TAG_INVOKER_LOGINUID, &v) == 0;
+		a->inv.loginuid = a->inv.has_loginuid ? v : 0;
+		return;
+	}
+	/* Nothing an unprivileged peer says about itself is taken: its
+	 * invoker is its uid and the kernel's loginuid of its pid. */
+	peer_service(opt_str(m, NACCS_TAG_SERVICE), a->svc, sizeof(a->svc));
+	a->req.service = a->svc;
+	snprintf(a->actor, sizeof(a->actor), "uid=%lu", (unsigned long)peer->uid);
+	a->req.ruser = a->actor;
+	a->inv.uid = (uint32_t)peer->uid;
+	a->inv.has_loginuid = naccs_proc_loginuid((long)peer->pid, &a->inv.loginuid);
+	a->flags &= ~NACCS_FLAG_NO_FAIL_DELAY; /* a root peer's choice only */
+}
+
+/* An unprivileged peer: the ID of its uid, and is the name it typed that
+ * ID?  The same look-ups whatever the name, so the answer's cost says
+ * nothing of it either. */
+static enum whose whose(struct naccs_policy *pol, const struct naccsd_peer *peer, struct ask *a)
+{
+	struct naccs_identity mine, named;
+	struct naccs_err err;
+	naccs_deadline_t dl = naccs_deadline_in(pol->cfg->store_timeout_ms);
+	char other[256];
+	int rc, rn;
+
+	naccs_err_clear(&err);
+	rc = naccs_store_find_by_uid(pol->store, dl, (uint32_t)peer->uid, &mine, &err);
+	if (rc == -ENOENT)
+		return WHOSE_NO_ID;
+	if (rc < 0)
+		goto unavailable;
+	/* The uid must name this ID alone: a local account given it later
+	 * must not check (or lock) the ID's password (as naccs_chkpwd). */
+	rn = naccs_uid_other_account((uint32_t)peer->uid, mine.login, other, sizeof(other));
+	if (rn != 0) {
+		syslog(LOG_WARNING,
+		       "uid %lu is ID %s's and also another account: refused while the uid "
+		       "is ambiguous (naccsctl store check)",
+		       (unsigned long)peer->uid, mine.login);
+		return WHOSE_OTHER;
+	}
+	snprintf(a->login, sizeof(a->login), "%s", mine.login);
+	if (a->req.user == NULL)
+		return WHOSE_OTHER;
+	rc = naccs_resolve_name(pol->store, dl, a->req.user, &named, NULL, &err);
+	if (rc < 0 && rc != -ENOENT && rc != -EINVAL)
+		goto unavailable;
+	if (rc == 0 && strcmp(named.login, mine.login) == 0)
+		return WHOSE_MINE;
+	/* syslog only (root's): the trail and the peer learn nothing. */
+	syslog(LOG_NOTICE,
+	       "uid %lu (ID %s) asked about another name: refused as a wrong "
+	       "password",
+	       (unsigned long)peer->uid, mine.login);
+	return WHOSE_OTHER;
+unavailable:
+	syslog(LOG_ERR, "credential store: %s", err.msg);
+	return WHOSE_UNAVAILABLE;
+}
+
+/* The cost of verifying the peer's own hash, for a refusal that must look
+ * like a wrong password: nothing counted, nothing written. */
+static void refuse_like_wrong(struct naccs_policy *pol, const struct ask *a)
+{
+	struct naccs_account_state st;
+	struct naccs_err err;
+
+	naccs_err_clear(&err);
+	if (naccs_store_get_state(pol->store, naccs_deadline_in(pol->cfg->store_timeout_ms),
+				  a->login, &st, &err) < 0)
+		st.phc[0] = '\0';
+	(void)naccs_hash_dummy_verify_like(&pol->cfg->hash, st.phc,
+					   a->password != NULL ? a->password : "", &err);
+	naccs_wipe(&st, sizeof(st));
+	naccs_wipe(&err, sizeof(err));
+}
+
+/* A string for the wire: C0, DEL and C1-free, whatever the message holds
+ * (translations end lines with '\n'). */
+static int set_text(struct naccs_msg *m, uint16_t tag, const char *s, struct naccs_err *err)
+{
+	char buf[NACCS_ERR_MSG_MAX + NACCS_NOTICE_MAX];
+	size_t n = 0;
+
+	for (; *s != '\0' && n < sizeof(buf) - 1; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		buf[n++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
+	}
+	while (n > 0 && buf[n - 1] == ' ')
+		n--;
+	buf[n] = '\0';
+	if (n == 0)
+		return 0;
+	if (naccs_msg_set_str(m, tag, buf, err) == 0)
+		return 0;
+	/* Cut inside a character, or a C1 control: not for the wire. */
+	return naccs_msg_set_str(m, tag, "?", err);
+}
+
+static int respond(const struct naccs_config *cfg, const struct naccs_msg *req,
+		   struct naccs_msg *resp, const struct ask *a, enum naccs_outcome o,
+		   const struct naccs_decision *d, struct naccs_err *err)
+{
+	char last[NACCS_NOTICE_MAX], failures[NACCS_NOTICE_MAX];
+	struct naccs_notice_options opt;
+	int rc;
+
+	rc = naccs_msg_start_response(resp, req, req->type | NACCS_PROTO_RESPONSE, err);
+	if (rc == 0)
+		rc = naccs_msg_set_u32(resp, NACCS_TAG_OUTCOME, (uint32_t)o, err);
+	if (d == NULL || rc < 0)
+		return rc;
+	if ((a->flags & NACCS_FLAG_SILENT) == 0)
+		rc = set_text(resp, NACCS_TAG_MESSAGE, d->message, err);
+	if (rc == 0 && d->has_notice && (a->flags & (NACCS_FLAG_QUIET | NACCS_FLAG_SILENT)) == 0) {
+		naccs_notice_options_from_config(cfg, &opt);
+		naccs_notice_format(&opt, &d->notice, last, failures);
+		rc = set_text(resp, NACCS_TAG_INFO, last, err);
+		if (rc == 0)
+			rc = set_text(resp, NACCS_TAG_INFO, failures, err);
+	}
+	if (rc == 0 && o == NACCS_OUT_ALLOW && d->known)
+		rc = naccs_msg_set_str(resp, NACCS_TAG_LOGIN, d->identity.login, err);
+	/* The repeat cache is a PAM handle's (root peers): an unprivileged
+	 * peer's refusals all look alike, without it. */
+	if (rc == 0 && a->root && req->type == NACCS_MSG_AUTHENTICATE && d->verified_wrong)
+		rc = naccs_msg_set_str(resp, NACCS_TAG_GENERATION, d->generation, err);
+	return rc;
+}
+
+/* The policy's decision for a (store open in pol). */
+static enum naccs_outcome policy_call(struct naccs_policy *pol, uint16_t type, const struct ask *a,
+				      struct naccs_decision *d, struct naccs_err *err)
+{
+	switch (type) {
+	case NACCS_MSG_AUTHENTICATE:
+		return naccs_policy_authenticate(pol, &a->req, a->password, d, err);
+	case NACCS_MSG_ACCOUNT:
+		return naccs_policy_account(pol, &a->req, d, err);
+	default:
+		return naccs_policy_auth_gate(pol, &a->req, d, err);
+	}
+}
+
+/* The store cannot be opened: the public identity index decides (issue 16):
+ * for an unprivileged peer by its uid only, never by the name it typed. */
+static enum naccs_outcome store_unavailable(const struct naccs_config *cfg,
+					    const struct naccsd_peer *peer, uint16_t type,
+					    const struct ask *a, struct naccs_decision *d,
+					    const char *why)
+{
+	struct naccs_err err;
+	bool held = true;
+
+	if (a->root && type == NACCS_MSG_ACCOUNT)
+		return naccs_policy_account_unavailable(cfg, &a->req, d, why);
+	if (a->root)
+		return naccs_policy_unavailable(cfg, &a->req, "auth", d, why);
+	naccs_err_clear(&err);
+	memset(d, 0, sizeof(*d));
+	syslog(LOG_ERR, "credential store unavailable: %s", why);
+	if (naccs_local_index_holds(cfg, NULL, peer->uid, &held, &err) == 0 && !held)
+		return d->outcome = NACCS_OUT_UNKNOWN;
+	return d->outcome = NACCS_OUT_UNAVAILABLE;
+}
+
+int naccsd_decide(const struct naccs_config *cfg, const struct naccsd_peer *peer,
+		  const struct naccs_msg *req, struct naccs_msg *resp, unsigned *hold_ms,
+		  struct naccs_err *err)
+{
+	static struct naccs_decision d; /* large; the loop is single-threaded */
+	struct naccs_policy pol;
+	struct ask a;
+	enum naccs_outcome o;
+	enum whose w = WHOSE_MINE;
+	bool counted = true;
+	int rc;
+
+	*hold_ms = 0;
+	if (req->type == NACCS_MSG_AUTH_GATE && peer->uid != 0)
+		return naccs_err_set(err, EPERM, "AUTH_GATE is for root peers");
+	ask_from(&a, peer, req, cfg);
+	memset(&d, 0, sizeof(d));
+	/* The invoker the su rule and every trail line of this decision name
+	 * (rules/su.h); cleared before returning. */
+	naccs_su_use_invoker(&a.inv);
+	if (naccs_policy_open(&pol, cfg, req->type == NACCS_MSG_ACCOUNT, err) < 0) {
+		o = store_unavailable(cfg, peer, req->type, &a, &d, err->msg);
+	} else {
+		if (!a.root)
+			w = whose(&pol, peer, &a);
+		if (w == WHOSE_MINE) {
+			if (!a.root)
+				a.req.user = a.login;
+			o = policy_call(&pol, req->type, &a, &d, err);
+		} else if (w == WHOSE_OTHER) {
+			/* A wrong password of the peer's own ID, as the peer
+			 * sees it: the same hash cost and delay, counted
+			 * nowhere. */
+			if (req->type == NACCS_MSG_AUTHENTICATE)
+				refuse_like_wrong(&pol, &a);
+			o = d.outcome = NACCS_OUT_BAD_CREDENTIALS;
+			counted = false;
+		} else {
+			o = d.outcome =
+			    w == WHOSE_NO_ID ? NACCS_OUT_UNKNOWN : NACCS_OUT_UNAVAILABLE;
+			counted = false;
+		}
+		naccs_policy_close(&pol);
+	}
+	naccs_su_use_invoker(NULL);
+	if (o == NACCS_OUT_UNAVAILABLE && counted)
+		syslog(LOG_ERR, "%s failed closed: %s",
+		       req->type == NACCS_MSG_ACCOUNT ? "account check" : "authentication",
+		       d.audit_refused ? "the audit trail cannot be written" : err->msg);
+	/* naccs_chkpwd's rule: every refused authentication but "not mine"
+	 * waits the fail delay (a root peer may take it itself: flags bit 3). */
+	if (req->type == NACCS_MSG_AUTHENTICATE && o != NACCS_OUT_ALLOW && o != NACCS_OUT_UNKNOWN &&
+	    o != NACCS_OUT_NOT_MANAGED && (a.flags & NACCS_FLAG_NO_FAIL_DELAY) == 0)
+		*hold_ms = cfg->fail_delay_ms;
+	naccs_err_clear(err);
+	rc = respond(cfg, req, resp, &a, o, &d, err);
+	naccs_wipe(&d, sizeof(d));
+	return rc;
+}

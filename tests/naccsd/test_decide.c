@@ -1,0 +1,323 @@
+/* naccsd's decisions through its socket (issue 18, docs/NACCSD-PLAN.md step
+ * 3a; naccsd/decide.h): IDs issued in the store the service uses, then
+ * AUTHENTICATE and ACCOUNT from a root peer (the right password, a wrong
+ * one counted, the lockout, the refused states, the trail line naming the
+ * stated invoker), the fail delay that holds one answer without blocking
+ * another connection, and the rules for an unprivileged peer: its own ID
+ * only, any other name answered as its own wrong password, nothing counted
+ * against that name, AUTH_GATE not allowed. */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "base/time.h"
+#include "policy/outcome.h"
+#include "proto/message.h"
+#include "proto/schema.h"
+#include "store/store.h"
+#include "fixture.h"
+#include "teststore.h"
+#include "testutil.h"
+
+#define GOOD  "Correct-Horse-42"
+#define WRONG "wrong-password-1"
+
+static struct naccs_account_state state_of(const struct fx *f, const char *login)
+{
+	struct naccs_store *st = fx_store_open(f);
+	struct naccs_account_state s;
+	struct naccs_err err;
+
+	if (naccs_store_get_state(st, naccs_deadline_in(5000), login, &s, &err) < 0)
+		fail_msg("get_state %s: %s", login, err.msg);
+	naccs_store_close(st);
+	return s;
+}
+
+static uint32_t issue(const struct fx *f, const char *number, const char *login)
+{
+	struct naccs_store *st = fx_store_open(f);
+	uint32_t uid = tst_must_add_id(st, GOOD, "ABCDE", number, login, NACCS_UID_ALLOCATE, false);
+
+	naccs_store_close(st);
+	return uid;
+}
+
+static void expect_login(const struct naccs_msg *m, const char *want)
+{
+	const char *got;
+
+	assert_int_equal(naccs_msg_get_str(m, NACCS_TAG_LOGIN, &got, NULL), 0);
+	assert_string_equal(got, want);
+}
+
+static char *trail(const struct fx *f)
+{
+	char dir[300];
+
+	snprintf(dir, sizeof(dir), "%s/audit", f->dir);
+	return tu_trail_text(dir);
+}
+
+/* The right password (typed as the login, then in the NACCS form) is ALLOW
+ * with the canonical login; a wrong one BAD_CREDENTIALS, counted in the
+ * store, with the trail line naming the invoker the root peer stated. */
+static void test_authenticate(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_msg *m = naccs_msg_new();
+	char *text, want[64];
+	int fd;
+
+	fx_store_conf(f, 0, 5);
+	issue(f, "001", "abcde-001");
+	fx_start(f);
+	fd = fx_connect_wait(f->sock);
+	assert_int_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-001", GOOD), NACCS_OUT_ALLOW);
+	expect_login(m, "abcde-001");
+	assert_int_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "ABCDE001", GOOD), NACCS_OUT_ALLOW);
+	expect_login(m, "abcde-001");
+	assert_int_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-001", WRONG),
+			 NACCS_OUT_BAD_CREDENTIALS);
+	assert_false(naccs_msg_has(m, NACCS_TAG_LOGIN));
+	assert_true(naccs_msg_has(m, NACCS_TAG_GENERATION)); /* a root peer's repeat cache */
+	assert_int_equal(state_of(f, "abcde-001").failures_since_success, 1);
+	/* A name that is no ID here: "not mine". */
+	assert_int_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "nobody-here", GOOD),
+			 NACCS_OUT_UNKNOWN);
+	text = trail(f);
+	assert_non_null(strstr(text, "\"reason\":\"bad-password\""));
+	snprintf(want, sizeof(want), "\"uid\":%u", FX_INVOKER);
+	assert_non_null(strstr(text, want)); /* the peer's invoker, not naccsd's uid */
+	free(text);
+	close(fd);
+	naccs_msg_free(m);
+	fx_stop(f);
+}
+
+/* [lockout] deny = 3: after three wrong passwords the right one is refused
+ * and the ID is locked in the store. */
+static void test_lockout(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_msg *m = naccs_msg_new();
+	int fd, i;
+
+	fx_store_conf(f, 0, 3);
+	issue(f, "001", "abcde-001");
+	fx_start(f);
+	fd = fx_connect_wait(f->sock);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-001", WRONG),
+				 NACCS_OUT_BAD_CREDENTIALS);
+	assert_int_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-001", GOOD),
+			 NACCS_OUT_BAD_CREDENTIALS);
+	assert_true(state_of(f, "abcde-001").locked);
+	assert_int_equal(fx_ask(fd, m, NACCS_MSG_ACCOUNT, "abcde-001", NULL), NACCS_OUT_LOCKED);
+	close(fd);
+	naccs_msg_free(m);
+	fx_stop(f);
+}
+
+/* ACCOUNT: an active ID is ALLOW; a suspended, a retired and a locked one
+ * their refusals; an unknown name "not mine". */
+static void test_account(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_msg *m = naccs_msg_new();
+	struct naccs_store *st;
+	struct naccs_err err;
+	int fd;
+
+	fx_store_conf(f, 0, 5);
+	issue(f, "001", "abcde-001");
+	issue(f, "002", "abcde-002");
+	issue(f, "003", "abcde-003");
+	issue(f, "004", "abcde-004");
+	st = fx_store_open(f);
+	assert_int_equal(naccs_store_set_flag(st, naccs_deadline_in(5000), "abcde-002",
+					      NACCS_FLAG_SUSPENDED, true, "test", "test", &err),
+			 0);
+	assert_int_equal(
+	    naccs_store_retire(st, naccs_deadline_in(5000), "abcde-003", "test", "test", &err), 0);
+	assert_int_equal(naccs_store_set_flag(st, naccs_deadline_in(5000), "abcde-004",
+					      NACCS_FLAG_LOCKED, true, "test", "test", &err),
+			 0);
+	naccs_store_close(st);
+	fx_start(f);
+	fd = fx_connect_wait(f->sock);
+	assert_int_equal(fx_ask(fd, m, NACCS_MSG_ACCOUNT, "abcde-001", NULL), NACCS_OUT_ALLOW);
+	expect_login(m, "abcde-001");
+	assert_int_equal(fx_ask(fd, m, NACCS_MSG_ACCOUNT, "abcde-002", NULL), NACCS_OUT_SUSPENDED);
+	assert_int_equal(fx_ask(fd, m, NACCS_MSG_ACCOUNT, "abcde-003", NULL), NACCS_OUT_RETIRED);
+	assert_int_equal(fx_ask(fd, m, NACCS_MSG_ACCOUNT, "abcde-004", NULL), NACCS_OUT_LOCKED);
+	assert_int_equal(fx_ask(fd, m, NACCS_MSG_ACCOUNT, "nobody-here", NULL), NACCS_OUT_UNKNOWN);
+	/* AUTH_GATE from root: nothing gates a login service. */
+	assert_int_equal(fx_ask(fd, m, NACCS_MSG_AUTH_GATE, "abcde-001", NULL), NACCS_OUT_ALLOW);
+	close(fd);
+	naccs_msg_free(m);
+	fx_stop(f);
+}
+
+/* [auth] fail_delay_ms = 1500: a wrong password's answer waits that long,
+ * and a HELLO on another connection is answered meanwhile. */
+static void test_fail_delay(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_msg *m = naccs_msg_new();
+	int64_t t0;
+	uint32_t o;
+	int c1, c2;
+
+	fx_store_conf(f, 1500, 5);
+	issue(f, "001", "abcde-001");
+	fx_start(f);
+	c1 = fx_connect_wait(f->sock);
+	c2 = fx_connect_wait(f->sock);
+	assert_int_equal(naccs_msg_start(m, NACCS_MSG_AUTHENTICATE, NULL, NULL), 0);
+	assert_int_equal(naccs_msg_set_str(m, NACCS_TAG_SERVICE, "login", NULL), 0);
+	assert_int_equal(naccs_msg_set_str(m, NACCS_TAG_USER, "abcde-001", NULL), 0);
+	assert_int_equal(naccs_msg_set_secret(m, NACCS_TAG_PASSWORD, WRONG, NULL), 0);
+	t0 = naccs_now_mono_ms();
+	assert_int_equal(naccs_msg_send(c1, m, naccs_deadline_in(10000), NULL), 0);
+	usleep(300000); /* the decision is made, its answer held */
+	fx_check_hello(c2);
+	assert_true(naccs_now_mono_ms() - t0 < 1400);
+	assert_int_equal(naccs_msg_recv(c1, m, naccs_deadline_in(20000), NULL), 0);
+	assert_true(naccs_now_mono_ms() - t0 >= 1450);
+	assert_int_equal(naccs_msg_get_u32(m, NACCS_TAG_OUTCOME, &o), 0);
+	assert_int_equal(o, NACCS_OUT_BAD_CREDENTIALS);
+	close(c1);
+	close(c2);
+	naccs_msg_free(m);
+	fx_stop(f);
+}
+
+/* What an unprivileged peer's refusal shows: nothing but the outcome. */
+static int bare(const struct naccs_msg *m, int o)
+{
+	if (naccs_msg_has(m, NACCS_TAG_LOGIN) || naccs_msg_has(m, NACCS_TAG_GENERATION) ||
+	    naccs_msg_has(m, NACCS_TAG_MESSAGE) || naccs_msg_has(m, NACCS_TAG_INFO))
+		return -2;
+	return o;
+}
+
+/* In the child, as uid: the exit code says which step failed (0: none). */
+static int as_peer(const struct fx *f, uid_t uid, const char *mine, const char *other)
+{
+	struct naccs_msg *m = naccs_msg_new();
+	int64_t t0;
+	int fd, rc = 0;
+
+	if (setgid(65534) < 0 || setuid(uid) < 0)
+		return 10;
+	fd = fx_connect_wait(f->sock);
+	if (mine == NULL) { /* a uid that is no ID here: "not mine" for any name */
+		if (fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, other, GOOD) != NACCS_OUT_UNKNOWN)
+			rc = 11;
+		goto out;
+	}
+	if (fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, mine, GOOD) != NACCS_OUT_ALLOW)
+		rc = 1;
+	else if (fx_ask(fd, m, NACCS_MSG_ACCOUNT, mine, NULL) != NACCS_OUT_ALLOW)
+		rc = 2;
+	else if (bare(m, fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, mine, WRONG)) !=
+		 NACCS_OUT_BAD_CREDENTIALS)
+		rc = 3;
+	if (rc != 0)
+		goto out;
+	/* Another ID with its right password, an unknown name: the answer of
+	 * the wrong password above, after the same delay. */
+	t0 = naccs_now_mono_ms();
+	if (bare(m, fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, other, GOOD)) !=
+	    NACCS_OUT_BAD_CREDENTIALS)
+		rc = 4;
+	else if (naccs_now_mono_ms() - t0 < 280)
+		rc = 5;
+	else if (bare(m, fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "nobody-here", GOOD)) !=
+		 NACCS_OUT_BAD_CREDENTIALS)
+		rc = 6;
+	else if (fx_ask(fd, m, NACCS_MSG_ACCOUNT, other, NULL) != NACCS_OUT_BAD_CREDENTIALS)
+		rc = 7;
+	else if (fx_ask(fd, m, NACCS_MSG_AUTH_GATE, mine, NULL) != -1 || m->type != NACCS_MSG_ERROR)
+		rc = 8;
+out:
+	naccs_msg_free(m);
+	close(fd);
+	return rc;
+}
+
+static void run_peer(const struct fx *f, uid_t uid, const char *mine, const char *other)
+{
+	pid_t pid = fork();
+	int st;
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(as_peer(f, uid, mine, other));
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/* An unprivileged peer (the uid of abcde-001): its own ID only; another
+ * ID's name, even with that ID's right password, or an unknown name, gets
+ * its own wrong password's answer after the same delay, and nothing is
+ * counted against (or written about) that name; AUTH_GATE is not allowed.
+ * A uid that is no ID here gets "not mine" whatever it asks. */
+static void test_unprivileged(void **state)
+{
+	struct fx *f = *state;
+	uint32_t uid;
+	char *text, want[64];
+
+	if (geteuid() != 0) {
+		skip(); /* # needs root to connect as another uid */
+		return;
+	}
+	assert_int_equal(chmod(f->dir, 0755), 0);
+	fx_store_conf(f, 300, 5);
+	uid = issue(f, "001", "abcde-001");
+	issue(f, "002", "abcde-002");
+	fx_start(f);
+	run_peer(f, uid, "abcde-001", "abcde-002");
+	run_peer(f, 65534, NULL, "abcde-001");
+	assert_int_equal(state_of(f, "abcde-001").failures_since_success, 1); /* its own */
+	assert_int_equal(state_of(f, "abcde-002").failures_since_success, 0);
+	assert_false(state_of(f, "abcde-002").has_last_failure);
+	text = trail(f);
+	assert_null(strstr(text, "abcde-002"));
+	assert_non_null(strstr(text, "naccsd-peer:login"));
+	snprintf(want, sizeof(want), "\"uid\":%u", uid); /* not the invoker it stated */
+	assert_non_null(strstr(text, want));
+	free(text);
+	assert_true(fx_log_has(f, "asked about another name", 5000));
+	fx_stop(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_authenticate, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_lockout, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_account, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_fail_delay, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_unprivileged, fx_setup, fx_teardown),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
