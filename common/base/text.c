@@ -75,3 +75,35 @@ bool naccs_text_is_clean(const char *s, size_t len, unsigned flags)
 	}
 	return true;
 }
+
+static bool list_sep(char c)
+{
+	return c == ' ' || c == ',' || c == '\t';
+}
+
+bool naccs_text_list_next(const char **p, const char **item, size_t *len)
+{
+	while (list_sep(**p))
+		(*p)++;
+	if (**p == '\0')
+		return false;
+	*item = *p;
+	while (**p != '\0' && !list_sep(**p))
+		(*p)++;
+	*len = (size_t)(*p - *item);
+	return true;
+}
+
+bool naccs_text_list_has(const char *list, const char *s)
+{
+	const char *p = list, *item;
+	size_t len, slen;
+
+	if (s == NULL || s[0] == '\0')
+		return false;
+	slen = strlen(s);
+	while (naccs_text_list_next(&p, &item, &len))
+		if (len == slen && memcmp(item, s, len) == 0)
+			return true;
+	return false;
+}

@@ -35,4 +35,12 @@ size_t naccs_text_sanitize(const char *in, size_t inlen, char *out, size_t outsz
  * such text rather than repair it. */
 bool naccs_text_is_clean(const char *s, size_t len, unsigned flags);
 
+/* The lists of a setting (services, names, networks): items separated by
+ * spaces, tabs or commas, empty items skipped.  naccs_text_list_next sets
+ * *item and *len to the next item after *p and moves *p past it; false at
+ * the end of the list. */
+bool naccs_text_list_next(const char **p, const char **item, size_t *len);
+/* Does list hold s exactly (case-sensitive)?  False for a NULL or empty s. */
+bool naccs_text_list_has(const char *list, const char *s);
+
 #endif

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "base/text.h"
 #include "policy/settings.h"
 #include "rules/su.h"
 
@@ -33,12 +34,12 @@ void naccs_notice_options_from_config(const struct naccs_config *cfg,
 
 bool naccs_notice_unencrypted(const struct naccs_config *cfg, const char *service)
 {
-	return naccs_notice_service_listed(cfg->unencrypted_services, service);
+	return naccs_text_list_has(cfg->unencrypted_services, service);
 }
 
 bool naccs_notice_sessionless(const struct naccs_config *cfg, const char *service)
 {
-	return naccs_notice_service_listed(cfg->sessionless_services, service);
+	return naccs_text_list_has(cfg->sessionless_services, service);
 }
 
 bool naccs_su_switch_service(const struct naccs_config *cfg, const char *service)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "base/i18n.h"
 #include "rules/netmatch.h"
 #include "base/num.h"
@@ -74,36 +75,24 @@ static bool in_net(const uint8_t addr[16], const uint8_t net[16], unsigned prefi
 	return ((addr[full] ^ net[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
 }
 
-static bool is_sep(char c)
-{
-	return c == ' ' || c == ',' || c == '\t';
-}
-
 /* Walk list: each entry parsed; when addr is not NULL, 1 at the first
  * entry that holds it.  -EINVAL (with the entry in err) on a bad one. */
 static int walk(const char *list, const uint8_t *addr, struct naccs_err *err)
 {
-	const char *p = list;
+	const char *p = list, *start;
+	size_t len;
 
-	while (*p != '\0') {
-		const char *start;
+	while (naccs_text_list_next(&p, &start, &len)) {
 		uint8_t net[16];
 		unsigned prefix;
 
-		while (is_sep(*p))
-			p++;
-		start = p;
-		while (*p != '\0' && !is_sep(*p))
-			p++;
-		if (p == start)
-			break;
-		if (parse_entry(start, (size_t)(p - start), net, &prefix) != 0) {
+		if (parse_entry(start, len, net, &prefix) != 0) {
 			if (err != NULL)
 				naccs_err_set(err, EINVAL,
 					      _("'%.*s' is not an IPv4 or IPv6 address or network "
 						"(ADDRESS or ADDRESS/LENGTH; host names are not "
 						"accepted)"),
-					      (int)(p - start > 64 ? 64 : p - start), start);
+					      (int)(len > 64 ? 64 : len), start);
 			return -EINVAL;
 		}
 		if (addr != NULL && in_net(addr, net, prefix))

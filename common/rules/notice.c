@@ -65,33 +65,6 @@ void naccs_notice_format(const struct naccs_notice_options *opt, const struct na
 	}
 }
 
-static bool is_sep(char c)
-{
-	return c == ' ' || c == ',' || c == '\t';
-}
-
-bool naccs_notice_service_listed(const char *list, const char *service)
-{
-	const char *p = list;
-	size_t len;
-
-	if (service == NULL || service[0] == '\0')
-		return false;
-	len = strlen(service);
-	while (*p != '\0') {
-		const char *start;
-
-		while (is_sep(*p))
-			p++;
-		start = p;
-		while (*p != '\0' && !is_sep(*p))
-			p++;
-		if ((size_t)(p - start) == len && memcmp(start, service, len) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* UTS-2.2.1.1(1)(b)(ウ) */
 const char *naccs_notice_unencrypted_text(void)
 {

@@ -44,10 +44,6 @@ struct naccs_notice_options {
 void naccs_notice_format(const struct naccs_notice_options *opt, const struct naccs_login_notice *n,
 			 char last[NACCS_NOTICE_MAX], char failures[NACCS_NOTICE_MAX]);
 
-/* Is service one of the names in list (spaces or commas between)?  The
- * lists of services [notice] unencrypted_services and [session]
- * sessionless_services (policy/settings.h). */
-bool naccs_notice_service_listed(const char *list, const char *service);
 /* The warning shown before the password prompt on such a service. */
 const char *naccs_notice_unencrypted_text(void);
 /* The same warning when a password is set or changed on such a service

@@ -17,6 +17,8 @@
 #include "base/proc.h"
 
 #define NO_UID 4294967295UL
+/* Longest service name a list may match, with its NUL. */
+#define SERVICE_NAME_MAX 64
 
 /* ---- the invoker ------------------------------------------------------ */
 
@@ -59,43 +61,26 @@ void naccs_su_read_invoker(struct naccs_su_invoker *inv)
 
 /* ---- lists of names ---------------------------------------------------- */
 
-static bool is_sep(char c)
-{
-	return c == ' ' || c == ',' || c == '\t';
-}
-
 bool naccs_su_next_name(const char **p, char *out, size_t outlen)
 {
-	for (;;) {
-		const char *start;
-		size_t len;
+	const char *item;
+	size_t len;
 
-		while (is_sep(**p))
-			(*p)++;
-		if (**p == '\0')
-			return false;
-		start = *p;
-		while (**p != '\0' && !is_sep(**p))
-			(*p)++;
-		len = (size_t)(*p - start);
+	while (naccs_text_list_next(p, &item, &len))
 		if (len < outlen) {
-			memcpy(out, start, len);
+			memcpy(out, item, len);
 			out[len] = '\0';
 			return true;
 		}
-	}
+	return false;
 }
 
-bool naccs_su_service_listed(const char *p, const char *service)
+bool naccs_su_service_listed(const char *list, const char *service)
 {
-	char name[64];
-
-	if (service == NULL || service[0] == '\0')
-		return false;
-	while (naccs_su_next_name(&p, name, sizeof(name)))
-		if (strcmp(name, service) == 0)
-			return true;
-	return false;
+	/* A listed name of SERVICE_NAME_MAX bytes or more is skipped, as
+	 * naccs_su_next_name skips it: so such a service matches none. */
+	return service != NULL && strlen(service) < SERVICE_NAME_MAX &&
+	       naccs_text_list_has(list, service);
 }
 
 /* ---- [su] target_NAME entries ------------------------------------------ */
