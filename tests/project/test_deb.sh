@@ -73,6 +73,8 @@ for f in "/lib/$multiarch/security/pam_naccs.so" "/usr/lib/$multiarch/libnss_nac
 	/usr/share/man/ja/man8/pam_naccs.8.gz /usr/share/man/ja/man5/naccs.conf.5.gz \
 	/usr/share/man/ja/man8/naccsctl.8.gz /usr/share/man/ja/man8/nss_naccs.8.gz \
 	/usr/share/man/ja/man8/naccs_chkpwd.8.gz \
+	/usr/sbin/naccsd /usr/share/man/man8/naccsd.8.gz /usr/share/man/ja/man8/naccsd.8.gz \
+	/lib/systemd/system/naccsd.socket /lib/systemd/system/naccsd.service \
 	/usr/share/pam-configs/naccs /usr/lib/tmpfiles.d/naccs.conf \
 	/etc/naccs/naccs.conf.example /etc/naccs/banner /etc/naccs/password-blocklist \
 	/usr/share/locale/ja/LC_MESSAGES/naccs-auth.mo /usr/share/doc/naccs-auth/copyright \
@@ -98,8 +100,9 @@ module=$work/root/lib/$multiarch/security/pam_naccs.so
 # A package never honours the test clock or the test invoker (configure
 # --enable-test-hooks): the names are not even in the binaries.
 nssmod=$work/root/usr/lib/$multiarch/libnss_naccs.so.2
-for b in "$module" "$nssmod" "$work/root/usr/sbin/naccsctl" "$work/root/usr/sbin/naccs_chkpwd"; do
-	ok "no test hooks in ${b#"$work/root"} (NACCS_TEST_*)" sh -c "! grep -aq NACCS_TEST_ '$b'"
+for b in "$module" "$nssmod" "$work/root/usr/sbin/naccsctl" "$work/root/usr/sbin/naccs_chkpwd" \
+	"$work/root/usr/sbin/naccsd"; do
+	ok "no test hooks in ${b#"$work/root"} (NACCS_TEST_*, NACCSD_TEST_*)" sh -c "! grep -aEq 'NACCSD?_TEST_' '$b'"
 done
 nm -D --defined-only "$module" | awk '{print $NF}' >"$work/syms"
 ok "the module exports pam_sm_authenticate" grep -qx pam_sm_authenticate "$work/syms"
@@ -133,6 +136,17 @@ ok "postinst creates /var/lib/naccs 0755 and /var/log/naccs 0700" \
 	       grep -q 'install -d -m 0700 -o root -g root /var/log/naccs' '$post'"
 ok "postinst runs systemd-tmpfiles --create naccs.conf (dh_installtmpfiles)" \
 	grep -q 'systemd-tmpfiles.*--create naccs.conf' "$post"
+# naccsd (issue 18): registered, never enabled or started by the package.
+ok "the packaged naccsd.service starts /usr/sbin/naccsd" \
+	grep -qx 'ExecStart=/usr/sbin/naccsd' "$work/root/lib/systemd/system/naccsd.service"
+ok "the packaged naccsd.socket is the source's" \
+	cmp -s "$work/root/lib/systemd/system/naccsd.socket" "$src/etc/systemd/naccsd.socket"
+# (dh_installsystemd --no-enable: an upgrade enables again only what the
+# administrator had enabled: "was-enabled" guards each enable.)
+ok "postinst never starts naccsd (deb-systemd-invoke)" sh -c "! grep -q 'deb-systemd-invoke' '$post'"
+ok "postinst enables naccsd's units only where the administrator had (was-enabled)" \
+	test "$(grep -c "deb-systemd-helper enable 'naccsd" "$post")" = \
+	"$(grep -c "deb-systemd-helper --quiet was-enabled 'naccsd" "$post")"
 ok "prerm takes the profile out on remove" \
 	grep -q 'pam-auth-update --package --remove naccs' "$work/control/prerm"
 for s in preinst postinst prerm postrm; do
@@ -147,8 +161,13 @@ ok "/etc files are conffiles" grep -qx /etc/naccs/banner "$work/control/conffile
 
 # Purge says what it leaves and how to remove it: postrm run on a root of
 # its own ($DPKG_ROOT), once with everything left, once with nothing.
+# deb-systemd-helper (naccsd's units) acts on the host's systemd state and
+# runs only under dpkg: a stand-in on PATH records what postrm asks of it.
+mkdir -p "$work/bin"
+printf '#!/bin/sh\necho "$*" >>"%s"\n' "$work/dsh.calls" >"$work/bin/deb-systemd-helper"
+chmod 755 "$work/bin/deb-systemd-helper"
 purge() { # purge ROOT: postrm purge there, output in $work/purge.out
-	DPKG_ROOT=$1 sh "$work/control/postrm" purge >"$work/purge.out" 2>&1
+	DPKG_ROOT=$1 PATH="$work/bin:$PATH" sh "$work/control/postrm" purge >"$work/purge.out" 2>&1
 }
 pr=$work/purge-root
 mkdir -p "$pr/etc/naccs" "$pr/var/lib/naccs" "$pr/var/log/naccs"
@@ -173,6 +192,8 @@ printf 'passwd:         files systemd\n' >"$pr/etc/nsswitch.conf"
 ok "postrm purge, nothing left: exit 0" purge "$pr"
 ok "  the empty directories removed" test ! -e "$pr/var/lib/naccs" -a ! -e "$pr/var/log/naccs"
 ok "  and nothing said" test ! -s "$work/purge.out"
+ok "  and naccsd's unit state purged (deb-systemd-helper purge)" \
+	grep -qx "purge naccsd.service naccsd.socket" "$work/dsh.calls"
 
 if command -v lintian >/dev/null; then
 	changes=$(ls "$work"/naccs-auth_*.changes | head -1)

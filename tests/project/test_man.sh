@@ -12,7 +12,7 @@ if ! command -v groff >/dev/null; then
 	exit 77
 fi
 
-pages="pam_naccs.8 naccs.conf.5 naccsctl.8 nss_naccs.8 naccs_chkpwd.8"
+pages="pam_naccs.8 naccs.conf.5 naccsctl.8 nss_naccs.8 naccs_chkpwd.8 naccsd.8"
 
 # warnings PAGE: every warning groff (and man, when there) gives for PAGE.
 warnings() {

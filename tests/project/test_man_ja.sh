@@ -33,6 +33,7 @@ ja_section() {
 	"AUDIT TRAIL") echo "監査証跡" ;;
 	STACKING) echo "スタックの構成" ;;
 	SECURITY) echo "セキュリティ" ;;
+	SIGNALS) echo "シグナル" ;;
 	"EXIT STATUS") echo "終了ステータス" ;;
 	FILES) echo "ファイル" ;;
 	EXAMPLE | EXAMPLES) echo "例" ;;
