@@ -1,0 +1,443 @@
+/* Benchmark (not a test): naccsd against the in-process path (issue 18).
+ *
+ *   bench_naccsd [--m-kib N] [--t N] [--p N] [--rounds N] [--workers N]
+ *                [--burst N]
+ *
+ * Starts its own naccsd (the build's, --foreground on a private socket)
+ * with its own temporary configuration, store and audit trail, then prints,
+ * measured in this run:
+ *  - an AUTHENTICATE decided by the service (a new connection each time, as
+ *    a PAM call makes) against one argon2id verification in this process
+ *    (the bar of issue 18: at most 1.03);
+ *  - the account phase (no hashing), p50 and p99: through the service
+ *    against pam_naccs.so deciding in-process (pam_acct_mgmt);
+ *  - the service's resident memory idle after start, and its peak (VmHWM)
+ *    after BURST (default 200) simultaneous logins, against the bound of
+ *    issue 18: workers x argon2 memory + 30 MiB; the burst's p50 and p99.
+ * Each round times every case once, interleaved; medians of the rounds. */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <security/pam_appl.h>
+
+#include "bench_util.h"
+#include "audit/key.h"
+#include "audit/trail.h"
+#include "base/secret.h"
+#include "config/conf.h"
+#include "crypto/hash.h"
+#include "policy/outcome.h"
+#include "proto/message.h"
+#include "store/store.h"
+
+#define MAX_ROUNDS 1000
+#define MAX_BURST  1000
+/* Account calls per round (p99 needs samples). */
+#define ACCOUNT_PER_ROUND 10
+
+static const char bench_pw[] = "Bench-Passw0rd!";
+
+struct bench {
+	struct naccs_hash_params cfg;
+	unsigned rounds, workers, burst;
+	char dir[64], sock[128], conf[128];
+	char phc[NACCS_PHC_MAX];
+	pid_t pid;
+	double *verify, *svc_auth, *svc_acct, *pam_acct, *burst_ms;
+};
+
+static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
+{
+	struct pam_response *r = calloc((size_t)n, sizeof(*r));
+
+	if (r == NULL)
+		return PAM_BUF_ERR;
+	for (int i = 0; i < n; i++)
+		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF)
+			r[i].resp = strdup((const char *)data);
+	*resp = r;
+	return PAM_SUCCESS;
+}
+
+static int write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int rc;
+
+	if (f == NULL)
+		return -1;
+	rc = fputs(text, f) < 0 ? -1 : 0;
+	if (fclose(f) != 0 || chmod(path, 0600) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* The configuration (trail on, as installed), the PAM service file of the
+ * in-process module, the store with one ID. */
+static int setup(struct bench *b)
+{
+	char path[256], text[1024], key[NACCS_AUDIT_MAC_HEX + 1];
+	struct naccs_store_options opt = {
+	    .owner_uid = getuid(), .timeout_ms = 5000, .create = true};
+	struct naccs_identity id = {.uid = NACCS_UID_ALLOCATE, .gid = 100};
+	struct naccs_store *st = NULL;
+	struct naccs_config acfg;
+	struct naccs_err err;
+	int rc;
+
+	snprintf(b->dir, sizeof(b->dir), "/tmp/naccs-bench-XXXXXX");
+	if (mkdtemp(b->dir) == NULL)
+		return -1;
+	naccs_config_defaults(&acfg);
+	acfg.owner_uid = getuid();
+	snprintf(acfg.audit_dir, sizeof(acfg.audit_dir), "%s/audit", b->dir);
+	if (naccs_audit_create(&acfg, key, &err) < 0)
+		return -1;
+	naccs_wipe(key, sizeof(key));
+	snprintf(text, sizeof(text),
+		 "[store]\npath = %s/naccs.db\n[hash]\nmemory_kib = %u\ntime_cost = %u\n"
+		 "parallelism = %u\n[audit]\ndir = %s/audit\n[auth]\nfail_delay_ms = 0\n",
+		 b->dir, b->cfg.m_kib, b->cfg.t_cost, b->cfg.parallelism, b->dir);
+	snprintf(b->conf, sizeof(b->conf), "%s/naccs.conf", b->dir);
+	snprintf(b->sock, sizeof(b->sock), "%s/sock", b->dir);
+	if (write_text(b->conf, text) < 0)
+		return -1;
+	snprintf(text, sizeof(text), "account required %s conf=%s owner=%u\n", BENCH_MODULE_PATH,
+		 b->conf, (unsigned)getuid());
+	snprintf(path, sizeof(path), "%s/naccs-bench", b->dir);
+	if (write_text(path, text) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/naccs.db", b->dir);
+	opt.path = path;
+	snprintf(id.login, sizeof(id.login), "abcde-001");
+	snprintf(id.user_code, sizeof(id.user_code), "ABCDE");
+	snprintf(id.id_number, sizeof(id.id_number), "001");
+	snprintf(id.home, sizeof(id.home), "/home/abcde-001");
+	snprintf(id.shell, sizeof(id.shell), "/bin/sh");
+	rc = naccs_store_open(&opt, &st, &err);
+	if (rc == 0)
+		rc = naccs_hash_new(&b->cfg, bench_pw, b->phc, &err);
+	if (rc == 0)
+		rc = naccs_store_add_identity(st, naccs_deadline_in(5000), &id, 20000, 29999,
+					      b->phc, false, "bench", "bench", &err);
+	if (st != NULL)
+		naccs_store_close(st);
+	if (rc < 0)
+		fprintf(stderr, "bench_naccsd: setup: %s\n", err.msg);
+	return rc;
+}
+
+static int connect_to(const char *path)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* One request of type on a new connection; its outcome or -1. */
+static int ask(const struct bench *b, uint16_t type, const char *password, double *ms)
+{
+	struct naccs_msg *m = naccs_msg_new();
+	struct naccs_err err;
+	double t0 = bench_now_ms();
+	uint32_t outcome = 0;
+	int fd = connect_to(b->sock), rc = -1;
+
+	if (m != NULL && fd >= 0 && naccs_msg_start(m, type, NULL, &err) == 0 &&
+	    naccs_msg_set_str(m, NACCS_TAG_SERVICE, "naccs-bench", &err) == 0 &&
+	    naccs_msg_set_str(m, NACCS_TAG_USER, "abcde-001", &err) == 0 &&
+	    naccs_msg_set_u32(m, NACCS_TAG_INVOKER_UID, 0, &err) == 0 &&
+	    naccs_msg_set_u32(m, NACCS_TAG_FLAGS, NACCS_FLAG_NO_FAIL_DELAY, &err) == 0 &&
+	    (password == NULL ||
+	     naccs_msg_set_secret(m, NACCS_TAG_PASSWORD, password, &err) == 0) &&
+	    naccs_msg_send(fd, m, naccs_deadline_in(60000), &err) == 0 &&
+	    naccs_msg_recv(fd, m, naccs_deadline_in(600000), &err) == 0 &&
+	    naccs_msg_get_u32(m, NACCS_TAG_OUTCOME, &outcome) == 0)
+		rc = (int)outcome;
+	*ms = bench_now_ms() - t0;
+	if (fd >= 0)
+		close(fd);
+	naccs_msg_free(m);
+	return rc;
+}
+
+static int pam_account(const struct bench *b, double *ms)
+{
+	struct pam_conv c = {conv, (void *)bench_pw};
+	pam_handle_t *pamh = NULL;
+	double t0 = bench_now_ms();
+	int rv = pam_start_confdir("naccs-bench", "abcde-001", &c, b->dir, &pamh);
+
+	if (rv == PAM_SUCCESS)
+		rv = pam_acct_mgmt(pamh, PAM_SILENT);
+	if (pamh != NULL)
+		pam_end(pamh, rv);
+	*ms = bench_now_ms() - t0;
+	return rv;
+}
+
+static int verify(const struct bench *b, double *ms)
+{
+	bool match = false, rehash = false;
+	struct naccs_err err;
+	double t0 = bench_now_ms();
+	int rc = naccs_hash_verify(&b->cfg, b->phc, bench_pw, &match, &rehash, &err);
+
+	*ms = bench_now_ms() - t0;
+	return rc == 0 && match ? 0 : -1;
+}
+
+/* naccsd started from the build tree; ready when it answers a connect. */
+static int start_service(struct bench *b)
+{
+	char owner[16], workers[16];
+	const char *argv[12];
+	int n = 0;
+
+	snprintf(owner, sizeof(owner), "%u", (unsigned)getuid());
+	snprintf(workers, sizeof(workers), "%u", b->workers);
+	argv[n++] = BENCH_NACCSD_PATH;
+	argv[n++] = "--socket";
+	argv[n++] = b->sock;
+	argv[n++] = "--conf";
+	argv[n++] = b->conf;
+	argv[n++] = "--owner";
+	argv[n++] = owner;
+	if (b->workers > 0) {
+		argv[n++] = "--workers";
+		argv[n++] = workers;
+	}
+	argv[n] = NULL;
+	b->pid = fork();
+	if (b->pid < 0)
+		return -1;
+	if (b->pid == 0) {
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	for (int i = 0; i < 500; i++) {
+		int fd = connect_to(b->sock);
+
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+		usleep(10000);
+	}
+	fprintf(stderr, "bench_naccsd: %s did not start\n", BENCH_NACCSD_PATH);
+	return -1;
+}
+
+/* A line of /proc/PID/status in KiB ("VmRSS", "VmHWM"), or -1. */
+static long status_kib(pid_t pid, const char *what)
+{
+	char path[64], line[256];
+	size_t n = strlen(what);
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, what, n) == 0 && line[n] == ':')
+			v = strtol(line + n + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+struct burst_arg {
+	const struct bench *b;
+	double *ms;
+	int outcome;
+	pthread_barrier_t *go;
+};
+
+static void *burst_one(void *p)
+{
+	struct burst_arg *a = p;
+
+	pthread_barrier_wait(a->go);
+	a->outcome = ask(a->b, NACCS_MSG_AUTHENTICATE, bench_pw, a->ms);
+	return NULL;
+}
+
+/* burst clients at once; 0 when every one was let in. */
+static int burst(struct bench *b, double *wall)
+{
+	pthread_t *t = calloc(b->burst, sizeof(*t));
+	struct burst_arg *a = calloc(b->burst, sizeof(*a));
+	pthread_barrier_t go;
+	unsigned started = 0, ok = 0;
+	double t0;
+
+	if (t == NULL || a == NULL || pthread_barrier_init(&go, NULL, b->burst + 1) != 0) {
+		free(t);
+		free(a);
+		return -1;
+	}
+	for (; started < b->burst; started++) {
+		a[started] = (struct burst_arg){b, &b->burst_ms[started], -1, &go};
+		if (pthread_create(&t[started], NULL, burst_one, &a[started]) != 0)
+			break;
+	}
+	if (started < b->burst) {
+		fprintf(stderr, "bench_naccsd: only %u client threads\n", started);
+		exit(1); /* the barrier would wait for ever */
+	}
+	t0 = bench_now_ms();
+	pthread_barrier_wait(&go);
+	for (unsigned i = 0; i < started; i++) {
+		pthread_join(t[i], NULL);
+		ok += a[i].outcome == NACCS_OUT_ALLOW;
+	}
+	*wall = bench_now_ms() - t0;
+	pthread_barrier_destroy(&go);
+	free(t);
+	free(a);
+	if (ok != b->burst)
+		fprintf(stderr, "bench_naccsd: %u of %u burst logins let in\n", ok, b->burst);
+	return ok == b->burst ? 0 : -1;
+}
+
+static double pct(double *v, unsigned n, double p)
+{
+	unsigned i;
+
+	bench_median(v, n); /* sorts */
+	i = (unsigned)(p * (n - 1) + 0.5);
+	return v[i < n ? i : n - 1];
+}
+
+static int run(struct bench *b)
+{
+	unsigned na = b->rounds * ACCOUNT_PER_ROUND;
+	long idle_kib, idle_after_kib, hwm_kib;
+	double wall = 0, med_v, med_a;
+
+	if (start_service(b) < 0)
+		return -1;
+	usleep(200000);
+	idle_kib = status_kib(b->pid, "VmRSS");
+	for (unsigned r = 0; r < b->rounds; r++) {
+		if (verify(b, &b->verify[r]) < 0 ||
+		    ask(b, NACCS_MSG_AUTHENTICATE, bench_pw, &b->svc_auth[r]) != NACCS_OUT_ALLOW)
+			goto wrong;
+		for (unsigned k = 0; k < ACCOUNT_PER_ROUND; k++) {
+			unsigned i = r * ACCOUNT_PER_ROUND + k;
+
+			if (ask(b, NACCS_MSG_ACCOUNT, NULL, &b->svc_acct[i]) != NACCS_OUT_ALLOW ||
+			    pam_account(b, &b->pam_acct[i]) != PAM_SUCCESS)
+				goto wrong;
+		}
+	}
+	idle_after_kib = status_kib(b->pid, "VmRSS");
+	if (burst(b, &wall) < 0)
+		return -1;
+	hwm_kib = status_kib(b->pid, "VmHWM");
+	med_v = bench_median(b->verify, b->rounds);
+	med_a = bench_median(b->svc_auth, b->rounds);
+	printf("parameters: argon2id m=%u KiB t=%u p=%u, %u rounds (median), workers %s\n",
+	       b->cfg.m_kib, b->cfg.t_cost, b->cfg.parallelism, b->rounds,
+	       b->workers > 0 ? "as given" : "naccsd's default");
+	printf("%-52s %9.2f ms\n", "one argon2id verification (in this process)", med_v);
+	printf("%-52s %9.2f ms\n", "AUTHENTICATE through naccsd (new connection)", med_a);
+	printf("ratio service authentication / one verification: %6.3f (bar: <= 1.03)\n",
+	       med_a / med_v);
+	printf("account phase, through naccsd:   p50 %7.3f ms  p99 %7.3f ms (%u calls)\n",
+	       pct(b->svc_acct, na, 0.5), pct(b->svc_acct, na, 0.99), na);
+	printf("account phase, in-process PAM:   p50 %7.3f ms  p99 %7.3f ms (%u calls)\n",
+	       pct(b->pam_acct, na, 0.5), pct(b->pam_acct, na, 0.99), na);
+	printf("naccsd resident memory idle: %ld KiB at start, %ld KiB after the rounds\n",
+	       idle_kib, idle_after_kib);
+	printf("burst of %u simultaneous logins: %.0f ms in all, p50 %.1f ms, p99 %.1f ms\n",
+	       b->burst, wall, pct(b->burst_ms, b->burst, 0.5), pct(b->burst_ms, b->burst, 0.99));
+	printf("naccsd peak resident memory (VmHWM): %ld KiB\n", hwm_kib);
+	return 0;
+wrong:
+	fprintf(stderr, "bench_naccsd: a case did not give the expected answer\n");
+	return -1;
+}
+
+/* --workers N and --burst N, taken out of argv before the common options. */
+static int own_args(struct bench *b, int *argc, char **argv)
+{
+	int out = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		bool w = strcmp(argv[i], "--workers") == 0, u = strcmp(argv[i], "--burst") == 0;
+		uint32_t v;
+
+		if (!w && !u) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		if (i + 1 >= *argc || bench_parse_uint(argv[i + 1], w ? 64 : MAX_BURST, &v) < 0) {
+			fprintf(stderr, "bench_naccsd: %s N\n", argv[i]);
+			return -1;
+		}
+		*(w ? &b->workers : &b->burst) = v;
+		i++;
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct bench b;
+	char cmd[128];
+	int rc = 0;
+
+	memset(&b, 0, sizeof(b));
+	naccs_hash_params_default(&b.cfg);
+	b.rounds = 21;
+	b.burst = 200;
+	if (own_args(&b, &argc, argv) < 0 ||
+	    bench_parse_args(argc, argv, &b.cfg, &b.rounds, MAX_ROUNDS) < 0 ||
+	    naccs_hash_params_validate(&b.cfg, NULL) < 0)
+		return 2;
+	b.verify = calloc(b.rounds, sizeof(double));
+	b.svc_auth = calloc(b.rounds, sizeof(double));
+	b.svc_acct = calloc((size_t)b.rounds * ACCOUNT_PER_ROUND, sizeof(double));
+	b.pam_acct = calloc((size_t)b.rounds * ACCOUNT_PER_ROUND, sizeof(double));
+	b.burst_ms = calloc(b.burst, sizeof(double));
+	if (b.verify == NULL || b.svc_auth == NULL || b.svc_acct == NULL || b.pam_acct == NULL ||
+	    b.burst_ms == NULL)
+		return 1;
+	signal(SIGPIPE, SIG_IGN);
+	if (setup(&b) < 0 || run(&b) < 0)
+		rc = 1;
+	if (b.pid > 0) {
+		kill(b.pid, SIGTERM);
+		waitpid(b.pid, NULL, 0);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", b.dir);
+	if (b.dir[0] != '\0' && system(cmd) != 0)
+		fprintf(stderr, "bench_naccsd: could not remove %s\n", b.dir);
+	free(b.verify);
+	free(b.svc_auth);
+	free(b.svc_acct);
+	free(b.pam_acct);
+	free(b.burst_ms);
+	return rc;
+}
