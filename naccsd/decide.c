@@ -1,6 +1,7 @@
 /* naccsd's decisions: request frame -> naccs_request -> policy -> response
  * frame (decide.h).  Here: what every family shares (internal.h) and the
- * dispatch by type; the families are decide_auth.c and decide_session.c. */
+ * dispatch by type; the families are decide_auth.c, decide_session.c and
+ * decide_password.c. */
 #include "config.h"
 
 #include "decide.h"
@@ -232,6 +233,8 @@ bool naccsd_decides(uint16_t type)
 	case NACCS_MSG_ACCOUNT:
 	case NACCS_MSG_SESSION_OPEN:
 	case NACCS_MSG_SESSION_CLOSE:
+	case NACCS_MSG_PASSWORD_BEGIN:
+	case NACCS_MSG_PASSWORD_CHANGE:
 		return true;
 	default:
 		return false;
@@ -267,6 +270,10 @@ int naccsd_decide(const struct naccs_config *cfg, const struct naccsd_peer *peer
 	case NACCS_MSG_SESSION_OPEN:
 	case NACCS_MSG_SESSION_CLOSE:
 		rc = naccsd_decide_session(cfg, peer, req, resp, &a, d, err);
+		break;
+	case NACCS_MSG_PASSWORD_BEGIN:
+	case NACCS_MSG_PASSWORD_CHANGE:
+		rc = naccsd_decide_password(cfg, peer, req, resp, hold_ms, &a, d, err);
 		break;
 	default:
 		rc = naccsd_decide_auth(cfg, peer, req, resp, hold_ms, &a, d, err);

@@ -1,6 +1,6 @@
 /* naccsd's decisions (issue 18, docs/NACCSD-PLAN.md steps 3 and 4): a
- * decoded AUTHENTICATE, ACCOUNT, AUTH_GATE, SESSION_OPEN or SESSION_CLOSE
- * request becomes a struct naccs_request,
+ * decoded AUTHENTICATE, ACCOUNT, AUTH_GATE, SESSION_OPEN, SESSION_CLOSE,
+ * PASSWORD_BEGIN or PASSWORD_CHANGE request becomes a struct naccs_request,
  * the policy layer decides (common/policy/policy.h, the calls the PAM
  * module makes), and the decision becomes the response: outcome, message,
  * info lines (the login notices), the canonical login, the repeat-cache
@@ -42,7 +42,7 @@ struct naccsd_peer {
 };
 
 /* Does naccsd_decide answer requests of type?  (AUTHENTICATE, ACCOUNT,
- * AUTH_GATE, SESSION_OPEN, SESSION_CLOSE.) */
+ * AUTH_GATE, SESSION_OPEN, SESSION_CLOSE, PASSWORD_BEGIN, PASSWORD_CHANGE.) */
 bool naccsd_decides(uint16_t type);
 
 /* req: a decoded request of a type naccsd_decides.  0 with the response

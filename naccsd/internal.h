@@ -1,7 +1,8 @@
 /* What naccsd's decisions share (naccsd/decide.c): the request as the
  * policy sees it, who may ask what, the response.  Each family of requests
  * has its own file: decide_auth.c (AUTHENTICATE, ACCOUNT, AUTH_GATE),
- * decide_session.c (SESSION_OPEN, SESSION_CLOSE); naccsd_decide (decide.h) dispatches
+ * decide_session.c (SESSION_OPEN, SESSION_CLOSE), decide_password.c
+ * (PASSWORD_BEGIN, PASSWORD_CHANGE); naccsd_decide (decide.h) dispatches
  * by type.  Private to naccsd/. */
 #ifndef NACCSD_INTERNAL_H
 #define NACCSD_INTERNAL_H
@@ -79,5 +80,8 @@ int naccsd_decide_auth(const struct naccs_config *cfg, const struct naccsd_peer 
 int naccsd_decide_session(const struct naccs_config *cfg, const struct naccsd_peer *peer,
 			  const struct naccs_msg *req, struct naccs_msg *resp, struct ask *a,
 			  struct naccs_decision *d, struct naccs_err *err);
+int naccsd_decide_password(const struct naccs_config *cfg, const struct naccsd_peer *peer,
+			   const struct naccs_msg *req, struct naccs_msg *resp, unsigned *hold_ms,
+			   struct ask *a, struct naccs_decision *d, struct naccs_err *err);
 
 #endif
