@@ -224,7 +224,9 @@ static enum naccs_outcome open_answer(const struct naccs_decision *d, enum naccs
 			return NACCS_OUT_UNAVAILABLE;
 		syslog(LOG_ERR, "session: login not recorded: %s", err->msg);
 		return NACCS_OUT_NOT_MANAGED;
-	default: /* no ID here, a job: not ours */
+	case NACCS_OUT_NOT_MANAGED: /* a job ([su] job_services): no login */
+		return NACCS_OUT_UNKNOWN;
+	default: /* no ID here: not ours */
 		return o;
 	}
 }

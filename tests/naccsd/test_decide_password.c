@@ -293,7 +293,7 @@ out:
 static void test_unprivileged(void **state)
 {
 	struct fx *f = *state;
-	struct naccs_msg *m = naccs_msg_new();
+	struct naccs_msg *m;
 	uint32_t uid;
 	pid_t pid;
 	char *text;
@@ -321,6 +321,7 @@ static void test_unprivileged(void **state)
 	text = fx_trail(f);
 	assert_null(strstr(text, "abcde-002"));
 	free(text);
+	m = naccs_msg_new(); /* after the fork: the child has none of its own */
 	fd = fx_connect_wait(f->sock);
 	assert_int_equal(auth(fd, m, "abcde-001", NEW), NACCS_OUT_ALLOW);
 	assert_int_equal(auth(fd, m, "abcde-002", GOOD), NACCS_OUT_ALLOW);

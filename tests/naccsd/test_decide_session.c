@@ -108,7 +108,7 @@ static void test_open_close(void **state)
 	char *text;
 	int fd;
 
-	fx_store_conf_extra(f, 0, 5, ONE);
+	fx_store_conf_extra(f, 0, 5, ONE "[su]\njob_services = cron\n");
 	issue(f, "001", "abcde-001");
 	fx_start(f);
 	fd = fx_connect_wait(f->sock);
@@ -139,6 +139,12 @@ static void test_open_close(void **state)
 	free(text);
 	/* A name that is no ID here: not ours, no mark. */
 	assert_int_equal(open_session(fd, m, "nobody-here", NULL), NACCS_OUT_UNKNOWN);
+	assert_false(naccs_msg_has(m, NACCS_TAG_SESSION_MARK_OUT));
+	/* A job ([su] job_services): no login, no session, no mark. */
+	assert_int_equal(naccs_msg_start(m, NACCS_MSG_SESSION_OPEN, NULL, NULL), 0);
+	assert_int_equal(naccs_msg_set_str(m, NACCS_TAG_SERVICE, "cron", NULL), 0);
+	assert_int_equal(naccs_msg_set_str(m, NACCS_TAG_USER, "abcde-001", NULL), 0);
+	assert_int_equal(fx_ask_msg(fd, m), NACCS_OUT_UNKNOWN);
 	assert_false(naccs_msg_has(m, NACCS_TAG_SESSION_MARK_OUT));
 	close(fd);
 	naccs_msg_free(m);
@@ -208,7 +214,9 @@ static void test_peer_process(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) { /* a login process that dies without its close */
 		fd = fx_connect_wait(f->sock);
-		_exit(open_session(fd, m, "abcde-001", NULL) == NACCS_OUT_ALLOW ? 0 : 1);
+		st = open_session(fd, m, "abcde-001", NULL) == NACCS_OUT_ALLOW ? 0 : 1;
+		naccs_msg_free(m);
+		_exit(st);
 	}
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st));
