@@ -280,6 +280,15 @@ static int as_peer(const struct fx *f, uid_t uid)
 	if (pw(fd, m, "abcde-002", NACCS_FLAG_PRELIM, 0, GOOD, NULL) != NACCS_OUT_BAD_CREDENTIALS ||
 	    (nb = bytes_of(m, b, sizeof(b))) != na || memcmp(a, b, na) != 0)
 		rc = 9;
+	/* The first step, before the prompt (no password): "ask it" alike. */
+	else if (pw(fd, m, "abcde-001", NACCS_FLAG_PRELIM, 0, NULL, NULL) !=
+		 NACCS_OUT_CHANGE_REQUIRED)
+		rc = 11;
+	else if ((na = bytes_of(m, a, sizeof(a))) == 0 ||
+		 pw(fd, m, "abcde-002", NACCS_FLAG_PRELIM, 0, NULL, NULL) !=
+		     NACCS_OUT_CHANGE_REQUIRED ||
+		 (nb = bytes_of(m, b, sizeof(b))) != na || memcmp(a, b, na) != 0)
+		rc = 12;
 out:
 	naccs_msg_free(m);
 	close(fd);
