@@ -296,8 +296,7 @@ static void conn_answer(struct naccsd_server *s, struct naccsd_conn *c)
 	} else if ((req->type & NACCS_PROTO_RESPONSE) != 0 || req->type == NACCS_MSG_ERROR) {
 		rc = build_error(s, req, NACCS_PROTO_ERR_BAD_MESSAGE, "not a request");
 		close_after = true;
-	} else if (req->type == NACCS_MSG_AUTHENTICATE || req->type == NACCS_MSG_ACCOUNT ||
-		   req->type == NACCS_MSG_AUTH_GATE) {
+	} else if (naccsd_decides(req->type)) {
 		struct naccsd_peer peer = {.uid = c->uid, .pid = c->pid};
 
 		/* Step 3a: decided here, on the loop (the hash included);

@@ -64,6 +64,9 @@ enum naccs_msg_tag {
 #define NACCS_FLAG_SILENT	 0x2u
 #define NACCS_FLAG_PRELIM	 0x4u
 #define NACCS_FLAG_NO_FAIL_DELAY 0x8u
+/* PASSWORD_*: a forced change (PAM_CHANGE_EXPIRED_AUTHTOK): the current
+ * password is asked even of root. */
+#define NACCS_FLAG_EXPIRED 0x10u
 
 /* ERROR's error_code values. */
 #define NACCS_PROTO_ERR_BAD_MESSAGE	    "bad-message"
