@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -259,7 +260,8 @@ int naccsd_decide(const struct naccs_config *cfg, const struct naccsd_peer *peer
 		  const struct naccs_msg *req, struct naccs_msg *resp, unsigned *hold_ms,
 		  struct naccs_err *err)
 {
-	static struct naccs_decision d; /* large; the loop is single-threaded */
+	/* Large, and one per call: the workers decide at once (pool.h). */
+	struct naccs_decision *d;
 	struct naccs_policy pol;
 	struct ask a;
 	enum naccs_outcome o;
@@ -270,30 +272,32 @@ int naccsd_decide(const struct naccs_config *cfg, const struct naccsd_peer *peer
 	*hold_ms = 0;
 	if (req->type == NACCS_MSG_AUTH_GATE && peer->uid != 0)
 		return naccs_err_set(err, EPERM, "AUTH_GATE is for root peers");
+	d = calloc(1, sizeof(*d));
+	if (d == NULL)
+		return naccs_err_set(err, ENOMEM, "out of memory for a decision");
 	ask_from(&a, peer, req, cfg);
-	memset(&d, 0, sizeof(d));
 	/* The invoker the su rule and every trail line of this decision name
 	 * (rules/su.h); cleared before returning. */
 	naccs_su_use_invoker(&a.inv);
 	if (naccs_policy_open(&pol, cfg, req->type == NACCS_MSG_ACCOUNT, err) < 0) {
-		o = store_unavailable(cfg, peer, req->type, &a, &d, err->msg);
+		o = store_unavailable(cfg, peer, req->type, &a, d, err->msg);
 	} else {
 		if (!a.root)
 			w = whose(&pol, peer, &a);
 		if (w == WHOSE_MINE) {
 			if (!a.root)
 				a.req.user = a.login;
-			o = policy_call(&pol, req->type, &a, &d, err);
+			o = policy_call(&pol, req->type, &a, d, err);
 		} else if (w == WHOSE_OTHER) {
 			/* A wrong password of the peer's own ID, as the peer
 			 * sees it: the same hash cost and delay, counted
 			 * nowhere. */
 			if (req->type == NACCS_MSG_AUTHENTICATE)
 				refuse_like_wrong(&pol, &a);
-			o = d.outcome = NACCS_OUT_BAD_CREDENTIALS;
+			o = d->outcome = NACCS_OUT_BAD_CREDENTIALS;
 			counted = false;
 		} else {
-			o = d.outcome =
+			o = d->outcome =
 			    w == WHOSE_NO_ID ? NACCS_OUT_UNKNOWN : NACCS_OUT_UNAVAILABLE;
 			counted = false;
 		}
@@ -303,14 +307,14 @@ int naccsd_decide(const struct naccs_config *cfg, const struct naccsd_peer *peer
 	if (o == NACCS_OUT_UNAVAILABLE && counted)
 		syslog(LOG_ERR, "%s failed closed: %s",
 		       req->type == NACCS_MSG_ACCOUNT ? "account check" : "authentication",
-		       d.audit_refused ? "the audit trail cannot be written" : err->msg);
+		       d->audit_refused ? "the audit trail cannot be written" : err->msg);
 	/* naccs_chkpwd's rule: every refused authentication but "not mine"
 	 * waits the fail delay (a root peer may take it itself: flags bit 3). */
 	if (req->type == NACCS_MSG_AUTHENTICATE && o != NACCS_OUT_ALLOW && o != NACCS_OUT_UNKNOWN &&
 	    o != NACCS_OUT_NOT_MANAGED && (a.flags & NACCS_FLAG_NO_FAIL_DELAY) == 0)
 		*hold_ms = cfg->fail_delay_ms;
 	naccs_err_clear(err);
-	rc = respond(cfg, req, resp, &a, o, &d, err);
-	naccs_wipe(&d, sizeof(d));
+	rc = respond(cfg, req, resp, &a, o, d, err);
+	naccs_wipe(d, sizeof(d));
 	return rc;
 }

@@ -1,13 +1,13 @@
-/* naccsd's connections (issue 18, docs/PROTOCOL.md): the acceptor and one
- * state machine per connection on a single poll loop.  Every descriptor is
- * non-blocking and every frame is read incrementally, so a peer that sends
- * half a frame and stalls costs one slot until its deadline and delays
- * nobody.  It answers HELLO, AUTHENTICATE, ACCOUNT and AUTH_GATE (decide.h)
- * and, for every other known request, ERROR `unavailable` ("not
- * implemented yet in this build"); the workers of
- * docs/NACCSD-PLAN.md come later: a connection whose request is complete
- * is in state NACCSD_CONN_READY with its frame in hand, which is where a
- * later step queues it for a worker instead of answering inline. */
+/* naccsd's poll loop (issue 18, docs/PROTOCOL.md): the acceptor, the caps
+ * and deadlines, one state machine per connection (conn.h) on a single
+ * thread.  HELLO (and every request this build does not decide: ERROR
+ * `unavailable`) is answered on the loop; a request that is decided
+ * (AUTHENTICATE, ACCOUNT, AUTH_GATE: decide.h) goes to the verification
+ * workers (pool.h) unless the request-id cache (replay.h) answers it, or
+ * the peer is an unprivileged uid over its limits (rate.h, and
+ * NACCSD_UID_JOBS below): then ERROR `busy` with retry_after_ms.  The
+ * configuration in force is kept alive, counted, until the last job that
+ * uses it is done (a SIGHUP may swap it meanwhile). */
 #ifndef NACCSD_SERVER_H
 #define NACCSD_SERVER_H
 
@@ -46,33 +46,34 @@
 /* Rate of the "connection refused: cap reached" log lines. */
 #define NACCSD_CAP_LOG_MS 10000
 
+/* The verification workers (--workers N): decisions running at once, so
+ * the memory of the hashes is at most this many times [hash] memory_kib. */
+#define NACCSD_WORKERS	   4
+#define NACCSD_WORKERS_MAX 64
+/* A request waits at most this long for a worker; then ERROR `busy` (never
+ * a decision).  Test builds: NACCSD_TEST_QUEUE_MS. */
+#define NACCSD_QUEUE_MS 10000
+/* The most requests waiting for a worker; beyond, ERROR `busy`. */
+#define NACCSD_QUEUE_MAX NACCSD_CONN_MAX
+/* An unprivileged uid's verifications (AUTHENTICATE, PASSWORD_*): this
+ * many a minute, with a burst of NACCSD_UID_BURST (a token bucket, rate.h);
+ * beyond: ERROR `busy` with the wait, counted nowhere, logged once a
+ * minute per uid.  Root peers are not limited per uid. */
+#define NACCSD_UID_RATE_PER_MIN 10
+#define NACCSD_UID_BURST	5
+/* The most requests of one unprivileged uid queued or running at once, so
+ * that one user's loop cannot take the workers from other users' logins. */
+#define NACCSD_UID_JOBS 1
+/* How many uids' buckets are remembered. */
+#define NACCSD_UID_MAX 1024
+/* A decision that counts is kept this long, at most NACCSD_REPLAY_MAX of
+ * them: a repeat of its request_id from the same uid gets the same answer
+ * with `replayed` set (replay.h). */
+#define NACCSD_REPLAY_MS  300000
+#define NACCSD_REPLAY_MAX 1024
+
 /* The server version HELLO reports. */
 #define NACCSD_SERVER_VERSION PACKAGE_NAME " " PACKAGE_VERSION
-
-enum naccsd_conn_state {
-	NACCSD_CONN_READ,  /* reading a frame (length, then body) */
-	NACCSD_CONN_READY, /* a whole frame in hand: to be answered (later: queued) */
-	NACCSD_CONN_WRITE, /* a response being written */
-	NACCSD_CONN_HOLD,  /* a response waiting out the fail delay (deadline: its end) */
-};
-
-/* One client.  The peer's credentials are taken once, at accept (SO_PEERCRED);
- * what a peer may ask is decided by them, never by what it says. */
-struct naccsd_conn {
-	int fd;
-	uid_t uid;
-	gid_t gid;
-	pid_t pid;
-	enum naccsd_conn_state state;
-	uint8_t lenbuf[NACCS_PROTO_LEN_SIZE];
-	size_t len_got;
-	uint8_t *frame; /* the body: allocated at its announced length */
-	size_t frame_len, frame_got;
-	uint8_t *out; /* the response being written (length included) */
-	size_t out_len, out_off;
-	bool close_after;	   /* close once out is written (an ERROR that ends it) */
-	naccs_deadline_t deadline; /* idle, frame or write: the state's */
-};
 
 struct naccsd_server;
 
@@ -80,11 +81,14 @@ struct naccsd_server;
 void naccsd_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A server on listen_fd (a listening stream Unix socket; made non-blocking
- * here; the server does not own it).  cfg stays the caller's and may be
- * replaced with naccsd_server_set_config between loop turns.  NULL when
- * memory is short. */
-struct naccsd_server *naccsd_server_new(int listen_fd, const struct naccs_config *cfg);
-void naccsd_server_set_config(struct naccsd_server *s, const struct naccs_config *cfg);
+ * here; the server does not own it) with workers verification threads.
+ * cfg (malloc'd) becomes the server's when it returns non-NULL; NULL when
+ * memory or a thread is short (cfg stays the caller's). */
+struct naccsd_server *naccsd_server_new(int listen_fd, struct naccs_config *cfg, unsigned workers);
+/* cfg (malloc'd) is in force for the requests that come after; the old one
+ * is freed once the last job using it is done.  -ENOMEM: nothing changed,
+ * cfg stays the caller's. */
+int naccsd_server_set_config(struct naccsd_server *s, struct naccs_config *cfg);
 /* Close every connection and free. */
 void naccsd_server_free(struct naccsd_server *s);
 
