@@ -318,3 +318,15 @@ int fx_ask(int fd, struct naccs_msg *m, uint16_t type, const char *user, const c
 		return -1;
 	return (int)o;
 }
+
+void fx_start_with(struct fx *f, const char *const *extra)
+{
+	const char *args[32] = {"--foreground", "--socket", f->sock, "--conf", f->conf};
+	size_t n = 5;
+
+	while (*extra != NULL && n < 31)
+		args[n++] = *extra++;
+	args[n] = NULL;
+	f->pid = fx_spawn(f, args);
+	close(fx_connect_wait(f->sock));
+}

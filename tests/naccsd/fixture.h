@@ -71,4 +71,8 @@ struct naccs_store *fx_store_open(const struct fx *f);
 #define FX_INVOKER 4242
 int fx_ask(int fd, struct naccs_msg *m, uint16_t type, const char *user, const char *password);
 
+/* ---- the worker pool (test_pool.c) ---- */
+/* fx_start with more arguments (NULL-terminated), e.g. --workers 2. */
+void fx_start_with(struct fx *f, const char *const *extra);
+
 #endif
