@@ -315,6 +315,7 @@ int naccsd_decide(const struct naccs_config *cfg, const struct naccsd_peer *peer
 		*hold_ms = cfg->fail_delay_ms;
 	naccs_err_clear(err);
 	rc = respond(cfg, req, resp, &a, o, d, err);
-	naccs_wipe(d, sizeof(d));
+	naccs_wipe(d, sizeof(*d));
+	free(d);
 	return rc;
 }
