@@ -15,7 +15,8 @@
 #include "decide.h"
 #include "pool.h"
 #include "proto/schema.h"
-#include "server.h"
+#include "log.h"
+#include "caps.h"
 
 int naccsd_build_error(struct naccs_msg *resp, const struct naccs_msg *req, const char *code,
 		       const char *text, unsigned retry_after_ms)
@@ -94,6 +95,32 @@ int naccsd_encode(const struct naccs_msg *m, uint8_t **out, size_t *len)
 	*out = fit != NULL ? fit : buf;
 	*len = n;
 	return 0;
+}
+
+int naccsd_answer_here(struct naccs_msg *resp, const struct naccs_msg *req, int decoded,
+		       const struct naccs_err *err, uid_t uid, pid_t pid, bool *close_after)
+{
+	*close_after = true;
+	if (decoded == -EPROTONOSUPPORT) {
+		naccsd_log(LOG_INFO, "peer uid %lu pid %ld: protocol version %u not spoken",
+			   (unsigned long)uid, (long)pid, (unsigned)req->version);
+		return naccsd_build_error(resp, NULL, NACCS_PROTO_ERR_UNSUPPORTED_VERSION,
+					  "unsupported protocol version", 0);
+	}
+	if (decoded < 0) {
+		naccsd_log(LOG_INFO, "peer uid %lu pid %ld: bad message: %s", (unsigned long)uid,
+			   (long)pid, err->msg);
+		return naccsd_build_error(resp, req->header_ok ? req : NULL,
+					  NACCS_PROTO_ERR_BAD_MESSAGE, err->msg, 0);
+	}
+	if ((req->type & NACCS_PROTO_RESPONSE) != 0 || req->type == NACCS_MSG_ERROR)
+		return naccsd_build_error(resp, req, NACCS_PROTO_ERR_BAD_MESSAGE, "not a request",
+					  0);
+	*close_after = false;
+	if (req->type == NACCS_MSG_HELLO)
+		return naccsd_build_hello(resp, req);
+	return naccsd_build_error(resp, req, NACCS_PROTO_ERR_UNAVAILABLE,
+				  "not implemented yet in this build", 0);
 }
 
 bool naccsd_type_kept(uint16_t type)

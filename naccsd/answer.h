@@ -7,7 +7,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
+#include "base/err.h"
 #include "proto/message.h"
 
 struct naccsd_job;
@@ -19,6 +21,12 @@ int naccsd_build_error(struct naccs_msg *resp, const struct naccs_msg *req, cons
 int naccsd_build_hello(struct naccs_msg *resp, const struct naccs_msg *req);
 /* m as a frame (length included) in *out (malloc'd, exactly *len bytes). */
 int naccsd_encode(const struct naccs_msg *m, uint8_t **out, size_t *len);
+/* The answer the loop gives itself to a request no worker decides:
+ * decoded is naccs_msg_decode's result (err its message) for peer uid,
+ * pid: ERROR unsupported-version or bad-message (*close_after), HELLO, or
+ * ERROR unavailable for a request this build does not decide. */
+int naccsd_answer_here(struct naccs_msg *resp, const struct naccs_msg *req, int decoded,
+		       const struct naccs_err *err, uid_t uid, pid_t pid, bool *close_after);
 /* Does an answer of this request type go to the id cache (a decision that
  * counts: AUTHENTICATE, PASSWORD_CHANGE, SESSION_*)? */
 bool naccsd_type_kept(uint16_t type);

@@ -10,7 +10,8 @@
 #include <unistd.h>
 
 #include "base/secret.h"
-#include "server.h"
+#include "log.h"
+#include "caps.h"
 
 struct naccsd_conn *naccsd_conn_new(int fd, uid_t uid, gid_t gid, pid_t pid, unsigned idle_ms)
 {
@@ -25,6 +26,34 @@ struct naccsd_conn *naccsd_conn_new(int fd, uid_t uid, gid_t gid, pid_t pid, uns
 	c->state = NACCSD_CONN_READ;
 	c->deadline = naccs_deadline_in(idle_ms);
 	return c;
+}
+
+int naccsd_conn_accept(int lfd, unsigned idle_ms, struct naccsd_conn **out)
+{
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	*out = NULL;
+	if (fd < 0) {
+		if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+			return 0;
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+			return -EMFILE;
+		return -EAGAIN;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 || clen != sizeof(cred)) {
+		naccsd_log(LOG_WARNING, "no peer credentials on a connection: closed");
+		close(fd);
+		return 0;
+	}
+	*out = naccsd_conn_new(fd, cred.uid, cred.gid, cred.pid, idle_ms);
+	if (*out == NULL) {
+		naccsd_log(LOG_ERR, "out of memory for a connection");
+		close(fd);
+		return 0;
+	}
+	return 1;
 }
 
 void naccsd_conn_free(struct naccsd_conn *c)

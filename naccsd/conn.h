@@ -54,6 +54,10 @@ enum naccsd_io {
 
 /* A connection on fd (accepted non-blocking), reading, idle deadline idle_ms. */
 struct naccsd_conn *naccsd_conn_new(int fd, uid_t uid, gid_t gid, pid_t pid, unsigned idle_ms);
+/* Accept one connection on lfd and take its peer's credentials: 1 with
+ * *out, 0 when none came of it (go on), -EAGAIN (none pending), -EMFILE
+ * (out of descriptors or memory: pause). */
+int naccsd_conn_accept(int lfd, unsigned idle_ms, struct naccsd_conn **out);
 /* Close the descriptor; wipe the request body; free (not c->job). */
 void naccsd_conn_free(struct naccsd_conn *c);
 /* Read what the peer has sent (never blocks); frame_ms: the deadline of a

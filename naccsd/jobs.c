@@ -8,11 +8,13 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "answer.h"
 #include "base/secret.h"
 #include "proto/schema.h"
 #include "rate.h"
 #include "replay.h"
-#include "server.h"
+#include "log.h"
+#include "caps.h"
 
 /* A configuration and its holders: the jobs (while in force, one more). */
 struct naccsd_cfg {
@@ -57,7 +59,7 @@ struct naccsd_jobs *naccsd_jobs_new(struct naccs_config *cfg, unsigned workers)
 		return NULL;
 	j->replay = naccsd_replay_new(NACCSD_REPLAY_MAX, NACCSD_REPLAY_MS);
 	j->rate = naccsd_rate_new(NACCSD_UID_MAX, NACCSD_UID_RATE_PER_MIN, NACCSD_UID_BURST);
-	j->pool = naccsd_pool_new(workers);
+	j->pool = naccsd_pool_new(workers, naccsd_answer_job);
 	if (j->replay == NULL || j->rate == NULL || j->pool == NULL ||
 	    naccsd_jobs_set_config(j, cfg) < 0) {
 		naccsd_jobs_free(j);

@@ -28,6 +28,7 @@
 #include "base/err.h"
 #include "base/i18n.h"
 #include "base/num.h"
+#include "base/time.h"
 #include "config/conf.h"
 #include "server.h"
 
@@ -39,9 +40,9 @@ struct daemon {
 	const char *conf_path;	 /* --conf, or NULL: the default file */
 	uid_t owner;		 /* --owner: owner of trusted files */
 	bool have_owner;
-	struct stat made;	  /* the socket made here (to remove only that) */
-	unsigned workers;	  /* --workers */
-	struct naccs_config *cfg; /* until the server takes it */
+	struct stat made;	   /* the socket made here (to remove only that) */
+	struct naccsd_options opt; /* --workers, the deadlines */
+	struct naccs_config *cfg;  /* until the server takes it */
 	struct naccsd_server *server;
 	int sfd;
 };
@@ -69,6 +70,22 @@ static void say(const struct daemon *d, int prio, const char *msg)
 	syslog(prio, "%s", msg);
 	if (!d->foreground)
 		fprintf(stderr, "naccsd: %s\n", msg);
+}
+
+/* Test builds only: shorter deadlines, so that the tests of the stall,
+ * idle and queue paths take a second rather than the real deadline. */
+static unsigned deadline_ms(const char *env, unsigned dflt)
+{
+#ifdef NACCS_TEST_HOOKS
+	const char *v = getenv(env);
+	unsigned long ms;
+
+	if (v != NULL && naccs_parse_ulong(v, strlen(v), 1, 600000, &ms) == 0)
+		return (unsigned)ms;
+#else
+	(void)env;
+#endif
+	return dflt;
 }
 
 /* sd_notify: one datagram to $NOTIFY_SOCKET ('@': an abstract name). */
@@ -314,7 +331,7 @@ static int parse_args(struct daemon *d, int argc, char **argv)
 					NACCSD_WORKERS_MAX, optarg);
 				return 2;
 			}
-			d->workers = (unsigned)v;
+			d->opt.workers = (unsigned)v;
 			break;
 		case 'h':
 			usage(stdout);
@@ -371,19 +388,24 @@ static int start(struct daemon *d, int *lfd)
 
 int main(int argc, char **argv)
 {
-	struct daemon d = {.sfd = -1, .workers = NACCSD_WORKERS};
+	struct daemon d = {.sfd = -1};
 	struct stat st;
 	int lfd = -1, rc;
 
 	setlocale(LC_ALL, "");
 	naccs_i18n_init();
+	d.opt = (struct naccsd_options){
+	    .workers = NACCSD_WORKERS,
+	    .idle_ms = deadline_ms("NACCSD_TEST_IDLE_MS", NACCSD_IDLE_MS),
+	    .frame_ms = deadline_ms("NACCSD_TEST_FRAME_MS", NACCSD_FRAME_MS),
+	    .queue_ms = deadline_ms("NACCSD_TEST_QUEUE_MS", NACCSD_QUEUE_MS)};
 	rc = parse_args(&d, argc, argv);
 	if (rc >= 0)
 		return rc;
 	openlog("naccsd", LOG_PID | (d.foreground ? LOG_PERROR : 0), LOG_AUTHPRIV);
 	rc = start(&d, &lfd);
 	if (rc == 0) {
-		d.server = naccsd_server_new(lfd, d.cfg, d.workers);
+		d.server = naccsd_server_new(lfd, d.cfg, &d.opt);
 		rc = d.server == NULL ? -ENOMEM : 0;
 		if (d.server != NULL)
 			d.cfg = NULL; /* the server's now */

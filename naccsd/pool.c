@@ -12,8 +12,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "answer.h"
-#include "server.h"
+#include "log.h"
+#include "caps.h"
 
 struct worker {
 	pthread_t thread;
@@ -30,6 +30,7 @@ struct naccsd_pool {
 	size_t queued;
 	struct naccsd_job *done;
 	bool stop;
+	naccsd_work_fn run;
 	int efd;
 	unsigned n;
 	struct worker *w;
@@ -60,7 +61,7 @@ static void *worker_main(void *arg)
 		job->state = NACCSD_JOB_RUNNING;
 		pthread_mutex_unlock(&p->lock);
 
-		naccsd_answer_job(job, w->req, w->resp);
+		p->run(job, w->req, w->resp);
 
 		pthread_mutex_lock(&p->lock);
 		job->state = NACCSD_JOB_DONE;
@@ -73,7 +74,7 @@ static void *worker_main(void *arg)
 	}
 }
 
-struct naccsd_pool *naccsd_pool_new(unsigned workers)
+struct naccsd_pool *naccsd_pool_new(unsigned workers, naccsd_work_fn work)
 {
 	struct naccsd_pool *p;
 	unsigned i;
@@ -96,6 +97,7 @@ struct naccsd_pool *naccsd_pool_new(unsigned workers)
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->work, NULL);
 	p->n = workers;
+	p->run = work;
 	for (i = 0; i < workers; i++) {
 		struct worker *w = &p->w[i];
 		int rc;

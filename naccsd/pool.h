@@ -1,7 +1,8 @@
 /* naccsd's verification workers (issue 18, docs/NACCSD-PLAN.md): the flood
  * cap.  W threads take jobs from one queue; each job is one request whose
- * frame is complete (a connection in NACCSD_CONN_QUEUED), decided by
- * naccsd_answer_job (answer.h) on the worker, never on the poll loop.  Only
+ * frame is complete (a connection in NACCSD_CONN_QUEUED), decided by the
+ * work function (answer.h's naccsd_answer_job) on the worker, never on the
+ * poll loop.  Only
  * W decisions (W argon2 regions) run at once: memory = W x the hash's
  * memory; the rest wait in the queue, whose deadline the loop keeps
  * (naccsd_pool_cancel, then ERROR `busy`).
@@ -57,9 +58,13 @@ struct naccsd_job {
 
 struct naccsd_pool;
 
-/* workers threads (1..NACCSD_WORKERS_MAX), started here.  NULL when a
- * thread or memory cannot be had (what failed is logged). */
-struct naccsd_pool *naccsd_pool_new(unsigned workers);
+/* What a worker does with a job; req and resp are the worker's own. */
+typedef void (*naccsd_work_fn)(struct naccsd_job *job, struct naccs_msg *req,
+			       struct naccs_msg *resp);
+
+/* workers threads (1..NACCSD_WORKERS_MAX) doing work, started here.  NULL
+ * when a thread or memory cannot be had (what failed is logged). */
+struct naccsd_pool *naccsd_pool_new(unsigned workers, naccsd_work_fn work);
 /* The descriptor to poll (POLLIN: jobs are done). */
 int naccsd_pool_fd(const struct naccsd_pool *p);
 /* Queue job; -EAGAIN when max jobs are queued already. */

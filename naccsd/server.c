@@ -19,14 +19,9 @@
 #include "base/secret.h"
 #include "conn.h"
 #include "jobs.h"
+#include "log.h"
 #include "proto/message.h"
 #include "proto/schema.h"
-
-/* Log lines about refusals, one per NACCSD_CAP_LOG_MS at most. */
-struct refusals {
-	naccs_deadline_t next;
-	unsigned long count;
-};
 
 struct naccsd_server {
 	int lfd;
@@ -40,38 +35,8 @@ struct naccsd_server {
 	struct naccsd_jobs *jobs;
 	unsigned idle_ms, frame_ms, queue_ms;
 	naccs_deadline_t accept_pause; /* out of descriptors: wait before accepting */
-	struct refusals conn_cap, busy;
+	struct naccsd_refusals conn_cap, busy;
 };
-
-void naccsd_log(int prio, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsyslog(prio, fmt, ap);
-	va_end(ap);
-}
-
-/* Test builds only: shorter deadlines, so that the tests of the stall,
- * idle and queue paths take a second rather than the real deadline. */
-static unsigned deadline_ms(const char *env, unsigned dflt)
-{
-#ifdef NACCS_TEST_HOOKS
-	const char *v = getenv(env);
-	char *end;
-	unsigned long ms;
-
-	if (v != NULL && *v != '\0') {
-		errno = 0;
-		ms = strtoul(v, &end, 10);
-		if (errno == 0 && *end == '\0' && ms > 0 && ms <= 600000)
-			return (unsigned)ms;
-	}
-#else
-	(void)env;
-#endif
-	return dflt;
-}
 
 int naccsd_server_set_config(struct naccsd_server *s, struct naccs_config *cfg)
 {
@@ -80,7 +45,8 @@ int naccsd_server_set_config(struct naccsd_server *s, struct naccs_config *cfg)
 
 void naccsd_server_free(struct naccsd_server *s);
 
-struct naccsd_server *naccsd_server_new(int listen_fd, struct naccs_config *cfg, unsigned workers)
+struct naccsd_server *naccsd_server_new(int listen_fd, struct naccs_config *cfg,
+					const struct naccsd_options *opt)
 {
 	struct naccsd_server *s = calloc(1, sizeof(*s));
 	int fl;
@@ -91,7 +57,7 @@ struct naccsd_server *naccsd_server_new(int listen_fd, struct naccs_config *cfg,
 	s->req = naccs_msg_new();
 	s->resp = naccs_msg_new();
 	if (s->req == NULL || s->resp == NULL ||
-	    (s->jobs = naccsd_jobs_new(cfg, workers)) == NULL) {
+	    (s->jobs = naccsd_jobs_new(cfg, opt->workers)) == NULL) {
 		naccsd_server_free(s);
 		return NULL;
 	}
@@ -99,23 +65,12 @@ struct naccsd_server *naccsd_server_new(int listen_fd, struct naccs_config *cfg,
 	fl = fcntl(listen_fd, F_GETFL);
 	if (fl < 0 || fcntl(listen_fd, F_SETFL, fl | O_NONBLOCK) < 0)
 		naccsd_log(LOG_WARNING, "cannot make the listening socket non-blocking: %m");
-	s->idle_ms = deadline_ms("NACCSD_TEST_IDLE_MS", NACCSD_IDLE_MS);
-	s->frame_ms = deadline_ms("NACCSD_TEST_FRAME_MS", NACCSD_FRAME_MS);
-	s->queue_ms = deadline_ms("NACCSD_TEST_QUEUE_MS", NACCSD_QUEUE_MS);
+	s->idle_ms = opt->idle_ms;
+	s->frame_ms = opt->frame_ms;
+	s->queue_ms = opt->queue_ms;
 	return s;
 }
 
-size_t naccsd_server_conn_count(const struct naccsd_server *s)
-{
-	return s->n;
-}
-
-static void wipe_free(uint8_t *p, size_t len)
-{
-	if (p != NULL)
-		naccs_wipe(p, len);
-	free(p);
-}
 static void conn_close(struct naccsd_server *s, struct naccsd_conn *c)
 {
 	size_t i;
@@ -159,24 +114,6 @@ static void respond(struct naccsd_server *s, struct naccsd_conn *c, int rc, bool
 	conn_write(s, c);
 }
 
-static void refused_log(struct refusals *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void refused_log(struct refusals *r, const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-
-	r->count++;
-	if (naccs_deadline_left_ms(r->next) > 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	naccsd_log(LOG_WARNING, "%s: %lu refused since the last such line", line, r->count);
-	r->count = 0;
-	r->next = naccs_deadline_in(NACCSD_CAP_LOG_MS);
-}
-
 static void busy(struct naccsd_server *s, struct naccsd_conn *c, const struct naccs_msg *req,
 		 const char *why, unsigned retry_ms)
 {
@@ -204,7 +141,7 @@ static void queue(struct naccsd_server *s, struct naccsd_conn *c, const struct n
 		conn_write(s, c);
 		break;
 	case NACCSD_ADMIT_BUSY:
-		refused_log(&s->busy, "uid %lu: busy (%s)", (unsigned long)c->uid, a.why);
+		naccsd_log_refused(&s->busy, "uid %lu: busy (%s)", (unsigned long)c->uid, a.why);
 		busy(s, c, req, a.why, a.retry_ms);
 		break;
 	}
@@ -228,29 +165,9 @@ static void dispatch(struct naccsd_server *s, struct naccsd_conn *c)
 		naccs_msg_clear(req);
 		return;
 	}
-	wipe_free(frame, len);
-	if (rc == -EPROTONOSUPPORT) {
-		naccsd_log(LOG_INFO, "peer uid %lu pid %ld: protocol version %u not spoken",
-			   (unsigned long)c->uid, (long)c->pid, (unsigned)req->version);
-		rc = naccsd_build_error(s->resp, NULL, NACCS_PROTO_ERR_UNSUPPORTED_VERSION,
-					"unsupported protocol version", 0);
-		close_after = true;
-	} else if (rc < 0) {
-		naccsd_log(LOG_INFO, "peer uid %lu pid %ld: bad message: %s", (unsigned long)c->uid,
-			   (long)c->pid, err.msg);
-		rc = naccsd_build_error(s->resp, req->header_ok ? req : NULL,
-					NACCS_PROTO_ERR_BAD_MESSAGE, err.msg, 0);
-		close_after = true;
-	} else if (req->type == NACCS_MSG_HELLO) {
-		rc = naccsd_build_hello(s->resp, req);
-	} else if ((req->type & NACCS_PROTO_RESPONSE) != 0 || req->type == NACCS_MSG_ERROR) {
-		rc = naccsd_build_error(s->resp, req, NACCS_PROTO_ERR_BAD_MESSAGE, "not a request",
-					0);
-		close_after = true;
-	} else {
-		rc = naccsd_build_error(s->resp, req, NACCS_PROTO_ERR_UNAVAILABLE,
-					"not implemented yet in this build", 0);
-	}
+	naccs_wipe(frame, len);
+	free(frame);
+	rc = naccsd_answer_here(s->resp, req, rc, &err, c->uid, c->pid, &close_after);
 	naccs_msg_clear(req);
 	naccs_wipe(&err, sizeof(err));
 	respond(s, c, rc, close_after);
@@ -302,27 +219,15 @@ static void take_done(struct naccsd_server *s)
 	}
 }
 
-static void accept_one(struct naccsd_server *s, int fd)
+/* A connection accepted: within the caps, or told why not. */
+static void accept_one(struct naccsd_server *s, struct naccsd_conn *c)
 {
-	struct ucred cred;
-	socklen_t clen = sizeof(cred);
-	struct naccsd_conn *c;
 	size_t i, same = 0;
 
 	if (s->n >= NACCSD_CONN_MAX) {
-		close(fd);
-		refused_log(&s->conn_cap, "connection cap reached (%d at most)", NACCSD_CONN_MAX);
-		return;
-	}
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 || clen != sizeof(cred)) {
-		naccsd_log(LOG_WARNING, "no peer credentials on a connection: closed");
-		close(fd);
-		return;
-	}
-	c = naccsd_conn_new(fd, cred.uid, cred.gid, cred.pid, s->idle_ms);
-	if (c == NULL) {
-		naccsd_log(LOG_ERR, "out of memory for a connection");
-		close(fd);
+		naccsd_conn_free(c);
+		naccsd_log_refused(&s->conn_cap, "connection cap reached (%d at most)",
+				   NACCSD_CONN_MAX);
 		return;
 	}
 	s->conns[s->n++] = c;
@@ -332,9 +237,9 @@ static void accept_one(struct naccsd_server *s, int fd)
 		if (s->conns[i]->uid == c->uid)
 			same++;
 	if (same > NACCSD_CONN_PER_UID) {
-		refused_log(&s->conn_cap,
-			    "per-uid connection cap reached (%d per unprivileged uid)",
-			    NACCSD_CONN_PER_UID);
+		naccsd_log_refused(&s->conn_cap,
+				   "per-uid connection cap reached (%d per unprivileged uid)",
+				   NACCSD_CONN_PER_UID);
 		/* Says why (busy, retry_after_ms) and closes; the frame is small
 		 * and the socket new: the first write takes it whole. */
 		respond(s, c,
@@ -351,18 +256,17 @@ static void accept_all(struct naccsd_server *s)
 	/* A bounded batch, so that a flood of connects cannot starve the
 	 * connections already open. */
 	for (turns = 0; turns < 64; turns++) {
-		int fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		struct naccsd_conn *c = NULL;
+		int rc = naccsd_conn_accept(s->lfd, s->idle_ms, &c);
 
-		if (fd >= 0) {
-			accept_one(s, fd);
+		if (rc > 0)
+			accept_one(s, c);
+		if (rc >= 0)
 			continue;
-		}
-		if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
-			continue;
-		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+		if (rc == -EMFILE) {
 			/* The pending connection stays in the backlog: pause,
 			 * rather than spin on a listener that stays readable. */
-			refused_log(&s->conn_cap, "out of descriptors or memory");
+			naccsd_log_refused(&s->conn_cap, "out of descriptors or memory");
 			s->accept_pause = naccs_deadline_in(100);
 		}
 		return;
@@ -390,7 +294,7 @@ static bool queue_expired(struct naccsd_server *s, struct naccsd_conn *c)
 	naccs_err_clear(&err);
 	if (naccs_msg_start(req, NACCS_MSG_HELLO, id, &err) < 0)
 		(void)naccs_msg_start(req, NACCS_MSG_HELLO, zero, &err);
-	refused_log(&s->busy, "a request waited %u ms for a worker", s->queue_ms);
+	naccsd_log_refused(&s->busy, "a request waited %u ms for a worker", s->queue_ms);
 	busy(s, c, req, "the workers are busy", 0);
 	naccs_msg_clear(req);
 	for (i = 0; i < s->n; i++)
