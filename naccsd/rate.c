@@ -89,10 +89,8 @@ unsigned naccsd_rate_take(struct naccsd_rate *r, uid_t uid, bool *log_it)
 	struct bucket *b = find(r, uid, now);
 
 	*log_it = false;
-	if (b == NULL) {
-		*log_it = true;
-		return 1000;
-	}
+	if (b == NULL)
+		return 1000; /* no bucket free: refused (the server's count says so) */
 	refill(r, b, now);
 	if (b->units >= UNIT) {
 		b->units -= UNIT;
