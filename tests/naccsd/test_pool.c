@@ -70,13 +70,13 @@ static void replace(char *text, size_t cap, const char *old, const char *new)
 
 /* fx_store_conf with deadlines for valgrind: decisions at once there take
  * seconds each, and the store's 1 s would fail some of them closed. */
-static void store_conf(struct fx *f, unsigned deny)
+static void store_conf_delay(struct fx *f, unsigned fail_delay_ms, unsigned deny)
 {
 	char text[8192];
 	size_t n;
 	FILE *fp;
 
-	fx_store_conf(f, 0, deny);
+	fx_store_conf(f, fail_delay_ms, deny);
 	fp = fopen(f->conf, "r");
 	assert_non_null(fp);
 	n = fread(text, 1, sizeof(text) - 1, fp);
@@ -85,6 +85,11 @@ static void store_conf(struct fx *f, unsigned deny)
 	replace(text, sizeof(text), "timeout_ms = 1000\n", "timeout_ms = 60000\n");
 	replace(text, sizeof(text), "[auth]\n", "[auth]\nverification_wait_ms = 60000\n");
 	fx_write_conf(f, text);
+}
+
+static void store_conf(struct fx *f, unsigned deny)
+{
+	store_conf_delay(f, 0, deny);
 }
 
 /* An ID whose password hash costs m_kib and t passes to verify. */
@@ -410,6 +415,42 @@ static void test_replay(void **state)
 	fx_stop(f);
 }
 
+/* [auth] fail_delay_ms = 1500: a request whose connection was lost is
+ * answered to its retry no sooner than the first answer would have been:
+ * repeating an id does not skip the fail delay. */
+static void test_replay_keeps_delay(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_msg *m = naccs_msg_new();
+	uint8_t id[NACCS_PROTO_ID_LEN];
+	int64_t t0;
+	int fd, o, tries;
+
+	memset(id, 0x3c, sizeof(id));
+	store_conf_delay(f, 1500, 50);
+	issue(f, "001", "abcde-001", 1024, 1);
+	fx_start(f);
+	fd = fx_connect_wait(f->sock);
+	t0 = naccs_now_mono_ms();
+	assert_int_equal(send_auth(fd, "abcde-001", WRONG, id), 0);
+	close(fd);
+	usleep(200000); /* the first is read (and decided) before its retry */
+	for (tries = 0, o = BUSY; o == BUSY && tries < 100; tries++) {
+		fd = fx_connect_wait(f->sock);
+		assert_int_equal(send_auth(fd, "abcde-001", WRONG, id), 0);
+		o = answer(fd, m);
+		close(fd);
+		if (o == BUSY)
+			usleep(50000);
+	}
+	assert_int_equal(o, NACCS_OUT_BAD_CREDENTIALS);
+	assert_true(naccs_msg_has(m, NACCS_TAG_REPLAYED));
+	assert_true(naccs_now_mono_ms() - t0 >= 1450);
+	assert_int_equal(failures(f, "abcde-001"), 1);
+	naccs_msg_free(m);
+	fx_stop(f);
+}
+
 /* (e) SIGHUP three times while six slow decisions run on two workers:
  * every answer comes, the service stops cleanly (under valgrind: no error,
  * no leak: each configuration freed once, after its last job). */
@@ -547,6 +588,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_uid_rate, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_uid_jobs, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_replay, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_replay_keeps_delay, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_reload_under_load, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_locale, fx_setup, fx_teardown),
 	};
