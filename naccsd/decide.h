@@ -18,10 +18,9 @@
  *    its uid and its /proc loginuid; its service is recorded as
  *    "naccsd-peer:NAME", so that it can never pass for sshd.
  *
- * Single-threaded for now: the decision (the hash included) runs on the
- * poll loop; the worker pool of a later step takes it over (server.c,
- * conn_answer).  The fail delay is not slept here: it is returned, and the
- * server holds the response that long without blocking the loop. */
+ * Called on a verification worker (pool.h), several at once: no state
+ * shared between calls.  The fail delay is not slept here: it is returned,
+ * and the server holds the response that long without blocking anyone. */
 #ifndef NACCSD_DECIDE_H
 #define NACCSD_DECIDE_H
 

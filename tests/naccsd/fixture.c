@@ -369,3 +369,15 @@ bool fx_info_has(const struct naccs_msg *m, const char *needle)
 			return true;
 	return naccs_msg_get_str(m, NACCS_TAG_MESSAGE, &s, NULL) == 0 && strstr(s, needle) != NULL;
 }
+
+void fx_start_with(struct fx *f, const char *const *extra)
+{
+	const char *args[32] = {"--foreground", "--socket", f->sock, "--conf", f->conf};
+	size_t n = 5;
+
+	while (*extra != NULL && n < 31)
+		args[n++] = *extra++;
+	args[n] = NULL;
+	f->pid = fx_spawn(f, args);
+	close(fx_connect_wait(f->sock));
+}

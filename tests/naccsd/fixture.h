@@ -88,5 +88,8 @@ int fx_ask_msg(int fd, struct naccs_msg *m);
 char *fx_trail(const struct fx *f);
 /* Does one of m's info lines (or its message) hold needle? */
 bool fx_info_has(const struct naccs_msg *m, const char *needle);
+/* ---- the worker pool (test_pool.c) ---- */
+/* fx_start with more arguments (NULL-terminated), e.g. --workers 2. */
+void fx_start_with(struct fx *f, const char *const *extra);
 
 #endif
