@@ -447,12 +447,17 @@ int pam_client_authenticate(pam_handle_t *pamh, int flags, int argc, const char 
 		return end(&c, rv);
 	/* A switch to a shared admin ID that the invoker may not make: refused
 	 * before any prompt, nothing counted (UTS-2.2.1.1(1)(g)(カ), #16).  A
-	 * root peer's request only (switch services run as root). */
+	 * root peer's request only (switch services run as root).  naccsd's
+	 * store out of reach (UNAVAILABLE, NOT_MANAGED) refuses nothing here:
+	 * the same prompt for everybody, then AUTHENTICATE decides. */
 	if (c.root) {
 		r = exchange(&c, NACCS_MSG_AUTH_GATE, NULL, NULL);
 		if (r == REACH_BUSY)
 			return end(&c, busy(&c, PAM_AUTHINFO_UNAVAIL));
-		rv = r == REACH_ANSWERED ? pam_auth_code(c.outcome) : PAM_SUCCESS;
+		rv = r == REACH_ANSWERED && c.outcome != NACCS_OUT_UNAVAILABLE &&
+			     c.outcome != NACCS_OUT_NOT_MANAGED
+			 ? pam_auth_code(c.outcome)
+			 : PAM_SUCCESS;
 		if (rv != PAM_SUCCESS) {
 			show(&c);
 			return end(&c, rv);

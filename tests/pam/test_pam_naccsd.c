@@ -436,6 +436,25 @@ static void test_socket_wrong_owner(void **state)
 	assert_int_equal(run(PAMTEST_AUTHENTICATE, ALICE, GOOD_PW, &c), PAM_SUCCESS);
 }
 
+/* naccsd up, its store gone: naccsd's own answer by the index (issue 16),
+ * after the same prompt for an ID and a local name (the su gate refuses
+ * nothing for it). */
+static void test_naccsd_store_unavailable(void **state)
+{
+	struct counted k;
+	struct pfx_conv c;
+
+	(void)state;
+	assert_int_equal(unlink(store_path), 0);
+	assert_int_equal(auth_counted(SERVICE, ALICE, &k), PAM_AUTHINFO_UNAVAIL);
+	assert_int_equal(k.prompts, 1);
+	assert_int_equal(auth_counted(STACK, "localuser", &k), PAM_SUCCESS);
+	assert_int_equal(k.prompts, 1);
+	assert_int_equal(run(PAMTEST_ACCOUNT, ALICE, NULL, &c), PAM_SYSTEM_ERR);
+	assert_int_equal(pfx_run_pw(STACK, PAMTEST_ACCOUNT, "localuser", NULL, 4, 4, NULL),
+			 PAM_SUCCESS);
+}
+
 /* ---- the host's stack ------------------------------------------------- */
 
 #define STACK_SIZE  (512 * 1024)
@@ -573,6 +592,7 @@ int main(void)
 	    T(test_naccsd_killed),
 	    T(test_naccsd_silent),
 	    T(test_socket_wrong_owner),
+	    T(test_naccsd_store_unavailable),
 	    T(test_stack_per_call),
 	};
 	const char *filter = getenv("NACCS_TEST_FILTER");
