@@ -78,11 +78,6 @@ static void stop(void)
 	naccsd = -1;
 }
 
-static struct naccs_store *open_store(bool create)
-{
-	return tst_open_store(store_path, geteuid(), create);
-}
-
 static int setup(void **state)
 {
 	struct naccs_store *st;
@@ -99,7 +94,7 @@ static int setup(void **state)
 	snprintf(conf_path, sizeof(conf_path), "%s/naccs.conf", PAM_FIXTURE_DIR);
 	snprintf(log_path, sizeof(log_path), "%s/naccsd.log", PAM_FIXTURE_DIR);
 	write_conf();
-	st = open_store(true);
+	st = tst_open_store(store_path, geteuid(), true);
 	alice_uid = tst_must_add_id(st, GOOD_PW, "ABCDE", "001", ALICE, NACCS_UID_ALLOCATE, false);
 	tst_must_add_id(st, GOOD_PW, "ABCDE", "002", "abcde-002", NACCS_UID_ALLOCATE, false);
 	pfx_add_user(st, &(struct pfx_user){.login = "abcde-004",
@@ -156,6 +151,7 @@ static bool info_has(const struct pfx_conv *c, const char *needle)
 /* ---- a conversation that counts prompts (pam_start, pam_wrapper) ---- */
 
 struct counted {
+	const char *answer; /* to every prompt (NULL: WRONG) */
 	int prompts;
 	char err[PAM_MAX_MSG_SIZE];
 };
@@ -170,7 +166,7 @@ static int count_conv(int n, const struct pam_message **m, struct pam_response *
 	for (int i = 0; i < n; i++) {
 		if (m[i]->msg_style == PAM_PROMPT_ECHO_OFF) {
 			k->prompts++;
-			resp[i].resp = strdup(WRONG);
+			resp[i].resp = strdup(k->answer != NULL ? k->answer : WRONG);
 		} else if (m[i]->msg_style == PAM_ERROR_MSG) {
 			snprintf(k->err, sizeof(k->err), "%s", m[i]->msg);
 		}
@@ -467,20 +463,6 @@ struct stack_run {
 	pam_handle_t *h;
 };
 
-/* Answers every prompt with the password (ctx). */
-static int pw_conv(int n, const struct pam_message **m, struct pam_response **r, void *data)
-{
-	struct pam_response *resp = calloc((size_t)n, sizeof(*resp));
-
-	if (resp == NULL)
-		return PAM_BUF_ERR;
-	for (int i = 0; i < n; i++)
-		if (m[i]->msg_style == PAM_PROMPT_ECHO_OFF && data != NULL)
-			resp[i].resp = strdup(data);
-	*r = resp;
-	return PAM_SUCCESS;
-}
-
 static void *stack_thread(void *arg)
 {
 	struct stack_run *r = arg;
@@ -500,7 +482,8 @@ static void *stack_thread(void *arg)
  * stack is painted before and scanned after. */
 static size_t stack_used(struct stack_run *r)
 {
-	struct pam_conv conv = {pw_conv, (void *)r->pw};
+	struct counted k = {.answer = r->pw};
+	struct pam_conv conv = {count_conv, &k};
 	uint8_t *stack = aligned_alloc(4096, STACK_SIZE);
 	pthread_attr_t attr;
 	pthread_t t;
