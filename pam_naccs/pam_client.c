@@ -287,8 +287,10 @@ static enum reach check_answer(struct client *c, uint16_t type, const uint8_t *i
 
 	if (c->m->type == NACCS_MSG_ERROR) {
 		(void)naccs_msg_get_str(c->m, NACCS_TAG_ERROR_CODE, &code, NULL);
-		if (code != NULL && strcmp(code, NACCS_PROTO_ERR_BUSY) == 0)
+		if (code != NULL && strcmp(code, NACCS_PROTO_ERR_BUSY) == 0) {
+			naccs_err_set(&c->err, EBUSY, "naccsd busy (its verifications are taken)");
 			return REACH_BUSY;
+		}
 		naccs_err_set(&c->err, EPROTO, "naccsd answered ERROR %s",
 			      code != NULL ? code : "?");
 		return REACH_UNREACHABLE;
@@ -353,22 +355,13 @@ static void show(struct client *c)
 		pam_info(c->pamh, "%s", line);
 }
 
-/* ERROR busy: fail closed, and say so (no retry here: the deadline is the
- * host's). */
-static int busy(struct client *c, int rv)
-{
-	pam_syslog(c->pamh, LOG_WARNING, "naccsd busy: refused, try again");
-	if (!c->args.quiet)
-		pam_error(c->pamh, "%s",
-			  _("The authentication service is busy. Please try again later."));
-	return rv;
-}
-
-/* naccsd unreachable: the public identity index decides, as when the
- * store cannot be opened (docs/NACCSD-PLAN.md decision 6, issue 16): a
- * naccs ID fails closed, any other name is not ours.  The configuration
- * and the decision on the heap. */
-static int unreachable(struct client *c, bool account)
+/* naccsd unreachable, or busy: the public identity index decides, as when
+ * the store cannot be opened (docs/NACCSD-PLAN.md decision 6, issue 16): a
+ * naccs ID fails closed, any other name is not ours, so that a flood of
+ * one user's guesses (ERROR busy) keeps neither root nor local accounts
+ * out.  Busy, an ID is told to try again (no retry here: the deadline is
+ * the host's).  The configuration and the decision on the heap. */
+static int unreachable(struct client *c, bool account, bool busy)
 {
 	struct fallback {
 		struct naccs_request req;
@@ -390,9 +383,13 @@ static int unreachable(struct client *c, bool account)
 		o = naccs_policy_unavailable(&c->opts->cfg, &f->req, "auth", &f->d, c->err.msg);
 	rv = account ? pam_account_code(o) : pam_auth_code(o);
 	if (o == NACCS_OUT_UNAVAILABLE)
-		pam_syslog(c->pamh, LOG_ERR, "%s failed closed: naccsd unreachable",
-			   account ? "account check" : "authentication");
-	if (!c->args.quiet && f->d.message[0] != '\0')
+		pam_syslog(c->pamh, LOG_ERR, "%s failed closed: naccsd %s",
+			   account ? "account check" : "authentication",
+			   busy ? "busy" : "unreachable");
+	if (!c->args.quiet && o == NACCS_OUT_UNAVAILABLE && busy)
+		pam_error(c->pamh, "%s",
+			  _("The authentication service is busy. Please try again later."));
+	else if (!c->args.quiet && f->d.message[0] != '\0')
 		pam_error(c->pamh, "%s", f->d.message);
 	naccs_wipe(f, sizeof(*f));
 	free(f);
@@ -419,10 +416,8 @@ static int authenticate(struct client *c, const char *tok)
 	enum reach r = exchange(c, NACCS_MSG_AUTHENTICATE, tok, repeat ? prior : NULL);
 	int rv;
 
-	if (r == REACH_BUSY)
-		return busy(c, PAM_AUTHINFO_UNAVAIL);
-	if (r == REACH_UNREACHABLE)
-		return unreachable(c, false);
+	if (r != REACH_ANSWERED)
+		return unreachable(c, false, r == REACH_BUSY);
 	rv = pam_auth_code(c->outcome);
 	/* A wrong password a verification found (naccsd says so with the
 	 * generation it holds for): the same token again in this handle
@@ -452,8 +447,6 @@ int pam_client_authenticate(pam_handle_t *pamh, int flags, int argc, const char 
 	 * the same prompt for everybody, then AUTHENTICATE decides. */
 	if (c.root) {
 		r = exchange(&c, NACCS_MSG_AUTH_GATE, NULL, NULL);
-		if (r == REACH_BUSY)
-			return end(&c, busy(&c, PAM_AUTHINFO_UNAVAIL));
 		rv = r == REACH_ANSWERED && c.outcome != NACCS_OUT_UNAVAILABLE &&
 			     c.outcome != NACCS_OUT_NOT_MANAGED
 			 ? pam_auth_code(c.outcome)
@@ -468,10 +461,10 @@ int pam_client_authenticate(pam_handle_t *pamh, int flags, int argc, const char 
 	rv = pam_get_authtok(pamh, PAM_AUTHTOK, &tok, _("Password: "));
 	if (rv != PAM_SUCCESS || tok == NULL)
 		return end(&c, rv == PAM_SUCCESS ? PAM_AUTH_ERR : rv);
-	/* Without the gate's answer, the index decides (after the prompt, as
-	 * in-process without the store). */
-	if (r == REACH_UNREACHABLE)
-		return end(&c, unreachable(&c, false));
+	/* Without the gate's answer (unreachable, busy), the index decides
+	 * (after the prompt, as in-process without the store). */
+	if (r != REACH_ANSWERED)
+		return end(&c, unreachable(&c, false, r == REACH_BUSY));
 	return end(&c, authenticate(&c, tok));
 }
 
@@ -484,10 +477,8 @@ int pam_client_account(pam_handle_t *pamh, int flags, int argc, const char **arg
 	if (rv != PAM_SUCCESS)
 		return end(&c, rv);
 	r = exchange(&c, NACCS_MSG_ACCOUNT, NULL, NULL);
-	if (r == REACH_BUSY)
-		return end(&c, busy(&c, pam_account_code(NACCS_OUT_UNAVAILABLE)));
-	if (r == REACH_UNREACHABLE)
-		return end(&c, unreachable(&c, true));
+	if (r != REACH_ANSWERED)
+		return end(&c, unreachable(&c, true, r == REACH_BUSY));
 	rv = pam_account_code(c.outcome);
 	show(&c);
 	return end(&c, rv);

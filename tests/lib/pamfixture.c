@@ -20,6 +20,8 @@
 
 #include "base/time.h"
 #include "pamfixture.h"
+#include "proto/message.h"
+#include "proto/schema.h"
 
 bool pfx_have_wrapper(const char *test)
 {
@@ -242,4 +244,42 @@ void pfx_naccsd_kill(pid_t pid)
 		return;
 	if (kill(pid, SIGKILL) == 0 || errno != ESRCH)
 		(void)waitpid(pid, NULL, 0);
+}
+
+/* The child's side of pfx_fake_naccsd: never returns. */
+static void fake_serve(int lfd, const char *error_code)
+{
+	struct naccs_msg *req = naccs_msg_new(), *resp = naccs_msg_new();
+
+	for (;;) {
+		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+
+		if (fd < 0 || req == NULL || resp == NULL)
+			_exit(1);
+		if (naccs_msg_recv(fd, req, naccs_deadline_in(10000), NULL) == 0 &&
+		    naccs_msg_start_response(resp, req, NACCS_MSG_ERROR, NULL) == 0 &&
+		    naccs_msg_set_str(resp, NACCS_TAG_ERROR_CODE, error_code, NULL) == 0)
+			(void)naccs_msg_send(fd, resp, naccs_deadline_in(10000), NULL);
+		close(fd);
+	}
+}
+
+pid_t pfx_fake_naccsd(const char *sock_path, const char *error_code)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	pid_t pid;
+
+	assert_true(lfd >= 0);
+	assert_true(strlen(sock_path) < sizeof(sa.sun_path));
+	memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
+	(void)unlink(sock_path);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 16), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		fake_serve(lfd, error_code);
+	close(lfd);
+	return pid;
 }

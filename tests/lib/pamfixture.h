@@ -100,6 +100,10 @@ pid_t pfx_naccsd_start(const char *conf_path, const char *sock_path, const char 
 /* SIGTERM, and its exit status must be 0 (within 20 s, else SIGKILL and
  * the test fails).  pid <= 0: nothing. */
 void pfx_naccsd_stop(pid_t pid);
+/* A stand-in for naccsd on sock_path (a child process): every request is
+ * answered ERROR error_code (docs/PROTOCOL.md), e.g. "busy".  Returns once
+ * it accepts connects; stop it with pfx_naccsd_kill. */
+pid_t pfx_fake_naccsd(const char *sock_path, const char *error_code);
 /* SIGKILL, for teardowns after a failed test.  pid <= 0: nothing. */
 void pfx_naccsd_kill(pid_t pid);
 

@@ -1,14 +1,10 @@
 /* pam_naccs.so as a client of naccsd (issue 18, docs/NACCSD-PLAN.md step 3):
  * real PAM conversations (libpamtest + pam_wrapper) through the services
- * naccs-client* (tests/lib/services: naccsd_socket=), against a real naccsd
- * that the fixture starts on a socket of the test's fixture directory
- * (pfx_naccsd_start).  The decisions are naccsd's: the module only asks and
- * shows.  When naccsd cannot be reached (stopped, killed, silent, a socket
- * of the wrong owner), the public identity index decides (issue 16): a
- * naccs ID fails closed, any other name is not ours.  The invoker of su
- * comes from the test hooks NACCS_TEST_INVOKER_UID / NACCS_TEST_LOGINUID
- * (read by the module, sent to naccsd), the client's deadline from
- * NACCS_TEST_CLIENT_MS (--enable-test-hooks builds). */
+ * naccs-client* (naccsd_socket=) against a real naccsd the fixture starts
+ * (pfx_naccsd_start).  Unreachable (stopped, killed, silent, busy, a socket
+ * of the wrong owner): the identity index decides (issue 16).  Test hooks:
+ * NACCS_TEST_INVOKER_UID / _LOGINUID (su), NACCS_TEST_NOW (naccsd's clock),
+ * NACCS_TEST_CLIENT_MS (the client's deadline). */
 #include "config.h"
 
 #include <errno.h>
@@ -432,6 +428,24 @@ static void test_socket_wrong_owner(void **state)
 	assert_int_equal(run(PAMTEST_AUTHENTICATE, ALICE, GOOD_PW, &c), PAM_SUCCESS);
 }
 
+/* ERROR busy (the flood cap full): an ID is refused, told to try again,
+ * nothing counted; a local name goes on (a flood keeps root in). */
+static void test_naccsd_busy(void **state)
+{
+	struct counted k;
+
+	(void)state;
+	stop();
+	naccsd = pfx_fake_naccsd(sock_path, "busy");
+	assert_int_equal(auth_counted(SERVICE, ALICE, &k), PAM_AUTHINFO_UNAVAIL);
+	assert_int_equal(k.prompts, 1);
+	assert_non_null(strstr(k.err, "try again"));
+	assert_int_equal(auth_counted(STACK, "localuser", &k), PAM_SUCCESS);
+	assert_int_equal(pfx_run_pw(STACK, PAMTEST_ACCOUNT, ALICE, NULL, 4, 4, NULL),
+			 PAM_SYSTEM_ERR);
+	assert_int_equal(failures(ALICE), 0);
+}
+
 /* naccsd up, its store gone: naccsd's own answer by the index (issue 16),
  * after the same prompt for an ID and a local name (the su gate refuses
  * nothing for it). */
@@ -457,7 +471,7 @@ static void test_naccsd_store_unavailable(void **state)
 #define STACK_PAINT 0xa5
 
 struct stack_run {
-	const char *service, *user, *pw;
+	const char *label, *user, *pw; /* label NULL: the service "other" */
 	enum pamtest_ops op;
 	int rv;
 	pam_handle_t *h;
@@ -490,7 +504,8 @@ static size_t stack_used(struct stack_run *r)
 	size_t i = 0;
 
 	assert_non_null(stack);
-	assert_int_equal(pam_start(r->service, r->user, &conv, &r->h), PAM_SUCCESS);
+	assert_int_equal(pam_start(r->label != NULL ? SERVICE : "other", r->user, &conv, &r->h),
+			 PAM_SUCCESS);
 	memset(stack, STACK_PAINT, STACK_SIZE);
 	assert_int_equal(pthread_attr_init(&attr), 0);
 	assert_int_equal(pthread_attr_setstack(&attr, stack, STACK_SIZE), 0);
@@ -513,27 +528,28 @@ static size_t stack_used(struct stack_run *r)
 static void test_stack_per_call(void **state)
 {
 	struct stack_run runs[] = {
-	    {SERVICE, ALICE, GOOD_PW, PAMTEST_AUTHENTICATE, PAM_SUCCESS, NULL},
-	    {SERVICE, ALICE, WRONG, PAMTEST_AUTHENTICATE, PAM_AUTH_ERR, NULL},
-	    {SERVICE, ALICE, NULL, PAMTEST_ACCOUNT, PAM_SUCCESS, NULL},
-	    {SERVICE, ALICE, NULL, PAMTEST_OPEN_SESSION, PAM_SUCCESS, NULL}, /* in-process still */
-	    {NULL, NULL, NULL, 0, 0, NULL},				     /* naccsd stopped: */
-	    {SERVICE, ALICE, GOOD_PW, PAMTEST_AUTHENTICATE, PAM_AUTHINFO_UNAVAIL, NULL},
-	    {SERVICE, ALICE, NULL, PAMTEST_ACCOUNT, PAM_SYSTEM_ERR, NULL},
+	    {"auth, right password, through naccsd", ALICE, GOOD_PW, PAMTEST_AUTHENTICATE,
+	     PAM_SUCCESS, NULL},
+	    {"auth, wrong password, through naccsd", ALICE, WRONG, PAMTEST_AUTHENTICATE,
+	     PAM_AUTH_ERR, NULL},
+	    {"account, through naccsd", ALICE, NULL, PAMTEST_ACCOUNT, PAM_SUCCESS, NULL},
+	    {"session (in-process)", ALICE, NULL, PAMTEST_OPEN_SESSION, PAM_SUCCESS, NULL},
+	    {NULL, NULL, NULL, 0, 0, NULL}, /* naccsd stopped: */
+	    {"auth, naccsd unreachable", ALICE, GOOD_PW, PAMTEST_AUTHENTICATE, PAM_AUTHINFO_UNAVAIL,
+	     NULL},
+	    {"account, naccsd unreachable", ALICE, NULL, PAMTEST_ACCOUNT, PAM_SYSTEM_ERR, NULL},
 	};
+	/* libpam's and pam_wrapper's own share: pam_deny alone. */
+	struct stack_run base = {NULL, ALICE, GOOD_PW, PAMTEST_AUTHENTICATE, 0, NULL};
 	const char *vg = getenv("NACCS_VALGRIND"), *asan = getenv("NACCS_ASAN_PRELOAD");
+	size_t used[sizeof(runs) / sizeof(runs[0])] = {0}, floor;
 
 	(void)state;
 	if ((vg != NULL && *vg != '\0') || (asan != NULL && *asan != '\0')) {
 		printf("under valgrind or ASan the stack is not the host's: not measured\n");
 		return;
 	}
-	/* libpam's and pam_wrapper's own share: a service whose only module
-	 * is pam_deny. */
-	struct stack_run base = {"other", ALICE, GOOD_PW, PAMTEST_AUTHENTICATE, 0, NULL};
-	size_t used[sizeof(runs) / sizeof(runs[0])] = {0}, floor = stack_used(&base);
-	bool through[sizeof(runs) / sizeof(runs[0])] = {false};
-
+	floor = stack_used(&base);
 	printf("stack: libpam + pam_wrapper + thread (pam_deny alone): %zu bytes\n", floor);
 	/* A banner to read and show (the client still reads it locally). */
 	free(tu_write_file(PAM_FIXTURE_DIR, "banner", "Authorised use only.\n", 0644));
@@ -542,25 +558,15 @@ static void test_stack_per_call(void **state)
 	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
 		int want = runs[i].rv;
 
-		if (runs[i].service == NULL) {
+		if (runs[i].label == NULL) {
 			stop();
 			continue;
 		}
-		through[i] = naccsd > 0;
 		used[i] = stack_used(&runs[i]) - floor;
-		printf("stack: pam_naccs %s%s%s (%s): %zu bytes\n",
-		       runs[i].op == PAMTEST_ACCOUNT	    ? "account"
-		       : runs[i].op == PAMTEST_OPEN_SESSION ? "session (in-process)"
-							    : "auth",
-		       runs[i].pw == NULL ? "" : ", ",
-		       runs[i].pw == NULL		? ""
-		       : strcmp(runs[i].pw, WRONG) == 0 ? "wrong password"
-							: "right password",
-		       through[i] ? "through naccsd" : "naccsd unreachable", used[i]);
+		printf("stack: pam_naccs %s: %zu bytes\n", runs[i].label, used[i]);
 		assert_int_equal(runs[i].rv, want);
 	}
-	/* Auth (banner included) and account through naccsd: the module's
-	 * share. */
+	/* Auth (banner included) and account through naccsd: the module's. */
 	assert_true(used[0] < 8192);
 	assert_true(used[1] < 8192);
 	assert_true(used[2] < 8192);
@@ -583,6 +589,7 @@ int main(void)
 	    T(test_naccsd_silent),
 	    T(test_socket_wrong_owner),
 	    T(test_naccsd_store_unavailable),
+	    T(test_naccsd_busy),
 	    T(test_stack_per_call),
 	};
 	const char *filter = getenv("NACCS_TEST_FILTER");
