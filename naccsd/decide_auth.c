@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -14,6 +15,7 @@
 #include "internal.h"
 #include "policy/policy.h"
 #include "proto/schema.h"
+#include "rules/lockout.h"
 
 /* The policy's decision for a (store open in pol). */
 static enum naccs_outcome policy_call(struct naccs_policy *pol, uint16_t type, const struct ask *a,
@@ -27,6 +29,30 @@ static enum naccs_outcome policy_call(struct naccs_policy *pol, uint16_t type, c
 	default:
 		return naccs_policy_auth_gate(pol, &a->req, d, err);
 	}
+}
+
+/* The same wrong password again in one PAM handle (docs/PROTOCOL.md, "The
+ * repeat cache"): a root peer's AUTHENTICATE with the generation its first
+ * refusal held for.  While the ID's generation is still that one, the same
+ * refusal, not verified, not counted, nothing written
+ * (UTS-2.2.1.1(1)(g)(ウ), issue #16); true with d set. */
+static bool repeat_refusal(struct naccs_policy *pol, const struct naccs_msg *req,
+			   const struct ask *a, struct naccs_decision *d, struct naccs_err *err)
+{
+	const char *prior = NULL;
+	char now[NACCS_GENERATION_MAX], unknown[NACCS_GENERATION_MAX];
+
+	if (naccs_msg_get_str(req, NACCS_TAG_PRIOR_GENERATION, &prior, NULL) < 0 || !a->root ||
+	    req->type != NACCS_MSG_AUTHENTICATE ||
+	    naccs_policy_generation(pol, &a->req, now, err) < 0 || strcmp(now, prior) != 0) {
+		naccs_err_clear(err);
+		return false;
+	}
+	naccs_lockout_generation(NULL, unknown);
+	d->outcome = strcmp(now, unknown) == 0 ? NACCS_OUT_UNKNOWN : NACCS_OUT_BAD_CREDENTIALS;
+	d->verified_wrong = true; /* the response carries the generation again */
+	snprintf(d->generation, sizeof(d->generation), "%s", now);
+	return true;
 }
 
 /* pam_sm_acct_mgmt after an allowed account phase: on a service of
@@ -61,7 +87,10 @@ int naccsd_decide_auth(const struct naccs_config *cfg, const struct naccsd_peer 
 		if (w == WHOSE_MINE) {
 			if (!a->root)
 				a->req.user = a->login;
-			o = policy_call(&pol, req->type, a, d, err);
+			if (repeat_refusal(&pol, req, a, d, err))
+				o = d->outcome;
+			else
+				o = policy_call(&pol, req->type, a, d, err);
 		} else if (w == WHOSE_OTHER) {
 			/* A wrong password of the peer's own ID, as the peer
 			 * sees it: the same hash cost and delay, counted
