@@ -1,8 +1,6 @@
-/* The SQLite backend of the credential store: the lockout rule inside the
- * failure transaction, pruning, the previous login for the session notices
- * and the failure listing (UTS-2.2.1.1(1)(g)(イ), (ウ)).  The rule itself
- * (which failures count, when they lock, when a lock ends) is
- * rules/lockout.c's: this file only applies it to rows. */
+/* The SQLite backend of the credential store: the previous login and the
+ * failures since it, kept for the session notices, and the session steps
+ * that count a login (UTS-2.2.1.1(1)(g)(イ), (ウ)). */
 #include "config.h"
 
 #include <errno.h>
@@ -14,109 +12,6 @@
 #include "base/i18n.h"
 #include "base/secret.h"
 #include "store/sqlite/internal.h"
-
-/* Rows pruned per transaction at most: a login never pays for a backlog. */
-#define PRUNE_BATCH 64
-
-void sq_set_lockout(void *impl, const struct naccs_lockout_rule *rule)
-{
-	struct sq *s = impl;
-
-	s->lockout = *rule;
-}
-
-/* Failures older than before go (oldest first, PRUNE_BATCH at a time);
- * table is "failures" or "unknown_failures", both indexed by time. */
-int sq_prune(struct sq *s, const char *table, int64_t before, struct naccs_err *err)
-{
-	bool unknown = strcmp(table, "unknown_failures") == 0;
-
-	return sq_run(s, NULL, err,
-		      unknown ? "DELETE FROM unknown_failures WHERE id IN (SELECT id FROM "
-				"unknown_failures WHERE at < ?1 ORDER BY at LIMIT ?2)"
-			      : "DELETE FROM failures WHERE id IN (SELECT id FROM failures "
-				"WHERE at < ?1 ORDER BY at LIMIT ?2)",
-		      "ll", before, (int64_t)PRUNE_BATCH);
-}
-
-static int count_since(struct sq *s, int64_t id, int64_t mark, int64_t from, uint32_t *count,
-		       struct naccs_err *err)
-{
-	sqlite3_stmt *st;
-	int rc = sq_prepare(s, &st, err,
-			    "SELECT count(*) FROM failures WHERE identity = ?1 AND at >= ?3 "
-			    "AND id > ?2",
-			    "lll", id, mark, from);
-	int64_t n;
-
-	if (rc < 0)
-		return rc;
-	rc = sq_step(s, st, err);
-	n = rc > 0 ? sqlite3_column_int64(st, 0) : 0;
-	*count = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
-	sqlite3_finalize(st);
-	return rc < 0 ? rc : 0;
-}
-
-static int failure_mark(struct sq *s, int64_t id, int64_t *mark, struct naccs_err *err)
-{
-	sqlite3_stmt *st;
-	int rc =
-	    sq_prepare(s, &st, err, "SELECT failure_mark FROM flags WHERE identity = ?1", "l", id);
-
-	if (rc < 0)
-		return rc;
-	rc = sq_step(s, st, err);
-	*mark = rc > 0 ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	return rc < 0 ? rc : 0;
-}
-
-/* After a failure was inserted, in the same transaction: prune, count the
- * failures in the window and lock when they reach deny
- * (UTS-2.2.1.1(1)(g)(ウ)); *after is the state read back. */
-int sq_failure_lockout(struct sq *s, const char *login, const struct naccs_identity *id,
-		       const struct sq_ident_meta *meta, int64_t now,
-		       struct naccs_account_state *after, struct naccs_err *err)
-{
-	const struct naccs_lockout_rule *rule = &s->lockout;
-	bool shared = id->kind == NACCS_KIND_SHARED;
-	uint32_t count = 0;
-	int64_t mark = 0, until;
-	char detail[NACCS_TEXT_MAX];
-	int rc = sq_prune(s, "failures", naccs_lockout_prune_before(rule, now), err);
-
-	if (rc == 0)
-		rc = sq_load_state(s, login, meta, false, after, err);
-	if (rc < 0 || rule->deny == 0 || meta->retired)
-		return rc;
-	rc = failure_mark(s, meta->id, &mark, err);
-	if (rc == 0)
-		rc = count_since(s, meta->id, mark, naccs_lockout_count_from(rule, after, now),
-				 &count, err);
-	if (rc < 0 || !naccs_lockout_reached(rule, after, shared, count, now))
-		return rc;
-	until = naccs_lockout_until(rule, shared, now);
-	rc = sq_run(s, NULL, err,
-		    "UPDATE flags SET locked = 1, locked_at = ?2, lock_reason = ?3, "
-		    "lock_until = nullif(?4, 0) WHERE identity = ?1",
-		    "lltl", meta->id, now, NACCS_LOCKOUT_REASON, until);
-	if (rc == 0) {
-		if (until != 0)
-			snprintf(detail, sizeof(detail), "%s: %u within %us, until %lld",
-				 NACCS_LOCKOUT_REASON, count, rule->fail_interval,
-				 (long long)until);
-		else
-			snprintf(detail, sizeof(detail), "%s: %u within %us, until unlocked",
-				 NACCS_LOCKOUT_REASON, count, rule->fail_interval);
-		rc = sq_registry_add(s, now, login, "locked", NACCS_LOCKOUT_ACTOR, detail, err);
-	}
-	if (rc == 0)
-		rc = sq_load_state(s, login, meta, false, after, err);
-	if (rc == 0)
-		after->lock_taken = true;
-	return rc;
-}
 
 /* The failures after the last login (all, when there was none: then
  * nothing is shown anyway), and the latest of them: the rows newer than
@@ -307,35 +202,5 @@ int sq_session_login(void *impl, naccs_deadline_t dl, const char *login,
 			memset(out, 0, sizeof(*out));
 		break;
 	}
-	return sq_tx_end(s, rc, err);
-}
-
-int sq_failures(void *impl, naccs_deadline_t dl, const char *login, int64_t since,
-		naccs_failure_fn cb, void *ctx, struct naccs_err *err)
-{
-	struct sq *s = impl;
-	struct naccs_identity id;
-	struct sq_ident_meta meta;
-	struct naccs_login_event ev;
-	sqlite3_stmt *st = NULL;
-	int rc = sq_tx_begin(s, dl, false, _("listing failed logins"), err);
-
-	if (rc == 0)
-		rc = sq_identity_by_login(s, login, &id, &meta, err);
-	if (rc == 0)
-		rc = sq_prepare(s, &st, err,
-				"SELECT at, service, tty, rhost FROM failures WHERE identity = ?1 "
-				"AND at >= ?2 ORDER BY at, id",
-				"ll", meta.id, since);
-	while (rc == 0) {
-		rc = sq_step(s, st, err);
-		if (rc <= 0)
-			break;
-		rc = sq_read_event(s, st, "failures", login, 0, &ev, err);
-		if (rc == 0 && cb(ctx, &ev) != 0)
-			break;
-	}
-	if (st != NULL)
-		sqlite3_finalize(st);
 	return sq_tx_end(s, rc, err);
 }
