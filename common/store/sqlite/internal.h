@@ -109,8 +109,33 @@ int sq_judge_version(const struct sq *s, int version, bool migrate, struct naccs
 int sq_inspect(const struct naccs_store_options *opt, bool deep, struct naccs_store_report *out,
 	       struct naccs_err *err);
 
-/* store/sqlite/rows.c: reading and checking rows. */
+/* store/sqlite/cols.c: reading and checking columns.  A row being read,
+ * for messages about a malformed value. */
+struct sq_row {
+	const struct sq *s;
+	sqlite3_stmt *st;
+	const char *table;
+	char who[48]; /* the login, printable, possibly shortened */
+};
+void sq_row_init(struct sq_row *r, const struct sq *s, sqlite3_stmt *st, const char *table,
+		 const char *login);
+/* The login of the row taken from column col, printable whatever it holds. */
+void sq_row_init_from_col(struct sq_row *r, const struct sq *s, sqlite3_stmt *st, const char *table,
+			  int col);
+int sq_bad_row(const struct sq_row *r, int col, const char *why, struct naccs_err *err);
 int sq_missing_row(const struct sq *s, const char *table, const char *login, struct naccs_err *err);
+/* Each: 0 and the value, or -EINVAL naming table, login and column. */
+int sq_col_text(const struct sq_row *r, int col, char *out, size_t size, bool nonempty,
+		struct naccs_err *err);
+int sq_col_opt_text(const struct sq_row *r, int col, char *out, size_t size, struct naccs_err *err);
+int sq_col_int(const struct sq_row *r, int col, int64_t min, int64_t max, int64_t *out,
+	       struct naccs_err *err);
+int sq_col_opt_time(const struct sq_row *r, int col, int64_t *out, struct naccs_err *err);
+int sq_col_bool(const struct sq_row *r, int col, bool *out, struct naccs_err *err);
+int sq_col_time(const struct sq_row *r, int col, int64_t *out, struct naccs_err *err);
+int sq_col_kind(const struct sq_row *r, int col, enum naccs_id_kind *out, struct naccs_err *err);
+
+/* store/sqlite/rows.c: reading identities, account states, registry lines. */
 int sq_read_identity(const struct sq *s, sqlite3_stmt *st, struct naccs_identity *id,
 		     struct sq_ident_meta *meta, struct naccs_err *err);
 int sq_fetch_identity(struct sq *s, sqlite3_stmt *st, const char *what, struct naccs_identity *id,
