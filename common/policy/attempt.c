@@ -11,6 +11,7 @@
 #include "audit/event.h"
 #include "base/secret.h"
 #include "policy/internal.h"
+#include "policy/login_note.h"
 #include "policy/lockout.h"
 #include "policy/policy.h"
 #include "policy/settings.h"
@@ -194,8 +195,8 @@ enum naccs_outcome policy_auth_succeeded(struct naccs_policy *pol, const struct 
 	 * failure here never fails the login. */
 	if (pol->cfg->notice_in_auth)
 		out->has_notice =
-		    naccs_store_session_login(pol->store, policy_deadline(pol), out->identity.login,
-					      &ev, NACCS_SESSION_MAX_AGE, NACCS_STEP_AUTH_END,
-					      &out->notice, err) == 0;
+		    naccs_policy_session_login(pol->store, policy_deadline(pol),
+					       out->identity.login, &ev, NACCS_SESSION_MAX_AGE,
+					       NACCS_STEP_AUTH_END, &out->notice, err) == 0;
 	return policy_decide(out, req, "auth", NACCS_OUT_ALLOW, "password", NULL, NULL);
 }

@@ -14,7 +14,8 @@
  *   append_failure: a failure, its exact count in a window, a lock if data says (CAS), by request
  * id append_unknown_failure: a failure on a name that is no ID, kept within given numbers
  *   record_success: a success noted if the state is as read before (CAS), by request id
- *   session_login: a login counted at its step, with the previous login and failures since
+ *   login_note: the login noted or counted last, with its notices
+ *   session_write: a session step's write (mark the note, or count the login), CAS on the note
  *   failure_page: the failures since a time, a page at a time from a cursor
  *   add_identity, set_password, change_password, replace_hash: credentials
  *   get_history: the password history
@@ -83,10 +84,12 @@ struct naccs_store_backend {
 			     uint32_t *uid, struct naccs_err *err);
 	/* Sessions and failure listings (store/sqlite/session.c, failure.c). */
 	void (*set_commit_hook)(void *impl, naccs_store_commit_fn fn, void *ctx);
-	int (*session_login)(void *impl, naccs_deadline_t dl, const char *login,
-			     const struct naccs_login_event *ev, unsigned max_age,
-			     enum naccs_login_step step, struct naccs_login_notice *out,
-			     struct naccs_err *err);
+	int (*login_note)(void *impl, naccs_deadline_t dl, const char *login,
+			  struct naccs_login_note *out, struct naccs_err *err);
+	int (*session_write)(void *impl, naccs_deadline_t dl, const char *login,
+			     const struct naccs_login_event *ev,
+			     const struct naccs_login_note *expect, enum naccs_note_action action,
+			     int pending, struct naccs_login_note *out, struct naccs_err *err);
 	int (*failure_page)(void *impl, naccs_deadline_t dl, const char *login, int64_t since,
 			    struct naccs_failure_cursor *cursor, struct naccs_login_event *out,
 			    size_t max, size_t *n, struct naccs_err *err);

@@ -122,22 +122,39 @@ int naccs_store_append_unknown_failure(struct naccs_store *st, naccs_deadline_t 
 	return store_finish(rc, err);
 }
 
-int naccs_store_session_login(struct naccs_store *st, naccs_deadline_t dl, const char *login,
-			      const struct naccs_login_event *ev, unsigned max_age,
-			      enum naccs_login_step step, struct naccs_login_notice *out,
-			      struct naccs_err *err)
+int naccs_store_login_note(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			   struct naccs_login_note *out, struct naccs_err *err)
 {
-	struct naccs_login_event clean;
 	int rc = store_enter(st, &dl, login, true, err);
 
 	if (rc == 0 && out == NULL)
 		rc = store_bad_arg(err, _("no output"));
+	if (rc < 0)
+		return rc;
+	rc = st->be->login_note(st->impl, dl, login, out, err);
+	if (rc < 0)
+		memset(out, 0, sizeof(*out));
+	return store_finish(rc, err);
+}
+
+int naccs_store_session_write(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			      const struct naccs_login_event *ev,
+			      const struct naccs_login_note *expect, enum naccs_note_action action,
+			      int pending, struct naccs_login_note *out, struct naccs_err *err)
+{
+	struct naccs_login_event clean;
+	int rc = store_enter(st, &dl, login, true, err);
+
+	if (rc == 0 && (out == NULL || expect == NULL))
+		rc = store_bad_arg(err, _("no output"));
+	if (rc == 0 && (pending < 0 || pending > 2 ||
+			(action != NACCS_NOTE_MARK && action != NACCS_NOTE_COUNT)))
+		rc = store_bad_arg(err, _("bad session step"));
 	if (rc == 0)
 		rc = store_clean_event(ev, &clean, err);
 	if (rc < 0)
 		return rc;
-	memset(out, 0, sizeof(*out));
-	rc = st->be->session_login(st->impl, dl, login, &clean, max_age, step, out, err);
+	rc = st->be->session_write(st->impl, dl, login, &clean, expect, action, pending, out, err);
 	if (rc < 0)
 		memset(out, 0, sizeof(*out));
 	return store_finish(rc, err);

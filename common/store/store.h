@@ -24,7 +24,8 @@
  *   append_failure: a failure, its exact count in a window, a lock if data says (CAS), by request
  * id append_unknown_failure: a failure on a name that is no ID, kept within given numbers
  *   record_success: a success noted if the state is as read before (CAS), by request id
- *   session_login: a login counted at its step, with the previous login and failures since
+ *   login_note: the login noted or counted last, with its notices
+ *   session_write: a session step's write (mark the note, or count the login), CAS on the note
  *   failure_page: the failures since a time, a page at a time from a cursor
  *   add_identity, set_password, change_password, replace_hash: credentials
  *   get_history: the password history
@@ -284,7 +285,7 @@ struct naccs_success_write {
  * nothing is written and -ECANCELED is returned, *before telling what it
  * is now: the caller decides.  Otherwise the failures so far stop counting
  * towards a lock, the lock is cleared when w->clear_lock, and the login is
- * noted with its notices (it counts later: naccs_store_session_login).  w
+ * noted with its notices (it counts later: naccs_store_session_write).  w
  * NULL: no condition, no id.  A request id seen before for this ID:
  * nothing written, 0, *before read now. */
 int naccs_store_record_success(struct naccs_store *st, naccs_deadline_t dl, const char *login,
@@ -313,36 +314,36 @@ int naccs_store_append_unknown_failure(struct naccs_store *st, naccs_deadline_t 
 typedef int (*naccs_store_commit_fn)(void *ctx, struct naccs_err *err);
 void naccs_store_set_commit_hook(struct naccs_store *st, naccs_store_commit_fn fn, void *ctx);
 
-/* Where in a login naccs_store_session_login is called.  A login counts
- * (becomes the last success) when its session opens, or, for a service
- * without sessions, when auth and account both succeed with no change
- * pending; a password auth alone only notes it (record_success), so a
- * login given up before (a forced change aborted) never counts (issue
- * #16). */
-enum naccs_login_step {
-	NACCS_STEP_AUTH_END,	    /* end of a password auth (notice_in_auth): the
-				       notices of the login it noted, nothing counted */
-	NACCS_STEP_ACCOUNT,	    /* account allowed, no change pending, on a
-				       service without sessions: the login auth noted
-				       counts now; no notices */
-	NACCS_STEP_SESSION,	    /* a session opens: it is the login now (the one
-				       auth noted, or another way in: an SSH key) */
-	NACCS_STEP_SESSION_COUNTED, /* a session of a service without sessions:
-				       the account step counted; notices only */
+/* The login a password auth noted (naccs_store_record_success) or a
+ * session step counted, with the notices kept with it
+ * (UTS-2.2.1.1(1)(g)(イ), (ウ)): the login counted before it and the
+ * failures between the two.  Which step does what with it is the policy's
+ * (policy/login_note.h). */
+struct naccs_login_note {
+	bool exists;	     /* a login was noted or counted */
+	int64_t recorded_at; /* when */
+	int pending;	     /* 1 noted, no session took it yet; 2 the same, its
+				notices shown at the end of auth; 0 taken */
+	struct naccs_login_notice notice;
 };
+int naccs_store_login_note(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			   struct naccs_login_note *out, struct naccs_err *err);
 
-/* One step of a login for login (UTS-2.2.1.1(1)(g)(イ), (ウ)), one
- * transaction.  If the password auth that led here noted its login at most
- * max_age seconds before ev->at and no session took it yet, this belongs
- * to it.  Otherwise the user came in another way (an SSH key): a session
- * is the login then.  Counting a login never resets the failures that
- * count towards a lock (only our own credential check does).  *out: the
- * previous login and the failures since, where this step shows them (at
- * the session, or at AUTH_END, and then not again at the session). */
-int naccs_store_session_login(struct naccs_store *st, naccs_deadline_t dl, const char *login,
-			      const struct naccs_login_event *ev, unsigned max_age,
-			      enum naccs_login_step step, struct naccs_login_notice *out,
-			      struct naccs_err *err);
+/* What a session step writes. */
+enum naccs_note_action {
+	NACCS_NOTE_MARK,  /* the note's pending mark becomes pending */
+	NACCS_NOTE_COUNT, /* this login (ev) counts: the last counted login and
+			     the failures since it become the note, recorded at
+			     ev->at with pending, and ev the last counted login
+			     (the failures that count towards a lock stay) */
+};
+/* One session step, one transaction, only if the note is still *expect
+ * (exists, recorded_at, pending): else -ESTALE and nothing written.  *out:
+ * the note after. */
+int naccs_store_session_write(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			      const struct naccs_login_event *ev,
+			      const struct naccs_login_note *expect, enum naccs_note_action action,
+			      int pending, struct naccs_login_note *out, struct naccs_err *err);
 
 /* The failed attempts on login at or after since (0: all kept), oldest
  * first, a page at a time: up to max of them after *cursor (zeroed to

@@ -122,7 +122,7 @@ static int keep_request(struct sq *s, int64_t id, const struct naccs_success_wri
  * failures so far stop counting towards a lock, the lock is cleared when
  * the caller asks, and the login is noted (pending) with its notices: it
  * counts only when its session opens, or, on a service without sessions,
- * when the account phase allows it too (naccs_store_session_login; issue
+ * when the account phase allows it too (naccs_policy_session_login; issue
  * #16). */
 int sq_record_success(void *impl, naccs_deadline_t dl, const char *login,
 		      const struct naccs_login_event *ev, const struct naccs_success_write *w,

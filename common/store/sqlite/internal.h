@@ -230,9 +230,11 @@ int sq_failure_page(void *impl, naccs_deadline_t dl, const char *login, int64_t 
 int sq_keep_previous_login(struct sq *s, int64_t id, const struct naccs_account_state *before,
 			   const struct naccs_login_event *ev, int64_t pending,
 			   struct naccs_err *err);
-int sq_session_login(void *impl, naccs_deadline_t dl, const char *login,
-		     const struct naccs_login_event *ev, unsigned max_age,
-		     enum naccs_login_step step, struct naccs_login_notice *out,
+int sq_login_note(void *impl, naccs_deadline_t dl, const char *login, struct naccs_login_note *out,
+		  struct naccs_err *err);
+int sq_session_write(void *impl, naccs_deadline_t dl, const char *login,
+		     const struct naccs_login_event *ev, const struct naccs_login_note *expect,
+		     enum naccs_note_action action, int pending, struct naccs_login_note *out,
 		     struct naccs_err *err);
 int sq_read_event(struct sq *s, sqlite3_stmt *st, const char *table, const char *login, int col,
 		  struct naccs_login_event *ev, struct naccs_err *err);

@@ -1,6 +1,8 @@
-/* The SQLite backend of the credential store: the previous login and the
- * failures since it, kept for the session notices, and the session steps
- * that count a login (UTS-2.2.1.1(1)(g)(イ), (ウ)). */
+/* The SQLite backend of the credential store: the note of the last login
+ * (the login counted before it and the failures since, kept for the
+ * session notices, UTS-2.2.1.1(1)(g)(イ), (ウ)), read, marked or counted as
+ * the policy says (policy/login_note.c decides which step does what), a
+ * compare-and-set on the note it read. */
 #include "config.h"
 
 #include <errno.h>
@@ -149,58 +151,63 @@ static int count_now(struct sq *s, const char *login, const struct sq_ident_meta
 	return rc > 0 ? 0 : rc;
 }
 
-int sq_session_login(void *impl, naccs_deadline_t dl, const char *login,
-		     const struct naccs_login_event *ev, unsigned max_age,
-		     enum naccs_login_step step, struct naccs_login_notice *out,
+/* The note of login: read_previous into out. */
+static int read_note(struct sq *s, const char *login, int64_t id, struct naccs_login_note *out,
+		     struct naccs_err *err)
+{
+	int64_t pending = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = read_previous(s, login, id, &out->notice, &out->recorded_at, &pending, err);
+	out->exists = rc > 0;
+	out->pending = (int)pending;
+	return rc < 0 ? rc : 0;
+}
+
+int sq_login_note(void *impl, naccs_deadline_t dl, const char *login, struct naccs_login_note *out,
+		  struct naccs_err *err)
+{
+	struct sq *s = impl;
+	struct naccs_identity id;
+	struct sq_ident_meta meta;
+	int rc = sq_tx_begin(s, dl, false, _("reading a session"), err);
+
+	if (rc == 0)
+		rc = sq_identity_by_login(s, login, &id, &meta, err);
+	if (rc == 0)
+		rc = read_note(s, login, meta.id, out, err);
+	return sq_tx_end(s, rc, err);
+}
+
+/* The note still *expect (its row, time and mark), then the action. */
+int sq_session_write(void *impl, naccs_deadline_t dl, const char *login,
+		     const struct naccs_login_event *ev, const struct naccs_login_note *expect,
+		     enum naccs_note_action action, int pending, struct naccs_login_note *out,
 		     struct naccs_err *err)
 {
 	struct sq *s = impl;
 	struct naccs_identity id;
 	struct sq_ident_meta meta;
-	int64_t recorded_at = 0, pending = 0;
-	bool noted;
 	int rc = sq_tx_begin(s, dl, true, _("recording a session"), err);
 
 	if (rc == 0)
 		rc = sq_identity_by_login(s, login, &id, &meta, err);
 	if (rc == 0)
-		rc = read_previous(s, login, meta.id, out, &recorded_at, &pending, err);
-	if (rc < 0)
-		return sq_tx_end(s, rc, err);
-	/* The password login auth noted, not yet taken by a session. */
-	noted = rc == 1 && (pending == 1 || pending == 2) && ev->at >= recorded_at &&
-		ev->at - recorded_at <= (int64_t)max_age;
-	rc = 0;
-	switch (step) {
-	case NACCS_STEP_AUTH_END: /* its notices now, none at its session */
-		if (!noted || pending != 1)
-			memset(out, 0, sizeof(*out));
-		else
-			rc = sq_run(s, NULL, err,
-				    "UPDATE previous_login SET pending = 2 WHERE identity = ?1",
-				    "l", meta.id);
-		break;
-	case NACCS_STEP_ACCOUNT: /* a service without sessions: it counts now */
-		if (noted)
-			rc = count_now(s, login, &meta, ev, pending, out, err);
-		memset(out, 0, sizeof(*out));
-		break;
-	case NACCS_STEP_SESSION_COUNTED: /* counted by the account step */
-		if (noted && pending == 1)
-			rc = sq_run(s, NULL, err,
-				    "UPDATE previous_login SET pending = 0 WHERE identity = ?1",
-				    "l", meta.id);
-		else
-			memset(out, 0, sizeof(*out));
-		break;
-	case NACCS_STEP_SESSION:
-		/* The login now: the one auth noted, or another way in (an
-		 * SSH key).  Its notices are the failures up to now; none when
-		 * auth showed them already. */
-		rc = count_now(s, login, &meta, ev, 0, out, err);
-		if (noted && pending == 2)
-			memset(out, 0, sizeof(*out));
-		break;
-	}
+		rc = read_note(s, login, meta.id, out, err);
+	if (rc == 0 && (out->exists != expect->exists || out->pending != expect->pending ||
+			(out->exists && out->recorded_at != expect->recorded_at)))
+		rc = naccs_err_set(err, ESTALE,
+				   _("credential store %s: the session record of '%s' changed "
+				     "meanwhile"),
+				   s->path, login);
+	if (rc == 0 && action == NACCS_NOTE_MARK)
+		rc = sq_run(s, NULL, err,
+			    "UPDATE previous_login SET pending = ?2 WHERE identity = ?1", "ll",
+			    meta.id, (int64_t)pending);
+	else if (rc == 0)
+		rc = count_now(s, login, &meta, ev, pending, &out->notice, err);
+	if (rc == 0)
+		rc = read_note(s, login, meta.id, out, err);
 	return sq_tx_end(s, rc, err);
 }

@@ -1,8 +1,8 @@
 /* The store's failure and success verbs (issue 18: persistence verbs, the
  * rules above them): the exact count in a window, the lock taken as data
  * asks (a compare-and-set: one taker), idempotent writes keyed by the
- * request id, the compare-and-set of a success, failure pages
- * (UTS-2.2.1.1(1)(g)(ウ), (d)). */
+ * request id, the compare-and-set of a success and of a session step,
+ * failure pages (UTS-2.2.1.1(1)(g)(イ), (ウ), (d)). */
 #include "config.h"
 
 #include <errno.h>
@@ -375,6 +375,46 @@ static void test_failure_pages(void **state)
 			 -EINVAL);
 }
 
+/* A session step writes only against the note it read: a note changed
+ * meanwhile (another step of the same ID) is -ESTALE, nothing written. */
+static void test_session_write_compare_and_set(void **state)
+{
+	struct tst_fx *f = *state;
+	struct naccs_login_note note, other, after;
+	struct naccs_account_state before;
+	struct naccs_login_event ev = at(T0 + 10);
+	struct naccs_err err;
+
+	append(f->st, LOGIN, T0, NULL, NULL);
+	assert_int_equal(naccs_store_record_success(f->st, DL(), LOGIN, &ev, NULL, &before, &err),
+			 0);
+	assert_int_equal(naccs_store_login_note(f->st, DL(), LOGIN, &note, &err), 0);
+	assert_true(note.exists);
+	assert_int_equal(note.pending, 1);
+	assert_int_equal(note.recorded_at, T0 + 10);
+	other = note;
+	assert_int_equal(naccs_store_session_write(f->st, DL(), LOGIN, &ev, &note, NACCS_NOTE_MARK,
+						   2, &after, &err),
+			 0);
+	assert_int_equal(after.pending, 2);
+	/* The other step read pending 1: refused, the note stays as written. */
+	assert_int_equal(naccs_store_session_write(f->st, DL(), LOGIN, &ev, &other,
+						   NACCS_NOTE_COUNT, 0, &after, &err),
+			 -ESTALE);
+	assert_int_equal(naccs_store_login_note(f->st, DL(), LOGIN, &note, &err), 0);
+	assert_int_equal(note.pending, 2);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM last_success"), 0);
+	/* Counting against the note as it is: the login counts. */
+	assert_int_equal(naccs_store_session_write(f->st, DL(), LOGIN, &ev, &note, NACCS_NOTE_COUNT,
+						   0, &after, &err),
+			 0);
+	assert_int_equal(after.pending, 0);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM last_success"), 1);
+	assert_int_equal(naccs_store_session_write(f->st, DL(), LOGIN, &ev, &note, NACCS_NOTE_MARK,
+						   7, &after, &err),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,6 +424,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_request_id_idempotent, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_concurrent_one_lock, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_failure_pages, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_session_write_compare_and_set, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
