@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -375,6 +376,38 @@ static void test_failure_pages(void **state)
 			 -EINVAL);
 }
 
+struct seen {
+	int n;
+	int64_t last;
+	bool ordered;
+};
+
+static int count_cb(void *ctx, const struct naccs_login_event *ev)
+{
+	struct seen *c = ctx;
+
+	c->ordered = c->ordered && ev->at >= c->last;
+	c->last = ev->at;
+	return ++c->n == 1000; /* stop: never reached here */
+}
+
+/* naccs_store_failures reads page after page: all of them, oldest first. */
+static void test_failures_every_page(void **state)
+{
+	struct tst_fx *f = *state;
+	struct seen c = {0, 0, true};
+	struct naccs_err err;
+
+	for (int i = 0; i < 70; i++)
+		append(f->st, LOGIN, T0 + (i * 37) % 70, NULL, NULL);
+	assert_int_equal(naccs_store_failures(f->st, DL(), LOGIN, 0, count_cb, &c, &err), 0);
+	assert_int_equal(c.n, 70);
+	assert_true(c.ordered);
+	c = (struct seen){0, 0, true};
+	assert_int_equal(naccs_store_failures(f->st, DL(), LOGIN, T0 + 5, count_cb, &c, &err), 0);
+	assert_int_equal(c.n, 65);
+}
+
 /* A session step writes only against the note it read: a note changed
  * meanwhile (another step of the same ID) is -ESTALE, nothing written. */
 static void test_session_write_compare_and_set(void **state)
@@ -424,6 +457,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_request_id_idempotent, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_concurrent_one_lock, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_failure_pages, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_failures_every_page, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_session_write_compare_and_set, setup, teardown),
 	};
 
