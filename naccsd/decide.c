@@ -61,6 +61,8 @@ void naccsd_ask_from(struct ask *a, const struct naccsd_peer *peer, const struct
 	memset(a, 0, sizeof(*a));
 	a->root = peer->uid == 0;
 	a->req.trail = cfg;
+	/* Written once, however often the client retries it (policy.h). */
+	a->req.request_id = m->request_id;
 	a->req.user = opt_str(m, NACCS_TAG_USER);
 	if (naccs_msg_get_u32(m, NACCS_TAG_FLAGS, &a->flags) < 0)
 		a->flags = 0;

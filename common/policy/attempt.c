@@ -100,7 +100,7 @@ static int record_failure(struct naccs_policy *pol, const struct naccs_request *
 	 * (UTS-2.2.1.1(1)(g)(ウ), policy/lockout.h), so concurrent attempts
 	 * are all counted and lock exactly at the limit. */
 	rc = naccs_policy_count_failure(pol->store, policy_deadline(pol), &rule, &out->identity,
-					&ev, NULL, &after, err);
+					&ev, req->request_id, &after, err);
 	/* Only the transaction that took the lock reports it: the state read
 	 * before the verification is stale under concurrent attempts, and
 	 * each of them saw "unlocked before, locked after" (issue #16). */
@@ -177,7 +177,7 @@ enum naccs_outcome policy_auth_succeeded(struct naccs_policy *pol, const struct 
 	/* Only if the state is still st, read before the verification
 	 * (policy/lockout.h). */
 	rc = naccs_policy_note_success(pol->store, policy_deadline(pol), &rule, out->identity.login,
-				       &ev, st, NULL, &out->previous, err);
+				       &ev, st, req->request_id, &out->previous, err);
 	naccs_wipe(out->previous.phc, sizeof(out->previous.phc));
 	if (rc == -ECANCELED) { /* an administrator acted during the check */
 		enum naccs_outcome refusal = policy_state_refusal(&out->previous, &reason);

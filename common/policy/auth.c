@@ -122,8 +122,8 @@ switch_failed(struct naccs_policy *pol, const struct naccs_request *req, struct 
 	snprintf(ev.service, sizeof(ev.service), "%.31s:%.31s", req->service ? req->service : "",
 		 out->identity.login);
 	naccs_lockout_rule_from_config(pol->cfg, &rule);
-	rc = naccs_policy_count_failure(pol->store, policy_deadline(pol), &rule, invoker, &ev, NULL,
-					&after, err);
+	rc = naccs_policy_count_failure(pol->store, policy_deadline(pol), &rule, invoker, &ev,
+					req->request_id, &after, err);
 	if (rc < 0)
 		return policy_decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed",
 				     NULL, err->msg);

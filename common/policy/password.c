@@ -239,8 +239,8 @@ static enum naccs_outcome wrong_current(struct naccs_policy *pol, const struct n
 	snprintf(ev.tty, sizeof(ev.tty), "%s", req->tty ? req->tty : "");
 	snprintf(ev.rhost, sizeof(ev.rhost), "%s", req->rhost ? req->rhost : "");
 	naccs_lockout_rule_from_config(pol->cfg, &rule);
-	rc = naccs_policy_count_failure(pol->store, deadline(pol), &rule, &c->identity, &ev, NULL,
-					&after, err);
+	rc = naccs_policy_count_failure(pol->store, deadline(pol), &rule, &c->identity, &ev,
+					req->request_id, &after, err);
 	/* The failure that took the lock reports it, as in auth (issue #16). */
 	if (rc == 0 && after.lock_taken)
 		report_locked(c, req, &after);

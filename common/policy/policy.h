@@ -32,6 +32,11 @@ struct naccs_request {
 	 * ([audit] on_audit_failure, UTS-2.2.1.4(1)(b)).  The PAM module and
 	 * naccsctl always set it; NULL (library tests): syslog only. */
 	const struct naccs_config *trail;
+	/* The request's id (naccsd: the protocol's 16 random bytes), or NULL
+	 * (the in-process module).  A failure or success written with an id
+	 * is written once: the same request retried after a lost connection
+	 * or a restart of naccsd is never counted twice (store/store.h). */
+	const uint8_t *request_id;
 };
 
 struct naccs_decision {

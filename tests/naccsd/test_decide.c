@@ -109,6 +109,49 @@ static void test_authenticate(void **state)
 	fx_stop(f);
 }
 
+/* One AUTHENTICATE, request id ID, wrong password, on a new connection. */
+static int ask_wrong_with_id(const struct fx *f, const uint8_t *id)
+{
+	struct naccs_msg *m = naccs_msg_new();
+	int fd = fx_connect_wait(f->sock), o = -1;
+
+	assert_non_null(m);
+	if (naccs_msg_start(m, NACCS_MSG_AUTHENTICATE, id, NULL) == 0 &&
+	    naccs_msg_set_str(m, NACCS_TAG_SERVICE, "login", NULL) == 0 &&
+	    naccs_msg_set_str(m, NACCS_TAG_USER, "abcde-001", NULL) == 0 &&
+	    naccs_msg_set_u32(m, NACCS_TAG_INVOKER_UID, FX_INVOKER, NULL) == 0 &&
+	    naccs_msg_set_secret(m, NACCS_TAG_PASSWORD, WRONG, NULL) == 0)
+		o = fx_ask_msg(fd, m);
+	close(fd);
+	naccs_msg_free(m);
+	return o;
+}
+
+/* A request retried after naccsd restarted (its in-memory id cache gone):
+ * the store keeps the request id with the failure, so the retry is
+ * answered as before and counted nowhere; another id counts
+ * (UTS-2.2.1.1(1)(g)(ウ): one attempt, one count). */
+static void test_retry_after_restart(void **state)
+{
+	struct fx *f = *state;
+	uint8_t id[NACCS_PROTO_ID_LEN], other[NACCS_PROTO_ID_LEN];
+
+	memset(id, 0x5a, sizeof(id));
+	memset(other, 0xa5, sizeof(other));
+	fx_store_conf(f, 0, 5);
+	issue(f, "001", "abcde-001");
+	fx_start(f);
+	assert_int_equal(ask_wrong_with_id(f, id), NACCS_OUT_BAD_CREDENTIALS);
+	assert_int_equal(state_of(f, "abcde-001").failures_since_success, 1);
+	fx_stop(f);
+	fx_start(f);
+	assert_int_equal(ask_wrong_with_id(f, id), NACCS_OUT_BAD_CREDENTIALS);
+	assert_int_equal(state_of(f, "abcde-001").failures_since_success, 1);
+	assert_int_equal(ask_wrong_with_id(f, other), NACCS_OUT_BAD_CREDENTIALS);
+	assert_int_equal(state_of(f, "abcde-001").failures_since_success, 2);
+	fx_stop(f);
+}
+
 /* [lockout] deny = 3: after three wrong passwords the right one is refused
  * and the ID is locked in the store. */
 static void test_lockout(void **state)
@@ -316,6 +359,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_authenticate, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_retry_after_restart, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_lockout, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_account, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_fail_delay, fx_setup, fx_teardown),
