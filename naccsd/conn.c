@@ -28,7 +28,7 @@ struct naccsd_conn *naccsd_conn_new(int fd, uid_t uid, gid_t gid, pid_t pid, uns
 	return c;
 }
 
-int naccsd_conn_accept(int lfd, unsigned idle_ms, struct naccsd_conn **out)
+int naccsd_conn_accept(int lfd, unsigned idle_ms, uid_t owner, struct naccsd_conn **out)
 {
 	struct ucred cred;
 	socklen_t clen = sizeof(cred);
@@ -53,6 +53,7 @@ int naccsd_conn_accept(int lfd, unsigned idle_ms, struct naccsd_conn **out)
 		close(fd);
 		return 0;
 	}
+	(*out)->privileged = cred.uid == 0 || cred.uid == owner;
 	return 1;
 }
 

@@ -31,6 +31,7 @@ struct naccsd_conn {
 	uid_t uid;
 	gid_t gid;
 	pid_t pid;
+	bool privileged; /* root, or the owner of the trusted files (--owner) */
 	enum naccsd_conn_state state;
 	uint8_t lenbuf[NACCS_PROTO_LEN_SIZE];
 	size_t len_got;
@@ -57,7 +58,7 @@ struct naccsd_conn *naccsd_conn_new(int fd, uid_t uid, gid_t gid, pid_t pid, uns
 /* Accept one connection on lfd and take its peer's credentials: 1 with
  * *out, 0 when none came of it (go on), -EAGAIN (none pending), -EMFILE
  * (out of descriptors or memory: pause). */
-int naccsd_conn_accept(int lfd, unsigned idle_ms, struct naccsd_conn **out);
+int naccsd_conn_accept(int lfd, unsigned idle_ms, uid_t owner, struct naccsd_conn **out);
 /* Close the descriptor; wipe the request body; free (not c->job). */
 void naccsd_conn_free(struct naccsd_conn *c);
 /* Read what the peer has sent (never blocks); frame_ms: the deadline of a

@@ -59,7 +59,7 @@ void naccsd_ask_from(struct ask *a, const struct naccsd_peer *peer, const struct
 	uint32_t v;
 
 	memset(a, 0, sizeof(*a));
-	a->root = peer->uid == 0;
+	a->root = peer->privileged;
 	a->req.trail = cfg;
 	/* Written once, however often the client retries it (policy.h). */
 	a->req.request_id = m->request_id;
@@ -256,7 +256,7 @@ int naccsd_decide(const struct naccs_config *cfg, const struct naccsd_peer *peer
 		return naccs_err_set(err, EINVAL, "not a decision: %s",
 				     naccs_proto_type_name(req->type));
 	/* Root peers only (docs/PROTOCOL.md, "Who may ask what"). */
-	if (peer->uid != 0 &&
+	if (!peer->privileged &&
 	    (req->type == NACCS_MSG_AUTH_GATE || req->type == NACCS_MSG_SESSION_OPEN ||
 	     req->type == NACCS_MSG_SESSION_CLOSE))
 		return naccs_err_set(err, EPERM, "%s is for root peers",

@@ -38,6 +38,9 @@
 struct naccsd_peer {
 	uid_t uid;
 	pid_t pid;
+	/* Root, or the owner of the trusted files (naccsd --owner: tests and
+	 * the demo run as one user): "a root peer" in docs/PROTOCOL.md. */
+	bool privileged;
 };
 
 /* Does naccsd_decide answer requests of type?  (AUTHENTICATE, ACCOUNT,

@@ -153,9 +153,9 @@ int naccsd_jobs_admit(struct naccsd_jobs *j, struct naccsd_conn *c, const struct
 		if (memcmp(job->request_id, req->request_id, NACCS_PROTO_ID_LEN) == 0)
 			return refuse(a, frame, len, "this request id is being decided", 0);
 	}
-	if (c->uid != 0 && mine >= NACCSD_UID_JOBS)
+	if (!c->privileged && mine >= NACCSD_UID_JOBS)
 		return refuse(a, frame, len, "a request of this uid is under way", 0);
-	if (c->uid != 0 && is_verification(req->type) &&
+	if (!c->privileged && is_verification(req->type) &&
 	    (wait = naccsd_rate_take(j->rate, c->uid, &log_it)) > 0) {
 		if (log_it)
 			naccsd_log(LOG_WARNING,
@@ -174,7 +174,7 @@ int naccsd_jobs_admit(struct naccsd_jobs *j, struct naccsd_conn *c, const struct
 	job->cfg_ref = j->cfg;
 	j->cfg->refs++;
 	job->cfg = j->cfg->cfg;
-	job->peer = (struct naccsd_peer){.uid = c->uid, .pid = c->pid};
+	job->peer = (struct naccsd_peer){.uid = c->uid, .pid = c->pid, .privileged = c->privileged};
 	job->type = req->type;
 	memcpy(job->request_id, req->request_id, NACCS_PROTO_ID_LEN);
 	job->frame = frame;

@@ -404,6 +404,7 @@ int main(int argc, char **argv)
 	rc = parse_args(&d, argc, argv);
 	if (rc >= 0)
 		return rc;
+	d.opt.owner = d.have_owner ? d.owner : 0;
 	openlog("naccsd", LOG_PID | (d.foreground ? LOG_PERROR : 0), LOG_AUTHPRIV);
 	rc = start(&d, &lfd);
 	if (rc == 0) {

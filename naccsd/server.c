@@ -35,6 +35,7 @@ struct naccsd_server {
 	struct naccs_msg *req, *resp;
 	struct naccsd_jobs *jobs;
 	unsigned idle_ms, frame_ms, queue_ms;
+	uid_t owner;		       /* its peers are privileged, as root's (server.h) */
 	naccs_deadline_t accept_pause; /* out of descriptors: wait before accepting */
 	struct naccsd_refusals conn_cap, busy;
 };
@@ -69,6 +70,7 @@ struct naccsd_server *naccsd_server_new(int listen_fd, struct naccs_config *cfg,
 	s->idle_ms = opt->idle_ms;
 	s->frame_ms = opt->frame_ms;
 	s->queue_ms = opt->queue_ms;
+	s->owner = opt->owner;
 	return s;
 }
 
@@ -232,7 +234,7 @@ static void accept_one(struct naccsd_server *s, struct naccsd_conn *c)
 		return;
 	}
 	s->conns[s->n++] = c;
-	if (c->uid == 0)
+	if (c->privileged)
 		return;
 	for (i = 0; i < s->n; i++)
 		if (s->conns[i]->uid == c->uid)
@@ -258,7 +260,7 @@ static void accept_all(struct naccsd_server *s)
 	 * connections already open. */
 	for (turns = 0; turns < 64; turns++) {
 		struct naccsd_conn *c = NULL;
-		int rc = naccsd_conn_accept(s->lfd, s->idle_ms, &c);
+		int rc = naccsd_conn_accept(s->lfd, s->idle_ms, s->owner, &c);
 
 		if (rc > 0)
 			accept_one(s, c);

@@ -27,6 +27,9 @@ struct naccsd_options {
 	unsigned workers;
 	unsigned idle_ms, frame_ms, queue_ms;
 	unsigned uid_burst; /* NACCSD_UID_BURST (test builds: NACCSD_TEST_UID_BURST) */
+	/* The owner of the trusted files (--owner; 0): a peer of this uid, or
+	 * root, is privileged (it could read and write the store itself). */
+	uid_t owner;
 };
 
 /* A server on listen_fd (a listening stream Unix socket; made non-blocking

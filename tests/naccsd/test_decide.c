@@ -320,6 +320,67 @@ static void run_peer(const struct fx *f, uid_t uid, const char *mine, const char
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+/* In the child, as uid: AUTHENTICATE abcde-001 with its right password. */
+static int owner_peer(const struct fx *f, uid_t uid)
+{
+	struct naccs_msg *m = naccs_msg_new();
+	int fd, o;
+
+	if (setgid(65534) < 0 || setuid(uid) < 0)
+		return 100;
+	fd = fx_connect_wait(f->sock);
+	o = fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-001", GOOD);
+	naccs_msg_free(m);
+	close(fd);
+	return o < 0 ? 101 : o;
+}
+
+/* naccsd --owner UID run as that uid (the tests and the demo when run by
+ * one user): a peer of that uid may do what root may, as it owns the store
+ * anyway; any other uid is unprivileged (here: no ID of its own, so "not
+ * mine"). */
+static void test_owner_is_privileged(void **state)
+{
+	struct fx *f = *state;
+	const char *args[] = {"--foreground", "--socket", f->sock, "--conf",
+			      f->conf,	      "--owner",  "4243",  NULL};
+	char cmd[400];
+	uid_t uids[2] = {4243, 4244};
+	int want[2] = {NACCS_OUT_ALLOW, NACCS_OUT_UNKNOWN};
+
+	if (geteuid() != 0) {
+		skip(); /* # needs root to run as other uids */
+		return;
+	}
+	fx_store_conf(f, 0, 5);
+	issue(f, "001", "abcde-001");
+	/* The trusted files are the owner's, and naccsd runs as the owner. */
+	snprintf(cmd, sizeof(cmd), "chown -R 4243 '%s' && chmod 0755 '%s'", f->dir, f->dir);
+	assert_int_equal(system(cmd), 0);
+	f->pid = fork();
+	assert_true(f->pid >= 0);
+	if (f->pid == 0) {
+		/* (pam_wrapper, preloaded by make check, cannot set up as 4243.) */
+		unsetenv("PAM_WRAPPER");
+		if (setgid(4243) < 0 || setuid(4243) < 0)
+			_exit(126);
+		fx_exec(f, args);
+	}
+	close(fx_connect_wait(f->sock));
+	for (int i = 0; i < 2; i++) {
+		pid_t pid = fork();
+		int st;
+
+		assert_true(pid >= 0);
+		if (pid == 0)
+			_exit(owner_peer(f, uids[i]));
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), want[i]);
+	}
+	fx_stop(f);
+}
+
 /* An unprivileged peer (the uid of abcde-001): its own ID only; another
  * ID's name, even with that ID's right password, or an unknown name, gets
  * its own wrong password's answer after the same delay, and nothing is
@@ -360,6 +421,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_authenticate, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_retry_after_restart, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_owner_is_privileged, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_lockout, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_account, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_fail_delay, fx_setup, fx_teardown),
