@@ -1,13 +1,12 @@
 /* naccsd's faults (issue 18), through its socket: SIGKILL during 100
- * parallel logins, SIGKILL while a fail-delayed answer is held, SIGTERM
- * under load, each checked the same way: every client returns before its
- * deadline; per ID, answered <= counted <= sent, in the store and in the
- * trail; integrity_check ok; the trail verifies with K_1 (after a restart
- * on the stale socket path, which serves again).  Which requests were
- * decided before a signal is read from the store, never assumed: the same
- * test holds for the single-threaded loop and for a worker pool.  Under
- * $NACCS_VALGRIND (make check-valgrind) the service is ~50 times slower:
- * 20 clients with 1 MiB hashes instead of 100 with 8 MiB, wider margins. */
+ * parallel logins, SIGKILL while an answer is held, SIGTERM under load:
+ * every client returns before its deadline; per ID answered <= counted <=
+ * sent, in the store and the trail; integrity_check ok; the trail verifies
+ * with K_1; a restart on the stale socket path serves again.  What was
+ * decided before a signal is read from the store, never assumed: the test
+ * holds for the single-threaded loop and a worker pool alike.  Under
+ * $NACCS_VALGRIND (~50 times slower): 20 clients, 1 MiB hashes, not 100
+ * and 8 MiB, and wider margins. */
 #include "config.h"
 
 #include <errno.h>
@@ -64,17 +63,14 @@ static const char *login_of(int id)
 }
 
 /* A root peer asks for any ID (an unprivileged one: its own, 8 connections). */
-#define NEED_ROOT()                                                                                \
-	do {                                                                                       \
-		if (geteuid() != 0) {                                                              \
-			skip(); /* # needs root to be a root peer */                               \
-			return;                                                                    \
-		}                                                                                  \
-	} while (0)
+static void need_root(void)
+{
+	if (geteuid() != 0)
+		skip(); /* # needs root (cmocka's skip leaves the test) */
+}
 
-/* IDS IDs hashed with m_kib KiB (a verification costs what the store's
- * hash says); K_1 of a new trail in key (the fixture keeps the trail);
- * [store] timeout_ms (the trail's lock is waited for as long) wait_ms. */
+/* IDS IDs hashed with m_kib KiB (what a verification costs); K_1 of a new
+ * trail in key; [store] timeout_ms (and the trail's lock's) wait_ms. */
 static void setup_ids(struct fx *f, unsigned fail_delay_ms, uint32_t m_kib,
 		      uint8_t key[NACCS_AUDIT_KEY_LEN], unsigned wait_ms)
 {
@@ -143,11 +139,7 @@ static long store_failures(const struct fx *f, long n[IDS])
 
 /* ---- parallel clients: client i for ID i % IDS, wrong for two of every
  * three ---- */
-
-static bool wrong_of(size_t i)
-{
-	return i % 3 != 0;
-}
+#define wrong_of(i) ((i) % 3 != 0)
 
 static void load_start(struct fx_load *l, const struct fx *f, size_t n)
 {
@@ -158,13 +150,6 @@ static void load_start(struct fx_load *l, const struct fx *f, size_t n)
 					     .password = wrong_of(i) ? WRONG : GOOD,
 					     .deadline_ms = CLIENT_MS};
 	fx_load_start(l, f);
-}
-
-/* Join every client: all of them within their deadline (plus margin). */
-static void load_join(struct fx_load *l)
-{
-	fx_load_join(l);
-	assert_true(naccs_now_mono_ms() - l->t0 <= CLIENT_MS + margin_ms());
 }
 
 /* Per ID: wrong attempts sent and wrong answers received; a right password
@@ -213,11 +198,11 @@ static void test_kill_under_load(void **state)
 	struct naccs_msg *m = naccs_msg_new();
 	uint8_t key[NACCS_AUDIT_KEY_LEN];
 	long sent[IDS], got[IDS], stored[IDS], after[IDS];
-	size_t n = valgrind() ? 20 : 100, k = n / 10, at_kill, answered = 0;
+	size_t n = valgrind() ? 20 : 100, k = n / 10, at_kill, answered;
 	int64_t t_kill, t_up;
 	int fd;
 
-	NEED_ROOT();
+	need_root();
 	assert_non_null(l);
 	setup_ids(f, 0, valgrind() ? 1024 : 8192, key, 5000);
 	fx_start(f);
@@ -227,9 +212,9 @@ static void test_kill_under_load(void **state)
 	t_kill = naccs_now_mono_ms();
 	assert_int_equal(kill(f->pid, SIGKILL), 0);
 	fx_reap_killed(f);
-	load_join(l);
-	for (size_t i = 0; i < n; i++)
-		answered += l->c[i].outcome != FX_NO_ANSWER;
+	fx_load_join(l); /* every client within its deadline: */
+	assert_true(naccs_now_mono_ms() - l->t0 <= CLIENT_MS + margin_ms());
+	answered = l->answered;
 	print_message("# %zu clients: %zu answered when SIGKILL was sent (%lld ms after the "
 		      "requests), %zu in all; every client returned %lld ms after it\n",
 		      n, at_kill, (long long)(t_kill - l->t0), answered,
@@ -317,14 +302,11 @@ static void test_kill_while_held(void **state)
 	naccs_msg_free(m);
 }
 
-/* SIGTERM while wrong passwords are decided and held: every decision the
- * store held before the signal is answered, each answer within
- * NACCSD_DRAIN_MS of the service taking the signal (its log line; long
- * before the fail delay would end) and the service exits 0 within it too;
- * the others get an answer or the close; nothing counted twice; the trail
- * verifies.  The single-threaded loop takes the signal only after the
- * decisions of its turn, a worker pool at once: measured from the log
- * line, the test holds for both. */
+/* SIGTERM while wrong passwords are decided and held: every failure the
+ * store held before the signal is answered, within NACCSD_DRAIN_MS of the
+ * service taking the signal (its log line: the single-threaded loop takes
+ * it after its turn, a pool at once), long before the fail delay ends; the
+ * service exits 0 in that time; counts bounded; the trail verifies. */
 static void test_term_drains(void **state)
 {
 	struct fx *f = *state;
@@ -335,7 +317,7 @@ static void test_term_drains(void **state)
 	int64_t t_term, t_stop;
 	int fd;
 
-	NEED_ROOT();
+	need_root();
 	assert_non_null(l);
 	setup_ids(f, HOLD_DELAY, valgrind() ? 1024 : 8192, key, 5000);
 	fx_start(f);
@@ -353,7 +335,8 @@ static void test_term_drains(void **state)
 	t_stop = naccs_now_mono_ms(); /* at or after the service took it */
 	assert_int_equal(fx_wait_exit(f->pid, NACCSD_DRAIN_MS + (int)margin_ms()), 0);
 	f->pid = -1;
-	load_join(l);
+	fx_load_join(l);
+	assert_true(naccs_now_mono_ms() - l->t0 <= CLIENT_MS + margin_ms());
 	for (size_t i = 0; i < n; i++)
 		if (l->c[i].outcome != FX_NO_ANSWER && ++answered > 0)
 			assert_true(l->c[i].done_ms - t_stop <= NACCSD_DRAIN_MS + margin_ms());
@@ -371,41 +354,79 @@ static void test_term_drains(void **state)
 	free(l);
 }
 
-/* Reported, not fixed here (common/policy is not naccsd's): a failure is
- * committed to the store before its trail line is appended (attempt.c's
- * record_failure, then policy_decide's report), so a SIGKILL between the
- * two leaves a counted failure with no trail line (seen once in 25 kills
- * under load).  Made certain by holding the trail's lock (audit/lock,
- * waited for up to [store] timeout_ms): the store holds the failure while
- * its line waits.  (Held past timeout_ms, without a kill, the answer is
- * BAD_CREDENTIALS with the failure counted and no trail line either.)
- * Skipped, saying so, while the line is missing. */
+/* ID 0 asked a wrong password while the test holds the trail's lock
+ * (returned): the failure is counted, its line waits for the lock ([store]
+ * timeout_ms: CLIENT_MS here); *fd: the client's connection. */
+static int line_waits(struct fx *f, struct naccs_msg *m, unsigned fail_delay_ms,
+		      uint8_t key[NACCS_AUDIT_KEY_LEN], int *fd)
+{
+	char path[300];
+	long s[IDS];
+	int lk;
+
+	setup_ids(f, fail_delay_ms, 1024, key, CLIENT_MS);
+	fx_start(f);
+	snprintf(path, sizeof(path), "%s/audit/lock", f->dir);
+	lk = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	assert_true(lk >= 0 && flock(lk, LOCK_EX) == 0);
+	*fd = send_wrong(f, m);
+	for (int i = 0; i < 5000 && store_failures(f, s) == 0; i++)
+		usleep(2000);
+	assert_int_equal(store_failures(f, s), 1);
+	return lk;
+}
+
+/* SIGTERM while a decision is under way (counted, its line waiting): its
+ * answer is written in the drain, not dropped (a client that lost it asks
+ * again, and no id cache outlives the service).  The lock is let go once
+ * the service took the signal (a pool: at once; the single-threaded loop
+ * only after the decision: then after a while). */
+static void test_term_answers_decision(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_msg *m = naccs_msg_new();
+	uint8_t key[NACCS_AUDIT_KEY_LEN];
+	int64_t t_stop;
+	uint32_t o;
+	int fd, lk = line_waits(f, m, HOLD_DELAY, key, &fd);
+
+	assert_int_equal(kill(f->pid, SIGTERM), 0);
+	(void)fx_log_has(f, "signal 15: stopping", valgrind() ? 3000 : 300);
+	close(lk);
+	assert_true(fx_log_has(f, "signal 15: stopping", CLIENT_MS));
+	t_stop = naccs_now_mono_ms();
+	assert_int_equal(naccs_msg_recv(fd, m, naccs_deadline_in(CLIENT_MS), NULL), 0);
+	assert_true(naccs_now_mono_ms() - t_stop <= NACCSD_DRAIN_MS + margin_ms());
+	assert_int_equal(naccs_msg_get_u32(m, NACCS_TAG_OUTCOME, &o), 0);
+	assert_int_equal(o, NACCS_OUT_BAD_CREDENTIALS);
+	assert_int_equal(fx_wait_exit(f->pid, NACCSD_DRAIN_MS + (int)margin_ms()), 0);
+	f->pid = -1;
+	close(fd);
+	naccs_msg_free(m);
+	fx_trail_verify(f, key);
+}
+
+/* Reported, not fixed here (common/policy is not naccsd's): the store
+ * commits a failure before its trail line is appended (attempt.c's
+ * record_failure, then policy_decide), so a SIGKILL between the two leaves
+ * a counted failure with no trail line (once in 25 kills under load);
+ * certain while the test holds the trail's lock.  Skipped, saying so,
+ * while the line is missing. */
 static void test_kill_before_trail_line(void **state)
 {
 	struct fx *f = *state;
 	struct naccs_msg *m = naccs_msg_new();
 	uint8_t key[NACCS_AUDIT_KEY_LEN];
-	char path[300];
-	long s[IDS], t[IDS];
-	int fd, lk;
+	long t[IDS];
+	int fd, lk = line_waits(f, m, 0, key, &fd);
 
-	setup_ids(f, 0, 1024, key, CLIENT_MS);
-	fx_start(f);
-	snprintf(path, sizeof(path), "%s/audit/lock", f->dir);
-	lk = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	assert_true(lk >= 0 && flock(lk, LOCK_EX) == 0);
-	fd = send_wrong(f, m);
-	for (int i = 0; i < 5000 && store_failures(f, s) == 0; i++)
-		usleep(2000); /* counted, its line waits for the lock */
 	assert_int_equal(kill(f->pid, SIGKILL), 0);
 	fx_reap_killed(f);
 	close(lk);
 	close(fd);
 	naccs_msg_free(m);
-	assert_int_equal(store_failures(f, s), 1);
 	fx_store_check(f);
-	trail_failures(f, t);
-	if (t[0] != 1) {
+	if (trail_failures(f, t) != 1) {
 		print_message("# KNOWN DEFECT: a failure counted in the store, %ld trail lines\n",
 			      t[0]);
 		skip();
@@ -418,6 +439,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_kill_under_load, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_kill_while_held, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_term_drains, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_term_answers_decision, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_kill_before_trail_line, fx_setup, fx_teardown),
 	};
 
