@@ -38,6 +38,7 @@ struct naccsd_server {
 	uid_t owner;		       /* its peers are privileged, as root's (server.h) */
 	naccs_deadline_t accept_pause; /* out of descriptors: wait before accepting */
 	struct naccsd_refusals conn_cap, busy;
+	naccs_deadline_t drain; /* stopping: the end of the drain (0: serving) */
 };
 
 int naccsd_server_set_config(struct naccsd_server *s, struct naccs_config *cfg)
@@ -211,9 +212,13 @@ static void take_done(struct naccsd_server *s)
 			if (j->out == NULL) {
 				conn_close(s, c);
 			} else {
-				naccsd_conn_send(c, j->out, j->out_len, j->close_after,
-						 j->hold_ms > 0 ? naccs_deadline_in(j->hold_ms)
-								: 0);
+				naccs_deadline_t rel =
+				    j->hold_ms > 0 ? naccs_deadline_in(j->hold_ms) : 0;
+
+				if (s->drain != 0 && rel > s->drain)
+					rel = s->drain;
+				naccsd_conn_send(c, j->out, j->out_len,
+						 j->close_after || s->drain != 0, rel);
 				j->out = NULL;
 				conn_write(s, c);
 			}
@@ -378,8 +383,15 @@ static void stop_reading(struct naccsd_server *s)
 	size_t i = 0;
 	naccs_deadline_t drain = naccs_deadline_in(NACCSD_DRAIN_MS);
 
+	s->drain = drain;
 	while (i < s->n) {
 		struct naccsd_conn *c = s->conns[i];
+
+		if (c->state == NACCSD_CONN_QUEUED && !naccsd_jobs_cancel(s->jobs, c, false)) {
+			c->deadline = drain; /* decided under way: answered in the drain */
+			i++;
+			continue;
+		}
 
 		if (c->state == NACCSD_CONN_WRITE || c->state == NACCSD_CONN_HOLD) {
 			c->close_after = true;

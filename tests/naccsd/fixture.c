@@ -20,7 +20,11 @@
 
 #include <cmocka.h>
 
+#include "audit/key.h"
+#include "audit/verify.h"
+#include "base/secret.h"
 #include "base/time.h"
+#include "config/conf.h"
 #include "fixture.h"
 #include "proto/schema.h"
 #include "store/store.h"
@@ -380,4 +384,64 @@ void fx_start_with(struct fx *f, const char *const *extra)
 	args[n] = NULL;
 	f->pid = fx_spawn(f, args);
 	close(fx_connect_wait(f->sock));
+}
+
+void fx_audit_key(const struct fx *f, uint8_t *key)
+{
+	struct naccs_config cfg;
+	struct naccs_err err;
+	char hex[NACCS_AUDIT_MAC_HEX + 1];
+
+	naccs_config_defaults(&cfg);
+	cfg.owner_uid = geteuid();
+	snprintf(cfg.audit_dir, sizeof(cfg.audit_dir), "%s/audit", f->dir);
+	assert_int_equal(naccs_audit_create(&cfg, hex, &err), 0);
+	assert_int_equal(naccs_audit_key_from_hex(hex, key), 0);
+	naccs_wipe(hex, sizeof(hex));
+}
+
+void fx_trail_verify(const struct fx *f, const uint8_t *key)
+{
+	struct naccs_audit_verdict v;
+	struct naccs_err err;
+	char dir[300];
+
+	snprintf(dir, sizeof(dir), "%s/audit", f->dir);
+	assert_int_equal(naccs_audit_verify(dir, key, &v, &err), 0);
+	if (!v.ok)
+		fail_msg("trail: %s line %llu: %s", v.file, (unsigned long long)v.line, v.why);
+	assert_true(v.macs_checked);
+}
+
+long fx_trail_lines(const struct fx *f, const char *a, const char *b)
+{
+	char *text = fx_trail(f), *save = NULL;
+	long n = 0;
+
+	for (char *l = strtok_r(text, "\n", &save); l != NULL; l = strtok_r(NULL, "\n", &save))
+		n += strstr(l, a) != NULL && strstr(l, b) != NULL;
+	free(text);
+	return n;
+}
+
+void fx_store_check(const struct fx *f)
+{
+	struct naccs_store_options o = {
+	    .path = f->store, .owner_uid = geteuid(), .timeout_ms = 5000};
+	struct naccs_store_report r;
+	struct naccs_err err;
+
+	if (naccs_store_inspect(&o, true, &r, &err) < 0)
+		fail_msg("store check: %s", err.msg);
+	assert_true(r.integrity_checked);
+	assert_string_equal(r.integrity, "ok");
+}
+
+void fx_reap_killed(struct fx *f)
+{
+	int st;
+
+	assert_int_equal(waitpid(f->pid, &st, 0), f->pid);
+	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	f->pid = -1;
 }

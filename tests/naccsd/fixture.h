@@ -92,4 +92,18 @@ bool fx_info_has(const struct naccs_msg *m, const char *needle);
 /* fx_start with more arguments (NULL-terminated), e.g. --workers 2. */
 void fx_start_with(struct fx *f, const char *const *extra);
 
+/* ---- faults (test_faults.c) ---- */
+/* Create f's audit trail now (as fx_store_conf would) and keep its K_1
+ * in key (NACCS_AUDIT_KEY_LEN bytes), for fx_trail_verify. */
+void fx_audit_key(const struct fx *f, uint8_t *key);
+/* The trail of f verifies, every MAC checked with key (its K_1). */
+void fx_trail_verify(const struct fx *f, const uint8_t *key);
+/* How many lines of f's trail hold both a and b. */
+long fx_trail_lines(const struct fx *f, const char *a, const char *b);
+/* naccsctl store check --deep's examination of f's store: sound, integrity
+ * "ok" (read-only: a WAL left behind is not recovered). */
+void fx_store_check(const struct fx *f);
+/* Reap f's service, which SIGKILL ended. */
+void fx_reap_killed(struct fx *f);
+
 #endif
