@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "decide.h"
+#include "decide_admin.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -268,6 +269,8 @@ int naccsd_decide(const struct naccs_config *cfg, const struct naccsd_peer *peer
 	int rc;
 
 	*hold_ms = 0;
+	if (req->type == NACCS_MSG_ADMIN) /* decide_admin.c */
+		return naccsd_admin(cfg, peer->uid, peer->pid, req, resp, err);
 	if (req->type == NACCS_MSG_AUTH_GATE && peer->uid != 0)
 		return naccs_err_set(err, EPERM, "AUTH_GATE is for root peers");
 	ask_from(&a, peer, req, cfg);

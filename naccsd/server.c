@@ -297,7 +297,7 @@ static void conn_answer(struct naccsd_server *s, struct naccsd_conn *c)
 		rc = build_error(s, req, NACCS_PROTO_ERR_BAD_MESSAGE, "not a request");
 		close_after = true;
 	} else if (req->type == NACCS_MSG_AUTHENTICATE || req->type == NACCS_MSG_ACCOUNT ||
-		   req->type == NACCS_MSG_AUTH_GATE) {
+		   req->type == NACCS_MSG_AUTH_GATE || req->type == NACCS_MSG_ADMIN) {
 		struct naccsd_peer peer = {.uid = c->uid, .pid = c->pid};
 
 		/* Step 3a: decided here, on the loop (the hash included);

@@ -1,0 +1,150 @@
+/* naccsd's ADMIN requests (decide_admin.h). */
+#include "config.h"
+
+#include "decide_admin.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "base/proc.h"
+#include "index/write.h"
+#include "policy/admin.h"
+#include "policy/admin_lock.h"
+#include "policy/outcome.h"
+#include "policy/policy.h"
+#include "proto/schema.h"
+
+static const char *opt_str(const struct naccs_msg *m, uint16_t tag)
+{
+	const char *s = NULL;
+
+	return naccs_msg_get_str(m, tag, &s, NULL) == 0 ? s : NULL;
+}
+
+static enum naccs_outcome outcome_of(const struct naccs_admin_outcome *o)
+{
+	switch (o->result) {
+	case NACCS_ADMIN_DONE:
+	case NACCS_ADMIN_UNCHANGED:
+		return NACCS_OUT_ALLOW;
+	case NACCS_ADMIN_RETIRED:
+	case NACCS_ADMIN_ALREADY_RETIRED:
+		return NACCS_OUT_RETIRED;
+	case NACCS_ADMIN_NOT_FOUND:
+		return NACCS_OUT_UNKNOWN;
+	case NACCS_ADMIN_BAD_REQUEST:
+		return NACCS_OUT_REJECTED;
+	case NACCS_ADMIN_FAILED:
+		return naccs_err_is_unavailable(o->rc) ? NACCS_OUT_UNAVAILABLE : NACCS_OUT_DENIED;
+	case NACCS_ADMIN_AUDIT_REFUSED:
+		return NACCS_OUT_UNAVAILABLE;
+	}
+	return NACCS_OUT_UNAVAILABLE;
+}
+
+static int respond(const struct naccs_msg *req, struct naccs_msg *resp,
+		   const struct naccs_admin_outcome *o, const char *info, struct naccs_err *err)
+{
+	bool with_id = o->result != NACCS_ADMIN_NOT_FOUND && o->result != NACCS_ADMIN_BAD_REQUEST &&
+		       o->id.login[0] != '\0';
+	int rc = naccs_msg_start_response(resp, req, NACCS_MSG_ADMIN | NACCS_PROTO_RESPONSE, err);
+
+	if (rc == 0)
+		rc = naccs_msg_set_u32(resp, NACCS_TAG_OUTCOME, (uint32_t)outcome_of(o), err);
+	if (rc == 0)
+		rc = naccs_msg_set_str(resp, NACCS_TAG_ADMIN_RESULT,
+				       naccs_admin_result_name(o->result), err);
+	if (rc == 0 && with_id)
+		rc = naccs_msg_set_str(resp, NACCS_TAG_LOGIN, o->id.login, err);
+	if (rc == 0 && with_id)
+		rc = naccs_msg_set_u32(resp, NACCS_TAG_UID, o->id.uid, err);
+	if (rc == 0 && o->err.msg[0] != '\0' &&
+	    naccs_msg_set_str(resp, NACCS_TAG_MESSAGE, o->err.msg, NULL) < 0)
+		rc = naccs_msg_set_str(resp, NACCS_TAG_MESSAGE, "?", err);
+	if (rc == 0 && info != NULL && info[0] != '\0' &&
+	    naccs_msg_set_str(resp, NACCS_TAG_INFO, info, NULL) < 0)
+		rc = naccs_msg_set_str(resp, NACCS_TAG_INFO, "?", err);
+	return rc;
+}
+
+/* After a change: the public index follows the store as it is now
+ * (naccsctl's ctl_index_after), whatever the change came to. */
+static void rebuild_index(const struct naccs_config *cfg, struct naccs_store *db, char *info,
+			  size_t cap)
+{
+	struct naccs_index_stats stats;
+	struct naccs_err err;
+	char path[PATH_MAX];
+
+	naccs_err_clear(&err);
+	if (naccs_index_path(cfg, path, sizeof(path)) < 0)
+		naccs_err_set(&err, ENAMETOOLONG, "the index path is too long");
+	else if (naccs_index_write(db, naccs_deadline_in(cfg->store_timeout_ms), path, &stats,
+				   &err) == 0)
+		return;
+	syslog(LOG_ERR, "identity index: %s", err.msg);
+	snprintf(info, cap, "identity index: %s", err.msg);
+}
+
+int naccsd_admin(const struct naccs_config *cfg, uid_t uid, pid_t pid, const struct naccs_msg *req,
+		 struct naccs_msg *resp, struct naccs_err *err)
+{
+	struct naccs_admin_change c = {0};
+	struct naccs_admin_who who = {.service = "naccsd"};
+	struct naccs_admin_outcome o;
+	struct naccs_policy pol;
+	char actor[NACCS_WHO_MAX], info[NACCS_ERR_MSG_MAX + 64] = "";
+	const char *op = opt_str(req, NACCS_TAG_OPERATION);
+	uint32_t flags = 0, loginuid;
+	int lock = -1;
+
+	/* Root peers only (PROTOCOL.md); syslog alone says who asked. */
+	if (uid != 0) {
+		syslog(LOG_NOTICE, "uid %lu pid %ld sent ADMIN: refused (root peers only)",
+		       (unsigned long)uid, (long)pid);
+		return naccs_err_set(err, EPERM, "ADMIN is for root peers");
+	}
+	memset(&o, 0, sizeof(o));
+	/* The administrator is who the kernel says: the login uid of the
+	 * peer's process (it survives su and sudo), else its uid. */
+	if (!naccs_proc_loginuid((long)pid, &loginuid))
+		loginuid = (uint32_t)uid;
+	snprintf(actor, sizeof(actor), "uid %lu", (unsigned long)loginuid);
+	who.actor = actor;
+	who.claim = opt_str(req, NACCS_TAG_CLAIM);
+	c.target = opt_str(req, NACCS_TAG_USER);
+	c.reason = opt_str(req, NACCS_TAG_REASON);
+	if (naccs_msg_get_u32(req, NACCS_TAG_ADMIN_FLAGS, &flags) == 0)
+		c.keep_sessions = (flags & NACCS_ADMIN_KEEP_SESSIONS) != 0;
+	if (naccs_admin_op_parse(op, &c.op) < 0) {
+		o.result = NACCS_ADMIN_BAD_REQUEST;
+		naccs_err_set(&o.err, EINVAL, "unknown operation '%s'", op != NULL ? op : "");
+		syslog(LOG_NOTICE, "ADMIN from uid %lu: %s", (unsigned long)loginuid, o.err.msg);
+		return respond(req, resp, &o, NULL, err);
+	}
+	naccs_err_clear(err);
+	if (naccs_admin_lock(cfg, false, false, &lock, err) < 0 ||
+	    naccs_policy_open(&pol, cfg, false, err) < 0) {
+		naccs_admin_unlock(&lock);
+		o.result = NACCS_ADMIN_FAILED;
+		o.rc = -EAGAIN;
+		o.err = *err;
+	} else {
+		naccs_admin_apply(cfg, pol.store, &c, &who, &o);
+		if (o.result != NACCS_ADMIN_BAD_REQUEST && o.result != NACCS_ADMIN_NOT_FOUND)
+			rebuild_index(cfg, pol.store, info, sizeof(info));
+		naccs_policy_close(&pol);
+		naccs_admin_unlock(&lock);
+	}
+	if (info[0] == '\0' && o.event_failed)
+		snprintf(info, sizeof(info), "the event could not be recorded: %s", o.event_msg);
+	syslog(o.result == NACCS_ADMIN_DONE ? LOG_INFO : LOG_NOTICE,
+	       "ADMIN %s %s by uid %lu (peer pid %ld): %s", op, o.id.login[0] ? o.id.login : "-",
+	       (unsigned long)loginuid, (long)pid, naccs_admin_result_name(o.result));
+	naccs_err_clear(err);
+	return respond(req, resp, &o, info, err);
+}
