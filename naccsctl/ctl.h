@@ -14,6 +14,7 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "store/store.h"
+#include "policy/admin.h"
 
 #define CTL_PROG "naccsctl"
 
@@ -38,6 +39,7 @@ struct ctl_ctx {
 	const char *conf_path;			/* --conf, or the default */
 	bool conf_named;			/* --conf given: the file must exist */
 	const char *store_path;			/* --store, or NULL */
+	const char *socket_path;		/* --socket (naccsd's), or NULL */
 	const char *set_args[CTL_MAX_SET_ARGS]; /* --set section.key=value */
 	size_t n_set_args;
 	uid_t owner;	    /* --owner: expected owner of trusted files */
@@ -131,6 +133,10 @@ int ctl_parse_uint(const char *s, unsigned long max, unsigned long *out);
 /* Write a line holding a secret straight to stdout (no stdio buffer keeps a
  * copy) and wipe the formatting buffer. 0 or -errno. */
 int ctl_print_secret(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Who this run is, for a change (policy/admin.h): the actor, "naccsctl",
+ * and SUDO_USER as a claim when it names someone else. */
+void ctl_admin_who(const struct ctl_ctx *ctx, struct naccs_admin_who *who);
 
 /* Report an administrative action (type "admin"). Prints a warning when the
  * event could not be recorded and returns -errno then. */

@@ -1,0 +1,105 @@
+#!/bin/bash
+# naccsctl's changes through naccsd (issue 18, docs/NACCSD-PLAN.md step 5):
+# with the service running on a private socket ($NACCSCTL_SOCKET, then
+# --socket), user lock/unlock/suspend/expire/retire are made by the service
+# (its log line, the trail line of service naccsd, actor "uid N"), with the
+# output and exit codes naccsctl always had; with the service stopped (its
+# socket gone, or left behind with nobody listening) naccsctl makes them
+# itself (trail line of service naccsctl).  While the store's lock is held
+# (as naccsctl init and upgrade hold it), the service changes nothing.
+. "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
+use_sandbox
+sb_init_cheap
+
+NACCSD=$NACCS_TOP_BUILDDIR/naccsd/naccsd
+sock=$T_TMP/naccsd.sock
+log=$T_TMP/naccsd.log
+naccsd_pid=
+start_naccsd() {
+	"$NACCSD" --foreground --socket "$sock" --conf "$SB_CONF" --owner "$(id -u)" \
+		2>>"$log" &
+	naccsd_pid=$!
+	for _ in $(seq 100); do
+		[ -S "$sock" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+stop_naccsd() {
+	[ -n "$naccsd_pid" ] || return 0
+	kill "$naccsd_pid" 2>/dev/null
+	wait "$naccsd_pid" 2>/dev/null
+	naccsd_pid=
+}
+trap 'stop_naccsd; rm -rf "$T_TMP"' EXIT
+last_trail() { tail -n 1 "$(ls "$SB_DIR"/audit/*.jsonl | tail -1)"; }
+trail_has() { grep -qF -- "$1" "$SB_DIR"/audit/*.jsonl; }
+log_has() { grep -qF -- "$1" "$log"; }
+
+otp=$(sb_issue --user-code ABCDE --id-number 001)
+ok "issued" test -n "$otp"
+ok "naccsd started" start_naccsd
+
+export NACCSCTL_SOCKET=$sock
+expect_rc 0 "lock through the service" sb_ctl user lock abcde-001 --reason "through the service"
+ok "  the same output" out_has "abcde-001: locked"
+ok "  naccsd made it (its log)" log_has "ADMIN user.lock abcde-001 by uid $(id -u)"
+ok "  the trail line names naccsd" bash -c \
+	"grep -F '\"action\":\"lock\"' '$SB_DIR'/audit/*.jsonl | grep -qF '\"service\":\"naccsd\"'"
+expect_rc 0 "  show: locked with the reason" sb_ctl user show abcde-001
+ok "  locked: yes" grep -qE '^ *locked: +yes.*through the service' "$T_OUT"
+expect_rc 0 "lock again: nothing changed" sb_ctl user lock abcde-001
+ok "  already locked" out_has "already locked; nothing changed"
+expect_rc 0 "unlock (NACCS form)" sb_ctl user unlock ABCDE001
+ok "  unlocked" out_has "abcde-001: unlocked (failure count cleared)"
+expect_rc 2 "suspend without --reason: a usage error, nothing sent" sb_ctl user suspend abcde-001
+expect_rc 3 "an unknown ID" sb_ctl user lock zzzzz-999
+ok "  no such ID" out_has "no such ID: zzzzz-999"
+expect_rc 0 "expire (a new ID must change its one-time password already)" \
+	sb_ctl user expire abcde-001
+ok "  already so" out_has "already must change the password at the next login; nothing changed"
+expect_rc 0 "suspend --keep-sessions" sb_ctl user suspend abcde-001 --reason leave --keep-sessions
+ok "  suspended" out_has "abcde-001: suspended, effective immediately"
+ok "  sessions left open" out_has "its running sessions are left open"
+ok "  naccsd made it" log_has "ADMIN user.suspend abcde-001"
+unset NACCSCTL_SOCKET
+expect_rc 0 "unsuspend with --socket" sb_ctl --socket "$sock" user unsuspend abcde-001
+ok "  lifted" out_has "abcde-001: suspension lifted"
+ok "  naccsd made it" log_has "ADMIN user.unsuspend abcde-001"
+
+# The store's lock held (naccsctl init and upgrade hold it exclusively):
+# the service changes nothing, and naccsctl does not make the change itself.
+if command -v flock >/dev/null; then
+	flock -x "$SB_DIR/state/naccs.db.lock" -c \
+		"'$SB_CTL' --conf '$SB_CONF' --owner $(id -u) --socket '$sock' user lock abcde-001" \
+		>"$T_OUT" 2>&1
+	ok "store lock held: exit 4" test $? -eq 4
+	ok "  the service says why" out_has "naccsctl init or upgrade"
+	expect_rc 0 "  not locked" sb_ctl user show abcde-001
+	ok "  locked: no" grep -qE '^ *locked: +no' "$T_OUT"
+else
+	skip "store lock held" "no flock(1)"
+fi
+
+# Stopped: naccsctl makes the change itself, output unchanged.
+stop_naccsd
+export NACCSCTL_SOCKET=$sock
+expect_rc 0 "service stopped: lock here" sb_ctl user lock abcde-001
+ok "  locked" out_has "abcde-001: locked"
+ok "  the trail line names naccsctl" bash -c "last_trail() { tail -n 1 \"\$(ls '$SB_DIR'/audit/*.jsonl | tail -1)\"; }; last_trail | grep -qF '\"service\":\"naccsctl\"'"
+export NACCSCTL_SOCKET=$T_TMP/no-such.sock
+expect_rc 0 "no socket at all: unlock here" sb_ctl user unlock abcde-001
+unset NACCSCTL_SOCKET
+
+# Retire through the service again.
+ok "naccsd started again" start_naccsd
+expect_rc 0 "retire through the service" sb_ctl --socket "$sock" user retire abcde-001 --yes \
+	--keep-sessions
+ok "  retired, with its uid" out_has "abcde-001: retired; the ID and uid"
+ok "  naccsd made it" log_has "ADMIN user.retire abcde-001"
+expect_rc 1 "a retired ID cannot be locked" sb_ctl --socket "$sock" user lock abcde-001
+ok "  said so" out_has "abcde-001 is retired; a retired ID cannot be changed"
+expect_rc 1 "retire again" sb_ctl --socket "$sock" user retire abcde-001 --yes
+ok "  already retired" out_has "abcde-001 is already retired"
+stop_naccsd
+finish
