@@ -49,6 +49,8 @@ struct ctl_ctx {
 	bool store_writable; /* the store was opened for writing: the index follows */
 	struct naccs_config cfg;
 	struct naccs_store *store;
+	int store_lock; /* the store's lock (ctl_store_lock), when store_locked */
+	bool store_locked;
 	char actor[NACCS_WHO_MAX]; /* the administrator, for records and events */
 	/* The change under way (ctl_change_begin): its "done" line is written
 	 * by the store's commit hook, inside the change's transaction. */

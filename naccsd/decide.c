@@ -4,6 +4,7 @@
 
 #include "decide.h"
 #include "decide_admin.h"
+#include "lock.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -266,7 +267,7 @@ int naccsd_decide(const struct naccs_config *cfg, const struct naccsd_peer *peer
 	enum naccs_outcome o;
 	enum whose w = WHOSE_MINE;
 	bool counted = true;
-	int rc;
+	int rc, lock = -1;
 
 	*hold_ms = 0;
 	if (req->type == NACCS_MSG_ADMIN) /* decide_admin.c */
@@ -278,7 +279,7 @@ int naccsd_decide(const struct naccs_config *cfg, const struct naccsd_peer *peer
 	/* The invoker the su rule and every trail line of this decision name
 	 * (rules/su.h); cleared before returning. */
 	naccs_su_use_invoker(&a.inv);
-	if (naccs_policy_open(&pol, cfg, req->type == NACCS_MSG_ACCOUNT, err) < 0) {
+	if (naccsd_policy_open(&pol, &lock, cfg, req->type == NACCS_MSG_ACCOUNT, err) < 0) {
 		o = store_unavailable(cfg, peer, req->type, &a, &d, err->msg);
 	} else {
 		if (!a.root)
@@ -300,7 +301,7 @@ int naccsd_decide(const struct naccs_config *cfg, const struct naccsd_peer *peer
 			    w == WHOSE_NO_ID ? NACCS_OUT_UNKNOWN : NACCS_OUT_UNAVAILABLE;
 			counted = false;
 		}
-		naccs_policy_close(&pol);
+		naccsd_policy_close(&pol, &lock);
 	}
 	naccs_su_use_invoker(NULL);
 	if (o == NACCS_OUT_UNAVAILABLE && counted)

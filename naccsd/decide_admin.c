@@ -13,10 +13,10 @@
 #include "base/proc.h"
 #include "index/write.h"
 #include "policy/admin.h"
-#include "policy/admin_lock.h"
 #include "policy/outcome.h"
 #include "policy/policy.h"
 #include "proto/schema.h"
+#include "lock.h"
 
 static const char *opt_str(const struct naccs_msg *m, uint16_t tag)
 {
@@ -127,9 +127,7 @@ int naccsd_admin(const struct naccs_config *cfg, uid_t uid, pid_t pid, const str
 		return respond(req, resp, &o, NULL, err);
 	}
 	naccs_err_clear(err);
-	if (naccs_admin_lock(cfg, false, false, &lock, err) < 0 ||
-	    naccs_policy_open(&pol, cfg, false, err) < 0) {
-		naccs_admin_unlock(&lock);
+	if (naccsd_policy_open(&pol, &lock, cfg, false, err) < 0) {
 		o.result = NACCS_ADMIN_FAILED;
 		o.rc = -EAGAIN;
 		o.err = *err;
@@ -137,8 +135,7 @@ int naccsd_admin(const struct naccs_config *cfg, uid_t uid, pid_t pid, const str
 		naccs_admin_apply(cfg, pol.store, &c, &who, &o);
 		if (o.result != NACCS_ADMIN_BAD_REQUEST && o.result != NACCS_ADMIN_NOT_FOUND)
 			rebuild_index(cfg, pol.store, info, sizeof(info));
-		naccs_policy_close(&pol);
-		naccs_admin_unlock(&lock);
+		naccsd_policy_close(&pol, &lock);
 	}
 	if (info[0] == '\0' && o.event_failed)
 		snprintf(info, sizeof(info), "the event could not be recorded: %s", o.event_msg);

@@ -77,6 +77,14 @@ if command -v flock >/dev/null; then
 	ok "  the service says why" out_has "naccsctl init or upgrade"
 	expect_rc 0 "  not locked" sb_ctl user show abcde-001
 	ok "  locked: no" grep -qE '^ *locked: +no' "$T_OUT"
+	# The service's side (held shared around each request): upgrade
+	# waits for it, then gives up without touching the store.
+	flock -s "$SB_DIR/state/naccs.db.lock" -c \
+		"'$SB_CTL' --conf '$SB_CONF' --owner $(id -u) --set store.timeout_ms=300 upgrade" \
+		>"$T_OUT" 2>&1
+	ok "upgrade while the service holds the lock: exit 4" test $? -eq 4
+	ok "  says so" out_has "the service is using the store; nothing was changed"
+	expect_rc 0 "upgrade once it is free" sb_ctl upgrade
 else
 	skip "store lock held" "no flock(1)"
 fi

@@ -5,7 +5,7 @@
  * reason; a retired ID cannot change; an unknown operation and an unknown
  * ID get clear answers; an unprivileged peer gets not-allowed and changes
  * nothing; while the store's lock is held exclusively (naccsctl init,
- * upgrade), the service changes nothing. */
+ * upgrade), the service changes and allows nothing. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -224,7 +224,8 @@ static void test_unprivileged(void **state)
 }
 
 /* The store's lock held exclusively (as naccsctl init and upgrade hold
- * it): the service changes nothing and says so; released, it does. */
+ * it): the service changes nothing and says so, and a login with the
+ * right password is not allowed; released, both work. */
 static void test_store_lock(void **state)
 {
 	struct fx *f = *state;
@@ -243,7 +244,11 @@ static void test_store_lock(void **state)
 	assert_string_equal(admin(fd, m, "user.lock", "abcde-001", NULL), "failed");
 	expect_outcome(m, NACCS_OUT_UNAVAILABLE);
 	assert_false(state_of(f, "abcde-001").locked);
+	/* Logins decide nothing from a store being made or migrated. */
+	assert_int_not_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-001", GOOD),
+			     NACCS_OUT_ALLOW);
 	naccs_admin_unlock(&lock);
+	assert_int_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-001", GOOD), NACCS_OUT_ALLOW);
 	assert_string_equal(admin(fd, m, "user.lock", "abcde-001", NULL), "done");
 	assert_true(state_of(f, "abcde-001").locked);
 	close(fd);
