@@ -125,18 +125,25 @@ static void event_note(const struct naccs_admin_outcome *o)
 		ctl_warn(_("the event could not be recorded: %s"), o->event_msg);
 }
 
-/* What became of c, said as naccsctl says it; then, after a suspension or
- * a retirement, the ID's sessions end here (UTS-2.2.1.1(1)(d)): naccsctl
- * spares its own process tree. */
-static int report(struct ctl_ctx *ctx, const struct state_cmd *sc,
-		  const struct naccs_admin_change *c, const struct naccs_admin_outcome *o)
+int user_admin_run(struct ctl_ctx *ctx, const struct naccs_admin_change *c,
+		   struct naccs_admin_outcome *o, bool *remote)
+{
+	int rc = ctl_client_admin(ctx, c, o);
+
+	*remote = rc == 1;
+	if (rc == 0)
+		rc = apply_here(ctx, c, o);
+	else if (rc == 1)
+		rc = CTL_EXIT_OK;
+	if (rc == CTL_EXIT_OK)
+		event_note(o);
+	return rc;
+}
+
+int user_admin_refusal(const struct naccs_admin_change *c, const struct naccs_admin_outcome *o)
 {
 	const struct naccs_identity *id = &o->id;
-	const char *action = naccs_admin_action(c->op);
-	bool retire = c->op == NACCS_ADMIN_RETIRE;
-	int rc = CTL_EXIT_OK;
 
-	event_note(o);
 	switch (o->result) {
 	case NACCS_ADMIN_BAD_REQUEST:
 		ctl_error("%s", o->err.msg);
@@ -157,21 +164,38 @@ static int report(struct ctl_ctx *ctx, const struct state_cmd *sc,
 	case NACCS_ADMIN_FAILED:
 		return ctl_exit_for_store(o->rc, &o->err, id->login[0] ? id->login : c->target);
 	case NACCS_ADMIN_UNCHANGED:
+	case NACCS_ADMIN_DONE:
+		break;
+	}
+	return -1;
+}
+
+/* What became of c, said as naccsctl says it; then, after a suspension or
+ * a retirement, the ID's sessions end here (UTS-2.2.1.1(1)(d)): naccsctl
+ * spares its own process tree. */
+static int report(struct ctl_ctx *ctx, const struct state_cmd *sc,
+		  const struct naccs_admin_change *c, const struct naccs_admin_outcome *o)
+{
+	const struct naccs_identity *id = &o->id;
+	const char *action = naccs_admin_action(c->op);
+	bool retire = c->op == NACCS_ADMIN_RETIRE;
+	int rc = user_admin_refusal(c, o);
+
+	if (rc >= 0)
+		return rc;
+	if (o->result == NACCS_ADMIN_UNCHANGED) {
 		printf("%s: %s\n", id->login, _(sc->same_msg));
 		/* Sessions left open by an earlier --keep-sessions end now. */
 		return c->op == NACCS_ADMIN_SUSPEND
 			   ? user_end_sessions(ctx, action, id, c->keep_sessions)
 			   : CTL_EXIT_OK;
-	case NACCS_ADMIN_DONE:
-		break;
 	}
 	if (retire)
 		printf(_("%s: retired; the ID and uid %lu will never be issued again\n"), id->login,
 		       (unsigned long)id->uid);
 	else
 		printf("%s: %s\n", id->login, _(sc->done_msg));
-	if (o->event_failed && o->event_denied)
-		rc = CTL_EXIT_FAIL;
+	rc = o->event_failed && o->event_denied ? CTL_EXIT_FAIL : CTL_EXIT_OK;
 	if (rc == CTL_EXIT_OK && (retire || c->op == NACCS_ADMIN_SUSPEND))
 		rc = user_end_sessions(ctx, action, id, c->keep_sessions);
 	return rc;
@@ -186,14 +210,9 @@ static int change(struct ctl_ctx *ctx, const struct state_cmd *sc, const struct 
 				       .reason = a->reason,
 				       .keep_sessions = a->keep_sessions};
 	struct naccs_admin_outcome o;
-	int rc = ctl_client_admin(ctx, &c, &o);
+	bool remote;
+	int rc = user_admin_run(ctx, &c, &o, &remote);
 
-	if (rc == 0)
-		rc = apply_here(ctx, &c, &o);
-	else if (rc == 1)
-		rc = CTL_EXIT_OK;
-	else
-		return rc;
 	return rc == CTL_EXIT_OK ? report(ctx, sc, &c, &o) : rc;
 }
 

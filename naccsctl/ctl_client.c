@@ -69,7 +69,8 @@ static int build(struct naccs_msg *m, const struct ctl_ctx *ctx, const struct na
 }
 
 /* The service's answer into out; an exit code when it is no answer. */
-static int read_answer(const struct naccs_msg *m, struct naccs_admin_outcome *out)
+static int read_answer(const struct naccs_msg *m, const struct naccs_admin_change *c,
+		       struct naccs_admin_outcome *out)
 {
 	const char *res = NULL, *s = NULL;
 	uint32_t v;
@@ -98,6 +99,16 @@ static int read_answer(const struct naccs_msg *m, struct naccs_admin_outcome *ou
 		snprintf(out->id.login, sizeof(out->id.login), "%s", s);
 	if (naccs_msg_get_u32(m, NACCS_TAG_UID, &v) == 0)
 		out->id.uid = v;
+	/* A reset's one-time password: copied once, wiped with the outcome
+	 * by the caller (and with the message by the codec). */
+	if (naccs_msg_get_secret(m, NACCS_TAG_ONE_TIME_PASSWORD, &s) == 0 &&
+	    strlen(s) < sizeof(out->otp))
+		memcpy(out->otp, s, strlen(s) + 1);
+	if (out->result == NACCS_ADMIN_DONE && c->op == NACCS_ADMIN_RESET && out->otp[0] == '\0') {
+		ctl_error(_("naccsd: the password was reset, but its answer carries no "
+			    "one-time password: reset it again"));
+		return CTL_EXIT_FAIL;
+	}
 	for (unsigned i = 0; naccs_msg_get_str_at(m, NACCS_TAG_INFO, i, &s, NULL) == 0; i++)
 		ctl_warn("naccsd: %s", s);
 	return CTL_EXIT_OK;
@@ -142,7 +153,7 @@ int ctl_client_admin(const struct ctl_ctx *ctx, const struct naccs_admin_change 
 		naccs_msg_free(m);
 		return CTL_EXIT_UNAVAILABLE;
 	}
-	rc = read_answer(m, out);
+	rc = read_answer(m, c, out);
 	naccs_msg_free(m);
 	return rc == CTL_EXIT_OK ? 1 : rc;
 }

@@ -114,11 +114,11 @@ void ctl_usage_main(FILE *out)
 	fprintf(out, _("Default configuration file: %s\n"), NACCS_DEFAULT_CONF);
 	/* ctl_client.h: the rule. */
 	fprintf(out,
-		_("\nuser lock, unlock, suspend, unsuspend, expire and retire go through\n"
-		  "naccsd when it is running (socket: --socket PATH, else $NACCSCTL_SOCKET,\n"
-		  "else %s without --conf, --store or --set); with the\n"
-		  "service stopped naccsctl makes the change itself.  init, upgrade and\n"
-		  "store check always run here.\n"),
+		_("\nuser lock, unlock, suspend, unsuspend, expire, retire and passwd go\n"
+		  "through naccsd when it is running (socket: --socket PATH, else\n"
+		  "$NACCSCTL_SOCKET, else %s without --conf, --store\n"
+		  "or --set); with the service stopped naccsctl makes the change itself.\n"
+		  "init, upgrade and store check always run here.\n"),
 		CTL_SOCKET_DEFAULT);
 }
 

@@ -11,6 +11,7 @@
 #include <syslog.h>
 
 #include "base/proc.h"
+#include "base/secret.h"
 #include "index/write.h"
 #include "policy/admin.h"
 #include "policy/outcome.h"
@@ -65,6 +66,9 @@ static int respond(const struct naccs_msg *req, struct naccs_msg *resp,
 	if (rc == 0 && o->err.msg[0] != '\0' &&
 	    naccs_msg_set_str(resp, NACCS_TAG_MESSAGE, o->err.msg, NULL) < 0)
 		rc = naccs_msg_set_str(resp, NACCS_TAG_MESSAGE, "?", err);
+	/* A reset's one-time password, for this peer only. */
+	if (rc == 0 && o->result == NACCS_ADMIN_DONE && o->otp[0] != '\0')
+		rc = naccs_msg_set_secret(resp, NACCS_TAG_ONE_TIME_PASSWORD, o->otp, err);
 	if (rc == 0 && info != NULL && info[0] != '\0' &&
 	    naccs_msg_set_str(resp, NACCS_TAG_INFO, info, NULL) < 0)
 		rc = naccs_msg_set_str(resp, NACCS_TAG_INFO, "?", err);
@@ -100,7 +104,7 @@ int naccsd_admin(const struct naccs_config *cfg, uid_t uid, pid_t pid, const str
 	char actor[NACCS_WHO_MAX], info[NACCS_ERR_MSG_MAX + 64] = "";
 	const char *op = opt_str(req, NACCS_TAG_OPERATION);
 	uint32_t flags = 0, loginuid;
-	int lock = -1;
+	int lock = -1, rc;
 
 	/* Root peers only (PROTOCOL.md); syslog alone says who asked. */
 	if (uid != 0) {
@@ -143,5 +147,7 @@ int naccsd_admin(const struct naccs_config *cfg, uid_t uid, pid_t pid, const str
 	       "ADMIN %s %s by uid %lu (peer pid %ld): %s", op, o.id.login[0] ? o.id.login : "-",
 	       (unsigned long)loginuid, (long)pid, naccs_admin_result_name(o.result));
 	naccs_err_clear(err);
-	return respond(req, resp, &o, info, err);
+	rc = respond(req, resp, &o, info, err);
+	naccs_wipe(&o, sizeof(o));
+	return rc;
 }

@@ -9,12 +9,16 @@
 #include "audit/emit.h"
 #include "audit/event.h"
 #include "audit/trail.h"
+#include "base/i18n.h"
 #include "base/secret.h"
 #include "base/text.h"
 #include "base/time.h"
+#include "crypto/hash.h"
 #include "policy/admin.h"
+#include "policy/policy.h"
 #include "policy/resolve.h"
 #include "rules/lockout.h"
+#include "rules/password_generate.h"
 
 /* One row per operation: its name on the wire, its event action, the flag
  * it sets (retire: none) and whether it needs a reason. */
@@ -30,6 +34,7 @@ static const struct {
     /* UTS-2.2.1.1(1)(c)(イ): a change forced at the next login. */
     [NACCS_ADMIN_EXPIRE] = {"user.expire", "expire", NACCS_FLAG_MUST_CHANGE, true, false},
     [NACCS_ADMIN_RETIRE] = {"user.retire", "retire", NACCS_FLAG_LOCKED, true, false},
+    [NACCS_ADMIN_RESET] = {"user.reset", "password-reset", NACCS_FLAG_MUST_CHANGE, true, false},
 };
 #define N_OPS (sizeof(ops) / sizeof(ops[0]))
 
@@ -206,6 +211,76 @@ static void done(const struct naccs_config *cfg, const struct hook *h)
 		event(cfg, h->who, h->action, "done", NULL, h->id, h->detail, h->out);
 }
 
+/* After the store call of a change (its commit hook unset): the outcome. */
+static int after_store(struct hook *h, int rc, struct naccs_admin_outcome *out)
+{
+	const struct naccs_config *cfg = h->cfg;
+	struct naccs_err err;
+
+	if (rc < 0 || h->refused) {
+		out->end_sessions = false;
+		naccs_wipe(out->otp, sizeof(out->otp));
+	}
+	if (h->refused) {
+		/* The refusal, as any event: syslog at LOG_ALERT and the alert
+		 * of a trail that cannot be written. */
+		naccs_admin_event(cfg, h->who, h->action, "error", "audit-unavailable", h->id, NULL,
+				  h->detail, false, false, &err);
+		out->result = NACCS_ADMIN_AUDIT_REFUSED;
+		return 0;
+	}
+	if (rc == -EALREADY && strcmp(h->action, "retire") == 0) {
+		out->result = NACCS_ADMIN_ALREADY_RETIRED;
+		event(cfg, h->who, h->action, "error", "retired", h->id, h->detail, out);
+		return 0;
+	}
+	if (rc < 0) {
+		out->result = NACCS_ADMIN_FAILED;
+		out->rc = rc;
+		event(cfg, h->who, h->action, "error", "store", h->id, h->detail, out);
+		return 0;
+	}
+	out->result = NACCS_ADMIN_DONE;
+	done(cfg, h);
+	return 0;
+}
+
+/* UTS-2.2.1.3(2)(a), UTS-2.2.1.1(1)(e)(イ)(ウ): a reset is a new random
+ * one-time password that meets the password rules, must be changed at the
+ * next login, and is never read from anywhere: made here, hashed here,
+ * given to the applier once (out->otp). */
+static int reset(struct hook *h, struct naccs_store *db, naccs_deadline_t dl,
+		 struct naccs_admin_outcome *out)
+{
+	const struct naccs_config *cfg = h->cfg;
+	struct naccs_pw_user u;
+	struct naccs_err err;
+	char phc[NACCS_PHC_MAX];
+	int rc;
+
+	naccs_err_clear(&err);
+	naccs_pw_user_from(h->id, &u);
+	rc = naccs_pw_generate(&cfg->password, cfg->hash.max_password_bytes, cfg->owner_uid, &u,
+			       out->otp, sizeof(out->otp), &err);
+	if (rc == 0)
+		rc = naccs_hash_new(&cfg->hash, out->otp, phc, &err);
+	if (rc < 0) {
+		naccs_wipe(out->otp, sizeof(out->otp));
+		out->result = NACCS_ADMIN_FAILED;
+		out->rc = -ECANCELED;
+		naccs_err_set(&out->err, ECANCELED, _("cannot make a one-time password: %s"),
+			      err.msg);
+		return 0;
+	}
+	naccs_err_clear(&out->err);
+	naccs_store_set_commit_hook(db, commit_hook, h);
+	rc = naccs_store_set_password(db, dl, h->id->login, phc, true, cfg->password.history,
+				      "password-reset", h->who->actor, &out->err);
+	naccs_store_set_commit_hook(db, NULL, NULL);
+	naccs_wipe(phc, sizeof(phc));
+	return after_store(h, rc, out);
+}
+
 /* UTS-2.2.1.1(1)(d): a suspension (and a retirement) is committed before
  * this returns, and every decision reads the store (no cache): it takes
  * effect at once; the caller then ends the ID's sessions. */
@@ -215,7 +290,11 @@ int naccs_admin_apply_to(const struct naccs_config *cfg, struct naccs_store *db,
 			 struct naccs_admin_outcome *out)
 {
 	const char *action = naccs_admin_action(c->op);
-	const char *reason = c->reason != NULL && c->reason[0] != '\0' ? c->reason : NULL;
+	/* Unlock, unsuspend and a reset take no reason: none is recorded. */
+	bool no_reason = c->op == NACCS_ADMIN_UNLOCK || c->op == NACCS_ADMIN_UNSUSPEND ||
+			 c->op == NACCS_ADMIN_RESET;
+	const char *reason =
+	    c->reason != NULL && c->reason[0] != '\0' && !no_reason ? c->reason : NULL;
 	struct hook h = {cfg, who, action, reason, id, out, false, false};
 	naccs_deadline_t dl = naccs_deadline_in(cfg->store_timeout_ms);
 	bool retire = c->op == NACCS_ADMIN_RETIRE;
@@ -240,6 +319,8 @@ int naccs_admin_apply_to(const struct naccs_config *cfg, struct naccs_store *db,
 		event(cfg, who, action, "error", "retired", id, retire ? reason : NULL, out);
 		return 0;
 	}
+	if (c->op == NACCS_ADMIN_RESET)
+		return reset(&h, db, dl, out);
 	/* Suspend ends the sessions even when already suspended: those left
 	 * open by an earlier --keep-sessions end now. */
 	out->end_sessions = c->op == NACCS_ADMIN_SUSPEND || retire;
@@ -257,33 +338,7 @@ int naccs_admin_apply_to(const struct naccs_config *cfg, struct naccs_store *db,
 		rc = naccs_store_set_flag(db, dl, id->login, ops[c->op].flag, ops[c->op].on, reason,
 					  who->actor, &out->err);
 	naccs_store_set_commit_hook(db, NULL, NULL);
-	if (h.refused) {
-		struct naccs_err err;
-
-		/* The refusal, as any event: syslog at LOG_ALERT and the alert
-		 * of a trail that cannot be written. */
-		naccs_admin_event(cfg, who, action, "error", "audit-unavailable", id, NULL, reason,
-				  false, false, &err);
-		out->result = NACCS_ADMIN_AUDIT_REFUSED;
-		out->end_sessions = false;
-		return 0;
-	}
-	if (rc == -EALREADY && retire) {
-		out->result = NACCS_ADMIN_ALREADY_RETIRED;
-		event(cfg, who, action, "error", "retired", id, reason, out);
-		out->end_sessions = false;
-		return 0;
-	}
-	if (rc < 0) {
-		out->result = NACCS_ADMIN_FAILED;
-		out->rc = rc;
-		out->end_sessions = false;
-		event(cfg, who, action, "error", "store", id, reason, out);
-		return 0;
-	}
-	out->result = NACCS_ADMIN_DONE;
-	done(cfg, &h);
-	return 0;
+	return after_store(&h, rc, out);
 }
 
 int naccs_admin_apply(const struct naccs_config *cfg, struct naccs_store *db,

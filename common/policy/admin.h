@@ -9,7 +9,9 @@
  *
  * A change names no administrator: who applies it is stated apart (struct
  * naccs_admin_who), so that a change can later be kept as a proposal by one
- * administrator and applied by another (not built yet).
+ * administrator and applied by another (not built yet).  Nor does it hold
+ * a secret: a reset's one-time password is made when it is applied, and
+ * given to the applier only.
  *
  * What is not here: the printing (naccsctl's, from the outcome), the end
  * of an ID's sessions after a suspension or a retirement (naccsctl's
@@ -31,7 +33,11 @@ enum naccs_admin_op {
 	NACCS_ADMIN_UNSUSPEND,
 	NACCS_ADMIN_EXPIRE,
 	NACCS_ADMIN_RETIRE,
+	NACCS_ADMIN_RESET, /* a new one-time password (naccsctl user passwd) */
 };
+
+/* The longest one-time password a reset makes (naccsctl's CTL_OTP_MAX). */
+#define NACCS_ADMIN_OTP_MAX 128
 
 /* The change as a value. */
 struct naccs_admin_change {
@@ -70,6 +76,10 @@ struct naccs_admin_outcome {
 	bool event_failed, event_denied;
 	char event_msg[NACCS_ERR_MSG_MAX];
 	bool end_sessions; /* the caller ends the ID's sessions now (suspend, retire) */
+	/* A reset that is done: the one-time password, for the applier to
+	 * show once (UTS-2.2.1.3(2)(a)); only its hash reaches the store.  A
+	 * secret: wipe the outcome (naccs_wipe) once shown. */
+	char otp[NACCS_ADMIN_OTP_MAX + 1];
 };
 
 /* "user.lock" ... and back; NULL / -EINVAL for what is none. */

@@ -39,6 +39,7 @@ static const struct naccs_tag_info tags[] = {
     {NACCS_TAG_EVENT, NACCS_KIND_U64, 8, "event"},
     {NACCS_TAG_ADMIN_RESULT, NACCS_KIND_STRING, 32, "admin_result"},
     {NACCS_TAG_UID, NACCS_KIND_U32, 4, "uid"},
+    {NACCS_TAG_ONE_TIME_PASSWORD, NACCS_KIND_SECRET, 512, "one_time_password"},
     {NACCS_TAG_SERVER_VERSION, NACCS_KIND_STRING, 64, "server_version"},
     {NACCS_TAG_FRAME_MAX, NACCS_KIND_U32, 4, "frame_max"},
     {NACCS_TAG_ERROR_CODE, NACCS_KIND_STRING, 64, "error_code"},
@@ -85,8 +86,10 @@ static const struct field_rule authenticate_resp[] = {
     {NACCS_TAG_LOGIN, 0}, {NACCS_TAG_GENERATION, 0}, {NACCS_TAG_PASSWORD_EXPIRES, 0}};
 static const struct field_rule account_resp[] = {{NACCS_TAG_LOGIN, 0},
 						 {NACCS_TAG_PASSWORD_EXPIRES, 0}};
-static const struct field_rule admin_resp[] = {
-    {NACCS_TAG_ADMIN_RESULT, REQ}, {NACCS_TAG_LOGIN, 0}, {NACCS_TAG_UID, 0}};
+static const struct field_rule admin_resp[] = {{NACCS_TAG_ADMIN_RESULT, REQ},
+					       {NACCS_TAG_LOGIN, 0},
+					       {NACCS_TAG_UID, 0},
+					       {NACCS_TAG_ONE_TIME_PASSWORD, 0}};
 static const struct field_rule session_open_resp[] = {{NACCS_TAG_SESSION_MARK_OUT, 0}};
 static const struct field_rule error_msg[] = {{NACCS_TAG_ERROR_CODE, REQ},
 					      {NACCS_TAG_ERROR_TEXT, 0},

@@ -1,9 +1,9 @@
 #!/bin/bash
 # naccsctl's changes through naccsd (issue 18, docs/NACCSD-PLAN.md step 5):
 # with the service running on a private socket ($NACCSCTL_SOCKET, then
-# --socket), user lock/unlock/suspend/expire/retire are made by the service
-# (its log line, the trail line of service naccsd, actor "uid N"), with the
-# output and exit codes naccsctl always had; with the service stopped (its
+# --socket), user lock/unlock/suspend/expire/retire and user passwd (the
+# reset) are made by the service (its log line, the trail line of service
+# naccsd, actor "uid N"), with the output and exit codes naccsctl always had; with the service stopped (its
 # socket gone, or left behind with nobody listening) naccsctl makes them
 # itself (trail line of service naccsctl).  While the store's lock is held
 # (as naccsctl init and upgrade hold it), the service changes nothing.
@@ -99,8 +99,18 @@ export NACCSCTL_SOCKET=$T_TMP/no-such.sock
 expect_rc 0 "no socket at all: unlock here" sb_ctl user unlock abcde-001
 unset NACCSCTL_SOCKET
 
-# Retire through the service again.
 ok "naccsd started again" start_naccsd
+# user passwd (a reset): the one-time password is made by the service and
+# shown here, as before.
+expect_rc 0 "passwd through the service" sb_ctl --socket "$sock" user passwd abcde-001
+ok "  password reset for, with its NACCS user ID" out_has "password reset for abcde-001 (ABCDE-001)"
+ok "  the one-time password shown" grep -qE '^one-time password: .{16,}' "$T_OUT"
+ok "  naccsd made it" log_has "ADMIN user.reset abcde-001"
+expect_rc 0 "passwd --json through the service" sb_ctl --socket "$sock" --json user passwd abcde-001
+ok "  one_time_password in JSON" out_has '"one_time_password":"'
+ok "  user_code in JSON" out_has '"user_code":"ABCDE"'
+
+# Retire through the service again.
 expect_rc 0 "retire through the service" sb_ctl --socket "$sock" user retire abcde-001 --yes \
 	--keep-sessions
 ok "  retired, with its uid" out_has "abcde-001: retired; the ID and uid"

@@ -2,7 +2,8 @@
  * step 5; naccsd/decide_admin.h): a lock made through the service refuses
  * the right password and is in the store and the trail, naming naccsd and
  * the administrator's uid; again is "unchanged"; unlock; suspend needs a
- * reason; a retired ID cannot change; an unknown operation and an unknown
+ * reason; a reset answers the new one-time password; a retired ID cannot
+ * change; an unknown operation and an unknown
  * ID get clear answers; an unprivileged peer gets not-allowed and changes
  * nothing; while the store's lock is held exclusively (naccsctl init,
  * upgrade), the service changes and allows nothing. */
@@ -169,6 +170,38 @@ static void test_refusals(void **state)
 	fx_stop(f);
 }
 
+/* A reset: the answer carries the new one-time password, which opens the
+ * ID (and must be changed); the old password no longer does. */
+static void test_reset(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_msg *m = naccs_msg_new();
+	const char *otp;
+	char *copy, *text;
+	int fd;
+
+	fx_store_conf(f, 0, 5);
+	issue(f, "001", "abcde-001");
+	fx_start(f);
+	fd = fx_connect_wait(f->sock);
+	assert_string_equal(admin(fd, m, "user.reset", "abcde-001", NULL), "done");
+	assert_int_equal(naccs_msg_get_secret(m, NACCS_TAG_ONE_TIME_PASSWORD, &otp), 0);
+	assert_true(strlen(otp) >= 16);
+	copy = strdup(otp);
+	assert_true(state_of(f, "abcde-001").must_change);
+	assert_int_not_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-001", GOOD),
+			     NACCS_OUT_ALLOW);
+	assert_int_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-001", copy), NACCS_OUT_ALLOW);
+	text = trail(f);
+	assert_non_null(strstr(text, "\"action\":\"password-reset\""));
+	assert_null(strstr(text, copy)); /* never in the trail */
+	free(text);
+	free(copy);
+	close(fd);
+	naccs_msg_free(m);
+	fx_stop(f);
+}
+
 /* In the child, as uid 65534: ERROR not-allowed (exit code: the step). */
 static int as_peer(const struct fx *f)
 {
@@ -261,6 +294,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_lock, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_refusals, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_reset, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_unprivileged, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_store_lock, fx_setup, fx_teardown),
 	};
