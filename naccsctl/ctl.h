@@ -29,7 +29,7 @@ enum ctl_exit {
 
 /* A generated one-time password has at most this many characters (at least
  * 16, more when password.min_length asks for more). */
-#define CTL_OTP_MAX 128
+#define CTL_OTP_MAX NACCS_ADMIN_OTP_MAX
 
 #define CTL_MAX_SET_ARGS 64
 

@@ -245,6 +245,30 @@ static int after_store(struct hook *h, int rc, struct naccs_admin_outcome *out)
 	return 0;
 }
 
+int naccs_admin_new_otp(const struct naccs_config *cfg, const struct naccs_identity *id, char *otp,
+			size_t cap, char *phc, struct naccs_err *err)
+{
+	struct naccs_pw_user u;
+	struct naccs_err e;
+	int rc;
+
+	naccs_err_clear(&e);
+	naccs_pw_user_from(id, &u);
+	rc = naccs_pw_generate(&cfg->password, cfg->hash.max_password_bytes, cfg->owner_uid, &u,
+			       otp, cap, &e);
+	if (rc < 0) {
+		naccs_wipe(otp, cap);
+		return naccs_err_set(err, -rc, _("cannot generate a one-time password: %s"), e.msg);
+	}
+	rc = naccs_hash_new(&cfg->hash, otp, phc, &e);
+	if (rc < 0) {
+		naccs_wipe(otp, cap);
+		naccs_wipe(phc, NACCS_PHC_MAX);
+		return naccs_err_set(err, -rc, _("cannot hash the one-time password: %s"), e.msg);
+	}
+	return 0;
+}
+
 /* UTS-2.2.1.3(2)(a), UTS-2.2.1.1(1)(e)(イ)(ウ): a reset is a new random
  * one-time password that meets the password rules, must be changed at the
  * next login, and is never read from anywhere: made here, hashed here,
@@ -253,23 +277,12 @@ static int reset(struct hook *h, struct naccs_store *db, naccs_deadline_t dl,
 		 struct naccs_admin_outcome *out)
 {
 	const struct naccs_config *cfg = h->cfg;
-	struct naccs_pw_user u;
-	struct naccs_err err;
 	char phc[NACCS_PHC_MAX];
 	int rc;
 
-	naccs_err_clear(&err);
-	naccs_pw_user_from(h->id, &u);
-	rc = naccs_pw_generate(&cfg->password, cfg->hash.max_password_bytes, cfg->owner_uid, &u,
-			       out->otp, sizeof(out->otp), &err);
-	if (rc == 0)
-		rc = naccs_hash_new(&cfg->hash, out->otp, phc, &err);
-	if (rc < 0) {
-		naccs_wipe(out->otp, sizeof(out->otp));
+	if (naccs_admin_new_otp(cfg, h->id, out->otp, sizeof(out->otp), phc, &out->err) < 0) {
 		out->result = NACCS_ADMIN_FAILED;
-		out->rc = -ECANCELED;
-		naccs_err_set(&out->err, ECANCELED, _("cannot make a one-time password: %s"),
-			      err.msg);
+		out->rc = -ECANCELED; /* not the store's: said as it is */
 		return 0;
 	}
 	naccs_err_clear(&out->err);

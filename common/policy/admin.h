@@ -21,6 +21,7 @@
 #define NACCS_POLICY_ADMIN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "base/err.h"
 #include "config/conf.h"
@@ -102,6 +103,13 @@ int naccs_admin_apply_to(const struct naccs_config *cfg, struct naccs_store *db,
 int naccs_admin_apply(const struct naccs_config *cfg, struct naccs_store *db,
 		      const struct naccs_admin_change *c, const struct naccs_admin_who *who,
 		      struct naccs_admin_outcome *out);
+
+/* UTS-2.2.1.3(2)(a), UTS-2.2.1.1(1)(e)(イ)(ウ): a new random one-time
+ * password for id that meets the password rules (otp, cap bytes) and its
+ * hash (phc, NACCS_PHC_MAX bytes): naccsctl user add and a reset.  0, or
+ * -errno with the message (both wiped then). */
+int naccs_admin_new_otp(const struct naccs_config *cfg, const struct naccs_identity *id, char *otp,
+			size_t cap, char *phc, struct naccs_err *err);
 
 /* An administrative event (type "admin") of who: the trail, syslog and the
  * alert (trail_written: the line is in the trail already; trail_only: the
