@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/i18n.h"
+#include "base/name.h"
 #include "policy/outcome.h"
 #include "proto/message.h"
 #include "proto/schema.h"
@@ -62,7 +63,8 @@ static int build(struct naccs_msg *m, const struct ctl_ctx *ctx, const struct na
 	if (rc == 0 && c->keep_sessions)
 		rc = naccs_msg_set_u32(m, NACCS_TAG_ADMIN_FLAGS, NACCS_ADMIN_KEEP_SESSIONS, err);
 	/* What the environment claims, recorded as a claim (as ctl_emit). */
-	if (rc == 0 && claim != NULL && strcmp(claim, ctx->actor) != 0 &&
+	if (rc == 0 && claim != NULL && naccs_name_valid_login(claim) &&
+	    strcmp(claim, ctx->actor) != 0 &&
 	    naccs_msg_set_str(m, NACCS_TAG_CLAIM, claim, NULL) < 0)
 		rc = 0; /* not a name the wire takes: not a claim worth keeping */
 	return rc;

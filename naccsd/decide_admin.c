@@ -10,6 +10,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "base/name.h"
 #include "base/proc.h"
 #include "base/secret.h"
 #include "index/write.h"
@@ -119,7 +120,10 @@ int naccsd_admin(const struct naccs_config *cfg, uid_t uid, pid_t pid, const str
 		loginuid = (uint32_t)uid;
 	snprintf(actor, sizeof(actor), "uid %lu", (unsigned long)loginuid);
 	who.actor = actor;
+	/* A claim is kept as one, and only when it reads as a login. */
 	who.claim = opt_str(req, NACCS_TAG_CLAIM);
+	if (who.claim != NULL && !naccs_name_valid_login(who.claim))
+		who.claim = NULL;
 	c.target = opt_str(req, NACCS_TAG_USER);
 	c.reason = opt_str(req, NACCS_TAG_REASON);
 	if (naccs_msg_get_u32(req, NACCS_TAG_ADMIN_FLAGS, &flags) == 0)
@@ -141,6 +145,11 @@ int naccsd_admin(const struct naccs_config *cfg, uid_t uid, pid_t pid, const str
 			rebuild_index(cfg, pol.store, info, sizeof(info));
 		naccsd_policy_close(&pol, &lock);
 	}
+	if (info[0] == '\0' && o.ambiguous)
+		snprintf(info, sizeof(info),
+			 "'%s' is the login of '%s' and also reads as another ID's NACCS user ID; "
+			 "the login wins",
+			 c.target, o.id.login);
 	if (info[0] == '\0' && o.event_failed)
 		snprintf(info, sizeof(info), "the event could not be recorded: %s", o.event_msg);
 	syslog(o.result == NACCS_ADMIN_DONE ? LOG_INFO : LOG_NOTICE,

@@ -50,8 +50,10 @@ expect_rc 0 "  show: locked with the reason" sb_ctl user show abcde-001
 ok "  locked: yes" grep -qE '^ *locked: +yes.*through the service' "$T_OUT"
 expect_rc 0 "lock again: nothing changed" sb_ctl user lock abcde-001
 ok "  already locked" out_has "already locked; nothing changed"
-expect_rc 0 "unlock (NACCS form)" sb_ctl user unlock ABCDE001
+SUDO_USER=someone-else expect_rc 0 "unlock (NACCS form), SUDO_USER set" sb_ctl user unlock ABCDE001
 ok "  unlocked" out_has "abcde-001: unlocked (failure count cleared)"
+ok "  SUDO_USER recorded as a claim" bash -c \
+	"grep -F '\"action\":\"unlock\"' '$SB_DIR'/audit/*.jsonl | grep -qF 'SUDO_USER claims someone-else'"
 expect_rc 2 "suspend without --reason: a usage error, nothing sent" sb_ctl user suspend abcde-001
 expect_rc 3 "an unknown ID" sb_ctl user lock zzzzz-999
 ok "  no such ID" out_has "no such ID: zzzzz-999"
