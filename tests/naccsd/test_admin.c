@@ -4,9 +4,9 @@
  * the administrator's uid; again is "unchanged"; unlock; suspend needs a
  * reason; a reset answers the new one-time password; a retired ID cannot
  * change; an unknown operation and an unknown
- * ID get clear answers; an unprivileged peer gets not-allowed and changes
- * nothing; while the store's lock is held exclusively (naccsctl init,
- * upgrade), the service changes and allows nothing. */
+ * ID get clear answers; the public index follows each change; an unprivileged peer gets not-allowed
+ * and changes nothing; while the store's lock is held exclusively (naccsctl init, upgrade), the
+ * service changes and allows nothing. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -24,6 +24,8 @@
 #include <cmocka.h>
 
 #include "base/time.h"
+#include "index/map.h"
+#include "index/write.h"
 #include "policy/admin_lock.h"
 #include "policy/outcome.h"
 #include "proto/message.h"
@@ -136,6 +138,20 @@ static void test_lock(void **state)
 	fx_stop(f);
 }
 
+/* The public index follows the store after a change (as after naccsctl's). */
+static void index_up_to_date(const struct fx *f)
+{
+	struct naccs_store *st = fx_store_open(f);
+	struct naccs_index_stats stats;
+	struct naccs_err err;
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/%s", f->dir, NACCS_INDEX_FILE);
+	if (naccs_index_check(st, naccs_deadline_in(5000), path, &stats, &err) < 0)
+		fail_msg("index %s: %s", path, err.msg);
+	naccs_store_close(st);
+}
+
 /* Suspend needs a reason; an unknown operation, an unknown ID and a
  * retired ID are answered, each with what it is; retire twice. */
 static void test_refusals(void **state)
@@ -162,6 +178,7 @@ static void test_refusals(void **state)
 	assert_int_equal(fx_ask(fd, m, NACCS_MSG_ACCOUNT, "abcde-001", NULL), NACCS_OUT_SUSPENDED);
 	assert_string_equal(admin(fd, m, "user.retire", "abcde-001", "left"), "done");
 	assert_true(state_of(f, "abcde-001").retired);
+	index_up_to_date(f);
 	assert_string_equal(admin(fd, m, "user.unsuspend", "abcde-001", NULL), "retired");
 	expect_outcome(m, NACCS_OUT_RETIRED);
 	assert_string_equal(admin(fd, m, "user.retire", "abcde-001", NULL), "already-retired");
