@@ -146,6 +146,7 @@ struct hook {
 	const struct naccs_identity *id;
 	struct naccs_admin_outcome *out;
 	bool recorded, refused;
+	struct naccs_err refusal; /* the trail's own words, when refused */
 };
 
 static int commit_hook(void *arg, struct naccs_err *err)
@@ -160,7 +161,7 @@ static int commit_hook(void *arg, struct naccs_err *err)
 			       false, true, &aerr);
 	if (rc < 0 && h->cfg->audit_fail_deny) {
 		h->refused = true;
-		h->out->err = aerr;
+		h->refusal = aerr;
 		return naccs_err_set(err, -rc, "%s", aerr.msg);
 	}
 	if (rc < 0) { /* on_audit_failure = allow: the change goes on without it */
@@ -227,6 +228,7 @@ static int after_store(struct hook *h, int rc, struct naccs_admin_outcome *out)
 		naccs_admin_event(cfg, h->who, h->action, "error", "audit-unavailable", h->id, NULL,
 				  h->detail, false, false, &err);
 		out->result = NACCS_ADMIN_AUDIT_REFUSED;
+		out->err = h->refusal;
 		return 0;
 	}
 	if (rc == -EALREADY && strcmp(h->action, "retire") == 0) {
@@ -308,7 +310,8 @@ int naccs_admin_apply_to(const struct naccs_config *cfg, struct naccs_store *db,
 			 c->op == NACCS_ADMIN_RESET;
 	const char *reason =
 	    c->reason != NULL && c->reason[0] != '\0' && !no_reason ? c->reason : NULL;
-	struct hook h = {cfg, who, action, reason, id, out, false, false};
+	struct hook h = {
+	    .cfg = cfg, .who = who, .action = action, .detail = reason, .id = id, .out = out};
 	naccs_deadline_t dl = naccs_deadline_in(cfg->store_timeout_ms);
 	bool retire = c->op == NACCS_ADMIN_RETIRE;
 	int rc;
