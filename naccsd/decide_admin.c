@@ -18,6 +18,7 @@
 #include "policy/outcome.h"
 #include "policy/policy.h"
 #include "proto/schema.h"
+#include "rules/su.h"
 #include "lock.h"
 
 static const char *opt_str(const struct naccs_msg *m, uint16_t tag)
@@ -102,6 +103,7 @@ int naccsd_admin(const struct naccs_config *cfg, uid_t uid, pid_t pid, const str
 	struct naccs_admin_who who = {.service = "naccsd"};
 	struct naccs_admin_outcome o;
 	struct naccs_policy pol;
+	struct naccs_su_invoker inv;
 	char actor[NACCS_WHO_MAX], info[NACCS_ERR_MSG_MAX + 64] = "";
 	const char *op = opt_str(req, NACCS_TAG_OPERATION);
 	uint32_t flags = 0, loginuid;
@@ -116,8 +118,9 @@ int naccsd_admin(const struct naccs_config *cfg, uid_t uid, pid_t pid, const str
 	memset(&o, 0, sizeof(o));
 	/* The administrator is who the kernel says: the login uid of the
 	 * peer's process (it survives su and sudo), else its uid. */
-	if (!naccs_proc_loginuid((long)pid, &loginuid))
-		loginuid = (uint32_t)uid;
+	inv.uid = (uint32_t)uid;
+	inv.has_loginuid = naccs_proc_loginuid((long)pid, &inv.loginuid);
+	loginuid = inv.has_loginuid ? inv.loginuid : (uint32_t)uid;
 	snprintf(actor, sizeof(actor), "uid %lu", (unsigned long)loginuid);
 	who.actor = actor;
 	/* A claim is kept as one, and only when it reads as a login. */
@@ -135,6 +138,9 @@ int naccsd_admin(const struct naccs_config *cfg, uid_t uid, pid_t pid, const str
 		return respond(req, resp, &o, NULL, err);
 	}
 	naccs_err_clear(err);
+	/* Every trail line of the change names the peer (its uid and login
+	 * uid), never the service's own (rules/su.h). */
+	naccs_su_use_invoker(&inv);
 	if (naccsd_policy_open(&pol, &lock, cfg, false, err) < 0) {
 		o.result = NACCS_ADMIN_FAILED;
 		o.rc = -EAGAIN;
@@ -145,6 +151,7 @@ int naccsd_admin(const struct naccs_config *cfg, uid_t uid, pid_t pid, const str
 			rebuild_index(cfg, pol.store, info, sizeof(info));
 		naccsd_policy_close(&pol, &lock);
 	}
+	naccs_su_use_invoker(NULL);
 	if (info[0] == '\0' && o.ambiguous)
 		snprintf(info, sizeof(info),
 			 "'%s' is the login of '%s' and also reads as another ID's NACCS user ID; "

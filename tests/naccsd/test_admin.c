@@ -103,7 +103,7 @@ static void test_lock(void **state)
 	struct naccs_account_state s;
 	const char *login;
 	uint32_t uid, got;
-	char *text;
+	char *text, want[64];
 	int fd;
 
 	fx_store_conf(f, 0, 5);
@@ -127,6 +127,8 @@ static void test_lock(void **state)
 	assert_non_null(strstr(text, "\"action\":\"lock\""));
 	assert_non_null(strstr(text, "\"service\":\"naccsd\""));
 	assert_non_null(strstr(text, "\"actor\":\"uid "));
+	snprintf(want, sizeof(want), "\"uid\":%lu,\"loginuid\":", (unsigned long)getuid());
+	assert_non_null(strstr(text, want)); /* the peer (here: naccsd's uid too) */
 	free(text);
 	assert_true(fx_log_has(f, "ADMIN user.lock abcde-001 by uid ", 5000));
 	assert_string_equal(admin(fd, m, "user.lock", "abcde-001", NULL), "unchanged");
