@@ -114,11 +114,13 @@ void ctl_usage_main(FILE *out)
 	fprintf(out, _("Default configuration file: %s\n"), NACCS_DEFAULT_CONF);
 	/* ctl_client.h: the rule. */
 	fprintf(out,
-		_("\nuser lock, unlock, suspend, unsuspend, expire, retire and passwd go\n"
-		  "through naccsd when it is running (socket: --socket PATH, else\n"
-		  "$NACCSCTL_SOCKET, else %s without --conf, --store\n"
-		  "or --set); with the service stopped naccsctl makes the change itself.\n"
-		  "init, upgrade and store check always run here.\n"),
+		_("\nThe service (naccsd):\n"
+		  "  --socket PATH           its socket (else $NACCSCTL_SOCKET, else\n"
+		  "                          %s when no --conf,\n"
+		  "                          --store or --set is given)\n"
+		  "user lock, unlock, suspend, unsuspend, expire, retire and passwd go through\n"
+		  "naccsd when it listens there; with the service stopped naccsctl makes the\n"
+		  "change itself.  init, upgrade and store check always run here.\n"),
 		CTL_SOCKET_DEFAULT);
 }
 
