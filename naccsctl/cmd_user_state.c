@@ -163,6 +163,11 @@ int user_admin_refusal(const struct naccs_admin_change *c, const struct naccs_ad
 		return CTL_EXIT_UNAVAILABLE;
 	case NACCS_ADMIN_FAILED:
 		return ctl_exit_for_store(o->rc, &o->err, id->login[0] ? id->login : c->target);
+	case NACCS_ADMIN_SECOND_ID:
+		ctl_error("%s: %s", id->login, o->err.msg);
+		ctl_error(_("to record it anyway, add --allow-second-id REASON (the reason is "
+			    "recorded in the registry)"));
+		return CTL_EXIT_FAIL;
 	case NACCS_ADMIN_UNCHANGED:
 	case NACCS_ADMIN_DONE:
 		break;

@@ -60,6 +60,8 @@ static int build(struct naccs_msg *m, const struct ctl_ctx *ctx, const struct na
 		rc = naccs_msg_set_str(m, NACCS_TAG_USER, c->target, err);
 	if (rc == 0 && c->reason != NULL && c->reason[0] != '\0')
 		rc = naccs_msg_set_str(m, NACCS_TAG_REASON, c->reason, err);
+	if (rc == 0 && c->value != NULL)
+		rc = naccs_msg_set_str(m, NACCS_TAG_VALUE, c->value, err);
 	if (rc == 0 && c->keep_sessions)
 		rc = naccs_msg_set_u32(m, NACCS_TAG_ADMIN_FLAGS, NACCS_ADMIN_KEEP_SESSIONS, err);
 	/* What the environment claims, recorded as a claim (as ctl_emit). */

@@ -118,9 +118,10 @@ void ctl_usage_main(FILE *out)
 		  "  --socket PATH           its socket (else $NACCSCTL_SOCKET, else\n"
 		  "                          %s when no --conf,\n"
 		  "                          --store or --set is given)\n"
-		  "user lock, unlock, suspend, unsuspend, expire, retire and passwd go through\n"
-		  "naccsd when it listens there; with the service stopped naccsctl makes the\n"
-		  "change itself.  init, upgrade and store check always run here.\n"),
+		  "user lock, unlock, suspend, unsuspend, expire, retire, staff-number and\n"
+		  "passwd go through naccsd when it listens there; with the service stopped\n"
+		  "naccsctl makes the change itself.  init, upgrade and store check always\n"
+		  "run here.\n"),
 		CTL_SOCKET_DEFAULT);
 }
 

@@ -40,6 +40,7 @@ static enum naccs_outcome outcome_of(const struct naccs_admin_outcome *o)
 	case NACCS_ADMIN_NOT_FOUND:
 		return NACCS_OUT_UNKNOWN;
 	case NACCS_ADMIN_BAD_REQUEST:
+	case NACCS_ADMIN_SECOND_ID:
 		return NACCS_OUT_REJECTED;
 	case NACCS_ADMIN_FAILED:
 		return naccs_err_is_unavailable(o->rc) ? NACCS_OUT_UNAVAILABLE : NACCS_OUT_DENIED;
@@ -129,6 +130,7 @@ int naccsd_admin(const struct naccs_config *cfg, uid_t uid, pid_t pid, const str
 		who.claim = NULL;
 	c.target = opt_str(req, NACCS_TAG_USER);
 	c.reason = opt_str(req, NACCS_TAG_REASON);
+	c.value = opt_str(req, NACCS_TAG_VALUE);
 	if (naccs_msg_get_u32(req, NACCS_TAG_ADMIN_FLAGS, &flags) == 0)
 		c.keep_sessions = (flags & NACCS_ADMIN_KEEP_SESSIONS) != 0;
 	if (naccs_admin_op_parse(op, &c.op) < 0) {

@@ -35,6 +35,8 @@ static const struct {
     [NACCS_ADMIN_EXPIRE] = {"user.expire", "expire", NACCS_FLAG_MUST_CHANGE, true, false},
     [NACCS_ADMIN_RETIRE] = {"user.retire", "retire", NACCS_FLAG_LOCKED, true, false},
     [NACCS_ADMIN_RESET] = {"user.reset", "password-reset", NACCS_FLAG_MUST_CHANGE, true, false},
+    [NACCS_ADMIN_STAFF_NUMBER] = {"user.staff-number", "staff-number", NACCS_FLAG_LOCKED, true,
+				  false},
 };
 #define N_OPS (sizeof(ops) / sizeof(ops[0]))
 
@@ -47,6 +49,7 @@ static const char *const results[] = {
     [NACCS_ADMIN_FAILED] = "failed",
     [NACCS_ADMIN_AUDIT_REFUSED] = "audit-refused",
     [NACCS_ADMIN_BAD_REQUEST] = "bad-request",
+    [NACCS_ADMIN_SECOND_ID] = "second-id",
 };
 #define N_RESULTS (sizeof(results) / sizeof(results[0]))
 
@@ -231,6 +234,12 @@ static int after_store(struct hook *h, int rc, struct naccs_admin_outcome *out)
 		out->err = h->refusal;
 		return 0;
 	}
+	if (rc == -ENOTUNIQ && strcmp(h->action, "staff-number") == 0) {
+		/* UTS-2.2.1.3(2)(g)(ア): one active individual ID per person. */
+		out->result = NACCS_ADMIN_SECOND_ID;
+		event(cfg, h->who, h->action, "error", "second-id", h->id, h->detail, out);
+		return 0;
+	}
 	if (rc == -EALREADY && strcmp(h->action, "retire") == 0) {
 		out->result = NACCS_ADMIN_ALREADY_RETIRED;
 		event(cfg, h->who, h->action, "error", "retired", h->id, h->detail, out);
@@ -296,6 +305,21 @@ static int reset(struct hook *h, struct naccs_store *db, naccs_deadline_t dl,
 	return after_store(h, rc, out);
 }
 
+/* UTS-2.2.1.3(2)(g)(ア): whose individual ID it is, one active individual
+ * ID per person unless a reason allows a second (kept in the registry). */
+static int staff_number(struct hook *h, struct naccs_store *db, naccs_deadline_t dl,
+			const char *reason, struct naccs_admin_outcome *out)
+{
+	int rc;
+
+	naccs_err_clear(&out->err);
+	naccs_store_set_commit_hook(db, commit_hook, h);
+	rc = naccs_store_set_staff_number(db, dl, h->id->login, h->detail, reason, h->who->actor,
+					  &out->err);
+	naccs_store_set_commit_hook(db, NULL, NULL);
+	return after_store(h, rc, out);
+}
+
 /* UTS-2.2.1.1(1)(d): a suspension (and a retirement) is committed before
  * this returns, and every decision reads the store (no cache): it takes
  * effect at once; the caller then ends the ID's sessions. */
@@ -329,6 +353,17 @@ int naccs_admin_apply_to(const struct naccs_config *cfg, struct naccs_store *db,
 		out->result = NACCS_ADMIN_BAD_REQUEST;
 		naccs_err_set(&out->err, EINVAL, "not a valid reason");
 		return 0;
+	}
+	if (c->op == NACCS_ADMIN_STAFF_NUMBER) { /* as naccsctl: whatever the state */
+		if (c->value == NULL || !naccs_store_staff_number_ok(c->value) ||
+		    (reason != NULL && strlen(reason) > NACCS_SECOND_ID_MAX)) {
+			out->result = NACCS_ADMIN_BAD_REQUEST;
+			naccs_err_set(&out->err, EINVAL,
+				      "not a staff number, or not a valid reason");
+			return 0;
+		}
+		h.detail = c->value;
+		return staff_number(&h, db, dl, reason, out);
 	}
 	if (st->retired) {
 		out->result = retire ? NACCS_ADMIN_ALREADY_RETIRED : NACCS_ADMIN_RETIRED;

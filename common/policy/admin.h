@@ -34,7 +34,8 @@ enum naccs_admin_op {
 	NACCS_ADMIN_UNSUSPEND,
 	NACCS_ADMIN_EXPIRE,
 	NACCS_ADMIN_RETIRE,
-	NACCS_ADMIN_RESET, /* a new one-time password (naccsctl user passwd) */
+	NACCS_ADMIN_RESET,	  /* a new one-time password (naccsctl user passwd) */
+	NACCS_ADMIN_STAFF_NUMBER, /* whose individual ID it is (naccsctl user staff-number) */
 };
 
 /* The longest one-time password a reset makes (naccsctl's CTL_OTP_MAX). */
@@ -44,7 +45,9 @@ enum naccs_admin_op {
 struct naccs_admin_change {
 	enum naccs_admin_op op;
 	const char *target; /* the ID as typed: a login or a NACCS form */
-	const char *reason; /* NULL or "": none (suspend requires one) */
+	const char *reason; /* NULL or "": none (suspend requires one; staff-number:
+			       the reason to allow a second ID) */
+	const char *value;  /* staff-number: the staff number; else NULL */
 	bool keep_sessions; /* suspend, retire: leave its sessions running */
 };
 
@@ -64,6 +67,7 @@ enum naccs_admin_result {
 	NACCS_ADMIN_FAILED,	     /* the store refused: outcome.rc, outcome.err */
 	NACCS_ADMIN_AUDIT_REFUSED,   /* the trail refused the line: rolled back */
 	NACCS_ADMIN_BAD_REQUEST,     /* the change itself is invalid (a missing reason) */
+	NACCS_ADMIN_SECOND_ID,	     /* staff-number: the person has an ID already */
 };
 
 struct naccs_admin_outcome {

@@ -27,6 +27,7 @@ static const struct naccs_tag_info tags[] = {
     {NACCS_TAG_REASON, NACCS_KIND_STRING, 255, "reason"},
     {NACCS_TAG_ADMIN_FLAGS, NACCS_KIND_U32, 4, "admin_flags"},
     {NACCS_TAG_CLAIM, NACCS_KIND_STRING, 64, "claim"},
+    {NACCS_TAG_VALUE, NACCS_KIND_STRING, 64, "value"},
     {NACCS_TAG_OUTCOME, NACCS_KIND_U32, 4, "outcome"},
     {NACCS_TAG_MESSAGE, NACCS_KIND_STRING, 4096, "message"},
     {NACCS_TAG_INFO, NACCS_KIND_STRING, 4096, "info"},
@@ -78,7 +79,8 @@ static const struct field_rule password_change_req[] = {{NACCS_TAG_PASSWORD, 0},
 							{NACCS_TAG_NEW_PASSWORD, REQ}};
 static const struct field_rule admin_req[] = {
     {NACCS_TAG_OPERATION, REQ}, {NACCS_TAG_USER, REQ}, {NACCS_TAG_REASON, 0},
-    {NACCS_TAG_ADMIN_FLAGS, 0}, {NACCS_TAG_CLAIM, 0},  {NACCS_TAG_LOCALE, 0}};
+    {NACCS_TAG_ADMIN_FLAGS, 0}, {NACCS_TAG_CLAIM, 0},  {NACCS_TAG_VALUE, 0},
+    {NACCS_TAG_LOCALE, 0}};
 static const struct field_rule hello_resp[] = {
     {NACCS_TAG_SERVER_VERSION, REQ}, {NACCS_TAG_VERSIONS, REQ | REP}, {NACCS_TAG_FRAME_MAX, REQ}};
 static const struct field_rule login_resp[] = {{NACCS_TAG_LOGIN, 0}};

@@ -1,10 +1,11 @@
 #!/bin/bash
 # naccsctl's changes through naccsd (issue 18, docs/NACCSD-PLAN.md step 5):
 # with the service running on a private socket ($NACCSCTL_SOCKET, then
-# --socket), user lock/unlock/suspend/expire/retire and user passwd (the
-# reset) are made by the service (its log line, the trail line of service
-# naccsd, actor "uid N"), with the output and exit codes naccsctl always had; with the service stopped (its
-# socket gone, or left behind with nobody listening) naccsctl makes them
+# --socket), user lock/unlock/suspend/expire/retire, user passwd (the
+# reset) and user staff-number are made by the service (its log line, the
+# trail line of service naccsd, actor "uid N"), with the output and exit
+# codes naccsctl always had; with the service stopped (its socket gone, or
+# left behind with nobody listening) naccsctl makes them
 # itself (trail line of service naccsctl).  While the store's lock is held
 # (as naccsctl init and upgrade hold it), the service changes nothing.
 . "${NACCS_TOP_SRCDIR}/tests/lib/lib.sh"
@@ -111,6 +112,20 @@ ok "  naccsd made it" log_has "ADMIN user.reset abcde-001"
 expect_rc 0 "passwd --json through the service" sb_ctl --socket "$sock" --json user passwd abcde-001
 ok "  one_time_password in JSON" out_has '"one_time_password":"'
 ok "  user_code in JSON" out_has '"user_code":"ABCDE"'
+
+# user staff-number: one active individual ID per person, through the
+# service too.
+sb_issue --user-code ABCDE --id-number 002 >/dev/null
+expect_rc 0 "staff-number through the service" sb_ctl --socket "$sock" user staff-number \
+	abcde-001 S-100
+ok "  recorded" out_has "abcde-001: staff number S-100 recorded"
+ok "  naccsd made it" log_has "ADMIN user.staff-number abcde-001"
+expect_rc 1 "the same person's second ID is refused" sb_ctl --socket "$sock" user staff-number \
+	abcde-002 S-100
+ok "  with the way out" out_has "to record it anyway, add --allow-second-id REASON"
+expect_rc 0 "  allowed with a reason" sb_ctl --socket "$sock" user staff-number abcde-002 S-100 \
+	--allow-second-id "second desk"
+ok "  recorded" out_has "abcde-002: staff number S-100 recorded"
 
 # Retire through the service again.
 expect_rc 0 "retire through the service" sb_ctl --socket "$sock" user retire abcde-001 --yes \
