@@ -31,6 +31,7 @@
 #include "bench_util.h"
 #include "rules/flood.h"
 #include "crypto/hash.h"
+#include "policy/lockout.h"
 #include "rules/lockout.h"
 #include "store/store.h"
 
@@ -136,20 +137,28 @@ static void transactions(const char *dir, long n, unsigned rounds)
 	naccs_lockout_rule_default(&rule);
 	rule.deny = 5; /* the defaults of naccs.conf */
 	rule.unlock_time = 600;
-	naccs_store_set_lockout(st, &rule);
 	for (unsigned r = 0; r < rounds; r++) {
+		struct naccs_identity id;
+		struct naccs_account_state seen;
 		char login[16];
 		double t0;
 
 		snprintf(login, sizeof(login), "u%07ld",
 			 1 + (long)(((unsigned long)r * 7919UL) % (unsigned long)n));
+		if (naccs_store_find(st, 0, login, &id, &err) < 0)
+			die("find", err.msg);
 		ev.at = now;
+		/* The policy's failure: the state read, then the failure
+		 * appended, counted and maybe locked (policy/lockout.h). */
 		t0 = bench_now_ms();
-		if (naccs_store_record_failure(st, 0, login, &ev, &s, &err) < 0)
+		if (naccs_policy_count_failure(st, 0, &rule, &id, &ev, NULL, &s, &err) < 0)
 			die("record_failure", err.msg);
 		fail[r] = bench_now_ms() - t0;
+		if (naccs_store_get_state(st, 0, login, &seen, &err) < 0)
+			die("get_state", err.msg);
 		t0 = bench_now_ms();
-		if (naccs_store_record_success(st, 0, login, &ev, &s, &err) < 0 &&
+		if (naccs_policy_note_success(st, 0, &rule, login, &ev, &seen, NULL, &s, &err) <
+			0 &&
 		    err.code != ECANCELED)
 			die("record_success", err.msg);
 		ok[r] = bench_now_ms() - t0;

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -15,6 +16,8 @@
 #include "cmd_user.h"
 
 #define SAFE_MAX (NACCS_TEXT_MAX * 4)
+/* Failures read per store call. */
+#define FAILURES_PAGE 64
 
 enum { OPT_JSON = 0x100, OPT_SINCE };
 
@@ -56,9 +59,8 @@ static int parse_since(const char *s, int64_t *out)
 	return -1;
 }
 
-static int one_failure(void *arg, const struct naccs_login_event *ev)
+static int one_failure(struct failures_out *o, const struct naccs_login_event *ev)
 {
-	struct failures_out *o = arg;
 	char when[64], service[SAFE_MAX], tty[SAFE_MAX], rhost[SAFE_MAX];
 
 	o->n++;
@@ -86,6 +88,10 @@ int user_failures(struct ctl_ctx *ctx, int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct failures_out o = {.ctx = ctx};
+	struct naccs_failure_cursor cursor = {0, 0};
+	struct naccs_login_event page[FAILURES_PAGE];
+	size_t n = 0;
+	bool stop = false;
 	struct naccs_identity id;
 	struct naccs_err err;
 	int64_t since = 0;
@@ -120,8 +126,13 @@ int user_failures(struct ctl_ctx *ctx, int argc, char **argv)
 		printf("%-26s %-12s %-10s %s\n", _("TIME"), _("SERVICE"), _("TTY"), _("SOURCE"));
 	}
 	naccs_err_clear(&err);
-	rc = naccs_store_failures(ctx->store, ctl_deadline(ctx), id.login, since, one_failure, &o,
-				  &err);
+	/* A page at a time (no read transaction held while printing). */
+	do {
+		rc = naccs_store_failure_page(ctx->store, ctl_deadline(ctx), id.login, since,
+					      &cursor, page, FAILURES_PAGE, &n, &err);
+		for (size_t i = 0; rc == 0 && !stop && i < n; i++)
+			stop = one_failure(&o, &page[i]) != 0; /* the JSON stream failed */
+	} while (rc == 0 && !stop && n == FAILURES_PAGE);
 	if (ctx->json) {
 		naccs_json_array_end(&o.json);
 		json_rc = ctl_json_done(&o.json);

@@ -1,15 +1,17 @@
 /* naccsd's decisions: request frame -> naccs_request -> policy -> response
- * frame (decide.h). */
+ * frame (decide.h).  Here: what every family shares (internal.h) and the
+ * dispatch by type; the families are decide_auth.c, decide_session.c and
+ * decide_password.c; ADMIN is decide_admin.c's. */
 #include "config.h"
 
 #include "decide.h"
 #include "decide_admin.h"
-#include "lock.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -18,31 +20,13 @@
 #include "base/time.h"
 #include "crypto/hash.h"
 #include "index/local.h"
+#include "internal.h"
 #include "policy/policy.h"
 #include "policy/resolve.h"
 #include "policy/settings.h"
 #include "proto/schema.h"
 #include "rules/notice.h"
 #include "rules/su.h"
-
-/* One request as the policy sees it, and what it needs kept alive. */
-struct ask {
-	struct naccs_request req;
-	struct naccs_su_invoker inv;
-	const char *password; /* points into the request message (wiped with it) */
-	uint32_t flags;
-	bool root;
-	char svc[96], actor[32];
-	char login[NACCS_LOGIN_MAX + 1];
-};
-
-/* Whose request an unprivileged peer's is. */
-enum whose {
-	WHOSE_MINE,	   /* the name is the peer's own ID: ask->login */
-	WHOSE_NO_ID,	   /* the peer's uid is no ID here: UNKNOWN, whatever the name */
-	WHOSE_OTHER,	   /* any other name: as a wrong password of its own ID */
-	WHOSE_UNAVAILABLE, /* the store failed: fail closed */
-};
 
 static const char *opt_str(const struct naccs_msg *m, uint16_t tag)
 {
@@ -70,7 +54,7 @@ static void peer_service(const char *given, char *out, size_t cap)
 }
 
 /* The request's fields into a, by who the peer is. */
-static void ask_from(struct ask *a, const struct naccsd_peer *peer, const struct naccs_msg *m,
+void naccsd_ask_from(struct ask *a, const struct naccsd_peer *peer, const struct naccs_msg *m,
 		     const struct naccs_config *cfg)
 {
 	uint32_t v;
@@ -107,7 +91,7 @@ static void ask_from(struct ask *a, const struct naccsd_peer *peer, const struct
 /* An unprivileged peer: the ID of its uid, and is the name it typed that
  * ID?  The same look-ups whatever the name, so the answer's cost says
  * nothing of it either. */
-static enum whose whose(struct naccs_policy *pol, const struct naccsd_peer *peer, struct ask *a)
+enum whose naccsd_whose(struct naccs_policy *pol, const struct naccsd_peer *peer, struct ask *a)
 {
 	struct naccs_identity mine, named;
 	struct naccs_err err;
@@ -152,7 +136,7 @@ unavailable:
 
 /* The cost of verifying the peer's own hash, for a refusal that must look
  * like a wrong password: nothing counted, nothing written. */
-static void refuse_like_wrong(struct naccs_policy *pol, const struct ask *a)
+void naccsd_refuse_like_wrong(struct naccs_policy *pol, const struct ask *a)
 {
 	struct naccs_account_state st;
 	struct naccs_err err;
@@ -169,7 +153,7 @@ static void refuse_like_wrong(struct naccs_policy *pol, const struct ask *a)
 
 /* A string for the wire: C0, DEL and C1-free, whatever the message holds
  * (translations end lines with '\n'). */
-static int set_text(struct naccs_msg *m, uint16_t tag, const char *s, struct naccs_err *err)
+int naccsd_set_text(struct naccs_msg *m, uint16_t tag, const char *s, struct naccs_err *err)
 {
 	char buf[NACCS_ERR_MSG_MAX + NACCS_NOTICE_MAX];
 	size_t n = 0;
@@ -190,7 +174,7 @@ static int set_text(struct naccs_msg *m, uint16_t tag, const char *s, struct nac
 	return naccs_msg_set_str(m, tag, "?", err);
 }
 
-static int respond(const struct naccs_config *cfg, const struct naccs_msg *req,
+int naccsd_respond(const struct naccs_config *cfg, const struct naccs_msg *req,
 		   struct naccs_msg *resp, const struct ask *a, enum naccs_outcome o,
 		   const struct naccs_decision *d, struct naccs_err *err)
 {
@@ -204,15 +188,16 @@ static int respond(const struct naccs_config *cfg, const struct naccs_msg *req,
 	if (d == NULL || rc < 0)
 		return rc;
 	if ((a->flags & NACCS_FLAG_SILENT) == 0)
-		rc = set_text(resp, NACCS_TAG_MESSAGE, d->message, err);
+		rc = naccsd_set_text(resp, NACCS_TAG_MESSAGE, d->message, err);
 	if (rc == 0 && d->has_notice && (a->flags & (NACCS_FLAG_QUIET | NACCS_FLAG_SILENT)) == 0) {
 		naccs_notice_options_from_config(cfg, &opt);
 		naccs_notice_format(&opt, &d->notice, last, failures);
-		rc = set_text(resp, NACCS_TAG_INFO, last, err);
+		rc = naccsd_set_text(resp, NACCS_TAG_INFO, last, err);
 		if (rc == 0)
-			rc = set_text(resp, NACCS_TAG_INFO, failures, err);
+			rc = naccsd_set_text(resp, NACCS_TAG_INFO, failures, err);
 	}
-	if (rc == 0 && o == NACCS_OUT_ALLOW && d->known)
+	if (rc == 0 && o == NACCS_OUT_ALLOW && d->known &&
+	    naccs_proto_field_flags(resp->type, NACCS_TAG_LOGIN) >= 0)
 		rc = naccs_msg_set_str(resp, NACCS_TAG_LOGIN, d->identity.login, err);
 	/* The repeat cache is a PAM handle's (root peers): an unprivileged
 	 * peer's refusals all look alike, without it. */
@@ -221,26 +206,10 @@ static int respond(const struct naccs_config *cfg, const struct naccs_msg *req,
 	return rc;
 }
 
-/* The policy's decision for a (store open in pol). */
-static enum naccs_outcome policy_call(struct naccs_policy *pol, uint16_t type, const struct ask *a,
-				      struct naccs_decision *d, struct naccs_err *err)
-{
-	switch (type) {
-	case NACCS_MSG_AUTHENTICATE:
-		return naccs_policy_authenticate(pol, &a->req, a->password, d, err);
-	case NACCS_MSG_ACCOUNT:
-		return naccs_policy_account(pol, &a->req, d, err);
-	default:
-		return naccs_policy_auth_gate(pol, &a->req, d, err);
-	}
-}
-
-/* The store cannot be opened: the public identity index decides (issue 16):
- * for an unprivileged peer by its uid only, never by the name it typed. */
-static enum naccs_outcome store_unavailable(const struct naccs_config *cfg,
+enum naccs_outcome naccsd_store_unavailable(const struct naccs_config *cfg,
 					    const struct naccsd_peer *peer, uint16_t type,
-					    const struct ask *a, struct naccs_decision *d,
-					    const char *why)
+					    const char *what, const struct ask *a,
+					    struct naccs_decision *d, const char *why)
 {
 	struct naccs_err err;
 	bool held = true;
@@ -248,7 +217,7 @@ static enum naccs_outcome store_unavailable(const struct naccs_config *cfg,
 	if (a->root && type == NACCS_MSG_ACCOUNT)
 		return naccs_policy_account_unavailable(cfg, &a->req, d, why);
 	if (a->root)
-		return naccs_policy_unavailable(cfg, &a->req, "auth", d, why);
+		return naccs_policy_unavailable(cfg, &a->req, what, d, why);
 	naccs_err_clear(&err);
 	memset(d, 0, sizeof(*d));
 	syslog(LOG_ERR, "credential store unavailable: %s", why);
@@ -257,64 +226,66 @@ static enum naccs_outcome store_unavailable(const struct naccs_config *cfg,
 	return d->outcome = NACCS_OUT_UNAVAILABLE;
 }
 
+bool naccsd_decides(uint16_t type)
+{
+	switch (type) {
+	case NACCS_MSG_AUTH_GATE:
+	case NACCS_MSG_AUTHENTICATE:
+	case NACCS_MSG_ACCOUNT:
+	case NACCS_MSG_SESSION_OPEN:
+	case NACCS_MSG_SESSION_CLOSE:
+	case NACCS_MSG_PASSWORD_BEGIN:
+	case NACCS_MSG_PASSWORD_CHANGE:
+	case NACCS_MSG_ADMIN: /* decide_admin.c */
+		return true;
+	default:
+		return false;
+	}
+}
+
 int naccsd_decide(const struct naccs_config *cfg, const struct naccsd_peer *peer,
 		  const struct naccs_msg *req, struct naccs_msg *resp, unsigned *hold_ms,
 		  struct naccs_err *err)
 {
-	static struct naccs_decision d; /* large; the loop is single-threaded */
-	struct naccs_policy pol;
+	struct naccs_decision *d; /* large: one per call, on the heap */
 	struct ask a;
-	enum naccs_outcome o;
-	enum whose w = WHOSE_MINE;
-	bool counted = true;
-	int rc, lock = -1;
+	int rc;
 
 	*hold_ms = 0;
-	if (req->type == NACCS_MSG_ADMIN) /* decide_admin.c */
+	if (!naccsd_decides(req->type))
+		return naccs_err_set(err, EINVAL, "not a decision: %s",
+				     naccs_proto_type_name(req->type));
+	/* Root peers only (docs/PROTOCOL.md, "Who may ask what"). */
+	if (peer->uid != 0 &&
+	    (req->type == NACCS_MSG_AUTH_GATE || req->type == NACCS_MSG_SESSION_OPEN ||
+	     req->type == NACCS_MSG_SESSION_CLOSE))
+		return naccs_err_set(err, EPERM, "%s is for root peers",
+				     naccs_proto_type_name(req->type));
+	if (req->type == NACCS_MSG_ADMIN)
 		return naccsd_admin(cfg, peer->uid, peer->pid, req, resp, err);
-	if (req->type == NACCS_MSG_AUTH_GATE && peer->uid != 0)
-		return naccs_err_set(err, EPERM, "AUTH_GATE is for root peers");
-	ask_from(&a, peer, req, cfg);
-	memset(&d, 0, sizeof(d));
+	d = calloc(1, sizeof(*d));
+	if (d == NULL)
+		return naccs_err_set(err, ENOMEM, "out of memory");
+	naccsd_ask_from(&a, peer, req, cfg);
 	/* The invoker the su rule and every trail line of this decision name
 	 * (rules/su.h); cleared before returning. */
 	naccs_su_use_invoker(&a.inv);
-	if (naccsd_policy_open(&pol, &lock, cfg, req->type == NACCS_MSG_ACCOUNT, err) < 0) {
-		o = store_unavailable(cfg, peer, req->type, &a, &d, err->msg);
-	} else {
-		if (!a.root)
-			w = whose(&pol, peer, &a);
-		if (w == WHOSE_MINE) {
-			if (!a.root)
-				a.req.user = a.login;
-			o = policy_call(&pol, req->type, &a, &d, err);
-		} else if (w == WHOSE_OTHER) {
-			/* A wrong password of the peer's own ID, as the peer
-			 * sees it: the same hash cost and delay, counted
-			 * nowhere. */
-			if (req->type == NACCS_MSG_AUTHENTICATE)
-				refuse_like_wrong(&pol, &a);
-			o = d.outcome = NACCS_OUT_BAD_CREDENTIALS;
-			counted = false;
-		} else {
-			o = d.outcome =
-			    w == WHOSE_NO_ID ? NACCS_OUT_UNKNOWN : NACCS_OUT_UNAVAILABLE;
-			counted = false;
-		}
-		naccsd_policy_close(&pol, &lock);
+	switch (req->type) {
+	case NACCS_MSG_SESSION_OPEN:
+	case NACCS_MSG_SESSION_CLOSE:
+		rc = naccsd_decide_session(cfg, peer, req, resp, &a, d, err);
+		break;
+	case NACCS_MSG_PASSWORD_BEGIN:
+	case NACCS_MSG_PASSWORD_CHANGE:
+		rc = naccsd_decide_password(cfg, peer, req, resp, hold_ms, &a, d, err);
+		break;
+	default:
+		rc = naccsd_decide_auth(cfg, peer, req, resp, hold_ms, &a, d, err);
+		break;
 	}
 	naccs_su_use_invoker(NULL);
-	if (o == NACCS_OUT_UNAVAILABLE && counted)
-		syslog(LOG_ERR, "%s failed closed: %s",
-		       req->type == NACCS_MSG_ACCOUNT ? "account check" : "authentication",
-		       d.audit_refused ? "the audit trail cannot be written" : err->msg);
-	/* naccs_chkpwd's rule: every refused authentication but "not mine"
-	 * waits the fail delay (a root peer may take it itself: flags bit 3). */
-	if (req->type == NACCS_MSG_AUTHENTICATE && o != NACCS_OUT_ALLOW && o != NACCS_OUT_UNKNOWN &&
-	    o != NACCS_OUT_NOT_MANAGED && (a.flags & NACCS_FLAG_NO_FAIL_DELAY) == 0)
-		*hold_ms = cfg->fail_delay_ms;
-	naccs_err_clear(err);
-	rc = respond(cfg, req, resp, &a, o, &d, err);
-	naccs_wipe(&d, sizeof(d));
+	naccs_wipe(d, sizeof(*d));
+	free(d);
+	naccs_wipe(&a, sizeof(a));
 	return rc;
 }

@@ -28,6 +28,7 @@
 #include "base/err.h"
 #include "base/i18n.h"
 #include "base/num.h"
+#include "base/time.h"
 #include "config/conf.h"
 #include "server.h"
 
@@ -39,8 +40,9 @@ struct daemon {
 	const char *conf_path;	 /* --conf, or NULL: the default file */
 	uid_t owner;		 /* --owner: owner of trusted files */
 	bool have_owner;
-	struct stat made; /* the socket made here (to remove only that) */
-	struct naccs_config *cfg, *spare;
+	struct stat made;	   /* the socket made here (to remove only that) */
+	struct naccsd_options opt; /* --workers, the deadlines */
+	struct naccs_config *cfg;  /* until the server takes it */
 	struct naccsd_server *server;
 	int sfd;
 };
@@ -48,13 +50,16 @@ struct daemon {
 static void usage(FILE *out)
 {
 	fputs(_("Usage: naccsd [--foreground] [--socket PATH] [--conf FILE] [--owner UID]\n"
+		"              [--workers N]\n"
 		"The naccs-auth service: answers pam_naccs, screen lockers and naccsctl\n"
 		"on a Unix socket.  Without --socket it takes the socket systemd passes\n"
 		"(naccsd.socket).\n"
 		"  --foreground   also write the log lines to standard error\n"
 		"  --socket PATH  make and listen on PATH (mode 0666) instead\n"
 		"  --conf FILE    the configuration file (default " NACCS_DEFAULT_CONF ")\n"
-		"  --owner UID    expected owner of trusted files (default 0)\n"),
+		"  --owner UID    expected owner of trusted files (default 0)\n"
+		"  --workers N    verifications at once (default 4): the memory of the\n"
+		"                 hashes is at most N times [hash] memory_kib\n"),
 	      out);
 }
 
@@ -65,6 +70,23 @@ static void say(const struct daemon *d, int prio, const char *msg)
 	syslog(prio, "%s", msg);
 	if (!d->foreground)
 		fprintf(stderr, "naccsd: %s\n", msg);
+}
+
+/* Test builds only: shorter deadlines, so that the tests of the stall,
+ * idle and queue paths take a second rather than the real deadline (and a
+ * larger per-uid burst, for tests that make many checks as one user). */
+static unsigned deadline_ms(const char *env, unsigned dflt)
+{
+#ifdef NACCS_TEST_HOOKS
+	const char *v = getenv(env);
+	unsigned long ms;
+
+	if (v != NULL && naccs_parse_ulong(v, strlen(v), 1, 600000, &ms) == 0)
+		return (unsigned)ms;
+#else
+	(void)env;
+#endif
+	return dflt;
 }
 
 /* sd_notify: one datagram to $NOTIFY_SOCKET ('@': an abstract name). */
@@ -226,22 +248,27 @@ static int make_socket(struct daemon *d, int *out)
 static void reload(struct daemon *d)
 {
 	struct naccs_err err;
-	char status[64];
-	struct naccs_config *tmp;
+	char status[64], from[sizeof(((struct naccs_config *)0)->conf_path)];
+	struct naccs_config *cfg = calloc(1, sizeof(*cfg));
 
 	snprintf(status, sizeof(status), "RELOADING=1\nMONOTONIC_USEC=%lld",
 		 (long long)naccs_now_mono_ms() * 1000);
 	notify(status);
-	if (load_config(d, d->spare, &err) < 0) {
+	naccs_err_clear(&err);
+	if (cfg == NULL || load_config(d, cfg, &err) < 0) {
 		syslog(LOG_ALERT, "configuration refused, the previous one stays in force: %s",
-		       err.msg);
+		       cfg == NULL ? "out of memory" : err.msg);
+		free(cfg);
 	} else {
-		tmp = d->cfg;
-		d->cfg = d->spare;
-		d->spare = tmp;
-		naccsd_server_set_config(d->server, d->cfg);
-		syslog(LOG_NOTICE, "configuration reloaded from %s",
-		       d->cfg->conf_path[0] != '\0' ? d->cfg->conf_path : "(defaults)");
+		/* The old one lives on until the last decision using it ends. */
+		snprintf(from, sizeof(from), "%s",
+			 cfg->conf_path[0] != '\0' ? cfg->conf_path : "(defaults)");
+		if (naccsd_server_set_config(d->server, cfg) < 0) {
+			syslog(LOG_ALERT, "configuration not swapped in (out of memory)");
+			free(cfg);
+		} else {
+			syslog(LOG_NOTICE, "configuration reloaded from %s", from);
+		}
 	}
 	notify("READY=1");
 }
@@ -266,9 +293,13 @@ static enum naccsd_ctl on_signal(void *ctx)
 static int parse_args(struct daemon *d, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"foreground", no_argument, NULL, 'f'}, {"socket", required_argument, NULL, 's'},
-	    {"conf", required_argument, NULL, 'c'}, {"owner", required_argument, NULL, 'o'},
-	    {"help", no_argument, NULL, 'h'},	    {NULL, 0, NULL, 0},
+	    {"foreground", no_argument, NULL, 'f'},
+	    {"socket", required_argument, NULL, 's'},
+	    {"conf", required_argument, NULL, 'c'},
+	    {"owner", required_argument, NULL, 'o'},
+	    {"workers", required_argument, NULL, 'w'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	unsigned long v;
 	int o;
@@ -292,6 +323,16 @@ static int parse_args(struct daemon *d, int argc, char **argv)
 			}
 			d->owner = (uid_t)v;
 			d->have_owner = true;
+			break;
+		case 'w':
+			if (naccs_parse_ulong(optarg, strlen(optarg), 1, NACCSD_WORKERS_MAX, &v) <
+			    0) {
+				fprintf(stderr,
+					_("naccsd: --workers: not a number from 1 to %d: '%s'\n"),
+					NACCSD_WORKERS_MAX, optarg);
+				return 2;
+			}
+			d->opt.workers = (unsigned)v;
 			break;
 		case 'h':
 			usage(stdout);
@@ -317,8 +358,7 @@ static int start(struct daemon *d, int *lfd)
 	int rc;
 
 	d->cfg = calloc(1, sizeof(*d->cfg));
-	d->spare = calloc(1, sizeof(*d->spare));
-	if (d->cfg == NULL || d->spare == NULL)
+	if (d->cfg == NULL)
 		return -ENOMEM;
 	if (load_config(d, d->cfg, &err) < 0) {
 		snprintf(msg, sizeof(msg), _("configuration refused: %s"), err.msg);
@@ -355,14 +395,22 @@ int main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	naccs_i18n_init();
+	d.opt = (struct naccsd_options){
+	    .workers = NACCSD_WORKERS,
+	    .idle_ms = deadline_ms("NACCSD_TEST_IDLE_MS", NACCSD_IDLE_MS),
+	    .frame_ms = deadline_ms("NACCSD_TEST_FRAME_MS", NACCSD_FRAME_MS),
+	    .queue_ms = deadline_ms("NACCSD_TEST_QUEUE_MS", NACCSD_QUEUE_MS),
+	    .uid_burst = deadline_ms("NACCSD_TEST_UID_BURST", NACCSD_UID_BURST)};
 	rc = parse_args(&d, argc, argv);
 	if (rc >= 0)
 		return rc;
 	openlog("naccsd", LOG_PID | (d.foreground ? LOG_PERROR : 0), LOG_AUTHPRIV);
 	rc = start(&d, &lfd);
 	if (rc == 0) {
-		d.server = naccsd_server_new(lfd, d.cfg);
+		d.server = naccsd_server_new(lfd, d.cfg, &d.opt);
 		rc = d.server == NULL ? -ENOMEM : 0;
+		if (d.server != NULL)
+			d.cfg = NULL; /* the server's now */
 	}
 	if (rc == 0) {
 		syslog(LOG_NOTICE, "listening (%s)",
@@ -382,7 +430,6 @@ int main(int argc, char **argv)
 	if (d.sfd >= 0)
 		close(d.sfd);
 	free(d.cfg);
-	free(d.spare);
 	closelog();
 	return rc == 0 ? 0 : 1;
 }

@@ -3,9 +3,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <syslog.h>
 
 #include <security/pam_ext.h>
+
+#include "base/num.h"
 
 #include "pam_args.h"
 
@@ -27,6 +30,19 @@ static const char *owner_value(const char *arg)
 	return NULL;
 }
 
+/* naccsd_socket=PATH: an absolute path that fits a socket address. */
+static int socket_value(const char *arg, const char **path, struct naccs_err *err)
+{
+	const char *v = arg + strlen(PAM_NACCS_ARG_SOCKET);
+
+	if (v[0] != '/')
+		return naccs_err_set(err, EINVAL, "%s: not an absolute path", arg);
+	if (strlen(v) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return naccs_err_set(err, ENAMETOOLONG, "%s: too long for a socket address", arg);
+	*path = v;
+	return 0;
+}
+
 /* First pass: what decides how the file is read (its path, its owner).  Both
  * spellings of the owner are applied here, before the file is checked
  * against it (UTS-2.2.1.2(2)(a)): applied after, the key would change the
@@ -46,6 +62,12 @@ static int pre_args(pam_handle_t *pamh, int argc, const char **argv, struct pam_
 			if (naccs_config_set(&o->cfg, "general", "owner", owner, "argument", false,
 					     warn_syslog, pamh, err) < 0)
 				return -EINVAL;
+		} else if (strncmp(argv[i], PAM_NACCS_ARG_SOCKET, strlen(PAM_NACCS_ARG_SOCKET)) ==
+			   0) {
+			const char *path;
+
+			if (socket_value(argv[i], &path, err) < 0)
+				return -EINVAL;
 		}
 	}
 	return 0;
@@ -58,8 +80,9 @@ static int post_args(pam_handle_t *pamh, int argc, const char **argv, struct pam
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (strncmp(a, "conf=", 5) == 0 || owner_value(a) != NULL)
-			continue; /* applied by pre_args */
+		if (strncmp(a, "conf=", 5) == 0 || owner_value(a) != NULL ||
+		    strncmp(a, PAM_NACCS_ARG_SOCKET, strlen(PAM_NACCS_ARG_SOCKET)) == 0)
+			continue; /* applied (or checked) by pre_args */
 		if (strcmp(a, "nodelay") == 0)
 			o->nodelay = true;
 		else if (strcmp(a, "debug") == 0)
@@ -108,6 +131,42 @@ int pam_naccs_load_opts(pam_handle_t *pamh, int flags, int argc, const char **ar
 		rc = naccs_config_validate(&o->cfg, &err);
 	if (rc < 0) {
 		pam_syslog(pamh, LOG_ERR, "configuration refused, failing closed: %s", err.msg);
+		return PAM_SERVICE_ERR;
+	}
+	return PAM_SUCCESS;
+}
+
+int pam_naccs_client_args(pam_handle_t *pamh, int flags, int argc, const char **argv,
+			  struct pam_naccs_client_args *a)
+{
+	struct naccs_err err;
+	int rc = 0;
+
+	memset(a, 0, sizeof(*a));
+	naccs_err_clear(&err);
+	a->quiet = (flags & PAM_SILENT) != 0;
+	for (int i = 0; i < argc && rc == 0; i++) {
+		const char *owner = owner_value(argv[i]);
+		unsigned long v;
+
+		if (strncmp(argv[i], PAM_NACCS_ARG_SOCKET, strlen(PAM_NACCS_ARG_SOCKET)) == 0)
+			rc = socket_value(argv[i], &a->socket, &err);
+		else if (owner != NULL) {
+			/* As general.owner: a uid, (uid_t)-1 excluded. */
+			rc = naccs_parse_ulong(owner, strlen(owner), 0, 4294967294UL, &v);
+			if (rc < 0)
+				naccs_err_set(&err, EINVAL, "%s: not a uid", argv[i]);
+			else
+				a->owner = (uid_t)v;
+		} else if (strcmp(argv[i], "nodelay") == 0)
+			a->nodelay = true;
+		else if (strcmp(argv[i], "silent") == 0)
+			a->quiet = true;
+	}
+	if (rc == 0 && a->socket == NULL)
+		rc = naccs_err_set(&err, EINVAL, "no %sPATH argument", PAM_NACCS_ARG_SOCKET);
+	if (rc < 0) {
+		pam_syslog(pamh, LOG_ERR, "module arguments refused, failing closed: %s", err.msg);
 		return PAM_SERVICE_ERR;
 	}
 	return PAM_SUCCESS;

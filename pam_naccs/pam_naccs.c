@@ -18,6 +18,7 @@
 #include "pam_call.h"
 #include "pam_prelogin.h"
 #include "pam_chkpwd.h"
+#include "pam_client.h"
 #include "pam_once.h"
 
 /* pam_once's view of the ID now (naccs_policy_generation). */
@@ -32,7 +33,11 @@ static int generation_now(void *ctx, char *gen, size_t len)
 	return rc;
 }
 
-EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+/* The in-process decision (the store opened here).  Not inlined: its
+ * struct call (~92 KB) must not be on the stack of a call that goes to
+ * naccsd. */
+static __attribute__((noinline)) int local_authenticate(pam_handle_t *pamh, int flags, int argc,
+							const char **argv)
 {
 	struct call c;
 	const char *tok = NULL;
@@ -93,13 +98,23 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
 	return call_end(&c, rv);
 }
 
+EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	/* naccsd decides (pam_client.c, issue 18), or this process. */
+	if (pam_client_wanted(argc, argv))
+		return pam_client_authenticate(pamh, flags, argc, argv);
+	return local_authenticate(pamh, flags, argc, argv);
+}
+
 EXPORT int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	/* A password check leaves no credentials to establish or delete. */
 	return PAM_SUCCESS;
 }
 
-EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
+/* The in-process account check (not inlined: as local_authenticate). */
+static __attribute__((noinline)) int local_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
+						     const char **argv)
 {
 	struct call c;
 	int rv;
@@ -125,6 +140,13 @@ EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char 
 		pam_syslog(pamh, LOG_ERR, "account check: login not recorded: %s", c.err.msg);
 	call_report(pamh, &c, "account check");
 	return call_end(&c, rv);
+}
+
+EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	if (pam_client_wanted(argc, argv))
+		return pam_client_account(pamh, flags, argc, argv);
+	return local_acct_mgmt(pamh, flags, argc, argv);
 }
 
 /* pam_sm_chauthtok: pam_chauthtok.c; the session type: pam_session.c. */

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,8 +36,9 @@ struct failed_token {
 	uint8_t key[NACCS_TAG_LEN];
 	uint8_t tag[NACCS_TAG_LEN];
 	bool has_gen;
-	uint8_t gen[NACCS_TAG_LEN]; /* the generation's tag */
-	int code;		    /* the answer the first time */
+	uint8_t gen[NACCS_TAG_LEN];	     /* the generation's tag */
+	char gen_text[NACCS_GENERATION_MAX]; /* and itself, for naccsd (no secret) */
+	int code;			     /* the answer the first time */
 };
 
 static void wipe_failed(pam_handle_t *pamh, void *data, int error_status)
@@ -86,9 +88,31 @@ void pam_once_remember_failure(pam_handle_t *pamh, const char *user, const char 
 		return;
 	}
 	f->has_gen = generation != NULL;
+	if (generation != NULL)
+		snprintf(f->gen_text, sizeof(f->gen_text), "%s", generation);
 	memcpy(f->user, user, strlen(user) + 1);
 	f->code = code;
 	/* Replaces (and wipes, through the cleanup) an earlier one. */
 	if (pam_set_data(pamh, ONCE_KEY, f, wipe_failed) != PAM_SUCCESS)
 		wipe_failed(pamh, f, 0);
+}
+
+bool pam_once_prior_generation(pam_handle_t *pamh, const char *user, const char *tok, char *gen,
+			       size_t len)
+{
+	const void *data = NULL;
+	const struct failed_token *f;
+	uint8_t tag[NACCS_TAG_LEN];
+	bool same;
+
+	if (pam_get_data(pamh, ONCE_KEY, &data) != PAM_SUCCESS || data == NULL)
+		return false;
+	f = data;
+	if (!f->has_gen || strcmp(f->user, user) != 0 || naccs_secret_tag(f->key, tok, tag) < 0)
+		return false;
+	same = naccs_consttime_equal(tag, f->tag, sizeof(tag));
+	naccs_wipe(tag, sizeof(tag));
+	if (same)
+		snprintf(gen, len, "%s", f->gen_text);
+	return same;
 }

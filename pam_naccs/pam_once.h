@@ -3,6 +3,9 @@
 #ifndef PAM_NACCS_ONCE_H
 #define PAM_NACCS_ONCE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include <security/pam_modules.h>
 
 /* The ID's failure/lock generation now, into gen (naccs_lockout_generation):
@@ -21,5 +24,12 @@ int pam_once_already_failed(pam_handle_t *pamh, const char *user, const char *to
  * is no ID here), with the generation it holds for (NULL: none). */
 void pam_once_remember_failure(pam_handle_t *pamh, const char *user, const char *tok, int code,
 			       const char *generation);
+
+/* Through naccsd (pam_client.c), which compares generations itself: the
+ * generation remembered with a failure of this name and token in this
+ * handle, into gen (len bytes): true, or false when there is none (another
+ * name or token, or none remembered with a generation). */
+bool pam_once_prior_generation(pam_handle_t *pamh, const char *user, const char *tok, char *gen,
+			       size_t len);
 
 #endif

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <syslog.h>
 
 #include <security/pam_ext.h>
@@ -20,7 +21,8 @@
 
 void prelogin_show(pam_handle_t *pamh, const struct naccs_config *cfg, const char *service)
 {
-	char text[NACCS_BANNER_MAX + 1];
+	/* On the heap: the host's stack is the host's (issue 18). */
+	char *text;
 	struct naccs_err err;
 	const void *shown = NULL;
 	int rc;
@@ -30,11 +32,14 @@ void prelogin_show(pam_handle_t *pamh, const struct naccs_config *cfg, const cha
 	if (pam_get_data(pamh, SHOWN_KEY, &shown) == PAM_SUCCESS && shown != NULL)
 		return;
 	(void)pam_set_data(pamh, SHOWN_KEY, (void *)SHOWN_KEY, NULL);
-	rc = naccs_banner_read(naccs_banner_path(cfg), cfg->owner_uid, text, &err);
+	text = malloc(NACCS_BANNER_MAX + 1);
+	rc = text == NULL ? naccs_err_set(&err, ENOMEM, "banner: out of memory")
+			  : naccs_banner_read(naccs_banner_path(cfg), cfg->owner_uid, text, &err);
 	if (rc == 0)
 		pam_info(pamh, "%s", text);
 	else if (rc != -ENOENT) /* never blocks a login */
 		pam_syslog(pamh, LOG_WARNING, "banner not shown: %s", err.msg);
+	free(text);
 	if (naccs_notice_unencrypted(cfg, service))
 		pam_info(pamh, "%s", naccs_notice_unencrypted_text());
 }

@@ -23,6 +23,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -100,27 +101,26 @@ static int check_ancestor(const char *path, uid_t owner, struct naccs_err *err)
 /* dir as an absolute path without "." components, empty components or a
  * trailing slash ("/" stays "/"); ".." is kept: the directory it passes
  * through is on the way too and gets checked. */
-static int absolute_dir(const char *dir, char *out, size_t outlen, struct naccs_err *err)
+static int absolute_dir(const char *dir, char *raw, char *out, size_t outlen, struct naccs_err *err)
 {
-	char raw[PATH_MAX];
 	size_t n = 0;
 	const char *p;
 
 	if (dir[0] == '/') {
-		if (strlen(dir) >= sizeof(raw))
+		if (strlen(dir) >= PATH_MAX)
 			return naccs_err_set(err, ENAMETOOLONG, _("%s: path too long"), dir);
 		strcpy(raw, dir);
 	} else {
 		char buf[128];
 
-		if (getcwd(raw, sizeof(raw)) == NULL) {
+		if (getcwd(raw, PATH_MAX) == NULL) {
 			int errnum = errno;
 
 			return naccs_err_set(err, errnum,
 					     _("%s: cannot find the working directory: %s"), dir,
 					     naccs_strerror(errnum, buf, sizeof(buf)));
 		}
-		if (strlen(raw) + 1 + strlen(dir) >= sizeof(raw))
+		if (strlen(raw) + 1 + strlen(dir) >= PATH_MAX)
 			return naccs_err_set(err, ENAMETOOLONG, _("%s: path too long"), dir);
 		strcat(raw, "/");
 		strcat(raw, dir);
@@ -149,11 +149,18 @@ static int absolute_dir(const char *dir, char *out, size_t outlen, struct naccs_
 	return 0;
 }
 
-/* Every directory above dir, from its parent up to "/". */
+/* Every directory above dir, from its parent up to "/".  The two path
+ * buffers on the heap: this runs inside PAM hosts, whose stack is theirs
+ * (issue 18: a PAM call keeps well under 8 KiB). */
 static int check_ancestors(const char *dir, uid_t owner, struct naccs_err *err)
 {
-	char cur[PATH_MAX];
-	int rc = absolute_dir(dir, cur, sizeof(cur), err);
+	char *buf = malloc(2 * (size_t)PATH_MAX), *cur;
+	int rc;
+
+	if (buf == NULL)
+		return naccs_err_set(err, ENOMEM, _("%s: out of memory"), dir);
+	cur = buf + PATH_MAX;
+	rc = absolute_dir(dir, buf, cur, PATH_MAX, err);
 
 	while (rc == 0 && strcmp(cur, "/") != 0) {
 		char *slash = strrchr(cur, '/');
@@ -164,6 +171,7 @@ static int check_ancestors(const char *dir, uid_t owner, struct naccs_err *err)
 			*slash = '\0';
 		rc = check_ancestor(cur, owner, err);
 	}
+	free(buf);
 	return rc;
 }
 
@@ -224,7 +232,7 @@ int naccs_trust_same_file(int fd, const char *path, struct naccs_err *err)
 static int open_checked(const char *path, int flags, uid_t owner, int *fd_out,
 			struct naccs_err *err)
 {
-	char parent[PATH_MAX], buf[128];
+	char *parent = NULL, buf[128];
 	int fd, rc;
 
 	*fd_out = -1;
@@ -247,12 +255,16 @@ static int open_checked(const char *path, int flags, uid_t owner, int *fd_out,
 				     naccs_strerror(errnum, buf, sizeof(buf)));
 	}
 	rc = naccs_trust_check_fd(fd, path, owner, err);
+	/* On the heap, as check_ancestors' buffers. */
+	if (rc == 0 && (parent = malloc(PATH_MAX)) == NULL)
+		rc = naccs_err_set(err, ENOMEM, _("%s: out of memory"), path);
 	if (rc == 0)
-		rc = naccs_path_dirname(path, parent, sizeof(parent)) == 0
+		rc = naccs_path_dirname(path, parent, PATH_MAX) == 0
 			 ? 0
 			 : naccs_err_set(err, ENAMETOOLONG, _("%s: path too long"), path);
 	if (rc == 0)
 		rc = naccs_trust_check_dir(parent, owner, err);
+	free(parent);
 	/* Last: the chain is now known to be safe from others, so the file
 	 * the path names can no longer change under us. */
 	if (rc == 0)

@@ -123,8 +123,9 @@ static int unquote(char **value)
 static int parse_assignment(struct naccs_config *cfg, struct parse_state *st, char *s,
 			    struct naccs_err *err)
 {
-	char where[PATH_MAX + 16];
-	char *eq = strchr(s, '='), *key, *value;
+	/* On the heap: this runs inside PAM hosts (issue 18). */
+	const size_t where_len = PATH_MAX + 16;
+	char *where, *eq = strchr(s, '='), *key, *value;
 	int rc;
 
 	if (eq == NULL)
@@ -139,10 +140,14 @@ static int parse_assignment(struct naccs_config *cfg, struct parse_state *st, ch
 	if (unquote(&value) != 0)
 		return syntax_error(st, _("unterminated quoted value"), err);
 
-	snprintf(where, sizeof(where), "%s:%u", st->path, st->line);
+	where = malloc(where_len);
+	if (where == NULL)
+		return naccs_err_set(err, ENOMEM, _("%s: out of memory"), st->path);
+	snprintf(where, where_len, "%s:%u", st->path, st->line);
 	rc = config_set_from(cfg, st->section, key, value, where,
 			     (struct naccs_config_origin){NACCS_ORIGIN_FILE, st->line}, st->warn,
 			     st->warn_ctx, err);
+	free(where);
 	return rc == -ENOENT ? 0 : rc; /* unknown keys were reported as warnings */
 }
 

@@ -7,6 +7,7 @@
 #include "audit/debug.h"
 #include "base/secret.h"
 #include "policy/internal.h"
+#include "policy/login_note.h"
 #include "policy/policy.h"
 #include "policy/resolve.h"
 #include "rules/notice.h"
@@ -115,8 +116,8 @@ int naccs_policy_account_login(const struct naccs_config *cfg, const struct nacc
 	if (rc < 0)
 		return rc;
 	policy_login_event(&ev, req);
-	rc = naccs_store_session_login(pol.store, policy_deadline(&pol), d->identity.login, &ev,
-				       NACCS_SESSION_MAX_AGE, NACCS_STEP_ACCOUNT, &none, err);
+	rc = naccs_policy_session_login(pol.store, policy_deadline(&pol), d->identity.login, &ev,
+					NACCS_SESSION_MAX_AGE, NACCS_STEP_ACCOUNT, &none, err);
 	naccs_policy_close(&pol);
 	return rc;
 }

@@ -11,7 +11,10 @@
 #include "audit/event.h"
 #include "base/secret.h"
 #include "policy/internal.h"
+#include "policy/login_note.h"
+#include "policy/lockout.h"
 #include "policy/policy.h"
+#include "policy/settings.h"
 #include "rules/lockout.h"
 
 /* Upgrade a hash made with other parameters (UTS-2.2.1.6(1)(e)(イ)). A
@@ -73,18 +76,20 @@ static int record_failure(struct naccs_policy *pol, const struct naccs_request *
 {
 	struct naccs_login_event ev;
 	struct naccs_account_state after;
+	struct naccs_lockout_rule rule;
 	unsigned dropped = 0;
 	int rc;
 
+	naccs_lockout_rule_from_config(pol->cfg, &rule);
 	policy_login_event(&ev, req);
 	if (!out->known) {
 		/* Attempts on unknown names are attempts to log on improperly,
 		 * and the write makes them cost what a known user's failure
 		 * costs.  Their number is capped (lockout.unknown_failures_max):
 		 * a flood of random names cannot grow the store. */
-		rc = naccs_store_record_unknown_failure(pol->store, policy_deadline(pol),
-							policy_typed_name(pol->cfg, req, out), &ev,
-							&dropped, err);
+		rc = naccs_store_append_unknown_failure(
+		    pol->store, policy_deadline(pol), policy_typed_name(pol->cfg, req, out), &ev,
+		    rule.unknown_max, rule.retention_days * 86400u, &dropped, err);
 		if (rc == 0 && dropped > 0)
 			report_pruned(req, dropped, pol->cfg->unknown_failures_max);
 		naccs_lockout_generation(NULL, out->generation);
@@ -92,10 +97,10 @@ static int record_failure(struct naccs_policy *pol, const struct naccs_request *
 	}
 	/* Recorded in the same transaction that counts the failures within
 	 * the window and, at lockout.deny, locks the ID
-	 * (UTS-2.2.1.1(1)(g)(ウ)), so concurrent attempts are all counted
-	 * and lock exactly at the limit. */
-	rc = naccs_store_record_failure(pol->store, policy_deadline(pol), out->identity.login, &ev,
-					&after, err);
+	 * (UTS-2.2.1.1(1)(g)(ウ), policy/lockout.h), so concurrent attempts
+	 * are all counted and lock exactly at the limit. */
+	rc = naccs_policy_count_failure(pol->store, policy_deadline(pol), &rule, &out->identity,
+					&ev, NULL, &after, err);
 	/* Only the transaction that took the lock reports it: the state read
 	 * before the verification is stale under concurrent attempts, and
 	 * each of them saw "unlocked before, locked after" (issue #16). */
@@ -163,12 +168,16 @@ enum naccs_outcome policy_auth_succeeded(struct naccs_policy *pol, const struct 
 					 struct naccs_decision *out, struct naccs_err *err)
 {
 	struct naccs_login_event ev;
+	struct naccs_lockout_rule rule;
 	const char *reason = NULL;
 	int rc;
 
+	naccs_lockout_rule_from_config(pol->cfg, &rule);
 	policy_login_event(&ev, req);
-	rc = naccs_store_record_success(pol->store, policy_deadline(pol), out->identity.login, &ev,
-					&out->previous, err);
+	/* Only if the state is still st, read before the verification
+	 * (policy/lockout.h). */
+	rc = naccs_policy_note_success(pol->store, policy_deadline(pol), &rule, out->identity.login,
+				       &ev, st, NULL, &out->previous, err);
 	naccs_wipe(out->previous.phc, sizeof(out->previous.phc));
 	if (rc == -ECANCELED) { /* an administrator acted during the check */
 		enum naccs_outcome refusal = policy_state_refusal(&out->previous, &reason);
@@ -186,8 +195,8 @@ enum naccs_outcome policy_auth_succeeded(struct naccs_policy *pol, const struct 
 	 * failure here never fails the login. */
 	if (pol->cfg->notice_in_auth)
 		out->has_notice =
-		    naccs_store_session_login(pol->store, policy_deadline(pol), out->identity.login,
-					      &ev, NACCS_SESSION_MAX_AGE, NACCS_STEP_AUTH_END,
-					      &out->notice, err) == 0;
+		    naccs_policy_session_login(pol->store, policy_deadline(pol),
+					       out->identity.login, &ev, NACCS_SESSION_MAX_AGE,
+					       NACCS_STEP_AUTH_END, &out->notice, err) == 0;
 	return policy_decide(out, req, "auth", NACCS_OUT_ALLOW, "password", NULL, NULL);
 }

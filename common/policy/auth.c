@@ -14,6 +14,7 @@
 #include "base/i18n.h"
 #include "base/secret.h"
 #include "policy/internal.h"
+#include "policy/lockout.h"
 #include "policy/policy.h"
 #include "policy/resolve.h"
 #include "rules/flood.h"
@@ -111,6 +112,7 @@ switch_failed(struct naccs_policy *pol, const struct naccs_request *req, struct 
 {
 	struct naccs_login_event ev;
 	struct naccs_account_state after;
+	struct naccs_lockout_rule rule;
 	enum naccs_outcome o = pol->cfg->show_locked && refusal != NACCS_OUT_ALLOW
 				   ? refusal
 				   : NACCS_OUT_BAD_CREDENTIALS;
@@ -119,7 +121,8 @@ switch_failed(struct naccs_policy *pol, const struct naccs_request *req, struct 
 	policy_login_event(&ev, req);
 	snprintf(ev.service, sizeof(ev.service), "%.31s:%.31s", req->service ? req->service : "",
 		 out->identity.login);
-	rc = naccs_store_record_failure(pol->store, policy_deadline(pol), invoker->login, &ev,
+	naccs_lockout_rule_from_config(pol->cfg, &rule);
+	rc = naccs_policy_count_failure(pol->store, policy_deadline(pol), &rule, invoker, &ev, NULL,
 					&after, err);
 	if (rc < 0)
 		return policy_decide(out, req, "auth", NACCS_OUT_UNAVAILABLE, "store-write-failed",

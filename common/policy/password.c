@@ -19,8 +19,10 @@
 #include "audit/event.h"
 #include "base/i18n.h"
 #include "policy/messages.h"
+#include "policy/lockout.h"
 #include "policy/policy.h"
 #include "policy/resolve.h"
+#include "policy/settings.h"
 #include "base/secret.h"
 #include "base/time.h"
 
@@ -227,6 +229,7 @@ static enum naccs_outcome wrong_current(struct naccs_policy *pol, const struct n
 {
 	struct naccs_login_event ev;
 	struct naccs_account_state after;
+	struct naccs_lockout_rule rule;
 	int rc;
 
 	/* A wrong current password is a failed authentication: counted. */
@@ -235,8 +238,9 @@ static enum naccs_outcome wrong_current(struct naccs_policy *pol, const struct n
 	snprintf(ev.service, sizeof(ev.service), "%s", req->service ? req->service : "");
 	snprintf(ev.tty, sizeof(ev.tty), "%s", req->tty ? req->tty : "");
 	snprintf(ev.rhost, sizeof(ev.rhost), "%s", req->rhost ? req->rhost : "");
-	rc = naccs_store_record_failure(pol->store, deadline(pol), c->identity.login, &ev, &after,
-					err);
+	naccs_lockout_rule_from_config(pol->cfg, &rule);
+	rc = naccs_policy_count_failure(pol->store, deadline(pol), &rule, &c->identity, &ev, NULL,
+					&after, err);
 	/* The failure that took the lock reports it, as in auth (issue #16). */
 	if (rc == 0 && after.lock_taken)
 		report_locked(c, req, &after);

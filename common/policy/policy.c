@@ -35,17 +35,9 @@ int naccs_policy_open(struct naccs_policy *pol, const struct naccs_config *cfg, 
 	    .read_only = read_only,
 	};
 
-	struct naccs_lockout_rule rule;
-	int rc;
-
 	pol->cfg = cfg;
 	pol->store = NULL;
-	rc = naccs_store_open(&opt, &pol->store, err);
-	if (rc == 0) {
-		naccs_lockout_rule_from_config(cfg, &rule);
-		naccs_store_set_lockout(pol->store, &rule);
-	}
-	return rc;
+	return naccs_store_open(&opt, &pol->store, err);
 }
 
 void naccs_policy_close(struct naccs_policy *pol)

@@ -13,6 +13,7 @@
 #include "audit/event.h"
 #include "base/i18n.h"
 #include "policy/internal.h"
+#include "policy/login_note.h"
 #include "policy/policy.h"
 #include "policy/resolve.h"
 #include "rules/notice.h"
@@ -208,7 +209,7 @@ enum naccs_outcome naccs_policy_session(struct naccs_policy *pol, const struct n
 	/* The login is in the store whichever way the user came in (a
 	 * password here, or an SSH key): UTS-2.2.1.1(1)(g)(イ), (ウ). */
 	policy_login_event(&ev, req);
-	rc = naccs_store_session_login(
+	rc = naccs_policy_session_login(
 	    pol->store, policy_deadline(pol), out->identity.login, &ev, NACCS_SESSION_MAX_AGE,
 	    naccs_notice_sessionless(pol->cfg, req->service) ? NACCS_STEP_SESSION_COUNTED
 							     : NACCS_STEP_SESSION,

@@ -23,6 +23,7 @@ static const struct naccs_tag_info tags[] = {
     {NACCS_TAG_FLAGS, NACCS_KIND_U32, 4, "flags"},
     {NACCS_TAG_LOCALE, NACCS_KIND_STRING, 64, "locale"},
     {NACCS_TAG_SESSION_MARK, NACCS_KIND_BYTES, 256, "session_mark"},
+    {NACCS_TAG_PRIOR_GENERATION, NACCS_KIND_STRING, 128, "prior_generation"},
     {NACCS_TAG_OPERATION, NACCS_KIND_STRING, 32, "operation"},
     {NACCS_TAG_REASON, NACCS_KIND_STRING, 255, "reason"},
     {NACCS_TAG_ADMIN_FLAGS, NACCS_KIND_U32, 4, "admin_flags"},
@@ -72,7 +73,8 @@ static const struct field_rule response[] = {
 };
 
 static const struct field_rule hello_req[] = {{NACCS_TAG_LOCALE, 0}};
-static const struct field_rule authenticate_req[] = {{NACCS_TAG_PASSWORD, REQ}};
+static const struct field_rule authenticate_req[] = {{NACCS_TAG_PASSWORD, REQ},
+						     {NACCS_TAG_PRIOR_GENERATION, 0}};
 static const struct field_rule session_close_req[] = {{NACCS_TAG_SESSION_MARK, REQ}};
 static const struct field_rule password_begin_req[] = {{NACCS_TAG_PASSWORD, 0}};
 static const struct field_rule password_change_req[] = {{NACCS_TAG_PASSWORD, 0},

@@ -41,6 +41,7 @@ enum naccs_msg_tag {
 	NACCS_TAG_FLAGS = 0x0a,
 	NACCS_TAG_LOCALE = 0x0b,
 	NACCS_TAG_SESSION_MARK = 0x0c,
+	NACCS_TAG_PRIOR_GENERATION = 0x0d,
 	NACCS_TAG_OPERATION = 0x20,
 	NACCS_TAG_REASON = 0x21,
 	NACCS_TAG_ADMIN_FLAGS = 0x22,
@@ -71,6 +72,9 @@ enum naccs_msg_tag {
 #define NACCS_FLAG_SILENT	 0x2u
 #define NACCS_FLAG_PRELIM	 0x4u
 #define NACCS_FLAG_NO_FAIL_DELAY 0x8u
+/* PASSWORD_*: a forced change (PAM_CHANGE_EXPIRED_AUTHTOK): the current
+ * password is asked even of root. */
+#define NACCS_FLAG_EXPIRED 0x10u
 
 /* ADMIN's admin_flags (docs/PROTOCOL.md). */
 #define NACCS_ADMIN_KEEP_SESSIONS 0x1u

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,7 +13,10 @@
 int naccs_banner_read(const char *path, uid_t owner, char out[NACCS_BANNER_MAX + 1],
 		      struct naccs_err *err)
 {
-	char raw[NACCS_BANNER_MAX + 1];
+	/* On the heap: read inside PAM hosts, whose stack is theirs (issue
+	 * 18). */
+	const size_t cap = NACCS_BANNER_MAX + 1;
+	char *raw;
 	size_t got = 0;
 	int fd = -1, rc;
 
@@ -23,8 +27,13 @@ int naccs_banner_read(const char *path, uid_t owner, char out[NACCS_BANNER_MAX +
 	rc = naccs_trust_open(path, owner, &fd, err);
 	if (rc < 0)
 		return rc;
-	while (got < sizeof(raw)) {
-		ssize_t n = read(fd, raw + got, sizeof(raw) - got);
+	raw = malloc(cap);
+	if (raw == NULL) {
+		close(fd);
+		return naccs_err_set(err, ENOMEM, _("%s: out of memory"), path);
+	}
+	while (got < cap) {
+		ssize_t n = read(fd, raw + got, cap - got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -40,10 +49,12 @@ int naccs_banner_read(const char *path, uid_t owner, char out[NACCS_BANNER_MAX +
 	if (rc == 0 && got > NACCS_BANNER_MAX)
 		rc = naccs_err_set(err, EFBIG, _("banner %s: longer than %d bytes"), path,
 				   NACCS_BANNER_MAX);
-	if (rc < 0)
-		return rc;
 	/* Newlines kept; other controls (terminal escapes) and bad UTF-8
 	 * replaced. */
-	naccs_text_sanitize(raw, got, out, NACCS_BANNER_MAX + 1, NACCS_TEXT_NEWLINES);
+	if (rc == 0)
+		naccs_text_sanitize(raw, got, out, NACCS_BANNER_MAX + 1, NACCS_TEXT_NEWLINES);
+	free(raw);
+	if (rc < 0)
+		return rc;
 	return out[0] != '\0' ? 0 : -ENOENT;
 }

@@ -1,8 +1,8 @@
 /* The lockout rules (UTS-2.2.1.1(1)(g)(ウ)): which failures count, when they
  * lock an ID, and whether a lock is in force now.  Pure functions of a rule
- * and a clock reading: the store calls them inside the transaction that
- * records a failure (so the failure that reaches the limit locks in that
- * same transaction), and every reader (auth, account, naccsctl) asks
+ * and a clock reading: the policy turns them into the data of the store's
+ * failure write (policy/lockout.c: the failure that reaches the limit
+ * locks in the transaction that records it), and every reader (auth, account, naccsctl) asks
  * naccs_lockout_in_force, so a timed lock ends in one place and nobody
  * writes the locked flag back when it ends. */
 #ifndef NACCS_LOCKOUT_H
@@ -44,7 +44,7 @@ struct naccs_account_state {
 	int64_t failure_mark; /* the failures counted are the newer ones: moves
 				 at our own successful check and at an unlock
 				 (naccs_lockout_generation) */
-	bool lock_taken;      /* naccs_store_record_failure only: this very
+	bool lock_taken;      /* naccs_store_append_failure only: this very
 				 transaction moved the ID from unlocked to locked
 				 (the one that reports the lock, issue #16) */
 };

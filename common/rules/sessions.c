@@ -83,14 +83,21 @@ static int start_time(long pid, unsigned long long *out)
 	return rc;
 }
 
+static _Thread_local long pid_given;
+
+void naccs_sessions_use_pid(long pid)
+{
+	pid_given = pid > 0 ? pid : 0;
+}
+
 int naccs_sessions_self(struct naccs_session_mark *m)
 {
 	int rc;
 
 	memset(m, 0, sizeof(*m));
-	m->pid = (long)getpid();
+	m->pid = pid_given > 0 ? pid_given : (long)getpid();
 #ifdef NACCS_TEST_HOOKS
-	{
+	if (pid_given == 0) {
 		const char *v = secure_getenv("NACCS_TEST_SESSION_PID");
 		unsigned long pid;
 

@@ -63,6 +63,12 @@ int naccs_sessions_dir(const char *cfg_dir, const char *store_path, char *out, s
  * cannot tell (the caller fails closed). */
 int naccs_sessions_self(struct naccs_session_mark *m);
 
+/* A service opening a session for a peer (naccsd) names the peer's
+ * process: until naccs_sessions_use_pid(0), naccs_sessions_self in this
+ * thread marks pid instead of getpid() (the test hook included), as
+ * naccs_su_use_invoker does for the invoker (rules/su.h).  Thread-local. */
+void naccs_sessions_use_pid(long pid);
+
 /* Count self as a session of login unless max sessions of it are open
  * (max 0: no limit): 0 (added), -EUSERS (*live of max are open: refused),
  * or -errno when the table cannot be used.  *live: the live sessions

@@ -1,6 +1,30 @@
 /* What a store backend implements.  store/store.c picks the backend and
  * forwards each naccs_store_* call here; the PAM module, NSS module and
- * naccsctl only ever see store/store.h. */
+ * naccsctl only ever see store/store.h.
+ *
+ * Persistence verbs only: a backend stores and reads; every rule (when a
+ * count locks, whether a lock is in force, what a changed state means)
+ * is the policy's (common/policy/, rules/), handed in as data.  The verbs
+ * (the same list: store/store.h, common/store/README.md):
+ *   open, close, inspect, schema_version: the store itself
+ *   read_begin, read_end: one read snapshot over several reads
+ *   find, find_by_user_id, find_by_uid, find_name: identities
+ *   get_state: an identity's private state (flags, counts, hash)
+ *   typical_hash: the hash parameters most credentials use
+ *   append_failure: a failure, its exact count in a window, a lock if data says (CAS), by request
+ * id append_unknown_failure: a failure on a name that is no ID, kept within given numbers
+ *   record_success: a success noted if the state is as read before (CAS), by request id
+ *   login_note: the login noted or counted last, with its notices
+ *   session_write: a session step's write (mark the note, or count the login), CAS on the note
+ *   failure_page: the failures since a time, a page at a time from a cursor
+ *   add_identity, set_password, change_password, replace_hash: credentials
+ *   get_history: the password history
+ *   set_flag, retire, set_staff_number: flags, retirement, registry attributes
+ *   list, registry: listings (callbacks, inside one read transaction)
+ *   next_free_uid, next_free_gid: never-issued uids and gids
+ *   group_add, group_del, group_find, group_list, group_members, group_has_member,
+ *     group_member: groups
+ *   set_commit_hook: a hook before every write commit (the audit trail) */
 #ifndef NACCS_STORE_BACKEND_H
 #define NACCS_STORE_BACKEND_H
 
@@ -28,15 +52,18 @@ struct naccs_store_backend {
 			 struct naccs_err *err);
 	int (*typical_hash)(void *impl, naccs_deadline_t dl, char params[NACCS_PHC_MAX],
 			    struct naccs_err *err);
-	int (*record_failure)(void *impl, naccs_deadline_t dl, const char *login,
-			      const struct naccs_login_event *ev, struct naccs_account_state *after,
+	int (*append_failure)(void *impl, naccs_deadline_t dl, const char *login,
+			      const struct naccs_login_event *ev,
+			      const struct naccs_failure_write *w,
+			      struct naccs_account_state *after, uint32_t *count,
 			      struct naccs_err *err);
 	int (*record_success)(void *impl, naccs_deadline_t dl, const char *login,
 			      const struct naccs_login_event *ev,
+			      const struct naccs_success_write *w,
 			      struct naccs_account_state *before, struct naccs_err *err);
-	int (*record_unknown_failure)(void *impl, naccs_deadline_t dl, const char *name,
-				      const struct naccs_login_event *ev, unsigned *dropped,
-				      struct naccs_err *err);
+	int (*append_unknown_failure)(void *impl, naccs_deadline_t dl, const char *name,
+				      const struct naccs_login_event *ev, unsigned keep_max,
+				      unsigned retain, unsigned *dropped, struct naccs_err *err);
 	int (*add_identity)(void *impl, naccs_deadline_t dl, struct naccs_identity *id,
 			    uint32_t uid_min, uint32_t uid_max, const char *phc, bool must_change,
 			    const char *issued_by, const char *issued_to, struct naccs_err *err);
@@ -55,15 +82,17 @@ struct naccs_store_backend {
 			void *ctx, struct naccs_err *err);
 	int (*next_free_uid)(void *impl, naccs_deadline_t dl, uint32_t from, uint32_t max,
 			     uint32_t *uid, struct naccs_err *err);
-	/* Lockout (store/sqlite/lockout.c). */
-	void (*set_lockout)(void *impl, const struct naccs_lockout_rule *rule);
+	/* Sessions and failure listings (store/sqlite/session.c, failure.c). */
 	void (*set_commit_hook)(void *impl, naccs_store_commit_fn fn, void *ctx);
-	int (*session_login)(void *impl, naccs_deadline_t dl, const char *login,
-			     const struct naccs_login_event *ev, unsigned max_age,
-			     enum naccs_login_step step, struct naccs_login_notice *out,
-			     struct naccs_err *err);
-	int (*failures)(void *impl, naccs_deadline_t dl, const char *login, int64_t since,
-			naccs_failure_fn cb, void *ctx, struct naccs_err *err);
+	int (*login_note)(void *impl, naccs_deadline_t dl, const char *login,
+			  struct naccs_login_note *out, struct naccs_err *err);
+	int (*session_write)(void *impl, naccs_deadline_t dl, const char *login,
+			     const struct naccs_login_event *ev,
+			     const struct naccs_login_note *expect, enum naccs_note_action action,
+			     int pending, struct naccs_login_note *out, struct naccs_err *err);
+	int (*failure_page)(void *impl, naccs_deadline_t dl, const char *login, int64_t since,
+			    struct naccs_failure_cursor *cursor, struct naccs_login_event *out,
+			    size_t max, size_t *n, struct naccs_err *err);
 	int (*get_history)(void *impl, naccs_deadline_t dl, const char *login,
 			   struct naccs_history_entry *out, size_t max, size_t *n,
 			   struct naccs_err *err);

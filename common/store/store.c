@@ -132,12 +132,6 @@ int naccs_store_schema_version(struct naccs_store *st, naccs_deadline_t dl, int 
 	return store_finish(st->be->schema_version(st->impl, dl, version, err), err);
 }
 
-void naccs_store_set_lockout(struct naccs_store *st, const struct naccs_lockout_rule *rule)
-{
-	if (st != NULL && rule != NULL)
-		st->be->set_lockout(st->impl, rule);
-}
-
 void naccs_store_set_commit_hook(struct naccs_store *st, naccs_store_commit_fn fn, void *ctx)
 {
 	if (st != NULL)

@@ -12,7 +12,29 @@
  *                 -ENOMEM, -EPERM ...): callers always fail closed.
  * naccs_err_is_unavailable() tells the last group apart.
  * Every read-modify-write is one transaction, so concurrent logins never
- * lose an update.  The store holds data; policy decides. */
+ * lose an update.  The store holds data; policy decides: conditions come in
+ * as data (a count to lock at, a state to compare with), never as a rule.
+ *
+ * The verbs (the same list: store/backend.h, common/store/README.md):
+ *   open, close, inspect, schema_version: the store itself
+ *   read_begin, read_end: one read snapshot over several reads
+ *   find, find_by_user_id, find_by_uid, find_name: identities
+ *   get_state: an identity's private state (flags, counts, hash)
+ *   typical_hash: the hash parameters most credentials use
+ *   append_failure: a failure, its exact count in a window, a lock if data says (CAS), by request
+ * id append_unknown_failure: a failure on a name that is no ID, kept within given numbers
+ *   record_success: a success noted if the state is as read before (CAS), by request id
+ *   login_note: the login noted or counted last, with its notices
+ *   session_write: a session step's write (mark the note, or count the login), CAS on the note
+ *   failure_page: the failures since a time, a page at a time from a cursor
+ *   add_identity, set_password, change_password, replace_hash: credentials
+ *   get_history: the password history
+ *   set_flag, retire, set_staff_number: flags, retirement, registry attributes
+ *   list, registry: listings (callbacks, inside one read transaction)
+ *   next_free_uid, next_free_gid: never-issued uids and gids
+ *   group_add, group_del, group_find, group_list, group_members, group_has_member,
+ *     group_member: groups
+ *   set_commit_hook: a hook before every write commit (the audit trail) */
 #ifndef NACCS_STORE_H
 #define NACCS_STORE_H
 
@@ -191,40 +213,97 @@ int naccs_store_find_name(struct naccs_store *st, naccs_deadline_t dl, const cha
 int naccs_store_typical_hash(struct naccs_store *st, naccs_deadline_t dl,
 			     char params[NACCS_PHC_MAX], struct naccs_err *err);
 
-/* Login outcomes, each one transaction.  record_failure returns the state as
- * it is after the failure was added (counts, lock flags), read in the same
- * transaction; record_success returns the state as it was before and notes
- * this login (it counts later: naccs_store_session_login) — unless, read in
- * that same transaction, the identity is locked, suspended or retired (an
- * administrator acted while the password was being checked): then nothing is
- * written and it returns -ECANCELED, with that state in *before. */
-int naccs_store_record_failure(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+/* A request id (docs/PROTOCOL.md, request_id): a write that carries one
+ * is done once per identity; the same id again is a no-op that answers
+ * as the first time did (see each verb).  NULL: no id (the in-process PAM
+ * path). */
+#define NACCS_REQUEST_ID_LEN 16
+
+/* What a compare-and-set compares: the lock, suspension and retirement of
+ * an identity as the caller read them (naccs_store_stamp_of). */
+struct naccs_state_stamp {
+	bool locked;
+	int64_t locked_at;
+	int64_t lock_until;
+	bool suspended;
+	int64_t suspended_at;
+	bool retired;
+};
+void naccs_store_stamp_of(const struct naccs_account_state *st, struct naccs_state_stamp *out);
+/* a and b equal; lock_only: only locked, locked_at, lock_until, retired. */
+bool naccs_store_stamp_same(const struct naccs_state_stamp *a, const struct naccs_state_stamp *b,
+			    bool lock_only);
+
+/* The data of append_failure (all durations in seconds, from ev->at). */
+struct naccs_failure_write {
+	const uint8_t *request_id;	 /* NACCS_REQUEST_ID_LEN bytes, or NULL */
+	unsigned retain;		 /* failures (of any ID) older than this go, a batch
+					    at a time; 0: none go */
+	unsigned window;		 /* count: this ID's failures since its last reset
+					    (a success, an unlock) with at > ev->at - window
+					    (0: any time) ... */
+	int64_t not_before;		 /* ... and at >= not_before (0: no floor) */
+	uint32_t lock_at;		 /* lock when the count is at least this (0: never) ... */
+	struct naccs_state_stamp expect; /* ... and locked, locked_at, lock_until
+					    and retired are still these */
+	unsigned lock_for;		 /* the lock ends then (0: until an administrator
+					    unlocks) */
+	const char *reason;		 /* of the lock (flags and the registry line) */
+	const char *actor;		 /* of the lock's registry line */
+};
+
+/* A failed attempt on login, one transaction: the row is added, then, in
+ * the same transaction, old rows pruned (w->retain), the ID's failures
+ * counted (w->window, w->not_before) into *count, and the ID locked when
+ * the count reaches w->lock_at and the lock columns are still w->expect (a
+ * compare-and-set: of concurrent failures that each reach the count, one
+ * takes the lock), with a registry line "locked" by w->actor ("REASON: N
+ * within Ws, until T").  The count is read inside the transaction that
+ * added the row, so it is exact however many writers share the store.
+ * *after: the state read back (no hash); after->lock_taken when this very
+ * call took the lock.  w NULL: append only (*count 0).  A request id seen
+ * before for this ID: nothing written, *count and lock_taken as that call
+ * answered, *after read now. */
+int naccs_store_append_failure(struct naccs_store *st, naccs_deadline_t dl, const char *login,
 			       const struct naccs_login_event *ev,
-			       struct naccs_account_state *after, struct naccs_err *err);
+			       const struct naccs_failure_write *w,
+			       struct naccs_account_state *after, uint32_t *count,
+			       struct naccs_err *err);
+
+/* The data of record_success. */
+struct naccs_success_write {
+	const uint8_t *request_id;		/* NACCS_REQUEST_ID_LEN bytes, or NULL */
+	const struct naccs_state_stamp *expect; /* NULL: no condition */
+	bool clear_lock;			/* clear the lock columns (the caller found the
+						   lock in expect over); needs expect */
+	unsigned retain;			/* request ids of successes kept this long (s) */
+};
+
+/* A successful check, one transaction: *before is the state as it is
+ * (read in the transaction); if it differs from *w->expect (an
+ * administrator or another login acted while the password was checked),
+ * nothing is written and -ECANCELED is returned, *before telling what it
+ * is now: the caller decides.  Otherwise the failures so far stop counting
+ * towards a lock, the lock is cleared when w->clear_lock, and the login is
+ * noted with its notices (it counts later: naccs_store_session_write).  w
+ * NULL: no condition, no id.  A request id seen before for this ID:
+ * nothing written, 0, *before read now. */
 int naccs_store_record_success(struct naccs_store *st, naccs_deadline_t dl, const char *login,
 			       const struct naccs_login_event *ev,
+			       const struct naccs_success_write *w,
 			       struct naccs_account_state *before, struct naccs_err *err);
 
 /* A failed attempt on a name that is no identity here, in one transaction
- * (the same cost as record_failure, so a wrong name and a wrong password
+ * (the same cost as append_failure, so a wrong name and a wrong password
  * take the same time). name is kept only if it is a valid login or NACCS
- * form; anything else is recorded as "" (it may be a mistyped password). */
-int naccs_store_record_unknown_failure(struct naccs_store *st, naccs_deadline_t dl,
+ * form; anything else is recorded as "" (it may be a mistyped password).
+ * In the same transaction the oldest such rows beyond keep_max go (their
+ * number into *dropped when not NULL; keep_max 0: no cap), and those
+ * older than retain seconds before ev->at (0: none). */
+int naccs_store_append_unknown_failure(struct naccs_store *st, naccs_deadline_t dl,
 				       const char *name, const struct naccs_login_event *ev,
-				       unsigned *dropped, struct naccs_err *err);
-/* (*dropped, when not NULL: how many of the oldest unknown-name failures
- * were dropped to keep their number within the rule's unknown_max.) */
-
-/* The lockout rule the failure transactions of this handle apply
- * (rules/lockout.h).  Until it is set: no automatic lock, failures pruned
- * after 400 days, unknown names capped at 100,000 rows.  record_failure
- * then also, in its one transaction: prunes failures older than the
- * retention, counts the ID's failures within the window and, when they
- * reach deny, locks the ID (until lock_until, or until an administrator
- * unlocks) with a registry line.  record_success refuses (-ECANCELED) only
- * a lock in force, and keeps the login before this one and the failures
- * since it for the session notices (naccs_store_session_login). */
-void naccs_store_set_lockout(struct naccs_store *st, const struct naccs_lockout_rule *rule);
+				       unsigned keep_max, unsigned retain, unsigned *dropped,
+				       struct naccs_err *err);
 
 /* Called in every write transaction of this handle once its changes are
  * made, just before the commit; a negative return (-errno, message in err)
@@ -235,39 +314,49 @@ void naccs_store_set_lockout(struct naccs_store *st, const struct naccs_lockout_
 typedef int (*naccs_store_commit_fn)(void *ctx, struct naccs_err *err);
 void naccs_store_set_commit_hook(struct naccs_store *st, naccs_store_commit_fn fn, void *ctx);
 
-/* Where in a login naccs_store_session_login is called.  A login counts
- * (becomes the last success) when its session opens, or, for a service
- * without sessions, when auth and account both succeed with no change
- * pending; a password auth alone only notes it (record_success), so a
- * login given up before (a forced change aborted) never counts (issue
- * #16). */
-enum naccs_login_step {
-	NACCS_STEP_AUTH_END,	    /* end of a password auth (notice_in_auth): the
-				       notices of the login it noted, nothing counted */
-	NACCS_STEP_ACCOUNT,	    /* account allowed, no change pending, on a
-				       service without sessions: the login auth noted
-				       counts now; no notices */
-	NACCS_STEP_SESSION,	    /* a session opens: it is the login now (the one
-				       auth noted, or another way in: an SSH key) */
-	NACCS_STEP_SESSION_COUNTED, /* a session of a service without sessions:
-				       the account step counted; notices only */
+/* The login a password auth noted (naccs_store_record_success) or a
+ * session step counted, with the notices kept with it
+ * (UTS-2.2.1.1(1)(g)(イ), (ウ)): the login counted before it and the
+ * failures between the two.  Which step does what with it is the policy's
+ * (policy/login_note.h). */
+struct naccs_login_note {
+	bool exists;	     /* a login was noted or counted */
+	int64_t recorded_at; /* when */
+	int pending;	     /* 1 noted, no session took it yet; 2 the same, its
+				notices shown at the end of auth; 0 taken */
+	struct naccs_login_notice notice;
 };
+int naccs_store_login_note(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			   struct naccs_login_note *out, struct naccs_err *err);
 
-/* One step of a login for login (UTS-2.2.1.1(1)(g)(イ), (ウ)), one
- * transaction.  If the password auth that led here noted its login at most
- * max_age seconds before ev->at and no session took it yet, this belongs
- * to it.  Otherwise the user came in another way (an SSH key): a session
- * is the login then.  Counting a login never resets the failures that
- * count towards a lock (only our own credential check does).  *out: the
- * previous login and the failures since, where this step shows them (at
- * the session, or at AUTH_END, and then not again at the session). */
-int naccs_store_session_login(struct naccs_store *st, naccs_deadline_t dl, const char *login,
-			      const struct naccs_login_event *ev, unsigned max_age,
-			      enum naccs_login_step step, struct naccs_login_notice *out,
-			      struct naccs_err *err);
+/* What a session step writes. */
+enum naccs_note_action {
+	NACCS_NOTE_MARK,  /* the note's pending mark becomes pending */
+	NACCS_NOTE_COUNT, /* this login (ev) counts: the last counted login and
+			     the failures since it become the note, recorded at
+			     ev->at with pending, and ev the last counted login
+			     (the failures that count towards a lock stay) */
+};
+/* One session step, one transaction, only if the note is still *expect
+ * (exists, recorded_at, pending): else -ESTALE and nothing written.  *out:
+ * the note after. */
+int naccs_store_session_write(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			      const struct naccs_login_event *ev,
+			      const struct naccs_login_note *expect, enum naccs_note_action action,
+			      int pending, struct naccs_login_note *out, struct naccs_err *err);
 
 /* The failed attempts on login at or after since (0: all kept), oldest
- * first; cb returns non-zero to stop. */
+ * first, a page at a time: up to max of them after *cursor (zeroed to
+ * start) into out, their number into *n, and *cursor moved past them.
+ * Fewer than max: the last page.  Each page is one read transaction. */
+struct naccs_failure_cursor {
+	int64_t at, id;
+};
+int naccs_store_failure_page(struct naccs_store *st, naccs_deadline_t dl, const char *login,
+			     int64_t since, struct naccs_failure_cursor *cursor,
+			     struct naccs_login_event *out, size_t max, size_t *n,
+			     struct naccs_err *err);
+/* The same, every page through cb (returns non-zero to stop). */
 typedef int (*naccs_failure_fn)(void *ctx, const struct naccs_login_event *ev);
 int naccs_store_failures(struct naccs_store *st, naccs_deadline_t dl, const char *login,
 			 int64_t since, naccs_failure_fn cb, void *ctx, struct naccs_err *err);

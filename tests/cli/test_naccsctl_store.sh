@@ -36,10 +36,14 @@ ok "  says so" out_has "nothing to do"
 # (the sqlite3 shell, the last connection to close, also removes the WAL;
 # reading the version then makes an empty one: only the database file
 # itself says whether the store was changed)
-# Back to version 5: undo the last migrations (7: the failure row of the
-# last login; 6: the registry attributes: staff numbers, approvals, reasons
-# for a second ID).
-sqlite3 "$db" "ALTER TABLE last_success DROP COLUMN failure_id;
+# Back to version 5: undo the last migrations (8: request ids of login
+# outcomes; 7: the failure row of the last login; 6: the registry
+# attributes: staff numbers, approvals, reasons for a second ID).
+sqlite3 "$db" "DROP TABLE success_requests; DROP INDEX failures_request;
+ALTER TABLE failures DROP COLUMN took_lock; ALTER TABLE failures DROP COLUMN counted;
+ALTER TABLE failures DROP COLUMN request_id;
+DELETE FROM schema_version WHERE version = 8;
+ALTER TABLE last_success DROP COLUMN failure_id;
 DELETE FROM schema_version WHERE version = 7;
 DROP TRIGGER identities_approval_fixed; DROP INDEX identities_staff_number;
 ALTER TABLE identities DROP COLUMN second_id_reason;
@@ -52,11 +56,11 @@ expect_rc 1 "login on an older schema fails closed" sb_pam abcde-001 "$otp" auth
 ok "  the store was not migrated by the login" test "$(sha256sum "$db")" = "$before"
 expect_rc 1 "store check: needs upgrade" sb_ctl store check
 ok "  names the versions and the command" \
-	grep -q "has schema version 5, this naccs-auth needs 7: run naccsctl upgrade" "$T_OUT"
+	grep -q "has schema version 5, this naccs-auth needs 8: run naccsctl upgrade" "$T_OUT"
 expect_rc 4 "other commands refuse it too (no implicit migration)" sb_ctl user list
 ok "  with the same advice" out_has "run naccsctl upgrade"
 expect_rc 0 "naccsctl upgrade migrates" sb_ctl upgrade
-ok "  and says from which version to which" out_has "upgraded from schema version 5 to 7"
+ok "  and says from which version to which" out_has "upgraded from schema version 5 to 8"
 expect_rc 0 "  the new columns are there" sb_ctl user staff-number abcde-001 E-1001
 ok "  (staff number recorded)" out_has "staff number E-1001 recorded"
 expect_rc 0 "the ID authenticates again" sb_pam abcde-001 "$otp" authenticate

@@ -1,18 +1,27 @@
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "base/time.h"
 #include "pamfixture.h"
+#include "proto/message.h"
+#include "proto/schema.h"
 
 bool pfx_have_wrapper(const char *test)
 {
@@ -134,4 +143,143 @@ int pfx_acct_direct(const char *service, const char *user, const struct pam_conv
 	rv = pam_acct_mgmt(h, 0);
 	pam_end(h, rv);
 	return rv;
+}
+
+/* The child's side of pfx_naccsd_start: never returns. */
+static void naccsd_exec(const char *conf_path, const char *sock_path, const char *log_path)
+{
+	const char *vg = getenv("NACCS_VALGRIND"), *top = getenv("NACCS_TOP_BUILDDIR");
+	char bin[512], vgbuf[512], owner[32], *argv[64], *save = NULL, *w;
+	size_t n = 0;
+	int fd;
+
+	snprintf(bin, sizeof(bin), "%s/naccsd/naccsd", top != NULL ? top : ".");
+	snprintf(owner, sizeof(owner), "%lu", (unsigned long)geteuid());
+	if (vg != NULL && *vg != '\0') {
+		snprintf(vgbuf, sizeof(vgbuf), "%s", vg);
+		for (w = strtok_r(vgbuf, " ", &save); w != NULL && n < 40;
+		     w = strtok_r(NULL, " ", &save))
+			argv[n++] = w;
+	}
+	argv[n++] = bin;
+	argv[n++] = (char *)"--foreground";
+	argv[n++] = (char *)"--socket";
+	argv[n++] = (char *)sock_path;
+	argv[n++] = (char *)"--conf";
+	argv[n++] = (char *)conf_path;
+	argv[n++] = (char *)"--owner";
+	argv[n++] = owner;
+	argv[n] = NULL;
+	if (log_path != NULL) {
+		fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			dup2(fd, 2);
+			dup2(fd, 1);
+		}
+	}
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
+static bool answers_connect(const char *sock_path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
+	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return ok;
+}
+
+pid_t pfx_naccsd_start(const char *conf_path, const char *sock_path, const char *log_path)
+{
+	naccs_deadline_t dl = naccs_deadline_in(20000);
+	pid_t pid = fork();
+	int st;
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		naccsd_exec(conf_path, sock_path, log_path);
+	while (!answers_connect(sock_path)) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			fail_msg("naccsd exited before answering (status %d)", st);
+		if (naccs_deadline_left_ms(dl) <= 0) {
+			pfx_naccsd_kill(pid);
+			fail_msg("naccsd did not answer on %s within 20 s", sock_path);
+		}
+		usleep(20000);
+	}
+	return pid;
+}
+
+static int wait_exit(pid_t pid, int ms)
+{
+	naccs_deadline_t dl = naccs_deadline_in((unsigned)ms);
+	int st;
+
+	do {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		usleep(10000);
+	} while (naccs_deadline_left_ms(dl) > 0);
+	pfx_naccsd_kill(pid);
+	return -1;
+}
+
+void pfx_naccsd_stop(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(wait_exit(pid, 20000), 0);
+}
+
+void pfx_naccsd_kill(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	if (kill(pid, SIGKILL) == 0 || errno != ESRCH)
+		(void)waitpid(pid, NULL, 0);
+}
+
+/* The child's side of pfx_fake_naccsd: never returns. */
+static void fake_serve(int lfd, const char *error_code)
+{
+	struct naccs_msg *req = naccs_msg_new(), *resp = naccs_msg_new();
+
+	for (;;) {
+		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+
+		if (fd < 0 || req == NULL || resp == NULL)
+			_exit(1);
+		if (naccs_msg_recv(fd, req, naccs_deadline_in(10000), NULL) == 0 &&
+		    naccs_msg_start_response(resp, req, NACCS_MSG_ERROR, NULL) == 0 &&
+		    naccs_msg_set_str(resp, NACCS_TAG_ERROR_CODE, error_code, NULL) == 0)
+			(void)naccs_msg_send(fd, resp, naccs_deadline_in(10000), NULL);
+		close(fd);
+	}
+}
+
+pid_t pfx_fake_naccsd(const char *sock_path, const char *error_code)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	pid_t pid;
+
+	assert_true(lfd >= 0);
+	assert_true(strlen(sock_path) < sizeof(sa.sun_path));
+	memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
+	(void)unlink(sock_path);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 16), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		fake_serve(lfd, error_code);
+	close(lfd);
+	return pid;
 }

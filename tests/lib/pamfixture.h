@@ -91,4 +91,20 @@ int pfx_acct_direct(const char *service, const char *user, const struct pam_conv
 int pfx_run_pw(const char *service, enum pamtest_ops op, const char *user, const char *pw,
 	       int n_info, int n_err, struct pfx_conv *c);
 
+/* naccsd for the tests through it (issue 18): started as a child,
+ * `naccsd --foreground --socket SOCK --conf CONF --owner EUID` (under
+ * $NACCS_VALGRIND when set), its stderr appended to log (NULL: the test's),
+ * with this process's environment (NACCS_TEST_NOW included).  Returns once
+ * it answers a connect on sock (20 s at most, else the test fails). */
+pid_t pfx_naccsd_start(const char *conf_path, const char *sock_path, const char *log_path);
+/* SIGTERM, and its exit status must be 0 (within 20 s, else SIGKILL and
+ * the test fails).  pid <= 0: nothing. */
+void pfx_naccsd_stop(pid_t pid);
+/* A stand-in for naccsd on sock_path (a child process): every request is
+ * answered ERROR error_code (docs/PROTOCOL.md), e.g. "busy".  Returns once
+ * it accepts connects; stop it with pfx_naccsd_kill. */
+pid_t pfx_fake_naccsd(const char *sock_path, const char *error_code);
+/* SIGKILL, for teardowns after a failed test.  pid <= 0: nothing. */
+void pfx_naccsd_kill(pid_t pid);
+
 #endif

@@ -286,15 +286,27 @@ void fx_write_all(int fd, const void *p, size_t n)
 
 void fx_store_conf(struct fx *f, unsigned fail_delay_ms, unsigned deny)
 {
-	char text[4096], audit[1200];
+	fx_store_conf_extra(f, fail_delay_ms, deny, "");
+}
 
+void fx_store_conf_extra(struct fx *f, unsigned fail_delay_ms, unsigned deny, const char *extra)
+{
 	snprintf(f->store, sizeof(f->store), "%s/naccs.db", f->dir);
 	naccs_store_close(tst_open_store(f->store, geteuid(), true));
+	fx_conf_extra(f, fail_delay_ms, deny, extra);
+}
+
+void fx_conf_extra(struct fx *f, unsigned fail_delay_ms, unsigned deny, const char *extra)
+{
+	char text[8192], audit[1200];
+
+	snprintf(f->store, sizeof(f->store), "%s/naccs.db", f->dir);
 	snprintf(text, sizeof(text),
 		 "%s[store]\npath = %s\ntimeout_ms = 1000\n[hash]\n"
 		 "memory_kib = 1024\ntime_cost = 1\n[auth]\nfail_delay_ms = %u\n[lockout]\n"
-		 "deny = %u\n",
-		 tu_audit_trail(f->dir, audit, sizeof(audit)), f->store, fail_delay_ms, deny);
+		 "deny = %u\n%s",
+		 tu_audit_trail(f->dir, audit, sizeof(audit)), f->store, fail_delay_ms, deny,
+		 extra);
 	fx_write_conf(f, text);
 }
 
@@ -317,4 +329,55 @@ int fx_ask(int fd, struct naccs_msg *m, uint16_t type, const char *user, const c
 	    naccs_msg_get_u32(m, NACCS_TAG_OUTCOME, &o) < 0)
 		return -1;
 	return (int)o;
+}
+
+int fx_start_ask(struct naccs_msg *m, uint16_t type, const char *user)
+{
+	if (naccs_msg_start(m, type, NULL, NULL) < 0 ||
+	    naccs_msg_set_str(m, NACCS_TAG_SERVICE, "login", NULL) < 0 ||
+	    naccs_msg_set_str(m, NACCS_TAG_USER, user, NULL) < 0 ||
+	    naccs_msg_set_u32(m, NACCS_TAG_INVOKER_UID, FX_INVOKER, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+int fx_ask_msg(int fd, struct naccs_msg *m)
+{
+	uint16_t type = m->type;
+	uint32_t o;
+
+	if (fx_roundtrip(fd, m) < 0 || m->type != (type | NACCS_PROTO_RESPONSE) ||
+	    naccs_msg_get_u32(m, NACCS_TAG_OUTCOME, &o) < 0)
+		return -1;
+	return (int)o;
+}
+
+char *fx_trail(const struct fx *f)
+{
+	char dir[300];
+
+	snprintf(dir, sizeof(dir), "%s/audit", f->dir);
+	return tu_trail_text(dir);
+}
+
+bool fx_info_has(const struct naccs_msg *m, const char *needle)
+{
+	const char *s;
+
+	for (unsigned i = 0; naccs_msg_get_str_at(m, NACCS_TAG_INFO, i, &s, NULL) == 0; i++)
+		if (strstr(s, needle) != NULL)
+			return true;
+	return naccs_msg_get_str(m, NACCS_TAG_MESSAGE, &s, NULL) == 0 && strstr(s, needle) != NULL;
+}
+
+void fx_start_with(struct fx *f, const char *const *extra)
+{
+	const char *args[32] = {"--foreground", "--socket", f->sock, "--conf", f->conf};
+	size_t n = 5;
+
+	while (*extra != NULL && n < 31)
+		args[n++] = *extra++;
+	args[n] = NULL;
+	f->pid = fx_spawn(f, args);
+	close(fx_connect_wait(f->sock));
 }

@@ -71,4 +71,25 @@ struct naccs_store *fx_store_open(const struct fx *f);
 #define FX_INVOKER 4242
 int fx_ask(int fd, struct naccs_msg *m, uint16_t type, const char *user, const char *password);
 
+/* ---- sessions and password changes (test_decide_session.c,
+ * test_decide_password.c) ---- */
+/* fx_store_conf, with extra appended to the configuration (its own
+ * sections: "[session]\nmax_sessions_per_id = 1\n"). */
+void fx_store_conf_extra(struct fx *f, unsigned fail_delay_ms, unsigned deny, const char *extra);
+/* The same configuration for the store f has already (none created). */
+void fx_conf_extra(struct fx *f, unsigned fail_delay_ms, unsigned deny, const char *extra);
+/* Start a type request in m for user from service "login", invoker_uid
+ * FX_INVOKER: the caller adds its own fields, then fx_ask_msg.  0 or -1. */
+int fx_start_ask(struct naccs_msg *m, uint16_t type, const char *user);
+/* Send m (started by fx_start_ask) on fd and receive the response in m: its
+ * outcome, or -1 (an ERROR, or no response). */
+int fx_ask_msg(int fd, struct naccs_msg *m);
+/* The audit trail of f as text (free()). */
+char *fx_trail(const struct fx *f);
+/* Does one of m's info lines (or its message) hold needle? */
+bool fx_info_has(const struct naccs_msg *m, const char *needle);
+/* ---- the worker pool (test_pool.c) ---- */
+/* fx_start with more arguments (NULL-terminated), e.g. --workers 2. */
+void fx_start_with(struct fx *f, const char *const *extra);
+
 #endif

@@ -3,7 +3,7 @@
  * spelling as a key, general.owner=) is applied before the file is read, so
  * the file is checked against the owner the arguments name
  * (UTS-2.2.1.2(2)(a)); keys of rules not implemented yet fail closed in
- * arguments as in the file. */
+ * arguments as in the file; naccsd_socket= (issue 18). */
 #include "config.h"
 
 #include <setjmp.h>
@@ -154,6 +154,48 @@ static void test_reserved_key_argument_fails_closed(void **state)
 	assert_int_equal(load(fx, me, NULL), PAM_SERVICE_ERR);
 }
 
+/* naccsd_socket=PATH (issue 18): an absolute path that fits a socket
+ * address, else the call fails closed; the configuration's own reading
+ * takes no notice of it (a '.' in the path is no key override). */
+static void test_naccsd_socket_argument(void **state)
+{
+	struct fixture *fx = *state;
+	struct pam_naccs_client_args a;
+	char me[64], longer[200];
+	const char *argv[3];
+
+	owner_arg(me, sizeof(me), "owner=", (unsigned long)getuid());
+	assert_int_equal(load(fx, me, "naccsd_socket=/run/naccs/naccsd.sock"), PAM_SUCCESS);
+	assert_int_equal(load(fx, me, "naccsd_socket=run/naccsd.sock"), PAM_SERVICE_ERR);
+	argv[0] = "naccsd_socket=/run/naccs/naccsd.sock";
+	argv[1] = me;
+	argv[2] = "silent";
+	assert_int_equal(pam_naccs_client_args(fx->pamh, 0, 3, argv, &a), PAM_SUCCESS);
+	assert_string_equal(a.socket, "/run/naccs/naccsd.sock");
+	assert_int_equal(a.owner, getuid());
+	assert_true(a.quiet);
+	assert_false(a.nodelay);
+	argv[0] = "naccsd_socket=";
+	assert_int_equal(pam_naccs_client_args(fx->pamh, 0, 1, argv, &a), PAM_SERVICE_ERR);
+	argv[0] = "naccsd_socket=naccsd.sock";
+	assert_int_equal(pam_naccs_client_args(fx->pamh, 0, 1, argv, &a), PAM_SERVICE_ERR);
+	/* sun_path holds 107 bytes and the NUL. */
+	memset(longer, 'a', sizeof(longer));
+	memcpy(longer, "naccsd_socket=/", 15);
+	longer[14 + 108] = '\0';
+	argv[0] = longer;
+	assert_int_equal(pam_naccs_client_args(fx->pamh, 0, 1, argv, &a), PAM_SERVICE_ERR);
+	longer[14 + 107] = '\0';
+	assert_int_equal(pam_naccs_client_args(fx->pamh, 0, 1, argv, &a), PAM_SUCCESS);
+	assert_int_equal(load(fx, me, longer), PAM_SUCCESS);
+	argv[0] = "naccsd_socket=/run/naccs/naccsd.sock";
+	argv[1] = "owner=root";
+	assert_int_equal(pam_naccs_client_args(fx->pamh, 0, 2, argv, &a), PAM_SERVICE_ERR);
+	/* PAM_SILENT is quiet too. */
+	assert_int_equal(pam_naccs_client_args(fx->pamh, PAM_SILENT, 1, argv, &a), PAM_SUCCESS);
+	assert_true(a.quiet);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -161,6 +203,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_owner_spellings_check_the_file),
 	    T(test_reserved_key_argument_fails_closed),
+	    T(test_naccsd_socket_argument),
 	};
 
 	return cmocka_run_group_tests_name("pam_args", tests, NULL, NULL);

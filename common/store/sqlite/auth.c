@@ -1,9 +1,9 @@
 /* The SQLite backend of the credential store: what a login needs.
  *
- * Look-ups (by login, NACCS user ID or uid), the account state, the
- * outcome of a login (failure or success, each one transaction so
- * concurrent logins never lose a count) and the transparent re-hash after
- * a successful login. */
+ * Look-ups (by login, NACCS user ID or uid), the account state, a
+ * successful check recorded (one transaction, a compare-and-set on the
+ * state the caller read) and the transparent re-hash after it.  Failures:
+ * store/sqlite/failure.c. */
 #include "config.h"
 
 #include <errno.h>
@@ -77,60 +77,6 @@ int sq_get_state(void *impl, naccs_deadline_t dl, const char *login,
 
 /* ---- login outcomes -------------------------------------------------- */
 
-/* The failure is added and the state read back in one transaction, so N
- * concurrent failures always count N (UTS-2.2.1.1(1)(g)(ウ)).  The state
- * returned carries no hash: the caller needs the counts and flags. */
-int sq_record_failure(void *impl, naccs_deadline_t dl, const char *login,
-		      const struct naccs_login_event *ev, struct naccs_account_state *after,
-		      struct naccs_err *err)
-{
-	struct sq *s = impl;
-	struct naccs_identity id;
-	struct sq_ident_meta meta;
-	int rc = sq_tx_begin(s, dl, true, _("recording a failed login"), err);
-
-	if (rc == 0)
-		rc = sq_identity_by_login(s, login, &id, &meta, err);
-	if (rc == 0)
-		rc = sq_run(s, NULL, err,
-			    "INSERT INTO failures (identity, at, service, tty, rhost) "
-			    "VALUES (?1, ?2, ?3, ?4, ?5)",
-			    "llttt", meta.id, ev->at, ev->service, ev->tty, ev->rhost);
-	/* The failure that reaches the limit locks, in this transaction. */
-	if (rc == 0)
-		rc = sq_failure_lockout(s, login, &id, &meta, ev->at, after, err);
-	return sq_tx_end(s, rc, err);
-}
-
-/* An attempt on a name that is no identity: one transaction, like
- * sq_record_failure, so both cost the same. */
-int sq_record_unknown_failure(void *impl, naccs_deadline_t dl, const char *name,
-			      const struct naccs_login_event *ev, unsigned *dropped,
-			      struct naccs_err *err)
-{
-	struct sq *s = impl;
-	int changes = 0;
-	int rc = sq_tx_begin(s, dl, true, _("recording a failed login"), err);
-
-	if (rc == 0)
-		rc = sq_run(s, NULL, err,
-			    "INSERT INTO unknown_failures (name, at, service, tty, rhost) "
-			    "VALUES (?1, ?2, ?3, ?4, ?5)",
-			    "tlttt", name, ev->at, ev->service, ev->tty, ev->rhost);
-	/* A flood of random names cannot grow the store without limit: the
-	 * oldest rows beyond unknown_max go (ids only grow: AUTOINCREMENT). */
-	if (rc == 0)
-		rc = sq_run(s, &changes, err,
-			    "DELETE FROM unknown_failures WHERE id <= last_insert_rowid() - ?1",
-			    "l", (int64_t)s->lockout.unknown_max);
-	if (rc == 0)
-		rc = sq_prune(s, "unknown_failures",
-			      naccs_lockout_prune_before(&s->lockout, ev->at), err);
-	if (dropped != NULL)
-		*dropped = rc == 0 && changes > 0 ? (unsigned)changes : 0;
-	return sq_tx_end(s, rc, err);
-}
-
 /* Failures up to now stop counting (a success or an unlock). */
 static int reset_failures(struct sq *s, int64_t id, struct naccs_err *err)
 {
@@ -140,43 +86,86 @@ static int reset_failures(struct sq *s, int64_t id, struct naccs_err *err)
 		      "l", id);
 }
 
-/* The state before, then the failures so far stop counting towards a lock,
- * and the login is noted (pending) with its notices: it counts only when
- * its session opens, or, on a service without sessions, when the account
- * phase allows it too (naccs_store_session_login; issue #16). */
+/* A request id this ID's success was recorded with before: 1. */
+static int success_seen(struct sq *s, int64_t id, const uint8_t *rid, struct naccs_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sq_prepare(
+	    s, &st, err, "SELECT 1 FROM success_requests WHERE identity = ?1 AND request_id = ?2",
+	    "lr", id, rid);
+
+	if (rc < 0)
+		return rc;
+	rc = sq_step(s, st, err);
+	sqlite3_finalize(st);
+	return rc > 0 ? 1 : rc;
+}
+
+/* The request id kept (older ones pruned, a batch at a time). */
+static int keep_request(struct sq *s, int64_t id, const struct naccs_success_write *w, int64_t at,
+			struct naccs_err *err)
+{
+	int rc =
+	    sq_run(s, NULL, err,
+		   "INSERT INTO success_requests (identity, request_id, at) VALUES (?1, ?2, ?3)",
+		   "lrl", id, w->request_id, at);
+
+	if (rc == 0 && w->retain != 0)
+		rc = sq_run(s, NULL, err,
+			    "DELETE FROM success_requests WHERE rowid IN (SELECT rowid FROM "
+			    "success_requests WHERE at < ?1 ORDER BY at LIMIT 64)",
+			    "l", at - (int64_t)w->retain);
+	return rc;
+}
+
+/* The state before; if it is still what the caller read (w->expect), the
+ * failures so far stop counting towards a lock, the lock is cleared when
+ * the caller asks, and the login is noted (pending) with its notices: it
+ * counts only when its session opens, or, on a service without sessions,
+ * when the account phase allows it too (naccs_policy_session_login; issue
+ * #16). */
 int sq_record_success(void *impl, naccs_deadline_t dl, const char *login,
-		      const struct naccs_login_event *ev, struct naccs_account_state *before,
-		      struct naccs_err *err)
+		      const struct naccs_login_event *ev, const struct naccs_success_write *w,
+		      struct naccs_account_state *before, struct naccs_err *err)
 {
 	struct sq *s = impl;
 	struct naccs_identity id;
+	struct naccs_state_stamp now;
 	struct sq_ident_meta meta;
+	const uint8_t *rid = w != NULL ? w->request_id : NULL;
 	int rc = sq_tx_begin(s, dl, true, _("recording a successful login"), err);
 
 	if (rc == 0)
 		rc = sq_identity_by_login(s, login, &id, &meta, err);
+	if (rc == 0 && rid != NULL)
+		rc = success_seen(s, meta.id, rid, err);
 	if (rc == 0)
 		rc = sq_load_state(s, login, &meta, false, before, err);
-	/* The flags as they are now, not as they were before the password was
-	 * checked: an ID locked or suspended meanwhile gets no success. */
-	if (rc == 0 && naccs_state_bars(before, ev->at) != 0)
-		rc = naccs_err_set(err, ECANCELED,
-				   _("credential store %s: '%s' was locked, suspended or retired "
-				     "during the login; success not recorded"),
-				   s->path, login);
+	else if (rc > 0) /* the same request again: nothing written */
+		return sq_tx_end(s, sq_load_state(s, login, &meta, false, before, err), err);
+	/* The flags as they are now against those the caller read before the
+	 * password was checked: a change meanwhile is the caller's to judge. */
+	if (rc == 0 && w != NULL && w->expect != NULL) {
+		naccs_store_stamp_of(before, &now);
+		if (!naccs_store_stamp_same(&now, w->expect, false))
+			rc =
+			    naccs_err_set(err, ECANCELED,
+					  _("credential store %s: the state of '%s' changed during "
+					    "the login; success not recorded"),
+					  s->path, login);
+	}
 	/* Noted with the notices of the login before it; not counted yet. */
 	if (rc == 0)
 		rc = sq_keep_previous_login(s, meta.id, before, ev, 1, err);
 	if (rc == 0)
 		rc = reset_failures(s, meta.id, err);
-	/* A timed lock that has ended is cleared here, in the transaction
-	 * of our own successful check (nobody else writes it back). */
-	if (rc == 0 && before->locked)
+	if (rc == 0 && w != NULL && w->clear_lock && w->expect != NULL && before->locked)
 		rc = sq_run(s, NULL, err,
 			    "UPDATE flags SET locked = 0, locked_at = NULL, lock_reason = '', "
-			    "lock_until = NULL WHERE identity = ?1 AND lock_until IS NOT NULL "
-			    "AND lock_until <= ?2",
-			    "ll", meta.id, ev->at);
+			    "lock_until = NULL WHERE identity = ?1",
+			    "l", meta.id);
+	if (rc == 0 && rid != NULL)
+		rc = keep_request(s, meta.id, w, ev->at, err);
 	return sq_tx_end(s, rc, err);
 }
 

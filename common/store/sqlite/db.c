@@ -118,8 +118,9 @@ int sq_busy_wait(void *arg, int attempts)
 
 /* ---- statements ------------------------------------------------------ */
 
-/* Bind arguments by type letters: 'l' int64_t, 'd' int (bools), 't' text
- * (NULL binds SQL NULL).  The strings outlive the statement: SQLITE_STATIC. */
+/* Bind arguments by type letters: 'l' int64_t, 'd' int (bools), 't' text,
+ * 'r' a request id (NACCS_REQUEST_ID_LEN bytes) (NULL binds SQL NULL).  The strings outlive the
+ * statement: SQLITE_STATIC. */
 static int bind_args(sqlite3_stmt *st, const char *types, va_list ap)
 {
 	int rc = SQLITE_OK;
@@ -137,6 +138,12 @@ static int bind_args(sqlite3_stmt *st, const char *types, va_list ap)
 		case 't':
 			t = va_arg(ap, const char *);
 			rc = t != NULL ? sqlite3_bind_text(st, i + 1, t, -1, SQLITE_STATIC)
+				       : sqlite3_bind_null(st, i + 1);
+			break;
+		case 'r':
+			t = va_arg(ap, const char *);
+			rc = t != NULL ? sqlite3_bind_blob(st, i + 1, t, NACCS_REQUEST_ID_LEN,
+							   SQLITE_STATIC)
 				       : sqlite3_bind_null(st, i + 1);
 			break;
 		default:

@@ -13,7 +13,6 @@
 
 #include <sqlite3.h>
 
-#include "rules/lockout.h"
 #include "store/backend.h"
 
 /* The columns of an identity row, in the order sq_read_identity reads them. */
@@ -28,13 +27,12 @@ struct sq {
 	int depth;	     /* open transaction levels (a listing callback may nest reads) */
 	int last_rc;	     /* extended code of the last failed SQLite call */
 	bool read_only;
-	bool check_alone;		   /* a login's or naccsctl's open, not store check's: a
-					      store without its -wal or -shm is checked on its
-					      own first (store/sqlite/file.c, sq_check_alone) */
-	const char *op;			   /* what the call in progress does, for messages */
-	struct naccs_lockout_rule lockout; /* what a failure transaction applies */
-	bool writing;			   /* the open transaction is a write */
-	naccs_store_commit_fn commit_fn;   /* before each write commit (store/store.h) */
+	bool check_alone;		 /* a login's or naccsctl's open, not store check's: a
+					    store without its -wal or -shm is checked on its
+					    own first (store/sqlite/file.c, sq_check_alone) */
+	const char *op;			 /* what the call in progress does, for messages */
+	bool writing;			 /* the open transaction is a write */
+	naccs_store_commit_fn commit_fn; /* before each write commit (store/store.h) */
 	void *commit_ctx;
 	char path[];
 };
@@ -111,8 +109,33 @@ int sq_judge_version(const struct sq *s, int version, bool migrate, struct naccs
 int sq_inspect(const struct naccs_store_options *opt, bool deep, struct naccs_store_report *out,
 	       struct naccs_err *err);
 
-/* store/sqlite/rows.c: reading and checking rows. */
+/* store/sqlite/cols.c: reading and checking columns.  A row being read,
+ * for messages about a malformed value. */
+struct sq_row {
+	const struct sq *s;
+	sqlite3_stmt *st;
+	const char *table;
+	char who[48]; /* the login, printable, possibly shortened */
+};
+void sq_row_init(struct sq_row *r, const struct sq *s, sqlite3_stmt *st, const char *table,
+		 const char *login);
+/* The login of the row taken from column col, printable whatever it holds. */
+void sq_row_init_from_col(struct sq_row *r, const struct sq *s, sqlite3_stmt *st, const char *table,
+			  int col);
+int sq_bad_row(const struct sq_row *r, int col, const char *why, struct naccs_err *err);
 int sq_missing_row(const struct sq *s, const char *table, const char *login, struct naccs_err *err);
+/* Each: 0 and the value, or -EINVAL naming table, login and column. */
+int sq_col_text(const struct sq_row *r, int col, char *out, size_t size, bool nonempty,
+		struct naccs_err *err);
+int sq_col_opt_text(const struct sq_row *r, int col, char *out, size_t size, struct naccs_err *err);
+int sq_col_int(const struct sq_row *r, int col, int64_t min, int64_t max, int64_t *out,
+	       struct naccs_err *err);
+int sq_col_opt_time(const struct sq_row *r, int col, int64_t *out, struct naccs_err *err);
+int sq_col_bool(const struct sq_row *r, int col, bool *out, struct naccs_err *err);
+int sq_col_time(const struct sq_row *r, int col, int64_t *out, struct naccs_err *err);
+int sq_col_kind(const struct sq_row *r, int col, enum naccs_id_kind *out, struct naccs_err *err);
+
+/* store/sqlite/rows.c: reading identities, account states, registry lines. */
 int sq_read_identity(const struct sq *s, sqlite3_stmt *st, struct naccs_identity *id,
 		     struct sq_ident_meta *meta, struct naccs_err *err);
 int sq_fetch_identity(struct sq *s, sqlite3_stmt *st, const char *what, struct naccs_identity *id,
@@ -133,15 +156,9 @@ int sq_find_by_uid(void *impl, naccs_deadline_t dl, uint32_t uid, struct naccs_i
 		   struct naccs_err *err);
 int sq_get_state(void *impl, naccs_deadline_t dl, const char *login,
 		 struct naccs_account_state *out, struct naccs_err *err);
-int sq_record_failure(void *impl, naccs_deadline_t dl, const char *login,
-		      const struct naccs_login_event *ev, struct naccs_account_state *after,
-		      struct naccs_err *err);
-int sq_record_unknown_failure(void *impl, naccs_deadline_t dl, const char *name,
-			      const struct naccs_login_event *ev, unsigned *dropped,
-			      struct naccs_err *err);
 int sq_record_success(void *impl, naccs_deadline_t dl, const char *login,
-		      const struct naccs_login_event *ev, struct naccs_account_state *before,
-		      struct naccs_err *err);
+		      const struct naccs_login_event *ev, const struct naccs_success_write *w,
+		      struct naccs_account_state *before, struct naccs_err *err);
 int sq_replace_hash(void *impl, naccs_deadline_t dl, const char *login, const char *old_phc,
 		    const char *new_phc, struct naccs_err *err);
 
@@ -195,22 +212,30 @@ int sq_lowest_unissued_gid(struct sq *s, uint32_t from, uint32_t max, uint32_t *
 int sq_next_free_uid(void *impl, naccs_deadline_t dl, uint32_t from, uint32_t max, uint32_t *uid,
 		     struct naccs_err *err);
 
-/* store/sqlite/lockout.c: the lockout rule inside the failure and success
- * transactions, pruning, session logins, failure listings. */
-void sq_set_lockout(void *impl, const struct naccs_lockout_rule *rule);
-int sq_failure_lockout(struct sq *s, const char *login, const struct naccs_identity *id,
-		       const struct sq_ident_meta *meta, int64_t now,
-		       struct naccs_account_state *after, struct naccs_err *err);
+/* store/sqlite/failure.c: failures appended (the count in a window, the
+ * lock the caller's data asks for), pruning, failure pages. */
+int sq_append_failure(void *impl, naccs_deadline_t dl, const char *login,
+		      const struct naccs_login_event *ev, const struct naccs_failure_write *w,
+		      struct naccs_account_state *after, uint32_t *count, struct naccs_err *err);
+int sq_append_unknown_failure(void *impl, naccs_deadline_t dl, const char *name,
+			      const struct naccs_login_event *ev, unsigned keep_max,
+			      unsigned retain, unsigned *dropped, struct naccs_err *err);
 int sq_prune(struct sq *s, const char *table, int64_t before, struct naccs_err *err);
+int sq_failure_page(void *impl, naccs_deadline_t dl, const char *login, int64_t since,
+		    struct naccs_failure_cursor *cursor, struct naccs_login_event *out, size_t max,
+		    size_t *n, struct naccs_err *err);
+
+/* store/sqlite/session.c: the previous login and the failures since it
+ * (the session notices), session logins. */
 int sq_keep_previous_login(struct sq *s, int64_t id, const struct naccs_account_state *before,
 			   const struct naccs_login_event *ev, int64_t pending,
 			   struct naccs_err *err);
-int sq_session_login(void *impl, naccs_deadline_t dl, const char *login,
-		     const struct naccs_login_event *ev, unsigned max_age,
-		     enum naccs_login_step step, struct naccs_login_notice *out,
+int sq_login_note(void *impl, naccs_deadline_t dl, const char *login, struct naccs_login_note *out,
+		  struct naccs_err *err);
+int sq_session_write(void *impl, naccs_deadline_t dl, const char *login,
+		     const struct naccs_login_event *ev, const struct naccs_login_note *expect,
+		     enum naccs_note_action action, int pending, struct naccs_login_note *out,
 		     struct naccs_err *err);
-int sq_failures(void *impl, naccs_deadline_t dl, const char *login, int64_t since,
-		naccs_failure_fn cb, void *ctx, struct naccs_err *err);
 int sq_read_event(struct sq *s, sqlite3_stmt *st, const char *table, const char *login, int col,
 		  struct naccs_login_event *ev, struct naccs_err *err);
 

@@ -123,7 +123,6 @@ int sq_new(const struct naccs_store_options *opt, struct sq **out, struct naccs_
 		return naccs_err_set(err, ENOMEM, _("credential store: out of memory"));
 	memcpy(s->path, opt->path, len + 1);
 	s->read_only = opt->read_only;
-	naccs_lockout_rule_default(&s->lockout);
 	s->dl = naccs_deadline_in(opt->timeout_ms);
 	s->op = _("opening");
 	*out = s;

@@ -14,7 +14,7 @@
 #ifndef NACCS_STORE_SQLITE_SCHEMA_H
 #define NACCS_STORE_SQLITE_SCHEMA_H
 
-#define NACCS_SQLITE_SCHEMA_VERSION 7
+#define NACCS_SQLITE_SCHEMA_VERSION 8
 
 /* The hash parameters of a PHC string ("$argon2id$v=19$m=65536,t=3,p=1$"):
  * the salt and the hash are unpadded base64, so trimming the base64 alphabet,
@@ -283,6 +283,26 @@ static const char *const naccs_sqlite_migrations[NACCS_SQLITE_SCHEMA_VERSION] = 
     " WHERE f.identity = last_success.identity AND (f.at < last_success.at"
     " OR (f.at = last_success.at AND f.id <= (SELECT failure_mark FROM flags"
     " WHERE flags.identity = last_success.identity)))), 0);",
+
+    /* Version 8: idempotent login outcomes keyed by the protocol's
+     * request_id (issue 18): a failure or success written again with the
+     * same id for the same identity is a no-op.  failures.counted and
+     * took_lock: what the append answered (the count in its window, whether
+     * it took the lock), so a repeated request answers the same. */
+    "ALTER TABLE failures ADD COLUMN request_id BLOB"
+    " CHECK (request_id IS NULL OR length(request_id) = 16);"
+    "ALTER TABLE failures ADD COLUMN counted INTEGER NOT NULL DEFAULT 0 CHECK (counted >= 0);"
+    "ALTER TABLE failures ADD COLUMN took_lock INTEGER NOT NULL DEFAULT 0"
+    " CHECK (took_lock IN (0, 1));"
+    "CREATE UNIQUE INDEX failures_request ON failures (identity, request_id)"
+    " WHERE request_id IS NOT NULL;"
+    "CREATE TABLE success_requests ("
+    " identity INTEGER NOT NULL REFERENCES identities (id),"
+    " request_id BLOB NOT NULL CHECK (length(request_id) = 16),"
+    " at INTEGER NOT NULL,"
+    " PRIMARY KEY (identity, request_id)"
+    ") STRICT;"
+    "CREATE INDEX success_requests_at ON success_requests (at);",
 };
 
 #endif

@@ -564,6 +564,31 @@ static void test_setters(void **state)
 	naccs_msg_free(m);
 }
 
+/* prior_generation (0x0d): AUTHENTICATE's only, a string of 128 at most
+ * (the client's repeat cache, docs/PROTOCOL.md). */
+static void test_prior_generation(void **state)
+{
+	struct naccs_msg *m = new_msg();
+	struct naccs_err err;
+	char gen[130];
+	const char *got = NULL;
+
+	(void)state;
+	memset(gen, 'g', sizeof(gen) - 1);
+	gen[sizeof(gen) - 1] = '\0';
+	assert_int_equal(naccs_msg_start(m, NACCS_MSG_ACCOUNT, NULL, &err), 0);
+	assert_int_equal(naccs_msg_set_str(m, NACCS_TAG_PRIOR_GENERATION, "x", &err), -EINVAL);
+	assert_int_equal(naccs_msg_start(m, NACCS_MSG_PASSWORD_BEGIN, NULL, &err), 0);
+	assert_int_equal(naccs_msg_set_str(m, NACCS_TAG_PRIOR_GENERATION, "x", &err), -EINVAL);
+	assert_int_equal(naccs_msg_start(m, NACCS_MSG_AUTHENTICATE, NULL, &err), 0);
+	assert_int_equal(naccs_msg_set_strn(m, NACCS_TAG_PRIOR_GENERATION, gen, 129, &err),
+			 -EMSGSIZE);
+	assert_int_equal(naccs_msg_set_strn(m, NACCS_TAG_PRIOR_GENERATION, gen, 128, &err), 0);
+	assert_int_equal(naccs_msg_get_str(m, NACCS_TAG_PRIOR_GENERATION, &got, NULL), 0);
+	assert_int_equal(strlen(got), 128);
+	naccs_msg_free(m);
+}
+
 /* ---- secrets ---- */
 
 static bool all_zero(const void *p, size_t len)
@@ -836,6 +861,7 @@ int main(void)
 	    cmocka_unit_test(test_decode_field_rules),
 	    cmocka_unit_test(test_decode_secret_bool_int),
 	    cmocka_unit_test(test_setters),
+	    cmocka_unit_test(test_prior_generation),
 	    cmocka_unit_test(test_secret_wiped),
 	    cmocka_unit_test(test_frame_partial),
 	    cmocka_unit_test(test_frame_failures),

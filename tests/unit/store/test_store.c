@@ -28,6 +28,10 @@
 #include "testutil.h"
 
 #define DL() naccs_deadline_in(10000)
+/* What the default lockout rule asks of a failure (policy/lockout.h):
+ * rows kept 400 days, no lock. */
+#define KEEP_SECONDS (400u * 86400u)
+static const struct naccs_failure_write KEEP = {.retain = KEEP_SECONDS};
 
 struct fx {
 	char *dir;
@@ -665,8 +669,9 @@ static void test_failures_and_success(void **state)
 	must_add(f->st, "abcde-001", "ABCDE", "001");
 	for (int i = 1; i <= 3; i++) {
 		ev.at = 1700000000 + i;
-		assert_int_equal(
-		    naccs_store_record_failure(f->st, DL(), "abcde-001", &ev, &after, &err), 0);
+		assert_int_equal(naccs_store_append_failure(f->st, DL(), "abcde-001", &ev, &KEEP,
+							    &after, NULL, &err),
+				 0);
 		assert_int_equal(after.failures_since_success, i);
 	}
 	assert_true(after.has_last_failure);
@@ -681,8 +686,8 @@ static void test_failures_and_success(void **state)
 	/* success: the state before it, for the last-login notice */
 	ev = event("login", "");
 	ev.at = 1700000100;
-	assert_int_equal(naccs_store_record_success(f->st, DL(), "abcde-001", &ev, &before, &err),
-			 0);
+	assert_int_equal(
+	    naccs_store_record_success(f->st, DL(), "abcde-001", &ev, NULL, &before, &err), 0);
 	assert_int_equal(before.failures_since_success, 3);
 	assert_false(before.has_last_success);
 	assert_true(before.has_last_failure);
@@ -696,12 +701,14 @@ static void test_failures_and_success(void **state)
 	assert_false(after.has_last_success);
 	naccs_wipe(&after, sizeof(after));
 	{
-		struct naccs_login_notice n;
+		struct naccs_login_note note, n;
 
-		assert_int_equal(naccs_store_session_login(f->st, DL(), "abcde-001", &ev, 600,
-							   NACCS_STEP_SESSION, &n, &err),
+		/* A session counts the login (policy/login_note.c decides when). */
+		assert_int_equal(naccs_store_login_note(f->st, DL(), "abcde-001", &note, &err), 0);
+		assert_int_equal(naccs_store_session_write(f->st, DL(), "abcde-001", &ev, &note,
+							   NACCS_NOTE_COUNT, 0, &n, &err),
 				 0);
-		assert_false(n.has_previous); /* the first login */
+		assert_false(n.notice.has_previous); /* the first login */
 	}
 	state_of(f->st, "abcde-001", &after);
 	assert_true(after.has_last_success);
@@ -711,16 +718,17 @@ static void test_failures_and_success(void **state)
 
 	/* a hostile rhost is stored defanged; at = 0 means now */
 	ev = event("sshd", "evil\x1b[2Jhost\n");
-	assert_int_equal(naccs_store_record_failure(f->st, DL(), "abcde-001", &ev, &after, &err),
-			 0);
+	assert_int_equal(
+	    naccs_store_append_failure(f->st, DL(), "abcde-001", &ev, &KEEP, &after, NULL, &err),
+	    0);
 	assert_int_equal(after.failures_since_success, 1);
 	assert_string_equal(after.last_failure.rhost, "evil?[2Jhost?");
 	assert_true(after.last_failure.at > 1700000100);
 
 	/* the next success reports the previous one */
 	ev = event("sshd", "192.0.2.8");
-	assert_int_equal(naccs_store_record_success(f->st, DL(), "abcde-001", &ev, &before, &err),
-			 0);
+	assert_int_equal(
+	    naccs_store_record_success(f->st, DL(), "abcde-001", &ev, NULL, &before, &err), 0);
 	assert_true(before.has_last_success);
 	assert_int_equal(before.last_success.at, 1700000100);
 	assert_int_equal(before.failures_since_success, 1);
@@ -728,10 +736,12 @@ static void test_failures_and_success(void **state)
 	/* The three failures of 2023 are older than the 400-day retention:
 	 * the failure recorded now pruned them (lockout.failure_retention_days). */
 	assert_int_equal(raw_query_int(f->path, "SELECT count(*) FROM failures"), 1);
-	assert_int_equal(naccs_store_record_failure(f->st, DL(), "nobody", &ev, &after, &err),
-			 -ENOENT);
-	assert_int_equal(naccs_store_record_failure(f->st, DL(), "abcde-001", NULL, &after, &err),
-			 -EINVAL);
+	assert_int_equal(
+	    naccs_store_append_failure(f->st, DL(), "nobody", &ev, &KEEP, &after, NULL, &err),
+	    -ENOENT);
+	assert_int_equal(
+	    naccs_store_append_failure(f->st, DL(), "abcde-001", NULL, &KEEP, &after, NULL, &err),
+	    -EINVAL);
 }
 
 /* UTS-2.2.1.1(1)(g)(ウ): attempts on unknown names are recorded too, with the
@@ -744,18 +754,24 @@ static void test_unknown_failures(void **state)
 	struct naccs_login_event ev = event("sshd", "192.0.2.9");
 	struct naccs_err err;
 
-	assert_int_equal(naccs_store_record_unknown_failure(f->st, DL(), "nobody", &ev, NULL, &err),
+	assert_int_equal(naccs_store_append_unknown_failure(f->st, DL(), "nobody", &ev, 100000,
+							    KEEP_SECONDS, NULL, &err),
 			 0);
-	assert_int_equal(
-	    naccs_store_record_unknown_failure(f->st, DL(), "#0123456789abcdef", &ev, NULL, &err),
-	    0);
-	assert_int_equal(
-	    naccs_store_record_unknown_failure(f->st, DL(), "zzzzz-999", &ev, NULL, &err), 0);
-	assert_int_equal(
-	    naccs_store_record_unknown_failure(f->st, DL(), "ZZZZZ999", &ev, NULL, &err), 0);
-	assert_int_equal(
-	    naccs_store_record_unknown_failure(f->st, DL(), "S3cret pass!", &ev, NULL, &err), 0);
-	assert_int_equal(naccs_store_record_unknown_failure(f->st, DL(), NULL, &ev, NULL, &err), 0);
+	assert_int_equal(naccs_store_append_unknown_failure(f->st, DL(), "#0123456789abcdef", &ev,
+							    100000, KEEP_SECONDS, NULL, &err),
+			 0);
+	assert_int_equal(naccs_store_append_unknown_failure(f->st, DL(), "zzzzz-999", &ev, 100000,
+							    KEEP_SECONDS, NULL, &err),
+			 0);
+	assert_int_equal(naccs_store_append_unknown_failure(f->st, DL(), "ZZZZZ999", &ev, 100000,
+							    KEEP_SECONDS, NULL, &err),
+			 0);
+	assert_int_equal(naccs_store_append_unknown_failure(f->st, DL(), "S3cret pass!", &ev,
+							    100000, KEEP_SECONDS, NULL, &err),
+			 0);
+	assert_int_equal(naccs_store_append_unknown_failure(f->st, DL(), NULL, &ev, 100000,
+							    KEEP_SECONDS, NULL, &err),
+			 0);
 	assert_int_equal(raw_query_int(f->path, "SELECT count(*) FROM unknown_failures"), 6);
 	assert_int_equal(raw_query_int(f->path, "SELECT count(*) FROM unknown_failures "
 						"WHERE name IN ('nobody', '#0123456789abcdef')"),
@@ -765,25 +781,32 @@ static void test_unknown_failures(void **state)
 			 4);
 	/* nothing was counted against any identity */
 	assert_int_equal(raw_query_int(f->path, "SELECT count(*) FROM failures"), 0);
-	assert_int_equal(naccs_store_record_unknown_failure(f->st, DL(), "x", NULL, NULL, &err),
+	assert_int_equal(naccs_store_append_unknown_failure(f->st, DL(), "x", NULL, 100000,
+							    KEEP_SECONDS, NULL, &err),
 			 -EINVAL);
 }
 
 /* UTS-2.2.1.1(1)(d): an ID suspended or locked while its password was being
- * checked gets no success: the flags are read in the recording transaction. */
+ * checked gets no success: the flags are read in the recording transaction
+ * and compared with those read before the check (compare-and-set). */
 static void test_success_refused_when_locked_meanwhile(void **state)
 {
 	struct fx *f = *state;
 	struct naccs_login_event ev = event("login", "");
 	struct naccs_account_state before;
+	struct naccs_state_stamp seen;
+	struct naccs_success_write w = {.expect = &seen};
 	struct naccs_err err;
 
 	must_add(f->st, "abcde-001", "ABCDE", "001");
+	state_of(f->st, "abcde-001", &before); /* what the policy read before */
+	naccs_store_stamp_of(&before, &seen);
 	assert_int_equal(naccs_store_set_flag(f->st, DL(), "abcde-001", NACCS_FLAG_SUSPENDED, true,
 					      "leaked", "admin1", &err),
 			 0);
-	assert_int_equal(naccs_store_record_success(f->st, DL(), "abcde-001", &ev, &before, &err),
-			 -ECANCELED);
+	assert_int_equal(
+	    naccs_store_record_success(f->st, DL(), "abcde-001", &ev, &w, &before, &err),
+	    -ECANCELED);
 	assert_true(before.suspended);
 	assert_string_equal(before.suspend_reason, "leaked");
 	assert_int_equal(raw_query_int(f->path, "SELECT count(*) FROM last_success"), 0);
@@ -801,8 +824,9 @@ static void test_flags(void **state)
 
 	must_add(f->st, "abcde-001", "ABCDE", "001");
 	for (int i = 0; i < 5; i++)
-		assert_int_equal(
-		    naccs_store_record_failure(f->st, DL(), "abcde-001", &ev, &s, &err), 0);
+		assert_int_equal(naccs_store_append_failure(f->st, DL(), "abcde-001", &ev, &KEEP,
+							    &s, NULL, &err),
+				 0);
 	assert_int_equal(naccs_store_set_flag(f->st, DL(), "abcde-001", NACCS_FLAG_LOCKED, true,
 					      "5 failures", "pam", &err),
 			 0);
@@ -821,7 +845,8 @@ static void test_flags(void **state)
 	assert_int_equal(s.locked_at, 0);
 	assert_int_equal(s.failures_since_success, 0);
 	assert_false(s.has_last_failure);
-	assert_int_equal(naccs_store_record_failure(f->st, DL(), "abcde-001", &ev, &s, &err), 0);
+	assert_int_equal(
+	    naccs_store_append_failure(f->st, DL(), "abcde-001", &ev, &KEEP, &s, NULL, &err), 0);
 	assert_int_equal(s.failures_since_success, 1);
 
 	assert_int_equal(naccs_store_set_flag(f->st, DL(), "abcde-001", NACCS_FLAG_SUSPENDED, true,
@@ -1126,7 +1151,8 @@ static int nested_cb(void *ctx, const struct naccs_identity *id,
 	if (naccs_store_get_state(n->st, DL(), id->login, &full, &err) == 0)
 		n->reads_ok++;
 	naccs_wipe(&full, sizeof(full));
-	if (naccs_store_record_failure(n->st, DL(), id->login, &ev, &full, &err) == -EDEADLK)
+	if (naccs_store_append_failure(n->st, DL(), id->login, &ev, &KEEP, &full, NULL, &err) ==
+	    -EDEADLK)
 		n->writes_refused++;
 	return 0;
 }
@@ -1296,8 +1322,8 @@ static int child_failures(const char *path)
 	if (open_as(path, getuid(), false, false, &st, &err) < 0)
 		return 1;
 	for (int i = 0; i < ATTEMPTS; i++)
-		if (naccs_store_record_failure(st, naccs_deadline_in(20000), "abcde-001", &ev,
-					       &after, &err) < 0 ||
+		if (naccs_store_append_failure(st, naccs_deadline_in(20000), "abcde-001", &ev,
+					       &KEEP, &after, NULL, &err) < 0 ||
 		    after.failures_since_success < 1)
 			bad++;
 	naccs_store_close(st);
@@ -1351,9 +1377,9 @@ static void test_deadline_busy(void **state)
 	assert_int_equal(raw_exec(db, "BEGIN IMMEDIATE"), SQLITE_OK);
 
 	t0 = naccs_now_mono_ms();
-	assert_int_equal(
-	    naccs_store_record_failure(f->st, naccs_deadline_in(200), "abcde-001", &ev, &s, &err),
-	    -ETIMEDOUT);
+	assert_int_equal(naccs_store_append_failure(f->st, naccs_deadline_in(200), "abcde-001", &ev,
+						    &KEEP, &s, NULL, &err),
+			 -ETIMEDOUT);
 	ms = naccs_now_mono_ms() - t0;
 	assert_true(ms >= 190);
 	assert_true(ms < 2000);
@@ -1364,9 +1390,9 @@ static void test_deadline_busy(void **state)
 
 	assert_int_equal(raw_exec(db, "ROLLBACK"), SQLITE_OK);
 	sqlite3_close(db);
-	assert_int_equal(
-	    naccs_store_record_failure(f->st, naccs_deadline_in(200), "abcde-001", &ev, &s, &err),
-	    0);
+	assert_int_equal(naccs_store_append_failure(f->st, naccs_deadline_in(200), "abcde-001", &ev,
+						    &KEEP, &s, NULL, &err),
+			 0);
 	assert_int_equal(s.failures_since_success, 1);
 }
 
@@ -1380,8 +1406,9 @@ static void test_deadline_passed(void **state)
 	naccs_deadline_t past = naccs_now_mono_ms() - 1;
 
 	must_add(f->st, "abcde-001", "ABCDE", "001");
-	assert_int_equal(naccs_store_record_failure(f->st, past, "abcde-001", &ev, &s, &err),
-			 -ETIMEDOUT);
+	assert_int_equal(
+	    naccs_store_append_failure(f->st, past, "abcde-001", &ev, &KEEP, &s, NULL, &err),
+	    -ETIMEDOUT);
 	assert_int_equal(naccs_store_find(f->st, past, "abcde-001", &id, &err), -ETIMEDOUT);
 	assert_true(naccs_err_is_unavailable(-ETIMEDOUT));
 	assert_int_equal(raw_query_int(f->path, "SELECT count(*) FROM failures"), 0);
@@ -1401,7 +1428,8 @@ static void test_read_only(void **state)
 	must_add(f->st, "abcde-001", "ABCDE", "001");
 	assert_int_equal(open_as(f->path, getuid(), false, true, &ro, &err), 0);
 	assert_int_equal(naccs_store_find(ro, DL(), "abcde-001", &id, &err), 0);
-	assert_int_equal(naccs_store_record_failure(ro, DL(), "abcde-001", &ev, &s, &err), -EROFS);
+	assert_int_equal(
+	    naccs_store_append_failure(ro, DL(), "abcde-001", &ev, &KEEP, &s, NULL, &err), -EROFS);
 	naccs_store_close(ro);
 }
 

@@ -40,6 +40,10 @@
 #include "testutil.h"
 
 #define DL() naccs_deadline_in(10000)
+/* What the default lockout rule asks of a failure (policy/lockout.h):
+ * rows kept 400 days, no lock. */
+#define KEEP_SECONDS (400u * 86400u)
+static const struct naccs_failure_write KEEP = {.retain = KEEP_SECONDS};
 
 /* ---- umask interposed: the library must never call it ---------------- */
 
@@ -536,13 +540,15 @@ static void test_account_open_read_only(void **state)
 
 	assert_int_equal(naccs_policy_open(&pol, &cfg, true, &err), 0);
 	assert_int_equal(naccs_store_find(pol.store, DL(), "abcde-001", &id, &err), 0);
-	assert_int_equal(
-	    naccs_store_record_failure(pol.store, DL(), "abcde-001", &ev, &after, &err), -EROFS);
+	assert_int_equal(naccs_store_append_failure(pol.store, DL(), "abcde-001", &ev, &KEEP,
+						    &after, NULL, &err),
+			 -EROFS);
 	naccs_policy_close(&pol);
 
 	assert_int_equal(naccs_policy_open(&pol, &cfg, false, &err), 0);
-	assert_int_equal(
-	    naccs_store_record_failure(pol.store, DL(), "abcde-001", &ev, &after, &err), 0);
+	assert_int_equal(naccs_store_append_failure(pol.store, DL(), "abcde-001", &ev, &KEEP,
+						    &after, NULL, &err),
+			 0);
 	naccs_wipe(&after, sizeof(after));
 	naccs_policy_close(&pol);
 }
