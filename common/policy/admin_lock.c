@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,15 +25,22 @@ int naccs_admin_lock(const struct naccs_config *cfg, bool exclusive, bool wait, 
 {
 	naccs_deadline_t dl = naccs_deadline_in(cfg->store_timeout_ms);
 	char path[4096];
+	struct stat sb;
 	int rc;
 
 	*fd = -1;
 	if (naccs_admin_lock_path(cfg, path, sizeof(path)) < 0)
 		return naccs_err_set(err, ENAMETOOLONG, "store lock: path too long");
-	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/* Never a link, a FIFO or a device (as the index's lock). */
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0600);
 	if (*fd < 0) {
 		rc = errno;
 		return naccs_err_set(err, rc, "store lock %s: %s", path, strerror(rc));
+	}
+	if (fstat(*fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		close(*fd);
+		*fd = -1;
+		return naccs_err_set(err, EINVAL, "store lock %s: not a regular file", path);
 	}
 	for (;;) {
 		if (flock(*fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0)
