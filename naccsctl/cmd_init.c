@@ -111,8 +111,11 @@ int cmd_init(struct ctl_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	/* The trail first: every later change (this one's event included)
-	 * is recorded there (UTS-2.2.1.4(1)(a)). */
-	rc = ctl_create_trail(ctx, force_dirs, false);
+	 * is recorded there (UTS-2.2.1.4(1)(a)).  The store's lock first of
+	 * all: naccsd must not use a store being made or migrated. */
+	rc = ctl_store_lock(ctx);
+	if (rc == CTL_EXIT_OK)
+		rc = ctl_create_trail(ctx, force_dirs, false);
 	if (rc != CTL_EXIT_OK)
 		goto out;
 	rc = create_or_check_store(ctx);

@@ -175,6 +175,10 @@ int cmd_upgrade(struct ctl_ctx *ctx, int argc, char **argv)
 	/* Without the rights nothing is tried (and no event could be written). */
 	if (ctl_store_access_denied(ctx->cfg.store_path, true, false))
 		return CTL_EXIT_UNAVAILABLE;
+	/* naccsd must not use a store being migrated (policy/admin_lock.h). */
+	rc = ctl_store_lock(ctx);
+	if (rc != CTL_EXIT_OK)
+		return rc;
 	/* A store from before the audit trail (#10): create the trail as init
 	 * does (its key printed once), else every login fails closed.  An
 	 * existing trail is left as it is, silently. */

@@ -15,7 +15,8 @@
  *   cmd_user_list.c    user list and its filters (review of unneeded IDs)
  *   cmd_user_json.c    the JSON members of an ID and its state (show, list)
  *   cmd_user_staff.c   user staff-number (one ID per person)
- *   cmd_user_state.c   lock, unlock, suspend, unsuspend, retire; the rule
+ *   cmd_user_state.c   lock, unlock, suspend, unsuspend, expire, retire;
+ *                      a change sent to naccsd or applied here; the rule
  *                      that a retired ID cannot change */
 #ifndef NACCSCTL_CMD_USER_H
 #define NACCSCTL_CMD_USER_H
@@ -104,6 +105,16 @@ void user_json_identity(struct naccs_json *w, const struct naccs_identity *id);
 void user_json_state(struct naccs_json *w, const struct naccs_account_state *st);
 
 /* ---- cmd_user_state.c ---- */
+
+/* A change of an ID (policy/admin.h): sent to naccsd when it listens
+ * (*remote), else applied here by the same code (ctl_client.h).
+ * CTL_EXIT_OK with *o (an event that could not be recorded already said),
+ * else an exit code with the message printed. */
+int user_admin_run(struct ctl_ctx *ctx, const struct naccs_admin_change *c,
+		   struct naccs_admin_outcome *o, bool *remote);
+/* o when it is neither done nor unchanged: said as naccsctl says it, and
+ * its exit code; -1 for done and unchanged (the caller's to say). */
+int user_admin_refusal(const struct naccs_admin_change *c, const struct naccs_admin_outcome *o);
 
 /* A retired ID cannot be changed or used again: the error and its event. */
 int user_refuse_retired(struct ctl_ctx *ctx, const char *action, const struct naccs_identity *id);

@@ -8,8 +8,7 @@
 #include "crypto/hash.h"
 #include "base/i18n.h"
 #include "base/json.h"
-#include "policy/policy.h"
-#include "rules/password_generate.h"
+#include "policy/admin.h"
 #include "base/secret.h"
 #include "ctl.h"
 #include "cmd_user.h"
@@ -21,23 +20,11 @@
 int user_new_otp(struct ctl_ctx *ctx, const struct naccs_identity *id, char otp[CTL_OTP_MAX + 1],
 		 char phc[NACCS_PHC_MAX])
 {
-	struct naccs_pw_user u;
 	struct naccs_err err;
-	int rc;
 
 	naccs_err_clear(&err);
-	naccs_pw_user_from(id, &u);
-	rc = naccs_pw_generate(&ctx->cfg.password, ctx->cfg.hash.max_password_bytes,
-			       ctx->cfg.owner_uid, &u, otp, CTL_OTP_MAX + 1, &err);
-	if (rc < 0) {
-		ctl_error(_("cannot generate a one-time password: %s"), err.msg);
-		return CTL_EXIT_FAIL;
-	}
-	rc = naccs_hash_new(&ctx->cfg.hash, otp, phc, &err);
-	if (rc < 0) {
-		naccs_wipe(otp, CTL_OTP_MAX + 1);
-		naccs_wipe(phc, NACCS_PHC_MAX);
-		ctl_error(_("cannot hash the one-time password: %s"), err.msg);
+	if (naccs_admin_new_otp(&ctx->cfg, id, otp, CTL_OTP_MAX + 1, phc, &err) < 0) {
+		ctl_error("%s", err.msg);
 		return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;

@@ -1,55 +1,62 @@
 /* naccsctl user passwd: an administrator's reset to a new one-time
- * password. */
+ * password: the change user.reset (policy/admin.h), sent to naccsd when it
+ * runs, else made here (ctl_client.h). */
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
-#include "crypto/hash.h"
 #include "base/i18n.h"
 #include "base/secret.h"
+#include "policy/admin.h"
 #include "store/store.h"
 #include "ctl.h"
+#include "ctl_store.h"
 #include "cmd_user.h"
+
+/* The ID as the one-time password's lines show it.  Made by the service:
+ * read here (read-only); the password is shown whatever that read says. */
+static void shown_id(struct ctl_ctx *ctx, bool remote, const struct naccs_admin_outcome *o,
+		     struct naccs_identity *id)
+{
+	struct naccs_identity full;
+	struct naccs_err err;
+
+	*id = o->id;
+	if (!remote)
+		return;
+	naccs_err_clear(&err);
+	if (ctl_open_store(ctx, true) == CTL_EXIT_OK &&
+	    naccs_store_find(ctx->store, ctl_deadline(ctx), o->id.login, &full, &err) == 0 &&
+	    full.uid == o->id.uid)
+		*id = full;
+	ctl_close_store(ctx);
+}
 
 /* An administrator's reset: a new random one-time value that must be
  * changed at next login; never read from argv or the environment
- * (UTS-2.2.1.1(1)(e)(イ)). */
+ * (UTS-2.2.1.1(1)(e)(イ)).  The change holds no password: it is made by
+ * whoever applies the change and given back to this run only. */
 int user_passwd(struct ctl_ctx *ctx, int argc, char **argv)
 {
+	struct naccs_admin_change c = {.op = NACCS_ADMIN_RESET};
+	struct naccs_admin_outcome o;
 	struct naccs_identity id;
-	struct naccs_account_state st;
-	struct naccs_err err;
-	char otp[CTL_OTP_MAX + 1];
-	char phc[NACCS_PHC_MAX];
-	const char *name;
+	bool remote = false;
 	int rc;
 
-	rc = user_login_json_args(ctx, "user passwd", argc, argv, &name);
+	memset(&o, 0, sizeof(o));
+	rc = user_login_json_args(ctx, "user passwd", argc, argv, &c.target);
 	if (rc == CTL_EXIT_OK)
-		rc = user_open_and_resolve(ctx, false, name, &id, &st);
-	if (rc != CTL_EXIT_OK)
-		return rc;
-	if (st.retired)
-		return user_refuse_retired(ctx, "password-reset", &id);
-	rc = user_new_otp(ctx, &id, otp, phc);
-	if (rc != CTL_EXIT_OK)
-		return rc;
-
-	naccs_err_clear(&err);
-	ctl_change_begin(ctx, "password-reset", &id, NULL, NULL);
-	rc =
-	    naccs_store_set_password(ctx->store, ctl_deadline(ctx), id.login, phc, true,
-				     ctx->cfg.password.history, "password-reset", ctx->actor, &err);
-	naccs_wipe(phc, sizeof(phc));
-	if (ctl_change_end(ctx) != CTL_EXIT_OK) {
-		rc = CTL_EXIT_UNAVAILABLE;
-	} else if (rc < 0) {
-		rc = ctl_report_store_error(ctx, "password-reset", rc, &err, &id, NULL);
-	} else {
-		rc = ctl_report_done(ctx, "password-reset", &id, NULL);
-		if (user_show_otp(ctx, &id, otp, _("password reset for"), NULL) < 0)
+		rc = user_admin_run(ctx, &c, &o, &remote);
+	if (rc == CTL_EXIT_OK)
+		rc = user_admin_refusal(&c, &o);
+	if (rc < 0) { /* done: a reset is never "unchanged" */
+		shown_id(ctx, remote, &o, &id);
+		rc = o.event_failed && o.event_denied ? CTL_EXIT_FAIL : CTL_EXIT_OK;
+		if (user_show_otp(ctx, &id, o.otp, _("password reset for"), NULL) < 0)
 			rc = CTL_EXIT_FAIL;
 	}
-	naccs_wipe(otp, sizeof(otp));
+	naccs_wipe(&o, sizeof(o));
 	return rc;
 }

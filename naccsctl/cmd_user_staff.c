@@ -1,14 +1,16 @@
 /* naccsctl user staff-number LOGIN NUMBER [--allow-second-id REASON]:
  * record (or correct) whose individual ID it is, under the rule of user
- * add: one active individual ID per person (UTS-2.2.1.3(2)(g)(ア)). */
+ * add: one active individual ID per person (UTS-2.2.1.3(2)(g)(ア)).  The
+ * change user.staff-number (policy/admin.h), sent to naccsd when it runs,
+ * else made here (ctl_client.h). */
 #include "config.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/i18n.h"
+#include "policy/admin.h"
 #include "store/store.h"
 #include "ctl.h"
 #include "cmd_user.h"
@@ -52,30 +54,17 @@ static int parse_staff_args(int argc, char **argv, const char **login, const cha
 
 int user_staff_number(struct ctl_ctx *ctx, int argc, char **argv)
 {
-	const char *login = NULL, *number = NULL, *reason = NULL;
-	struct naccs_identity id;
-	struct naccs_err err;
-	int rc = parse_staff_args(argc, argv, &login, &number, &reason);
+	struct naccs_admin_change c = {.op = NACCS_ADMIN_STAFF_NUMBER};
+	struct naccs_admin_outcome o;
+	bool remote;
+	int rc = parse_staff_args(argc, argv, &c.target, &c.value, &c.reason);
 
 	if (rc == CTL_EXIT_OK)
-		rc = user_open_and_resolve(ctx, false, login, &id, NULL);
-	if (rc != CTL_EXIT_OK)
+		rc = user_admin_run(ctx, &c, &o, &remote);
+	if (rc == CTL_EXIT_OK)
+		rc = user_admin_refusal(&c, &o);
+	if (rc >= 0)
 		return rc;
-	naccs_err_clear(&err);
-	ctl_change_begin(ctx, "staff-number", &id, NULL, number);
-	rc = naccs_store_set_staff_number(ctx->store, ctl_deadline(ctx), id.login, number, reason,
-					  ctx->actor, &err);
-	if (ctl_change_end(ctx) != CTL_EXIT_OK)
-		return CTL_EXIT_UNAVAILABLE;
-	if (rc == -ENOTUNIQ) {
-		ctl_error("%s: %s", id.login, err.msg);
-		ctl_error(_("to record it anyway, add --allow-second-id REASON (the reason is "
-			    "recorded in the registry)"));
-		ctl_emit(ctx, "staff-number", "error", "second-id", &id, NULL, number);
-		return CTL_EXIT_FAIL;
-	}
-	if (rc < 0)
-		return ctl_report_store_error(ctx, "staff-number", rc, &err, &id, number);
-	printf(_("%s: staff number %s recorded\n"), id.login, number);
-	return ctl_report_done(ctx, "staff-number", &id, number);
+	printf(_("%s: staff number %s recorded\n"), o.id.login, c.value);
+	return o.event_failed && o.event_denied ? CTL_EXIT_FAIL : CTL_EXIT_OK;
 }

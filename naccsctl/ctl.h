@@ -14,6 +14,7 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "store/store.h"
+#include "policy/admin.h"
 
 #define CTL_PROG "naccsctl"
 
@@ -28,7 +29,7 @@ enum ctl_exit {
 
 /* A generated one-time password has at most this many characters (at least
  * 16, more when password.min_length asks for more). */
-#define CTL_OTP_MAX 128
+#define CTL_OTP_MAX NACCS_ADMIN_OTP_MAX
 
 #define CTL_MAX_SET_ARGS 64
 
@@ -38,6 +39,7 @@ struct ctl_ctx {
 	const char *conf_path;			/* --conf, or the default */
 	bool conf_named;			/* --conf given: the file must exist */
 	const char *store_path;			/* --store, or NULL */
+	const char *socket_path;		/* --socket (naccsd's), or NULL */
 	const char *set_args[CTL_MAX_SET_ARGS]; /* --set section.key=value */
 	size_t n_set_args;
 	uid_t owner;	    /* --owner: expected owner of trusted files */
@@ -47,6 +49,8 @@ struct ctl_ctx {
 	bool store_writable; /* the store was opened for writing: the index follows */
 	struct naccs_config cfg;
 	struct naccs_store *store;
+	int store_lock; /* the store's lock (ctl_store_lock), when store_locked */
+	bool store_locked;
 	char actor[NACCS_WHO_MAX]; /* the administrator, for records and events */
 	/* The change under way (ctl_change_begin): its "done" line is written
 	 * by the store's commit hook, inside the change's transaction. */
@@ -131,6 +135,10 @@ int ctl_parse_uint(const char *s, unsigned long max, unsigned long *out);
 /* Write a line holding a secret straight to stdout (no stdio buffer keeps a
  * copy) and wipe the formatting buffer. 0 or -errno. */
 int ctl_print_secret(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Who this run is, for a change (policy/admin.h): the actor, "naccsctl",
+ * and SUDO_USER as a claim when it names someone else. */
+void ctl_admin_who(const struct ctl_ctx *ctx, struct naccs_admin_who *who);
 
 /* Report an administrative action (type "admin"). Prints a warning when the
  * event could not be recorded and returns -errno then. */

@@ -1,11 +1,13 @@
 /* Opening and closing the store of naccsctl's run (ctl_store.h). */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "audit/trail.h"
 #include "base/i18n.h"
+#include "policy/admin_lock.h"
 #include "ctl_access.h"
 #include "ctl_store.h"
 #include "ctl.h"
@@ -70,4 +72,26 @@ void ctl_close_store(struct ctl_ctx *ctx)
 		naccs_store_close(ctx->store);
 		ctx->store = NULL;
 	}
+	if (ctx->store_locked)
+		naccs_admin_unlock(&ctx->store_lock);
+	ctx->store_locked = false;
+}
+
+int ctl_store_lock(struct ctl_ctx *ctx)
+{
+	struct naccs_err err;
+	int rc;
+
+	if (ctx->store_locked)
+		return CTL_EXIT_OK;
+	naccs_err_clear(&err);
+	rc = naccs_admin_lock(&ctx->cfg, true, true, &ctx->store_lock, &err);
+	if (rc == -ENOENT) /* no state directory: no store to protect yet */
+		return CTL_EXIT_OK;
+	if (rc < 0) {
+		ctl_error(_("%s; nothing was changed"), err.msg);
+		return CTL_EXIT_UNAVAILABLE;
+	}
+	ctx->store_locked = true;
+	return CTL_EXIT_OK;
 }

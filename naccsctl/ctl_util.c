@@ -295,42 +295,24 @@ int ctl_parse_uint(const char *s, unsigned long max, unsigned long *out)
 
 /* ---- events ---- */
 
+void ctl_admin_who(const struct ctl_ctx *ctx, struct naccs_admin_who *who)
+{
+	who->actor = ctx->actor;
+	who->service = CTL_PROG;
+	who->claim = sudo_claim(ctx->actor);
+}
+
 /* The event of an administrative action, written (trail, syslog, alert)
  * without a word on the terminal: 0 or -errno with err. */
 static int emit(const struct ctl_ctx *ctx, const char *action, const char *result,
 		const char *reason, const struct naccs_identity *id, const char *login,
 		const char *detail, bool trail_written, bool trail_only, struct naccs_err *err)
 {
-	const char *claim = sudo_claim(ctx->actor);
-	char claimed[NACCS_TEXT_MAX + NACCS_WHO_MAX + 32];
-	struct naccs_event ev = {
-	    .type = "admin",
-	    .action = action,
-	    .result = result,
-	    .reason = reason,
-	    .login = id != NULL ? id->login : login,
-	    .user_code = id != NULL ? id->user_code : NULL,
-	    .id_number = id != NULL ? id->id_number : NULL,
-	    .service = CTL_PROG,
-	    .actor = ctx->actor,
-	    .detail = detail,
-	    .trail_written = trail_written,
-	};
+	struct naccs_admin_who who;
 
-	/* The actor is who the kernel says; what SUDO_USER says is kept beside
-	 * it as an unverified claim. */
-	if (claim != NULL) {
-		snprintf(claimed, sizeof(claimed), "%s%s(SUDO_USER claims %s)",
-			 detail != NULL ? detail : "",
-			 detail != NULL && detail[0] != '\0' ? " " : "", claim);
-		ev.detail = claimed;
-	}
-	naccs_err_clear(err);
-	ev.trail = ctx->cfg_loaded ? &ctx->cfg : NULL;
-	if (trail_only)
-		return ev.trail != NULL ? naccs_audit_append(ev.trail, &ev, naccs_now_wall(), err)
-					: 0;
-	return naccs_event_emit(&ev, err);
+	ctl_admin_who(ctx, &who);
+	return naccs_admin_event(ctx->cfg_loaded ? &ctx->cfg : NULL, &who, action, result, reason,
+				 id, login, detail, trail_written, trail_only, err);
 }
 
 int ctl_emit(const struct ctl_ctx *ctx, const char *action, const char *result, const char *reason,

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/i18n.h"
+#include "ctl_client.h"
 #include "ctl_store.h"
 #include "ctl.h"
 
@@ -26,6 +27,7 @@ enum {
 	OPT_OWNER,
 	OPT_JSON,
 	OPT_VERSION,
+	OPT_SOCKET,
 };
 
 static int cmd_help(struct ctl_ctx *ctx, int argc, char **argv);
@@ -110,6 +112,17 @@ void ctl_usage_main(FILE *out)
 		"4 store unavailable.\n"),
 	      out);
 	fprintf(out, _("Default configuration file: %s\n"), NACCS_DEFAULT_CONF);
+	/* ctl_client.h: the rule. */
+	fprintf(out,
+		_("\nThe service (naccsd):\n"
+		  "  --socket PATH           its socket (else $NACCSCTL_SOCKET, else\n"
+		  "                          %s when no --conf,\n"
+		  "                          --store or --set is given)\n"
+		  "user lock, unlock, suspend, unsuspend, expire, retire, staff-number and\n"
+		  "passwd go through naccsd when it listens there; with the service stopped\n"
+		  "naccsctl makes the change itself.  init, upgrade and store check always\n"
+		  "run here.\n"),
+		CTL_SOCKET_DEFAULT);
 }
 
 void ctl_usage_init(FILE *out)
@@ -320,6 +333,7 @@ static int parse_global(struct ctl_ctx *ctx, int argc, char **argv, bool *done)
 	    {"json", no_argument, NULL, OPT_JSON},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},
+	    {"socket", required_argument, NULL, OPT_SOCKET},
 	    {NULL, 0, NULL, 0},
 	};
 	unsigned long v;
@@ -348,6 +362,9 @@ static int parse_global(struct ctl_ctx *ctx, int argc, char **argv, bool *done)
 			break;
 		case OPT_JSON:
 			ctx->json = true;
+			break;
+		case OPT_SOCKET:
+			ctx->socket_path = optarg;
 			break;
 		case 'h':
 			ctl_usage_main(stdout);

@@ -1,7 +1,7 @@
 /* naccsd's decisions: request frame -> naccs_request -> policy -> response
  * frame (decide.h).  Here: what every family shares (internal.h) and the
  * dispatch by type; the families are decide_auth.c, decide_session.c and
- * decide_password.c. */
+ * decide_password.c; ADMIN is decide_admin.c's. */
 #include "config.h"
 
 #include "decide.h"
@@ -237,6 +237,7 @@ bool naccsd_decides(uint16_t type)
 	case NACCS_MSG_SESSION_CLOSE:
 	case NACCS_MSG_PASSWORD_BEGIN:
 	case NACCS_MSG_PASSWORD_CHANGE:
+	case NACCS_MSG_ADMIN: /* decide_admin.c */
 		return true;
 	default:
 		return false;
@@ -261,6 +262,8 @@ int naccsd_decide(const struct naccs_config *cfg, const struct naccsd_peer *peer
 	     req->type == NACCS_MSG_SESSION_CLOSE))
 		return naccs_err_set(err, EPERM, "%s is for root peers",
 				     naccs_proto_type_name(req->type));
+	if (req->type == NACCS_MSG_ADMIN)
+		return naccsd_admin(cfg, peer, req, resp, err);
 	d = calloc(1, sizeof(*d));
 	if (d == NULL)
 		return naccs_err_set(err, ENOMEM, "out of memory");

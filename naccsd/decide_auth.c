@@ -13,6 +13,7 @@
 
 #include "base/secret.h"
 #include "internal.h"
+#include "lock.h"
 #include "policy/policy.h"
 #include "proto/schema.h"
 #include "rules/lockout.h"
@@ -74,11 +75,12 @@ int naccsd_decide_auth(const struct naccs_config *cfg, const struct naccsd_peer 
 		       struct ask *a, struct naccs_decision *d, struct naccs_err *err)
 {
 	struct naccs_policy pol;
+	int lock = -1; /* the store's lock, shared (lock.h) */
 	enum naccs_outcome o;
 	enum whose w = WHOSE_MINE;
 	bool counted = true, opened = false;
 
-	if (naccs_policy_open(&pol, cfg, req->type == NACCS_MSG_ACCOUNT, err) < 0) {
+	if (naccsd_policy_open(&pol, &lock, cfg, req->type == NACCS_MSG_ACCOUNT, err) < 0) {
 		o = naccsd_store_unavailable(cfg, peer, req->type, "auth", a, d, err->msg);
 	} else {
 		opened = true;
@@ -104,7 +106,7 @@ int naccsd_decide_auth(const struct naccs_config *cfg, const struct naccsd_peer 
 			    w == WHOSE_NO_ID ? NACCS_OUT_UNKNOWN : NACCS_OUT_UNAVAILABLE;
 			counted = false;
 		}
-		naccs_policy_close(&pol);
+		naccsd_policy_close(&pol, &lock);
 	}
 	if (o == NACCS_OUT_UNAVAILABLE && counted)
 		syslog(LOG_ERR, "%s failed closed: %s",

@@ -28,6 +28,7 @@
 #include "base/i18n.h"
 #include "base/secret.h"
 #include "internal.h"
+#include "lock.h"
 #include "policy/policy.h"
 #include "policy/settings.h"
 #include "proto/schema.h"
@@ -104,11 +105,12 @@ int naccsd_decide_password(const struct naccs_config *cfg, const struct naccsd_p
 			   struct ask *a, struct naccs_decision *d, struct naccs_err *err)
 {
 	struct naccs_policy pol;
+	int lock = -1; /* the store's lock, shared (lock.h) */
 	enum naccs_outcome o;
 	enum whose w = WHOSE_MINE;
 	int rc;
 
-	if (naccs_policy_open(&pol, cfg, false, err) < 0) {
+	if (naccsd_policy_open(&pol, &lock, cfg, false, err) < 0) {
 		o = naccsd_store_unavailable(cfg, peer, req->type, "password", a, d, err->msg);
 	} else {
 		if (!a->root)
@@ -123,7 +125,7 @@ int naccsd_decide_password(const struct naccs_config *cfg, const struct naccsd_p
 			o = d->outcome =
 			    w == WHOSE_NO_ID ? NACCS_OUT_UNKNOWN : NACCS_OUT_UNAVAILABLE;
 		}
-		naccs_policy_close(&pol);
+		naccsd_policy_close(&pol, &lock);
 	}
 	/* A wrong current password is a failed authentication: its answer
 	 * waits the fail delay, as AUTHENTICATE's (flags bit 3: a root

@@ -24,6 +24,7 @@
 #include "base/secret.h"
 #include "base/time.h"
 #include "internal.h"
+#include "lock.h"
 #include "policy/policy.h"
 #include "proto/schema.h"
 #include "rules/sessions.h"
@@ -237,12 +238,13 @@ static int session_open(const struct naccs_config *cfg, const struct naccsd_peer
 {
 	struct naccs_session_record r;
 	struct naccs_policy pol;
+	int lock = -1; /* the store's lock, shared (lock.h) */
 	enum naccs_outcome o;
 	uint8_t mark[MARK_MAX];
 	size_t n = 0;
 	int rc;
 
-	if (naccs_policy_open(&pol, cfg, false, err) < 0) {
+	if (naccsd_policy_open(&pol, &lock, cfg, false, err) < 0) {
 		/* As the PAM module: no store, nothing recorded, not refused. */
 		syslog(LOG_ERR, "credential store unavailable: %s", err->msg);
 		o = d->outcome = NACCS_OUT_NOT_MANAGED;
@@ -252,7 +254,7 @@ static int session_open(const struct naccs_config *cfg, const struct naccsd_peer
 		naccs_sessions_use_pid((long)peer->pid);
 		o = open_answer(d, naccs_policy_session(&pol, &a->req, d, err), err);
 		naccs_sessions_use_pid(0);
-		naccs_policy_close(&pol);
+		naccsd_policy_close(&pol, &lock);
 	}
 	/* Every session of an ID that goes on is closed with a trail line
 	 * (issue 16, item 15): the mark is what the close needs. */

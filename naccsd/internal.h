@@ -84,4 +84,17 @@ int naccsd_decide_password(const struct naccs_config *cfg, const struct naccsd_p
 			   const struct naccs_msg *req, struct naccs_msg *resp, unsigned *hold_ms,
 			   struct ask *a, struct naccs_decision *d, struct naccs_err *err);
 
+/* decide_admin.c: naccsd's ADMIN requests (issue 18, docs/NACCSD-PLAN.md step 5;
+ * docs/PROTOCOL.md "ADMIN"): one administrative change as a value
+ * (policy/admin.h), from a root peer only, applied by the code naccsctl
+ * applies with the service stopped, under the store's lock held shared
+ * (policy/admin_lock.h); then the public index is rebuilt.
+ * req: a decoded ADMIN from peer (SO_PEERCRED).  0 with the response in resp
+ * (whatever the change came to, an unknown operation included); -EPERM for
+ * a peer that is not privileged (root, or the --owner uid: answer ERROR
+ * not-allowed; syslog names it, nothing else does); another -errno when no
+ * response could be built. */
+int naccsd_admin(const struct naccs_config *cfg, const struct naccsd_peer *peer,
+		 const struct naccs_msg *req, struct naccs_msg *resp, struct naccs_err *err);
+
 #endif

@@ -24,7 +24,11 @@ static const struct naccs_tag_info tags[] = {
     {NACCS_TAG_LOCALE, NACCS_KIND_STRING, 64, "locale"},
     {NACCS_TAG_SESSION_MARK, NACCS_KIND_BYTES, 256, "session_mark"},
     {NACCS_TAG_PRIOR_GENERATION, NACCS_KIND_STRING, 128, "prior_generation"},
-    {NACCS_TAG_CHANGE, NACCS_KIND_BYTES, 32768, "change"},
+    {NACCS_TAG_OPERATION, NACCS_KIND_STRING, 32, "operation"},
+    {NACCS_TAG_REASON, NACCS_KIND_STRING, 255, "reason"},
+    {NACCS_TAG_ADMIN_FLAGS, NACCS_KIND_U32, 4, "admin_flags"},
+    {NACCS_TAG_CLAIM, NACCS_KIND_STRING, 64, "claim"},
+    {NACCS_TAG_VALUE, NACCS_KIND_STRING, 64, "value"},
     {NACCS_TAG_OUTCOME, NACCS_KIND_U32, 4, "outcome"},
     {NACCS_TAG_MESSAGE, NACCS_KIND_STRING, 4096, "message"},
     {NACCS_TAG_INFO, NACCS_KIND_STRING, 4096, "info"},
@@ -35,6 +39,9 @@ static const struct naccs_tag_info tags[] = {
     {NACCS_TAG_REPLAYED, NACCS_KIND_BOOL, 1, "replayed"},
     {NACCS_TAG_PASSWORD_EXPIRES, NACCS_KIND_I64, 8, "password_expires"},
     {NACCS_TAG_EVENT, NACCS_KIND_U64, 8, "event"},
+    {NACCS_TAG_ADMIN_RESULT, NACCS_KIND_STRING, 32, "admin_result"},
+    {NACCS_TAG_UID, NACCS_KIND_U32, 4, "uid"},
+    {NACCS_TAG_ONE_TIME_PASSWORD, NACCS_KIND_SECRET, 512, "one_time_password"},
     {NACCS_TAG_SERVER_VERSION, NACCS_KIND_STRING, 64, "server_version"},
     {NACCS_TAG_FRAME_MAX, NACCS_KIND_U32, 4, "frame_max"},
     {NACCS_TAG_ERROR_CODE, NACCS_KIND_STRING, 64, "error_code"},
@@ -72,7 +79,10 @@ static const struct field_rule session_close_req[] = {{NACCS_TAG_SESSION_MARK, R
 static const struct field_rule password_begin_req[] = {{NACCS_TAG_PASSWORD, 0}};
 static const struct field_rule password_change_req[] = {{NACCS_TAG_PASSWORD, 0},
 							{NACCS_TAG_NEW_PASSWORD, REQ}};
-static const struct field_rule admin_req[] = {{NACCS_TAG_CHANGE, REQ}, {NACCS_TAG_LOCALE, 0}};
+static const struct field_rule admin_req[] = {
+    {NACCS_TAG_OPERATION, REQ}, {NACCS_TAG_USER, REQ}, {NACCS_TAG_REASON, 0},
+    {NACCS_TAG_ADMIN_FLAGS, 0}, {NACCS_TAG_CLAIM, 0},  {NACCS_TAG_VALUE, 0},
+    {NACCS_TAG_LOCALE, 0}};
 static const struct field_rule hello_resp[] = {
     {NACCS_TAG_SERVER_VERSION, REQ}, {NACCS_TAG_VERSIONS, REQ | REP}, {NACCS_TAG_FRAME_MAX, REQ}};
 static const struct field_rule login_resp[] = {{NACCS_TAG_LOGIN, 0}};
@@ -80,6 +90,10 @@ static const struct field_rule authenticate_resp[] = {
     {NACCS_TAG_LOGIN, 0}, {NACCS_TAG_GENERATION, 0}, {NACCS_TAG_PASSWORD_EXPIRES, 0}};
 static const struct field_rule account_resp[] = {{NACCS_TAG_LOGIN, 0},
 						 {NACCS_TAG_PASSWORD_EXPIRES, 0}};
+static const struct field_rule admin_resp[] = {{NACCS_TAG_ADMIN_RESULT, REQ},
+					       {NACCS_TAG_LOGIN, 0},
+					       {NACCS_TAG_UID, 0},
+					       {NACCS_TAG_ONE_TIME_PASSWORD, 0}};
 static const struct field_rule session_open_resp[] = {{NACCS_TAG_SESSION_MARK_OUT, 0}};
 static const struct field_rule error_msg[] = {{NACCS_TAG_ERROR_CODE, REQ},
 					      {NACCS_TAG_ERROR_TEXT, 0},
@@ -118,7 +132,7 @@ static const struct type_schema types[] = {
     {R(NACCS_MSG_SESSION_CLOSE), "SESSION_CLOSE response", L(response), NONE},
     {R(NACCS_MSG_PASSWORD_BEGIN), "PASSWORD_BEGIN response", L(response), L(login_resp)},
     {R(NACCS_MSG_PASSWORD_CHANGE), "PASSWORD_CHANGE response", L(response), L(login_resp)},
-    {R(NACCS_MSG_ADMIN), "ADMIN response", L(response), NONE},
+    {R(NACCS_MSG_ADMIN), "ADMIN response", L(response), L(admin_resp)},
     {R(NACCS_MSG_RELOAD), "RELOAD response", L(response), NONE},
     {NACCS_MSG_ERROR, "ERROR", NONE, L(error_msg)},
 };

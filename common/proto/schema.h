@@ -42,7 +42,11 @@ enum naccs_msg_tag {
 	NACCS_TAG_LOCALE = 0x0b,
 	NACCS_TAG_SESSION_MARK = 0x0c,
 	NACCS_TAG_PRIOR_GENERATION = 0x0d,
-	NACCS_TAG_CHANGE = 0x20,
+	NACCS_TAG_OPERATION = 0x20,
+	NACCS_TAG_REASON = 0x21,
+	NACCS_TAG_ADMIN_FLAGS = 0x22,
+	NACCS_TAG_CLAIM = 0x23,
+	NACCS_TAG_VALUE = 0x24,
 	NACCS_TAG_OUTCOME = 0x40,
 	NACCS_TAG_MESSAGE = 0x41,
 	NACCS_TAG_INFO = 0x42,
@@ -53,6 +57,9 @@ enum naccs_msg_tag {
 	NACCS_TAG_REPLAYED = 0x47,
 	NACCS_TAG_PASSWORD_EXPIRES = 0x48,
 	NACCS_TAG_EVENT = 0x49,
+	NACCS_TAG_ADMIN_RESULT = 0x4a,
+	NACCS_TAG_UID = 0x4b,
+	NACCS_TAG_ONE_TIME_PASSWORD = 0x4c,
 	NACCS_TAG_SERVER_VERSION = 0x50,
 	NACCS_TAG_FRAME_MAX = 0x51,
 	NACCS_TAG_ERROR_CODE = 0x60,
@@ -68,6 +75,9 @@ enum naccs_msg_tag {
 /* PASSWORD_*: a forced change (PAM_CHANGE_EXPIRED_AUTHTOK): the current
  * password is asked even of root. */
 #define NACCS_FLAG_EXPIRED 0x10u
+
+/* ADMIN's admin_flags (docs/PROTOCOL.md). */
+#define NACCS_ADMIN_KEEP_SESSIONS 0x1u
 
 /* ERROR's error_code values. */
 #define NACCS_PROTO_ERR_BAD_MESSAGE	    "bad-message"
