@@ -6,11 +6,12 @@
  * Starts its own naccsd (the build's, --foreground on a private socket)
  * with its own temporary configuration, store and audit trail, then prints,
  * measured in this run:
- *  - an AUTHENTICATE decided by the service (a new connection each time, as
- *    a PAM call makes) against one argon2id verification in this process
- *    (the bar of issue 18: at most 1.03);
- *  - the account phase (no hashing), p50 and p99: through the service
- *    against pam_naccs.so deciding in-process (pam_acct_mgmt);
+ *  - a whole PAM authentication through naccsd (pam_naccs.so with
+ *    naccsd_socket=) against one argon2id verification in this process
+ *    (the bar of issue 18: at most 1.03), beside the same PAM
+ *    authentication decided in-process, and a bare AUTHENTICATE request;
+ *  - the account phase (no hashing), p50 and p99: pam_acct_mgmt through
+ *    naccsd against pam_naccs.so deciding in-process;
  *  - the service's resident memory idle after start, and its peak (VmHWM)
  *    after BURST (default 200) simultaneous logins, against the bound of
  *    issue 18: workers x argon2 memory + 30 MiB; the burst's p50 and p99.
@@ -55,7 +56,7 @@ struct bench {
 	char dir[64], sock[128], conf[128];
 	char phc[NACCS_PHC_MAX];
 	pid_t pid;
-	double *verify, *svc_auth, *svc_acct, *pam_acct, *burst_ms;
+	double *verify, *svc_auth, *pam_auth, *pam_auth_svc, *svc_acct, *pam_acct, *burst_ms;
 };
 
 static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
@@ -114,11 +115,21 @@ static int setup(struct bench *b)
 	snprintf(b->sock, sizeof(b->sock), "%s/sock", b->dir);
 	if (write_text(b->conf, text) < 0)
 		return -1;
-	snprintf(text, sizeof(text), "account required %s conf=%s owner=%u\n", BENCH_MODULE_PATH,
-		 b->conf, (unsigned)getuid());
-	snprintf(path, sizeof(path), "%s/naccs-bench", b->dir);
-	if (write_text(path, text) < 0)
-		return -1;
+	/* The same stack in-process and through the service. */
+	for (int svc = 0; svc < 2; svc++) {
+		char arg[160] = "";
+
+		if (svc)
+			snprintf(arg, sizeof(arg), " naccsd_socket=%s", b->sock);
+		snprintf(text, sizeof(text),
+			 "auth required %s conf=%s owner=%u nodelay%s\n"
+			 "account required %s conf=%s owner=%u%s\n",
+			 BENCH_MODULE_PATH, b->conf, (unsigned)getuid(), arg, BENCH_MODULE_PATH,
+			 b->conf, (unsigned)getuid(), arg);
+		snprintf(path, sizeof(path), "%s/naccs-bench%s", b->dir, svc ? "-svc" : "");
+		if (write_text(path, text) < 0)
+			return -1;
+	}
 	snprintf(path, sizeof(path), "%s/naccs.db", b->dir);
 	opt.path = path;
 	snprintf(id.login, sizeof(id.login), "abcde-001");
@@ -179,15 +190,17 @@ static int ask(const struct bench *b, uint16_t type, const char *password, doubl
 	return rc;
 }
 
-static int pam_account(const struct bench *b, double *ms)
+/* One PAM call (authenticate or acct_mgmt) of service ("naccs-bench", or
+ * "naccs-bench-svc": through naccsd). */
+static int pam_call(const struct bench *b, const char *service, bool auth, double *ms)
 {
 	struct pam_conv c = {conv, (void *)bench_pw};
 	pam_handle_t *pamh = NULL;
 	double t0 = bench_now_ms();
-	int rv = pam_start_confdir("naccs-bench", "abcde-001", &c, b->dir, &pamh);
+	int rv = pam_start_confdir(service, "abcde-001", &c, b->dir, &pamh);
 
 	if (rv == PAM_SUCCESS)
-		rv = pam_acct_mgmt(pamh, PAM_SILENT);
+		rv = auth ? pam_authenticate(pamh, PAM_SILENT) : pam_acct_mgmt(pamh, PAM_SILENT);
 	if (pamh != NULL)
 		pam_end(pamh, rv);
 	*ms = bench_now_ms() - t0;
@@ -331,7 +344,7 @@ static int run(struct bench *b)
 {
 	unsigned na = b->rounds * ACCOUNT_PER_ROUND;
 	long idle_kib, idle_after_kib, hwm_kib;
-	double wall = 0, med_v, med_a;
+	double wall = 0, med_v, med_a, med_p, med_ps;
 
 	if (start_service(b) < 0)
 		return -1;
@@ -339,13 +352,15 @@ static int run(struct bench *b)
 	idle_kib = status_kib(b->pid, "VmRSS");
 	for (unsigned r = 0; r < b->rounds; r++) {
 		if (verify(b, &b->verify[r]) < 0 ||
-		    ask(b, NACCS_MSG_AUTHENTICATE, bench_pw, &b->svc_auth[r]) != NACCS_OUT_ALLOW)
+		    ask(b, NACCS_MSG_AUTHENTICATE, bench_pw, &b->svc_auth[r]) != NACCS_OUT_ALLOW ||
+		    pam_call(b, "naccs-bench", true, &b->pam_auth[r]) != PAM_SUCCESS ||
+		    pam_call(b, "naccs-bench-svc", true, &b->pam_auth_svc[r]) != PAM_SUCCESS)
 			goto wrong;
 		for (unsigned k = 0; k < ACCOUNT_PER_ROUND; k++) {
 			unsigned i = r * ACCOUNT_PER_ROUND + k;
 
-			if (ask(b, NACCS_MSG_ACCOUNT, NULL, &b->svc_acct[i]) != NACCS_OUT_ALLOW ||
-			    pam_account(b, &b->pam_acct[i]) != PAM_SUCCESS)
+			if (pam_call(b, "naccs-bench-svc", false, &b->svc_acct[i]) != PAM_SUCCESS ||
+			    pam_call(b, "naccs-bench", false, &b->pam_acct[i]) != PAM_SUCCESS)
 				goto wrong;
 		}
 	}
@@ -355,16 +370,22 @@ static int run(struct bench *b)
 	hwm_kib = status_kib(b->pid, "VmHWM");
 	med_v = bench_median(b->verify, b->rounds);
 	med_a = bench_median(b->svc_auth, b->rounds);
+	med_p = bench_median(b->pam_auth, b->rounds);
+	med_ps = bench_median(b->pam_auth_svc, b->rounds);
 	printf("parameters: argon2id m=%u KiB t=%u p=%u, %u rounds (median), workers %s\n",
 	       b->cfg.m_kib, b->cfg.t_cost, b->cfg.parallelism, b->rounds,
 	       b->workers > 0 ? "as given" : "naccsd's default");
 	printf("%-52s %9.2f ms\n", "one argon2id verification (in this process)", med_v);
-	printf("%-52s %9.2f ms\n", "AUTHENTICATE through naccsd (new connection)", med_a);
-	printf("ratio service authentication / one verification: %6.3f (bar: <= 1.03)\n",
-	       med_a / med_v);
-	printf("account phase, through naccsd:   p50 %7.3f ms  p99 %7.3f ms (%u calls)\n",
+	printf("%-52s %9.2f ms\n", "AUTHENTICATE request to naccsd (new connection)", med_a);
+	printf("%-52s %9.2f ms\n", "PAM authentication, in-process", med_p);
+	printf("%-52s %9.2f ms\n", "PAM authentication through naccsd", med_ps);
+	printf("ratio PAM through naccsd / one verification:     %6.3f (bar: <= 1.03)\n",
+	       med_ps / med_v);
+	printf("ratio PAM in-process / one verification:         %6.3f\n", med_p / med_v);
+	printf("ratio service request / one verification:        %6.3f\n", med_a / med_v);
+	printf("account phase, PAM through naccsd: p50 %7.3f ms  p99 %7.3f ms (%u calls)\n",
 	       pct(b->svc_acct, na, 0.5), pct(b->svc_acct, na, 0.99), na);
-	printf("account phase, in-process PAM:   p50 %7.3f ms  p99 %7.3f ms (%u calls)\n",
+	printf("account phase, PAM in-process:     p50 %7.3f ms  p99 %7.3f ms (%u calls)\n",
 	       pct(b->pam_acct, na, 0.5), pct(b->pam_acct, na, 0.99), na);
 	printf("naccsd resident memory idle: %ld KiB at start, %ld KiB after the rounds\n",
 	       idle_kib, idle_after_kib);
@@ -418,10 +439,13 @@ int main(int argc, char **argv)
 		return 2;
 	b.verify = calloc(b.rounds, sizeof(double));
 	b.svc_auth = calloc(b.rounds, sizeof(double));
+	b.pam_auth = calloc(b.rounds, sizeof(double));
+	b.pam_auth_svc = calloc(b.rounds, sizeof(double));
 	b.svc_acct = calloc((size_t)b.rounds * ACCOUNT_PER_ROUND, sizeof(double));
 	b.pam_acct = calloc((size_t)b.rounds * ACCOUNT_PER_ROUND, sizeof(double));
 	b.burst_ms = calloc(b.burst, sizeof(double));
-	if (b.verify == NULL || b.svc_auth == NULL || b.svc_acct == NULL || b.pam_acct == NULL ||
+	if (b.verify == NULL || b.svc_auth == NULL || b.pam_auth == NULL ||
+	    b.pam_auth_svc == NULL || b.svc_acct == NULL || b.pam_acct == NULL ||
 	    b.burst_ms == NULL)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
@@ -436,6 +460,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_naccsd: could not remove %s\n", b.dir);
 	free(b.verify);
 	free(b.svc_auth);
+	free(b.pam_auth);
+	free(b.pam_auth_svc);
 	free(b.svc_acct);
 	free(b.pam_acct);
 	free(b.burst_ms);

@@ -19,8 +19,8 @@ ok "bench_auth runs (authentication / one verification)" \
 	runs auth "ratio authentication / one verification" "${cheap[@]}"
 ok "bench_chauthtok runs (a change in verifications)" runs chauthtok "password change, history 24" "${cheap[@]}"
 ok "bench_audit runs" runs audit "p99" --rounds 2
-ok "bench_naccsd runs (service authentication / one verification)" \
-	runs naccsd "ratio service authentication / one verification" "${cheap[@]}" --burst 8
+ok "bench_naccsd runs (PAM through naccsd / one verification)" \
+	runs naccsd "ratio PAM through naccsd / one verification" "${cheap[@]}" --burst 8
 ok "bench_naccsd reports the service's peak memory" grep -q "VmHWM" "$T_TMP/naccsd.out"
 for f in "$T_TMP"/*.out; do
 	sed 's/^/#   /' "$f"
