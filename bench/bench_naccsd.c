@@ -34,6 +34,7 @@
 #include <security/pam_appl.h>
 
 #include "bench_util.h"
+#include "caps.h" /* naccsd's NACCSD_WORKERS */
 #include "audit/key.h"
 #include "audit/trail.h"
 #include "base/secret.h"
@@ -414,8 +415,9 @@ static int run(struct bench *b)
 	       pct(b->burst_ms, decided, 0.5), pct(b->burst_ms, decided, 0.99));
 	printf("naccsd peak resident memory (VmHWM): %ld KiB; bound %u workers x %u KiB + 30 MiB "
 	       "= %lu KiB\n",
-	       hwm_kib, b->workers > 0 ? b->workers : 4u, b->cfg.m_kib,
-	       (unsigned long)(b->workers > 0 ? b->workers : 4u) * b->cfg.m_kib + 30720ul);
+	       hwm_kib, b->workers > 0 ? b->workers : NACCSD_WORKERS, b->cfg.m_kib,
+	       (unsigned long)(b->workers > 0 ? b->workers : NACCSD_WORKERS) * b->cfg.m_kib +
+		   30720ul);
 	return 0;
 wrong:
 	fprintf(stderr, "bench_naccsd: a case did not give the expected answer\n");
