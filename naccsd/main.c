@@ -49,18 +49,21 @@ struct daemon {
 
 static void usage(FILE *out)
 {
-	fputs(_("Usage: naccsd [--foreground] [--socket PATH] [--conf FILE] [--owner UID]\n"
-		"              [--workers N]\n"
-		"The naccs-auth service: answers pam_naccs, screen lockers and naccsctl\n"
-		"on a Unix socket.  Without --socket it takes the socket systemd passes\n"
-		"(naccsd.socket).\n"
-		"  --foreground   also write the log lines to standard error\n"
-		"  --socket PATH  make and listen on PATH (mode 0666) instead\n"
-		"  --conf FILE    the configuration file (default " NACCS_DEFAULT_CONF ")\n"
-		"  --owner UID    expected owner of trusted files (default 0)\n"
-		"  --workers N    verifications at once (default 4): the memory of the\n"
-		"                 hashes is at most N times [hash] memory_kib\n"),
-	      out);
+	/* (The path and the number as arguments: a macro inside _() would
+	 * cut the msgid xgettext sees.) */
+	fprintf(out,
+		_("Usage: naccsd [--foreground] [--socket PATH] [--conf FILE] [--owner UID]\n"
+		  "              [--workers N]\n"
+		  "The naccs-auth service: answers pam_naccs, screen lockers and naccsctl\n"
+		  "on a Unix socket.  Without --socket it takes the socket systemd passes\n"
+		  "(naccsd.socket).\n"
+		  "  --foreground   also write the log lines to standard error\n"
+		  "  --socket PATH  make and listen on PATH (mode 0666) instead\n"
+		  "  --conf FILE    the configuration file (default %s)\n"
+		  "  --owner UID    expected owner of trusted files (default 0)\n"
+		  "  --workers N    verifications at once (default %d): the memory of the\n"
+		  "                 hashes is at most N times [hash] memory_kib\n"),
+		NACCS_DEFAULT_CONF, NACCSD_WORKERS);
 }
 
 /* A message for the administrator at start: stderr and syslog (with
