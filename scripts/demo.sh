@@ -16,7 +16,8 @@ fi
 SB_BUILD=${NACCS_TOP_BUILDDIR:-$top/_build-demo}
 . "$top/scripts/sandbox.sh"
 demo_dir=$(mktemp -d "${TMPDIR:-/tmp}/naccs-demo.XXXXXX")
-trap 'rm -rf "$demo_dir"' EXIT
+naccsd_pid=
+trap '[ -z "$naccsd_pid" ] || kill "$naccsd_pid" 2>/dev/null; rm -rf "$demo_dir"' EXIT
 failures=0
 
 # Bold step titles on a terminal only: no escape codes in a file, a pipe or
@@ -300,7 +301,37 @@ NACCS_TEST_NOW=1796173200 TZ=Asia/Tokyo expect_login ok abcde-002 "Mw8!tRq-2zLp"
 echo "    Wednesday 20:00: refused, and told when login is allowed again"
 NACCS_TEST_NOW=1796209200 TZ=Asia/Tokyo expect_login fail abcde-002 "Mw8!tRq-2zLp" authenticate acct_mgmt
 
-step "17. NSS: getent passwd ABCDE001 returns the canonical entry (libnss_naccs.so.2)"
+step "17. naccsd, the one place that decides (issue 18): the same login asked of the service"
+# The service runs in the sandbox as this user (--owner: a client of this
+# uid may ask what root's may); the sandbox's PAM service asks it
+# (naccsd_socket=) for auth and account, and naccsctl sends its changes to it.
+naccsd_sock=$demo_dir/naccsd.sock
+printf '$ naccsd --foreground --socket %s --conf naccs.conf &\n' "$naccsd_sock"
+"$SB_BUILD/naccsd/naccsd" --foreground --socket "$naccsd_sock" --conf "$SB_CONF" \
+	--owner "$(id -u)" 2>"$demo_dir/naccsd.log" &
+naccsd_pid=$!
+for _ in $(seq 1 100); do
+	[ -S "$naccsd_sock" ] && break
+	sleep 0.1
+done
+sed 's/^/    /' "$demo_dir/naccsd.log"
+cp "$SB_DIR/pam.d/naccs-sandbox" "$demo_dir/naccs-sandbox.in-process"
+sed -i -E "s#^(auth|account)( .*)\$#\1\2 naccsd_socket=$naccsd_sock#" "$SB_DIR/pam.d/naccs-sandbox"
+echo "    The PAM service now reads:"
+sed 's/^/      /' "$SB_DIR/pam.d/naccs-sandbox"
+expect_login ok abcde-001 "$new_pw" authenticate acct_mgmt
+expect_login fail abcde-001 "Wrong-Pass-1" authenticate
+echo "    An administrator's change goes to the service too (one writer):"
+expect ok sb_ctl --socket "$naccsd_sock" user lock abcde-001 --reason "asked of naccsd"
+expect_login fail abcde-001 "$new_pw" authenticate
+expect ok sb_ctl --socket "$naccsd_sock" user unlock abcde-001
+echo "    With the service stopped, a naccs ID fails closed (local accounts go on to pam_unix):"
+kill -TERM "$naccsd_pid"
+wait "$naccsd_pid" 2>/dev/null
+expect_login fail abcde-001 "$new_pw" authenticate
+cp "$demo_dir/naccs-sandbox.in-process" "$SB_DIR/pam.d/naccs-sandbox"
+
+step "18. NSS: getent passwd ABCDE001 returns the canonical entry (libnss_naccs.so.2)"
 # nss_wrapper stands in for /etc/nsswitch.conf ("passwd: files naccs"): its
 # files hold only root; the module reads the sandbox's public index, which
 # naccsctl rebuilt after each change above (a test build reads the index
@@ -323,7 +354,7 @@ echo "    A retired ID disappears from the index (its uid is never given again):
 expect ok sb_ctl user retire abcde-002 --reason "left the company" --yes
 expect fail demo_nss getent passwd ABCDE002
 
-step "18. The audit trail (UTS-2.2.1.4): every step above is one chained, MACed line"
+step "19. The audit trail (UTS-2.2.1.4): every step above is one chained, MACed line"
 echo "    init printed the verification key once; the administrator keeps it offline"
 echo "    (here: $demo_dir/verification.key)."
 sb_audit_key >"$demo_dir/verification.key"
