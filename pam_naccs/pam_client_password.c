@@ -103,6 +103,17 @@ static int fallback(struct client *c, enum reach r, bool prelim)
 	return prelim ? PAM_TRY_AGAIN : PAM_AUTHTOK_ERR;
 }
 
+/* An ID's change (naccsd said so) without naccsd's answer: logged, and the
+ * user told to try again when the flood cap was full. */
+static void failed_closed(struct client *c, enum reach r)
+{
+	pam_syslog(c->pamh, LOG_ERR, "password change failed closed: naccsd %s",
+		   r == REACH_BUSY ? "busy" : "unreachable");
+	if (r == REACH_BUSY && !c->args.quiet)
+		pam_error(c->pamh, "%s",
+			  _("The authentication service is busy. Please try again later."));
+}
+
 static int prelim(struct client *c)
 {
 	struct client_req x = {.flags = NACCS_FLAG_PRELIM};
@@ -138,9 +149,7 @@ static int prelim(struct client *c)
 	x.password = cur;
 	r = client_exchange(c, NACCS_MSG_PASSWORD_BEGIN, &x);
 	if (r != REACH_ANSWERED) {
-		/* An ID's change (naccsd said so): fail closed. */
-		pam_syslog(c->pamh, LOG_ERR, "password change failed closed: naccsd %s",
-			   r == REACH_BUSY ? "busy" : "unreachable");
+		failed_closed(c, r);
 		pam_set_item(c->pamh, PAM_OLDAUTHTOK, NULL);
 		return PAM_TRY_AGAIN;
 	}
@@ -208,8 +217,7 @@ static int update(struct client *c)
 		x.new_password = tok;
 		r = client_exchange(c, NACCS_MSG_PASSWORD_CHANGE, &x);
 		if (r != REACH_ANSWERED) {
-			pam_syslog(c->pamh, LOG_ERR, "password change failed closed: naccsd %s",
-				   r == REACH_BUSY ? "busy" : "unreachable");
+			failed_closed(c, r);
 			rv = PAM_AUTHTOK_ERR;
 			break;
 		}

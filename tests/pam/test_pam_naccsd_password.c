@@ -251,6 +251,26 @@ static void test_unreachable(void **state)
 	assert_int_equal(auth(ALICE, CUR), PAM_SUCCESS);
 }
 
+/* ERROR busy (the flood cap full): an ID's change is refused with "try
+ * again", nothing changed; a local name goes on. */
+static void test_busy(void **state)
+{
+	const char *a[] = {CUR, NEW, NEW, NULL};
+	const char *b[] = {NEW, NEW, NULL};
+	struct pfx_conv c;
+
+	(void)state;
+	pfx_naccsd_stop(naccsd);
+	naccsd = pfx_fake_naccsd(sock_path, "busy");
+	assert_int_not_equal(passwd(SERVICE, ALICE, a, &c), PAM_SUCCESS);
+	assert_true(said(c.err_buf, "try again"));
+	assert_int_equal(passwd(STACK, "localuser", b, &c), PAM_SUCCESS);
+	pfx_naccsd_kill(naccsd);
+	(void)unlink(sock_path);
+	naccsd = pfx_naccsd_start(conf_path, sock_path, log_path);
+	assert_int_equal(auth(ALICE, CUR), PAM_SUCCESS);
+}
+
 /* UTS-2.2.1.1(1)(b)(ウ): on a service of [notice] unencrypted_services the
  * warning comes before the first prompt of a change (naccsd's info line of
  * the first PASSWORD_BEGIN), once, for an ID and a local name alike, and
@@ -438,6 +458,7 @@ int main(void)
 	    T(test_root_changes_another),
 	    T(test_not_ours),
 	    T(test_unreachable),
+	    T(test_busy),
 	    T(test_unencrypted_warning),
 	    T(test_unprivileged_peer),
 	    T(test_stack_per_call),
