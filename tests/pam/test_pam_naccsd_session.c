@@ -287,6 +287,16 @@ static void test_stack_per_call(void **state)
 	assert_int_equal(trail_count(CLOSED), 1);
 	assert_true(open < 8192);
 	assert_true(close < 8192);
+	/* naccsd stopped: the index decides in this process (its trail line
+	 * included); the figure for the record, no bound yet. */
+	pfx_naccsd_stop(naccsd);
+	naccsd = -1;
+	k.close = false;
+	assert_int_equal(pam_start(SERVICE, ALICE, &conv, &k.h), PAM_SUCCESS);
+	open = pfx_stack_used(session_call, &k) - floor;
+	assert_int_equal(k.rv, PAM_SESSION_ERR);
+	pam_end(k.h, k.rv);
+	printf("stack: pam_naccs session open, naccsd unreachable: %zu bytes\n", open);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
