@@ -36,6 +36,7 @@
 #include "policy/settings.h"
 #include "base/secret.h"
 #include "pam_call.h"
+#include "pam_client.h"
 
 #define VERIFIED_KEY "pam_naccs_chauthtok_verified"
 
@@ -242,7 +243,10 @@ static int update(pam_handle_t *pamh, int flags, int argc, const char **argv, st
 	return rv;
 }
 
-EXPORT int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
+/* The in-process change (not inlined: its struct call, ~92 KB, must not
+ * be on the stack of a call that goes to naccsd). */
+static __attribute__((noinline)) int local_chauthtok(pam_handle_t *pamh, int flags, int argc,
+						     const char **argv)
 {
 	struct call c;
 	/* A change writes: read-write. */
@@ -272,4 +276,12 @@ EXPORT int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char 
 	else
 		rv = PAM_SERVICE_ERR;
 	return call_end(&c, rv);
+}
+
+EXPORT int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	/* naccsd decides (pam_client_password.c, issue 18), or this process. */
+	if (pam_client_wanted(argc, argv))
+		return pam_client_chauthtok(pamh, flags, argc, argv);
+	return local_chauthtok(pamh, flags, argc, argv);
 }

@@ -1,4 +1,5 @@
-/* pam_naccs.so as a client of naccsd (pam_client.h). */
+/* pam_naccs.so as a client of naccsd: the transport (pam_client.h), one
+ * request and its answer within the call's deadline. */
 #include "config.h"
 
 #include <errno.h>
@@ -30,31 +31,7 @@
 #include "pam_args.h"
 #include "pam_call.h"
 #include "pam_client.h"
-#include "pam_once.h"
 #include "pam_prelogin.h"
-
-/* One PAM call through naccsd: small, on the host's stack; what is large
- * is on the heap (m, opts). */
-struct client {
-	pam_handle_t *pamh;
-	int flags, argc;
-	const char **argv;
-	struct pam_naccs_client_args args;
-	struct pam_naccs_opts *opts; /* the configuration, loaded when needed */
-	struct naccs_msg *m;	     /* the request, then its answer */
-	const char *user;	     /* PAM_USER as the call found it */
-	bool root;		     /* a root peer: states user and invoker */
-	int64_t left_ms;	     /* what is left of the call's deadline */
-	enum naccs_outcome outcome;  /* of the last answer */
-	struct naccs_err err;
-};
-
-/* What became of one request. */
-enum reach {
-	REACH_ANSWERED,
-	REACH_BUSY,	   /* ERROR busy: the flood cap is full */
-	REACH_UNREACHABLE, /* no answer within the deadline, or no usable one */
-};
 
 bool pam_client_wanted(int argc, const char **argv)
 {
@@ -78,7 +55,7 @@ static int64_t call_deadline_ms(void)
 }
 
 /* The configuration, on the heap, once per call. */
-static int load_opts(struct client *c)
+int client_load_opts(struct client *c)
 {
 	struct pam_naccs_opts *o;
 	int rv;
@@ -98,9 +75,10 @@ static int load_opts(struct client *c)
 	return PAM_SUCCESS;
 }
 
-static int begin(struct client *c, pam_handle_t *pamh, int flags, int argc, const char **argv,
-		 bool auth)
+int client_begin(struct client *c, pam_handle_t *pamh, int flags, int argc, const char **argv,
+		 enum client_phase phase)
 {
+	const void *item = NULL;
 	const char *user = NULL;
 	int rv;
 
@@ -115,22 +93,30 @@ static int begin(struct client *c, pam_handle_t *pamh, int flags, int argc, cons
 	if (rv != PAM_SUCCESS)
 		return rv;
 	c->root = geteuid() == 0;
-	/* The banner and the unencrypted-channel warning are still read
-	 * here, from the configuration (pam_prelogin.c).  The fail delay: a
-	 * root peer's module asks libpam for it, as in-process, and tells
-	 * naccsd not to hold the answer; an unprivileged peer's answer is
-	 * held by naccsd (docs/PROTOCOL.md, flags bit 3). */
-	if (auth) {
-		rv = load_opts(c);
+	/* A root peer's authentication: the banner and the unencrypted-channel
+	 * warning are still read here, from the configuration
+	 * (pam_prelogin.c), and the module asks libpam for the fail delay, as
+	 * in-process, telling naccsd not to hold the answer.  An unprivileged
+	 * peer (a screen locker) reads no configuration: naccsd holds its
+	 * answer (docs/PROTOCOL.md, flags bit 3), as naccs_chkpwd did. */
+	if (phase == PHASE_AUTH && c->root) {
+		rv = client_load_opts(c);
 		if (rv != PAM_SUCCESS)
 			return rv;
-		if (c->root && !c->args.nodelay && c->opts->cfg.fail_delay_ms > 0)
+		if (!c->args.nodelay && c->opts->cfg.fail_delay_ms > 0)
 			pam_fail_delay(pamh, c->opts->cfg.fail_delay_ms * 1000u);
 		prelogin_show(pamh, &c->opts->cfg, pam_call_item(pamh, PAM_SERVICE));
 	}
-	rv = pam_get_user(pamh, &user, NULL);
-	if (rv != PAM_SUCCESS)
-		return rv;
+	/* A session's user is the one the stack authenticated: never asked. */
+	if (phase == PHASE_SESSION) {
+		if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS)
+			return PAM_USER_UNKNOWN;
+		user = item;
+	} else {
+		rv = pam_get_user(pamh, &user, NULL);
+		if (rv != PAM_SUCCESS)
+			return rv;
+	}
 	if (user == NULL || user[0] == '\0')
 		return PAM_USER_UNKNOWN;
 	c->user = user;
@@ -138,7 +124,7 @@ static int begin(struct client *c, pam_handle_t *pamh, int flags, int argc, cons
 	return c->m != NULL ? PAM_SUCCESS : PAM_BUF_ERR;
 }
 
-static int end(struct client *c, int rv)
+int client_end(struct client *c, int rv)
 {
 	naccs_msg_free(c->m); /* wiped: the password with it */
 	if (c->opts != NULL) {
@@ -238,16 +224,16 @@ static int set_opt(struct client *c, uint16_t tag, int item)
 
 /* The request of type from the PAM items (docs/PROTOCOL.md, login
  * fields). */
-static int build(struct client *c, uint16_t type, const char *tok, const char *prior)
+static int build(struct client *c, uint16_t type, const struct client_req *x)
 {
 	struct naccs_su_invoker inv;
 	const char *svc = pam_call_item(c->pamh, PAM_SERVICE);
 	const char *loc = setlocale(LC_MESSAGES, NULL);
-	uint32_t flags = c->args.quiet ? NACCS_FLAG_SILENT : 0;
+	uint32_t flags = (c->args.quiet ? NACCS_FLAG_SILENT : 0) | x->flags;
 	int rc;
 
 	if (c->root)
-		flags |= NACCS_FLAG_NO_FAIL_DELAY; /* pam_fail_delay: begin() */
+		flags |= NACCS_FLAG_NO_FAIL_DELAY; /* pam_fail_delay: client_begin() */
 	/* The invoker as the module reads it in-process: getuid() and the
 	 * kernel's loginuid of this process (rules/su.h). */
 	naccs_su_read_invoker(&inv);
@@ -272,10 +258,15 @@ static int build(struct client *c, uint16_t type, const char *tok, const char *p
 	 * is left out (naccsd's own then). */
 	if (rc == 0 && loc != NULL && naccs_msg_set_str(c->m, NACCS_TAG_LOCALE, loc, NULL) < 0)
 		naccs_err_clear(&c->err);
-	if (rc == 0 && tok != NULL)
-		rc = naccs_msg_set_secret(c->m, NACCS_TAG_PASSWORD, tok, &c->err);
-	if (rc == 0 && prior != NULL)
-		rc = naccs_msg_set_str(c->m, NACCS_TAG_PRIOR_GENERATION, prior, &c->err);
+	if (rc == 0 && x->password != NULL)
+		rc = naccs_msg_set_secret(c->m, NACCS_TAG_PASSWORD, x->password, &c->err);
+	if (rc == 0 && x->new_password != NULL)
+		rc = naccs_msg_set_secret(c->m, NACCS_TAG_NEW_PASSWORD, x->new_password, &c->err);
+	if (rc == 0 && x->prior != NULL)
+		rc = naccs_msg_set_str(c->m, NACCS_TAG_PRIOR_GENERATION, x->prior, &c->err);
+	if (rc == 0 && x->mark != NULL)
+		rc = naccs_msg_set_bytes(c->m, NACCS_TAG_SESSION_MARK, x->mark, x->mark_len,
+					 &c->err);
 	return rc;
 }
 
@@ -305,14 +296,13 @@ static enum reach check_answer(struct client *c, uint16_t type, const uint8_t *i
 	return REACH_ANSWERED;
 }
 
-/* One request of type to naccsd and its answer in c->m, within what is
- * left of the call's deadline. */
-static enum reach exchange(struct client *c, uint16_t type, const char *tok, const char *prior)
+enum reach client_exchange(struct client *c, uint16_t type, const struct client_req *x)
 {
+	static const struct client_req none;
 	naccs_deadline_t dl = naccs_deadline_in(c->left_ms > 0 ? (unsigned)c->left_ms : 0);
 	uint8_t id[NACCS_PROTO_ID_LEN];
 	enum reach r = REACH_UNREACHABLE;
-	int fd = -1, rc = build(c, type, tok, prior);
+	int fd = -1, rc = build(c, type, x != NULL ? x : &none);
 
 	if (rc < 0) {
 		/* An item the wire cannot carry (a control character): no
@@ -337,9 +327,7 @@ static enum reach exchange(struct client *c, uint16_t type, const char *tok, con
 	return r;
 }
 
-/* The user's message (an error, or information when the answer lets the
- * user in or asks for a change, as call_report) and the info lines. */
-static void show(struct client *c)
+void client_show(struct client *c)
 {
 	const char *msg = NULL, *line;
 
@@ -355,36 +343,36 @@ static void show(struct client *c)
 		pam_info(c->pamh, "%s", line);
 }
 
-/* naccsd unreachable, or busy: the public identity index decides, as when
- * the store cannot be opened (docs/NACCSD-PLAN.md decision 6, issue 16): a
- * naccs ID fails closed, any other name is not ours, so that a flood of
- * one user's guesses (ERROR busy) keeps neither root nor local accounts
- * out.  Busy, an ID is told to try again (no retry here: the deadline is
- * the host's).  The configuration and the decision on the heap. */
-static int unreachable(struct client *c, bool account, bool busy)
+/* The public identity index decides, as when the store cannot be opened
+ * (docs/NACCSD-PLAN.md decision 6, issue 16): a naccs ID fails closed, any
+ * other name is not ours, so that a flood of one user's guesses (ERROR
+ * busy) keeps neither root nor local accounts out.  Busy, an ID is told to
+ * try again (no retry here: the deadline is the host's).  The
+ * configuration and the decision on the heap. */
+enum naccs_outcome client_fallback(struct client *c, const char *type, bool busy)
 {
 	struct fallback {
 		struct naccs_request req;
 		struct naccs_decision d;
 	} * f;
+	bool account = strcmp(type, "account") == 0;
 	enum naccs_outcome o;
-	int rv = load_opts(c);
 
-	if (rv != PAM_SUCCESS)
-		return rv;
+	/* Without the configuration (unreadable to an unprivileged peer, or
+	 * bad): nothing tells an ID from a local name, fail closed. */
+	if (client_load_opts(c) != PAM_SUCCESS)
+		return NACCS_OUT_UNAVAILABLE;
 	f = calloc(1, sizeof(*f));
 	if (f == NULL)
-		return PAM_BUF_ERR;
+		return NACCS_OUT_UNAVAILABLE;
 	pam_call_request_from(c->pamh, c->user, &f->req);
 	f->req.trail = &c->opts->cfg;
 	if (account)
 		o = naccs_policy_account_unavailable(&c->opts->cfg, &f->req, &f->d, c->err.msg);
 	else
-		o = naccs_policy_unavailable(&c->opts->cfg, &f->req, "auth", &f->d, c->err.msg);
-	rv = account ? pam_account_code(o) : pam_auth_code(o);
+		o = naccs_policy_unavailable(&c->opts->cfg, &f->req, type, &f->d, c->err.msg);
 	if (o == NACCS_OUT_UNAVAILABLE)
-		pam_syslog(c->pamh, LOG_ERR, "%s failed closed: naccsd %s",
-			   account ? "account check" : "authentication",
+		pam_syslog(c->pamh, LOG_ERR, "%s failed closed: naccsd %s", type,
 			   busy ? "busy" : "unreachable");
 	if (!c->args.quiet && o == NACCS_OUT_UNAVAILABLE && busy)
 		pam_error(c->pamh, "%s",
@@ -393,11 +381,10 @@ static int unreachable(struct client *c, bool account, bool busy)
 		pam_error(c->pamh, "%s", f->d.message);
 	naccs_wipe(f, sizeof(*f));
 	free(f);
-	return rv;
+	return o;
 }
 
-/* From here on the stack knows the user by the canonical login. */
-static int set_login(struct client *c)
+int client_set_login(struct client *c)
 {
 	const char *login = NULL;
 
@@ -405,81 +392,4 @@ static int set_login(struct client *c)
 	    strcmp(login, c->user) == 0)
 		return PAM_SUCCESS;
 	return pam_set_item(c->pamh, PAM_USER, login) == PAM_SUCCESS ? PAM_SUCCESS : PAM_SYSTEM_ERR;
-}
-
-/* After the prompt: AUTHENTICATE, with the repeat cache (pam_once.c). */
-static int authenticate(struct client *c, const char *tok)
-{
-	char prior[NACCS_GENERATION_MAX];
-	const char *gen = NULL;
-	bool repeat = pam_once_prior_generation(c->pamh, c->user, tok, prior, sizeof(prior));
-	enum reach r = exchange(c, NACCS_MSG_AUTHENTICATE, tok, repeat ? prior : NULL);
-	int rv;
-
-	if (r != REACH_ANSWERED)
-		return unreachable(c, false, r == REACH_BUSY);
-	rv = pam_auth_code(c->outcome);
-	/* A wrong password a verification found (naccsd says so with the
-	 * generation it holds for): the same token again in this handle
-	 * asks naccsd not to count it twice (UTS-2.2.1.1(1)(g)(ウ)). */
-	if ((rv == PAM_AUTH_ERR || rv == PAM_USER_UNKNOWN) &&
-	    naccs_msg_get_str(c->m, NACCS_TAG_GENERATION, &gen, NULL) == 0)
-		pam_once_remember_failure(c->pamh, c->user, tok, rv, gen);
-	show(c);
-	if (rv == PAM_SUCCESS)
-		rv = set_login(c);
-	return rv;
-}
-
-int pam_client_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
-{
-	struct client c;
-	const char *tok = NULL;
-	enum reach r = REACH_ANSWERED;
-	int rv = begin(&c, pamh, flags, argc, argv, true);
-
-	if (rv != PAM_SUCCESS)
-		return end(&c, rv);
-	/* A switch to a shared admin ID that the invoker may not make: refused
-	 * before any prompt, nothing counted (UTS-2.2.1.1(1)(g)(カ), #16).  A
-	 * root peer's request only (switch services run as root).  naccsd's
-	 * store out of reach (UNAVAILABLE, NOT_MANAGED) refuses nothing here:
-	 * the same prompt for everybody, then AUTHENTICATE decides. */
-	if (c.root) {
-		r = exchange(&c, NACCS_MSG_AUTH_GATE, NULL, NULL);
-		rv = r == REACH_ANSWERED && c.outcome != NACCS_OUT_UNAVAILABLE &&
-			     c.outcome != NACCS_OUT_NOT_MANAGED
-			 ? pam_auth_code(c.outcome)
-			 : PAM_SUCCESS;
-		if (rv != PAM_SUCCESS) {
-			show(&c);
-			return end(&c, rv);
-		}
-	}
-	/* Same prompt for everybody, naccsd reachable or not; a conversation
-	 * error is never counted as a wrong password (UTS-2.2.1.1(1)(g)(ウ)). */
-	rv = pam_get_authtok(pamh, PAM_AUTHTOK, &tok, _("Password: "));
-	if (rv != PAM_SUCCESS || tok == NULL)
-		return end(&c, rv == PAM_SUCCESS ? PAM_AUTH_ERR : rv);
-	/* Without the gate's answer (unreachable, busy), the index decides
-	 * (after the prompt, as in-process without the store). */
-	if (r != REACH_ANSWERED)
-		return end(&c, unreachable(&c, false, r == REACH_BUSY));
-	return end(&c, authenticate(&c, tok));
-}
-
-int pam_client_account(pam_handle_t *pamh, int flags, int argc, const char **argv)
-{
-	struct client c;
-	enum reach r;
-	int rv = begin(&c, pamh, flags, argc, argv, false);
-
-	if (rv != PAM_SUCCESS)
-		return end(&c, rv);
-	r = exchange(&c, NACCS_MSG_ACCOUNT, NULL, NULL);
-	if (r != REACH_ANSWERED)
-		return end(&c, unreachable(&c, true, r == REACH_BUSY));
-	rv = pam_account_code(c.outcome);
-	show(&c);
-	return end(&c, rv);
 }

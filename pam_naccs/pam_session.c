@@ -26,6 +26,7 @@
 #include "base/time.h"
 #include "pam_call.h"
 #include "pam_chkpwd.h"
+#include "pam_client.h"
 #include "pam_prelogin.h"
 
 #define SESSION_DATA "pam_naccs_session"
@@ -50,7 +51,10 @@ static void remember(pam_handle_t *pamh, const struct naccs_decision *d)
 		free(r);
 }
 
-EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+/* The in-process open (not inlined: its struct call, ~92 KB, must not be
+ * on the stack of a call that goes to naccsd). */
+static __attribute__((noinline)) int local_open_session(pam_handle_t *pamh, int flags, int argc,
+							const char **argv)
 {
 	struct call c;
 	enum naccs_outcome o;
@@ -105,7 +109,16 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const ch
 	return call_end(&c, rv);
 }
 
-EXPORT int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	/* naccsd decides (pam_client_session.c, issue 18), or this process. */
+	if (pam_client_wanted(argc, argv))
+		return pam_client_open_session(pamh, flags, argc, argv);
+	return local_open_session(pamh, flags, argc, argv);
+}
+
+static __attribute__((noinline)) int local_close_session(pam_handle_t *pamh, int flags, int argc,
+							 const char **argv)
 {
 	const void *data = NULL;
 	struct pam_naccs_opts *o;
@@ -135,4 +148,11 @@ EXPORT int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const c
 	/* Closed once: a second close writes nothing. */
 	pam_set_data(pamh, SESSION_DATA, NULL, NULL);
 	return rv;
+}
+
+EXPORT int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	if (pam_client_wanted(argc, argv))
+		return pam_client_close_session(pamh, flags, argc, argv);
+	return local_close_session(pamh, flags, argc, argv);
 }

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -282,4 +283,38 @@ pid_t pfx_fake_naccsd(const char *sock_path, const char *error_code)
 		fake_serve(lfd, error_code);
 	close(lfd);
 	return pid;
+}
+
+#define STACK_SIZE  (512 * 1024)
+#define STACK_PAINT 0xa5
+
+size_t pfx_stack_used(void *(*fn)(void *), void *arg)
+{
+	uint8_t *stack = aligned_alloc(4096, STACK_SIZE);
+	pthread_attr_t attr;
+	pthread_t t;
+	size_t i = 0;
+
+	assert_non_null(stack);
+	memset(stack, STACK_PAINT, STACK_SIZE);
+	assert_int_equal(pthread_attr_init(&attr), 0);
+	assert_int_equal(pthread_attr_setstack(&attr, stack, STACK_SIZE), 0);
+	assert_int_equal(pthread_create(&t, &attr, fn, arg), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	pthread_attr_destroy(&attr);
+	while (i < STACK_SIZE && stack[i] == STACK_PAINT)
+		i++;
+	free(stack);
+	return STACK_SIZE - i;
+}
+
+bool pfx_stack_unmeasurable(void)
+{
+	const char *vg = getenv("NACCS_VALGRIND"), *asan = getenv("NACCS_ASAN_PRELOAD");
+
+	if ((vg != NULL && *vg != '\0') || (asan != NULL && *asan != '\0')) {
+		printf("under valgrind or ASan the stack is not the host's: not measured\n");
+		return true;
+	}
+	return false;
 }

@@ -107,4 +107,12 @@ pid_t pfx_fake_naccsd(const char *sock_path, const char *error_code);
 /* SIGKILL, for teardowns after a failed test.  pid <= 0: nothing. */
 void pfx_naccsd_kill(pid_t pid);
 
+/* How deep fn(arg) went on its stack, in bytes: run in a thread whose
+ * stack (512 KiB) is painted before and scanned after (the host's stack
+ * per PAM call, issue 18: what libpam, pam_wrapper and the thread's start
+ * add is in the figure too). */
+size_t pfx_stack_used(void *(*fn)(void *), void *arg);
+/* Is the stack not the host's (valgrind, ASan)?  Says so on stdout. */
+bool pfx_stack_unmeasurable(void);
+
 #endif
