@@ -215,28 +215,6 @@ static int read_password(char *buf, size_t cap)
 	return memchr(buf, '\0', len) != NULL ? -1 : 0;
 }
 
-/* The service recorded in the store and the trail: "naccs_chkpwd", or
- * "naccs_chkpwd:NAME" with what the caller says (letters, digits, '.', '_',
- * '-' kept, anything else '?'): a caller can never pass for sshd. */
-static void service_name(const char *given, char *out, size_t cap)
-{
-	char clean[48];
-	size_t n = 0;
-
-	for (const char *p = given; p != NULL && *p != '\0' && n < sizeof(clean) - 1; p++) {
-		char c = *p;
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			  (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-
-		clean[n++] = ok ? c : '?';
-	}
-	clean[n] = '\0';
-	if (n == 0)
-		snprintf(out, cap, "%s", SERVICE_PREFIX);
-	else
-		snprintf(out, cap, "%s:%s", SERVICE_PREFIX, clean);
-}
-
 static void warn_syslog(void *ctx, const char *msg)
 {
 	(void)ctx;
@@ -360,7 +338,8 @@ static int check(const struct caller *me, const char *name, const char *service,
 	}
 	code = whose(&pol, me, name, login, sizeof(login));
 	if (code == NACCS_CHKPWD_OK) {
-		service_name(service, svc, sizeof(svc));
+		/* "naccs_chkpwd:NAME": a caller can never pass for sshd. */
+		naccs_text_tagged_name(SERVICE_PREFIX, service, svc, sizeof(svc));
 		memset(&req, 0, sizeof(req));
 		req.user = login;
 		req.service = svc;

@@ -16,6 +16,7 @@
 
 #include "base/proc.h"
 #include "base/secret.h"
+#include "base/text.h"
 #include "base/time.h"
 #include "crypto/hash.h"
 #include "index/local.h"
@@ -32,24 +33,6 @@ static const char *opt_str(const struct naccs_msg *m, uint16_t tag)
 	const char *s = NULL;
 
 	return naccs_msg_get_str(m, tag, &s, NULL) == 0 ? s : NULL;
-}
-
-/* "naccsd-peer:NAME": what an unprivileged peer says it is (letters,
- * digits, '.', '_', '-' kept, anything else '?'), as naccs_chkpwd did. */
-static void peer_service(const char *given, char *out, size_t cap)
-{
-	char clean[48];
-	size_t n = 0;
-
-	for (const char *p = given; p != NULL && *p != '\0' && n < sizeof(clean) - 1; p++) {
-		char c = *p;
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			  (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-
-		clean[n++] = ok ? c : '?';
-	}
-	clean[n] = '\0';
-	snprintf(out, cap, n == 0 ? "%s" : "%s:%s", NACCSD_PEER_SERVICE, clean);
 }
 
 /* The request's fields into a, by who the peer is. */
@@ -80,7 +63,9 @@ void naccsd_ask_from(struct ask *a, const struct naccsd_peer *peer, const struct
 	}
 	/* Nothing an unprivileged peer says about itself is taken: its
 	 * invoker is its uid and the kernel's loginuid of its pid. */
-	peer_service(opt_str(m, NACCS_TAG_SERVICE), a->svc, sizeof(a->svc));
+	/* "naccsd-peer:NAME": what it says it is, never another service. */
+	naccs_text_tagged_name(NACCSD_PEER_SERVICE, opt_str(m, NACCS_TAG_SERVICE), a->svc,
+			       sizeof(a->svc));
 	a->req.service = a->svc;
 	snprintf(a->actor, sizeof(a->actor), "uid=%lu", (unsigned long)peer->uid);
 	a->req.ruser = a->actor;

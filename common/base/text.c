@@ -1,6 +1,8 @@
 /* The sanitiser (see base/text.h). */
 #include "config.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/text.h"
@@ -106,4 +108,23 @@ bool naccs_text_list_has(const char *list, const char *s)
 		if (len == slen && memcmp(item, s, len) == 0)
 			return true;
 	return false;
+}
+
+void naccs_text_tagged_name(const char *prefix, const char *given, char *out, size_t cap)
+{
+	char clean[48];
+	size_t n = 0;
+
+	for (const char *p = given; p != NULL && *p != '\0' && n < sizeof(clean) - 1; p++) {
+		char c = *p;
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+
+		clean[n++] = ok ? c : '?';
+	}
+	clean[n] = '\0';
+	if (n == 0)
+		snprintf(out, cap, "%s", prefix);
+	else
+		snprintf(out, cap, "%s:%s", prefix, clean);
 }

@@ -43,4 +43,10 @@ bool naccs_text_list_next(const char **p, const char **item, size_t *len);
 /* Does list hold s exactly (case-sensitive)?  False for a NULL or empty s. */
 bool naccs_text_list_has(const char *list, const char *s);
 
+/* "PREFIX" or "PREFIX:NAME" into out: NAME is what a caller that is not
+ * root says it is (at most 47 bytes of given; letters, digits, '.', '_' and
+ * '-' kept, anything else '?'), so that it can never pass for another
+ * service (sshd) in the store or the trail.  given NULL or "": PREFIX. */
+void naccs_text_tagged_name(const char *prefix, const char *given, char *out, size_t cap);
+
 #endif

@@ -376,6 +376,28 @@ static void test_strerror(void **state)
 	assert_non_null(strstr(msg, "123456"));
 }
 
+/* What a caller that is not root says its service is: kept only as letters,
+ * digits, '.', '_' and '-' behind the prefix, so it never reads as another
+ * service (naccsd's unprivileged peers, naccs_chkpwd). */
+static void test_tagged_name(void **state)
+{
+	char out[96], longname[80];
+
+	(void)state;
+	naccs_text_tagged_name("naccsd-peer", "xscreensaver", out, sizeof(out));
+	assert_string_equal(out, "naccsd-peer:xscreensaver");
+	naccs_text_tagged_name("naccsd-peer", NULL, out, sizeof(out));
+	assert_string_equal(out, "naccsd-peer");
+	naccs_text_tagged_name("naccsd-peer", "", out, sizeof(out));
+	assert_string_equal(out, "naccsd-peer");
+	naccs_text_tagged_name("naccsd-peer", "sshd\n\"x\":1 é", out, sizeof(out));
+	assert_string_equal(out, "naccsd-peer:sshd??x??1???");
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	naccs_text_tagged_name("p", longname, out, sizeof(out));
+	assert_int_equal(strlen(out), 2 + 47);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,7 +405,7 @@ int main(void)
 	    cmocka_unit_test(test_utf8_cut),	cmocka_unit_test(test_sanitize),
 	    cmocka_unit_test(test_is_clean),	cmocka_unit_test(test_event_sanitize_cut),
 	    cmocka_unit_test(test_parse_ulong), cmocka_unit_test(test_path_dirname),
-	    cmocka_unit_test(test_strerror),
+	    cmocka_unit_test(test_strerror),	cmocka_unit_test(test_tagged_name),
 	};
 
 	return cmocka_run_group_tests_name("naccs_text", tests, NULL, NULL);
