@@ -20,6 +20,7 @@
 
 #include <security/pam_appl.h>
 
+#include "bench_pam.h"
 #include "bench_util.h"
 #include "audit/trail.h"
 #include "config/conf.h"
@@ -50,32 +51,6 @@ struct bench {
 	double *ms[B_COUNT];
 };
 
-static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
-{
-	struct pam_response *r = calloc((size_t)n, sizeof(*r));
-
-	if (r == NULL)
-		return PAM_BUF_ERR;
-	for (int i = 0; i < n; i++)
-		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF)
-			r[i].resp = strdup((const char *)data);
-	*resp = r;
-	return PAM_SUCCESS;
-}
-
-static int write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	int rc;
-
-	if (f == NULL)
-		return -1;
-	rc = fputs(text, f) < 0 ? -1 : 0;
-	if (fclose(f) != 0 || chmod(path, 0600) != 0)
-		rc = -1;
-	return rc;
-}
-
 static int setup(struct bench *b)
 {
 	char path[256], text[1024];
@@ -103,12 +78,12 @@ static int setup(struct bench *b)
 		 "parallelism = %u\n[audit]\ndir = %s/audit\n",
 		 b->dir, b->cfg.m_kib, b->cfg.t_cost, b->cfg.parallelism, b->dir);
 	snprintf(path, sizeof(path), "%s/naccs.conf", b->dir);
-	if (write_text(path, text) < 0)
+	if (bench_write_private(path, text) < 0)
 		return -1;
 	snprintf(text, sizeof(text), "auth required %s conf=%s owner=%u nodelay\n",
 		 BENCH_MODULE_PATH, path, (unsigned)getuid());
 	snprintf(path, sizeof(path), "%s/naccs-bench", b->dir);
-	if (write_text(path, text) < 0)
+	if (bench_write_private(path, text) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/naccs.db", b->dir);
 	opt.path = path;
@@ -142,7 +117,7 @@ static int setup(struct bench *b)
 
 static int pam_auth(const struct bench *b, const char *user, const char *pw, double *ms)
 {
-	struct pam_conv c = {conv, (void *)pw};
+	struct pam_conv c = {bench_pam_conv, (void *)pw};
 	pam_handle_t *pamh = NULL;
 	double t0 = bench_now_ms();
 	int rv = pam_start_confdir("naccs-bench", user, &c, b->dir, &pamh);

@@ -33,6 +33,7 @@
 
 #include <security/pam_appl.h>
 
+#include "bench_pam.h"
 #include "bench_util.h"
 #include "caps.h" /* naccsd's NACCSD_WORKERS */
 #include "audit/key.h"
@@ -59,32 +60,6 @@ struct bench {
 	pid_t pid;
 	double *verify, *svc_auth, *pam_auth, *pam_auth_svc, *svc_acct, *pam_acct, *burst_ms;
 };
-
-static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
-{
-	struct pam_response *r = calloc((size_t)n, sizeof(*r));
-
-	if (r == NULL)
-		return PAM_BUF_ERR;
-	for (int i = 0; i < n; i++)
-		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF)
-			r[i].resp = strdup((const char *)data);
-	*resp = r;
-	return PAM_SUCCESS;
-}
-
-static int write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	int rc;
-
-	if (f == NULL)
-		return -1;
-	rc = fputs(text, f) < 0 ? -1 : 0;
-	if (fclose(f) != 0 || chmod(path, 0600) != 0)
-		rc = -1;
-	return rc;
-}
 
 /* The configuration (trail on, as installed), the PAM service file of the
  * in-process module, the store with one ID. */
@@ -114,7 +89,7 @@ static int setup(struct bench *b)
 		 b->dir, b->cfg.m_kib, b->cfg.t_cost, b->cfg.parallelism, b->dir);
 	snprintf(b->conf, sizeof(b->conf), "%s/naccs.conf", b->dir);
 	snprintf(b->sock, sizeof(b->sock), "%s/sock", b->dir);
-	if (write_text(b->conf, text) < 0)
+	if (bench_write_private(b->conf, text) < 0)
 		return -1;
 	/* The same stack in-process and through the service. */
 	for (int svc = 0; svc < 2; svc++) {
@@ -128,7 +103,7 @@ static int setup(struct bench *b)
 			 BENCH_MODULE_PATH, b->conf, (unsigned)getuid(), arg, BENCH_MODULE_PATH,
 			 b->conf, (unsigned)getuid(), arg);
 		snprintf(path, sizeof(path), "%s/naccs-bench%s", b->dir, svc ? "-svc" : "");
-		if (write_text(path, text) < 0)
+		if (bench_write_private(path, text) < 0)
 			return -1;
 	}
 	snprintf(path, sizeof(path), "%s/naccs.db", b->dir);
@@ -202,7 +177,7 @@ static int ask(const struct bench *b, uint16_t type, const char *password, doubl
  * "naccs-bench-svc": through naccsd). */
 static int pam_call(const struct bench *b, const char *service, bool auth, double *ms)
 {
-	struct pam_conv c = {conv, (void *)bench_pw};
+	struct pam_conv c = {bench_pam_conv, (void *)bench_pw};
 	pam_handle_t *pamh = NULL;
 	double t0 = bench_now_ms();
 	int rv = pam_start_confdir(service, "abcde-001", &c, b->dir, &pamh);

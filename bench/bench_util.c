@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "bench_util.h"
@@ -68,4 +69,17 @@ int bench_parse_args(int argc, char **argv, struct naccs_hash_params *cfg, unsig
 		}
 	}
 	return 0;
+}
+
+int bench_write_private(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int rc;
+
+	if (f == NULL)
+		return -1;
+	rc = fputs(text, f) < 0 ? -1 : 0;
+	if (fclose(f) != 0 || chmod(path, 0600) != 0)
+		rc = -1;
+	return rc;
 }

@@ -10,6 +10,9 @@
 double bench_now_ms(void);
 /* Median of n values (sorts v in place). */
 double bench_median(double *v, unsigned n);
+/* Write text to path, mode 0600 (a configuration, a PAM service file);
+ * 0 or -1. */
+int bench_write_private(const char *path, const char *text);
 /* A decimal in [1, max]; 0 or -EINVAL. */
 int bench_parse_uint(const char *s, unsigned long max, uint32_t *out);
 
