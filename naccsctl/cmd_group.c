@@ -12,32 +12,27 @@
  * the system's accounts (cmd_user_local.c), a name or gid that another NSS
  * source already has is refused too, and an allocated gid skips the gids
  * NSS knows, so one gid never means two groups.  Every change is a
- * registry line and an "admin" event. */
+ * registry line and an "admin" event.  The changes (cmd_group_change.c)
+ * go to naccsd when it listens, else are made here (ctl_client.h); list
+ * and show (here) read the store. */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/i18n.h"
-#include "base/name.h"
 #include "store/store.h"
 #include "ctl_store.h"
 #include "ctl.h"
-#include "cmd_user.h"
-
-#define PICK_PROBES_MAX 65536
+#include "cmd_group.h"
 
 enum {
-	OPT_GID = 0x100,
-	OPT_REASON,
-	OPT_JSON,
+	OPT_JSON = 0x100,
 };
 
-static int group_store_error(int rc, const struct naccs_err *err, const char *name)
+int group_store_error(int rc, const struct naccs_err *err, const char *name)
 {
 	char safe[NACCS_LOGIN_MAX * 4 + 1];
 
@@ -47,204 +42,6 @@ static int group_store_error(int rc, const struct naccs_err *err, const char *na
 		return CTL_EXIT_NOT_FOUND;
 	}
 	return ctl_exit_for_store(rc, err, name);
-}
-
-static int nss_failed(const char *what, int rc)
-{
-	ctl_error(_("cannot look up %s in the system's groups (NSS): %s"), what, strerror(-rc));
-	return CTL_EXIT_FAIL;
-}
-
-static int report(struct ctl_ctx *ctx, const char *action, const char *result, const char *name,
-		  const char *detail)
-{
-	/* Written in the change's transaction (ctl_change_begin): the rest. */
-	if (strcmp(result, "done") == 0 && ctx->change.recorded)
-		return ctl_report_done(ctx, action, NULL, detail);
-	return ctl_emit(ctx, action, result, NULL, NULL, name, detail) < 0 ? CTL_EXIT_FAIL
-									   : CTL_EXIT_OK;
-}
-
-/* ---- against the system's groups (NSS) ------------------------------- */
-
-/* Group names are case-sensitive for NSS but not for the store: the
- * lower-case form is looked up too. */
-static int check_name_local(const char *name)
-{
-	char lower[NACCS_LOGIN_MAX + 1];
-	int rc = ctl_nss_group_by_name(name);
-
-	snprintf(lower, sizeof(lower), "%s", name);
-	for (char *p = lower; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if (rc == 0 && strcmp(lower, name) != 0)
-		rc = ctl_nss_group_by_name(lower);
-	if (rc < 0)
-		return nss_failed(name, rc);
-	if (rc == 1) {
-		ctl_error(_("group '%s' is a group of the system (or differs from one only in "
-			    "case); choose another name"),
-			  name);
-		return CTL_EXIT_FAIL;
-	}
-	return CTL_EXIT_OK;
-}
-
-static int check_gid_local(uint32_t gid)
-{
-	char name[256], safe[sizeof(name) * 4], what[32];
-	int rc = ctl_nss_group_by_gid(gid, name, sizeof(name));
-
-	snprintf(what, sizeof(what), _("gid %lu"), (unsigned long)gid);
-	if (rc < 0)
-		return nss_failed(what, rc);
-	if (rc == 1) {
-		ctl_safe(name, safe, sizeof(safe));
-		ctl_error(_("gid %lu belongs to the system's group '%s'; choose another gid"),
-			  (unsigned long)gid, safe);
-		return CTL_EXIT_FAIL;
-	}
-	return CTL_EXIT_OK;
-}
-
-/* The lowest gid in [identity.uid_min, identity.uid_max] that no group of
- * the store ever had and NSS does not know (gids are allocated in the
- * range of uids, like uids). */
-static int pick_gid(struct ctl_ctx *ctx, uint32_t *gid)
-{
-	uint32_t from = ctx->cfg.uid_min;
-	const uint32_t max = ctx->cfg.uid_max;
-
-	for (unsigned probe = 0; probe < PICK_PROBES_MAX && from <= max; probe++) {
-		struct naccs_err err;
-		char name[256], what[32];
-		uint32_t cand;
-		int rc;
-
-		naccs_err_clear(&err);
-		rc = naccs_store_next_free_gid(ctx->store, ctl_deadline(ctx), from, max, &cand,
-					       &err);
-		if (rc == -ENOSPC)
-			break;
-		if (rc < 0)
-			return ctl_exit_for_store(rc, &err, ctx->cfg.store_path);
-		rc = ctl_nss_group_by_gid(cand, name, sizeof(name));
-		if (rc == 0) {
-			*gid = cand;
-			return CTL_EXIT_OK;
-		}
-		if (rc < 0) {
-			snprintf(what, sizeof(what), _("gid %lu"), (unsigned long)cand);
-			return nss_failed(what, rc);
-		}
-		if (cand == max)
-			break;
-		from = cand + 1;
-	}
-	ctl_error(_("no free gid in [%lu, %lu] (identity.uid_min, identity.uid_max): every gid "
-		    "there was issued or belongs to a group of the system"),
-		  (unsigned long)ctx->cfg.uid_min, (unsigned long)max);
-	return CTL_EXIT_FAIL;
-}
-
-/* ---- add, del -------------------------------------------------------- */
-
-static int group_add(struct ctl_ctx *ctx, int argc, char **argv)
-{
-	static const struct option opts[] = {
-	    {"gid", required_argument, NULL, OPT_GID},
-	    {NULL, 0, NULL, 0},
-	};
-	struct naccs_group g;
-	struct naccs_err err;
-	char detail[64];
-	unsigned long v;
-	int c, rc;
-
-	memset(&g, 0, sizeof(g));
-	g.gid = NACCS_GID_ALLOCATE;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != OPT_GID)
-			return ctl_bad_option("group add", c, argv, optind);
-		if (ctl_parse_uint(optarg, NACCS_GID_ALLOCATE - 1, &v) < 0 || v == 0)
-			return ctl_usage_error("group add", _("--gid: not a gid (1 to %lu)"),
-					       (unsigned long)NACCS_GID_ALLOCATE - 1);
-		g.gid = (uint32_t)v;
-	}
-	if (optind >= argc)
-		return ctl_usage_error("group add", _("missing NAME"));
-	if (!naccs_name_valid_login(argv[optind]))
-		return ctl_usage_error("group add", _("invalid group name (letters, digits, '_', "
-						      "'.', '-'; at most 32 bytes; starting with "
-						      "a letter or '_')"));
-	rc = ctl_max_args("group add", argc, argv, 1);
-	if (rc != CTL_EXIT_OK)
-		return rc;
-	snprintf(g.name, sizeof(g.name), "%s", argv[optind]);
-	rc = ctl_open_store(ctx, false);
-	if (rc == CTL_EXIT_OK)
-		rc = check_name_local(g.name);
-	if (rc == CTL_EXIT_OK && g.gid != NACCS_GID_ALLOCATE)
-		rc = check_gid_local(g.gid);
-	else if (rc == CTL_EXIT_OK)
-		rc = pick_gid(ctx, &g.gid);
-	if (rc != CTL_EXIT_OK)
-		return rc;
-	naccs_err_clear(&err);
-	snprintf(detail, sizeof(detail), "gid %lu", (unsigned long)g.gid);
-	ctl_change_begin(ctx, "group-add", NULL, g.name, detail);
-	rc = naccs_store_group_add(ctx->store, ctl_deadline(ctx), &g, ctx->cfg.uid_min,
-				   ctx->cfg.uid_max, ctx->actor, &err);
-	if (ctl_change_end(ctx) != CTL_EXIT_OK)
-		return CTL_EXIT_UNAVAILABLE;
-	if (rc < 0) {
-		ctl_emit(ctx, "group-add", "error", "store", NULL, g.name, detail);
-		return group_store_error(rc, &err, g.name);
-	}
-	printf(_("group %s added (gid %lu)\n"), g.name, (unsigned long)g.gid);
-	return report(ctx, "group-add", "done", g.name, detail);
-}
-
-static int group_del(struct ctl_ctx *ctx, int argc, char **argv)
-{
-	static const struct option opts[] = {
-	    {"reason", required_argument, NULL, OPT_REASON},
-	    {NULL, 0, NULL, 0},
-	};
-	const char *reason = "";
-	struct naccs_err err;
-	int c, rc;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != OPT_REASON)
-			return ctl_bad_option("group del", c, argv, optind);
-		if (!user_passwd_field_ok(optarg) || strlen(optarg) >= NACCS_TEXT_MAX)
-			return ctl_usage_error("group del", _("--reason: not a valid reason"));
-		reason = optarg;
-	}
-	if (optind >= argc)
-		return ctl_usage_error("group del", _("missing NAME"));
-	rc = ctl_max_args("group del", argc, argv, 1);
-	if (rc == CTL_EXIT_OK)
-		rc = ctl_open_store(ctx, false);
-	if (rc != CTL_EXIT_OK)
-		return rc;
-	naccs_err_clear(&err);
-	ctl_change_begin(ctx, "group-del", NULL, argv[optind], reason);
-	rc = naccs_store_group_del(ctx->store, ctl_deadline(ctx), argv[optind], reason, ctx->actor,
-				   &err);
-	if (ctl_change_end(ctx) != CTL_EXIT_OK)
-		return CTL_EXIT_UNAVAILABLE;
-	if (rc < 0) {
-		ctl_emit(ctx, "group-del", "error", "store", NULL, argv[optind], reason);
-		return group_store_error(rc, &err, argv[optind]);
-	}
-	printf(_("group %s deleted (its name and gid are never issued again)\n"), argv[optind]);
-	return report(ctx, "group-del", "done", argv[optind], reason);
 }
 
 /* ---- list, show ------------------------------------------------------ */
@@ -390,46 +187,6 @@ static int group_show(struct ctl_ctx *ctx, int argc, char **argv)
 		return ctl_json_done(&l.w);
 	}
 	return CTL_EXIT_OK;
-}
-
-/* ---- members --------------------------------------------------------- */
-
-static int group_member(struct ctl_ctx *ctx, int argc, char **argv)
-{
-	struct naccs_identity id;
-	struct naccs_err err;
-	const char *action;
-	bool add;
-	int rc;
-
-	if (argc < 2)
-		return ctl_usage_error("group member", _("missing add or remove"));
-	if (strcmp(argv[1], "add") == 0)
-		add = true;
-	else if (strcmp(argv[1], "remove") == 0)
-		add = false;
-	else
-		return ctl_usage_error("group member", _("unknown subcommand '%s'"), argv[1]);
-	action = add ? "group-member-add" : "group-member-remove";
-	if (argc != 4)
-		return ctl_usage_error("group member", _("expected GROUP LOGIN"));
-	/* The member is named as any ID is (policy/resolve.h). */
-	rc = user_open_and_resolve(ctx, false, argv[3], &id, NULL);
-	if (rc != CTL_EXIT_OK)
-		return rc;
-	naccs_err_clear(&err);
-	ctl_change_begin(ctx, action, &id, NULL, argv[2]);
-	rc = naccs_store_group_member(ctx->store, ctl_deadline(ctx), argv[2], id.login, add,
-				      ctx->actor, &err);
-	if (ctl_change_end(ctx) != CTL_EXIT_OK)
-		return CTL_EXIT_UNAVAILABLE;
-	if (rc < 0) {
-		ctl_emit(ctx, action, "error", "store", &id, NULL, argv[2]);
-		return group_store_error(rc, &err, argv[2]);
-	}
-	printf(add ? _("%s added to group %s\n") : _("%s removed from group %s\n"), id.login,
-	       argv[2]);
-	return ctl_report_done(ctx, action, &id, argv[2]);
 }
 
 static const struct {

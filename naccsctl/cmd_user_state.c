@@ -105,14 +105,19 @@ static int apply_here(struct ctl_ctx *ctx, const struct naccs_admin_change *c,
 {
 	struct naccs_account_state st;
 	struct naccs_admin_who who;
+	bool no_id = c->op == NACCS_ADMIN_GROUP_ADD || c->op == NACCS_ADMIN_GROUP_DEL;
 	int rc;
 
 	memset(o, 0, sizeof(*o));
-	rc = user_open_and_resolve(ctx, false, c->target, &o->id, &st);
+	if (no_id) /* group add, del */
+		rc = ctl_open_store(ctx, false);
+	else
+		rc = user_open_and_resolve(ctx, false, c->target, &o->id, &st);
 	if (rc != CTL_EXIT_OK)
 		return rc;
 	ctl_admin_who(ctx, &who);
-	naccs_admin_apply_to(&ctx->cfg, ctx->store, c, &who, &o->id, &st, o);
+	naccs_admin_apply_to(&ctx->cfg, ctx->store, c, &who, no_id ? NULL : &o->id,
+			     no_id ? NULL : &st, o);
 	return CTL_EXIT_OK;
 }
 
@@ -168,6 +173,13 @@ int user_admin_refusal(const struct naccs_admin_change *c, const struct naccs_ad
 		ctl_error(_("to record it anyway, add --allow-second-id REASON (the reason is "
 			    "recorded in the registry)"));
 		return CTL_EXIT_FAIL;
+	case NACCS_ADMIN_NO_GROUP: {
+		char safe[NACCS_LOGIN_MAX * 4 + 1];
+
+		ctl_safe(c->group != NULL ? c->group : "", safe, sizeof(safe));
+		ctl_error(_("no such group: %s"), safe);
+		return CTL_EXIT_NOT_FOUND;
+	}
 	case NACCS_ADMIN_UNCHANGED:
 	case NACCS_ADMIN_DONE:
 		break;

@@ -11,6 +11,7 @@
 
 #include "base/i18n.h"
 #include "base/name.h"
+#include "base/text.h"
 #include "policy/outcome.h"
 #include "proto/message.h"
 #include "proto/schema.h"
@@ -56,8 +57,12 @@ static int build(struct naccs_msg *m, const struct ctl_ctx *ctx, const struct na
 
 	if (rc == 0)
 		rc = naccs_msg_set_str(m, NACCS_TAG_OPERATION, naccs_admin_op_name(c->op), err);
-	if (rc == 0)
+	if (rc == 0 && c->target != NULL)
 		rc = naccs_msg_set_str(m, NACCS_TAG_USER, c->target, err);
+	if (rc == 0 && c->group != NULL)
+		rc = naccs_msg_set_str(m, NACCS_TAG_GROUP, c->group, err);
+	if (rc == 0 && c->gid != 0)
+		rc = naccs_msg_set_u32(m, NACCS_TAG_GID, c->gid, err);
 	if (rc == 0 && c->reason != NULL && c->reason[0] != '\0')
 		rc = naccs_msg_set_str(m, NACCS_TAG_REASON, c->reason, err);
 	if (rc == 0 && c->value != NULL)
@@ -103,6 +108,13 @@ static int read_answer(const struct naccs_msg *m, const struct naccs_admin_chang
 		snprintf(out->id.login, sizeof(out->id.login), "%s", s);
 	if (naccs_msg_get_u32(m, NACCS_TAG_UID, &v) == 0)
 		out->id.uid = v;
+	if (naccs_msg_get_u32(m, NACCS_TAG_GID, &v) == 0)
+		out->gid = v;
+	if (out->result == NACCS_ADMIN_DONE && c->op == NACCS_ADMIN_GROUP_ADD && out->gid == 0) {
+		ctl_error(_("naccsd: the group was added, but its answer carries no gid "
+			    "(naccsctl group show)"));
+		return CTL_EXIT_FAIL;
+	}
 	/* A reset's one-time password: copied once, wiped with the outcome
 	 * by the caller (and with the message by the codec). */
 	if (naccs_msg_get_secret(m, NACCS_TAG_ONE_TIME_PASSWORD, &s) == 0 &&
@@ -140,9 +152,16 @@ int ctl_client_admin(const struct ctl_ctx *ctx, const struct naccs_admin_change 
 	m = naccs_msg_new();
 	naccs_err_clear(&err);
 	if (m == NULL || build(m, ctx, c, &err) < 0) {
-		/* A name the wire cannot carry is no ID's name. */
+		/* A name the wire cannot carry is no ID's (nor group's) name. */
 		close(fd);
 		naccs_msg_free(m);
+		if (m != NULL && c->target == NULL) {
+			char safe[NACCS_TEXT_MAX];
+
+			ctl_safe(c->group, safe, sizeof(safe));
+			ctl_error(_("no such group: %s"), safe);
+			return CTL_EXIT_NOT_FOUND;
+		}
 		return m == NULL ? CTL_EXIT_FAIL : ctl_exit_for_store(-ENOENT, &err, c->target);
 	}
 	rc = naccs_msg_send(fd, m, dl, &err);

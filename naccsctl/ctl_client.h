@@ -1,8 +1,8 @@
 /* naccsctl as a client of naccsd (issue 18, docs/NACCSD-PLAN.md step 5):
  * the changes of an ID's state (user lock, unlock, suspend, unsuspend,
- * expire, retire, staff-number) and the reset (user passwd) go to the
- * service, the one writer of the store and the trail, when it is
- * reachable.
+ * expire, retire, staff-number), the reset (user passwd) and the group
+ * changes (group add, del, member add and remove) go to the service, the
+ * one writer of the store and the trail, when it is reachable.
  *
  * The rule (also in naccsctl --help and docs/ADMIN.md):
  *  - the socket is --socket PATH, else $NACCSCTL_SOCKET, else naccsd's own

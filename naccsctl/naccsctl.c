@@ -119,9 +119,9 @@ void ctl_usage_main(FILE *out)
 		  "                          %s when no --conf,\n"
 		  "                          --store or --set is given)\n"
 		  "user lock, unlock, suspend, unsuspend, expire, retire, staff-number and\n"
-		  "passwd go through naccsd when it listens there; with the service stopped\n"
-		  "naccsctl makes the change itself.  init, upgrade and store check always\n"
-		  "run here.\n"),
+		  "passwd, and group add, del and member add|remove go through naccsd when\n"
+		  "it listens there; with the service stopped naccsctl makes the change\n"
+		  "itself.  user add, init, upgrade and store check always run here.\n"),
 		CTL_SOCKET_DEFAULT);
 }
 

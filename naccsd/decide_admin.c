@@ -38,6 +38,7 @@ static enum naccs_outcome outcome_of(const struct naccs_admin_outcome *o)
 	case NACCS_ADMIN_ALREADY_RETIRED:
 		return NACCS_OUT_RETIRED;
 	case NACCS_ADMIN_NOT_FOUND:
+	case NACCS_ADMIN_NO_GROUP:
 		return NACCS_OUT_UNKNOWN;
 	case NACCS_ADMIN_BAD_REQUEST:
 	case NACCS_ADMIN_SECOND_ID:
@@ -69,6 +70,8 @@ static int respond(const struct naccs_msg *req, struct naccs_msg *resp,
 	if (rc == 0 && o->err.msg[0] != '\0' &&
 	    naccs_msg_set_str(resp, NACCS_TAG_MESSAGE, o->err.msg, NULL) < 0)
 		rc = naccs_msg_set_str(resp, NACCS_TAG_MESSAGE, "?", err);
+	if (rc == 0 && o->result == NACCS_ADMIN_DONE && o->gid != 0)
+		rc = naccs_msg_set_u32(resp, NACCS_TAG_GID, o->gid, err);
 	/* A reset's one-time password, for this peer only. */
 	if (rc == 0 && o->result == NACCS_ADMIN_DONE && o->otp[0] != '\0')
 		rc = naccs_msg_set_secret(resp, NACCS_TAG_ONE_TIME_PASSWORD, o->otp, err);
@@ -133,11 +136,19 @@ int naccsd_admin(const struct naccs_config *cfg, const struct naccsd_peer *peer,
 	c.target = opt_str(req, NACCS_TAG_USER);
 	c.reason = opt_str(req, NACCS_TAG_REASON);
 	c.value = opt_str(req, NACCS_TAG_VALUE);
+	c.group = opt_str(req, NACCS_TAG_GROUP);
+	if (naccs_msg_get_u32(req, NACCS_TAG_GID, &c.gid) < 0)
+		c.gid = 0; /* none: the store's pick */
 	if (naccs_msg_get_u32(req, NACCS_TAG_ADMIN_FLAGS, &flags) == 0)
 		c.keep_sessions = (flags & NACCS_ADMIN_KEEP_SESSIONS) != 0;
 	if (naccs_admin_op_parse(op, &c.op) < 0) {
 		o.result = NACCS_ADMIN_BAD_REQUEST;
 		naccs_err_set(&o.err, EINVAL, "unknown operation '%s'", op != NULL ? op : "");
+	} else if (c.target == NULL && !NACCS_ADMIN_IS_GROUP(c.op)) {
+		o.result = NACCS_ADMIN_BAD_REQUEST; /* user.*: the schema no longer requires it */
+		naccs_err_set(&o.err, EINVAL, "%s needs a user", op);
+	}
+	if (o.result == NACCS_ADMIN_BAD_REQUEST) {
 		syslog(LOG_NOTICE, "ADMIN from uid %lu: %s", (unsigned long)loginuid, o.err.msg);
 		return respond(req, resp, &o, NULL, err);
 	}
@@ -151,7 +162,8 @@ int naccsd_admin(const struct naccs_config *cfg, const struct naccsd_peer *peer,
 		o.err = *err;
 	} else {
 		naccs_admin_apply(cfg, pol.store, &c, &who, &o);
-		if (o.result != NACCS_ADMIN_BAD_REQUEST && o.result != NACCS_ADMIN_NOT_FOUND)
+		if (o.result != NACCS_ADMIN_BAD_REQUEST && o.result != NACCS_ADMIN_NOT_FOUND &&
+		    o.result != NACCS_ADMIN_NO_GROUP)
 			rebuild_index(cfg, pol.store, info, sizeof(info));
 		naccsd_policy_close(&pol, &lock);
 	}
@@ -164,7 +176,10 @@ int naccsd_admin(const struct naccs_config *cfg, const struct naccsd_peer *peer,
 	if (info[0] == '\0' && o.event_failed)
 		snprintf(info, sizeof(info), "the event could not be recorded: %s", o.event_msg);
 	syslog(o.result == NACCS_ADMIN_DONE ? LOG_INFO : LOG_NOTICE,
-	       "ADMIN %s %s by uid %lu (peer pid %ld): %s", op, o.id.login[0] ? o.id.login : "-",
+	       "ADMIN %s %s by uid %lu (peer pid %ld): %s", op,
+	       o.id.login[0]	 ? o.id.login
+	       : c.group != NULL ? c.group
+				 : "-",
 	       (unsigned long)loginuid, (long)pid, naccs_admin_result_name(o.result));
 	naccs_err_clear(err);
 	rc = respond(req, resp, &o, info, err);

@@ -15,6 +15,7 @@
 #include "base/time.h"
 #include "crypto/hash.h"
 #include "policy/admin.h"
+#include "policy/internal.h"
 #include "policy/policy.h"
 #include "policy/resolve.h"
 #include "rules/lockout.h"
@@ -37,6 +38,13 @@ static const struct {
     [NACCS_ADMIN_RESET] = {"user.reset", "password-reset", NACCS_FLAG_MUST_CHANGE, true, false},
     [NACCS_ADMIN_STAFF_NUMBER] = {"user.staff-number", "staff-number", NACCS_FLAG_LOCKED, true,
 				  false},
+    /* admin_group.c (no flag) */
+    [NACCS_ADMIN_GROUP_ADD] = {"group.add", "group-add", NACCS_FLAG_LOCKED, true, false},
+    [NACCS_ADMIN_GROUP_DEL] = {"group.del", "group-del", NACCS_FLAG_LOCKED, true, false},
+    [NACCS_ADMIN_GROUP_MEMBER_ADD] = {"group.member-add", "group-member-add", NACCS_FLAG_LOCKED,
+				      true, false},
+    [NACCS_ADMIN_GROUP_MEMBER_REMOVE] = {"group.member-remove", "group-member-remove",
+					 NACCS_FLAG_LOCKED, true, false},
 };
 #define N_OPS (sizeof(ops) / sizeof(ops[0]))
 
@@ -50,6 +58,7 @@ static const char *const results[] = {
     [NACCS_ADMIN_AUDIT_REFUSED] = "audit-refused",
     [NACCS_ADMIN_BAD_REQUEST] = "bad-request",
     [NACCS_ADMIN_SECOND_ID] = "second-id",
+    [NACCS_ADMIN_NO_GROUP] = "no-group",
 };
 #define N_RESULTS (sizeof(results) / sizeof(results[0]))
 
@@ -122,15 +131,14 @@ int naccs_admin_event(const struct naccs_config *cfg, const struct naccs_admin_w
 	return naccs_event_emit(&ev, err);
 }
 
-/* An event whose failure does not undo anything: noted in out. */
-static int event(const struct naccs_config *cfg, const struct naccs_admin_who *who,
-		 const char *action, const char *result, const char *reason,
-		 const struct naccs_identity *id, const char *detail,
-		 struct naccs_admin_outcome *out)
+int admin_event(const struct naccs_config *cfg, const struct naccs_admin_who *who,
+		const char *action, const char *result, const char *reason,
+		const struct naccs_identity *id, const char *login, const char *detail,
+		struct naccs_admin_outcome *out)
 {
 	struct naccs_err err;
-	int rc = naccs_admin_event(cfg, who, action, result, reason, id, NULL, detail, false, false,
-				   &err);
+	int rc = naccs_admin_event(cfg, who, action, result, reason, id, login, detail, false,
+				   false, &err);
 
 	if (rc < 0) {
 		out->event_failed = true;
@@ -140,27 +148,23 @@ static int event(const struct naccs_config *cfg, const struct naccs_admin_who *w
 	return rc;
 }
 
+bool admin_reason_ok(const char *reason)
+{
+	return strchr(reason, ':') == NULL && naccs_text_is_clean(reason, strlen(reason), 0) &&
+	       strlen(reason) < NACCS_TEXT_MAX;
+}
+
 /* The commit hook of the change under way: its trail line, inside the
  * store's transaction (UTS-2.2.1.4(1)(b)). */
-struct hook {
-	const struct naccs_config *cfg;
-	const struct naccs_admin_who *who;
-	const char *action, *detail;
-	const struct naccs_identity *id;
-	struct naccs_admin_outcome *out;
-	bool recorded, refused;
-	struct naccs_err refusal; /* the trail's own words, when refused */
-};
-
-static int commit_hook(void *arg, struct naccs_err *err)
+int admin_commit_hook(void *arg, struct naccs_err *err)
 {
-	struct hook *h = arg;
+	struct admin_hook *h = arg;
 	struct naccs_err aerr;
 	int rc;
 
 	if (h->recorded)
 		return 0;
-	rc = naccs_admin_event(h->cfg, h->who, h->action, "done", NULL, h->id, NULL, h->detail,
+	rc = naccs_admin_event(h->cfg, h->who, h->action, "done", NULL, h->id, h->login, h->detail,
 			       false, true, &aerr);
 	if (rc < 0 && h->cfg->audit_fail_deny) {
 		h->refused = true;
@@ -201,7 +205,7 @@ static bool already(enum naccs_admin_op op, const struct naccs_account_state *st
 	return flag_is_on(ops[op].flag, st, on) == on;
 }
 
-static void done(const struct naccs_config *cfg, const struct hook *h)
+static void done(const struct naccs_config *cfg, const struct admin_hook *h)
 {
 	struct naccs_err err;
 
@@ -209,14 +213,15 @@ static void done(const struct naccs_config *cfg, const struct hook *h)
 	 * alert, which never change the outcome; without the hook's line, the
 	 * whole event. */
 	if (h->recorded)
-		naccs_admin_event(cfg, h->who, h->action, "done", NULL, h->id, NULL, h->detail,
+		naccs_admin_event(cfg, h->who, h->action, "done", NULL, h->id, h->login, h->detail,
 				  true, false, &err);
 	else
-		event(cfg, h->who, h->action, "done", NULL, h->id, h->detail, h->out);
+		admin_event(cfg, h->who, h->action, "done", NULL, h->id, h->login, h->detail,
+			    h->out);
 }
 
 /* After the store call of a change (its commit hook unset): the outcome. */
-static int after_store(struct hook *h, int rc, struct naccs_admin_outcome *out)
+int admin_after_store(struct admin_hook *h, int rc, struct naccs_admin_outcome *out)
 {
 	const struct naccs_config *cfg = h->cfg;
 	struct naccs_err err;
@@ -228,8 +233,8 @@ static int after_store(struct hook *h, int rc, struct naccs_admin_outcome *out)
 	if (h->refused) {
 		/* The refusal, as any event: syslog at LOG_ALERT and the alert
 		 * of a trail that cannot be written. */
-		naccs_admin_event(cfg, h->who, h->action, "error", "audit-unavailable", h->id, NULL,
-				  h->detail, false, false, &err);
+		naccs_admin_event(cfg, h->who, h->action, "error", "audit-unavailable", h->id,
+				  h->login, h->detail, false, false, &err);
 		out->result = NACCS_ADMIN_AUDIT_REFUSED;
 		out->err = h->refusal;
 		return 0;
@@ -237,18 +242,21 @@ static int after_store(struct hook *h, int rc, struct naccs_admin_outcome *out)
 	if (rc == -ENOTUNIQ && strcmp(h->action, "staff-number") == 0) {
 		/* UTS-2.2.1.3(2)(g)(ア): one active individual ID per person. */
 		out->result = NACCS_ADMIN_SECOND_ID;
-		event(cfg, h->who, h->action, "error", "second-id", h->id, h->detail, out);
+		admin_event(cfg, h->who, h->action, "error", "second-id", h->id, NULL, h->detail,
+			    out);
 		return 0;
 	}
 	if (rc == -EALREADY && strcmp(h->action, "retire") == 0) {
 		out->result = NACCS_ADMIN_ALREADY_RETIRED;
-		event(cfg, h->who, h->action, "error", "retired", h->id, h->detail, out);
+		admin_event(cfg, h->who, h->action, "error", "retired", h->id, NULL, h->detail,
+			    out);
 		return 0;
 	}
 	if (rc < 0) {
 		out->result = NACCS_ADMIN_FAILED;
 		out->rc = rc;
-		event(cfg, h->who, h->action, "error", "store", h->id, h->detail, out);
+		admin_event(cfg, h->who, h->action, "error", "store", h->id, h->login, h->detail,
+			    out);
 		return 0;
 	}
 	out->result = NACCS_ADMIN_DONE;
@@ -284,7 +292,7 @@ int naccs_admin_new_otp(const struct naccs_config *cfg, const struct naccs_ident
  * one-time password that meets the password rules, must be changed at the
  * next login, and is never read from anywhere: made here, hashed here,
  * given to the applier once (out->otp). */
-static int reset(struct hook *h, struct naccs_store *db, naccs_deadline_t dl,
+static int reset(struct admin_hook *h, struct naccs_store *db, naccs_deadline_t dl,
 		 struct naccs_admin_outcome *out)
 {
 	const struct naccs_config *cfg = h->cfg;
@@ -297,27 +305,27 @@ static int reset(struct hook *h, struct naccs_store *db, naccs_deadline_t dl,
 		return 0;
 	}
 	naccs_err_clear(&out->err);
-	naccs_store_set_commit_hook(db, commit_hook, h);
+	naccs_store_set_commit_hook(db, admin_commit_hook, h);
 	rc = naccs_store_set_password(db, dl, h->id->login, phc, true, cfg->password.history,
 				      "password-reset", h->who->actor, &out->err);
 	naccs_store_set_commit_hook(db, NULL, NULL);
 	naccs_wipe(phc, sizeof(phc));
-	return after_store(h, rc, out);
+	return admin_after_store(h, rc, out);
 }
 
 /* UTS-2.2.1.3(2)(g)(ア): whose individual ID it is, one active individual
  * ID per person unless a reason allows a second (kept in the registry). */
-static int staff_number(struct hook *h, struct naccs_store *db, naccs_deadline_t dl,
+static int staff_number(struct admin_hook *h, struct naccs_store *db, naccs_deadline_t dl,
 			const char *reason, struct naccs_admin_outcome *out)
 {
 	int rc;
 
 	naccs_err_clear(&out->err);
-	naccs_store_set_commit_hook(db, commit_hook, h);
+	naccs_store_set_commit_hook(db, admin_commit_hook, h);
 	rc = naccs_store_set_staff_number(db, dl, h->id->login, h->detail, reason, h->who->actor,
 					  &out->err);
 	naccs_store_set_commit_hook(db, NULL, NULL);
-	return after_store(h, rc, out);
+	return admin_after_store(h, rc, out);
 }
 
 /* UTS-2.2.1.1(1)(d): a suspension (and a retirement) is committed before
@@ -334,12 +342,14 @@ int naccs_admin_apply_to(const struct naccs_config *cfg, struct naccs_store *db,
 			 c->op == NACCS_ADMIN_RESET;
 	const char *reason =
 	    c->reason != NULL && c->reason[0] != '\0' && !no_reason ? c->reason : NULL;
-	struct hook h = {
+	struct admin_hook h = {
 	    .cfg = cfg, .who = who, .action = action, .detail = reason, .id = id, .out = out};
 	naccs_deadline_t dl = naccs_deadline_in(cfg->store_timeout_ms);
 	bool retire = c->op == NACCS_ADMIN_RETIRE;
 	int rc;
 
+	if (NACCS_ADMIN_IS_GROUP(c->op))
+		return admin_group_apply_to(cfg, db, c, who, id, out);
 	out->id = *id;
 	if (action == NULL || (ops[c->op].needs_reason && reason == NULL)) {
 		out->result = NACCS_ADMIN_BAD_REQUEST;
@@ -347,9 +357,7 @@ int naccs_admin_apply_to(const struct naccs_config *cfg, struct naccs_store *db,
 			      action == NULL ? "unknown operation" : "a reason is required");
 		return 0;
 	}
-	if (reason != NULL &&
-	    (strchr(reason, ':') != NULL || !naccs_text_is_clean(reason, strlen(reason), 0) ||
-	     strlen(reason) >= NACCS_TEXT_MAX)) {
+	if (reason != NULL && !admin_reason_ok(reason)) {
 		out->result = NACCS_ADMIN_BAD_REQUEST;
 		naccs_err_set(&out->err, EINVAL, "not a valid reason");
 		return 0;
@@ -367,7 +375,8 @@ int naccs_admin_apply_to(const struct naccs_config *cfg, struct naccs_store *db,
 	}
 	if (st->retired) {
 		out->result = retire ? NACCS_ADMIN_ALREADY_RETIRED : NACCS_ADMIN_RETIRED;
-		event(cfg, who, action, "error", "retired", id, retire ? reason : NULL, out);
+		admin_event(cfg, who, action, "error", "retired", id, NULL, retire ? reason : NULL,
+			    out);
 		return 0;
 	}
 	if (c->op == NACCS_ADMIN_RESET)
@@ -377,19 +386,19 @@ int naccs_admin_apply_to(const struct naccs_config *cfg, struct naccs_store *db,
 	out->end_sessions = c->op == NACCS_ADMIN_SUSPEND || retire;
 	if (!retire && already(c->op, st)) {
 		out->result = NACCS_ADMIN_UNCHANGED;
-		event(cfg, who, action, "done", "unchanged", id, reason, out);
+		admin_event(cfg, who, action, "done", "unchanged", id, NULL, reason, out);
 		out->end_sessions = c->op == NACCS_ADMIN_SUSPEND;
 		return 0;
 	}
 	naccs_err_clear(&out->err);
-	naccs_store_set_commit_hook(db, commit_hook, &h);
+	naccs_store_set_commit_hook(db, admin_commit_hook, &h);
 	if (retire)
 		rc = naccs_store_retire(db, dl, id->login, reason, who->actor, &out->err);
 	else
 		rc = naccs_store_set_flag(db, dl, id->login, ops[c->op].flag, ops[c->op].on, reason,
 					  who->actor, &out->err);
 	naccs_store_set_commit_hook(db, NULL, NULL);
-	return after_store(&h, rc, out);
+	return admin_after_store(&h, rc, out);
 }
 
 int naccs_admin_apply(const struct naccs_config *cfg, struct naccs_store *db,
@@ -407,6 +416,8 @@ int naccs_admin_apply(const struct naccs_config *cfg, struct naccs_store *db,
 		out->result = NACCS_ADMIN_BAD_REQUEST;
 		return naccs_err_set(&out->err, EINVAL, "unknown operation"), 0;
 	}
+	if (c->op == NACCS_ADMIN_GROUP_ADD || c->op == NACCS_ADMIN_GROUP_DEL) /* no ID */
+		return naccs_admin_apply_to(cfg, db, c, who, NULL, NULL, out);
 	rc = naccs_resolve_name(db, dl, c->target, &id, &out->ambiguous, &out->err);
 	if (rc == 0)
 		rc = naccs_store_get_state(db, dl, id.login, &st, &out->err);

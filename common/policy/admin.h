@@ -1,6 +1,8 @@
 /* Administrative changes as values (issue 18, docs/NACCSD-PLAN.md step 5):
  * one change of an ID's state (lock, unlock, suspend, unsuspend, expire,
- * retire), what it is, to whom and with what, apart from who applies it.
+ * retire, reset, staff number) or of a group (add, del, member add and
+ * remove; admin_group.c), what it is, to whom and with what, apart from
+ * who applies it.
  * naccsctl applies one itself when the service is stopped; naccsd applies
  * the one an ADMIN request carries (docs/PROTOCOL.md).  Both call
  * naccs_admin_apply_to, so the rules, the store call, the trail line
@@ -22,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/err.h"
 #include "config/conf.h"
@@ -36,7 +39,16 @@ enum naccs_admin_op {
 	NACCS_ADMIN_RETIRE,
 	NACCS_ADMIN_RESET,	  /* a new one-time password (naccsctl user passwd) */
 	NACCS_ADMIN_STAFF_NUMBER, /* whose individual ID it is (naccsctl user staff-number) */
+	/* naccsctl group add, del, member add, member remove: the group in
+	 * change.group; a member (the ID, resolved as any) in change.target. */
+	NACCS_ADMIN_GROUP_ADD,
+	NACCS_ADMIN_GROUP_DEL,
+	NACCS_ADMIN_GROUP_MEMBER_ADD,
+	NACCS_ADMIN_GROUP_MEMBER_REMOVE,
 };
+
+/* The group operations (no ID state read or needed but a member's). */
+#define NACCS_ADMIN_IS_GROUP(op) ((op) >= NACCS_ADMIN_GROUP_ADD)
 
 /* The longest one-time password a reset makes (naccsctl's CTL_OTP_MAX). */
 #define NACCS_ADMIN_OTP_MAX 128
@@ -44,11 +56,16 @@ enum naccs_admin_op {
 /* The change as a value. */
 struct naccs_admin_change {
 	enum naccs_admin_op op;
-	const char *target; /* the ID as typed: a login or a NACCS form */
+	const char *target; /* the ID as typed: a login or a NACCS form (NULL:
+			       group add, del) */
 	const char *reason; /* NULL or "": none (suspend requires one; staff-number:
 			       the reason to allow a second ID) */
 	const char *value;  /* staff-number: the staff number; else NULL */
 	bool keep_sessions; /* suspend, retire: leave its sessions running */
+	const char *group;  /* group.*: the group's name; else NULL */
+	uint32_t gid;	    /* group.add: the gid, 0: the lowest no group ever had in
+			       [identity.uid_min, uid_max] (the store's pick: naccsctl
+			       picks one itself, skipping the gids NSS knows) */
 };
 
 /* Who applies a change, for the store's "by" and the events. */
@@ -68,6 +85,7 @@ enum naccs_admin_result {
 	NACCS_ADMIN_AUDIT_REFUSED,   /* the trail refused the line: rolled back */
 	NACCS_ADMIN_BAD_REQUEST,     /* the change itself is invalid (a missing reason) */
 	NACCS_ADMIN_SECOND_ID,	     /* staff-number: the person has an ID already */
+	NACCS_ADMIN_NO_GROUP,	     /* group.*: no such group */
 };
 
 struct naccs_admin_outcome {
@@ -85,6 +103,7 @@ struct naccs_admin_outcome {
 	 * show once (UTS-2.2.1.3(2)(a)); only its hash reaches the store.  A
 	 * secret: wipe the outcome (naccs_wipe) once shown. */
 	char otp[NACCS_ADMIN_OTP_MAX + 1];
+	uint32_t gid; /* group.add that is done: the gid issued */
 };
 
 /* "user.lock" ... and back; NULL / -EINVAL for what is none. */
@@ -96,7 +115,8 @@ const char *naccs_admin_action(enum naccs_admin_op op);
 const char *naccs_admin_result_name(enum naccs_admin_result r);
 int naccs_admin_result_parse(const char *name, enum naccs_admin_result *r);
 
-/* Apply c to id (resolved, its state in st) in store st_db.  0 with the
+/* Apply c to id (resolved, its state in st; both NULL for group add and
+ * del) in store db.  0 with the
  * outcome in *out, whatever it is; -errno only when out could not be
  * filled (never). */
 int naccs_admin_apply_to(const struct naccs_config *cfg, struct naccs_store *db,

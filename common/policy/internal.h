@@ -1,6 +1,7 @@
 /* What the phases of the login decision share (policy.c, auth.c,
  * attempt.c, access.c, account.c, session.c, age.c): the one exit of every decision
- * and the steps more than one phase takes.  Private to common/policy/; the
+ * and the steps more than one phase takes; and what the administrative
+ * changes share (admin.c, admin_group.c).  Private to common/policy/; the
  * public API of the phases is policy.h. */
 #ifndef NACCS_POLICY_INTERNAL_H
 #define NACCS_POLICY_INTERNAL_H
@@ -83,5 +84,39 @@ enum naccs_outcome policy_password_age(const struct naccs_policy *pol,
 /* The user's message for a password-age or must-change outcome. */
 void policy_age_message(struct naccs_policy *pol, struct naccs_decision *d,
 			const struct naccs_account_state *st, const char *reason);
+
+/* ---- admin.c, admin_group.c: administrative changes ------------------- */
+
+struct naccs_admin_change;
+struct naccs_admin_who;
+struct naccs_admin_outcome;
+
+/* The change under way: its trail line is written by admin_commit_hook in
+ * the store's transaction (UTS-2.2.1.4(1)(b)). */
+struct admin_hook {
+	const struct naccs_config *cfg;
+	const struct naccs_admin_who *who;
+	const char *action, *detail;
+	const struct naccs_identity *id; /* the ID changed, or NULL */
+	const char *login;		 /* else the name the event names (a group) */
+	struct naccs_admin_outcome *out;
+	bool recorded, refused;
+	struct naccs_err refusal; /* the trail's own words, when refused */
+};
+/* The store's commit hook (arg: struct admin_hook). */
+int admin_commit_hook(void *arg, struct naccs_err *err);
+/* After the store call (hook unset): the outcome in out and its events. */
+int admin_after_store(struct admin_hook *h, int rc, struct naccs_admin_outcome *out);
+/* An event whose failure undoes nothing: noted in out. */
+int admin_event(const struct naccs_config *cfg, const struct naccs_admin_who *who,
+		const char *action, const char *result, const char *reason,
+		const struct naccs_identity *id, const char *login, const char *detail,
+		struct naccs_admin_outcome *out);
+/* A reason as the registry takes it (no ':', clean text, short). */
+bool admin_reason_ok(const char *reason);
+/* The group operations (admin_group.c); id: the member, resolved. */
+int admin_group_apply_to(const struct naccs_config *cfg, struct naccs_store *db,
+			 const struct naccs_admin_change *c, const struct naccs_admin_who *who,
+			 const struct naccs_identity *id, struct naccs_admin_outcome *out);
 
 #endif

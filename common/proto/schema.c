@@ -29,6 +29,8 @@ static const struct naccs_tag_info tags[] = {
     {NACCS_TAG_ADMIN_FLAGS, NACCS_KIND_U32, 4, "admin_flags"},
     {NACCS_TAG_CLAIM, NACCS_KIND_STRING, 64, "claim"},
     {NACCS_TAG_VALUE, NACCS_KIND_STRING, 64, "value"},
+    {NACCS_TAG_GROUP, NACCS_KIND_STRING, 64, "group"},
+    {NACCS_TAG_GID, NACCS_KIND_U32, 4, "gid"},
     {NACCS_TAG_OUTCOME, NACCS_KIND_U32, 4, "outcome"},
     {NACCS_TAG_MESSAGE, NACCS_KIND_STRING, 4096, "message"},
     {NACCS_TAG_INFO, NACCS_KIND_STRING, 4096, "info"},
@@ -79,10 +81,11 @@ static const struct field_rule session_close_req[] = {{NACCS_TAG_SESSION_MARK, R
 static const struct field_rule password_begin_req[] = {{NACCS_TAG_PASSWORD, 0}};
 static const struct field_rule password_change_req[] = {{NACCS_TAG_PASSWORD, 0},
 							{NACCS_TAG_NEW_PASSWORD, REQ}};
+/* user: required by the user.* operations, a group's member (naccsd checks). */
 static const struct field_rule admin_req[] = {
-    {NACCS_TAG_OPERATION, REQ}, {NACCS_TAG_USER, REQ}, {NACCS_TAG_REASON, 0},
-    {NACCS_TAG_ADMIN_FLAGS, 0}, {NACCS_TAG_CLAIM, 0},  {NACCS_TAG_VALUE, 0},
-    {NACCS_TAG_LOCALE, 0}};
+    {NACCS_TAG_OPERATION, REQ}, {NACCS_TAG_USER, 0},  {NACCS_TAG_REASON, 0},
+    {NACCS_TAG_ADMIN_FLAGS, 0}, {NACCS_TAG_CLAIM, 0}, {NACCS_TAG_VALUE, 0},
+    {NACCS_TAG_GROUP, 0},	{NACCS_TAG_GID, 0},   {NACCS_TAG_LOCALE, 0}};
 static const struct field_rule hello_resp[] = {
     {NACCS_TAG_SERVER_VERSION, REQ}, {NACCS_TAG_VERSIONS, REQ | REP}, {NACCS_TAG_FRAME_MAX, REQ}};
 static const struct field_rule login_resp[] = {{NACCS_TAG_LOGIN, 0}};
@@ -93,7 +96,8 @@ static const struct field_rule account_resp[] = {{NACCS_TAG_LOGIN, 0},
 static const struct field_rule admin_resp[] = {{NACCS_TAG_ADMIN_RESULT, REQ},
 					       {NACCS_TAG_LOGIN, 0},
 					       {NACCS_TAG_UID, 0},
-					       {NACCS_TAG_ONE_TIME_PASSWORD, 0}};
+					       {NACCS_TAG_ONE_TIME_PASSWORD, 0},
+					       {NACCS_TAG_GID, 0}};
 static const struct field_rule session_open_resp[] = {{NACCS_TAG_SESSION_MARK_OUT, 0}};
 static const struct field_rule error_msg[] = {{NACCS_TAG_ERROR_CODE, REQ},
 					      {NACCS_TAG_ERROR_TEXT, 0},

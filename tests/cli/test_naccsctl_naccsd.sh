@@ -2,7 +2,8 @@
 # naccsctl's changes through naccsd (issue 18, docs/NACCSD-PLAN.md step 5):
 # with the service running on a private socket ($NACCSCTL_SOCKET, then
 # --socket), user lock/unlock/suspend/expire/retire, user passwd (the
-# reset) and user staff-number are made by the service (its log line, the
+# reset), user staff-number and group add, del, member add and remove are
+# made by the service (its log line, the
 # trail line of service naccsd, actor "uid N"), with the output and exit
 # codes naccsctl always had; with the service stopped (its socket gone, or
 # left behind with nobody listening) naccsctl makes them
@@ -131,6 +132,46 @@ expect_rc 0 "  allowed with a reason" sb_ctl --socket "$sock" user staff-number 
 	--allow-second-id "second desk"
 ok "  recorded" out_has "abcde-002: staff number S-100 recorded"
 
+# Groups through the service: the gid is checked (or picked) here against
+# the system's groups (NSS), the change made by the service; the same
+# output; the trail line names naccsd and the administrator as "uid N".
+line_of() { grep -hF "\"action\":\"$1\"" "$SB_DIR"/audit/*.jsonl | tail -n 1; }
+export -f line_of
+export SB_DIR
+expect_rc 0 "group add through the service" sb_ctl --socket "$sock" group add desk1 --gid 60100
+ok "  the same output" out_has "group desk1 added (gid 60100)"
+ok "  naccsd made it" log_has "ADMIN group.add desk1 by uid $(id -u)"
+ok "  trail: service naccsd, actor uid N" bash -c "line_of group-add | grep -F '\"service\":\"naccsd\"' | grep -qF '\"actor\":\"uid $(id -u)\"'"
+expect_rc 0 "group add, gid picked here" sb_ctl --socket "$sock" group add ops
+ok "  with the gid picked" grep -qE '^group ops added \(gid [0-9]+\)$' "$T_OUT"
+ok "  naccsd made it" log_has "ADMIN group.add ops"
+expect_rc 1 "a group name issued before (any case)" sb_ctl --socket "$sock" group add DESK1
+expect_rc 1 "a system group's name: refused here, nothing sent" sb_ctl --socket "$sock" \
+	group add root
+ok "  nothing sent" bash -c "! grep -qF 'ADMIN group.add root' '$log'"
+expect_rc 0 "member add (NACCS form) through the service" sb_ctl --socket "$sock" group member \
+	add desk1 ABCDE002
+ok "  the same output" out_has "abcde-002 added to group desk1"
+ok "  naccsd made it" log_has "ADMIN group.member-add abcde-002"
+ok "  trail: naccsd" bash -c "line_of group-member-add | grep -qF '\"service\":\"naccsd\"'"
+expect_rc 0 "  show lists it" sb_ctl group show desk1
+ok "  member" grep -qE '^  abcde-002$' "$T_OUT"
+expect_rc 3 "member add: no such ID" sb_ctl --socket "$sock" group member add desk1 zzzzz-999
+ok "  said so" out_has "no such ID: zzzzz-999"
+expect_rc 3 "member add: no such group" sb_ctl --socket "$sock" group member add nogroup abcde-002
+ok "  said so" out_has "no such group: nogroup"
+expect_rc 0 "member remove through the service" sb_ctl --socket "$sock" group member remove \
+	desk1 abcde-002
+ok "  the same output" out_has "abcde-002 removed from group desk1"
+ok "  naccsd made it" log_has "ADMIN group.member-remove abcde-002"
+expect_rc 0 "group del through the service" sb_ctl --socket "$sock" group del desk1 --reason gone
+ok "  the same output" out_has "group desk1 deleted (its name and gid are never issued again)"
+ok "  naccsd made it" log_has "ADMIN group.del desk1"
+ok "  trail: naccsd, the reason" bash -c "line_of group-del | grep -F '\"service\":\"naccsd\"' | grep -qF 'gone'"
+expect_rc 3 "group del: no such group" sb_ctl --socket "$sock" group del nogroup
+ok "  said so" out_has "no such group: nogroup"
+expect_rc 0 "the index follows" sb_ctl index check
+
 # Retire through the service again.
 expect_rc 0 "retire through the service" sb_ctl --socket "$sock" user retire abcde-001 --yes \
 	--keep-sessions
@@ -141,4 +182,13 @@ ok "  said so" out_has "abcde-001 is retired; a retired ID cannot be changed"
 expect_rc 1 "retire again" sb_ctl --socket "$sock" user retire abcde-001 --yes
 ok "  already retired" out_has "abcde-001 is already retired"
 stop_naccsd
+# Groups with the service stopped: made here (trail line of naccsctl).
+expect_rc 0 "service stopped: group add here" sb_ctl --socket "$sock" group add local1
+ok "  added" out_has "group local1 added (gid"
+ok "  trail: naccsctl" bash -c "line_of group-add | grep -qF '\"service\":\"naccsctl\"'"
+expect_rc 0 "  member add here" sb_ctl --socket "$sock" group member add local1 abcde-002
+ok "  trail: naccsctl" bash -c "line_of group-member-add | grep -qF '\"service\":\"naccsctl\"'"
+expect_rc 0 "  group del here" sb_ctl --socket "$sock" group del local1
+ok "  trail: naccsctl" bash -c "line_of group-del | grep -qF '\"service\":\"naccsctl\"'"
+expect_rc 0 "the index follows" sb_ctl index check
 finish

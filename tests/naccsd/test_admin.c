@@ -3,10 +3,10 @@
  * the right password and is in the store and the trail, naming naccsd and
  * the administrator's uid; again is "unchanged"; unlock; suspend needs a
  * reason; a reset answers the new one-time password; a retired ID cannot
- * change; an unknown operation and an unknown
- * ID get clear answers; the public index follows each change; an unprivileged peer gets not-allowed
- * and changes nothing; while the store's lock is held exclusively (naccsctl init, upgrade), the
- * service changes and allows nothing. */
+ * change; an unknown operation and an unknown ID get clear answers; the
+ * public index follows each change; an unprivileged peer gets not-allowed
+ * and changes nothing; while the store's lock is held exclusively (naccsctl
+ * init, upgrade), the service changes and allows nothing; groups. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -326,6 +326,113 @@ static void test_store_lock(void **state)
 	fx_stop(f);
 }
 
+/* A group operation: group, member (NULL: none), gid (0: none), reason. */
+static const char *admin_group(int fd, struct naccs_msg *m, const char *op, const char *group,
+			       const char *member, uint32_t gid, const char *reason)
+{
+	const char *res;
+
+	if (naccs_msg_start(m, NACCS_MSG_ADMIN, NULL, NULL) < 0 ||
+	    naccs_msg_set_str(m, NACCS_TAG_OPERATION, op, NULL) < 0 ||
+	    naccs_msg_set_str(m, NACCS_TAG_GROUP, group, NULL) < 0 ||
+	    (member != NULL && naccs_msg_set_str(m, NACCS_TAG_USER, member, NULL) < 0) ||
+	    (gid != 0 && naccs_msg_set_u32(m, NACCS_TAG_GID, gid, NULL) < 0) ||
+	    (reason != NULL && naccs_msg_set_str(m, NACCS_TAG_REASON, reason, NULL) < 0))
+		return NULL;
+	if (fx_roundtrip(fd, m) < 0 || m->type != (NACCS_MSG_ADMIN | NACCS_PROTO_RESPONSE) ||
+	    naccs_msg_get_str(m, NACCS_TAG_ADMIN_RESULT, &res, NULL) < 0)
+		return NULL;
+	return res;
+}
+
+static bool member_of(const struct fx *f, const char *group, const char *login)
+{
+	struct naccs_store *st = fx_store_open(f);
+	struct naccs_err err;
+	bool member = false;
+
+	if (naccs_store_group_has_member(st, naccs_deadline_in(5000), group, login, &member, &err) <
+	    0)
+		fail_msg("has_member: %s", err.msg);
+	naccs_store_close(st);
+	return member;
+}
+
+/* Whether the trail line of action (type admin) also holds what. */
+static bool trail_line_has(const char *text, const char *action, const char *what)
+{
+	char want[64];
+	const char *at, *end, *p;
+
+	snprintf(want, sizeof(want), "\"action\":\"%s\"", action);
+	at = strstr(text, want);
+	if (at == NULL)
+		return false;
+	while (at > text && at[-1] != '\n')
+		at--;
+	end = strchr(at, '\n');
+	p = strstr(at, what);
+	return p != NULL && (end == NULL || p < end);
+}
+
+/* Groups through the service: added with the gid asked for (answered),
+ * twice refused; a member named in the NACCS form added and removed; no
+ * such member, no such group; deleted for good.  The trail names naccsd,
+ * and the index follows each change. */
+static void test_group(void **state)
+{
+	struct fx *f = *state;
+	struct naccs_msg *m = naccs_msg_new();
+	struct naccs_store *st;
+	struct naccs_group g;
+	struct naccs_err err;
+	uint32_t gid = 0;
+	char *text;
+	int fd;
+
+	if (not_root())
+		return;
+	fx_store_conf(f, 0, 5);
+	issue(f, "001", "abcde-001");
+	fx_start(f);
+	fd = fx_connect_wait(f->sock);
+	assert_string_equal(admin_group(fd, m, "group.add", "staff", NULL, 60100, NULL), "done");
+	expect_outcome(m, NACCS_OUT_ALLOW);
+	assert_int_equal(naccs_msg_get_u32(m, NACCS_TAG_GID, &gid), 0);
+	assert_int_equal(gid, 60100);
+	index_up_to_date(f);
+	assert_string_equal(admin_group(fd, m, "group.add", "STAFF", NULL, 0, NULL), "failed");
+	expect_outcome(m, NACCS_OUT_DENIED);
+	assert_string_equal(admin_group(fd, m, "group.member-add", "staff", "ABCDE001", 0, NULL),
+			    "done");
+	assert_true(member_of(f, "staff", "abcde-001"));
+	index_up_to_date(f);
+	assert_string_equal(admin_group(fd, m, "group.member-add", "staff", "zzzzz-999", 0, NULL),
+			    "not-found");
+	assert_string_equal(admin_group(fd, m, "group.member-add", "nogroup", "abcde-001", 0, NULL),
+			    "no-group");
+	expect_outcome(m, NACCS_OUT_UNKNOWN);
+	assert_string_equal(
+	    admin_group(fd, m, "group.member-remove", "staff", "abcde-001", 0, NULL), "done");
+	assert_false(member_of(f, "staff", "abcde-001"));
+	assert_string_equal(admin_group(fd, m, "group.del", "staff", NULL, 0, "reorganised"),
+			    "done");
+	assert_string_equal(admin_group(fd, m, "group.del", "nogroup", NULL, 0, NULL), "no-group");
+	st = fx_store_open(f);
+	assert_int_equal(naccs_store_group_find(st, naccs_deadline_in(5000), "staff", &g, &err), 0);
+	naccs_store_close(st);
+	assert_true(g.deleted);
+	index_up_to_date(f);
+	text = trail(f);
+	for (const char *a = "group-add\0group-member-add\0group-member-remove\0group-del\0";
+	     *a != '\0'; a += strlen(a) + 1)
+		assert_true(trail_line_has(text, a, "\"service\":\"naccsd\""));
+	free(text);
+	close(fd);
+	naccs_msg_free(m);
+	fx_stop(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +441,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_reset, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_unprivileged, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_store_lock, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_group, fx_setup, fx_teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
