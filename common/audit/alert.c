@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <syslog.h>
@@ -121,7 +122,8 @@ static ssize_t write_no_sigpipe(int fd, const void *buf, size_t len)
 int naccs_alert_run(const struct naccs_config *cfg, const struct naccs_event *ev,
 		    struct naccs_err *err)
 {
-	char buf[8192];
+	char *buf; /* 8 KiB on the heap: this runs on a PAM host's stack (issue 18) */
+	const size_t cap = 8192;
 	int fds[2], rc, status = 0;
 	size_t len;
 	pid_t pid, done = 0;
@@ -133,24 +135,35 @@ int naccs_alert_run(const struct naccs_config *cfg, const struct naccs_event *ev
 	if (access(cfg->audit_alert_command, X_OK) < 0)
 		return naccs_err_set(err, errno, "alert_command %s is not executable",
 				     cfg->audit_alert_command);
-	if (event_json(ev, buf, sizeof(buf) - 1) < 0)
+	buf = calloc(1, cap);
+	if (buf == NULL)
+		return naccs_err_set(err, ENOMEM, "alert: out of memory");
+	if (event_json(ev, buf, cap - 1) < 0) {
+		free(buf);
 		return naccs_err_set(err, ENOBUFS, "alert: the event is too long");
+	}
 	len = strlen(buf);
 	buf[len++] = '\n';
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return naccs_err_set(err, errno, "alert: no pipe");
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		rc = naccs_err_set(err, errno, "alert: no pipe");
+		free(buf);
+		return rc;
+	}
 	pid = fork();
 	if (pid == 0)
 		child(cfg->audit_alert_command, fds[0]);
 	close(fds[0]);
 	if (pid < 0) {
+		rc = naccs_err_set(err, errno, "alert: cannot fork");
 		close(fds[1]);
-		return naccs_err_set(err, errno, "alert: cannot fork");
+		free(buf);
+		return rc;
 	}
 	/* Less than a pipe's buffer: never blocks. */
 	if (write_no_sigpipe(fds[1], buf, len) != (ssize_t)len && errno != EPIPE)
 		rc = naccs_err_set(err, EIO, "alert: cannot write the event");
 	close(fds[1]);
+	free(buf); /* an event's names and hosts, nothing secret */
 	for (int ms = 0; ms < NACCS_ALERT_TIMEOUT_MS; ms += 10) {
 		done = waitpid(pid, &status, WNOHANG);
 		if (done != 0)

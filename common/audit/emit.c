@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
 #include "audit/alert.h"
 #include "audit/emit.h"
 #include "audit/trail.h"
+#include "base/secret.h"
 #include "base/time.h"
 
 #define FIELD_VALUE_MAX 256 /* bytes of one sanitised value, with its NUL */
@@ -53,7 +55,10 @@ static int priority(const struct naccs_event *ev)
 
 int naccs_event_emit(const struct naccs_event *ev, struct naccs_err *err)
 {
-	char line[LINE_MAX_BYTES];
+	/* The line (about 4 KB) on the heap: this runs on a PAM host's stack
+	 * (issue 18). */
+	char *line;
+	const size_t cap = LINE_MAX_BYTES;
 	struct naccs_err local;
 	size_t pos = 0;
 	int rc = 0;
@@ -64,22 +69,28 @@ int naccs_event_emit(const struct naccs_event *ev, struct naccs_err *err)
 		naccs_err_clear(&local);
 		err = &local;
 	}
-	line[0] = '\0';
-	field(line, sizeof(line), &pos, "type", ev->type);
-	field(line, sizeof(line), &pos, "action", ev->action);
-	field(line, sizeof(line), &pos, "result", ev->result);
-	field(line, sizeof(line), &pos, "reason", ev->reason);
-	field(line, sizeof(line), &pos, "login", ev->login);
-	field(line, sizeof(line), &pos, "user_code", ev->user_code);
-	field(line, sizeof(line), &pos, "id_number", ev->id_number);
-	field(line, sizeof(line), &pos, "service", ev->service);
-	field(line, sizeof(line), &pos, "tty", ev->tty);
-	field(line, sizeof(line), &pos, "rhost", ev->rhost);
-	field(line, sizeof(line), &pos, "actor", ev->actor);
-	field(line, sizeof(line), &pos, "detail", ev->detail);
-	field(line, sizeof(line), &pos, "individual_login", ev->individual_login);
-	field(line, sizeof(line), &pos, "individual_user_code", ev->individual_user_code);
-	field(line, sizeof(line), &pos, "individual_id_number", ev->individual_id_number);
+	line = calloc(1, cap);
+	if (line == NULL) {
+		/* Neither trail nor syslog line: the caller fails closed on
+		 * the error (a decision that lets in needs its record). */
+		syslog(LOG_AUTHPRIV | LOG_ALERT, "naccs: event not recorded: out of memory");
+		return naccs_err_set(err, ENOMEM, "naccs_event_emit: out of memory");
+	}
+	field(line, cap, &pos, "type", ev->type);
+	field(line, cap, &pos, "action", ev->action);
+	field(line, cap, &pos, "result", ev->result);
+	field(line, cap, &pos, "reason", ev->reason);
+	field(line, cap, &pos, "login", ev->login);
+	field(line, cap, &pos, "user_code", ev->user_code);
+	field(line, cap, &pos, "id_number", ev->id_number);
+	field(line, cap, &pos, "service", ev->service);
+	field(line, cap, &pos, "tty", ev->tty);
+	field(line, cap, &pos, "rhost", ev->rhost);
+	field(line, cap, &pos, "actor", ev->actor);
+	field(line, cap, &pos, "detail", ev->detail);
+	field(line, cap, &pos, "individual_login", ev->individual_login);
+	field(line, cap, &pos, "individual_user_code", ev->individual_user_code);
+	field(line, cap, &pos, "individual_id_number", ev->individual_id_number);
 	/* The trail first: it is the record of truth (UTS-2.2.1.4(1)(a)). */
 	if (ev->trail != NULL && !ev->trail_written)
 		rc = naccs_audit_append(ev->trail, ev, naccs_now_wall(), err);
@@ -102,5 +113,7 @@ int naccs_event_emit(const struct naccs_event *ev, struct naccs_err *err)
 			syslog(LOG_AUTHPRIV | LOG_ALERT, "naccs: alert not delivered: %s",
 			       aerr.msg);
 	}
+	naccs_wipe(line, cap); /* names and hosts, nothing secret; wiped all the same */
+	free(line);
 	return rc;
 }

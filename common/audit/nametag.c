@@ -74,17 +74,22 @@ static int read_key(const char *path, uid_t owner, uint8_t key[NACCS_TAG_LEN],
  * name, then linked (never over a key another process made meanwhile). */
 static int make_key(const char *path, uid_t owner, struct naccs_err *err)
 {
-	char tmp[PATH_MAX];
+	/* PATH_MAX on the heap: this runs on a PAM host's stack (issue 18). */
+	char *tmp = malloc(PATH_MAX);
 	uint8_t key[NACCS_TAG_LEN];
 	uint32_t nonce = 0;
 	int fd, rc = 0;
 
+	if (tmp == NULL)
+		return naccs_err_set(err, ENOMEM, _("name tags: out of memory"));
 	if (naccs_random_bytes(key, sizeof(key)) < 0 ||
-	    naccs_random_bytes(&nonce, sizeof(nonce)) < 0)
+	    naccs_random_bytes(&nonce, sizeof(nonce)) < 0) {
+		free(tmp);
 		return naccs_err_set(err, EIO, _("name tags: no random bytes for the key"));
+	}
 	/* Its own temporary name (another thread, another process). */
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%ld.%08lx", path, (long)getpid(),
-			     (unsigned long)nonce) >= sizeof(tmp)) {
+	if ((size_t)snprintf(tmp, PATH_MAX, "%s.%ld.%08lx", path, (long)getpid(),
+			     (unsigned long)nonce) >= PATH_MAX) {
 		rc = naccs_err_set(err, ENAMETOOLONG, _("name tags: directory name too long"));
 		goto out;
 	}
@@ -104,8 +109,8 @@ static int make_key(const char *path, uid_t owner, struct naccs_err *err)
 	if (rc == 0) {
 		/* The name durable too: a key lost in a crash would change
 		 * every tag after it. */
-		char dir[PATH_MAX];
-		int dfd = naccs_path_dirname(path, dir, sizeof(dir)) == 0
+		char *dir = tmp; /* the temporary name is gone: its buffer */
+		int dfd = naccs_path_dirname(path, dir, PATH_MAX) == 0
 			      ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
 			      : -1;
 
@@ -116,6 +121,7 @@ static int make_key(const char *path, uid_t owner, struct naccs_err *err)
 	}
 out:
 	naccs_wipe(key, sizeof(key));
+	free(tmp);
 	return rc;
 }
 
@@ -123,15 +129,20 @@ int naccs_name_tag(const struct naccs_config *cfg, const char *name, char out[NA
 		   struct naccs_err *err)
 {
 	static const char digits[] = "0123456789abcdef";
-	char path[PATH_MAX];
+	char *path; /* PATH_MAX on the heap: a PAM host's stack (issue 18) */
 	uint8_t key[NACCS_TAG_LEN], tag[NACCS_TAG_LEN];
 	int rc;
 
 	out[0] = '\0';
 	if (cfg == NULL || name == NULL)
 		return naccs_err_set(err, EINVAL, _("name tags: no configuration"));
-	if (naccs_path_beside("", cfg->store_path, NACCS_NAMETAG_KEYFILE, path, sizeof(path)) < 0)
+	path = malloc(PATH_MAX);
+	if (path == NULL)
+		return naccs_err_set(err, ENOMEM, _("name tags: out of memory"));
+	if (naccs_path_beside("", cfg->store_path, NACCS_NAMETAG_KEYFILE, path, PATH_MAX) < 0) {
+		free(path);
 		return naccs_err_set(err, ENAMETOOLONG, _("name tags: directory name too long"));
+	}
 	rc = read_key(path, cfg->owner_uid, key, err);
 	if (rc == -ENOENT) {
 		rc = make_key(path, cfg->owner_uid, err);
@@ -150,6 +161,7 @@ int naccs_name_tag(const struct naccs_config *cfg, const char *name, char out[NA
 	}
 	naccs_wipe(key, sizeof(key));
 	naccs_wipe(tag, sizeof(tag));
+	free(path);
 	return rc;
 }
 

@@ -105,17 +105,24 @@ static int open_private(int dirfd, const char *name, int flags, const char *path
 /* The writers' lock, waited for at most timeout_ms. */
 static int take_lock(int dirfd, const struct naccs_config *cfg, struct naccs_err *err)
 {
-	char path[PATH_MAX];
+	/* PATH_MAX on the heap: the writer runs on a PAM host's stack. */
+	char *path = malloc(PATH_MAX);
 	bool created = false;
 	naccs_deadline_t dl = naccs_deadline_in(cfg->store_timeout_ms);
 	int fd, rc;
 
-	rc = path_in(cfg, "lock", path, sizeof(path), err);
-	if (rc < 0)
+	if (path == NULL)
+		return naccs_err_set(err, ENOMEM, _("audit trail: out of memory"));
+	rc = path_in(cfg, "lock", path, PATH_MAX, err);
+	if (rc < 0) {
+		free(path);
 		return rc;
+	}
 	fd = open_private(dirfd, "lock", O_RDWR, path, cfg->owner_uid, &created, err);
-	if (fd < 0)
+	if (fd < 0) {
+		free(path);
 		return fd;
+	}
 	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		struct timespec ts = {0, 2000000};
 
@@ -124,10 +131,12 @@ static int take_lock(int dirfd, const struct naccs_config *cfg, struct naccs_err
 					   _("audit trail: the lock %s was not free in %u ms"),
 					   path, cfg->store_timeout_ms);
 			close(fd);
+			free(path);
 			return rc;
 		}
 		nanosleep(&ts, NULL);
 	}
+	free(path);
 	return fd;
 }
 
@@ -279,7 +288,7 @@ static int open_month(struct trail *t, const struct naccs_config *cfg, const cha
 static int trail_open(struct trail *t, const struct naccs_config *cfg, int64_t now,
 		      struct naccs_err *err)
 {
-	char path[PATH_MAX], month[8];
+	char month[8];
 	int rc;
 
 	memset(t, 0, sizeof(*t));
@@ -290,15 +299,16 @@ static int trail_open(struct trail *t, const struct naccs_config *cfg, int64_t n
 	t->lockfd = take_lock(t->dirfd, cfg, err);
 	if (t->lockfd < 0)
 		return t->lockfd;
-	rc = path_in(cfg, "state", path, sizeof(path), err);
+	/* t->path names the state until open_month names the month's file. */
+	rc = path_in(cfg, "state", t->path, sizeof(t->path), err);
 	if (rc < 0)
 		return rc;
-	t->statefd = open_private(t->dirfd, "state", O_RDWR, path, cfg->owner_uid, NULL, err);
+	t->statefd = open_private(t->dirfd, "state", O_RDWR, t->path, cfg->owner_uid, NULL, err);
 	if (t->statefd < 0) {
 		if (t->statefd == -ENOENT)
 			naccs_err_set(err, ENOENT,
 				      _("audit trail: %s is missing (naccsctl init creates it)"),
-				      path);
+				      t->path);
 		return t->statefd;
 	}
 	rc = naccs_audit_state_read(t->statefd, &t->st, err);
@@ -380,50 +390,57 @@ static int write_line(struct trail *t, const char *line, size_t len, struct nacc
 int naccs_audit_append(const struct naccs_config *cfg, const struct naccs_event *ev, int64_t now,
 		       struct naccs_err *err)
 {
-	struct trail t;
+	/* The trail (a path, the key) and the line on the heap: the writer
+	 * runs on a PAM host's stack (issue 18). */
+	struct trail *tp = calloc(1, sizeof(*tp));
 	char *line = malloc(NACCS_AUDIT_LINE_MAX);
 	char mac[NACCS_AUDIT_MAC_HEX + 1];
 	size_t len = 0;
 	int rc;
 
-	if (line == NULL)
+	if (line == NULL || tp == NULL) {
+		free(line);
+		free(tp);
 		return naccs_err_set(err, ENOMEM, _("audit trail: out of memory"));
-	rc = trail_open(&t, cfg, now, err);
+	}
+	rc = trail_open(tp, cfg, now, err);
 	/* Time never goes backwards in the trail (verify refuses it): after a
 	 * clock set back, a line takes the last line's time. */
-	if (rc == 0 && now < t.last_time) {
+	if (rc == 0 && now < tp->last_time) {
 		syslog(LOG_AUTHPRIV | LOG_ALERT,
 		       "naccs: audit trail: the clock is %lld s behind the last line; the line "
 		       "keeps the last line's time",
-		       (long long)(t.last_time - now));
-		now = t.last_time;
+		       (long long)(tp->last_time - now));
+		now = tp->last_time;
 	}
 	if (rc == 0)
-		rc = audit_format_body(ev, t.st.seq_next, t.st.prev, now, line,
+		rc = audit_format_body(ev, tp->st.seq_next, tp->st.prev, now, line,
 				       NACCS_AUDIT_LINE_MAX, &len, err);
-	if (rc == 0 && naccs_audit_mac(t.st.key, line, len, mac) < 0)
+	if (rc == 0 && naccs_audit_mac(tp->st.key, line, len, mac) < 0)
 		rc = naccs_err_set(err, EIO, _("audit trail: cannot compute the MAC"));
 	if (rc == 0) {
 		len += (size_t)snprintf(line + len, NACCS_AUDIT_LINE_MAX - len, "%s%s\"}\n",
 					NACCS_AUDIT_MAC_TAIL, mac);
-		warn_free_space(cfg, t.filefd);
-		rc = write_line(&t, line, len, err);
+		warn_free_space(cfg, tp->filefd);
+		rc = write_line(tp, line, len, err);
 	}
 	if (rc == 0) {
 		/* The line is durable: advance the key, overwriting the one
 		 * that MACed it (forward security).  Should this fail, the
 		 * next writer rolls the state forward over the line. */
-		memcpy(t.st.prev, mac, sizeof(t.st.prev));
-		t.st.seq_next++;
-		snprintf(t.st.month, sizeof(t.st.month), "%s", t.month);
-		if (naccs_audit_key_evolve(t.st.key) < 0 ||
-		    naccs_audit_state_write(t.statefd, &t.st, NULL) < 0)
+		memcpy(tp->st.prev, mac, sizeof(tp->st.prev));
+		tp->st.seq_next++;
+		snprintf(tp->st.month, sizeof(tp->st.month), "%s", tp->month);
+		if (naccs_audit_key_evolve(tp->st.key) < 0 ||
+		    naccs_audit_state_write(tp->statefd, &tp->st, NULL) < 0)
 			syslog(LOG_AUTHPRIV | LOG_ALERT,
 			       "naccs: audit trail: line %" PRIu64
 			       " written, but the state could not be advanced",
-			       t.st.seq_next - 1);
+			       tp->st.seq_next - 1);
 	}
-	trail_close(&t);
+	trail_close(tp);
+	naccs_wipe(tp, sizeof(*tp));
+	free(tp);
 	naccs_wipe(line, NACCS_AUDIT_LINE_MAX);
 	free(line);
 	return rc;
@@ -448,11 +465,16 @@ int naccs_audit_lock(const struct naccs_config *cfg, int *dirfd, int *lockfd, st
 
 int naccs_audit_ready(const struct naccs_config *cfg, struct naccs_err *err)
 {
-	struct trail t;
-	int rc = trail_open(&t, cfg, naccs_now_wall(), err);
+	struct trail *t = calloc(1, sizeof(*t));
+	int rc;
 
+	if (t == NULL)
+		return naccs_err_set(err, ENOMEM, _("audit trail: out of memory"));
+	rc = trail_open(t, cfg, naccs_now_wall(), err);
 	if (rc == 0)
-		warn_free_space(cfg, t.filefd);
-	trail_close(&t);
+		warn_free_space(cfg, t->filefd);
+	trail_close(t);
+	naccs_wipe(t, sizeof(*t));
+	free(t);
 	return rc;
 }

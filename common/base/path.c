@@ -45,16 +45,20 @@ int naccs_path_dirname(const char *path, char *out, size_t outlen)
 int naccs_path_beside(const char *dir, const char *file_path, const char *leaf, char *out,
 		      size_t outlen)
 {
-	char parent[4096];
+	size_t used;
 	int n;
 
-	if (dir[0] != '\0')
+	if (dir[0] != '\0') {
 		n = snprintf(out, outlen, "%s", dir);
-	else if (naccs_path_dirname(file_path, parent, sizeof(parent)) == 0)
-		n = snprintf(out, outlen, "%s/%s", parent, leaf);
-	else
+		return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
+	}
+	/* The parent straight into out, no PATH_MAX buffer on the stack (a
+	 * PAM host's, issue 18). */
+	if (naccs_path_dirname(file_path, out, outlen) != 0)
 		return -ENAMETOOLONG;
-	return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
+	used = strlen(out);
+	n = snprintf(out + used, outlen - used, "/%s", leaf);
+	return n < 0 || (size_t)n >= outlen - used ? -ENAMETOOLONG : 0;
 }
 
 ssize_t naccs_path_read_small(const char *path, char *buf, size_t len)

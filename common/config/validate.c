@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "config/internal.h"
 #include "config/conf.h"
@@ -25,13 +26,38 @@ struct problems {
 	unsigned count;
 };
 
+/* Collect mode: FILE:LINE: msg to the report (origin_file is shorter than
+ * PATH_MAX, so its place is never cut).  The PATH_MAX-sized line on the
+ * heap, apart from problem(): the first-problem mode runs on a PAM host's
+ * stack (pam_naccs's configuration, issue 18).  Without memory the problem
+ * is reported all the same, without its place. */
+static __attribute__((noinline)) void report_problem(struct problems *p, unsigned line,
+						     const char *msg)
+{
+	const size_t full_len = NACCS_ERR_MSG_MAX + PATH_MAX + 40;
+	char *full = malloc(full_len);
+
+	p->count++;
+	if (full == NULL) {
+		p->report(p->report_ctx, NACCS_CONFIG_ERROR, msg);
+		return;
+	}
+	/* FILE:LINE: like the messages of the lines themselves. */
+	if (line > 0)
+		snprintf(full, full_len, "%s:%u: %s", p->cfg->origin_file, line, msg);
+	else
+		snprintf(full, full_len, "%s: %s", p->cfg->origin_file, msg);
+	p->report(p->report_ctx, NACCS_CONFIG_ERROR, full);
+	free(full);
+}
+
 /* One problem; true when the checks go on (collect mode).  line: the file
  * line it concerns (0: none, e.g. a profile's preset). */
 static bool problem(struct problems *p, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static bool problem(struct problems *p, unsigned line, const char *fmt, ...)
 {
-	char msg[NACCS_ERR_MSG_MAX], where[PATH_MAX + 32], full[NACCS_ERR_MSG_MAX + PATH_MAX + 40];
+	char msg[NACCS_ERR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -41,14 +67,7 @@ static bool problem(struct problems *p, unsigned line, const char *fmt, ...)
 		naccs_err_set(p->err, EINVAL, "%s", msg);
 		return false;
 	}
-	/* FILE:LINE: like the messages of the lines themselves. */
-	if (line > 0)
-		snprintf(where, sizeof(where), "%s:%u", p->cfg->origin_file, line);
-	else
-		snprintf(where, sizeof(where), "%s", p->cfg->origin_file);
-	snprintf(full, sizeof(full), "%s: %s", where, msg);
-	p->report(p->report_ctx, NACCS_CONFIG_ERROR, full);
-	p->count++;
+	report_problem(p, line, msg);
 	return true;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/i18n.h"
+#include "base/secret.h"
 #include "index/map.h"
 #include "index/write.h"
 #include "index/local.h"
@@ -39,39 +40,57 @@ static int holds_find(struct naccs_index_map *m, void *ctx)
 int naccs_local_index_holds(const struct naccs_config *cfg, const char *name, uid_t uid, bool *held,
 			    struct naccs_err *err)
 {
+	/* The query (a passwd record) and the path on the heap: this runs on
+	 * a PAM host's stack when naccsd is out of reach (issue 18). */
+	struct holds_query *q = calloc(1, sizeof(*q));
 	struct naccs_index_map *m = NULL;
-	struct holds_query q = {.name = name, .uid = uid};
-	char path[PATH_MAX];
+	char *path = malloc(PATH_MAX);
 	bool unreadable;
 	int rc;
 
 	*held = true; /* whatever fails: taken as an ID */
-	if (naccs_index_path(cfg, path, sizeof(path)) < 0)
-		return naccs_err_set(err, ENAMETOOLONG, _("identity index: path too long"));
+	if (q == NULL || path == NULL) {
+		rc = naccs_err_set(err, ENOMEM, _("identity index: out of memory"));
+		goto out;
+	}
+	q->name = name;
+	q->uid = uid;
+	if (naccs_index_path(cfg, path, PATH_MAX) < 0) {
+		rc = naccs_err_set(err, ENAMETOOLONG, _("identity index: path too long"));
+		goto out;
+	}
 	/* Trusted as the store is: nobody but its owner could have written it
 	 * or put it in place (UTS-2.2.1.2(2)(a)). */
 	rc = naccs_trust_check_file(path, cfg->owner_uid, err);
 	if (rc == -ENOENT)
-		return naccs_err_set(err, ENOENT, _("identity index %s does not exist"), path);
+		rc = naccs_err_set(err, ENOENT, _("identity index %s does not exist"), path);
 	if (rc < 0)
-		return rc;
+		goto out;
 	/* A file replaced under the look-up (-EAGAIN): asked again, twice at
 	 * most, as the NSS module does (index/map.h). */
-	naccs_index_val_init(&q.val);
-	rc = naccs_index_lookup(path, holds_find, &q, &m);
+	naccs_index_val_init(&q->val);
+	rc = naccs_index_lookup(path, holds_find, q, &m);
 	unreadable = m == NULL;
-	naccs_index_val_free(&q.val);
+	naccs_index_val_free(&q->val);
 	naccs_index_release(m);
 	/* Nothing of the index stays in the host (a PAM module's). */
 	naccs_index_forget();
 	if (rc == -EAGAIN || unreadable)
-		return naccs_err_set(err, rc == -EAGAIN ? EAGAIN : -rc,
-				     _("identity index %s cannot be read"), path);
-	if (rc < 0)
-		return naccs_err_set(err, EPROTO, _("identity index %s holds a malformed record"),
-				     path);
-	*held = rc == 1;
-	return 0;
+		rc = naccs_err_set(err, rc == -EAGAIN ? EAGAIN : -rc,
+				   _("identity index %s cannot be read"), path);
+	else if (rc < 0)
+		rc = naccs_err_set(err, EPROTO, _("identity index %s holds a malformed record"),
+				   path);
+	else {
+		*held = rc == 1;
+		rc = 0;
+	}
+out:
+	if (q != NULL)
+		naccs_wipe(q, sizeof(*q)); /* a passwd record of the index */
+	free(q);
+	free(path);
+	return rc;
 }
 
 static void name_out(const char *name, char *other, size_t otherlen)

@@ -21,17 +21,20 @@
 
 int naccs_index_path(const struct naccs_config *cfg, char *out, size_t outlen)
 {
-	char dir[PATH_MAX];
+	size_t used;
 	int n;
 
-	if (cfg->nss_index[0] != '\0')
+	if (cfg->nss_index[0] != '\0') {
 		n = snprintf(out, outlen, "%s", cfg->nss_index);
-	else if (naccs_path_dirname(cfg->store_path, dir, sizeof(dir)) == 0)
-		n = snprintf(out, outlen, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir,
-			     NACCS_INDEX_FILE);
-	else
+		return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
+	}
+	/* The directory straight into out, no PATH_MAX buffer on the stack
+	 * (a PAM host's, issue 18). */
+	if (naccs_path_dirname(cfg->store_path, out, outlen) != 0)
 		return -ENAMETOOLONG;
-	return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
+	used = strcmp(out, "/") == 0 ? 0 : strlen(out);
+	n = snprintf(out + used, outlen - used, "/%s", NACCS_INDEX_FILE);
+	return n < 0 || (size_t)n >= outlen - used ? -ENAMETOOLONG : 0;
 }
 
 /* ---- where records go ---- */

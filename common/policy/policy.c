@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -233,22 +234,36 @@ enum naccs_outcome naccs_policy_unavailable(const struct naccs_config *cfg,
 					    const struct naccs_request *req, const char *type,
 					    struct naccs_decision *out, const char *why)
 {
-	char detail[2 * NACCS_ERR_MSG_MAX + 32];
-	struct naccs_err ierr;
+	/* The messages (about 1.5 KB) on the heap: this runs on a PAM host's
+	 * stack when naccsd is out of reach (issue 18). */
+	struct {
+		char detail[2 * NACCS_ERR_MSG_MAX + 32];
+		struct naccs_err ierr;
+	} *m = calloc(1, sizeof(*m));
+	enum naccs_outcome o;
 	bool held = true;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	naccs_err_clear(&ierr);
+	/* Without memory nothing tells an ID from a local name: fail closed. */
+	if (m == NULL)
+		return policy_decide(out, req, type, NACCS_OUT_UNAVAILABLE,
+				     "store-and-index-unavailable", NULL,
+				     "identity index not consulted: out of memory (ENOMEM)");
+	naccs_err_clear(&m->ierr);
 	/* Root on the console must be able to repair the store; a naccs ID
 	 * must not get in while its state cannot be read or recorded: the
 	 * public identity index tells which is which (index/local.h). */
-	rc = naccs_local_index_holds(cfg, req->user, 0, &held, &ierr);
+	rc = naccs_local_index_holds(cfg, req->user, 0, &held, &m->ierr);
 	if (rc < 0) {
-		snprintf(detail, sizeof(detail), "%s; %s", why != NULL ? why : "", ierr.msg);
-		return policy_decide(out, req, type, NACCS_OUT_UNAVAILABLE,
-				     "store-and-index-unavailable", NULL, detail);
+		snprintf(m->detail, sizeof(m->detail), "%s; %s", why != NULL ? why : "",
+			 m->ierr.msg);
+		o = policy_decide(out, req, type, NACCS_OUT_UNAVAILABLE,
+				  "store-and-index-unavailable", NULL, m->detail);
+		free(m);
+		return o;
 	}
+	free(m);
 	if (held)
 		return policy_decide(out, req, type, NACCS_OUT_UNAVAILABLE, "store-unavailable",
 				     NULL, why);
