@@ -18,7 +18,9 @@
 
 /* Under $NACCS_VALGRIND (the service ~50 times slower). */
 bool at_valgrind(void);
-/* Issue an ID with AT_GOOD in f's store; its uid. */
+/* Issue an ID with AT_GOOD in f's store, uid AT_UID_BASE + number; its
+ * uid. */
+#define AT_UID_BASE 28700u
 uint32_t at_issue(const struct fx *f, const char *number, const char *login);
 /* The failure rows the store holds for login (raw SQLite, read-only). */
 long at_failures(const struct fx *f, const char *login);

@@ -75,25 +75,37 @@ static void spin(void)
 		;
 }
 
+static int lower(int which, rlim_t soft)
+{
+	struct rlimit r;
+
+	if (getrlimit(which, &r) < 0)
+		return -1;
+	r.rlim_cur = soft;
+	return setrlimit(which, &r);
+}
+
+/* Static: reachable when the signal ends the child (valgrind's leak check). */
+static struct naccs_msg *m;
+
 /* As the peer: limits lowered, a wrong guess sent, then killed by the
  * timer (or the CPU limit) before the answer, or the socket closed. */
 static int send_and_die(const struct fx *f, void *arg)
 {
 	const struct guess *g = arg;
-	struct naccs_msg *m = naccs_msg_new();
 	unsigned fire = delay_ms() * 2 / 5;
 	struct itimerval t = {.it_value = {.tv_sec = fire / 1000, .tv_usec = fire % 1000 * 1000}};
-	struct rlimit stack = {65536, 65536}, core = {0, 0}, cpu = {1, 2}, nofile;
 	int fd = fx_connect(f->sock);
 
+	m = naccs_msg_new();
 	if (fd < 0 || m == NULL || naccs_msg_start(m, NACCS_MSG_AUTHENTICATE, g->id, NULL) < 0 ||
 	    naccs_msg_set_str(m, NACCS_TAG_SERVICE, "xscreensaver", NULL) < 0 ||
 	    naccs_msg_set_str(m, NACCS_TAG_USER, ME, NULL) < 0 ||
 	    naccs_msg_set_secret(m, NACCS_TAG_PASSWORD, AT_WRONG, NULL) < 0)
 		return 20;
-	nofile = (struct rlimit){(rlim_t)fd + 1, (rlim_t)fd + 1};
-	if (setrlimit(RLIMIT_CORE, &core) < 0 || setrlimit(RLIMIT_STACK, &stack) < 0 ||
-	    setrlimit(RLIMIT_NOFILE, &nofile) < 0 || setrlimit(RLIMIT_CPU, &cpu) < 0)
+	/* The soft limits (valgrind keeps the hard ones). */
+	if (lower(RLIMIT_CORE, 0) < 0 || lower(RLIMIT_STACK, 65536) < 0 ||
+	    lower(RLIMIT_NOFILE, (rlim_t)fd + 1) < 0 || lower(RLIMIT_CPU, 1) < 0)
 		return 21;
 	if ((g->how == BY_ALARM && setitimer(ITIMER_REAL, &t, NULL) < 0) ||
 	    (g->how == BY_PROF && setitimer(ITIMER_PROF, &t, NULL) < 0))
@@ -102,6 +114,7 @@ static int send_and_die(const struct fx *f, void *arg)
 		return 23;
 	if (g->how == BY_CLOSE) {
 		close(fd);
+		naccs_msg_free(m);
 		return 0;
 	}
 	if (g->how == BY_ALARM) {
@@ -137,6 +150,7 @@ static void test_limits_and_timers(void **state)
 	struct fx *f = *state;
 	struct guess g;
 	uint32_t uid;
+	long n = 0;
 	int st;
 
 	if (!need_root(f)) {
@@ -147,6 +161,10 @@ static void test_limits_and_timers(void **state)
 	uid = at_issue(f, "001", ME);
 	fx_start(f);
 	for (int i = 0; i < N_HOW; i++) {
+		/* valgrind does not model CPU time: its children are not sent
+		 * SIGPROF or SIGXCPU when the kernel would. */
+		if (at_valgrind() && (i == BY_PROF || i == BY_XCPU))
+			continue;
 		g.how = (enum how)i;
 		memset(g.id, 0x40 + i, sizeof(g.id));
 		st = at_as_uid(f, uid, send_and_die, &g);
@@ -155,17 +173,18 @@ static void test_limits_and_timers(void **state)
 				fail_msg("how %d: status %#x, not killed by signal %d", i, st,
 					 sig[i]);
 		} else {
-			assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+			assert_int_equal(st, 0); /* exited 0 */
 			/* Its retry (same id): answered, counted nowhere more. */
 			st = at_as_uid(f, uid, retry, &g);
-			assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+			assert_int_equal(st, 0);
 		}
 		/* The service did the work: counted once, with its line. */
-		assert_int_equal(at_wait_failures(f, ME, i + 1, 30000), i + 1);
-		assert_int_equal(at_trail_wrong(f, ME), i + 1);
+		n++;
+		assert_int_equal(at_wait_failures(f, ME, n, 30000), n);
+		assert_int_equal(at_trail_wrong(f, ME), n);
 	}
 	fx_hello_on(f->sock);
-	assert_int_equal(at_failures(f, ME), N_HOW);
+	assert_int_equal(at_failures(f, ME), n);
 	fx_stop(f);
 }
 
@@ -347,11 +366,9 @@ static void test_name_oracle(void **state)
 	fx_start(f);
 	t0 = fx_trail(f);
 	s = at_as_uid(f, uid, probe_names, NULL);
-	assert_true(WIFEXITED(s));
-	assert_int_equal(WEXITSTATUS(s), 0);
+	assert_int_equal(s, 0); /* exited 0 */
 	s = at_as_uid(f, uid, probe_bytes, NULL);
-	assert_true(WIFEXITED(s));
-	assert_int_equal(WEXITSTATUS(s), 0);
+	assert_int_equal(s, 0);
 	/* Its own two wrong passwords counted; nothing about another name. */
 	assert_int_equal(at_failures(f, ME), 2);
 	assert_int_equal(at_trail_wrong(f, ME), 2);
