@@ -5,8 +5,10 @@
  *    enough for the socket, RLIMIT_CPU, and an ITIMER_REAL or ITIMER_PROF
  *    that kills the client after it sent a wrong guess and before the
  *    answer (held by the fail delay): the guess is counted in the store and
- *    has its trail line all the same, as is one whose client closed the
- *    socket right after sending (and a retry of it counts nothing more).
+ *    has its trail line all the same; a retry with its id counts nothing
+ *    more.  A client that closes the socket right after sending: counted
+ *    once too (a guess still waiting for a worker when its client went is
+ *    cancelled unverified, and the retry decides it).
  *  - The name oracle: another ID (with its right password), its NACCS form,
  *    a retired, a suspended and a locked ID, a name never issued, a local
  *    account, malformed names: AUTHENTICATE, ACCOUNT and PASSWORD_BEGIN
@@ -168,18 +170,23 @@ static void test_limits_and_timers(void **state)
 		g.how = (enum how)i;
 		memset(g.id, 0x40 + i, sizeof(g.id));
 		st = at_as_uid(f, uid, send_and_die, &g);
-		if (sig[i] != 0) {
-			if (!WIFSIGNALED(st) || WTERMSIG(st) != sig[i])
-				fail_msg("how %d: status %#x, not killed by signal %d", i, st,
-					 sig[i]);
-		} else {
+		if (sig[i] != 0 && (!WIFSIGNALED(st) || WTERMSIG(st) != sig[i]))
+			fail_msg("how %d: status %#x, not killed by signal %d", i, st, sig[i]);
+		if (sig[i] == 0)
 			assert_int_equal(st, 0); /* exited 0 */
-			/* Its retry (same id): answered, counted nowhere more. */
-			st = at_as_uid(f, uid, retry, &g);
-			assert_int_equal(st, 0);
-		}
-		/* The service did the work: counted once, with its line. */
 		n++;
+		/* The service did the work (its worker had the guess long
+		 * before the timer fired): counted, with its line.  Under
+		 * valgrind, and for a client gone at once, the guess may still
+		 * have been waiting for a worker: cancelled, never verified. */
+		if (sig[i] != 0 && !at_valgrind()) {
+			assert_int_equal(at_wait_failures(f, ME, n, 30000), n);
+			assert_int_equal(at_trail_wrong(f, ME), n);
+		}
+		/* Its retry (same id): decided now, or answered from the record
+		 * and counted nowhere more: once in all. */
+		st = at_as_uid(f, uid, retry, &g);
+		assert_int_equal(st, 0);
 		assert_int_equal(at_wait_failures(f, ME, n, 30000), n);
 		assert_int_equal(at_trail_wrong(f, ME), n);
 	}
