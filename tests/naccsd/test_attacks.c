@@ -281,7 +281,7 @@ static int probe_names(const struct fx *f, void *arg)
 			ask(fd, types[t], others[i], held ? AT_GOOD : NULL, &got, &ms);
 			bad |= same(what, others[i], &ref, &got);
 			if (held && ms < delay_ms()) {
-				fprintf(stderr, "%s for %s: answered after %lld ms\n", what,
+				fprintf(stderr, "%s for \"%.20s\": answered after %lld ms\n", what,
 					others[i], (long long)ms);
 				bad = 1;
 			}
