@@ -49,10 +49,16 @@ static struct naccs_account_state state_of(const struct fx *f, const char *login
 	return s;
 }
 
+/* The IDs of this file have uids of their own (FILE_UID_BASE + number): a
+ * test run beside this one that suspends its first ID (uid 20000, the first
+ * allocated) ends every process of that uid, this file's peers included. */
+#define FILE_UID_BASE 28600u
+
 static uint32_t issue(const struct fx *f, const char *number, const char *login)
 {
 	struct naccs_store *st = fx_store_open(f);
-	uint32_t uid = tst_must_add_id(st, GOOD, "ABCDE", number, login, NACCS_UID_ALLOCATE, false);
+	uint32_t uid = tst_must_add_id(st, GOOD, "ABCDE", number, login,
+				       FILE_UID_BASE + (uint32_t)strtoul(number, NULL, 10), false);
 
 	naccs_store_close(st);
 	return uid;

@@ -103,7 +103,10 @@ static uint32_t issue(const struct fx *f, const char *number, const char *login,
 	char phc[NACCS_PHC_MAX];
 
 	p.t_cost = t;
-	tst_identity(&id, login, "ABCDE", number, NACCS_UID_ALLOCATE, NULL, "/bin/sh");
+	/* uids of its own: another test's suspension of uid 20000 (the first
+	 * allocated) would end this file's peers. */
+	tst_identity(&id, login, "ABCDE", number, 28400 + (uint32_t)strtoul(number, NULL, 10), NULL,
+		     "/bin/sh");
 	if (naccs_hash_new(&p, GOOD, phc, &err) < 0)
 		fail_msg("hash: %s", err.msg);
 	if (naccs_store_add_identity(st, naccs_deadline_in(5000), &id, 20000, 29999, phc, false,

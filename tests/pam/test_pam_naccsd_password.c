@@ -67,8 +67,10 @@ static int setup(void **state)
 		       "[password]\nmin_age_days = 0\nretry = 3\ndictionary_check = no\n"
 		       "history = 3\n");
 	st = tst_open_store(store_path, geteuid(), true);
-	alice_uid = tst_must_add_id(st, CUR, "ABCDE", "001", ALICE, NACCS_UID_ALLOCATE, false);
-	tst_must_add_id(st, CUR, "ABCDE", "002", BOB, NACCS_UID_ALLOCATE, false);
+	/* uids of its own: another test's suspension of uid 20000 (the first
+	 * allocated) would end this file's unprivileged peer. */
+	alice_uid = tst_must_add_id(st, CUR, "ABCDE", "001", ALICE, 28501, false);
+	tst_must_add_id(st, CUR, "ABCDE", "002", BOB, 28502, false);
 	pfx_add_user(st, &(struct pfx_user){.login = RESET,
 					    .code = "ABCDE",
 					    .number = "004",
