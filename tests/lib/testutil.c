@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -257,4 +258,16 @@ void tu_private_tmpfs(const char *what, const char *dir, const char *opts)
 		print_message("# cannot mount a tmpfs (%d): skipped\n", errno);
 		skip();
 	}
+}
+
+bool tu_reachable_as(uid_t uid, gid_t gid, const char *path, int mode)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		return false;
+	if (pid == 0)
+		_exit(setgid(gid) == 0 && setuid(uid) == 0 && access(path, mode) == 0 ? 0 : 1);
+	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }

@@ -77,6 +77,12 @@ void tu_private_tmpfs(const char *what, const char *dir, const char *opts);
  * writable) does not fail them; run by hand without it, build_path itself.
  * The services tests/lib/private-run.sh rewrote name the same place. */
 const char *tu_fixture_dir(const char *build_path);
+
+/* Can uid (group gid) reach path with mode (access(2): R_OK, X_OK)?  Asked
+ * by a child that becomes uid (the caller is root).  False, for instance,
+ * for the build tree of a clone in root's home (mode 0700): a test that
+ * runs a program or loads a module as another uid skips, saying so. */
+bool tu_reachable_as(uid_t uid, gid_t gid, const char *path, int mode);
 #ifdef PAM_FIXTURE_BUILD_DIR
 #define PAM_FIXTURE_DIR tu_fixture_dir(PAM_FIXTURE_BUILD_DIR)
 #endif
