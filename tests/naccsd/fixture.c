@@ -450,3 +450,25 @@ void fx_reap_killed(struct fx *f)
 	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	f->pid = -1;
 }
+
+uint32_t fx_issue(const struct fx *f, uint32_t uid_base, const char *number, const char *login)
+{
+	struct naccs_store *st = fx_store_open(f);
+	uint32_t uid = tst_must_add_id(st, FX_GOOD, "ABCDE", number, login,
+				       uid_base + (uint32_t)strtoul(number, NULL, 10), false);
+
+	naccs_store_close(st);
+	return uid;
+}
+
+struct naccs_account_state fx_state_of(const struct fx *f, const char *login)
+{
+	struct naccs_store *st = fx_store_open(f);
+	struct naccs_account_state s;
+	struct naccs_err err;
+
+	if (naccs_store_get_state(st, naccs_deadline_in(5000), login, &s, &err) < 0)
+		fail_msg("get_state %s: %s", login, err.msg);
+	naccs_store_close(st);
+	return s;
+}

@@ -19,6 +19,9 @@
 #define EXPECT_FRAME_MS NACCSD_FRAME_MS
 #endif
 
+/* The password of the IDs fx_issue makes (the tests' GOOD). */
+#define FX_GOOD "Correct-Horse-42"
+
 #define GOOD_CONF   "[store]\ntimeout_ms = 1000\n"
 #define OTHER_CONF  "[store]\ntimeout_ms = 2000\n"
 #define BROKEN_CONF "[store]\ntimeout_ms = 5\n"
@@ -86,6 +89,13 @@ int fx_start_ask(struct naccs_msg *m, uint16_t type, const char *user);
 int fx_ask_msg(int fd, struct naccs_msg *m);
 /* The audit trail of f as text (free()). */
 char *fx_trail(const struct fx *f);
+/* Issue abcde-NUMBER as login with the password GOOD (tst_must_add_id):
+ * its uid uid_base + NUMBER, so that a test file's IDs have uids of their
+ * own (a test beside it that suspends uid 20000, the first allocated, ends
+ * every process of that uid).  Returns the uid. */
+uint32_t fx_issue(const struct fx *f, uint32_t uid_base, const char *number, const char *login);
+/* login's state, read through a store opened for the call. */
+struct naccs_account_state fx_state_of(const struct fx *f, const char *login);
 /* Does one of m's info lines (or its message) hold needle? */
 bool fx_info_has(const struct naccs_msg *m, const char *needle);
 /* ---- the worker pool (test_pool.c) ---- */

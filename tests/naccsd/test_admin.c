@@ -35,42 +35,12 @@
 #include "teststore.h"
 #include "testutil.h"
 
-#define GOOD "Correct-Horse-42"
-
-static struct naccs_account_state state_of(const struct fx *f, const char *login)
-{
-	struct naccs_store *st = fx_store_open(f);
-	struct naccs_account_state s;
-	struct naccs_err err;
-
-	if (naccs_store_get_state(st, naccs_deadline_in(5000), login, &s, &err) < 0)
-		fail_msg("get_state %s: %s", login, err.msg);
-	naccs_store_close(st);
-	return s;
-}
+#define GOOD FX_GOOD
 
 /* The IDs of this file have uids of their own (FILE_UID_BASE + number): a
  * test run beside this one that suspends its first ID (uid 20000, the first
  * allocated) ends every process of that uid, this file's peers included. */
 #define FILE_UID_BASE 28600u
-
-static uint32_t issue(const struct fx *f, const char *number, const char *login)
-{
-	struct naccs_store *st = fx_store_open(f);
-	uint32_t uid = tst_must_add_id(st, GOOD, "ABCDE", number, login,
-				       FILE_UID_BASE + (uint32_t)strtoul(number, NULL, 10), false);
-
-	naccs_store_close(st);
-	return uid;
-}
-
-static char *trail(const struct fx *f)
-{
-	char dir[300];
-
-	snprintf(dir, sizeof(dir), "%s/audit", f->dir);
-	return tu_trail_text(dir);
-}
 
 /* ADMIN op for user (reason unless NULL); the response's admin_result
  * (NULL: an ERROR or no response) in m. */
@@ -125,7 +95,7 @@ static void test_lock(void **state)
 	if (not_root())
 		return;
 	fx_store_conf(f, 0, 5);
-	uid = issue(f, "001", "abcde-001");
+	uid = fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
 	fx_start(f);
 	fd = fx_connect_wait(f->sock);
 	assert_string_equal(admin(fd, m, "user.lock", "abcde-001", "left the terminal open"),
@@ -135,13 +105,13 @@ static void test_lock(void **state)
 	assert_string_equal(login, "abcde-001");
 	assert_int_equal(naccs_msg_get_u32(m, NACCS_TAG_UID, &got), 0);
 	assert_int_equal(got, uid);
-	s = state_of(f, "abcde-001");
+	s = fx_state_of(f, "abcde-001");
 	assert_true(s.locked);
 	assert_string_equal(s.lock_reason, "left the terminal open");
 	assert_int_not_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-001", GOOD),
 			     NACCS_OUT_ALLOW);
 	assert_int_equal(fx_ask(fd, m, NACCS_MSG_ACCOUNT, "abcde-001", NULL), NACCS_OUT_LOCKED);
-	text = trail(f);
+	text = fx_trail(f);
 	assert_non_null(strstr(text, "\"action\":\"lock\""));
 	assert_non_null(strstr(text, "\"service\":\"naccsd\""));
 	assert_non_null(strstr(text, "\"actor\":\"uid "));
@@ -151,7 +121,7 @@ static void test_lock(void **state)
 	assert_true(fx_log_has(f, "ADMIN user.lock abcde-001 by uid ", 5000));
 	assert_string_equal(admin(fd, m, "user.lock", "abcde-001", NULL), "unchanged");
 	assert_string_equal(admin(fd, m, "user.unlock", "ABCDE001", NULL), "done");
-	assert_false(state_of(f, "abcde-001").locked);
+	assert_false(fx_state_of(f, "abcde-001").locked);
 	assert_int_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-001", GOOD), NACCS_OUT_ALLOW);
 	close(fd);
 	naccs_msg_free(m);
@@ -184,11 +154,11 @@ static void test_refusals(void **state)
 	if (not_root())
 		return;
 	fx_store_conf(f, 0, 5);
-	issue(f, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
 	fx_start(f);
 	fd = fx_connect_wait(f->sock);
 	assert_string_equal(admin(fd, m, "user.suspend", "abcde-001", NULL), "bad-request");
-	assert_false(state_of(f, "abcde-001").suspended);
+	assert_false(fx_state_of(f, "abcde-001").suspended);
 	assert_string_equal(admin(fd, m, "user.frobnicate", "abcde-001", NULL), "bad-request");
 	expect_outcome(m, NACCS_OUT_REJECTED);
 	assert_int_equal(naccs_msg_get_str(m, NACCS_TAG_MESSAGE, &msg, NULL), 0);
@@ -196,10 +166,10 @@ static void test_refusals(void **state)
 	assert_string_equal(admin(fd, m, "user.lock", "nobody-here", NULL), "not-found");
 	expect_outcome(m, NACCS_OUT_UNKNOWN);
 	assert_string_equal(admin(fd, m, "user.suspend", "abcde-001", "on leave"), "done");
-	assert_true(state_of(f, "abcde-001").suspended);
+	assert_true(fx_state_of(f, "abcde-001").suspended);
 	assert_int_equal(fx_ask(fd, m, NACCS_MSG_ACCOUNT, "abcde-001", NULL), NACCS_OUT_SUSPENDED);
 	assert_string_equal(admin(fd, m, "user.retire", "abcde-001", "left"), "done");
-	assert_true(state_of(f, "abcde-001").retired);
+	assert_true(fx_state_of(f, "abcde-001").retired);
 	index_up_to_date(f);
 	assert_string_equal(admin(fd, m, "user.unsuspend", "abcde-001", NULL), "retired");
 	expect_outcome(m, NACCS_OUT_RETIRED);
@@ -222,18 +192,18 @@ static void test_reset(void **state)
 	if (not_root())
 		return;
 	fx_store_conf(f, 0, 5);
-	issue(f, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
 	fx_start(f);
 	fd = fx_connect_wait(f->sock);
 	assert_string_equal(admin(fd, m, "user.reset", "abcde-001", NULL), "done");
 	assert_int_equal(naccs_msg_get_secret(m, NACCS_TAG_ONE_TIME_PASSWORD, &otp), 0);
 	assert_true(strlen(otp) >= 16);
 	copy = strdup(otp);
-	assert_true(state_of(f, "abcde-001").must_change);
+	assert_true(fx_state_of(f, "abcde-001").must_change);
 	assert_int_not_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-001", GOOD),
 			     NACCS_OUT_ALLOW);
 	assert_int_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-001", copy), NACCS_OUT_ALLOW);
-	text = trail(f);
+	text = fx_trail(f);
 	assert_non_null(strstr(text, "\"action\":\"password-reset\""));
 	assert_null(strstr(text, copy)); /* never in the trail */
 	free(text);
@@ -280,7 +250,7 @@ static void test_unprivileged(void **state)
 	}
 	assert_int_equal(chmod(f->dir, 0755), 0);
 	fx_store_conf(f, 0, 5);
-	issue(f, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
 	fx_start(f);
 	pid = fork();
 	assert_true(pid >= 0);
@@ -289,8 +259,8 @@ static void test_unprivileged(void **state)
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
-	assert_false(state_of(f, "abcde-001").locked);
-	text = trail(f);
+	assert_false(fx_state_of(f, "abcde-001").locked);
+	text = fx_trail(f);
 	assert_null(strstr(text, "\"action\":\"lock\""));
 	free(text);
 	assert_true(fx_log_has(f, "sent ADMIN: refused (root peers only)", 5000));
@@ -311,7 +281,7 @@ static void test_store_lock(void **state)
 	if (not_root())
 		return;
 	fx_store_conf(f, 0, 5);
-	issue(f, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
 	fx_start(f);
 	naccs_config_defaults(&cfg);
 	snprintf(cfg.store_path, sizeof(cfg.store_path), "%s", f->store);
@@ -319,14 +289,14 @@ static void test_store_lock(void **state)
 	fd = fx_connect_wait(f->sock);
 	assert_string_equal(admin(fd, m, "user.lock", "abcde-001", NULL), "failed");
 	expect_outcome(m, NACCS_OUT_UNAVAILABLE);
-	assert_false(state_of(f, "abcde-001").locked);
+	assert_false(fx_state_of(f, "abcde-001").locked);
 	/* Logins decide nothing from a store being made or migrated. */
 	assert_int_not_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-001", GOOD),
 			     NACCS_OUT_ALLOW);
 	naccs_admin_unlock(&lock);
 	assert_int_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-001", GOOD), NACCS_OUT_ALLOW);
 	assert_string_equal(admin(fd, m, "user.lock", "abcde-001", NULL), "done");
-	assert_true(state_of(f, "abcde-001").locked);
+	assert_true(fx_state_of(f, "abcde-001").locked);
 	close(fd);
 	naccs_msg_free(m);
 	fx_stop(f);
@@ -399,7 +369,7 @@ static void test_group(void **state)
 	if (not_root())
 		return;
 	fx_store_conf(f, 0, 5);
-	issue(f, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
 	fx_start(f);
 	fd = fx_connect_wait(f->sock);
 	assert_string_equal(admin_group(fd, m, "group.add", "staff", NULL, 60100, NULL), "done");
@@ -429,7 +399,7 @@ static void test_group(void **state)
 	naccs_store_close(st);
 	assert_true(g.deleted);
 	index_up_to_date(f);
-	text = trail(f);
+	text = fx_trail(f);
 	for (const char *a = "group-add\0group-member-add\0group-member-remove\0group-del\0";
 	     *a != '\0'; a += strlen(a) + 1)
 		assert_true(trail_line_has(text, a, "\"service\":\"naccsd\""));

@@ -33,35 +33,13 @@
 #include "teststore.h"
 #include "testutil.h"
 
-#define GOOD  "Correct-Horse-42"
+#define GOOD  FX_GOOD
 #define WRONG "wrong-password-1"
-
-static struct naccs_account_state state_of(const struct fx *f, const char *login)
-{
-	struct naccs_store *st = fx_store_open(f);
-	struct naccs_account_state s;
-	struct naccs_err err;
-
-	if (naccs_store_get_state(st, naccs_deadline_in(5000), login, &s, &err) < 0)
-		fail_msg("get_state %s: %s", login, err.msg);
-	naccs_store_close(st);
-	return s;
-}
 
 /* The IDs of this file have uids of their own (FILE_UID_BASE + number): a
  * test run beside this one that suspends its first ID (uid 20000, the first
  * allocated) ends every process of that uid, this file's peers included. */
 #define FILE_UID_BASE 28100u
-
-static uint32_t issue(const struct fx *f, const char *number, const char *login)
-{
-	struct naccs_store *st = fx_store_open(f);
-	uint32_t uid = tst_must_add_id(st, GOOD, "ABCDE", number, login,
-				       FILE_UID_BASE + (uint32_t)strtoul(number, NULL, 10), false);
-
-	naccs_store_close(st);
-	return uid;
-}
 
 static void expect_login(const struct naccs_msg *m, const char *want)
 {
@@ -69,14 +47,6 @@ static void expect_login(const struct naccs_msg *m, const char *want)
 
 	assert_int_equal(naccs_msg_get_str(m, NACCS_TAG_LOGIN, &got, NULL), 0);
 	assert_string_equal(got, want);
-}
-
-static char *trail(const struct fx *f)
-{
-	char dir[300];
-
-	snprintf(dir, sizeof(dir), "%s/audit", f->dir);
-	return tu_trail_text(dir);
 }
 
 /* The right password (typed as the login, then in the NACCS form) is ALLOW
@@ -90,7 +60,7 @@ static void test_authenticate(void **state)
 	int fd;
 
 	fx_store_conf(f, 0, 5);
-	issue(f, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
 	fx_start(f);
 	fd = fx_connect_wait(f->sock);
 	assert_int_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-001", GOOD), NACCS_OUT_ALLOW);
@@ -101,11 +71,11 @@ static void test_authenticate(void **state)
 			 NACCS_OUT_BAD_CREDENTIALS);
 	assert_false(naccs_msg_has(m, NACCS_TAG_LOGIN));
 	assert_true(naccs_msg_has(m, NACCS_TAG_GENERATION)); /* a root peer's repeat cache */
-	assert_int_equal(state_of(f, "abcde-001").failures_since_success, 1);
+	assert_int_equal(fx_state_of(f, "abcde-001").failures_since_success, 1);
 	/* A name that is no ID here: "not mine". */
 	assert_int_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "nobody-here", GOOD),
 			 NACCS_OUT_UNKNOWN);
-	text = trail(f);
+	text = fx_trail(f);
 	assert_non_null(strstr(text, "\"reason\":\"bad-password\""));
 	snprintf(want, sizeof(want), "\"uid\":%u", FX_INVOKER);
 	assert_non_null(strstr(text, want)); /* the peer's invoker, not naccsd's uid */
@@ -145,16 +115,16 @@ static void test_retry_after_restart(void **state)
 	memset(id, 0x5a, sizeof(id));
 	memset(other, 0xa5, sizeof(other));
 	fx_store_conf(f, 0, 5);
-	issue(f, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
 	fx_start(f);
 	assert_int_equal(ask_wrong_with_id(f, id), NACCS_OUT_BAD_CREDENTIALS);
-	assert_int_equal(state_of(f, "abcde-001").failures_since_success, 1);
+	assert_int_equal(fx_state_of(f, "abcde-001").failures_since_success, 1);
 	fx_stop(f);
 	fx_start(f);
 	assert_int_equal(ask_wrong_with_id(f, id), NACCS_OUT_BAD_CREDENTIALS);
-	assert_int_equal(state_of(f, "abcde-001").failures_since_success, 1);
+	assert_int_equal(fx_state_of(f, "abcde-001").failures_since_success, 1);
 	assert_int_equal(ask_wrong_with_id(f, other), NACCS_OUT_BAD_CREDENTIALS);
-	assert_int_equal(state_of(f, "abcde-001").failures_since_success, 2);
+	assert_int_equal(fx_state_of(f, "abcde-001").failures_since_success, 2);
 	fx_stop(f);
 }
 
@@ -167,7 +137,7 @@ static void test_lockout(void **state)
 	int fd, i;
 
 	fx_store_conf(f, 0, 3);
-	issue(f, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
 	fx_start(f);
 	fd = fx_connect_wait(f->sock);
 	for (i = 0; i < 3; i++)
@@ -175,7 +145,7 @@ static void test_lockout(void **state)
 				 NACCS_OUT_BAD_CREDENTIALS);
 	assert_int_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-001", GOOD),
 			 NACCS_OUT_BAD_CREDENTIALS);
-	assert_true(state_of(f, "abcde-001").locked);
+	assert_true(fx_state_of(f, "abcde-001").locked);
 	assert_int_equal(fx_ask(fd, m, NACCS_MSG_ACCOUNT, "abcde-001", NULL), NACCS_OUT_LOCKED);
 	close(fd);
 	naccs_msg_free(m);
@@ -193,10 +163,10 @@ static void test_account(void **state)
 	int fd;
 
 	fx_store_conf(f, 0, 5);
-	issue(f, "001", "abcde-001");
-	issue(f, "002", "abcde-002");
-	issue(f, "003", "abcde-003");
-	issue(f, "004", "abcde-004");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "002", "abcde-002");
+	fx_issue(f, FILE_UID_BASE, "003", "abcde-003");
+	fx_issue(f, FILE_UID_BASE, "004", "abcde-004");
 	st = fx_store_open(f);
 	assert_int_equal(naccs_store_set_flag(st, naccs_deadline_in(5000), "abcde-002",
 					      NACCS_FLAG_SUSPENDED, true, "test", "test", &err),
@@ -235,7 +205,7 @@ static void test_fail_delay(void **state)
 	int c1, c2;
 
 	fx_store_conf(f, 3000, 5);
-	issue(f, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
 	fx_start(f);
 	c1 = fx_connect_wait(f->sock);
 	c2 = fx_connect_wait(f->sock);
@@ -366,7 +336,7 @@ static void test_owner_is_privileged(void **state)
 		return;
 	}
 	fx_store_conf(f, 0, 5);
-	issue(f, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
 	/* The trusted files are the owner's, and naccsd runs as the owner. */
 	snprintf(cmd, sizeof(cmd), "chown -R 4243 '%s' && chmod 0755 '%s'", f->dir, f->dir);
 	assert_int_equal(system(cmd), 0);
@@ -411,15 +381,15 @@ static void test_unprivileged(void **state)
 	}
 	assert_int_equal(chmod(f->dir, 0755), 0);
 	fx_store_conf(f, 300, 5);
-	uid = issue(f, "001", "abcde-001");
-	issue(f, "002", "abcde-002");
+	uid = fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "002", "abcde-002");
 	fx_start(f);
 	run_peer(f, uid, "abcde-001", "abcde-002");
 	run_peer(f, 65534, NULL, "abcde-001");
-	assert_int_equal(state_of(f, "abcde-001").failures_since_success, 1); /* its own */
-	assert_int_equal(state_of(f, "abcde-002").failures_since_success, 0);
-	assert_false(state_of(f, "abcde-002").has_last_failure);
-	text = trail(f);
+	assert_int_equal(fx_state_of(f, "abcde-001").failures_since_success, 1); /* its own */
+	assert_int_equal(fx_state_of(f, "abcde-002").failures_since_success, 0);
+	assert_false(fx_state_of(f, "abcde-002").has_last_failure);
+	text = fx_trail(f);
 	assert_null(strstr(text, "abcde-002"));
 	assert_non_null(strstr(text, "naccsd-peer:login"));
 	snprintf(want, sizeof(want), "\"uid\":%u", uid); /* not the invoker it stated */

@@ -31,7 +31,7 @@
 #include "teststore.h"
 #include "testutil.h"
 
-#define GOOD  "Correct-Horse-42"
+#define GOOD  FX_GOOD
 #define NEW   "Xq7-vJ2p!kW1"
 #define WRONG "wrong-password-1"
 #define RULES "[password]\nmin_age_days = 0\ndictionary_check = no\nhistory = 3\n"
@@ -40,28 +40,6 @@
  * test run beside this one that suspends its first ID (uid 20000, the first
  * allocated) ends every process of that uid, this file's peers included. */
 #define FILE_UID_BASE 28200u
-
-static uint32_t issue(const struct fx *f, const char *number, const char *login)
-{
-	struct naccs_store *st = fx_store_open(f);
-	uint32_t uid = tst_must_add_id(st, GOOD, "ABCDE", number, login,
-				       FILE_UID_BASE + (uint32_t)strtoul(number, NULL, 10), false);
-
-	naccs_store_close(st);
-	return uid;
-}
-
-static struct naccs_account_state state_of(const struct fx *f, const char *login)
-{
-	struct naccs_store *st = fx_store_open(f);
-	struct naccs_account_state s;
-	struct naccs_err err;
-
-	if (naccs_store_get_state(st, naccs_deadline_in(5000), login, &s, &err) < 0)
-		fail_msg("get_state %s: %s", login, err.msg);
-	naccs_store_close(st);
-	return s;
-}
 
 /* A PASSWORD_BEGIN (nw NULL) or PASSWORD_CHANGE from passwd for user with
  * flags, the stated invoker uid, the current password cur (NULL: none) and
@@ -99,12 +77,12 @@ static void test_change(void **state)
 	int fd;
 
 	fx_store_conf_extra(f, 0, 5, RULES);
-	issue(f, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
 	fx_start(f);
 	fd = fx_connect_wait(f->sock);
 	assert_int_equal(pw(fd, m, "ABCDE001", NACCS_FLAG_PRELIM, FX_INVOKER, NULL, NULL),
 			 NACCS_OUT_CHANGE_REQUIRED);
-	assert_int_equal(state_of(f, "abcde-001").failures_since_success, 0);
+	assert_int_equal(fx_state_of(f, "abcde-001").failures_since_success, 0);
 	assert_int_equal(pw(fd, m, "ABCDE001", NACCS_FLAG_PRELIM, FX_INVOKER, GOOD, NULL),
 			 NACCS_OUT_ALLOW);
 	assert_int_equal(naccs_msg_get_str(m, NACCS_TAG_LOGIN, &login, NULL), 0);
@@ -137,7 +115,7 @@ static void test_wrong_current(void **state)
 	int fd;
 
 	fx_store_conf_extra(f, 600, 5, RULES);
-	issue(f, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
 	fx_start(f);
 	fd = fx_connect_wait(f->sock);
 	t0 = naccs_now_mono_ms();
@@ -146,12 +124,12 @@ static void test_wrong_current(void **state)
 	assert_true(naccs_now_mono_ms() - t0 >= 550);
 	assert_true(fx_info_has(m, "current password is not correct"));
 	assert_false(naccs_msg_has(m, NACCS_TAG_LOGIN));
-	assert_int_equal(state_of(f, "abcde-001").failures_since_success, 1);
+	assert_int_equal(fx_state_of(f, "abcde-001").failures_since_success, 1);
 	t0 = naccs_now_mono_ms();
 	assert_int_equal(pw(fd, m, "abcde-001", NACCS_FLAG_PRELIM, FX_INVOKER, WRONG, NULL),
 			 NACCS_OUT_BAD_CREDENTIALS);
 	assert_true(naccs_now_mono_ms() - t0 >= 550);
-	assert_int_equal(state_of(f, "abcde-001").failures_since_success, 2);
+	assert_int_equal(fx_state_of(f, "abcde-001").failures_since_success, 2);
 	assert_int_equal(auth(fd, m, "abcde-001", GOOD), NACCS_OUT_ALLOW);
 	close(fd);
 	naccs_msg_free(m);
@@ -168,7 +146,7 @@ static void test_rules(void **state)
 	int fd;
 
 	fx_store_conf_extra(f, 0, 5, RULES);
-	issue(f, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
 	fx_start(f);
 	fd = fx_connect_wait(f->sock);
 	assert_int_equal(pw(fd, m, "abcde-001", 0, FX_INVOKER, GOOD, "abc"), NACCS_OUT_REJECTED);
@@ -202,8 +180,8 @@ static void test_root_and_forced(void **state)
 	int fd;
 
 	fx_store_conf_extra(f, 0, 5, RULES);
-	issue(f, "001", "abcde-001");
-	issue(f, "002", "abcde-002");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "002", "abcde-002");
 	st = fx_store_open(f);
 	assert_int_equal(naccs_store_set_flag(st, naccs_deadline_in(5000), "abcde-002",
 					      NACCS_FLAG_MUST_CHANGE, true, "test", "test", &err),
@@ -320,8 +298,8 @@ static void test_unprivileged(void **state)
 	}
 	assert_int_equal(chmod(f->dir, 0755), 0);
 	fx_store_conf_extra(f, 300, 9, RULES);
-	uid = issue(f, "001", "abcde-001");
-	issue(f, "002", "abcde-002");
+	uid = fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "002", "abcde-002");
 	/* Its nine checks exceed the per-uid burst (naccsd/caps.h), which
 	 * tests/naccsd/test_pool checks: a test build takes a larger one. */
 	setenv("NACCSD_TEST_UID_BURST", "20", 1);
@@ -334,9 +312,9 @@ static void test_unprivileged(void **state)
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
-	assert_int_equal(state_of(f, "abcde-001").failures_since_success, 2);
-	assert_int_equal(state_of(f, "abcde-002").failures_since_success, 0);
-	assert_false(state_of(f, "abcde-002").has_last_failure);
+	assert_int_equal(fx_state_of(f, "abcde-001").failures_since_success, 2);
+	assert_int_equal(fx_state_of(f, "abcde-002").failures_since_success, 0);
+	assert_false(fx_state_of(f, "abcde-002").has_last_failure);
 	text = fx_trail(f);
 	assert_null(strstr(text, "abcde-002"));
 	free(text);

@@ -30,7 +30,7 @@
 #include "teststore.h"
 #include "testutil.h"
 
-#define GOOD  "Correct-Horse-42"
+#define GOOD  FX_GOOD
 #define WRONG "wrong-password-1"
 #define ONE   "[session]\nmax_sessions_per_id = 1\n"
 
@@ -46,28 +46,6 @@ struct mark {
  * test run beside this one that suspends its first ID (uid 20000, the first
  * allocated) ends every process of that uid, this file's peers included. */
 #define FILE_UID_BASE 28300u
-
-static uint32_t issue(const struct fx *f, const char *number, const char *login)
-{
-	struct naccs_store *st = fx_store_open(f);
-	uint32_t uid = tst_must_add_id(st, GOOD, "ABCDE", number, login,
-				       FILE_UID_BASE + (uint32_t)strtoul(number, NULL, 10), false);
-
-	naccs_store_close(st);
-	return uid;
-}
-
-static struct naccs_account_state state_of(const struct fx *f, const char *login)
-{
-	struct naccs_store *st = fx_store_open(f);
-	struct naccs_account_state s;
-	struct naccs_err err;
-
-	if (naccs_store_get_state(st, naccs_deadline_in(5000), login, &s, &err) < 0)
-		fail_msg("get_state %s: %s", login, err.msg);
-	naccs_store_close(st);
-	return s;
-}
 
 /* SESSION_OPEN for user: its outcome; an ALLOW's mark into *mk. */
 static int open_session(int fd, struct naccs_msg *m, const char *user, struct mark *mk)
@@ -115,14 +93,14 @@ static void test_open_close(void **state)
 	int fd;
 
 	fx_store_conf_extra(f, 0, 5, ONE "[su]\njob_services = cron\n");
-	issue(f, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
 	fx_start(f);
 	fd = fx_connect_wait(f->sock);
 	assert_int_equal(open_session(fd, m, "abcde-001", &mk1), NACCS_OUT_ALLOW);
 	assert_true(mk1.n > MARK_BOOT_LEN);
 	assert_int_equal(mk1.b[0], 1); /* the mark's version */
 	assert_false(fx_info_has(m, "Last login"));
-	assert_true(state_of(f, "abcde-001").has_last_success); /* the login recorded */
+	assert_true(fx_state_of(f, "abcde-001").has_last_success); /* the login recorded */
 	/* The limit: one session at a time (this process is alive). */
 	assert_int_equal(open_session(fd, m, "abcde-001", NULL), NACCS_OUT_REJECTED);
 	assert_true(fx_info_has(m, "session"));
@@ -168,7 +146,7 @@ static void test_bad_mark(void **state)
 	int fd;
 
 	fx_store_conf_extra(f, 0, 5, ONE);
-	issue(f, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
 	fx_start(f);
 	fd = fx_connect_wait(f->sock);
 	assert_int_equal(open_session(fd, m, "abcde-001", &mk), NACCS_OUT_ALLOW);
@@ -214,7 +192,7 @@ static void test_peer_process(void **state)
 	int fd, st;
 
 	fx_store_conf_extra(f, 0, 5, ONE);
-	issue(f, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
 	fx_start(f);
 	pid = fork();
 	assert_true(pid >= 0);
@@ -274,7 +252,7 @@ static void test_unprivileged(void **state)
 	}
 	assert_int_equal(chmod(f->dir, 0755), 0);
 	fx_store_conf(f, 0, 5);
-	uid = issue(f, "001", "abcde-001");
+	uid = fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
 	fx_start(f);
 	pid = fork();
 	assert_true(pid >= 0);
@@ -283,7 +261,7 @@ static void test_unprivileged(void **state)
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
-	assert_false(state_of(f, "abcde-001").has_last_success);
+	assert_false(fx_state_of(f, "abcde-001").has_last_success);
 	fx_stop(f);
 }
 
@@ -298,13 +276,13 @@ static void test_account_sessionless(void **state)
 
 	/* "login" has sessions: no login yet. */
 	fx_store_conf_extra(f, 0, 5, "[session]\nsessionless_services = other\n");
-	issue(f, "001", "abcde-001");
-	issue(f, "002", "abcde-002");
+	fx_issue(f, FILE_UID_BASE, "001", "abcde-001");
+	fx_issue(f, FILE_UID_BASE, "002", "abcde-002");
 	fx_start(f);
 	fd = fx_connect_wait(f->sock);
 	assert_int_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-001", GOOD), NACCS_OUT_ALLOW);
 	assert_int_equal(fx_ask(fd, m, NACCS_MSG_ACCOUNT, "abcde-001", NULL), NACCS_OUT_ALLOW);
-	assert_false(state_of(f, "abcde-001").has_last_success);
+	assert_false(fx_state_of(f, "abcde-001").has_last_success);
 	close(fd);
 	fx_stop(f);
 	/* "login" without sessions: the account phase is the login. */
@@ -312,9 +290,9 @@ static void test_account_sessionless(void **state)
 	fx_start(f);
 	fd = fx_connect_wait(f->sock);
 	assert_int_equal(fx_ask(fd, m, NACCS_MSG_AUTHENTICATE, "abcde-002", GOOD), NACCS_OUT_ALLOW);
-	assert_false(state_of(f, "abcde-002").has_last_success); /* auth alone: no login */
+	assert_false(fx_state_of(f, "abcde-002").has_last_success); /* auth alone: no login */
 	assert_int_equal(fx_ask(fd, m, NACCS_MSG_ACCOUNT, "abcde-002", NULL), NACCS_OUT_ALLOW);
-	assert_true(state_of(f, "abcde-002").has_last_success);
+	assert_true(fx_state_of(f, "abcde-002").has_last_success);
 	close(fd);
 	naccs_msg_free(m);
 	fx_stop(f);
